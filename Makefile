@@ -1,0 +1,49 @@
+# Quick start: `make run` and `make test`. Each installs what it needs first.
+BUILD      ?= build
+FUZZ_BUILD ?= build-fuzz
+BUILD_TYPE ?= RelWithDebInfo
+FUZZ_SECONDS ?= 30
+JOBS       ?= $(shell nproc)
+ARGS       ?= --help
+
+.PHONY: all deps configure build test unit fuzz bench run format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DGATEHOUSE_WERROR=ON
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer with ASan and UBSan needs clang; it gets a build tree of its own.
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGATEHOUSE_FUZZ=ON -DGATEHOUSE_WERROR=ON
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target policy_fuzz
+	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/policy_fuzz $(FUZZ_SECONDS)
+
+test: unit fuzz
+
+bench: configure
+	cmake --build $(BUILD) -j $(JOBS) --target policy_bench
+	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+
+run: build
+	$(BUILD)/gatehouse $(ARGS)
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(FUZZ_BUILD)

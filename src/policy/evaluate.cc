@@ -1,0 +1,198 @@
+#include "policy/evaluate.h"
+
+#include "core/arn.h"
+#include "core/strings.h"
+
+namespace gatehouse::policy {
+namespace {
+
+struct LayerResult {
+  bool allow = false;
+  bool deny = false;
+  Grant grant = Grant::kNone;  // resource policies: the strongest way an Allow named the caller
+};
+
+void EvaluatePolicy(const CompiledPolicy& policy, const Request& request, Layer layer,
+                    LayerResult& out, Explanation* explanation) {
+  policy.ForEachCandidate(request.service, [&](const CompiledStatement& st) {
+    if (!st.Matches(request)) return;
+    Grant grant = Grant::kDirect;
+    if (st.principal) {
+      grant = st.principal->Match(request.principal);
+      if (grant == Grant::kNone) return;
+    } else if (st.not_principal && st.not_principal->Excludes(request.principal)) {
+      return;
+    }
+    if (st.effect == Effect::kDeny) {
+      out.deny = true;
+    } else {
+      out.allow = true;
+      if (grant > out.grant) out.grant = grant;
+    }
+    if (explanation != nullptr) {
+      explanation->matched.push_back({layer, policy.label(), st.index, st.sid, st.effect});
+    }
+  });
+}
+
+Decision Decide(Explanation* explanation, Decision decision, Layer layer, const char* reason) {
+  if (explanation != nullptr) {
+    explanation->decided_by = layer;
+    explanation->reason = reason;
+  }
+  return decision;
+}
+
+}  // namespace
+
+std::string_view DecisionName(Decision d) {
+  switch (d) {
+    case Decision::kAllow: return "Allow";
+    case Decision::kExplicitDeny: return "ExplicitDeny";
+    case Decision::kImplicitDeny: return "ImplicitDeny";
+  }
+  return "";
+}
+
+std::string_view LayerName(Layer layer) {
+  switch (layer) {
+    case Layer::kScp: return "scp";
+    case Layer::kResource: return "resource";
+    case Layer::kIdentity: return "identity";
+    case Layer::kBoundary: return "boundary";
+    case Layer::kSession: return "session";
+    case Layer::kRootUser: return "root";
+  }
+  return "";
+}
+
+bool IsTrustRequest(const Request& request) {
+  const std::string& a = request.action;
+  bool trust_action = StartsWith(a, "sts:assumerole") || a == "sts:tagsession" ||
+                      a == "sts:setsourceidentity";
+  if (!trust_action) return false;
+  std::optional<ArnView> arn = ArnView::Parse(request.resource);
+  return arn && arn->service == "iam" && StartsWith(arn->resource, "role/");
+}
+
+Decision Evaluate(const Request& request, const PolicySet& policies, Explanation* explanation) {
+  const Principal& who = request.principal;
+  const bool is_root = who.kind == PrincipalKind::kRoot;
+
+  LayerResult identity, resource, boundary, session;
+  if (!is_root) {
+    for (const CompiledPolicy* p : policies.identity) {
+      EvaluatePolicy(*p, request, Layer::kIdentity, identity, explanation);
+    }
+  }
+  if (policies.resource != nullptr) {
+    EvaluatePolicy(*policies.resource, request, Layer::kResource, resource, explanation);
+  }
+  const bool has_boundary = policies.boundary != nullptr && !is_root;
+  if (has_boundary) {
+    EvaluatePolicy(*policies.boundary, request, Layer::kBoundary, boundary, explanation);
+  }
+  const bool has_session = !policies.session.empty();
+  for (const CompiledPolicy* p : policies.session) {
+    EvaluatePolicy(*p, request, Layer::kSession, session, explanation);
+  }
+  const bool scp_applies = policies.scp.has_value() &&
+                           who.account != policies.management_account && !who.service_linked;
+  bool scp_deny = false;
+  bool scp_gap = false;  // some level has no Allow
+  if (scp_applies) {
+    for (const auto& level : *policies.scp) {
+      LayerResult result;
+      for (const CompiledPolicy* p : level) {
+        EvaluatePolicy(*p, request, Layer::kScp, result, explanation);
+      }
+      scp_deny |= result.deny;
+      scp_gap |= !result.allow;
+    }
+  }
+
+  // 1. Explicit deny anywhere.
+  if (scp_deny) {
+    return Decide(explanation, Decision::kExplicitDeny, Layer::kScp,
+                  "A service control policy explicitly denies the request.");
+  }
+  if (resource.deny) {
+    return Decide(explanation, Decision::kExplicitDeny, Layer::kResource,
+                  "The resource-based policy explicitly denies the request.");
+  }
+  if (identity.deny) {
+    return Decide(explanation, Decision::kExplicitDeny, Layer::kIdentity,
+                  "An identity-based policy explicitly denies the request.");
+  }
+  if (has_boundary && boundary.deny) {
+    return Decide(explanation, Decision::kExplicitDeny, Layer::kBoundary,
+                  "The permissions boundary explicitly denies the request.");
+  }
+  if (session.deny) {
+    return Decide(explanation, Decision::kExplicitDeny, Layer::kSession,
+                  "A session policy explicitly denies the request.");
+  }
+
+  // 2. SCPs: an Allow at every level of the principal's organization path.
+  if (scp_applies && scp_gap) {
+    return Decide(explanation, Decision::kImplicitDeny, Layer::kScp,
+                  "No service control policy allows the request at one level of the "
+                  "organization (root, OU or account).");
+  }
+
+  // 3. A role's trust policy must allow explicitly.
+  if (IsTrustRequest(request) && !resource.allow) {
+    return Decide(explanation, Decision::kImplicitDeny, Layer::kResource,
+                  "The role's trust policy does not allow this principal.");
+  }
+
+  const bool same_account =
+      request.resource_account.empty() || request.resource_account == who.account;
+  // The principal's own side: identity policies, then boundary, then session policies.
+  auto principal_side = [&](bool resource_stands_for_identity) -> std::optional<Decision> {
+    if (is_root) return std::nullopt;
+    if (!identity.allow && !resource_stands_for_identity) {
+      return Decide(explanation, Decision::kImplicitDeny, Layer::kIdentity,
+                    "No identity-based policy allows the request.");
+    }
+    if (has_boundary && !boundary.allow) {
+      return Decide(explanation, Decision::kImplicitDeny, Layer::kBoundary,
+                    "The permissions boundary does not allow the request.");
+    }
+    if (has_session && !session.allow) {
+      return Decide(explanation, Decision::kImplicitDeny, Layer::kSession,
+                    "No session policy allows the request.");
+    }
+    return std::nullopt;
+  };
+
+  if (same_account) {
+    if (resource.allow && resource.grant == Grant::kDirect) {
+      return Decide(explanation, Decision::kAllow, Layer::kResource,
+                    "The resource-based policy allows the principal directly.");
+    }
+    if (is_root) {
+      return Decide(explanation, Decision::kAllow, Layer::kRootUser,
+                    "The root user has full access to its own account.");
+    }
+    const bool role_grant = resource.allow && resource.grant == Grant::kRoleArn;
+    if (auto denied = principal_side(role_grant)) return *denied;
+    return Decide(explanation, Decision::kAllow,
+                  identity.allow ? Layer::kIdentity : Layer::kResource,
+                  identity.allow ? "Identity-based policies allow the request."
+                                 : "The resource-based policy allows the principal's role.");
+  }
+
+  // Cross-account: both sides must allow.
+  if (auto denied = principal_side(false)) return *denied;
+  if (!resource.allow) {
+    return Decide(explanation, Decision::kImplicitDeny, Layer::kResource,
+                  "Cross-account request: no resource-based policy of the resource's account "
+                  "allows the principal.");
+  }
+  return Decide(explanation, Decision::kAllow, Layer::kResource,
+                "Cross-account request allowed by the principal's policies and the "
+                "resource-based policy.");
+}
+
+}  // namespace gatehouse::policy

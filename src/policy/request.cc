@@ -1,0 +1,72 @@
+#include "policy/request.h"
+
+#include <ctime>
+
+#include "core/arn.h"
+#include "core/strings.h"
+
+namespace gatehouse::policy {
+
+std::string FormatIsoTime(int64_t epoch_ms) {
+  std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Request MakeRequest(Principal principal, const PrincipalAttributes& attrs,
+                    std::string_view action, std::string_view resource,
+                    std::string_view resource_account, ContextKeys context,
+                    int64_t now_epoch_ms) {
+  Request r;
+  r.action = AsciiLower(action);
+  r.service = r.action.substr(0, r.action.find(':'));
+  r.resource = std::string(resource);
+  r.resource_account = std::string(resource_account);
+  if (r.resource_account.empty()) {
+    if (auto arn = ArnView::Parse(resource)) r.resource_account = std::string(arn->account);
+  }
+
+  const Principal& p = principal;
+  context.SetDefault("aws:PrincipalArn", {p.PrincipalArn()});
+  context.SetDefault("aws:PrincipalAccount", {p.account});
+  context.SetDefault("aws:PrincipalType", {std::string(p.TypeName())});
+  context.SetDefault("aws:PrincipalIsAWSService", {"false"});
+  if (p.kind == PrincipalKind::kUser) context.SetDefault("aws:username", {p.name});
+  switch (p.kind) {
+    case PrincipalKind::kRoot:
+      context.SetDefault("aws:userid", {p.account});
+      break;
+    case PrincipalKind::kFederatedUser:
+      context.SetDefault("aws:userid", {p.account + ":" + p.name});
+      break;
+    case PrincipalKind::kAssumedRole:
+      if (attrs.user_id) context.SetDefault("aws:userid", {*attrs.user_id + ":" + p.session});
+      break;
+    case PrincipalKind::kUser:
+    case PrincipalKind::kRole:
+      if (attrs.user_id) context.SetDefault("aws:userid", {*attrs.user_id});
+      break;
+  }
+  for (const auto& [key, value] : attrs.tags) {
+    context.SetDefault("aws:PrincipalTag/" + key, {value});
+  }
+  if (attrs.mfa) {
+    context.SetDefault("aws:MultiFactorAuthPresent", {*attrs.mfa ? "true" : "false"});
+    if (*attrs.mfa && attrs.mfa_age_seconds) {
+      context.SetDefault("aws:MultiFactorAuthAge", {std::to_string(*attrs.mfa_age_seconds)});
+    }
+  }
+  if (attrs.source_identity) context.SetDefault("aws:SourceIdentity", {*attrs.source_identity});
+  if (!r.resource_account.empty()) context.SetDefault("aws:ResourceAccount", {r.resource_account});
+  context.SetDefault("aws:CurrentTime", {FormatIsoTime(now_epoch_ms)});
+  context.SetDefault("aws:EpochTime", {std::to_string(now_epoch_ms / 1000)});
+
+  r.principal = std::move(principal);
+  r.context = std::move(context);
+  return r;
+}
+
+}  // namespace gatehouse::policy
