@@ -12,16 +12,24 @@ struct LayerResult {
   Grant grant = Grant::kNone;  // resource policies: the strongest way an Allow named the caller
 };
 
+// `boundary_attached`: the principal has a permissions boundary, which makes a Deny with
+// NotPrincipal apply to it whatever the NotPrincipal element lists.
 void EvaluatePolicy(const CompiledPolicy& policy, const Request& request, Layer layer,
-                    LayerResult& out, Explanation* explanation) {
+                    bool boundary_attached, LayerResult& out, Explanation* explanation) {
   policy.ForEachCandidate(request.service, [&](const CompiledStatement& st) {
     if (!st.Matches(request)) return;
     Grant grant = Grant::kDirect;
     if (st.principal) {
       grant = st.principal->Match(request.principal);
       if (grant == Grant::kNone) return;
-    } else if (st.not_principal && st.not_principal->Excludes(request.principal)) {
-      return;
+    } else if (st.not_principal) {
+      // Allow: everyone but a principal the element names in any way. Deny: everyone but a
+      // principal all of whose identities (account, role, session / user) are listed.
+      if (st.effect == Effect::kAllow) {
+        if (st.not_principal->Match(request.principal) != Grant::kNone) return;
+      } else if (!boundary_attached && st.not_principal->Excludes(request.principal)) {
+        return;
+      }
     }
     if (st.effect == Effect::kDeny) {
       out.deny = true;
@@ -79,22 +87,23 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   const Principal& who = request.principal;
   const bool is_root = who.kind == PrincipalKind::kRoot;
 
+  const bool boundary_attached = policies.boundary != nullptr;
   LayerResult identity, resource, boundary, session;
   if (!is_root) {
     for (const CompiledPolicy* p : policies.identity) {
-      EvaluatePolicy(*p, request, Layer::kIdentity, identity, explanation);
+      EvaluatePolicy(*p, request, Layer::kIdentity, boundary_attached, identity, explanation);
     }
   }
   if (policies.resource != nullptr) {
-    EvaluatePolicy(*policies.resource, request, Layer::kResource, resource, explanation);
+    EvaluatePolicy(*policies.resource, request, Layer::kResource, boundary_attached, resource, explanation);
   }
   const bool has_boundary = policies.boundary != nullptr && !is_root;
   if (has_boundary) {
-    EvaluatePolicy(*policies.boundary, request, Layer::kBoundary, boundary, explanation);
+    EvaluatePolicy(*policies.boundary, request, Layer::kBoundary, boundary_attached, boundary, explanation);
   }
   const bool has_session = !policies.session.empty();
   for (const CompiledPolicy* p : policies.session) {
-    EvaluatePolicy(*p, request, Layer::kSession, session, explanation);
+    EvaluatePolicy(*p, request, Layer::kSession, boundary_attached, session, explanation);
   }
   const bool scp_applies = policies.scp.has_value() &&
                            who.account != policies.management_account && !who.service_linked;
@@ -104,7 +113,7 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
     for (const auto& level : *policies.scp) {
       LayerResult result;
       for (const CompiledPolicy* p : level) {
-        EvaluatePolicy(*p, request, Layer::kScp, result, explanation);
+        EvaluatePolicy(*p, request, Layer::kScp, boundary_attached, result, explanation);
       }
       scp_deny |= result.deny;
       scp_gap |= !result.allow;
@@ -159,7 +168,9 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
       return Decide(explanation, Decision::kImplicitDeny, Layer::kBoundary,
                     "The permissions boundary does not allow the request.");
     }
-    if (has_session && !session.allow) {
+    // Federated users get their permissions only through the session policy of
+    // GetFederationToken; without one they have none.
+    if ((has_session || who.kind == PrincipalKind::kFederatedUser) && !session.allow) {
       return Decide(explanation, Decision::kImplicitDeny, Layer::kSession,
                     "No session policy allows the request.");
     }
@@ -167,6 +178,14 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   };
 
   if (same_account) {
+    // A trust policy that names the caller directly replaces the identity policies, but the
+    // caller's permissions boundary and session policies still bound sts:AssumeRole.
+    if (IsTrustRequest(request) && resource.allow && resource.grant == Grant::kDirect &&
+        !is_root) {
+      if (auto denied = principal_side(true)) return *denied;
+      return Decide(explanation, Decision::kAllow, Layer::kResource,
+                    "The role's trust policy names the principal.");
+    }
     if (resource.allow && resource.grant == Grant::kDirect) {
       return Decide(explanation, Decision::kAllow, Layer::kResource,
                     "The resource-based policy allows the principal directly.");

@@ -1,91 +1,131 @@
 #include "policy/parse.h"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "policy/validate.h"
 
 namespace gatehouse::policy {
 namespace {
 
-using nlohmann::json;
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
 
 Status SyntaxError() {
   return Status(ErrorCode::kMalformedPolicyDocument, "Syntax errors in policy.");
 }
 
-// A string or a non-empty array of strings.
-bool ReadStrings(const json& value, std::vector<std::string>& out) {
-  if (value.is_string()) {
-    out.push_back(value.get<std::string>());
+// Accessors for an element already known to be of the type asked for.
+bool IsString(element e) { return e.type() == element_type::STRING; }
+std::string_view View(element e) {
+  std::string_view v;
+  if (e.get_string().get(v) != simdjson::SUCCESS) return {};
+  return v;
+}
+std::string Str(element e) { return std::string(View(e)); }
+array AsArray(element e) {
+  array a;
+  if (e.get_array().get(a) != simdjson::SUCCESS) return {};
+  return a;
+}
+object AsObject(element e) {
+  object o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) return {};
+  return o;
+}
+
+// A string or an array of strings.
+bool ReadStrings(element value, std::vector<std::string>& out) {
+  if (IsString(value)) {
+    out.push_back(Str(value));
     return true;
   }
-  if (!value.is_array()) return false;
-  for (const json& v : value) {
-    if (!v.is_string()) return false;
-    out.push_back(v.get<std::string>());
+  if (value.type() != element_type::ARRAY) return false;
+  for (element v : AsArray(value)) {
+    if (!IsString(v)) return false;
+    out.push_back(Str(v));
   }
   return true;
 }
 
-// Condition values: strings, numbers and booleans, alone or in an array.
-bool ReadConditionValue(const json& value, std::vector<std::string>& out) {
-  auto scalar = [&](const json& v) {
-    if (v.is_string()) {
-      out.push_back(v.get<std::string>());
-    } else if (v.is_boolean()) {
-      out.push_back(v.get<bool>() ? "true" : "false");
-    } else if (v.is_number()) {
-      out.push_back(v.dump());
-    } else {
-      return false;
+// The JSON text of a scalar condition value: strings as they are, numbers and booleans as
+// written in JSON.
+bool ScalarText(element v, std::string& out) {
+  switch (v.type()) {
+    case element_type::STRING: out = Str(v); return true;
+    case element_type::BOOL: out = v.get_bool().value_unsafe() ? "true" : "false"; return true;
+    case element_type::INT64: out = std::to_string(v.get_int64().value_unsafe()); return true;
+    case element_type::UINT64: out = std::to_string(v.get_uint64().value_unsafe()); return true;
+    case element_type::DOUBLE: {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.get_double().value_unsafe());
+      if (ec != std::errc()) return false;
+      out.assign(buf, end);
+      return true;
     }
+    default: return false;
+  }
+}
+
+bool ReadConditionValue(element value, std::vector<std::string>& out) {
+  std::string text;
+  if (value.type() != element_type::ARRAY) {
+    if (!ScalarText(value, text)) return false;
+    out.push_back(std::move(text));
     return true;
-  };
-  if (!value.is_array()) return scalar(value);
-  for (const json& v : value) {
-    if (!scalar(v)) return false;
+  }
+  for (element v : AsArray(value)) {
+    if (!ScalarText(v, text)) return false;
+    out.push_back(std::move(text));
   }
   return true;
 }
 
-bool ReadPrincipal(const json& value, PrincipalBlock& out) {
-  if (value.is_string()) {
-    if (value.get<std::string>() != "*") return false;
+bool ReadPrincipal(element value, PrincipalBlock& out) {
+  if (IsString(value)) {
+    if (View(value) != "*") return false;
     out.wildcard = true;
     return true;
   }
-  if (!value.is_object()) return false;
-  for (const auto& [type, values] : value.items()) {
+  if (value.type() != element_type::OBJECT) return false;
+  for (auto field : AsObject(value)) {
     PrincipalType t;
-    if (type == "AWS") {
+    if (field.key == "AWS") {
       t = PrincipalType::kAws;
-    } else if (type == "Service") {
+    } else if (field.key == "Service") {
       t = PrincipalType::kService;
-    } else if (type == "Federated") {
+    } else if (field.key == "Federated") {
       t = PrincipalType::kFederated;
-    } else if (type == "CanonicalUser") {
+    } else if (field.key == "CanonicalUser") {
       t = PrincipalType::kCanonicalUser;
     } else {
       return false;
     }
     std::vector<std::string> list;
-    if (!ReadStrings(values, list)) return false;
+    if (!ReadStrings(field.value, list)) return false;
     for (std::string& v : list) out.entries.push_back({t, std::move(v)});
   }
   return true;
 }
 
-std::optional<Statement> ReadStatement(const json& s) {
-  if (!s.is_object()) return std::nullopt;
+std::optional<Statement> ReadStatement(element s) {
+  if (s.type() != element_type::OBJECT) return std::nullopt;
   Statement st;
   bool has_effect = false;
-  for (const auto& [key, value] : s.items()) {
+  bool has_action = false;
+  for (auto field : AsObject(s)) {
+    std::string_view key = field.key;
+    element value = field.value;
     if (key == "Sid") {
-      if (!value.is_string()) return std::nullopt;
-      st.sid = value.get<std::string>();
+      if (!IsString(value)) return std::nullopt;
+      st.sid = Str(value);
     } else if (key == "Effect") {
-      if (!value.is_string()) return std::nullopt;
-      const std::string& e = value.get_ref<const std::string&>();
+      if (!IsString(value)) return std::nullopt;
+      std::string_view e = View(value);
       if (e == "Allow") {
         st.effect = Effect::kAllow;
       } else if (e == "Deny") {
@@ -99,19 +139,20 @@ std::optional<Statement> ReadStatement(const json& s) {
       if (!ReadPrincipal(value, block)) return std::nullopt;
       (key == "Principal" ? st.principal : st.not_principal) = std::move(block);
     } else if (key == "Action" || key == "NotAction") {
-      if (!st.actions.empty() || !ReadStrings(value, st.actions)) return std::nullopt;
+      if (has_action || !ReadStrings(value, st.actions)) return std::nullopt;
+      has_action = true;
       st.not_action = key == "NotAction";
     } else if (key == "Resource" || key == "NotResource") {
       if (st.has_resource || !ReadStrings(value, st.resources)) return std::nullopt;
       st.has_resource = true;
       st.not_resource = key == "NotResource";
     } else if (key == "Condition") {
-      if (!value.is_object()) return std::nullopt;
-      for (const auto& [op, block] : value.items()) {
-        if (!block.is_object()) return std::nullopt;
-        for (const auto& [cond_key, cond_value] : block.items()) {
-          ConditionClause clause{op, cond_key, {}};
-          if (!ReadConditionValue(cond_value, clause.values)) return std::nullopt;
+      if (value.type() != element_type::OBJECT) return std::nullopt;
+      for (auto op : AsObject(value)) {
+        if (op.value.type() != element_type::OBJECT) return std::nullopt;
+        for (auto cond : AsObject(op.value)) {
+          ConditionClause clause{std::string(op.key), std::string(cond.key), {}};
+          if (!ReadConditionValue(cond.value, clause.values)) return std::nullopt;
           st.conditions.push_back(std::move(clause));
         }
       }
@@ -125,14 +166,19 @@ std::optional<Statement> ReadStatement(const json& s) {
 
 }  // namespace
 
-Result<Document> ParsePolicyJson(const json& root, PolicyKind kind) {
-  if (!root.is_object()) return SyntaxError();
+Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
+  simdjson::dom::parser parser;
+  element root;
+  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return SyntaxError();
+  if (root.type() != element_type::OBJECT) return SyntaxError();
   Document doc;
   bool has_statement = false;
-  for (const auto& [key, value] : root.items()) {
+  for (auto field : AsObject(root)) {
+    std::string_view key = field.key;
+    element value = field.value;
     if (key == "Version") {
-      if (!value.is_string()) return SyntaxError();
-      const std::string& v = value.get_ref<const std::string&>();
+      if (!IsString(value)) return SyntaxError();
+      std::string_view v = View(value);
       if (v == "2012-10-17") {
         doc.version = PolicyVersion::k2012;
       } else if (v == "2008-10-17") {
@@ -142,16 +188,17 @@ Result<Document> ParsePolicyJson(const json& root, PolicyKind kind) {
                       "Policy document must be version 2012-10-17 or greater.");
       }
     } else if (key == "Id") {
-      if (!value.is_string()) return SyntaxError();
-      doc.id = value.get<std::string>();
+      if (!IsString(value)) return SyntaxError();
+      doc.id = Str(value);
     } else if (key == "Statement") {
+      if (has_statement) return SyntaxError();
       has_statement = true;
-      if (value.is_object()) {
+      if (value.type() == element_type::OBJECT) {
         auto st = ReadStatement(value);
         if (!st) return SyntaxError();
         doc.statements.push_back(std::move(*st));
-      } else if (value.is_array()) {
-        for (const json& s : value) {
+      } else if (value.type() == element_type::ARRAY) {
+        for (element s : AsArray(value)) {
           auto st = ReadStatement(s);
           if (!st) return SyntaxError();
           doc.statements.push_back(std::move(*st));
@@ -169,10 +216,8 @@ Result<Document> ParsePolicyJson(const json& root, PolicyKind kind) {
   return doc;
 }
 
-Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
-  json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return SyntaxError();
-  return ParsePolicyJson(root, kind);
+Result<Document> ParsePolicyJson(const nlohmann::json& json, PolicyKind kind) {
+  return ParsePolicy(json.dump(), kind);
 }
 
 }  // namespace gatehouse::policy
