@@ -1,5 +1,7 @@
 #include "policy/evaluate.h"
 
+#include <algorithm>
+
 #include "core/arn.h"
 #include "core/strings.h"
 
@@ -16,6 +18,7 @@ struct LayerResult {
 // NotPrincipal apply to it whatever the NotPrincipal element lists.
 void EvaluatePolicy(const CompiledPolicy& policy, const Request& request, Layer layer,
                     bool boundary_attached, LayerResult& out, Explanation* explanation) {
+  const size_t first_recorded = explanation != nullptr ? explanation->matched.size() : 0;
   policy.ForEachCandidate(request.service, [&](const CompiledStatement& st) {
     if (!st.Matches(request)) return;
     Grant grant = Grant::kDirect;
@@ -41,9 +44,16 @@ void EvaluatePolicy(const CompiledPolicy& policy, const Request& request, Layer 
       explanation->matched.push_back({layer, policy.label(), st.index, st.sid, st.effect});
     }
   });
+  if (explanation != nullptr) {  // candidates come by service bucket; report in document order
+    std::sort(explanation->matched.begin() + first_recorded, explanation->matched.end(),
+              [](const MatchedStatement& a, const MatchedStatement& b) {
+                return a.statement < b.statement;
+              });
+  }
 }
 
-Decision Decide(Explanation* explanation, Decision decision, Layer layer, const char* reason) {
+Decision Decide(Explanation* explanation, Decision decision, Layer layer,
+                std::string_view reason) {
   if (explanation != nullptr) {
     explanation->decided_by = layer;
     explanation->reason = reason;
@@ -108,15 +118,16 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   const bool scp_applies = policies.scp.has_value() &&
                            who.account != policies.management_account && !who.service_linked;
   bool scp_deny = false;
-  bool scp_gap = false;  // some level has no Allow
+  int scp_gap = -1;  // the first level with no Allow
   if (scp_applies) {
-    for (const auto& level : *policies.scp) {
+    for (size_t i = 0; i < policies.scp->size(); ++i) {
+      const auto& level = (*policies.scp)[i];
       LayerResult result;
       for (const CompiledPolicy* p : level) {
         EvaluatePolicy(*p, request, Layer::kScp, boundary_attached, result, explanation);
       }
       scp_deny |= result.deny;
-      scp_gap |= !result.allow;
+      if (!result.allow && scp_gap < 0) scp_gap = static_cast<int>(i);
     }
   }
 
@@ -143,10 +154,18 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   }
 
   // 2. SCPs: an Allow at every level of the principal's organization path.
-  if (scp_applies && scp_gap) {
-    return Decide(explanation, Decision::kImplicitDeny, Layer::kScp,
-                  "No service control policy allows the request at one level of the "
-                  "organization (root, OU or account).");
+  if (scp_applies && scp_gap >= 0) {
+    std::string reason;
+    if (explanation != nullptr) {
+      const size_t levels = policies.scp->size();
+      std::string where = scp_gap == 0 ? "the root"
+                          : static_cast<size_t>(scp_gap) + 1 == levels
+                              ? "the account"
+                              : "OU level " + std::to_string(scp_gap);
+      reason = "No service control policy at " + where + " (scp[" + std::to_string(scp_gap) +
+               "]) allows the request; SCPs must allow at every level.";
+    }
+    return Decide(explanation, Decision::kImplicitDeny, Layer::kScp, reason);
   }
 
   // 3. A role's trust policy must allow explicitly.
