@@ -3,11 +3,12 @@
 // spans a field boundary before the resource part, while '*' in the resource part (after the
 // fifth colon) spans '/' and ':'. A pattern with fewer than six fields matches its last field
 // against the rest of the ARN. "*" alone matches anything, ARN or not.
+// Compiled into one Pattern whose wildcards in the first five fields cannot match ':'.
 // Immutable after Compile; matching allocates nothing.
 #pragma once
 
+#include <string>
 #include <string_view>
-#include <vector>
 
 #include "policy/pattern.h"
 
@@ -23,14 +24,13 @@ class ArnPattern {
 
   static ArnPattern Compile(std::string_view text, Options options);
 
-  bool Matches(std::string_view arn, const ContextKeys* context) const;
-  bool is_match_all() const { return match_all_; }
-  // The service field ("iam") when it is literal text; empty otherwise.
-  std::string_view service() const;
+  bool Matches(std::string_view arn, const ContextKeys* context) const {
+    return pattern_.Matches(arn, context);
+  }
+  bool is_match_all() const { return pattern_.is_match_all(); }
 
  private:
-  bool match_all_ = false;
-  std::vector<Pattern> fields_;  // "arn", partition, service, region, account, resource
+  Pattern pattern_;
 };
 
 }  // namespace gatehouse::policy

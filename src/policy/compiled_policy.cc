@@ -50,6 +50,7 @@ CompiledPolicy CompiledPolicy::Compile(const Document& doc, PolicyKind kind, std
   p.kind_ = kind;
   p.label_ = std::move(label);
   const bool variables = doc.version == PolicyVersion::k2012;
+  p.statements_.reserve(doc.statements.size());
   for (uint32_t i = 0; i < doc.statements.size(); ++i) {
     const Statement& s = doc.statements[i];
     CompiledStatement c;
@@ -57,6 +58,9 @@ CompiledPolicy CompiledPolicy::Compile(const Document& doc, PolicyKind kind, std
     c.sid = s.sid.value_or("");
     c.effect = s.effect;
     c.not_action = s.not_action;
+    c.actions.reserve(s.actions.size());
+    c.resources.reserve(s.resources.size());
+    c.conditions.reserve(s.conditions.size());
     for (const std::string& a : s.actions) {
       c.actions.push_back(Pattern::Compile(a, {.wildcards = true, .fold_case = true}));
     }
@@ -68,7 +72,9 @@ CompiledPolicy CompiledPolicy::Compile(const Document& doc, PolicyKind kind, std
     if (s.principal) c.principal = PrincipalMatcher::Compile(*s.principal);
     if (s.not_principal) c.not_principal = PrincipalMatcher::Compile(*s.not_principal);
     for (const ConditionClause& clause : s.conditions) {
-      if (auto cond = Condition::Compile(clause, doc.version)) c.conditions.push_back(*cond);
+      if (auto cond = Condition::Compile(clause, doc.version)) {
+        c.conditions.push_back(std::move(*cond));
+      }
     }
 
     std::vector<std::string> services;

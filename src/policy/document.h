@@ -54,6 +54,7 @@ struct ConditionClause {
 struct Statement {
   std::optional<std::string> sid;
   Effect effect = Effect::kAllow;
+  bool effect_exact_case = true;  // "Allow"/"Deny" as written, not "allow" or "DENY"
   std::optional<PrincipalBlock> principal;
   std::optional<PrincipalBlock> not_principal;
   bool not_action = false;  // the list below is NotAction

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "core/strings.h"
+#include "policy/condition_operator.h"
 #include "policy/validate.h"
 
 namespace gatehouse::policy {
@@ -15,9 +17,7 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-Status SyntaxError() {
-  return Status(ErrorCode::kMalformedPolicyDocument, "Syntax errors in policy.");
-}
+Status SyntaxError() { return MalformedPolicy(kSyntaxErrors); }
 
 // Accessors for an element already known to be of the type asked for.
 bool IsString(element e) { return e.type() == element_type::STRING; }
@@ -125,14 +125,16 @@ std::optional<Statement> ReadStatement(element s) {
       st.sid = Str(value);
     } else if (key == "Effect") {
       if (!IsString(value)) return std::nullopt;
+      // The grammar takes any case; the legacy check in Validate then insists on "Allow"/"Deny".
       std::string_view e = View(value);
-      if (e == "Allow") {
+      if (EqualsIgnoreCase(e, "Allow")) {
         st.effect = Effect::kAllow;
-      } else if (e == "Deny") {
+      } else if (EqualsIgnoreCase(e, "Deny")) {
         st.effect = Effect::kDeny;
       } else {
         return std::nullopt;
       }
+      st.effect_exact_case = e == "Allow" || e == "Deny";
       has_effect = true;
     } else if (key == "Principal" || key == "NotPrincipal") {
       PrincipalBlock block;
@@ -150,6 +152,11 @@ std::optional<Statement> ReadStatement(element s) {
       if (value.type() != element_type::OBJECT) return std::nullopt;
       for (auto op : AsObject(value)) {
         if (op.value.type() != element_type::OBJECT) return std::nullopt;
+        // AWS ignores an unknown operator whose block is empty, and rejects it otherwise.
+        if (!ParseConditionOperator(op.key)) {
+          if (AsObject(op.value).size() != 0) return std::nullopt;
+          continue;
+        }
         for (auto cond : AsObject(op.value)) {
           ConditionClause clause{std::string(op.key), std::string(cond.key), {}};
           if (!ReadConditionValue(cond.value, clause.values)) return std::nullopt;
@@ -160,17 +167,19 @@ std::optional<Statement> ReadStatement(element s) {
       return std::nullopt;
     }
   }
-  if (!has_effect) return std::nullopt;
+  if (!has_effect || (st.principal && st.not_principal)) return std::nullopt;
   return st;
 }
 
-}  // namespace
-
-Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
+// The grammar: JSON, then the shape of every element. Kind rules come after, in Validate.
+Result<Document> ParseGrammar(std::string_view text, PolicyKind kind) {
   simdjson::dom::parser parser;
   element root;
-  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return SyntaxError();
-  if (root.type() != element_type::OBJECT) return SyntaxError();
+  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS ||
+      root.type() != element_type::OBJECT) {
+    // The trust-policy parser words this its own way.
+    return kind == PolicyKind::kTrust ? MalformedPolicy(kInvalidJson) : SyntaxError();
+  }
   Document doc;
   bool has_statement = false;
   for (auto field : AsObject(root)) {
@@ -184,8 +193,7 @@ Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
       } else if (v == "2008-10-17") {
         doc.version = PolicyVersion::k2008;
       } else {
-        return Status(ErrorCode::kMalformedPolicyDocument,
-                      "Policy document must be version 2012-10-17 or greater.");
+        return SyntaxError();
       }
     } else if (key == "Id") {
       if (!IsString(value)) return SyntaxError();
@@ -198,6 +206,7 @@ Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
         if (!st) return SyntaxError();
         doc.statements.push_back(std::move(*st));
       } else if (value.type() == element_type::ARRAY) {
+        if (AsArray(value).size() == 0) return SyntaxError();
         for (element s : AsArray(value)) {
           auto st = ReadStatement(s);
           if (!st) return SyntaxError();
@@ -211,9 +220,18 @@ Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
     }
   }
   if (!has_statement) return SyntaxError();
-  Status valid = Validate(doc, kind);
-  if (!valid.ok()) return valid;
   return doc;
+}
+
+}  // namespace
+
+Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
+  Result<Document> doc = ParseGrammar(text, kind);
+  Status status = doc.ok() ? Validate(*doc, kind) : doc.status();
+  if (status.ok()) return doc;
+  // AWS Organizations answers every malformed SCP with one message.
+  if (kind == PolicyKind::kScp) return MalformedPolicy(kScpRequirements);
+  return status;
 }
 
 Result<Document> ParsePolicyJson(const nlohmann::json& json, PolicyKind kind) {

@@ -17,56 +17,72 @@ std::string_view Trim(std::string_view s) {
 
 void Pattern::AddLiteral(std::string_view text) {
   if (text.empty()) return;
-  std::string lit = fold_case_ ? AsciiLower(text) : std::string(text);
-  if (!tokens_.empty() && tokens_.back().kind == Token::kLiteral) {
-    tokens_.back().text += lit;
-  } else {
-    tokens_.push_back(Token{Token::kLiteral, std::move(lit), std::nullopt, 0});
+  // Text is appended in order, so a literal run that follows another simply extends it.
+  if (tokens_.empty() || tokens_.back().kind != Token::kLiteral ||
+      tokens_.back().offset + tokens_.back().length != text_.size()) {
+    Token t{Token::kLiteral};
+    t.offset = static_cast<uint32_t>(text_.size());
+    tokens_.push_back(t);
   }
+  for (char c : text) text_.push_back(fold_case_ ? AsciiLower(c) : c);
+  tokens_.back().length += static_cast<uint32_t>(text.size());
+}
+
+void Pattern::AddWildcard(Token::Kind kind, bool bounded) {
+  Token t{kind};
+  t.bounded = bounded;
+  tokens_.push_back(t);
 }
 
 Pattern Pattern::Compile(std::string_view text, Options options) {
   Pattern p;
   p.fold_case_ = options.fold_case;
+  p.text_.reserve(text.size());
+  size_t wildcards = 0;
+  for (char c : text) wildcards += c == '*' || c == '?' || c == '$';
+  p.tokens_.reserve(1 + 2 * wildcards);
+  p.Append(text, options);
+  return p;
+}
+
+void Pattern::Append(std::string_view text, Options options) {
   size_t run_start = 0;
   size_t i = 0;
-  auto flush = [&](size_t end) { p.AddLiteral(text.substr(run_start, end - run_start)); };
+  auto flush = [&](size_t end) { AddLiteral(text.substr(run_start, end - run_start)); };
   while (i < text.size()) {
     char c = text[i];
     if (options.wildcards && (c == '*' || c == '?')) {
       flush(i);
-      p.tokens_.push_back(
-          Token{c == '*' ? Token::kStar : Token::kQuestion, std::string(), std::nullopt, 0});
-      p.has_wildcards_ = true;
+      AddWildcard(c == '*' ? Token::kStar : Token::kQuestion, options.bounded);
       run_start = ++i;
       continue;
     }
     if (options.variables && c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
       size_t close = text.find('}', i + 2);
-      if (close != std::string_view::npos) {
+      if (close != std::string_view::npos && variable_count_ < 255) {
         std::string_view inner = Trim(text.substr(i + 2, close - i - 2));
         flush(i);
         if (inner == "*" || inner == "?" || inner == "$") {
-          p.AddLiteral(inner);
+          AddLiteral(inner);
         } else {
-          Token var{Token::kVariable, std::string(), std::nullopt, p.variable_count_};
           size_t comma = inner.find(',');
           std::string_view key = Trim(inner.substr(0, comma));
+          Token var{Token::kVariable};
+          var.slot = variable_count_++;
+          var.offset = static_cast<uint32_t>(text_.size());
+          var.length = static_cast<uint32_t>(key.size());
+          text_ += AsciiLower(key);
           if (comma != std::string_view::npos) {
             std::string_view fallback = Trim(inner.substr(comma + 1));
             if (fallback.size() >= 2 && fallback.front() == '\'' && fallback.back() == '\'') {
               fallback = fallback.substr(1, fallback.size() - 2);
             }
-            var.fallback = std::string(fallback);
+            var.has_fallback = true;
+            var.fallback_offset = static_cast<uint32_t>(text_.size());
+            var.fallback_length = static_cast<uint32_t>(fallback.size());
+            text_ += fallback;
           }
-          var.text = AsciiLower(key);
-          if (p.variable_count_ == 255) {
-            // More variables than any policy size allows; keep the text literal.
-            p.AddLiteral(text.substr(i, close + 1 - i));
-          } else {
-            ++p.variable_count_;
-            p.tokens_.push_back(std::move(var));
-          }
+          tokens_.push_back(var);
         }
         run_start = i = close + 1;
         continue;
@@ -75,12 +91,13 @@ Pattern Pattern::Compile(std::string_view text, Options options) {
     ++i;
   }
   flush(text.size());
-  return p;
 }
 
 std::optional<std::string_view> Pattern::literal() const {
   if (tokens_.empty()) return std::string_view();
-  if (tokens_.size() == 1 && tokens_[0].kind == Token::kLiteral) return tokens_[0].text;
+  if (tokens_.size() == 1 && tokens_[0].kind == Token::kLiteral) {
+    return View(tokens_[0].offset, tokens_[0].length);
+  }
   return std::nullopt;
 }
 
@@ -96,27 +113,27 @@ bool Pattern::Matches(std::string_view subject, const ContextKeys* context) cons
     for (const Token& t : tokens_) {
       if (t.kind != Token::kVariable) continue;
       std::optional<std::string_view> v;
-      if (context != nullptr) v = context->Single(t.text);
-      if (!v && t.fallback) v = *t.fallback;
+      if (context != nullptr) v = context->Single(View(t.offset, t.length));
+      if (!v && t.has_fallback) v = View(t.fallback_offset, t.fallback_length);
       if (!v) return false;
       values[t.slot] = *v;
     }
   }
 
   const size_t n = tokens_.size();
+  auto text_of = [&](size_t tok) -> std::string_view {
+    const Token& t = tokens_[tok];
+    return t.kind == Token::kVariable ? values[t.slot] : View(t.offset, t.length);
+  };
   struct Pos {
     size_t tok;
     size_t off;
   };
-  auto text_of = [&](size_t tok) -> std::string_view {
-    const Token& t = tokens_[tok];
-    return t.kind == Token::kVariable ? values[t.slot] : std::string_view(t.text);
-  };
-  auto is_text = [&](size_t tok) {
-    return tokens_[tok].kind == Token::kLiteral || tokens_[tok].kind == Token::kVariable;
-  };
+  // Skips exhausted (or empty) text tokens.
   auto normalize = [&](Pos p) {
-    while (p.tok < n && is_text(p.tok) && p.off >= text_of(p.tok).size()) {
+    while (p.tok < n &&
+           (tokens_[p.tok].kind == Token::kLiteral || tokens_[p.tok].kind == Token::kVariable) &&
+           p.off >= text_of(p.tok).size()) {
       ++p.tok;
       p.off = 0;
     }
@@ -126,6 +143,7 @@ bool Pattern::Matches(std::string_view subject, const ContextKeys* context) cons
     return fold_case_ ? AsciiLower(a) == AsciiLower(b) : a == b;
   };
 
+  // Greedy matching with one backtrack point: the most recent '*'.
   Pos p = normalize({0, 0});
   size_t s = 0;
   bool have_star = false;
@@ -133,26 +151,28 @@ bool Pattern::Matches(std::string_view subject, const ContextKeys* context) cons
   size_t star_s = 0;
   while (s < subject.size()) {
     if (p.tok < n) {
-      Token::Kind kind = tokens_[p.tok].kind;
-      if (kind == Token::kStar) {
+      const Token& t = tokens_[p.tok];
+      if (t.kind == Token::kStar) {
         have_star = true;
         star = p;
         star_s = s;
         p = normalize({p.tok + 1, 0});
         continue;
       }
-      if (kind == Token::kQuestion) {
-        p = normalize({p.tok + 1, 0});
-        ++s;
-        continue;
-      }
-      if (same(text_of(p.tok)[p.off], subject[s])) {
+      if (t.kind == Token::kQuestion) {
+        if (!(t.bounded && subject[s] == ':')) {
+          p = normalize({p.tok + 1, 0});
+          ++s;
+          continue;
+        }
+      } else if (same(text_of(p.tok)[p.off], subject[s])) {
         p = normalize({p.tok, p.off + 1});
         ++s;
         continue;
       }
     }
-    if (!have_star) return false;
+    // Let the last '*' absorb one more character, unless it is bounded and that is a ':'.
+    if (!have_star || (tokens_[star.tok].bounded && subject[star_s] == ':')) return false;
     p = normalize({star.tok + 1, 0});
     s = ++star_s;
   }

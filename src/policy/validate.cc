@@ -1,6 +1,10 @@
 #include "policy/validate.h"
 
+#include <array>
+#include <charconv>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include "core/arn.h"
 #include "core/strings.h"
@@ -9,150 +13,337 @@
 namespace gatehouse::policy {
 namespace {
 
-Status Malformed(std::string message) {
-  return Status(ErrorCode::kMalformedPolicyDocument, std::move(message));
-}
-
-bool IsResourcePolicyKind(PolicyKind kind) {
-  return kind == PolicyKind::kResource || kind == PolicyKind::kTrust;
-}
+constexpr std::string_view kLegacyParsing = "The policy failed legacy parsing";
+constexpr std::string_view kIamPathMessage =
+    "IAM resource path must either be \"*\", root, or start with user/, federated-user/, role/, "
+    "group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, "
+    "oidc-provider/, report/, access-report/.";
+constexpr std::array<std::string_view, 13> kIamPathPrefixes = {
+    "user/",     "federated-user/",     "role/",       "group/",         "instance-profile/",
+    "mfa/",      "server-certificate/", "policy/",     "sms-mfa/",       "saml-provider/",
+    "oidc-provider/", "report/",        "access-report/"};
+constexpr std::array<std::string_view, 9> kPartitions = {
+    "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
+    "*"};
 
 bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// "iam:CreateUser", "iam:*", "*": a vendor prefix, one colon.
-Status CheckAction(std::string_view action) {
+std::vector<std::string_view> SplitArn(std::string_view value) {  // at most six fields
+  std::vector<std::string_view> fields;
+  size_t pos = 0;
+  while (fields.size() < 5) {
+    size_t colon = value.find(':', pos);
+    if (colon == std::string_view::npos) break;
+    fields.push_back(value.substr(pos, colon - pos));
+    pos = colon + 1;
+  }
+  fields.push_back(value.substr(pos));
+  return fields;
+}
+
+bool IsKnownPartition(std::string_view p) {
+  for (std::string_view known : kPartitions) {
+    if (p == known) return true;
+  }
+  return false;
+}
+
+// Old ARN forms the legacy parser refuses (in a known partition): too few fields around an
+// empty one, or no service.
+bool FailsLegacyArn(std::string_view value) {
+  if (value == "*" || value.find(':') == std::string_view::npos) return false;
+  std::vector<std::string_view> f = SplitArn(value);
+  if (!IsKnownPartition(f[1])) return false;
+  if (f.size() < 6 && value.find("::") != std::string_view::npos) return true;
+  return f.size() >= 3 && f[2].empty();
+}
+
+// The first problem with a Resource value's form, if any.
+std::optional<std::string> ResourceFormatProblem(std::string_view value) {
+  if (value == "*") return std::nullopt;
+  const std::string v(value);
+  if (value.find(':') == std::string_view::npos) {
+    return "Resource " + v + " must be in ARN format or \"*\".";
+  }
+  std::vector<std::string_view> f = SplitArn(value);
+  if (!IsKnownPartition(f[1])) {
+    std::string shown = "arn";
+    for (size_t i = 1; i < 6; ++i) shown += ":" + std::string(i < f.size() ? f[i] : "*");
+    return "Partition \"" + std::string(f[1]) + "\" is not valid for resource \"" + shown + "\".";
+  }
+  if (f.size() < 3) return "Resource vendor must be fully qualified and cannot contain regexes.";
+  std::string_view region = f.size() > 3 ? f[3] : "";
+  std::string_view resource = f.size() > 5 ? f[5] : "";
+  if (f[2] == "iam") {
+    if (!region.empty()) return "IAM resource " + v + " cannot contain region information.";
+    bool path_ok = resource == "*" || resource == "root";
+    for (std::string_view prefix : kIamPathPrefixes) path_ok |= StartsWith(resource, prefix);
+    if (!path_ok) return std::string(kIamPathMessage);
+  } else if (f[2] == "s3") {
+    if (!region.empty() && !StartsWith(resource, "accesspoint/")) {
+      return "Resource " + v + " can not contain region information.";
+    }
+  }
+  return std::nullopt;
+}
+
+bool TakeNumber(std::string_view& s, size_t min_digits, size_t max_digits, int64_t& out) {
+  size_t n = 0;
+  while (n < s.size() && n < max_digits && s[n] >= '0' && s[n] <= '9') ++n;
+  if (n < min_digits) return false;
+  std::from_chars(s.data(), s.data() + n, out);
+  s.remove_prefix(n);
+  return true;
+}
+
+// What the legacy parser takes as a Date condition value: an ISO 8601 date or date-time, or
+// epoch seconds that fit in a signed 64-bit integer.
+bool IsPolicyDate(std::string_view v) {
+  if (v.find_first_of("tT-") == std::string_view::npos) {
+    uint64_t epoch = 0;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), epoch);
+    return !v.empty() && ec == std::errc() && ptr == v.data() + v.size() &&
+           epoch <= 9223372036854775807ULL;
+  }
+  size_t t = v.find_first_of("tT");
+  std::string_view date = v.substr(0, t);
+  int64_t part = 0;
+  if (!date.empty() && date.front() == '-') date.remove_prefix(1);
+  if (!TakeNumber(date, 1, 9, part)) return false;
+  int parts = 1;
+  while (!date.empty()) {
+    if (date.front() != '-' || ++parts > 3) return false;
+    date.remove_prefix(1);
+    if (!TakeNumber(date, 1, 2, part)) return false;
+    if ((parts == 2 && (part < 1 || part > 12)) || (parts == 3 && (part < 1 || part > 31))) {
+      return false;
+    }
+  }
+  if (t == std::string_view::npos) return true;
+  std::string_view time = v.substr(t + 1);
+  if (time.empty()) return true;
+  const int64_t limits[] = {23, 59, 59};
+  for (int i = 0; i < 3; ++i) {
+    if (!TakeNumber(time, 1, 2, part) || part > limits[i]) return false;
+    if (time.empty() || time.front() != ':') break;
+    time.remove_prefix(1);
+  }
+  if (!time.empty() && time.front() == '.') {
+    time.remove_prefix(1);
+    if (!TakeNumber(time, 1, 9, part)) return false;
+  }
+  if (time.empty() || time == "Z" || time == "z") return true;
+  if (time.front() != '+' && time.front() != '-') return false;
+  time.remove_prefix(1);
+  size_t before = time.size();
+  if (!TakeNumber(time, 2, 2, part) || before - time.size() != 2 || part > 23) return false;
+  if (time.empty()) return true;
+  if (time.front() != ':') return false;
+  time.remove_prefix(1);
+  before = time.size();
+  return TakeNumber(time, 2, 2, part) && before - time.size() == 2 && part <= 59 && time.empty();
+}
+
+std::string_view PrincipalTypeLabel(PrincipalType type) {
+  switch (type) {
+    case PrincipalType::kAws: return "AWS";
+    case PrincipalType::kService: return "SERVICE";
+    case PrincipalType::kFederated: return "FEDERATED";
+    case PrincipalType::kCanonicalUser: return "CANONICAL_USER";
+  }
+  return "";
+}
+
+bool IsValidAwsPrincipal(const std::string& v) {
+  if (v == "*" || IsAccountId(v)) return true;
+  if (v.find_first_of("*?") != std::string::npos) return false;
+  std::optional<ArnView> arn = ArnView::Parse(v);
+  if (!arn || !IsAccountId(arn->account) || !arn->region.empty() || arn->partition.empty()) {
+    return false;
+  }
+  std::string_view r = arn->resource;
+  if (arn->service == "iam") {
+    return r == "root" || (StartsWith(r, "user/") && r.size() > 5) ||
+           (StartsWith(r, "role/") && r.size() > 5);
+  }
+  if (arn->service == "sts") {
+    if (StartsWith(r, "assumed-role/")) {
+      size_t slash = r.find('/', 13);
+      return slash != std::string_view::npos && slash > 13 && slash + 1 < r.size();
+    }
+    return StartsWith(r, "federated-user/") && r.size() > 15;
+  }
+  return false;
+}
+
+bool IsValidServicePrincipal(std::string_view v) {
+  for (std::string_view suffix : {".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"}) {
+    if (v.size() > suffix.size() && v.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+// Principal / NotPrincipal of a resource or trust policy.
+Status CheckPrincipal(const PrincipalBlock& block) {
+  if (!block.wildcard && block.entries.empty()) {
+    return MalformedPolicy(
+        "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed "
+        "in policy has a statement with no principals!");
+  }
+  for (const PrincipalEntry& e : block.entries) {
+    bool ok = true;
+    switch (e.type) {
+      case PrincipalType::kAws: ok = IsValidAwsPrincipal(e.value); break;
+      case PrincipalType::kService: ok = IsValidServicePrincipal(e.value); break;
+      case PrincipalType::kFederated:
+      case PrincipalType::kCanonicalUser: ok = !e.value.empty(); break;
+    }
+    if (!ok) {
+      return MalformedPolicy("Invalid principal in policy: \"" +
+                             std::string(PrincipalTypeLabel(e.type)) + "\":\"" + e.value + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckActionFormat(std::string_view action) {
   if (action == "*") return Status::Ok();
   size_t colon = action.find(':');
   if (colon == std::string_view::npos) {
-    return Malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
+    return MalformedPolicy(
+        "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
   }
   if (action.find(':', colon + 1) != std::string_view::npos) {
-    return Malformed("Actions/Condition can contain only one colon.");
+    return MalformedPolicy("Actions/Condition can contain only one colon.");
   }
   std::string_view vendor = action.substr(0, colon);
-  if (vendor.empty()) {
-    return Malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
-  }
   for (char c : vendor) {
-    if (!IsAlnum(c) && c != '-' && c != '*' && c != '?') {
-      return Malformed("Vendor " + std::string(vendor) + " is not valid");
+    if (!IsAlnum(c) && c != '-' && c != '.' && c != '*' && c != '?') {
+      return MalformedPolicy("Vendor " + std::string(vendor) + " is not valid");
     }
+  }
+  if (vendor.empty()) {
+    return MalformedPolicy(
+        "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
   }
   return Status::Ok();
 }
 
-Status CheckResource(std::string_view resource) {
-  if (resource == "*") return Status::Ok();
-  std::optional<ArnView> arn = ArnView::Parse(resource);
-  if (!arn) {
-    return Malformed("Resource " + std::string(resource) + " must be in ARN format or \"*\".");
-  }
-  return Status::Ok();
-}
-
-Status CheckPrincipal(const PrincipalBlock& block) {
-  for (const PrincipalEntry& e : block.entries) {
-    if (e.type != PrincipalType::kAws) {
-      if (e.value.empty()) {
-        return Malformed("Invalid principal in policy: \"" +
-                         std::string(e.type == PrincipalType::kService     ? "SERVICE"
-                                     : e.type == PrincipalType::kFederated ? "FEDERATED"
-                                                                           : "CANONICAL_USER") +
-                         "\":\"\"");
-      }
-      continue;
-    }
-    const std::string& v = e.value;
-    if (v == "*" || IsAccountId(v)) continue;
-    std::optional<ArnView> arn = ArnView::Parse(v);
-    bool ok = false;
-    if (arn && IsAccountId(arn->account) && arn->region.empty() &&
-        v.find('*') == std::string::npos && v.find('?') == std::string::npos) {
-      std::string_view r = arn->resource;
-      if (arn->service == "iam") {
-        ok = r == "root" || (StartsWith(r, "user/") && r.size() > 5) ||
-             (StartsWith(r, "role/") && r.size() > 5);
-      } else if (arn->service == "sts") {
-        ok = (StartsWith(r, "assumed-role/") && r.find('/', 13) != std::string_view::npos) ||
-             (StartsWith(r, "federated-user/") && r.size() > 15);
+Status CheckSids(const Document& doc) {
+  for (const Statement& st : doc.statements) {
+    if (!st.sid) continue;
+    for (char c : *st.sid) {
+      if (!IsAlnum(c)) {
+        return MalformedPolicy(
+            "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the "
+            "regular expression [0-9A-Za-z]*");
       }
     }
-    if (!ok) return Malformed("Invalid principal in policy: \"AWS\":\"" + v + "\"");
   }
-  return Status::Ok();
-}
-
-Status CheckConditionKey(std::string_view key) {
-  size_t colon = key.find(':');
-  if (colon == std::string_view::npos || colon == 0) {
-    return Malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
+  std::set<std::string_view> seen;
+  for (const Statement& st : doc.statements) {
+    if (st.sid && !st.sid->empty() && !seen.insert(*st.sid).second) {
+      return MalformedPolicy("Statement IDs (SID) in a single policy must be unique.");
+    }
   }
   return Status::Ok();
 }
 
 bool IsTrustAction(std::string_view action) {
   std::string lower = AsciiLower(action);
-  return StartsWith(lower, "sts:assumerole") || lower == "sts:tagsession" ||
-         lower == "sts:setsourceidentity" || lower == "sts:*" || lower == "*";
+  return lower == "sts:assumerole" || lower == "sts:assumerolewithsaml" ||
+         lower == "sts:assumerolewithwebidentity" || lower == "sts:tagsession" ||
+         lower == "sts:setsourceidentity" || lower == "sts:setcontext";
+}
+
+Status ValidateTrust(const Document& doc) {
+  for (const Statement& st : doc.statements) {
+    if (st.has_resource) {
+      return MalformedPolicy(st.not_resource ? "Has prohibited field NotResource"
+                                             : "Has prohibited field Resource");
+    }
+    if (st.not_principal) return MalformedPolicy("Has prohibited field NotPrincipal");
+  }
+  for (const Statement& st : doc.statements) {
+    if (!st.effect_exact_case) return MalformedPolicy(kLegacyParsing);
+  }
+  for (const Statement& st : doc.statements) {
+    if (!st.principal) return MalformedPolicy("Missing required field Principal");
+    Status p = CheckPrincipal(*st.principal);
+    if (!p.ok()) return p;
+  }
+  if (Status s = CheckSids(doc); !s.ok()) return s;
+  for (const Statement& st : doc.statements) {
+    if (st.actions.empty()) return MalformedPolicy("Policy statement must contain actions.");
+  }
+  for (const Statement& st : doc.statements) {
+    for (const std::string& a : st.actions) {
+      if (Status s = CheckActionFormat(a); !s.ok()) return s;
+      if (!st.not_action && !IsTrustAction(a)) {
+        return MalformedPolicy("AssumeRole policy may only specify STS AssumeRole actions.");
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
 Status Validate(const Document& doc, PolicyKind kind) {
-  if (doc.statements.empty()) return Malformed("Syntax errors in policy.");
-  std::set<std::string> sids;
+  if (kind == PolicyKind::kTrust) return ValidateTrust(doc);
+
+  // Managed policies (boundaries, SCPs) must use the current grammar version.
+  if ((kind == PolicyKind::kBoundary || kind == PolicyKind::kScp) &&
+      doc.version != PolicyVersion::k2012) {
+    return MalformedPolicy("Policy document must be version 2012-10-17 or greater.");
+  }
+
+  // Legacy parsing: Effect case, Date values, old ARN forms. The first resource-format problem
+  // is noted on the way and reported after the presence checks, as AWS does.
+  std::optional<std::string> resource_problem;
   for (const Statement& st : doc.statements) {
-    if (st.sid) {
-      for (char c : *st.sid) {
-        if (!IsAlnum(c) && kind != PolicyKind::kResource) {
-          return Malformed(
-              "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the "
-              "regular expression [0-9A-Za-z]*");
-        }
-      }
-      if (!st.sid->empty() && !sids.insert(*st.sid).second) {
-        return Malformed("Statement IDs (SID) in a single policy must be unique.");
+    if (!st.effect_exact_case) return MalformedPolicy(kLegacyParsing);
+    for (const ConditionClause& c : st.conditions) {
+      std::optional<ConditionOperator> op = ParseConditionOperator(c.op);
+      if (!op || op->family != OperatorFamily::kDate) continue;
+      for (const std::string& v : c.values) {
+        if (!IsPolicyDate(v)) return MalformedPolicy(kLegacyParsing);
       }
     }
+    for (const std::string& r : st.resources) {
+      if (!resource_problem && FailsLegacyArn(r)) return MalformedPolicy(kLegacyParsing);
+      if (!resource_problem) resource_problem = ResourceFormatProblem(r);
+    }
+  }
+
+  for (const Statement& st : doc.statements) {
     const bool has_principal = st.principal || st.not_principal;
-    if (IsResourcePolicyKind(kind)) {
-      if (!has_principal) return Malformed("Missing required field Principal");
-      if (st.principal && st.not_principal) return Malformed("Syntax errors in policy.");
+    if (kind == PolicyKind::kResource) {
+      if (!has_principal) return MalformedPolicy("Missing required field Principal");
       Status p = CheckPrincipal(st.principal ? *st.principal : *st.not_principal);
       if (!p.ok()) return p;
     } else if (has_principal) {
-      return Malformed("Policy document should not specify a principal.");
+      return MalformedPolicy("Policy document should not specify a principal.");
     }
-    if (st.actions.empty()) return Malformed("Policy statement must contain actions.");
-    for (const std::string& a : st.actions) {
-      Status s = CheckAction(a);
-      if (!s.ok()) return s;
+  }
+  if (Status s = CheckSids(doc); !s.ok()) return s;
+  for (const Statement& st : doc.statements) {
+    if (st.actions.empty()) return MalformedPolicy("Policy statement must contain actions.");
+  }
+  for (const Statement& st : doc.statements) {
+    if (!st.has_resource || st.resources.empty()) {
+      return MalformedPolicy("Policy statement must contain resources.");
     }
-    if (kind == PolicyKind::kTrust) {
-      if (st.has_resource) {
-        return Malformed(st.not_resource ? "Has prohibited field NotResource"
-                                         : "Has prohibited field Resource");
-      }
+  }
+  if (resource_problem) return MalformedPolicy(*resource_problem);
+  for (bool not_action : {false, true}) {
+    for (const Statement& st : doc.statements) {
+      if (st.not_action != not_action) continue;
       for (const std::string& a : st.actions) {
-        if (!st.not_action && !IsTrustAction(a)) {
-          return Malformed("AssumeRole policy may only specify STS AssumeRole actions.");
-        }
+        if (Status s = CheckActionFormat(a); !s.ok()) return s;
       }
-    } else {
-      if (!st.has_resource || st.resources.empty()) {
-        return Malformed("Policy statement must contain resources.");
-      }
-      for (const std::string& r : st.resources) {
-        Status s = CheckResource(r);
-        if (!s.ok()) return s;
-      }
-    }
-    for (const ConditionClause& c : st.conditions) {
-      Status k = CheckConditionKey(c.key);
-      if (!k.ok()) return k;
-      if (!ParseConditionOperator(c.op)) return Malformed("Invalid Condition type : " + c.op);
     }
   }
   return Status::Ok();

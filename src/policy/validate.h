@@ -1,13 +1,30 @@
-// The rules a well-formed Document must follow beyond the JSON grammar, which differ by kind:
-// where Principal is required or forbidden, what actions a trust policy may name, what resources
-// must look like, which condition operators exist, SCP restrictions. Failures are
-// MalformedPolicyDocument with AWS's wording; the first failing rule, in AWS's order, wins.
+// The rules a policy must follow beyond its grammar, which differ by kind, checked in the order
+// AWS checks them so that a document with several faults gets AWS's answer:
+//   identity, session, boundary (managed: Version 2012-10-17 required), resource:
+//     version → legacy parsing (Effect case, Date values, old ARN forms) → Principal → Sid
+//     characters → Sid uniqueness → actions present → resources present → resource format →
+//     action format;
+//   trust: prohibited fields → Principal → actions present → STS actions only;
+//   scp: the identity rules plus no Principal, reported with Organizations' single message.
+// Failures are MalformedPolicyDocument with AWS's wording (tests/policy/validation/MESSAGES.md).
 #pragma once
+
+#include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "policy/document.h"
 
 namespace gatehouse::policy {
+
+inline constexpr std::string_view kSyntaxErrors = "Syntax errors in policy.";
+inline constexpr std::string_view kInvalidJson = "This policy contains invalid Json";
+inline constexpr std::string_view kScpRequirements =
+    "The provided policy document does not meet the requirements of the specified policy type.";
+
+inline Status MalformedPolicy(std::string_view message) {
+  return Status(ErrorCode::kMalformedPolicyDocument, std::string(message));
+}
 
 Status Validate(const Document& doc, PolicyKind kind);
 
