@@ -1,0 +1,60 @@
+#include "policy/principal.h"
+
+#include <gtest/gtest.h>
+
+namespace gatehouse::policy {
+namespace {
+
+TEST(PrincipalTest, FromArn) {
+  auto user = Principal::FromArn("arn:aws:iam::111111111111:user/ops/alice");
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(user->kind, PrincipalKind::kUser);
+  EXPECT_EQ(user->name, "alice");
+  EXPECT_EQ(user->TypeName(), "User");
+
+  auto session = Principal::FromArn("arn:aws:sts::222222222222:assumed-role/Admin/bob");
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(session->kind, PrincipalKind::kAssumedRole);
+  EXPECT_EQ(session->PrincipalArn(), "arn:aws:iam::222222222222:role/Admin");
+  EXPECT_EQ(session->session, "bob");
+
+  auto slr = Principal::FromArn(
+      "arn:aws:iam::111111111111:role/aws-service-role/organizations.amazonaws.com/"
+      "AWSServiceRoleForOrganizations");
+  ASSERT_TRUE(slr.ok());
+  EXPECT_TRUE(slr->service_linked);
+
+  EXPECT_EQ(Principal::FromArn("arn:aws:iam::111111111111:root")->kind, PrincipalKind::kRoot);
+  EXPECT_FALSE(Principal::FromArn("arn:aws:iam::1111:user/x").ok());
+  EXPECT_FALSE(Principal::FromArn("arn:aws:s3:::bucket").ok());
+  EXPECT_FALSE(Principal::FromArn("arn:aws:sts::111111111111:assumed-role/Admin").ok());
+}
+
+PrincipalMatcher Matcher(std::vector<std::string> aws) {
+  PrincipalBlock block;
+  for (auto& v : aws) block.entries.push_back({PrincipalType::kAws, v});
+  return PrincipalMatcher::Compile(block);
+}
+
+TEST(PrincipalMatcherTest, GrantStrength) {
+  auto session = *Principal::FromArn("arn:aws:sts::111111111111:assumed-role/Admin/s");
+  EXPECT_EQ(Matcher({"111111111111"}).Match(session), Grant::kAccount);
+  EXPECT_EQ(Matcher({"arn:aws:iam::111111111111:root"}).Match(session), Grant::kAccount);
+  EXPECT_EQ(Matcher({"arn:aws:iam::111111111111:role/path/Admin"}).Match(session),
+            Grant::kRoleArn);
+  EXPECT_EQ(Matcher({"arn:aws:sts::111111111111:assumed-role/Admin/s"}).Match(session),
+            Grant::kDirect);
+  EXPECT_EQ(Matcher({"*"}).Match(session), Grant::kDirect);
+  EXPECT_EQ(Matcher({"222222222222"}).Match(session), Grant::kNone);
+}
+
+TEST(PrincipalMatcherTest, NotPrincipalNeedsEveryIdentity) {
+  auto session = *Principal::FromArn("arn:aws:sts::111111111111:assumed-role/Admin/s");
+  EXPECT_FALSE(Matcher({"arn:aws:sts::111111111111:assumed-role/Admin/s"}).Excludes(session));
+  EXPECT_TRUE(Matcher({"arn:aws:sts::111111111111:assumed-role/Admin/s",
+                       "arn:aws:iam::111111111111:role/Admin", "111111111111"})
+                  .Excludes(session));
+}
+
+}  // namespace
+}  // namespace gatehouse::policy
