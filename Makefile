@@ -33,7 +33,7 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target policy_fuzz
 	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/policy_fuzz $(FUZZ_SECONDS)
 
-test: unit fuzz
+test: fuzz unit
 
 bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target policy_bench
