@@ -1,5 +1,5 @@
 // The syntax tree of one IAM policy document, as written: what parse.h produces from JSON text
-// after the grammar and the kind's rules have been checked. Plain values; compile.h turns a
+// after the grammar and the kind's rules have been checked. Plain values; compiled_policy.h turns a
 // Document into the form the evaluator runs.
 #pragma once
 
