@@ -4,6 +4,7 @@
 
 #include "core/arn.h"
 #include "core/strings.h"
+#include "policy/validate.h"
 
 namespace gatehouse::policy {
 namespace {
@@ -85,10 +86,7 @@ std::string_view LayerName(Layer layer) {
 }
 
 bool IsTrustRequest(const Request& request) {
-  const std::string& a = request.action;
-  bool trust_action = StartsWith(a, "sts:assumerole") || a == "sts:tagsession" ||
-                      a == "sts:setsourceidentity";
-  if (!trust_action) return false;
+  if (!IsRoleTrustAction(request.action)) return false;
   std::optional<ArnView> arn = ArnView::Parse(request.resource);
   return arn && arn->service == "iam" && StartsWith(arn->resource, "role/");
 }

@@ -9,6 +9,7 @@
 #include "core/arn.h"
 #include "core/strings.h"
 #include "policy/condition_operator.h"
+#include "policy/principal.h"
 
 namespace gatehouse::policy {
 namespace {
@@ -164,26 +165,11 @@ std::string_view PrincipalTypeLabel(PrincipalType type) {
   return "";
 }
 
+// "*", an account id, or the ARN of a root user, user, role, role session or federated user,
+// with no wildcard inside.
 bool IsValidAwsPrincipal(const std::string& v) {
   if (v == "*" || IsAccountId(v)) return true;
-  if (v.find_first_of("*?") != std::string::npos) return false;
-  std::optional<ArnView> arn = ArnView::Parse(v);
-  if (!arn || !IsAccountId(arn->account) || !arn->region.empty() || arn->partition.empty()) {
-    return false;
-  }
-  std::string_view r = arn->resource;
-  if (arn->service == "iam") {
-    return r == "root" || (StartsWith(r, "user/") && r.size() > 5) ||
-           (StartsWith(r, "role/") && r.size() > 5);
-  }
-  if (arn->service == "sts") {
-    if (StartsWith(r, "assumed-role/")) {
-      size_t slash = r.find('/', 13);
-      return slash != std::string_view::npos && slash > 13 && slash + 1 < r.size();
-    }
-    return StartsWith(r, "federated-user/") && r.size() > 15;
-  }
-  return false;
+  return v.find_first_of("*?") == std::string::npos && Principal::FromArn(v).ok();
 }
 
 bool IsValidServicePrincipal(std::string_view v) {
@@ -262,13 +248,6 @@ Status CheckSids(const Document& doc) {
   return Status::Ok();
 }
 
-bool IsTrustAction(std::string_view action) {
-  std::string lower = AsciiLower(action);
-  return lower == "sts:assumerole" || lower == "sts:assumerolewithsaml" ||
-         lower == "sts:assumerolewithwebidentity" || lower == "sts:tagsession" ||
-         lower == "sts:setsourceidentity" || lower == "sts:setcontext";
-}
-
 Status ValidateTrust(const Document& doc) {
   for (const Statement& st : doc.statements) {
     if (st.has_resource) {
@@ -292,7 +271,7 @@ Status ValidateTrust(const Document& doc) {
   for (const Statement& st : doc.statements) {
     for (const std::string& a : st.actions) {
       if (Status s = CheckActionFormat(a); !s.ok()) return s;
-      if (!st.not_action && !IsTrustAction(a)) {
+      if (!st.not_action && !IsRoleTrustAction(AsciiLower(a))) {
         return MalformedPolicy("AssumeRole policy may only specify STS AssumeRole actions.");
       }
     }
@@ -301,6 +280,12 @@ Status ValidateTrust(const Document& doc) {
 }
 
 }  // namespace
+
+bool IsRoleTrustAction(std::string_view a) {
+  return a == "sts:assumerole" || a == "sts:assumerolewithsaml" ||
+         a == "sts:assumerolewithwebidentity" || a == "sts:tagsession" ||
+         a == "sts:setsourceidentity" || a == "sts:setcontext";
+}
 
 Status Validate(const Document& doc, PolicyKind kind) {
   if (kind == PolicyKind::kTrust) return ValidateTrust(doc);

@@ -28,4 +28,7 @@ inline Status MalformedPolicy(std::string_view message) {
 
 Status Validate(const Document& doc, PolicyKind kind);
 
+// The actions a role trust policy governs (`lower_action` lowercased): the only ones it may name.
+bool IsRoleTrustAction(std::string_view lower_action);
+
 }  // namespace gatehouse::policy
