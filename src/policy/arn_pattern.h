@@ -27,7 +27,6 @@ class ArnPattern {
   bool Matches(std::string_view arn, const ContextKeys* context) const {
     return pattern_.Matches(arn, context);
   }
-  bool is_match_all() const { return pattern_.is_match_all(); }
 
  private:
   Pattern pattern_;

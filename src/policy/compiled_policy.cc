@@ -72,9 +72,7 @@ CompiledPolicy CompiledPolicy::Compile(const Document& doc, PolicyKind kind, std
     if (s.principal) c.principal = PrincipalMatcher::Compile(*s.principal);
     if (s.not_principal) c.not_principal = PrincipalMatcher::Compile(*s.not_principal);
     for (const ConditionClause& clause : s.conditions) {
-      if (auto cond = Condition::Compile(clause, doc.version)) {
-        c.conditions.push_back(std::move(*cond));
-      }
+      c.conditions.push_back(Condition::Compile(clause, doc.version));
     }
 
     std::vector<std::string> services;

@@ -19,15 +19,14 @@ bool Compare(Comparison cmp, const T& request, const T& policy) {
 
 }  // namespace
 
-std::optional<Condition> Condition::Compile(const ConditionClause& clause, PolicyVersion version) {
-  std::optional<ConditionOperator> op = ParseConditionOperator(clause.op);
-  if (!op) return std::nullopt;
+Condition Condition::Compile(const ConditionClause& clause, PolicyVersion version) {
+  const ConditionOperator& op = clause.decoded;
   Condition c;
-  c.op_ = *op;
+  c.op_ = op;
   c.key_ = AsciiLower(clause.key);
   const bool variables = version == PolicyVersion::k2012;
   for (const std::string& v : clause.values) {
-    switch (op->family) {
+    switch (op.family) {
       case OperatorFamily::kString:
         c.patterns_.push_back(Pattern::Compile(v, {.wildcards = false, .variables = variables}));
         break;

@@ -20,13 +20,9 @@ namespace gatehouse::policy {
 
 class Condition {
  public:
-  // nullopt when clause.op is not an operator (validation reports that first).
-  static std::optional<Condition> Compile(const ConditionClause& clause, PolicyVersion version);
+  static Condition Compile(const ConditionClause& clause, PolicyVersion version);
 
   bool Evaluate(const ContextKeys& context) const;
-
-  const ConditionOperator& op() const { return op_; }
-  const std::string& key() const { return key_; }
 
  private:
   // Whether one request value matches any of the policy's values (the positive comparison).

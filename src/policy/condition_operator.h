@@ -16,9 +16,9 @@ enum class SetQualifier { kNone, kForAnyValue, kForAllValues };
 
 struct ConditionOperator {
   std::string_view base_name;  // "StringNotLike"
-  OperatorFamily family;
-  Comparison comparison;
-  bool negated;
+  OperatorFamily family = OperatorFamily::kString;
+  Comparison comparison = Comparison::kEq;
+  bool negated = false;
   SetQualifier qualifier = SetQualifier::kNone;
   bool if_exists = false;
 };

@@ -27,8 +27,6 @@ class ContextKeys {
   // The value of a single-valued key; nullopt when absent, empty or multivalued.
   std::optional<std::string_view> Single(std::string_view lower_key) const;
 
-  const std::vector<std::pair<std::string, Values>>& entries() const { return entries_; }
-
  private:
   std::vector<std::pair<std::string, Values>> entries_;  // sorted by lowercased key
 };

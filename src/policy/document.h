@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "policy/condition_operator.h"
+
 namespace gatehouse::policy {
 
 // The rules a document is checked against depend on where it is used.
@@ -47,6 +49,7 @@ struct PrincipalBlock {
 
 struct ConditionClause {
   std::string op;   // as written, e.g. "ForAnyValue:StringLikeIfExists"
+  ConditionOperator decoded;  // the parser keeps only clauses whose operator IAM knows
   std::string key;  // as written, e.g. "aws:PrincipalTag/Team"
   std::vector<std::string> values;  // strings, numbers and booleans as their JSON text
 };

@@ -167,7 +167,8 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   }
 
   // 3. A role's trust policy must allow explicitly.
-  if (IsTrustRequest(request) && !resource.allow) {
+  const bool trust = IsTrustRequest(request);
+  if (trust && !resource.allow) {
     return Decide(explanation, Decision::kImplicitDeny, Layer::kResource,
                   "The role's trust policy does not allow this principal.");
   }
@@ -197,8 +198,7 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   if (same_account) {
     // A trust policy that names the caller directly replaces the identity policies, but the
     // caller's permissions boundary and session policies still bound sts:AssumeRole.
-    if (IsTrustRequest(request) && resource.allow && resource.grant == Grant::kDirect &&
-        !is_root) {
+    if (trust && resource.allow && resource.grant == Grant::kDirect && !is_root) {
       if (auto denied = principal_side(true)) return *denied;
       return Decide(explanation, Decision::kAllow, Layer::kResource,
                     "The role's trust policy names the principal.");

@@ -153,12 +153,13 @@ std::optional<Statement> ReadStatement(element s) {
       for (auto op : AsObject(value)) {
         if (op.value.type() != element_type::OBJECT) return std::nullopt;
         // AWS ignores an unknown operator whose block is empty, and rejects it otherwise.
-        if (!ParseConditionOperator(op.key)) {
+        std::optional<ConditionOperator> decoded = ParseConditionOperator(op.key);
+        if (!decoded) {
           if (AsObject(op.value).size() != 0) return std::nullopt;
           continue;
         }
         for (auto cond : AsObject(op.value)) {
-          ConditionClause clause{std::string(op.key), std::string(cond.key), {}};
+          ConditionClause clause{std::string(op.key), *decoded, std::string(cond.key), {}};
           if (!ReadConditionValue(cond.value, clause.values)) return std::nullopt;
           st.conditions.push_back(std::move(clause));
         }

@@ -93,14 +93,6 @@ void Pattern::Append(std::string_view text, Options options) {
   flush(text.size());
 }
 
-std::optional<std::string_view> Pattern::literal() const {
-  if (tokens_.empty()) return std::string_view();
-  if (tokens_.size() == 1 && tokens_[0].kind == Token::kLiteral) {
-    return View(tokens_[0].offset, tokens_[0].length);
-  }
-  return std::nullopt;
-}
-
 bool Pattern::Matches(std::string_view subject, const ContextKeys* context) const {
   std::array<std::string_view, 16> inline_values;
   std::vector<std::string_view> many_values;

@@ -45,12 +45,6 @@ class Pattern {
   // pattern match nothing. `context` may be null when the pattern has no variables.
   bool Matches(std::string_view subject, const ContextKeys* context) const;
 
-  bool has_variables() const { return variable_count_ > 0; }
-  bool is_match_all() const {
-    return tokens_.size() == 1 && tokens_[0].kind == Token::kStar && !tokens_[0].bounded;
-  }
-  // The pattern's text when it is one literal run (no wildcard, no variable).
-  std::optional<std::string_view> literal() const;
 
  private:
   struct Token {

@@ -72,8 +72,6 @@ Result<Principal> Principal::FromArn(std::string_view text) {
   return BadPrincipal(text);
 }
 
-std::string Principal::RootArn() const { return "arn:" + partition + ":iam::" + account + ":root"; }
-
 std::string_view Principal::TypeName() const {
   switch (kind) {
     case PrincipalKind::kRoot: return "Account";

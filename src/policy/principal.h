@@ -29,7 +29,6 @@ struct Principal {
   // arn:P:sts::A:assumed-role/R/S and arn:P:sts::A:federated-user/N.
   static Result<Principal> FromArn(std::string_view arn);
 
-  std::string RootArn() const;  // arn:P:iam::A:root
   // The value of aws:PrincipalType: Account, User, AssumedRole or FederatedUser.
   std::string_view TypeName() const;
   // The value of aws:PrincipalArn (for a role session: the role's ARN).

@@ -302,8 +302,7 @@ Status Validate(const Document& doc, PolicyKind kind) {
   for (const Statement& st : doc.statements) {
     if (!st.effect_exact_case) return MalformedPolicy(kLegacyParsing);
     for (const ConditionClause& c : st.conditions) {
-      std::optional<ConditionOperator> op = ParseConditionOperator(c.op);
-      if (!op || op->family != OperatorFamily::kDate) continue;
+      if (c.decoded.family != OperatorFamily::kDate) continue;
       for (const std::string& v : c.values) {
         if (!IsPolicyDate(v)) return MalformedPolicy(kLegacyParsing);
       }
