@@ -83,7 +83,7 @@ bool Condition::AnyValueMatches(const std::string& value, const ContextKeys& con
       return false;
     }
     case OperatorFamily::kDate: {
-      std::optional<int64_t> request = ParseDate(value);
+      std::optional<Instant> request = ParseDate(value);
       if (!request) return false;
       for (const auto& d : dates_) {
         if (d && Compare(op_.comparison, *request, *d)) return true;

@@ -33,7 +33,7 @@ class Condition {
   std::vector<Pattern> patterns_;          // String families
   std::vector<ArnPattern> arns_;           // Arn family
   std::vector<std::optional<double>> numbers_;
-  std::vector<std::optional<int64_t>> dates_;
+  std::vector<std::optional<Instant>> dates_;
   std::vector<std::optional<IpNetwork>> networks_;
   std::vector<std::string> raw_;           // Bool, Binary, Null: the values as written
 };

@@ -4,19 +4,19 @@
 
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 #include "core/strings.h"
 
 namespace gatehouse::policy {
 namespace {
 
-bool TakeDigits(std::string_view& s, size_t n, int& out) {
-  if (s.size() < n) return false;
-  int v = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
+// Reads 1 to `max_digits` digits (at least `min_digits`).
+bool TakeNumber(std::string_view& s, size_t min_digits, size_t max_digits, int64_t& out) {
+  size_t n = 0;
+  int64_t v = 0;
+  while (n < s.size() && n < max_digits && s[n] >= '0' && s[n] <= '9') v = v * 10 + (s[n++] - '0');
+  if (n < min_digits) return false;
   out = v;
   s.remove_prefix(n);
   return true;
@@ -49,59 +49,64 @@ std::optional<double> ParseNumber(std::string_view text) {
   return value;
 }
 
-std::optional<int64_t> ParseDate(std::string_view text) {
-  if (IsAsciiDigits(text) && text.size() != 8) {  // epoch seconds; 8 digits is basic-form date
-    int64_t seconds = 0;
+std::optional<Instant> ParseDate(std::string_view text) {
+  if (text.find_first_of("tT-") == std::string_view::npos) {  // epoch seconds
+    uint64_t seconds = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc() || seconds > 253402300799) return std::nullopt;
-    return seconds * 1000;
-  }
-  std::string_view s = text;
-  int year, month, day, hour = 0, minute = 0, second = 0;
-  if (!TakeDigits(s, 4, year)) return std::nullopt;
-  bool extended = Take(s, '-');
-  if (!TakeDigits(s, 2, month)) return std::nullopt;
-  if (extended && !Take(s, '-')) return std::nullopt;
-  if (!TakeDigits(s, 2, day)) return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  int64_t millis = 0;
-  int64_t offset_minutes = 0;
-  if (!s.empty()) {
-    if (!Take(s, 'T') && !Take(s, 't')) return std::nullopt;
-    if (!TakeDigits(s, 2, hour)) return std::nullopt;
-    if (extended && !Take(s, ':')) return std::nullopt;
-    if (!TakeDigits(s, 2, minute)) return std::nullopt;
-    bool has_seconds = extended ? Take(s, ':') : (!s.empty() && s.front() >= '0' && s.front() <= '9');
-    if (has_seconds) {
-      if (!TakeDigits(s, 2, second)) return std::nullopt;
-      if (Take(s, '.')) {
-        int scale = 100;
-        bool any = false;
-        while (!s.empty() && s.front() >= '0' && s.front() <= '9') {
-          millis += (s.front() - '0') * scale;
-          scale /= 10;
-          any = true;
-          s.remove_prefix(1);
-        }
-        if (!any) return std::nullopt;
-      }
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() ||
+        seconds > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return std::nullopt;
     }
-    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    return Instant{static_cast<int64_t>(seconds), 0};
+  }
+  // [-]Y[-M[-D]] with 1–9 year digits and 1–2 digit month and day.
+  size_t t = text.find_first_of("tT");
+  std::string_view s = text.substr(0, t);
+  const bool negative_year = Take(s, '-');
+  int64_t year = 0, month = 1, day = 1;
+  if (!TakeNumber(s, 1, 9, year)) return std::nullopt;
+  if (Take(s, '-')) {
+    if (!TakeNumber(s, 1, 2, month) || month < 1 || month > 12) return std::nullopt;
+    if (Take(s, '-') && (!TakeNumber(s, 1, 2, day) || day < 1 || day > 31)) return std::nullopt;
+  }
+  if (!s.empty()) return std::nullopt;
+  if (negative_year) year = -year;
+
+  // T[h[:m[:s[.fraction]]]][Z|±HH[:MM]], every part optional from the right.
+  int64_t fields[3] = {0, 0, 0};
+  int64_t nanos = 0;
+  int64_t offset_seconds = 0;
+  if (t != std::string_view::npos) {
+    s = text.substr(t + 1);
+    const int64_t limits[3] = {23, 59, 59};
+    for (int i = 0; i < 3 && !s.empty() && s.front() >= '0' && s.front() <= '9'; ++i) {
+      if (!TakeNumber(s, 1, 2, fields[i]) || fields[i] > limits[i]) return std::nullopt;
+      if (i < 2 && !Take(s, ':')) break;
+    }
+    if (Take(s, '.')) {
+      size_t before = s.size();
+      int64_t fraction = 0;
+      if (!TakeNumber(s, 1, 9, fraction)) return std::nullopt;
+      for (size_t digits = before - s.size(); digits < 9; ++digits) fraction *= 10;
+      nanos = fraction;
+    }
     if (Take(s, 'Z') || Take(s, 'z')) {
     } else if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
-      int sign = s.front() == '+' ? 1 : -1;
+      const int64_t sign = s.front() == '+' ? 1 : -1;
       s.remove_prefix(1);
-      int oh, om = 0;
-      if (!TakeDigits(s, 2, oh)) return std::nullopt;
-      Take(s, ':');
-      if (!s.empty() && !TakeDigits(s, 2, om)) return std::nullopt;
-      offset_minutes = sign * (oh * 60 + om);
+      int64_t hours = 0, minutes = 0;
+      if (s.size() < 2 || !TakeNumber(s, 2, 2, hours) || hours > 23) return std::nullopt;
+      if (Take(s, ':') && (s.size() != 2 || !TakeNumber(s, 2, 2, minutes) || minutes > 59)) {
+        return std::nullopt;
+      }
+      offset_seconds = sign * (hours * 3600 + minutes * 60);
     }
     if (!s.empty()) return std::nullopt;
   }
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return seconds * 1000 + millis;
+  int64_t seconds =
+      days * 86400 + fields[0] * 3600 + fields[1] * 60 + fields[2] - offset_seconds;
+  return Instant{seconds, static_cast<int32_t>(nanos)};
 }
 
 std::optional<IpNetwork> IpNetwork::Parse(std::string_view text) {

@@ -11,10 +11,18 @@ namespace gatehouse::policy {
 
 std::optional<double> ParseNumber(std::string_view text);
 
-// Milliseconds since the Unix epoch. Accepts "2020-01-31", "2020-01-31T12:00:00Z",
-// fractional seconds, "+hh:mm"/"-hh:mm" offsets, the basic form "20200131T120000Z", and
-// epoch seconds ("1580472000").
-std::optional<int64_t> ParseDate(std::string_view text);
+// A point in time: seconds since the Unix epoch and the nanoseconds within that second.
+struct Instant {
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  auto operator<=>(const Instant&) const = default;
+};
+
+// The one date grammar of Date condition values, as IAM's parser takes them (a value it refuses
+// fails validation with "The policy failed legacy parsing"): epoch seconds 0..2^63-1 when the
+// value has no '-', 't' or 'T'; otherwise ISO 8601 [-]Y[-M[-D]][T[h[:m[:s[.f]]]][Z|±HH[:MM]]]
+// with 1–9 year digits, 1–2 digit fields and up to 9 fraction digits.
+std::optional<Instant> ParseDate(std::string_view text);
 
 struct IpNetwork {
   bool v6 = false;

@@ -9,6 +9,7 @@
 #include "core/arn.h"
 #include "core/strings.h"
 #include "policy/condition_operator.h"
+#include "policy/condition_values.h"
 #include "policy/principal.h"
 
 namespace gatehouse::policy {
@@ -96,63 +97,6 @@ std::optional<std::string> ResourceFormatProblem(std::string_view value) {
     }
   }
   return std::nullopt;
-}
-
-bool TakeNumber(std::string_view& s, size_t min_digits, size_t max_digits, int64_t& out) {
-  size_t n = 0;
-  while (n < s.size() && n < max_digits && s[n] >= '0' && s[n] <= '9') ++n;
-  if (n < min_digits) return false;
-  std::from_chars(s.data(), s.data() + n, out);
-  s.remove_prefix(n);
-  return true;
-}
-
-// What the legacy parser takes as a Date condition value: an ISO 8601 date or date-time, or
-// epoch seconds that fit in a signed 64-bit integer.
-bool IsPolicyDate(std::string_view v) {
-  if (v.find_first_of("tT-") == std::string_view::npos) {
-    uint64_t epoch = 0;
-    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), epoch);
-    return !v.empty() && ec == std::errc() && ptr == v.data() + v.size() &&
-           epoch <= 9223372036854775807ULL;
-  }
-  size_t t = v.find_first_of("tT");
-  std::string_view date = v.substr(0, t);
-  int64_t part = 0;
-  if (!date.empty() && date.front() == '-') date.remove_prefix(1);
-  if (!TakeNumber(date, 1, 9, part)) return false;
-  int parts = 1;
-  while (!date.empty()) {
-    if (date.front() != '-' || ++parts > 3) return false;
-    date.remove_prefix(1);
-    if (!TakeNumber(date, 1, 2, part)) return false;
-    if ((parts == 2 && (part < 1 || part > 12)) || (parts == 3 && (part < 1 || part > 31))) {
-      return false;
-    }
-  }
-  if (t == std::string_view::npos) return true;
-  std::string_view time = v.substr(t + 1);
-  if (time.empty()) return true;
-  const int64_t limits[] = {23, 59, 59};
-  for (int i = 0; i < 3; ++i) {
-    if (!TakeNumber(time, 1, 2, part) || part > limits[i]) return false;
-    if (time.empty() || time.front() != ':') break;
-    time.remove_prefix(1);
-  }
-  if (!time.empty() && time.front() == '.') {
-    time.remove_prefix(1);
-    if (!TakeNumber(time, 1, 9, part)) return false;
-  }
-  if (time.empty() || time == "Z" || time == "z") return true;
-  if (time.front() != '+' && time.front() != '-') return false;
-  time.remove_prefix(1);
-  size_t before = time.size();
-  if (!TakeNumber(time, 2, 2, part) || before - time.size() != 2 || part > 23) return false;
-  if (time.empty()) return true;
-  if (time.front() != ':') return false;
-  time.remove_prefix(1);
-  before = time.size();
-  return TakeNumber(time, 2, 2, part) && before - time.size() == 2 && part <= 59 && time.empty();
 }
 
 std::string_view PrincipalTypeLabel(PrincipalType type) {
@@ -304,7 +248,7 @@ Status Validate(const Document& doc, PolicyKind kind) {
     for (const ConditionClause& c : st.conditions) {
       if (c.decoded.family != OperatorFamily::kDate) continue;
       for (const std::string& v : c.values) {
-        if (!IsPolicyDate(v)) return MalformedPolicy(kLegacyParsing);
+        if (!ParseDate(v)) return MalformedPolicy(kLegacyParsing);
       }
     }
     for (const std::string& r : st.resources) {

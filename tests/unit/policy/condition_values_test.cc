@@ -5,15 +5,35 @@
 namespace gatehouse::policy {
 namespace {
 
-TEST(ParseDateTest, Forms) {
-  EXPECT_EQ(ParseDate("1970-01-01T00:00:00Z"), 0);
-  EXPECT_EQ(ParseDate("2020-01-01"), 1577836800000);
-  EXPECT_EQ(ParseDate("2020-01-01T01:00:00+01:00"), 1577836800000);
-  EXPECT_EQ(ParseDate("2020-01-01T00:00:00.250Z"), 1577836800250);
-  EXPECT_EQ(ParseDate("1577836800"), 1577836800000);
-  EXPECT_EQ(ParseDate("20200101T000000Z"), 1577836800000);
-  EXPECT_FALSE(ParseDate("yesterday"));
-  EXPECT_FALSE(ParseDate("2020-13-01"));
+int64_t Seconds(std::string_view text) {
+  std::optional<Instant> instant = ParseDate(text);
+  EXPECT_TRUE(instant.has_value()) << text;
+  return instant ? instant->seconds : -1;
+}
+
+TEST(ParseDateTest, IsoAndEpochForms) {
+  EXPECT_EQ(Seconds("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(Seconds("2020-01-01"), 1577836800);
+  EXPECT_EQ(Seconds("2020-1-1"), 1577836800);
+  EXPECT_EQ(Seconds("2020-01"), 1577836800);
+  EXPECT_EQ(Seconds("2020-01-01T01:00:00+01:00"), 1577836800);
+  EXPECT_EQ(Seconds("2020-01-01T01:00+01"), 1577836800);
+  EXPECT_EQ(Seconds("2019-12-31T23:00:00-01:00"), 1577836800);
+  EXPECT_EQ(Seconds("2020-01-01t1"), 1577840400);
+  EXPECT_EQ(Seconds("2020-01-01T"), 1577836800);
+  EXPECT_EQ(Seconds("1577836800"), 1577836800);
+  EXPECT_EQ(Seconds("9223372036854775807"), INT64_MAX);
+  EXPECT_EQ(ParseDate("2020-01-01T00:00:00.25Z")->nanos, 250000000);
+  EXPECT_LT(*ParseDate("2020-01-01T00:00:00.1Z"), *ParseDate("2020-01-01T00:00:00.2Z"));
+}
+
+TEST(ParseDateTest, RefusesWhatIamRefuses) {
+  for (std::string_view bad :
+       {"yesterday", "", "2020-13-01", "2020-01-32", "234-13", "2020-01-01T24:00:00Z",
+        "2016-12-13t2:00:00.593194+1", "2016-12-13t2:00:00.1999999999+10:59",
+        "9223372036854775808", "20200101T000000Z", "2020-01-01T00:00:00Zjunk"}) {
+    EXPECT_FALSE(ParseDate(bad).has_value()) << bad;
+  }
 }
 
 TEST(ParseNumberTest, Forms) {
