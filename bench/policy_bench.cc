@@ -29,8 +29,8 @@ std::string Statement(int id, int i, const std::string& service, bool wildcard) 
   std::string action = wildcard ? service + ":Get*" : service + ":Describe" + std::to_string(i);
   return R"({"Sid":"S)" + std::to_string(id) + R"(","Effect":")" + (i % 7 == 6 ? "Deny" : "Allow") +
          R"(","Action":[")" + action + R"(",")" + service + ":List" + std::to_string(i) +
-         R"("],"Resource":"arn:aws:)" + service + R"(::111111111111:user/)" +
-         std::to_string(i) + R"(/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"},)" +
+         R"("],"Resource":"arn:aws:)" + service + R"(::111111111111:user/)" + std::to_string(i) +
+         R"(/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"},)" +
          R"("IpAddress":{"aws:SourceIp":"10.)" + std::to_string(i % 200) + R"(.0.0/16"}}})";
 }
 

@@ -111,9 +111,9 @@ Result<CompiledPolicy> CompiledPolicy::FromText(std::string_view text, PolicyKin
 }
 
 const std::vector<uint32_t>* CompiledPolicy::ForService(std::string_view service) const {
-  auto it = std::lower_bound(
-      by_service_.begin(), by_service_.end(), service,
-      [](const auto& entry, std::string_view key) { return entry.first < key; });
+  auto it =
+      std::lower_bound(by_service_.begin(), by_service_.end(), service,
+                       [](const auto& entry, std::string_view key) { return entry.first < key; });
   if (it == by_service_.end() || it->first != service) return nullptr;
   return &it->second;
 }

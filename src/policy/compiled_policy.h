@@ -45,8 +45,7 @@ class CompiledPolicy {
   // `label` names the policy in explanations ("identity[0]", a policy ARN …).
   static CompiledPolicy Compile(const Document& doc, PolicyKind kind, std::string label);
   // Parse + validate + compile.
-  static Result<CompiledPolicy> FromText(std::string_view text, PolicyKind kind,
-                                         std::string label);
+  static Result<CompiledPolicy> FromText(std::string_view text, PolicyKind kind, std::string label);
 
   PolicyKind kind() const { return kind_; }
   const std::string& label() const { return label_; }

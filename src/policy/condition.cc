@@ -8,11 +8,16 @@ namespace {
 template <typename T>
 bool Compare(Comparison cmp, const T& request, const T& policy) {
   switch (cmp) {
-    case Comparison::kEq: return request == policy;
-    case Comparison::kLt: return request < policy;
-    case Comparison::kLe: return request <= policy;
-    case Comparison::kGt: return request > policy;
-    case Comparison::kGe: return request >= policy;
+    case Comparison::kEq:
+      return request == policy;
+    case Comparison::kLt:
+      return request < policy;
+    case Comparison::kLe:
+      return request <= policy;
+    case Comparison::kGt:
+      return request > policy;
+    case Comparison::kGe:
+      return request >= policy;
   }
   return false;
 }
@@ -31,8 +36,8 @@ Condition Condition::Compile(const ConditionClause& clause, PolicyVersion versio
         c.patterns_.push_back(Pattern::Compile(v, {.wildcards = false, .variables = variables}));
         break;
       case OperatorFamily::kStringIgnoreCase:
-        c.patterns_.push_back(Pattern::Compile(
-            v, {.wildcards = false, .variables = variables, .fold_case = true}));
+        c.patterns_.push_back(
+            Pattern::Compile(v, {.wildcards = false, .variables = variables, .fold_case = true}));
         break;
       case OperatorFamily::kStringLike:
         c.patterns_.push_back(Pattern::Compile(v, {.wildcards = true, .variables = variables}));

@@ -29,13 +29,13 @@ class Condition {
   bool AnyValueMatches(const std::string& request_value, const ContextKeys& context) const;
 
   ConditionOperator op_{};
-  std::string key_;  // lowercased
-  std::vector<Pattern> patterns_;          // String families
-  std::vector<ArnPattern> arns_;           // Arn family
+  std::string key_;                // lowercased
+  std::vector<Pattern> patterns_;  // String families
+  std::vector<ArnPattern> arns_;   // Arn family
   std::vector<std::optional<double>> numbers_;
   std::vector<std::optional<Instant>> dates_;
   std::vector<std::optional<IpNetwork>> networks_;
-  std::vector<std::string> raw_;           // Bool, Binary, Null: the values as written
+  std::vector<std::string> raw_;  // Bool, Binary, Null: the values as written
 };
 
 }  // namespace gatehouse::policy

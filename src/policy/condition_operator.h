@@ -9,7 +9,16 @@
 namespace gatehouse::policy {
 
 enum class OperatorFamily {
-  kString, kStringIgnoreCase, kStringLike, kNumeric, kDate, kBool, kBinary, kIp, kArn, kNull
+  kString,
+  kStringIgnoreCase,
+  kStringLike,
+  kNumeric,
+  kDate,
+  kBool,
+  kBinary,
+  kIp,
+  kArn,
+  kNull
 };
 enum class Comparison { kEq, kLt, kLe, kGt, kGe };
 enum class SetQualifier { kNone, kForAnyValue, kForAllValues };

@@ -104,8 +104,7 @@ std::optional<Instant> ParseDate(std::string_view text) {
     if (!s.empty()) return std::nullopt;
   }
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  int64_t seconds =
-      days * 86400 + fields[0] * 3600 + fields[1] * 60 + fields[2] - offset_seconds;
+  int64_t seconds = days * 86400 + fields[0] * 3600 + fields[1] * 60 + fields[2] - offset_seconds;
   return Instant{seconds, static_cast<int32_t>(nanos)};
 }
 

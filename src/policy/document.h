@@ -48,9 +48,9 @@ struct PrincipalBlock {
 };
 
 struct ConditionClause {
-  std::string op;   // as written, e.g. "ForAnyValue:StringLikeIfExists"
-  ConditionOperator decoded;  // the parser keeps only clauses whose operator IAM knows
-  std::string key;  // as written, e.g. "aws:PrincipalTag/Team"
+  std::string op;                   // as written, e.g. "ForAnyValue:StringLikeIfExists"
+  ConditionOperator decoded;        // the parser keeps only clauses whose operator IAM knows
+  std::string key;                  // as written, e.g. "aws:PrincipalTag/Team"
   std::vector<std::string> values;  // strings, numbers and booleans as their JSON text
 };
 

@@ -53,8 +53,7 @@ void EvaluatePolicy(const CompiledPolicy& policy, const Request& request, Layer 
   }
 }
 
-Decision Decide(Explanation* explanation, Decision decision, Layer layer,
-                std::string_view reason) {
+Decision Decide(Explanation* explanation, Decision decision, Layer layer, std::string_view reason) {
   if (explanation != nullptr) {
     explanation->decided_by = layer;
     explanation->reason = reason;
@@ -66,21 +65,30 @@ Decision Decide(Explanation* explanation, Decision decision, Layer layer,
 
 std::string_view DecisionName(Decision d) {
   switch (d) {
-    case Decision::kAllow: return "Allow";
-    case Decision::kExplicitDeny: return "ExplicitDeny";
-    case Decision::kImplicitDeny: return "ImplicitDeny";
+    case Decision::kAllow:
+      return "Allow";
+    case Decision::kExplicitDeny:
+      return "ExplicitDeny";
+    case Decision::kImplicitDeny:
+      return "ImplicitDeny";
   }
   return "";
 }
 
 std::string_view LayerName(Layer layer) {
   switch (layer) {
-    case Layer::kScp: return "scp";
-    case Layer::kResource: return "resource";
-    case Layer::kIdentity: return "identity";
-    case Layer::kBoundary: return "boundary";
-    case Layer::kSession: return "session";
-    case Layer::kRootUser: return "root";
+    case Layer::kScp:
+      return "scp";
+    case Layer::kResource:
+      return "resource";
+    case Layer::kIdentity:
+      return "identity";
+    case Layer::kBoundary:
+      return "boundary";
+    case Layer::kSession:
+      return "session";
+    case Layer::kRootUser:
+      return "root";
   }
   return "";
 }
@@ -103,18 +111,20 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
     }
   }
   if (policies.resource != nullptr) {
-    EvaluatePolicy(*policies.resource, request, Layer::kResource, boundary_attached, resource, explanation);
+    EvaluatePolicy(*policies.resource, request, Layer::kResource, boundary_attached, resource,
+                   explanation);
   }
   const bool has_boundary = policies.boundary != nullptr && !is_root;
   if (has_boundary) {
-    EvaluatePolicy(*policies.boundary, request, Layer::kBoundary, boundary_attached, boundary, explanation);
+    EvaluatePolicy(*policies.boundary, request, Layer::kBoundary, boundary_attached, boundary,
+                   explanation);
   }
   const bool has_session = !policies.session.empty();
   for (const CompiledPolicy* p : policies.session) {
     EvaluatePolicy(*p, request, Layer::kSession, boundary_attached, session, explanation);
   }
-  const bool scp_applies = policies.scp.has_value() &&
-                           who.account != policies.management_account && !who.service_linked;
+  const bool scp_applies =
+      policies.scp.has_value() && who.account != policies.management_account && !who.service_linked;
   bool scp_deny = false;
   int scp_gap = -1;  // the first level with no Allow
   if (scp_applies) {

@@ -1,9 +1,9 @@
 #include "policy/parse.h"
 
-#include <charconv>
-
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+
+#include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "core/strings.h"
 #include "policy/condition_operator.h"
@@ -56,10 +56,18 @@ bool ReadStrings(element value, std::vector<std::string>& out) {
 // written in JSON.
 bool ScalarText(element v, std::string& out) {
   switch (v.type()) {
-    case element_type::STRING: out = Str(v); return true;
-    case element_type::BOOL: out = v.get_bool().value_unsafe() ? "true" : "false"; return true;
-    case element_type::INT64: out = std::to_string(v.get_int64().value_unsafe()); return true;
-    case element_type::UINT64: out = std::to_string(v.get_uint64().value_unsafe()); return true;
+    case element_type::STRING:
+      out = Str(v);
+      return true;
+    case element_type::BOOL:
+      out = v.get_bool().value_unsafe() ? "true" : "false";
+      return true;
+    case element_type::INT64:
+      out = std::to_string(v.get_int64().value_unsafe());
+      return true;
+    case element_type::UINT64:
+      out = std::to_string(v.get_uint64().value_unsafe());
+      return true;
     case element_type::DOUBLE: {
       char buf[64];
       auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.get_double().value_unsafe());
@@ -67,7 +75,8 @@ bool ScalarText(element v, std::string& out) {
       out.assign(buf, end);
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

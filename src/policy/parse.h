@@ -2,9 +2,8 @@
 // rules of its kind, failing with MalformedPolicyDocument and AWS's wording. Pure functions.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string_view>
 
 #include "core/status.h"
 #include "policy/document.h"

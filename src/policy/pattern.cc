@@ -131,9 +131,7 @@ bool Pattern::Matches(std::string_view subject, const ContextKeys* context) cons
     }
     return p;
   };
-  auto same = [&](char a, char b) {
-    return fold_case_ ? AsciiLower(a) == AsciiLower(b) : a == b;
-  };
+  auto same = [&](char a, char b) { return fold_case_ ? AsciiLower(a) == AsciiLower(b) : a == b; };
 
   // Greedy matching with one backtrack point: the most recent '*'.
   Pos p = normalize({0, 0});

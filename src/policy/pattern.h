@@ -45,7 +45,6 @@ class Pattern {
   // pattern match nothing. `context` may be null when the pattern has no variables.
   bool Matches(std::string_view subject, const ContextKeys* context) const;
 
-
  private:
   struct Token {
     enum Kind : uint8_t { kLiteral, kStar, kQuestion, kVariable };

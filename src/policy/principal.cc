@@ -74,11 +74,15 @@ Result<Principal> Principal::FromArn(std::string_view text) {
 
 std::string_view Principal::TypeName() const {
   switch (kind) {
-    case PrincipalKind::kRoot: return "Account";
-    case PrincipalKind::kUser: return "User";
+    case PrincipalKind::kRoot:
+      return "Account";
+    case PrincipalKind::kUser:
+      return "User";
     case PrincipalKind::kRole:
-    case PrincipalKind::kAssumedRole: return "AssumedRole";
-    case PrincipalKind::kFederatedUser: return "FederatedUser";
+    case PrincipalKind::kAssumedRole:
+      return "AssumedRole";
+    case PrincipalKind::kFederatedUser:
+      return "FederatedUser";
   }
   return "";
 }
@@ -96,8 +100,8 @@ PrincipalMatcher PrincipalMatcher::Compile(const PrincipalBlock& block) {
       m.any_ = true;
     } else if (IsAccountId(e.value)) {
       m.accounts_.push_back(e.value);
-    } else if (auto arn = ArnView::Parse(e.value); arn && arn->service == "iam" &&
-                                                   arn->resource == "root") {
+    } else if (auto arn = ArnView::Parse(e.value);
+               arn && arn->service == "iam" && arn->resource == "root") {
       m.accounts_.push_back(std::string(arn->account));
     } else {
       m.arns_.push_back(e.value);
@@ -138,11 +142,15 @@ bool PrincipalMatcher::Excludes(const Principal& p) const {
   if (any_) return true;
   if (!NamesAccount(p)) return false;
   switch (p.kind) {
-    case PrincipalKind::kRoot: return true;
+    case PrincipalKind::kRoot:
+      return true;
     case PrincipalKind::kUser:
-    case PrincipalKind::kFederatedUser: return NamesArn(p.arn);
-    case PrincipalKind::kRole: return NamesRole(p);
-    case PrincipalKind::kAssumedRole: return NamesRole(p) && NamesArn(p.arn);
+    case PrincipalKind::kFederatedUser:
+      return NamesArn(p.arn);
+    case PrincipalKind::kRole:
+      return NamesRole(p);
+    case PrincipalKind::kAssumedRole:
+      return NamesRole(p) && NamesArn(p.arn);
   }
   return false;
 }

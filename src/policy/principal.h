@@ -17,10 +17,10 @@ enum class PrincipalKind { kRoot, kUser, kRole, kAssumedRole, kFederatedUser };
 
 struct Principal {
   PrincipalKind kind = PrincipalKind::kUser;
-  std::string arn;      // as given
-  std::string account;  // 12 digits
-  std::string name;     // user name, role name, or federated user name ("" for root)
-  std::string session;  // role session name (assumed roles)
+  std::string arn;       // as given
+  std::string account;   // 12 digits
+  std::string name;      // user name, role name, or federated user name ("" for root)
+  std::string session;   // role session name (assumed roles)
   std::string role_arn;  // roles and assumed roles: arn:aws:iam::A:role/[path/]NAME
   std::string partition;
   bool service_linked = false;  // path /aws-service-role/, or a session of AWSServiceRoleFor…

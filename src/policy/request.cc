@@ -16,10 +16,9 @@ std::string FormatIsoTime(int64_t epoch_ms) {
   return buf;
 }
 
-Request MakeRequest(Principal principal, const PrincipalAttributes& attrs,
-                    std::string_view action, std::string_view resource,
-                    std::string_view resource_account, ContextKeys context,
-                    int64_t now_epoch_ms) {
+Request MakeRequest(Principal principal, const PrincipalAttributes& attrs, std::string_view action,
+                    std::string_view resource, std::string_view resource_account,
+                    ContextKeys context, int64_t now_epoch_ms) {
   Request r;
   r.action = AsciiLower(action);
   r.service = r.action.substr(0, r.action.find(':'));

@@ -16,9 +16,9 @@ namespace gatehouse::policy {
 
 struct Request {
   Principal principal;
-  std::string action;   // lowercased, "sts:assumerole"
-  std::string service;  // the action's prefix, "sts"
-  std::string resource;  // an ARN, or "*"
+  std::string action;            // lowercased, "sts:assumerole"
+  std::string service;           // the action's prefix, "sts"
+  std::string resource;          // an ARN, or "*"
   std::string resource_account;  // "" when the resource belongs to no account
   ContextKeys context;
 };

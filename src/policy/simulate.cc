@@ -50,12 +50,11 @@ struct Policies {
   PolicySet set;
 
   Result<const CompiledPolicy*> Add(const json& doc, PolicyKind kind, std::string label) {
-    Result<Document> parsed = doc.is_string()
-                                  ? ParsePolicy(doc.get_ref<const std::string&>(), kind)
-                                  : ParsePolicyJson(doc, kind);
+    Result<Document> parsed = doc.is_string() ? ParsePolicy(doc.get_ref<const std::string&>(), kind)
+                                              : ParsePolicyJson(doc, kind);
     if (!parsed.ok()) return Bad(label + ": " + parsed.status().ToString());
-    owned.push_back(std::make_unique<CompiledPolicy>(
-        CompiledPolicy::Compile(*parsed, kind, std::move(label))));
+    owned.push_back(
+        std::make_unique<CompiledPolicy>(CompiledPolicy::Compile(*parsed, kind, std::move(label))));
     return owned.back().get();
   }
 };
@@ -92,8 +91,8 @@ Result<PrincipalAttributes> ReadPrincipalAttributes(const json& p) {
 Result<SimulateResult> Simulate(const json& in, int64_t now_epoch_ms) {
   if (!in.is_object()) return Bad("the request must be a JSON object");
   for (const auto& [key, value] : in.items()) {
-    static const char* kKnown[] = {"principal", "action",            "resource",
-                                   "context",   "managementAccount", "policies"};
+    static const char* kKnown[] = {"principal",         "action",  "resource", "context",
+                                   "managementAccount", "policies"};
     bool known = false;
     for (const char* k : kKnown) known |= key == k;
     if (!known) return Bad("unknown field " + key);
@@ -146,8 +145,7 @@ Result<SimulateResult> Simulate(const json& in, int64_t now_epoch_ms) {
   if (!management.ok()) return management.status();
 
   Request request = MakeRequest(std::move(*principal), *attributes, action->get<std::string>(),
-                                resource_arn, resource_account, std::move(context),
-                                now_epoch_ms);
+                                resource_arn, resource_account, std::move(context), now_epoch_ms);
 
   Policies policies;
   policies.set.management_account = *management;
@@ -166,8 +164,7 @@ Result<SimulateResult> Simulate(const json& in, int64_t now_epoch_ms) {
       if (v == nullptr || v->is_null()) return Status::Ok();
       if (!v->is_array()) return Bad(std::string("policies.") + name + " must be an array");
       for (size_t i = 0; i < v->size(); ++i) {
-        auto added = policies.Add((*v)[i], kind,
-                                  std::string(name) + "[" + std::to_string(i) + "]");
+        auto added = policies.Add((*v)[i], kind, std::string(name) + "[" + std::to_string(i) + "]");
         if (!added.ok()) return added.status();
         out.push_back(*added);
       }
@@ -196,8 +193,9 @@ Result<SimulateResult> Simulate(const json& in, int64_t now_epoch_ms) {
         if (!docs.is_array()) return Bad("policies.scp must be an array of arrays of policies");
         auto& out = policies.set.scp->emplace_back();
         for (size_t i = 0; i < docs.size(); ++i) {
-          auto added = policies.Add(docs[i], PolicyKind::kScp,
-                                    "scp[" + std::to_string(level) + "][" + std::to_string(i) + "]");
+          auto added =
+              policies.Add(docs[i], PolicyKind::kScp,
+                           "scp[" + std::to_string(level) + "][" + std::to_string(i) + "]");
           if (!added.ok()) return added.status();
           out.push_back(*added);
         }

@@ -20,13 +20,22 @@ constexpr std::string_view kIamPathMessage =
     "IAM resource path must either be \"*\", root, or start with user/, federated-user/, role/, "
     "group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, "
     "oidc-provider/, report/, access-report/.";
-constexpr std::array<std::string_view, 13> kIamPathPrefixes = {
-    "user/",     "federated-user/",     "role/",       "group/",         "instance-profile/",
-    "mfa/",      "server-certificate/", "policy/",     "sms-mfa/",       "saml-provider/",
-    "oidc-provider/", "report/",        "access-report/"};
-constexpr std::array<std::string_view, 9> kPartitions = {
-    "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc",
-    "*"};
+constexpr std::array<std::string_view, 13> kIamPathPrefixes = {"user/",
+                                                               "federated-user/",
+                                                               "role/",
+                                                               "group/",
+                                                               "instance-profile/",
+                                                               "mfa/",
+                                                               "server-certificate/",
+                                                               "policy/",
+                                                               "sms-mfa/",
+                                                               "saml-provider/",
+                                                               "oidc-provider/",
+                                                               "report/",
+                                                               "access-report/"};
+constexpr std::array<std::string_view, 9> kPartitions = {"aws",       "aws-cn",    "aws-us-gov",
+                                                         "aws-iso",   "aws-iso-b", "aws-iso-e",
+                                                         "aws-iso-f", "aws-eusc",  "*"};
 
 bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -101,10 +110,14 @@ std::optional<std::string> ResourceFormatProblem(std::string_view value) {
 
 std::string_view PrincipalTypeLabel(PrincipalType type) {
   switch (type) {
-    case PrincipalType::kAws: return "AWS";
-    case PrincipalType::kService: return "SERVICE";
-    case PrincipalType::kFederated: return "FEDERATED";
-    case PrincipalType::kCanonicalUser: return "CANONICAL_USER";
+    case PrincipalType::kAws:
+      return "AWS";
+    case PrincipalType::kService:
+      return "SERVICE";
+    case PrincipalType::kFederated:
+      return "FEDERATED";
+    case PrincipalType::kCanonicalUser:
+      return "CANONICAL_USER";
   }
   return "";
 }
@@ -133,10 +146,16 @@ Status CheckPrincipal(const PrincipalBlock& block) {
   for (const PrincipalEntry& e : block.entries) {
     bool ok = true;
     switch (e.type) {
-      case PrincipalType::kAws: ok = IsValidAwsPrincipal(e.value); break;
-      case PrincipalType::kService: ok = IsValidServicePrincipal(e.value); break;
+      case PrincipalType::kAws:
+        ok = IsValidAwsPrincipal(e.value);
+        break;
+      case PrincipalType::kService:
+        ok = IsValidServicePrincipal(e.value);
+        break;
       case PrincipalType::kFederated:
-      case PrincipalType::kCanonicalUser: ok = !e.value.empty(); break;
+      case PrincipalType::kCanonicalUser:
+        ok = !e.value.empty();
+        break;
     }
     if (!ok) {
       return MalformedPolicy("Invalid principal in policy: \"" +

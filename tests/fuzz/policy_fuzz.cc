@@ -4,9 +4,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "policy/compiled_policy.h"
 #include "policy/evaluate.h"
@@ -22,9 +21,9 @@ namespace {
 constexpr int64_t kNow = 1767225600000;
 
 void FuzzPolicy(FuzzedDataProvider& fdp) {
-  PolicyKind kind = fdp.PickValueInArray({PolicyKind::kIdentity, PolicyKind::kResource,
-                                          PolicyKind::kTrust, PolicyKind::kScp,
-                                          PolicyKind::kBoundary, PolicyKind::kSession});
+  PolicyKind kind =
+      fdp.PickValueInArray({PolicyKind::kIdentity, PolicyKind::kResource, PolicyKind::kTrust,
+                            PolicyKind::kScp, PolicyKind::kBoundary, PolicyKind::kSession});
   const char* principals[] = {
       "arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:root",
       "arn:aws:sts::111111111111:assumed-role/Admin/s", "arn:aws:iam::111111111111:role/R",
@@ -55,11 +54,21 @@ void FuzzPolicy(FuzzedDataProvider& fdp) {
   PolicySet set;
   switch (kind) {
     case PolicyKind::kResource:
-    case PolicyKind::kTrust: set.resource = &policy; break;
-    case PolicyKind::kScp: set.scp.emplace().push_back({&policy}); break;
-    case PolicyKind::kBoundary: set.boundary = &policy; break;
-    case PolicyKind::kSession: set.session.push_back(&policy); break;
-    case PolicyKind::kIdentity: set.identity.push_back(&policy); break;
+    case PolicyKind::kTrust:
+      set.resource = &policy;
+      break;
+    case PolicyKind::kScp:
+      set.scp.emplace().push_back({&policy});
+      break;
+    case PolicyKind::kBoundary:
+      set.boundary = &policy;
+      break;
+    case PolicyKind::kSession:
+      set.session.push_back(&policy);
+      break;
+    case PolicyKind::kIdentity:
+      set.identity.push_back(&policy);
+      break;
   }
   Explanation explanation;
   Decision with = Evaluate(request, set, &explanation);

@@ -1,15 +1,14 @@
 // Runs the table-driven corpora under tests/policy/ (format: tests/policy/FORMAT.md):
 // decisions/*.json through Simulate, validation/*.json through ParsePolicy.
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "policy/parse.h"
 #include "policy/simulate.h"
@@ -57,8 +56,7 @@ std::vector<Case> LoadCases(const std::string& folder) {
 }
 
 std::string TestName(const testing::TestParamInfo<Case>& info) {
-  std::string name = info.param.file.substr(0, info.param.file.size() - 5) + "_" +
-                     info.param.name;
+  std::string name = info.param.file.substr(0, info.param.file.size() - 5) + "_" + info.param.name;
   for (char& c : name) {
     if (!isalnum(static_cast<unsigned char>(c))) c = '_';
   }

@@ -40,8 +40,7 @@ TEST(PrincipalMatcherTest, GrantStrength) {
   auto session = *Principal::FromArn("arn:aws:sts::111111111111:assumed-role/Admin/s");
   EXPECT_EQ(Matcher({"111111111111"}).Match(session), Grant::kAccount);
   EXPECT_EQ(Matcher({"arn:aws:iam::111111111111:root"}).Match(session), Grant::kAccount);
-  EXPECT_EQ(Matcher({"arn:aws:iam::111111111111:role/path/Admin"}).Match(session),
-            Grant::kRoleArn);
+  EXPECT_EQ(Matcher({"arn:aws:iam::111111111111:role/path/Admin"}).Match(session), Grant::kRoleArn);
   EXPECT_EQ(Matcher({"arn:aws:sts::111111111111:assumed-role/Admin/s"}).Match(session),
             Grant::kDirect);
   EXPECT_EQ(Matcher({"*"}).Match(session), Grant::kDirect);
