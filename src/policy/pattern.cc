@@ -94,6 +94,17 @@ void Pattern::Append(std::string_view text, Options options) {
 }
 
 bool Pattern::Matches(std::string_view subject, const ContextKeys* context) const {
+  // Fast paths for the common shapes: "iam:GetUser" and "iam:Get*".
+  if (variable_count_ == 0 && !tokens_.empty() && tokens_[0].kind == Token::kLiteral) {
+    std::string_view head = View(tokens_[0].offset, tokens_[0].length);
+    auto same_text = [&](std::string_view a, std::string_view b) {
+      return fold_case_ ? EqualsIgnoreCase(a, b) : a == b;
+    };
+    if (tokens_.size() == 1) return same_text(head, subject);
+    if (tokens_.size() == 2 && tokens_[1].kind == Token::kStar && !tokens_[1].bounded) {
+      return subject.size() >= head.size() && same_text(head, subject.substr(0, head.size()));
+    }
+  }
   std::array<std::string_view, 16> inline_values;
   std::vector<std::string_view> many_values;
   std::string_view* values = inline_values.data();
