@@ -24,7 +24,11 @@ void Pattern::AddLiteral(std::string_view text) {
     t.offset = static_cast<uint32_t>(text_.size());
     tokens_.push_back(t);
   }
-  for (char c : text) text_.push_back(fold_case_ ? AsciiLower(c) : c);
+  const size_t start = text_.size();
+  text_.append(text);
+  if (fold_case_) {
+    for (size_t i = start; i < text_.size(); ++i) text_[i] = AsciiLower(text_[i]);
+  }
   tokens_.back().length += static_cast<uint32_t>(text.size());
 }
 
