@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 
 #include "core/crypto.h"
 #include "core/strings.h"
+#include "core/time_format.h"
 #include "core/uri.h"
 
 namespace gatehouse::auth {
@@ -30,31 +30,13 @@ std::optional<std::string_view> Header(const HttpRequestView& r, std::string_vie
   return std::nullopt;
 }
 
-struct QueryParam {
-  std::string key;    // decoded
-  std::string value;  // decoded
-};
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-std::vector<QueryParam> ParseQuery(std::string_view query) {
-  std::vector<QueryParam> params;
-  size_t pos = 0;
-  while (pos <= query.size() && !query.empty()) {
-    size_t amp = query.find('&', pos);
-    std::string_view pair = query.substr(pos, amp == std::string_view::npos ? amp : amp - pos);
-    if (!pair.empty()) {
-      size_t eq = pair.find('=');
-      params.push_back({UriDecode(pair.substr(0, eq)),
-                        eq == std::string_view::npos ? "" : UriDecode(pair.substr(eq + 1))});
-    }
-    if (amp == std::string_view::npos) break;
-    pos = amp + 1;
-  }
-  return params;
-}
+QueryParams ParseQuery(std::string_view query) { return ParseQueryString(query, false); }
 
-const std::string* Param(const std::vector<QueryParam>& params, std::string_view key) {
-  for (const QueryParam& p : params) {
-    if (p.key == key) return &p.value;
+const std::string* Param(const QueryParams& params, std::string_view key) {
+  for (const auto& [k, v] : params) {
+    if (k == key) return &v;
   }
   return nullptr;
 }
@@ -148,7 +130,7 @@ Result<SignatureClaim> ParseAuthorizationHeader(const HttpRequestView& request,
   return claim;
 }
 
-Result<SignatureClaim> ParsePresigned(const std::vector<QueryParam>& params) {
+Result<SignatureClaim> ParsePresigned(const QueryParams& params) {
   SignatureClaim claim;
   claim.presigned = true;
   const std::string* algorithm = Param(params, "X-Amz-Algorithm");
@@ -231,42 +213,7 @@ std::string CanonicalHeaderValue(const HttpRequestView& r, std::string_view name
   return joined;
 }
 
-std::string Iso(int64_t epoch_seconds) { return FormatAmzDate(epoch_seconds); }
-
 }  // namespace
-
-std::optional<int64_t> ParseAmzDate(std::string_view t) {
-  if (t.size() != 16 || t[8] != 'T' || t[15] != 'Z') return std::nullopt;
-  for (size_t i : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14}) {
-    if (t[i] < '0' || t[i] > '9') return std::nullopt;
-  }
-  auto num = [&](size_t at, size_t n) {
-    int v = 0;
-    for (size_t i = at; i < at + n; ++i) v = v * 10 + (t[i] - '0');
-    return v;
-  };
-  std::tm tm{};
-  tm.tm_year = num(0, 4) - 1900;
-  tm.tm_mon = num(4, 2) - 1;
-  tm.tm_mday = num(6, 2);
-  tm.tm_hour = num(9, 2);
-  tm.tm_min = num(11, 2);
-  tm.tm_sec = num(13, 2);
-  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-      tm.tm_min > 59 || tm.tm_sec > 60) {
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(timegm(&tm));
-}
-
-std::string FormatAmzDate(int64_t epoch_seconds) {
-  std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[20];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 Result<SignatureClaim> ParseSignature(const HttpRequestView& request) {
   Result<SignatureClaim> claim = Status(ErrorCode::kMissingAuthenticationToken,
@@ -274,7 +221,7 @@ Result<SignatureClaim> ParseSignature(const HttpRequestView& request) {
   if (std::optional<std::string_view> header = Header(request, "authorization")) {
     claim = ParseAuthorizationHeader(request, *header);
   } else {
-    std::vector<QueryParam> params = ParseQuery(request.query());
+    QueryParams params = ParseQuery(request.query());
     if (Param(params, "X-Amz-Algorithm") == nullptr) return claim;
     claim = ParsePresigned(params);
   }
@@ -306,9 +253,9 @@ std::string CanonicalRequest(const HttpRequestView& request, const SignatureClai
   out.append(UriEncode(NormalizePath(request.path()), /*keep_slash=*/true)).push_back('\n');
 
   std::vector<std::pair<std::string, std::string>> query;
-  for (QueryParam& p : ParseQuery(request.query())) {
-    if (claim.presigned && p.key == "X-Amz-Signature") continue;
-    query.emplace_back(UriEncode(p.key), UriEncode(p.value));
+  for (const auto& [key, value] : ParseQuery(request.query())) {
+    if (claim.presigned && key == "X-Amz-Signature") continue;
+    query.emplace_back(UriEncode(key), UriEncode(value));
   }
   std::sort(query.begin(), query.end());
   for (size_t i = 0; i < query.size(); ++i) {
@@ -347,7 +294,7 @@ Status VerifySignature(const HttpRequestView& request, const SignatureClaim& cla
     if (claim.amz_time - now > kMaxClockSkewSeconds) {
       return Status(ErrorCode::kSignatureDoesNotMatch,
                     "Signature not yet current: " + claim.amz_date + " is still later than " +
-                        Iso(now + kMaxClockSkewSeconds) + " (" + Iso(now) + " + 15 min.)");
+                        FormatAmzDate(now + kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) + " + 15 min.)");
     }
     if (now > claim.amz_time + claim.expires_seconds) {
       return Status(ErrorCode::kRequestExpired, "Request has expired.");
@@ -355,11 +302,11 @@ Status VerifySignature(const HttpRequestView& request, const SignatureClaim& cla
   } else if (now - claim.amz_time > kMaxClockSkewSeconds) {
     return Status(ErrorCode::kSignatureDoesNotMatch,
                   "Signature expired: " + claim.amz_date + " is now earlier than " +
-                      Iso(now - kMaxClockSkewSeconds) + " (" + Iso(now) + " - 15 min.)");
+                      FormatAmzDate(now - kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) + " - 15 min.)");
   } else if (claim.amz_time - now > kMaxClockSkewSeconds) {
     return Status(ErrorCode::kSignatureDoesNotMatch,
                   "Signature not yet current: " + claim.amz_date + " is still later than " +
-                      Iso(now + kMaxClockSkewSeconds) + " (" + Iso(now) + " + 15 min.)");
+                      FormatAmzDate(now + kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) + " + 15 min.)");
   }
   Sha256Digest key =
       cache != nullptr

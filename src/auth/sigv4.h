@@ -52,8 +52,4 @@ Status VerifySignature(const HttpRequestView& request, const SignatureClaim& cla
                        std::string_view secret, int64_t now_epoch_seconds,
                        SigningKeyCache* cache);
 
-// "20150830T123600Z" ⇄ epoch seconds.
-std::optional<int64_t> ParseAmzDate(std::string_view text);
-std::string FormatAmzDate(int64_t epoch_seconds);
-
 }  // namespace gatehouse::auth

@@ -33,6 +33,31 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view text,
+                                                                  bool plus_is_space) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto decode = [&](std::string_view part) {
+    std::string raw(part);
+    if (plus_is_space) {
+      for (char& c : raw) c = c == '+' ? ' ' : c;
+    }
+    return UriDecode(raw);
+  };
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t amp = text.find('&', pos);
+    std::string_view pair = text.substr(pos, amp == std::string_view::npos ? amp : amp - pos);
+    if (!pair.empty()) {
+      size_t eq = pair.find('=');
+      out.emplace_back(decode(pair.substr(0, eq)),
+                       eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return out;
+}
+
 std::string UriDecode(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -4,11 +4,19 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gatehouse {
 
 // Encodes `s`; with keep_slash, '/' stays as it is (for paths).
 std::string UriEncode(std::string_view s, bool keep_slash = false);
+
+// Splits "a=1&b=x%20y" into decoded (key, value) pairs in order; a pair without '=' has an
+// empty value. With plus_is_space (HTML form bodies) '+' decodes to a space; SigV4
+// canonicalization keeps it as '+'.
+std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view text,
+                                                                  bool plus_is_space);
 
 // Decodes %XX sequences; a '%' not followed by two hex digits stays literal. '+' stays '+'.
 std::string UriDecode(std::string_view s);

@@ -1,20 +1,10 @@
 #include "policy/request.h"
 
-#include <ctime>
-
 #include "core/arn.h"
 #include "core/strings.h"
+#include "core/time_format.h"
 
 namespace gatehouse::policy {
-
-std::string FormatIsoTime(int64_t epoch_ms) {
-  std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Request MakeRequest(Principal principal, const PrincipalAttributes& attrs, std::string_view action,
                     std::string_view resource, std::string_view resource_account,

@@ -41,7 +41,4 @@ Request MakeRequest(Principal principal, const PrincipalAttributes& attributes,
                     std::string_view action, std::string_view resource,
                     std::string_view resource_account, ContextKeys context, int64_t now_epoch_ms);
 
-// ISO 8601 UTC with seconds, "2026-11-29T06:54:02Z".
-std::string FormatIsoTime(int64_t epoch_ms);
-
 }  // namespace gatehouse::policy

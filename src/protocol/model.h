@@ -1,0 +1,103 @@
+// ServiceModel: one AWS service model (botocore's service-2.json) in typed form — its metadata,
+// its operations and its shapes with their constraints — loaded from the text embedded at build
+// time. The codecs and the validator walk these shapes, so every operation reads and answers in
+// the model's exact shape. Immutable after loading; share freely across threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace gatehouse::protocol {
+
+enum class ShapeType { kStructure, kList, kMap, kString, kInteger, kLong, kBoolean, kTimestamp,
+                       kBlob, kDouble, kFloat };
+
+struct Member {
+  std::string name;           // "UserName"
+  std::string shape;          // "userNameType"
+  std::string location_name;  // the wire name when it differs (query/XML), else empty
+  const std::string& WireName() const { return location_name.empty() ? name : location_name; }
+};
+
+struct Shape {
+  std::string name;
+  ShapeType type = ShapeType::kString;
+  // Structures.
+  std::vector<Member> members;  // in model order
+  std::vector<std::string> required;
+  // Lists and maps.
+  Member member;  // list element
+  bool flattened = false;
+  Member key, value;  // map entry
+  // Constraints.
+  std::optional<int64_t> min, max;
+  std::optional<std::string> pattern;               // as in the model
+  std::shared_ptr<const std::wregex> pattern_regex;  // null when the pattern is not expressible
+  std::vector<std::string> enum_values;
+  bool sensitive = false;
+  // Errors.
+  bool exception = false;
+  std::string error_code;  // the code on the wire (error.code, else the shape name)
+  int http_status = 400;
+  bool sender_fault = true;
+
+  const Member* FindMember(std::string_view name) const;
+};
+
+struct Operation {
+  std::string name;
+  std::string input;           // shape name, may be empty
+  std::string output;          // shape name, may be empty
+  std::string result_wrapper;  // query protocol: "GetUserResult"
+};
+
+class ServiceModel {
+ public:
+  // Parses a service-2.json text. `signing_name` is the service's SigV4 name.
+  static Result<ServiceModel> Parse(std::string_view json_text, std::string signing_name);
+
+  const std::string& signing_name() const { return signing_name_; }
+  const std::string& api_version() const { return api_version_; }
+  const std::string& protocol() const { return protocol_; }  // "query" or "json"
+  const std::string& xml_namespace() const { return xml_namespace_; }
+  const std::string& target_prefix() const { return target_prefix_; }
+  const std::string& json_version() const { return json_version_; }
+
+  const Shape* FindShape(std::string_view name) const;
+  const Operation* FindOperation(std::string_view name) const;
+  const std::map<std::string, Operation, std::less<>>& operations() const { return operations_; }
+  const std::map<std::string, Shape, std::less<>>& shapes() const { return shapes_; }
+
+ private:
+  std::string signing_name_, api_version_, protocol_, xml_namespace_, target_prefix_,
+      json_version_;
+  std::map<std::string, Shape, std::less<>> shapes_;
+  std::map<std::string, Operation, std::less<>> operations_;
+};
+
+// The models embedded at build time, keyed by signing name ("iam", "sts", "organizations").
+class ModelRegistry {
+ public:
+  static Result<ModelRegistry> LoadEmbedded();
+  const ServiceModel* Find(std::string_view signing_name) const;
+
+ private:
+  std::map<std::string, ServiceModel, std::less<>> services_;
+};
+
+// botocore patterns use Java regex syntax (\uXXXX, \p{L} …); this gives the std::wregex
+// (ECMAScript over UTF-32) equivalent, or nullopt when it has no faithful translation.
+std::optional<std::wstring> TranslatePattern(std::string_view java_pattern);
+
+// UTF-8 → UTF-32; nullopt for invalid UTF-8.
+std::optional<std::wstring> Utf8ToWide(std::string_view text);
+
+}  // namespace gatehouse::protocol
