@@ -1,0 +1,190 @@
+#include "http/server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace gatehouse::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+
+struct Server::State {
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::atomic<int> connections{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+};
+
+namespace {
+
+std::string ErrorBody(std::string_view code, std::string_view message) {
+  return "<ErrorResponse><Error><Type>Sender</Type><Code>" + std::string(code) +
+         "</Code><Message>" + std::string(message) + "</Message></Error></ErrorResponse>";
+}
+
+bhttp::response<bhttp::string_body> ToBeast(const HttpResponse& r, unsigned version,
+                                            bool keep_alive) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "gatehouse");
+  for (const auto& [k, v] : r.headers) res.set(k, v);
+  res.body() = r.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
+                              const Handler& handler, Server::State& state) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  std::string remote;
+  {
+    beast::error_code ignored;
+    auto endpoint = stream.socket().remote_endpoint(ignored);
+    if (!ignored) remote = endpoint.address().to_string();
+  }
+  bool first = true;
+  while (!state.stopping) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(options.body_limit);
+    parser.header_limit(static_cast<uint32_t>(options.header_limit));
+    // Waiting for a request: the idle timeout between requests, the request timeout for the
+    // first one. Reading it: the request timeout.
+    stream.expires_after(first ? options.request_timeout : options.idle_timeout);
+    co_await bhttp::async_read_some(stream, buffer, parser,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    stream.expires_after(options.request_timeout);
+    while (!ec && !parser.is_done()) {
+      co_await bhttp::async_read_some(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    }
+    first = false;
+    if (ec == bhttp::error::body_limit) {
+      HttpResponse too_large{413,
+                             {{"Content-Type", "text/xml"}},
+                             ErrorBody("RequestEntityTooLarge",
+                                       "Request body must be at most " +
+                                           std::to_string(options.body_limit) + " bytes")};
+      auto res = ToBeast(too_large, 11, false);
+      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
+    if (ec == bhttp::error::header_limit) {
+      HttpResponse too_large{431, {{"Content-Type", "text/xml"}},
+                             ErrorBody("RequestHeaderFieldsTooLarge",
+                                       "Request headers are too large")};
+      auto res = ToBeast(too_large, 11, false);
+      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
+    if (ec) break;  // timeout, reset, malformed request
+
+    auto& req = parser.get();
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    for (const auto& field : req) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.body = std::move(req.body());
+    request.remote_address = remote;
+    const bool keep_alive = req.keep_alive() && !state.stopping;
+    const unsigned version = req.version();
+
+    HttpResponse response;
+    ++state.in_flight;
+    if (request.method == "GET" && request.target == "/healthz") {
+      response = {200, {{"Content-Type", "text/plain"}}, "ok\n"};
+    } else {
+      response = handler(request);
+    }
+    auto res = ToBeast(response, version, keep_alive);
+    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    --state.in_flight;
+    if (ec || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  --state.connections;
+}
+
+asio::awaitable<void> Accept(const ServerOptions& options, const Handler& handler,
+                             Server::State& state) {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await state.acceptor.async_accept(
+        asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (state.stopping || ec == asio::error::operation_aborted) co_return;
+      continue;  // e.g. too many open files: keep serving the connections we have
+    }
+    if (state.connections >= options.max_connections) {
+      beast::error_code ignored;
+      socket.close(ignored);  // over the connection limit
+      continue;
+    }
+    ++state.connections;
+    asio::co_spawn(socket.get_executor(),
+                   Session(std::move(socket), options, handler, state), asio::detached);
+  }
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options, Handler handler)
+    : options_(std::move(options)), handler_(std::move(handler)),
+      state_(std::make_unique<State>()) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options_.host, ec);
+  if (ec) return Status(ErrorCode::kInvalidParameterValue, "invalid listen address " + options_.host);
+  tcp::endpoint endpoint(address, options_.port);
+  auto& acceptor = state_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status(ErrorCode::kInvalidParameterValue,
+                  "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                      ": " + ec.message());
+  }
+  bound_port_ = acceptor.local_endpoint().port();
+  asio::co_spawn(state_->io, Accept(options_, handler_, *state_), asio::detached);
+  int threads = options_.threads > 0 ? options_.threads
+                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { state_->io.run(); });
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  if (threads_.empty()) return;
+  state_->stopping = true;
+  asio::post(state_->io, [this] {
+    beast::error_code ignored;
+    state_->acceptor.close(ignored);
+  });
+  auto deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
+  while (state_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  state_->io.stop();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+}  // namespace gatehouse::http

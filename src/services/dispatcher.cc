@@ -1,0 +1,129 @@
+#include "services/dispatcher.h"
+
+#include "auth/sigv4.h"
+#include "core/uri.h"
+#include "protocol/input_validation.h"
+#include "protocol/json_codec.h"
+#include "protocol/query_input.h"
+#include "protocol/query_output.h"
+#include "protocol/router.h"
+
+namespace gatehouse::services {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kQueryContentType[] = "text/xml";
+constexpr char kJsonContentType[] = "application/x-amz-json-1.1";
+
+bool LooksLikeJson(const HttpRequest& r) {
+  if (r.Header("x-amz-target") != nullptr) return true;
+  const std::string* type = r.Header("content-type");
+  return type != nullptr && type->find("application/x-amz-json") != std::string::npos;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(const protocol::ModelRegistry& models,
+                       const auth::CredentialSource& credentials, Random& random,
+                       std::function<int64_t()> now_epoch_seconds)
+    : models_(models), credentials_(credentials), random_(random),
+      now_(std::move(now_epoch_seconds)) {}
+
+void Dispatcher::Register(const std::string& service, const std::string& operation,
+                          OperationHandler handler) {
+  handlers_[service + ":" + operation] = std::move(handler);
+}
+
+HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* record) const {
+  DispatchRecord local;
+  DispatchRecord& rec = record != nullptr ? *record : local;
+  rec.request_id = random_.Uuid();
+  // Until the request is routed, errors take the envelope its form suggests.
+  const protocol::ServiceModel* model = models_.Find(LooksLikeJson(request) ? "organizations"
+                                                                              : "iam");
+  auto fail = [&](const Status& error) {
+    HttpResponse r;
+    r.status = error.info().http_status;
+    rec.status = r.status;
+    rec.error_code = std::string(error.info().code);
+    r.headers.emplace_back("x-amzn-RequestId", rec.request_id);
+    if (model->protocol() == "json") {
+      r.headers.emplace_back("Content-Type", kJsonContentType);
+      r.body = protocol::WriteJsonError(*model, error.info().code, error.message());
+    } else {
+      r.headers.emplace_back("Content-Type", kQueryContentType);
+      r.body = protocol::WriteQueryError(*model, error, rec.request_id);
+    }
+    return r;
+  };
+
+  auth::HttpRequestView view{request.method, request.target, {}, request.body};
+  for (const auto& [k, v] : request.headers) view.headers.emplace_back(k, v);
+  Result<auth::SignatureClaim> claim = auth::ParseSignature(view);
+  if (!claim.ok()) return fail(claim.status());
+  if (const protocol::ServiceModel* scoped = models_.Find(claim->service)) model = scoped;
+
+  protocol::QueryParams params = ParseQueryString(view.query(), /*plus_is_space=*/true);
+  const std::string* content_type = request.Header("content-type");
+  if (content_type != nullptr &&
+      content_type->find("application/x-www-form-urlencoded") != std::string::npos) {
+    auto form = ParseQueryString(request.body, /*plus_is_space=*/true);
+    params.insert(params.end(), form.begin(), form.end());
+  }
+  const std::string* target = request.Header("x-amz-target");
+  Result<protocol::Route> route =
+      protocol::RouteRequest(models_, claim->service, params, target ? *target : "");
+  if (!route.ok()) return fail(route.status());
+  model = route->model;
+  const protocol::Operation& op = *route->operation;
+  rec.operation = claim->service + ":" + op.name;
+
+  std::optional<auth::AccessKeyRecord> key = credentials_.FindAccessKey(claim->access_key_id);
+  if (!key || !key->active) {
+    return fail(Status(ErrorCode::kInvalidClientTokenId,
+                       "The security token included in the request is invalid."));
+  }
+  if (Status s = auth::VerifySignature(view, *claim, key->secret, now_(), &signing_keys_);
+      !s.ok()) {
+    return fail(s);
+  }
+  rec.principal = key->principal_arn;
+
+  json input = json::object();
+  if (const protocol::Shape* shape = model->FindShape(op.input)) {
+    Result<json> read = model->protocol() == "json"
+                            ? protocol::ReadJsonInput(*model, *shape, request.body)
+                            : protocol::ReadQueryInput(*model, *shape, params);
+    if (!read.ok()) return fail(read.status());
+    input = std::move(read).value();
+    ErrorCode validation = model->protocol() == "json" ? ErrorCode::kValidationException
+                                                       : ErrorCode::kValidationError;
+    if (Status s = protocol::ValidateInput(*model, *shape, input, validation); !s.ok()) {
+      return fail(s);
+    }
+  }
+
+  auto handler = handlers_.find(rec.operation);
+  if (handler == handlers_.end()) {
+    return fail(Status(ErrorCode::kNotImplemented,
+                       "gatehouse does not implement " + rec.operation + " yet."));
+  }
+  Result<json> output = handler->second(OperationContext{*model, op, input, *key});
+  if (!output.ok()) return fail(output.status());
+
+  HttpResponse r;
+  r.status = 200;
+  rec.status = 200;
+  r.headers.emplace_back("x-amzn-RequestId", rec.request_id);
+  if (model->protocol() == "json") {
+    r.headers.emplace_back("Content-Type", kJsonContentType);
+    r.body = protocol::WriteJsonResponse(*model, op, *output);
+  } else {
+    r.headers.emplace_back("Content-Type", kQueryContentType);
+    r.body = protocol::WriteQueryResponse(*model, op, *output, rec.request_id);
+  }
+  return r;
+}
+
+}  // namespace gatehouse::services

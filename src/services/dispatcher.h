@@ -1,0 +1,63 @@
+// Dispatcher: the walk every API request takes (DESIGN.md): read the SigV4 claim, route by the
+// credential scope's service and the Action / X-Amz-Target, find the access key, verify the
+// signature, read and validate the input against the service model, run the operation's
+// handler, and write the answer — or AWS's error envelope at whichever step failed.
+// Operations without a handler answer NotImplemented, never a made-up success.
+// Thread-safe: Handle may run concurrently; its collaborators must be thread-safe too.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/credentials.h"
+#include "auth/signing_key_cache.h"
+#include "core/http_message.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "protocol/model.h"
+
+namespace gatehouse::services {
+
+// What an operation handler sees: the validated input and who is calling.
+struct OperationContext {
+  const protocol::ServiceModel& model;
+  const protocol::Operation& operation;
+  const nlohmann::json& input;
+  const auth::AccessKeyRecord& caller;
+};
+using OperationHandler = std::function<Result<nlohmann::json>(const OperationContext&)>;
+
+// One line of the request log, filled whatever the outcome.
+struct DispatchRecord {
+  std::string request_id;
+  std::string operation;  // "iam:CreateUser", or "" when routing failed
+  std::string principal;  // the caller's ARN once authenticated
+  int status = 0;
+  std::string error_code;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(const protocol::ModelRegistry& models, const auth::CredentialSource& credentials,
+             Random& random, std::function<int64_t()> now_epoch_seconds);
+
+  // Registers the handler of `service`'s `operation` ("iam", "CreateUser").
+  void Register(const std::string& service, const std::string& operation,
+                OperationHandler handler);
+
+  HttpResponse Handle(const HttpRequest& request, DispatchRecord* record = nullptr) const;
+
+ private:
+  const protocol::ModelRegistry& models_;
+  const auth::CredentialSource& credentials_;
+  Random& random_;
+  std::function<int64_t()> now_;
+  mutable auth::SigningKeyCache signing_keys_;
+  std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
+};
+
+}  // namespace gatehouse::services

@@ -1,0 +1,155 @@
+#include "services/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include "auth/sigv4.h"
+#include "core/crypto.h"
+#include "core/time_format.h"
+
+namespace gatehouse::services {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kNow = 1795935600;  // 2026-11-29T07:00:00Z
+
+class FixedRandom : public Random {
+ public:
+  void Fill(uint8_t* out, size_t size) override {
+    for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(i);
+  }
+};
+
+// Signs `r` the way an SDK does (Authorization header over host, x-amz-date and, when
+// present, content-type and x-amz-target).
+void Sign(HttpRequest& r, const std::string& key_id, const std::string& secret,
+          const std::string& service) {
+  std::string date = FormatAmzDate(kNow);
+  r.headers.emplace_back("Host", "localhost:4566");
+  r.headers.emplace_back("X-Amz-Date", date);
+  std::string signed_headers = "host;x-amz-date";
+  if (r.Header("content-type") != nullptr) signed_headers = "content-type;" + signed_headers;
+  if (r.Header("x-amz-target") != nullptr) signed_headers += ";x-amz-target";
+  auth::SignatureClaim claim;
+  claim.access_key_id = key_id;
+  claim.date = date.substr(0, 8);
+  claim.region = "us-east-1";
+  claim.service = service;
+  claim.amz_date = date;
+  for (std::string_view h : {"content-type", "host", "x-amz-date", "x-amz-target"}) {
+    if (signed_headers.find(h) != std::string::npos) claim.signed_headers.emplace_back(h);
+  }
+  auth::HttpRequestView view{r.method, r.target, {}, r.body};
+  for (const auto& [k, v] : r.headers) view.headers.emplace_back(k, v);
+  Sha256Digest key = auth::SigningKeyCache::Derive(secret, claim.date, claim.region, service);
+  std::string signature = HexEncode(
+      HmacSha256(AsBytes(key), auth::StringToSign(claim, auth::CanonicalRequest(view, claim))));
+  r.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + key_id + "/" +
+                                              claim.Scope() + ", SignedHeaders=" +
+                                              signed_headers + ", Signature=" + signature);
+}
+
+HttpRequest Form(const std::string& body) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/";
+  r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  r.body = body;
+  return r;
+}
+
+class DispatcherTest : public testing::Test {
+ protected:
+  DispatcherTest()
+      : models_(*protocol::ModelRegistry::LoadEmbedded()),
+        dispatcher_(models_, credentials_, random_, [] { return kNow; }) {
+    credentials_.Add({"AKIAEXAMPLEKEY000001", "secret-1", "arn:aws:iam::111111111111:user/alice",
+                      true});
+    dispatcher_.Register("iam", "GetUser", [](const OperationContext& c) -> Result<json> {
+      return json{{"User",
+                   {{"Path", "/"},
+                    {"UserName", c.input.value("UserName", "alice")},
+                    {"UserId", "AIDAEXAMPLE"},
+                    {"Arn", c.caller.principal_arn},
+                    {"CreateDate", "2026-11-29T07:00:00Z"}}}};
+    });
+  }
+
+  HttpResponse Send(HttpRequest r, std::string service = "iam",
+                    std::string secret = "secret-1") {
+    Sign(r, "AKIAEXAMPLEKEY000001", secret, service);
+    return dispatcher_.Handle(r, &record_);
+  }
+
+  protocol::ModelRegistry models_;
+  auth::InMemoryCredentials credentials_;
+  FixedRandom random_;
+  Dispatcher dispatcher_;
+  DispatchRecord record_;
+};
+
+TEST_F(DispatcherTest, AnswersARegisteredOperation) {
+  HttpResponse r = Send(Form("Action=GetUser&Version=2010-05-08&UserName=bob"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<GetUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+                        "<GetUserResult><User><Path>/</Path><UserName>bob</UserName>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(record_.operation, "iam:GetUser");
+  EXPECT_EQ(record_.principal, "arn:aws:iam::111111111111:user/alice");
+}
+
+TEST_F(DispatcherTest, ErrorsAtEachStep) {
+  HttpResponse unsigned_request = dispatcher_.Handle(Form("Action=GetUser"), &record_);
+  EXPECT_EQ(unsigned_request.status, 403);
+  EXPECT_NE(unsigned_request.body.find("<Code>MissingAuthenticationToken</Code>"),
+            std::string::npos);
+
+  HttpRequest unknown_key = Form("Action=GetUser");
+  Sign(unknown_key, "AKIANOSUCHKEY0000000", "x", "iam");
+  HttpResponse r = dispatcher_.Handle(unknown_key, &record_);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("<Code>InvalidClientTokenId</Code><Message>The security token included "
+                        "in the request is invalid.</Message>"),
+            std::string::npos);
+
+  EXPECT_NE(Send(Form("Action=GetUser"), "iam", "wrong").body.find("SignatureDoesNotMatch"),
+            std::string::npos);
+
+  HttpResponse invalid = Send(Form("Action=Frobnicate&Version=2010-05-08"));
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_NE(invalid.body.find("<Code>InvalidAction</Code><Message>Could not find operation "
+                              "Frobnicate for version 2010-05-08</Message>"),
+            std::string::npos);
+
+  HttpResponse bad_input = Send(Form("Action=GetUser&UserName=a%2Fb"));
+  EXPECT_EQ(bad_input.status, 400);
+  EXPECT_NE(bad_input.body.find("<Code>ValidationError</Code>"), std::string::npos);
+
+  HttpResponse not_yet = Send(Form("Action=ListUsers"));
+  EXPECT_EQ(not_yet.status, 501);
+  EXPECT_NE(not_yet.body.find("gatehouse does not implement iam:ListUsers yet."),
+            std::string::npos);
+  EXPECT_EQ(record_.error_code, "NotImplemented");
+}
+
+TEST_F(DispatcherTest, JsonProtocolErrors) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/";
+  r.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
+  r.headers.emplace_back("X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization");
+  r.body = "{}";
+  HttpResponse not_yet = Send(r, "organizations");
+  EXPECT_EQ(not_yet.status, 501);
+  EXPECT_EQ(json::parse(not_yet.body)["__type"], "NotImplemented");
+
+  r.headers[1].second = "AWSOrganizationsV20161128.CreateAccount";
+  r.body = R"({"AccountName":"x"})";
+  HttpResponse invalid = Send(r, "organizations");
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_EQ(json::parse(invalid.body)["__type"], "ValidationException");
+}
+
+}  // namespace
+}  // namespace gatehouse::services
