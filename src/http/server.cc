@@ -63,7 +63,6 @@ asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
     stream.expires_after(first ? options.request_timeout : options.idle_timeout);
     co_await bhttp::async_read_some(stream, buffer, parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
     stream.expires_after(options.request_timeout);
     while (!ec && !parser.is_done()) {
       co_await bhttp::async_read_some(stream, buffer, parser,
