@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 30
 SIGV4_FUZZ_SECONDS ?= 15
 PROTOCOL_FUZZ_SECONDS ?= 15
 JOBS       ?= $(shell nproc)
-ARGS       ?= --help
+ARGS       ?= serve --data ./data
 
 .PHONY: all deps configure build test unit fuzz bench run format clean
 

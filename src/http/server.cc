@@ -42,6 +42,21 @@ bhttp::response<bhttp::string_body> ToBeast(const HttpResponse& r, unsigned vers
   return res;
 }
 
+// After refusing a request whose body is still arriving: stop sending, then read and discard
+// what the client is still writing (for a bounded time and size), so that it can finish and
+// read the answer instead of meeting a reset connection.
+asio::awaitable<void> LingeringClose(beast::tcp_stream& stream, const ServerOptions& options) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(options.request_timeout);
+  char discard[16384];
+  size_t total = 0;
+  while (!ec && total < 8 * options.body_limit) {
+    total += co_await stream.async_read_some(asio::buffer(discard),
+                                             asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
 asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
                               const Handler& handler, Server::State& state) {
   beast::tcp_stream stream(std::move(socket));
@@ -77,6 +92,7 @@ asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
                                            std::to_string(options.body_limit) + " bytes")};
       auto res = ToBeast(too_large, 11, false);
       co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      co_await LingeringClose(stream, options);
       break;
     }
     if (ec == bhttp::error::header_limit) {

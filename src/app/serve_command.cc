@@ -1,0 +1,150 @@
+#include "app/serve_command.h"
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/credentials.h"
+#include "core/random.h"
+#include "http/server.h"
+#include "protocol/model.h"
+#include "services/dispatcher.h"
+
+namespace gatehouse::app {
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:4566";
+  std::string data = "./data";
+  std::string region = "us-east-1";
+  std::string log_format = "text";
+  int threads = 0;
+};
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
+                const HttpRequest& request, double millis) {
+  if (options.log_format == "json") {
+    nlohmann::json line = {{"requestId", r.request_id}, {"operation", r.operation},
+                           {"principal", r.principal},  {"status", r.status},
+                           {"error", r.error_code},     {"latencyMs", millis},
+                           {"remote", request.remote_address}};
+    spdlog::info(line.dump());
+  } else {
+    spdlog::info("{} {} {} {} {}{} {:.2f}ms", r.request_id, request.remote_address,
+                 r.operation.empty() ? "-" : r.operation,
+                 r.principal.empty() ? "-" : r.principal, r.status,
+                 r.error_code.empty() ? "" : " " + r.error_code, millis);
+  }
+}
+
+int Serve(const ServeOptions& options) {
+  size_t colon = options.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "--listen must be HOST:PORT, got " << options.listen << "\n";
+    return 2;
+  }
+  int port = -1;
+  try {
+    port = std::stoi(options.listen.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) {
+    std::cerr << "--listen has an invalid port: " << options.listen << "\n";
+    return 2;
+  }
+  if (options.log_format != "text" && options.log_format != "json") {
+    std::cerr << "--log-format must be text or json\n";
+    return 2;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(options.data, ec);
+  if (ec) {
+    std::cerr << "cannot create data directory " << options.data << ": " << ec.message() << "\n";
+    return 2;
+  }
+
+  spdlog::set_default_logger(spdlog::stdout_logger_mt("gatehouse"));
+  spdlog::set_pattern(options.log_format == "json" ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+                      spdlog::pattern_time_type::utc);
+
+  Result<protocol::ModelRegistry> models = protocol::ModelRegistry::LoadEmbedded();
+  if (!models.ok()) {
+    std::cerr << models.status().ToString() << "\n";
+    return 1;
+  }
+  // Access keys come from the store, which is not built yet: until it is, no key is known and
+  // every signed request is answered InvalidClientTokenId.
+  auth::InMemoryCredentials credentials;
+  SystemRandom random;
+  services::Dispatcher dispatcher(*models, credentials, random, NowSeconds);
+
+  http::ServerOptions server_options;
+  server_options.host = options.listen.substr(0, colon);
+  server_options.port = static_cast<uint16_t>(port);
+  server_options.threads = options.threads;
+  http::Server server(server_options, [&](const HttpRequest& request) {
+    auto start = std::chrono::steady_clock::now();
+    services::DispatchRecord record;
+    HttpResponse response = dispatcher.Handle(request, &record);
+    double millis = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    LogRequest(options, record, request, millis);
+    return response;
+  });
+
+  // Block the stop signals in every thread; this one waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (Status s = server.Start(); !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 1;
+  }
+  spdlog::info("gatehouse listening on {}:{} (region {}, data {})", server_options.host,
+               server.port(), options.region, options.data);
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("signal {}: finishing requests in flight", signal);
+  server.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand("serve", "Run the AWS-compatible API server");
+  serve->add_option("--listen", options->listen, "HOST:PORT to listen on")
+      ->envname("GATEHOUSE_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--data", options->data, "data directory")
+      ->envname("GATEHOUSE_DATA")
+      ->capture_default_str();
+  serve->add_option("--region", options->region, "the region the server answers for")
+      ->envname("GATEHOUSE_REGION")
+      ->capture_default_str();
+  serve->add_option("--log-format", options->log_format, "text or json")
+      ->envname("GATEHOUSE_LOG_FORMAT")
+      ->capture_default_str();
+  serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
+      ->envname("GATEHOUSE_THREADS");
+  serve->callback([options, &exit_code] { exit_code = Serve(*options); });
+}
+
+}  // namespace gatehouse::app
