@@ -32,6 +32,53 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
+std::string Seal(std::string_view key, std::string_view plaintext, std::string_view aad,
+                 std::string_view nonce) {
+  std::string out(nonce.size() + plaintext.size() + 16, '\0');
+  out.replace(0, nonce.size(), nonce);
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  int len = 0;
+  auto* out_bytes = reinterpret_cast<unsigned char*>(out.data());
+  EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr);
+  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr);
+  EVP_EncryptInit_ex(ctx, nullptr, nullptr, reinterpret_cast<const unsigned char*>(key.data()),
+                     reinterpret_cast<const unsigned char*>(nonce.data()));
+  EVP_EncryptUpdate(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                    static_cast<int>(aad.size()));
+  EVP_EncryptUpdate(ctx, out_bytes + nonce.size(), &len,
+                    reinterpret_cast<const unsigned char*>(plaintext.data()),
+                    static_cast<int>(plaintext.size()));
+  EVP_EncryptFinal_ex(ctx, out_bytes + nonce.size() + len, &len);
+  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, out_bytes + nonce.size() + plaintext.size());
+  EVP_CIPHER_CTX_free(ctx);
+  return out;
+}
+
+std::optional<std::string> Open(std::string_view key, std::string_view sealed,
+                                std::string_view aad) {
+  if (key.size() != kSealKeySize || sealed.size() < kSealOverhead) return std::nullopt;
+  std::string_view nonce = sealed.substr(0, 12);
+  std::string_view body = sealed.substr(12, sealed.size() - kSealOverhead);
+  std::string tag(sealed.substr(sealed.size() - 16));
+  std::string out(body.size(), '\0');
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  int len = 0;
+  EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr);
+  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, 12, nullptr);
+  EVP_DecryptInit_ex(ctx, nullptr, nullptr, reinterpret_cast<const unsigned char*>(key.data()),
+                     reinterpret_cast<const unsigned char*>(nonce.data()));
+  EVP_DecryptUpdate(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                    static_cast<int>(aad.size()));
+  EVP_DecryptUpdate(ctx, reinterpret_cast<unsigned char*>(out.data()), &len,
+                    reinterpret_cast<const unsigned char*>(body.data()),
+                    static_cast<int>(body.size()));
+  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag.data());
+  int ok = EVP_DecryptFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()) + len, &len);
+  EVP_CIPHER_CTX_free(ctx);
+  if (ok != 1) return std::nullopt;
+  return out;
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

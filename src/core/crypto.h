@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,17 @@ inline std::string HexEncode(const Sha256Digest& d) {
 inline std::string_view AsBytes(const Sha256Digest& d) {
   return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
 }
+
+inline constexpr size_t kSealKeySize = 32;  // AES-256
+inline constexpr size_t kSealOverhead = 12 + 16;  // nonce + GCM tag
+
+// AES-256-GCM: nonce ‖ ciphertext ‖ tag, the nonce drawn at random. `aad` is authenticated but
+// not encrypted (e.g. the key id a secret belongs to, so sealed values cannot be swapped).
+std::string Seal(std::string_view key, std::string_view plaintext, std::string_view aad,
+                 std::string_view nonce12);
+// nullopt when the key, the aad or any byte of `sealed` is wrong.
+std::optional<std::string> Open(std::string_view key, std::string_view sealed,
+                                std::string_view aad);
 
 // Compares in time independent of where the inputs differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -1,0 +1,26 @@
+// Identifiers in AWS's formats: 12-digit account ids, unique ids with their type prefix (AIDA
+// users, AROA roles, AGPA groups, ANPA managed policies, AIPA instance profiles) followed by 17
+// characters of [A-Z2-7], access key ids (AKIA long-term, ASIA temporary) of 20 characters, and
+// 40-character secret access keys. All drawn from a Random.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/random.h"
+
+namespace gatehouse {
+
+enum class IdKind { kUser, kRole, kGroup, kManagedPolicy, kInstanceProfile };
+
+std::string_view IdPrefix(IdKind kind);  // "AIDA"
+
+std::string NewAccountId(Random& random);                       // "482913056712", no leading 0
+std::string NewUniqueId(Random& random, IdKind kind);           // "AIDA" + 17 → 21 characters
+std::string NewAccessKeyId(Random& random, bool temporary);      // "AKIA"/"ASIA" + 16
+std::string NewSecretAccessKey(Random& random);                 // 40 of [A-Za-z0-9+/]
+
+// `length` characters drawn uniformly from `alphabet`.
+std::string RandomString(Random& random, std::string_view alphabet, size_t length);
+
+}  // namespace gatehouse

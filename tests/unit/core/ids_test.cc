@@ -1,0 +1,53 @@
+#include "core/ids.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/crypto.h"
+
+namespace gatehouse {
+namespace {
+
+bool AllOf(std::string_view s, std::string_view alphabet) {
+  return s.find_first_not_of(alphabet) == std::string_view::npos;
+}
+
+TEST(IdsTest, AwsFormats) {
+  SystemRandom random;
+  std::string account = NewAccountId(random);
+  EXPECT_EQ(account.size(), 12u);
+  EXPECT_NE(account[0], '0');
+  EXPECT_TRUE(AllOf(account, "0123456789"));
+  std::string user = NewUniqueId(random, IdKind::kUser);
+  EXPECT_EQ(user.size(), 21u);
+  EXPECT_EQ(user.substr(0, 4), "AIDA");
+  EXPECT_TRUE(AllOf(user.substr(4), "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+  EXPECT_EQ(NewUniqueId(random, IdKind::kRole).substr(0, 4), "AROA");
+  std::string key = NewAccessKeyId(random, false);
+  EXPECT_EQ(key.size(), 20u);
+  EXPECT_EQ(key.substr(0, 4), "AKIA");
+  EXPECT_EQ(NewAccessKeyId(random, true).substr(0, 4), "ASIA");
+  std::string secret = NewSecretAccessKey(random);
+  EXPECT_EQ(secret.size(), 40u);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(NewAccessKeyId(random, false));
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(SealTest, RoundTripAndTamper) {
+  std::string key(kSealKeySize, 'k');
+  std::string nonce(12, 'n');
+  std::string sealed = Seal(key, "secret access key", "AKIAEXAMPLE", nonce);
+  EXPECT_EQ(sealed.size(), 17 + kSealOverhead);
+  EXPECT_EQ(Open(key, sealed, "AKIAEXAMPLE"), "secret access key");
+  EXPECT_FALSE(Open(key, sealed, "AKIAOTHER"));
+  EXPECT_FALSE(Open(std::string(kSealKeySize, 'x'), sealed, "AKIAEXAMPLE"));
+  std::string tampered = sealed;
+  tampered[14] ^= 1;
+  EXPECT_FALSE(Open(key, tampered, "AKIAEXAMPLE"));
+  EXPECT_FALSE(Open(key, "short", ""));
+}
+
+}  // namespace
+}  // namespace gatehouse
