@@ -1,0 +1,47 @@
+// The entities gatehouse keeps, as plain immutable values (shared as
+// std::shared_ptr<const T> by the directory). Timestamps are milliseconds since the epoch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace gatehouse::model {
+
+struct Account {
+  std::string id;  // 12 digits
+  std::string name;
+  std::string email;
+  int64_t created_ms = 0;
+};
+
+// An account's root user. The password exists only as an argon2id hash.
+struct RootUser {
+  std::string account_id;
+  std::string email;
+  std::string password_hash;
+};
+
+struct User {
+  std::string account_id;
+  std::string name;
+  std::string path = "/";
+  std::string id;  // AIDA…
+  int64_t created_ms = 0;
+
+  std::string Arn() const { return "arn:aws:iam::" + account_id + ":user" + path + name; }
+};
+
+enum class AccessKeyStatus { kActive, kInactive };
+
+// A long-term access key of a user (or, with user_name empty, of the root user). The secret is
+// kept sealed (AES-256-GCM under the server's master key, the key id as associated data).
+struct AccessKey {
+  std::string id;  // AKIA…
+  std::string account_id;
+  std::string user_name;  // "" for the root user
+  std::string sealed_secret;
+  AccessKeyStatus status = AccessKeyStatus::kActive;
+  int64_t created_ms = 0;
+};
+
+}  // namespace gatehouse::model

@@ -1,0 +1,100 @@
+#include "store/directory.h"
+
+#include <mutex>
+#include <type_traits>
+
+namespace gatehouse::store {
+namespace {
+
+std::string UserKey(std::string_view account, std::string_view name) {
+  return std::string(account) + "/" + std::string(name);
+}
+
+}  // namespace
+
+void Directory::Load(const StoreData& data) {
+  WriteBatch all;
+  for (const auto& a : data.accounts) all.writes.push_back(InsertAccount{a});
+  for (const auto& r : data.roots) all.writes.push_back(InsertRootUser{r});
+  for (const auto& u : data.users) all.writes.push_back(InsertUser{u});
+  for (const auto& k : data.access_keys) all.writes.push_back(InsertAccessKey{k});
+  std::unique_lock lock(mu_);
+  accounts_.clear();
+  roots_.clear();
+  users_.clear();
+  keys_.clear();
+  for (const Write& w : all.writes) ApplyLocked(w);
+}
+
+void Directory::Apply(const WriteBatch& batch) {
+  std::unique_lock lock(mu_);
+  for (const Write& w : batch.writes) ApplyLocked(w);
+}
+
+void Directory::ApplyLocked(const Write& write) {
+  std::visit(
+      [this](const auto& w) {
+        using T = std::decay_t<decltype(w)>;
+        if constexpr (std::is_same_v<T, InsertAccount>) {
+          accounts_[w.account.id] = std::make_shared<const model::Account>(w.account);
+        } else if constexpr (std::is_same_v<T, InsertRootUser>) {
+          roots_[w.root.account_id] = std::make_shared<const model::RootUser>(w.root);
+        } else if constexpr (std::is_same_v<T, InsertUser>) {
+          users_[UserKey(w.user.account_id, w.user.name)] =
+              std::make_shared<const model::User>(w.user);
+        } else if constexpr (std::is_same_v<T, DeleteUser>) {
+          users_.erase(UserKey(w.account_id, w.name));
+        } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
+          keys_[w.key.id] = std::make_shared<const model::AccessKey>(w.key);
+        } else {
+          keys_.erase(w.id);
+        }
+      },
+      write);
+}
+
+bool Directory::empty() const {
+  std::shared_lock lock(mu_);
+  return accounts_.empty();
+}
+
+std::shared_ptr<const model::Account> Directory::FindAccount(std::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = accounts_.find(id);
+  return it == accounts_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const model::RootUser> Directory::FindRoot(std::string_view account_id) const {
+  std::shared_lock lock(mu_);
+  auto it = roots_.find(account_id);
+  return it == roots_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const model::User> Directory::FindUser(std::string_view account_id,
+                                                       std::string_view name) const {
+  std::shared_lock lock(mu_);
+  auto it = users_.find(UserKey(account_id, name));
+  return it == users_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const model::AccessKey> Directory::FindAccessKey(std::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = keys_.find(id);
+  return it == keys_.end() ? nullptr : it->second;
+}
+
+Status State::Load() {
+  Result<StoreData> data = store_.LoadAll();
+  if (!data.ok()) return data.status();
+  directory_.Load(*data);
+  return Status::Ok();
+}
+
+Status State::Commit(const WriteBatch& batch) {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  if (Status s = store_.Commit(batch); !s.ok()) return s;
+  directory_.Apply(batch);
+  return Status::Ok();
+}
+
+}  // namespace gatehouse::store

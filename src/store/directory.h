@@ -1,0 +1,56 @@
+// Directory: the in-memory read model of everything in the store, so that authentication,
+// authorization and reads never touch the database. Entities are immutable and shared as
+// std::shared_ptr<const T>; a write replaces them. Thread-safe: many readers, one writer
+// (State applies committed batches in commit order).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/entities.h"
+#include "store/store.h"
+
+namespace gatehouse::store {
+
+class Directory {
+ public:
+  void Load(const StoreData& data);
+  void Apply(const WriteBatch& batch);
+
+  bool empty() const;
+  std::shared_ptr<const model::Account> FindAccount(std::string_view id) const;
+  std::shared_ptr<const model::RootUser> FindRoot(std::string_view account_id) const;
+  std::shared_ptr<const model::User> FindUser(std::string_view account_id,
+                                              std::string_view name) const;
+  std::shared_ptr<const model::AccessKey> FindAccessKey(std::string_view id) const;
+
+ private:
+  void ApplyLocked(const Write& write);
+
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::shared_ptr<const model::Account>, std::less<>> accounts_;
+  std::map<std::string, std::shared_ptr<const model::RootUser>, std::less<>> roots_;
+  std::map<std::string, std::shared_ptr<const model::User>, std::less<>> users_;  // "acct/name"
+  std::map<std::string, std::shared_ptr<const model::AccessKey>, std::less<>> keys_;
+};
+
+// State: the store and its directory together. Commit writes a batch durably, then applies it
+// to the directory; commits are serialized so the directory sees them in order.
+class State {
+ public:
+  explicit State(Store& store) : store_(store) {}
+  Status Load();
+  Status Commit(const WriteBatch& batch);
+  const Directory& directory() const { return directory_; }
+
+ private:
+  Store& store_;
+  Directory directory_;
+  std::mutex commit_mu_;
+};
+
+}  // namespace gatehouse::store

@@ -1,0 +1,53 @@
+// The store's schema, as an ordered list of migrations: migration N (1-based) takes the schema
+// from version N-1 to N. Append only; never edit a migration that has shipped. Written in the
+// SQL that SQLite and PostgreSQL share.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace gatehouse::store {
+
+inline constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  created_ms BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX accounts_email ON accounts (lower(email));
+
+CREATE TABLE root_users (
+  account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+  email TEXT NOT NULL,
+  password_hash TEXT NOT NULL
+);
+
+CREATE TABLE users (
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  id TEXT NOT NULL UNIQUE,
+  created_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, name)
+);
+CREATE UNIQUE INDEX users_name_nocase ON users (account_id, lower(name));
+
+CREATE TABLE access_keys (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  user_name TEXT NOT NULL,
+  sealed_secret BLOB NOT NULL,
+  status TEXT NOT NULL,
+  created_ms BIGINT NOT NULL
+);
+
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY,
+  committed_ms BIGINT NOT NULL
+);
+)sql",
+};
+
+}  // namespace gatehouse::store

@@ -1,0 +1,219 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <type_traits>
+
+#include "store/migrations.h"
+
+namespace gatehouse::store {
+namespace {
+
+Status Failure(sqlite3* db, const std::string& what) {
+  return Status(ErrorCode::kServiceFailure, what + ": " + sqlite3_errmsg(db));
+}
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  bool ok() const { return stmt_ != nullptr; }
+  Statement& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& BindBlob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  int Step() { return sqlite3_step(stmt_); }
+  std::string Text(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), n);
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Runs one statement of a batch. SQLITE_CONSTRAINT becomes EntityAlreadyExists.
+Status Run(sqlite3* db, Statement& s) {
+  if (!s.ok()) return Failure(db, "prepare");
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return Status::Ok();
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    return Status(ErrorCode::kEntityAlreadyExists, sqlite3_errmsg(db));
+  }
+  return Failure(db, "write");
+}
+
+Status Apply(sqlite3* db, const Write& write) {
+  return std::visit(
+      [db](const auto& w) -> Status {
+        using T = std::decay_t<decltype(w)>;
+        if constexpr (std::is_same_v<T, InsertAccount>) {
+          Statement s(db, "INSERT INTO accounts (id, name, email, created_ms) VALUES (?,?,?,?)");
+          s.Bind(1, w.account.id).Bind(2, w.account.name).Bind(3, w.account.email)
+              .Bind(4, w.account.created_ms);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, InsertRootUser>) {
+          Statement s(db, "INSERT INTO root_users (account_id, email, password_hash) "
+                          "VALUES (?,?,?)");
+          s.Bind(1, w.root.account_id).Bind(2, w.root.email).Bind(3, w.root.password_hash);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, InsertUser>) {
+          Statement s(db, "INSERT INTO users (account_id, name, path, id, created_ms) "
+                          "VALUES (?,?,?,?,?)");
+          s.Bind(1, w.user.account_id).Bind(2, w.user.name).Bind(3, w.user.path)
+              .Bind(4, w.user.id).Bind(5, w.user.created_ms);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, DeleteUser>) {
+          Statement s(db, "DELETE FROM users WHERE account_id = ? AND name = ?");
+          s.Bind(1, w.account_id).Bind(2, w.name);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
+          Statement s(db, "INSERT INTO access_keys (id, account_id, user_name, sealed_secret, "
+                          "status, created_ms) VALUES (?,?,?,?,?,?)");
+          s.Bind(1, w.key.id).Bind(2, w.key.account_id).Bind(3, w.key.user_name)
+              .BindBlob(4, w.key.sealed_secret)
+              .Bind(5, std::string(w.key.status == model::AccessKeyStatus::kActive ? "Active"
+                                                                                   : "Inactive"))
+              .Bind(6, w.key.created_ms);
+          return Run(db, s);
+        } else {
+          static_assert(std::is_same_v<T, DeleteAccessKey>);
+          Statement s(db, "DELETE FROM access_keys WHERE id = ?");
+          s.Bind(1, w.id);
+          return Run(db, s);
+        }
+      },
+      write);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    Status s(ErrorCode::kServiceFailure,
+             "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close(db);
+    return s;
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON"}) {
+    if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Failure(db, pragma);
+    }
+  }
+  if (Status s = store->Migrate(); !s.ok()) return s;
+  return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+Status SqliteStore::Migrate() {
+  if (sqlite3_exec(db_,
+                   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                   "applied_ms BIGINT NOT NULL)",
+                   nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(db_, "schema_migrations");
+  }
+  Statement current(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!current.ok() || current.Step() != SQLITE_ROW) return Failure(db_, "schema version");
+  schema_version_ = static_cast<int>(current.Int(0));
+  if (schema_version_ > static_cast<int>(kMigrations.size())) {
+    return Status(ErrorCode::kServiceFailure,
+                  "the data directory was written by a newer gatehouse (schema version " +
+                      std::to_string(schema_version_) + ")");
+  }
+  for (size_t v = schema_version_ + 1; v <= kMigrations.size(); ++v) {
+    std::string sql = "BEGIN IMMEDIATE;" + std::string(kMigrations[v - 1]) +
+                      "INSERT INTO schema_migrations (version, applied_ms) VALUES (" +
+                      std::to_string(v) + ", " + std::to_string(NowMs()) + ");COMMIT;";
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      Status s = Failure(db_, "migration " + std::to_string(v));
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return s;
+    }
+    schema_version_ = static_cast<int>(v);
+  }
+  return Status::Ok();
+}
+
+Result<StoreData> SqliteStore::LoadAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  StoreData data;
+  Statement accounts(db_, "SELECT id, name, email, created_ms FROM accounts");
+  while (accounts.ok() && accounts.Step() == SQLITE_ROW) {
+    data.accounts.push_back({accounts.Text(0), accounts.Text(1), accounts.Text(2),
+                             accounts.Int(3)});
+  }
+  Statement roots(db_, "SELECT account_id, email, password_hash FROM root_users");
+  while (roots.ok() && roots.Step() == SQLITE_ROW) {
+    data.roots.push_back({roots.Text(0), roots.Text(1), roots.Text(2)});
+  }
+  Statement users(db_, "SELECT account_id, name, path, id, created_ms FROM users");
+  while (users.ok() && users.Step() == SQLITE_ROW) {
+    data.users.push_back(
+        {users.Text(0), users.Text(1), users.Text(2), users.Text(3), users.Int(4)});
+  }
+  Statement keys(db_, "SELECT id, account_id, user_name, sealed_secret, status, created_ms "
+                      "FROM access_keys");
+  while (keys.ok() && keys.Step() == SQLITE_ROW) {
+    data.access_keys.push_back({keys.Text(0), keys.Text(1), keys.Text(2), keys.Text(3),
+                                keys.Text(4) == "Active" ? model::AccessKeyStatus::kActive
+                                                         : model::AccessKeyStatus::kInactive,
+                                keys.Int(5)});
+  }
+  Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
+  if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "load");
+  data.sequence = seq.Int(0);
+  return data;
+}
+
+Status SqliteStore::Commit(const WriteBatch& batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(db_, "begin");
+  }
+  Status status;
+  for (const Write& w : batch.writes) {
+    status = Apply(db_, w);
+    if (!status.ok()) break;
+  }
+  if (status.ok()) {
+    Statement change(db_, "INSERT INTO changes (committed_ms) VALUES (?)");
+    change.Bind(1, NowMs());
+    status = Run(db_, change);
+  }
+  if (status.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    status = Failure(db_, "commit");
+  }
+  if (!status.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return status;
+}
+
+}  // namespace gatehouse::store

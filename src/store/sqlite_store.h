@@ -1,0 +1,37 @@
+// SqliteStore: the Store on an SQLite file — WAL journal, synchronous=FULL (a committed batch
+// survives kill -9 and power loss), a busy timeout for the occasional second process (the
+// `gatehouse account` command), and versioned migrations applied at open. One connection,
+// serialized by a mutex: writes are small and the directory answers all reads.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/store.h"
+
+struct sqlite3;
+
+namespace gatehouse::store {
+
+class SqliteStore : public Store {
+ public:
+  // Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  Result<StoreData> LoadAll() override;
+  Status Commit(const WriteBatch& batch) override;
+
+  int schema_version() const { return schema_version_; }
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  Status Migrate();
+
+  sqlite3* db_;
+  std::mutex mu_;
+  int schema_version_ = 0;
+};
+
+}  // namespace gatehouse::store

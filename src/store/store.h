@@ -1,0 +1,48 @@
+// Store: the durable state behind the in-memory Directory. Writes are grouped in a WriteBatch
+// committed all-or-nothing; a committed batch survives a crash (kill -9) once Commit returns.
+// Reads happen once, at start (LoadAll), after which the Directory answers every read.
+// Uniqueness (account email, user name per account regardless of case, access key id) is
+// enforced by the store and reported as EntityAlreadyExists. Implementations: SqliteStore;
+// PostgreSQL later, against the same contract tests. Thread-safe.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/status.h"
+#include "model/entities.h"
+
+namespace gatehouse::store {
+
+struct InsertAccount { model::Account account; };
+struct InsertRootUser { model::RootUser root; };
+struct InsertUser { model::User user; };
+struct DeleteUser { std::string account_id, name; };
+struct InsertAccessKey { model::AccessKey key; };
+struct DeleteAccessKey { std::string id; };
+
+using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, InsertAccessKey,
+                           DeleteAccessKey>;
+
+struct WriteBatch {
+  std::vector<Write> writes;
+};
+
+// Everything the directory loads at start.
+struct StoreData {
+  std::vector<model::Account> accounts;
+  std::vector<model::RootUser> roots;
+  std::vector<model::User> users;
+  std::vector<model::AccessKey> access_keys;
+  int64_t sequence = 0;  // the number of batches committed so far
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<StoreData> LoadAll() = 0;
+  virtual Status Commit(const WriteBatch& batch) = 0;
+};
+
+}  // namespace gatehouse::store

@@ -1,0 +1,152 @@
+// The contract every Store implementation must meet, run against each of them.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "store/directory.h"
+#include "store/migrations.h"
+#include "store/sqlite_store.h"
+
+namespace gatehouse::store {
+namespace {
+
+struct Backend {
+  std::string name;
+  // Opens the store kept at `dir`; opening the same dir again sees the same data.
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+class StoreContract : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gatehouse-store-" + std::to_string(getpid()) + "-" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::unique_ptr<Store> Open() { return GetParam().open(dir_.string()); }
+
+  std::filesystem::path dir_;
+};
+
+model::Account Account(const std::string& id, const std::string& email) {
+  return {id, "acct-" + id, email, 1000};
+}
+model::User User(const std::string& account, const std::string& name, const std::string& id) {
+  return {account, name, "/", id, 2000};
+}
+
+TEST_P(StoreContract, StartsEmpty) {
+  auto store = Open();
+  auto data = store->LoadAll();
+  ASSERT_TRUE(data.ok());
+  EXPECT_TRUE(data->accounts.empty());
+  EXPECT_EQ(data->sequence, 0);
+}
+
+TEST_P(StoreContract, CommittedBatchesSurviveReopening) {
+  {
+    auto store = Open();
+    WriteBatch b;
+    b.writes.push_back(InsertAccount{Account("111111111111", "a@example.com")});
+    b.writes.push_back(InsertRootUser{{"111111111111", "a@example.com", "$argon2id$hash"}});
+    b.writes.push_back(InsertUser{User("111111111111", "alice", "AIDAAAAAAAAAAAAAAAAAA")});
+    b.writes.push_back(InsertAccessKey{{"AKIAAAAAAAAAAAAAAAAA", "111111111111", "alice",
+                                        std::string("sealed\0bytes", 12),
+                                        model::AccessKeyStatus::kActive, 3000}});
+    ASSERT_TRUE(store->Commit(b).ok());
+  }
+  auto store = Open();
+  auto data = store->LoadAll();
+  ASSERT_TRUE(data.ok());
+  ASSERT_EQ(data->accounts.size(), 1u);
+  EXPECT_EQ(data->accounts[0].email, "a@example.com");
+  ASSERT_EQ(data->roots.size(), 1u);
+  EXPECT_EQ(data->roots[0].password_hash, "$argon2id$hash");
+  ASSERT_EQ(data->users.size(), 1u);
+  EXPECT_EQ(data->users[0].Arn(), "arn:aws:iam::111111111111:user/alice");
+  ASSERT_EQ(data->access_keys.size(), 1u);
+  EXPECT_EQ(data->access_keys[0].sealed_secret, std::string("sealed\0bytes", 12));
+  EXPECT_EQ(data->sequence, 1);
+}
+
+TEST_P(StoreContract, UniquenessAndAtomicity) {
+  auto store = Open();
+  WriteBatch first;
+  first.writes.push_back(InsertAccount{Account("111111111111", "a@example.com")});
+  first.writes.push_back(InsertUser{User("111111111111", "alice", "AIDA1")});
+  ASSERT_TRUE(store->Commit(first).ok());
+
+  WriteBatch same_name_other_case;
+  same_name_other_case.writes.push_back(InsertUser{User("111111111111", "bob", "AIDA2")});
+  same_name_other_case.writes.push_back(InsertUser{User("111111111111", "ALICE", "AIDA3")});
+  EXPECT_EQ(store->Commit(same_name_other_case).code(), ErrorCode::kEntityAlreadyExists);
+
+  WriteBatch same_email;
+  same_email.writes.push_back(InsertAccount{Account("222222222222", "A@EXAMPLE.COM")});
+  EXPECT_EQ(store->Commit(same_email).code(), ErrorCode::kEntityAlreadyExists);
+
+  auto data = store->LoadAll();
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(data->users.size(), 1u);  // bob was rolled back with ALICE
+  EXPECT_EQ(data->accounts.size(), 1u);
+  EXPECT_EQ(data->sequence, 1);
+}
+
+TEST_P(StoreContract, Deletes) {
+  auto store = Open();
+  WriteBatch b;
+  b.writes.push_back(InsertAccount{Account("111111111111", "a@example.com")});
+  b.writes.push_back(InsertUser{User("111111111111", "alice", "AIDA1")});
+  ASSERT_TRUE(store->Commit(b).ok());
+  ASSERT_TRUE(store->Commit({{DeleteUser{"111111111111", "alice"}}}).ok());
+  EXPECT_TRUE(store->LoadAll()->users.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, StoreContract,
+    testing::Values(Backend{"sqlite",
+                            [](const std::string& dir) -> std::unique_ptr<Store> {
+                              auto s = SqliteStore::Open(dir + "/gatehouse.db");
+                              EXPECT_TRUE(s.ok()) << s.status().ToString();
+                              return std::move(s).value();
+                            }}),
+    [](const testing::TestParamInfo<Backend>& info) { return info.param.name; });
+
+TEST(SqliteStoreTest, MigratesToTheLatestSchema) {
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("gatehouse-migrate-" + std::to_string(getpid()) + ".db");
+  std::filesystem::remove(path);
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ((*store)->schema_version(), static_cast<int>(kMigrations.size()));
+  store = SqliteStore::Open(path);  // reopening applies nothing twice
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::filesystem::remove(path);
+}
+
+TEST(DirectoryTest, StateAppliesAfterCommit) {
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("gatehouse-state-" + std::to_string(getpid()) + ".db");
+  std::filesystem::remove(path);
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  State state(**store);
+  ASSERT_TRUE(state.Load().ok());
+  EXPECT_TRUE(state.directory().empty());
+  WriteBatch b;
+  b.writes.push_back(InsertAccount{Account("111111111111", "a@example.com")});
+  b.writes.push_back(InsertUser{User("111111111111", "alice", "AIDA1")});
+  ASSERT_TRUE(state.Commit(b).ok());
+  EXPECT_NE(state.directory().FindUser("111111111111", "alice"), nullptr);
+  EXPECT_FALSE(state.Commit({{InsertUser{User("111111111111", "Alice", "AIDA2")}}}).ok());
+  EXPECT_EQ(state.directory().FindUser("111111111111", "Alice"), nullptr);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace gatehouse::store
