@@ -1,5 +1,7 @@
 #include "app/serve_command.h"
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -9,7 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/credentials.h"
+#include "app/bootstrap.h"
+#include "core/arn.h"
+#include "app/data_dir.h"
+#include "services/directory_credentials.h"
+#include "services/sts/caller_identity.h"
+#include "store/sqlite_store.h"
 #include "core/random.h"
 #include "http/server.h"
 #include "protocol/model.h"
@@ -23,6 +30,8 @@ struct ServeOptions {
   std::string data = "./data";
   std::string region = "us-east-1";
   std::string log_format = "text";
+  std::string account_id;  // of the management account created on first start
+  std::string root_email = "root@gatehouse.local";
   int threads = 0;
 };
 
@@ -63,10 +72,15 @@ int Serve(const ServeOptions& options) {
     std::cerr << "--listen has an invalid port: " << options.listen << "\n";
     return 2;
   }
+  if (!options.account_id.empty() && !IsAccountId(options.account_id)) {
+    std::cerr << "--account-id must be 12 digits\n";
+    return 2;
+  }
   if (options.log_format != "text" && options.log_format != "json") {
     std::cerr << "--log-format must be text or json\n";
     return 2;
   }
+  ::umask(077);  // the data directory holds hashes and sealed secrets: owner only
   std::error_code ec;
   std::filesystem::create_directories(options.data, ec);
   if (ec) {
@@ -83,11 +97,46 @@ int Serve(const ServeOptions& options) {
     std::cerr << models.status().ToString() << "\n";
     return 1;
   }
-  // Access keys come from the store, which is not built yet: until it is, no key is known and
-  // every signed request is answered InvalidClientTokenId.
-  auth::InMemoryCredentials credentials;
   SystemRandom random;
+  Result<std::string> master_key = LoadOrCreateMasterKey(options.data, random);
+  if (!master_key.ok()) {
+    std::cerr << master_key.status().message() << "\n";
+    return 1;
+  }
+  auto db = store::SqliteStore::Open(options.data + "/gatehouse.db");
+  if (!db.ok()) {
+    std::cerr << db.status().message() << "\n";
+    return 1;
+  }
+  store::State state(**db);
+  if (Status s = state.Load(); !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 1;
+  }
+  std::string endpoint_host = options.listen.substr(0, colon);
+  if (endpoint_host == "0.0.0.0" || endpoint_host == "::") endpoint_host = "127.0.0.1";
+  BootstrapOptions bootstrap_options;
+  bootstrap_options.data_dir = options.data;
+  bootstrap_options.endpoint_url = "http://" + endpoint_host + ":" + std::to_string(port);
+  bootstrap_options.region = options.region;
+  bootstrap_options.account_id = options.account_id;
+  bootstrap_options.root_email = options.root_email;
+  Result<BootstrapResult> bootstrap = Bootstrap(state, bootstrap_options, *master_key, random,
+                                                NowSeconds() * 1000);
+  if (!bootstrap.ok()) {
+    std::cerr << "bootstrap failed: " << bootstrap.status().message() << "\n";
+    return 1;
+  }
+  if (bootstrap->created) {
+    // Printed once, on the terminal only: the profile's secret is in the credentials file.
+    std::cout << "Created the management account " << bootstrap->account_id
+              << " with the IAM user admin. To use it with the AWS CLI:\n"
+              << bootstrap->exports << std::flush;
+  }
+
+  services::DirectoryCredentials credentials(state.directory(), *master_key);
   services::Dispatcher dispatcher(*models, credentials, random, NowSeconds);
+  dispatcher.Register("sts", "GetCallerIdentity", services::sts::GetCallerIdentity);
 
   http::ServerOptions server_options;
   server_options.host = options.listen.substr(0, colon);
@@ -141,6 +190,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   serve->add_option("--log-format", options->log_format, "text or json")
       ->envname("GATEHOUSE_LOG_FORMAT")
+      ->capture_default_str();
+  serve->add_option("--account-id", options->account_id,
+                    "the management account's id, on first start (default: random)")
+      ->envname("GATEHOUSE_ACCOUNT_ID");
+  serve->add_option("--root-email", options->root_email,
+                    "the management account's root user email, on first start")
+      ->envname("GATEHOUSE_ROOT_EMAIL")
       ->capture_default_str();
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");

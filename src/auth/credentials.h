@@ -15,6 +15,8 @@ struct AccessKeyRecord {
   std::string access_key_id;
   std::string secret;
   std::string principal_arn;  // the user (or root) the key belongs to
+  std::string account_id;
+  std::string user_id;  // AIDA… for a user; the account id for the root user
   bool active = true;
 };
 

@@ -98,6 +98,65 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(r.status, 413)
         self.assertIn("RequestEntityTooLarge", r.read().decode())
 
+    def bootstrap_profile(self):
+        creds = open(os.path.join(self.data.name, "aws", "credentials")).read()
+        fields = dict(line.split(" = ") for line in creds.splitlines() if " = " in line)
+        return fields["aws_access_key_id"], fields["aws_secret_access_key"]
+
+    def test_bootstrap_profile_identifies_admin(self):
+        key_id, secret = self.bootstrap_profile()
+        self.assertTrue(key_id.startswith("AKIA") and len(key_id) == 20)
+        self.assertEqual(len(secret), 40)
+        for name in ("credentials", "config"):
+            mode = os.stat(os.path.join(self.data.name, "aws", name)).st_mode & 0o777
+            self.assertEqual(mode, 0o600, name)
+        config = open(os.path.join(self.data.name, "aws", "config")).read()
+        self.assertIn("endpoint_url = http://127.0.0.1:%d" % self.port, config)
+        sts = boto3.client("sts", endpoint_url="http://127.0.0.1:%d" % self.port,
+                           region_name="us-east-1", aws_access_key_id=key_id,
+                           aws_secret_access_key=secret)
+        identity = sts.get_caller_identity()
+        self.assertRegex(identity["Account"], r"^[0-9]{12}$")
+        self.assertEqual(identity["Arn"], "arn:aws:iam::%s:user/admin" % identity["Account"])
+        self.assertTrue(identity["UserId"].startswith("AIDA"))
+        # A wrong secret for the same key is refused.
+        bad = boto3.client("sts", endpoint_url="http://127.0.0.1:%d" % self.port,
+                           region_name="us-east-1", aws_access_key_id=key_id,
+                           aws_secret_access_key="x" * 40)
+        with self.assertRaises(ClientError) as e:
+            bad.get_caller_identity()
+        self.assertEqual(e.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        # Operations without a handler say so; they never fake success.
+        iam = boto3.client("iam", endpoint_url="http://127.0.0.1:%d" % self.port,
+                           region_name="us-east-1", aws_access_key_id=key_id,
+                           aws_secret_access_key=secret,
+                           config=Config(retries={"max_attempts": 1}))
+        with self.assertRaises(ClientError) as e:
+            iam.list_users()
+        self.assertEqual(e.exception.response["Error"]["Code"], "NotImplemented")
+
+    def test_presigned_get_caller_identity(self):
+        key_id, secret = self.bootstrap_profile()
+        sts = boto3.client("sts", endpoint_url="http://127.0.0.1:%d" % self.port,
+                           region_name="us-east-1", aws_access_key_id=key_id,
+                           aws_secret_access_key=secret)
+        # As aws-iam-authenticator and Vault use it: a URL signed for GET, fetched with curl.
+        url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=900, HttpMethod="GET")
+        body = subprocess.run(["curl", "-s", url], capture_output=True, text=True,
+                              timeout=10).stdout
+        self.assertIn("<Arn>arn:aws:iam::", body)
+        # botocore signs for the operation's own method (POST) by default.
+        url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=900)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        conn.request("POST", url.split(str(self.port), 1)[1])
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertIn("<GetCallerIdentityResult>", r.read().decode())
+        # Fetched with another method than it was signed for, it does not match.
+        status, body = self.get(url.split(str(self.port), 1)[1])
+        self.assertEqual(status, 403)
+        self.assertIn("SignatureDoesNotMatch", body)
+
     def test_zz_sigterm_stops_and_log_has_no_secret(self):
         self.proc.send_signal(signal.SIGTERM)
         self.assertEqual(self.proc.wait(timeout=10), 0)
@@ -106,6 +165,31 @@ class ServerTest(unittest.TestCase):
         self.assertIn("InvalidClientTokenId", log)
         self.assertIn("stopped", log)
         self.assertNotIn(SECRET, log)
+        self.assertNotIn(self.bootstrap_profile()[1], log.split("AWS_PROFILE=gatehouse", 1)[1])
+        # Restarting on the same data directory keeps the account and creates nothing new.
+        key_id, secret = self.bootstrap_profile()
+        port = free_port()
+        restarted = subprocess.Popen(
+            [BIN, "serve", "--listen", "127.0.0.1:%d" % port, "--data", self.data.name],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            sts = boto3.client("sts", endpoint_url="http://127.0.0.1:%d" % port,
+                               region_name="us-east-1", aws_access_key_id=key_id,
+                               aws_secret_access_key=secret)
+            deadline = time.time() + 10
+            while True:
+                try:
+                    identity = sts.get_caller_identity()
+                    break
+                except Exception:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.05)
+            self.assertTrue(identity["Arn"].endswith(":user/admin"))
+        finally:
+            restarted.send_signal(signal.SIGTERM)
+            out, _ = restarted.communicate(timeout=10)
+        self.assertNotIn("Created the management account", out)
 
 
 if __name__ == "__main__":

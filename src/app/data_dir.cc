@@ -1,0 +1,59 @@
+#include "app/data_dir.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/crypto.h"
+
+namespace gatehouse::app {
+namespace {
+
+Status Failure(const std::string& what) {
+  return Status(ErrorCode::kServiceFailure, what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+Status WritePrivateFile(const std::string& path, const std::string& content) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Failure("cannot write " + tmp);
+  size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      ::close(fd);
+      return Failure("cannot write " + tmp);
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Failure("cannot write " + tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Failure("cannot rename " + tmp);
+  return Status::Ok();
+}
+
+Result<std::string> LoadOrCreateMasterKey(const std::string& data_dir, Random& random) {
+  std::string path = data_dir + "/master.key";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    if (Status s = WritePrivateFile(path, random.Bytes(kSealKeySize)); !s.ok()) return s;
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+  if (fd < 0) return Failure("cannot read " + path);
+  std::string key(kSealKeySize + 1, '\0');
+  ssize_t n = ::read(fd, key.data(), key.size());
+  ::close(fd);
+  if (n != static_cast<ssize_t>(kSealKeySize)) {
+    return Status(ErrorCode::kServiceFailure, path + " must hold exactly 32 bytes");
+  }
+  key.resize(kSealKeySize);
+  return key;
+}
+
+}  // namespace gatehouse::app
