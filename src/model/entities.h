@@ -44,4 +44,19 @@ struct AccessKey {
   int64_t created_ms = 0;
 };
 
+// An inline policy embedded in a user.
+struct UserPolicy {
+  std::string account_id;
+  std::string user_name;
+  std::string name;
+  std::string document;  // as given (validated)
+};
+
+// A managed policy attached to a user.
+struct UserPolicyAttachment {
+  std::string account_id;
+  std::string user_name;
+  std::string policy_arn;
+};
+
 }  // namespace gatehouse::model

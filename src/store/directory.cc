@@ -3,11 +3,14 @@
 #include <mutex>
 #include <type_traits>
 
+#include "core/strings.h"
+
 namespace gatehouse::store {
 namespace {
 
+// IAM names are unique regardless of case, and looked up regardless of case too.
 std::string UserKey(std::string_view account, std::string_view name) {
-  return std::string(account) + "/" + std::string(name);
+  return std::string(account) + "/" + AsciiLower(name);
 }
 
 }  // namespace
@@ -18,11 +21,15 @@ void Directory::Load(const StoreData& data) {
   for (const auto& r : data.roots) all.writes.push_back(InsertRootUser{r});
   for (const auto& u : data.users) all.writes.push_back(InsertUser{u});
   for (const auto& k : data.access_keys) all.writes.push_back(InsertAccessKey{k});
+  for (const auto& p : data.user_policies) all.writes.push_back(PutUserPolicy{p});
+  for (const auto& a : data.user_attachments) all.writes.push_back(AttachUserPolicy{a});
   std::unique_lock lock(mu_);
   accounts_.clear();
   roots_.clear();
   users_.clear();
   keys_.clear();
+  user_policies_.clear();
+  user_attachments_.clear();
   for (const Write& w : all.writes) ApplyLocked(w);
 }
 
@@ -46,8 +53,20 @@ void Directory::ApplyLocked(const Write& write) {
           users_.erase(UserKey(w.account_id, w.name));
         } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
           keys_[w.key.id] = std::make_shared<const model::AccessKey>(w.key);
-        } else {
+        } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
           keys_.erase(w.id);
+        } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
+          user_policies_[UserKey(w.policy.account_id, w.policy.user_name) + "/" + AsciiLower(w.policy.name)] =
+              std::make_shared<const model::UserPolicy>(w.policy);
+        } else if constexpr (std::is_same_v<T, DeleteUserPolicy>) {
+          user_policies_.erase(UserKey(w.account_id, w.user_name) + "/" + AsciiLower(w.name));
+        } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
+          const auto& a = w.attachment;
+          user_attachments_[UserKey(a.account_id, a.user_name) + "/" + a.policy_arn] =
+              a.policy_arn;
+        } else {
+          const auto& a = w.attachment;
+          user_attachments_.erase(UserKey(a.account_id, a.user_name) + "/" + a.policy_arn);
         }
       },
       write);
@@ -81,6 +100,55 @@ std::shared_ptr<const model::AccessKey> Directory::FindAccessKey(std::string_vie
   std::shared_lock lock(mu_);
   auto it = keys_.find(id);
   return it == keys_.end() ? nullptr : it->second;
+}
+
+namespace {
+
+// The entries of `map` whose key starts with `prefix`.
+template <typename Map, typename Fn>
+void ForPrefix(const Map& map, const std::string& prefix, Fn fn) {
+  for (auto it = map.lower_bound(prefix);
+       it != map.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    fn(it->second);
+  }
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<const model::User>> Directory::ListUsers(
+    std::string_view account_id) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<const model::User>> out;
+  ForPrefix(users_, std::string(account_id) + "/", [&](const auto& u) { out.push_back(u); });
+  return out;
+}
+
+std::vector<std::shared_ptr<const model::AccessKey>> Directory::ListAccessKeys(
+    std::string_view account_id, std::string_view user_name) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<const model::AccessKey>> out;
+  for (const auto& [id, key] : keys_) {
+    if (key->account_id == account_id && key->user_name == user_name) out.push_back(key);
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<const model::UserPolicy>> Directory::UserPolicies(
+    std::string_view account_id, std::string_view user_name) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<const model::UserPolicy>> out;
+  ForPrefix(user_policies_, UserKey(account_id, user_name) + "/",
+            [&](const auto& p) { out.push_back(p); });
+  return out;
+}
+
+std::vector<std::string> Directory::UserAttachedPolicies(std::string_view account_id,
+                                                         std::string_view user_name) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  ForPrefix(user_attachments_, UserKey(account_id, user_name) + "/",
+            [&](const auto& arn) { out.push_back(arn); });
+  return out;
 }
 
 Status State::Load() {

@@ -27,6 +27,14 @@ class Directory {
   std::shared_ptr<const model::User> FindUser(std::string_view account_id,
                                               std::string_view name) const;
   std::shared_ptr<const model::AccessKey> FindAccessKey(std::string_view id) const;
+  std::vector<std::shared_ptr<const model::User>> ListUsers(std::string_view account_id) const;
+  std::vector<std::shared_ptr<const model::AccessKey>> ListAccessKeys(
+      std::string_view account_id, std::string_view user_name) const;
+  // A user's inline policies (by name) and attached managed policy ARNs.
+  std::vector<std::shared_ptr<const model::UserPolicy>> UserPolicies(
+      std::string_view account_id, std::string_view user_name) const;
+  std::vector<std::string> UserAttachedPolicies(std::string_view account_id,
+                                                std::string_view user_name) const;
 
  private:
   void ApplyLocked(const Write& write);
@@ -36,6 +44,9 @@ class Directory {
   std::map<std::string, std::shared_ptr<const model::RootUser>, std::less<>> roots_;
   std::map<std::string, std::shared_ptr<const model::User>, std::less<>> users_;  // "acct/name"
   std::map<std::string, std::shared_ptr<const model::AccessKey>, std::less<>> keys_;
+  // "acct/user/name" → inline policy; "acct/user/arn" → attachment.
+  std::map<std::string, std::shared_ptr<const model::UserPolicy>, std::less<>> user_policies_;
+  std::map<std::string, std::string, std::less<>> user_attachments_;
 };
 
 // State: the store and its directory together. Commit writes a batch durably, then applies it

@@ -8,7 +8,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -46,6 +46,24 @@ CREATE TABLE access_keys (
 CREATE TABLE changes (
   seq INTEGER PRIMARY KEY,
   committed_ms BIGINT NOT NULL
+);
+)sql",
+    R"sql(
+CREATE TABLE user_policies (
+  account_id TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (account_id, user_name, name),
+  FOREIGN KEY (account_id, user_name) REFERENCES users (account_id, name)
+);
+
+CREATE TABLE user_attached_policies (
+  account_id TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  policy_arn TEXT NOT NULL,
+  PRIMARY KEY (account_id, user_name, policy_arn),
+  FOREIGN KEY (account_id, user_name) REFERENCES users (account_id, name)
 );
 )sql",
 };

@@ -97,10 +97,33 @@ Status Apply(sqlite3* db, const Write& write) {
                                                                                    : "Inactive"))
               .Bind(6, w.key.created_ms);
           return Run(db, s);
-        } else {
-          static_assert(std::is_same_v<T, DeleteAccessKey>);
+        } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
           Statement s(db, "DELETE FROM access_keys WHERE id = ?");
           s.Bind(1, w.id);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
+          Statement s(db, "INSERT OR REPLACE INTO user_policies (account_id, user_name, name, "
+                          "document) VALUES (?,?,?,?)");
+          s.Bind(1, w.policy.account_id).Bind(2, w.policy.user_name).Bind(3, w.policy.name)
+              .Bind(4, w.policy.document);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, DeleteUserPolicy>) {
+          Statement s(db, "DELETE FROM user_policies WHERE account_id = ? AND user_name = ? AND "
+                          "name = ?");
+          s.Bind(1, w.account_id).Bind(2, w.user_name).Bind(3, w.name);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
+          Statement s(db, "INSERT INTO user_attached_policies (account_id, user_name, "
+                          "policy_arn) VALUES (?,?,?)");
+          s.Bind(1, w.attachment.account_id).Bind(2, w.attachment.user_name)
+              .Bind(3, w.attachment.policy_arn);
+          return Run(db, s);
+        } else {
+          static_assert(std::is_same_v<T, DetachUserPolicy>);
+          Statement s(db, "DELETE FROM user_attached_policies WHERE account_id = ? AND "
+                          "user_name = ? AND policy_arn = ?");
+          s.Bind(1, w.attachment.account_id).Bind(2, w.attachment.user_name)
+              .Bind(3, w.attachment.policy_arn);
           return Run(db, s);
         }
       },
@@ -187,6 +210,15 @@ Result<StoreData> SqliteStore::LoadAll() {
                                 keys.Text(4) == "Active" ? model::AccessKeyStatus::kActive
                                                          : model::AccessKeyStatus::kInactive,
                                 keys.Int(5)});
+  }
+  Statement policies(db_, "SELECT account_id, user_name, name, document FROM user_policies");
+  while (policies.ok() && policies.Step() == SQLITE_ROW) {
+    data.user_policies.push_back(
+        {policies.Text(0), policies.Text(1), policies.Text(2), policies.Text(3)});
+  }
+  Statement attached(db_, "SELECT account_id, user_name, policy_arn FROM user_attached_policies");
+  while (attached.ok() && attached.Step() == SQLITE_ROW) {
+    data.user_attachments.push_back({attached.Text(0), attached.Text(1), attached.Text(2)});
   }
   Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
   if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "load");

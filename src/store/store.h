@@ -21,9 +21,14 @@ struct InsertUser { model::User user; };
 struct DeleteUser { std::string account_id, name; };
 struct InsertAccessKey { model::AccessKey key; };
 struct DeleteAccessKey { std::string id; };
+struct PutUserPolicy { model::UserPolicy policy; };  // insert or replace
+struct DeleteUserPolicy { std::string account_id, user_name, name; };
+struct AttachUserPolicy { model::UserPolicyAttachment attachment; };
+struct DetachUserPolicy { model::UserPolicyAttachment attachment; };
 
 using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, InsertAccessKey,
-                           DeleteAccessKey>;
+                           DeleteAccessKey, PutUserPolicy, DeleteUserPolicy, AttachUserPolicy,
+                           DetachUserPolicy>;
 
 struct WriteBatch {
   std::vector<Write> writes;
@@ -35,6 +40,8 @@ struct StoreData {
   std::vector<model::RootUser> roots;
   std::vector<model::User> users;
   std::vector<model::AccessKey> access_keys;
+  std::vector<model::UserPolicy> user_policies;
+  std::vector<model::UserPolicyAttachment> user_attachments;
   int64_t sequence = 0;  // the number of batches committed so far
 };
 

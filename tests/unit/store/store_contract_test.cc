@@ -144,7 +144,11 @@ TEST(DirectoryTest, StateAppliesAfterCommit) {
   ASSERT_TRUE(state.Commit(b).ok());
   EXPECT_NE(state.directory().FindUser("111111111111", "alice"), nullptr);
   EXPECT_FALSE(state.Commit({{InsertUser{User("111111111111", "Alice", "AIDA2")}}}).ok());
-  EXPECT_EQ(state.directory().FindUser("111111111111", "Alice"), nullptr);
+  // The refused write left the directory alone; lookups ignore case, as IAM's do.
+  auto alice = state.directory().FindUser("111111111111", "ALICE");
+  ASSERT_NE(alice, nullptr);
+  EXPECT_EQ(alice->name, "alice");
+  EXPECT_EQ(alice->id, "AIDA1");
   std::filesystem::remove(path);
 }
 
