@@ -31,6 +31,8 @@ Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& o
   batch.writes.push_back(store::InsertRootUser{{account.id, account.email, *root_hash}});
   batch.writes.push_back(store::InsertUser{admin});
   batch.writes.push_back(store::InsertAccessKey{key});
+  batch.writes.push_back(store::AttachUserPolicy{
+      {account.id, admin.name, "arn:aws:iam::aws:policy/AdministratorAccess"}});
   if (Status s = state.Commit(batch); !s.ok()) return s;
 
   std::string aws_dir = std::filesystem::absolute(options.data_dir + "/aws").lexically_normal();

@@ -1,6 +1,6 @@
 // Bootstrap: on an empty data directory, create the management account with its root user (a
 // random password of 64+ characters, stored only as an argon2id hash and never shown) and an
-// IAM user `admin` with one access key; write DATA/aws/config and DATA/aws/credentials (0600)
+// IAM user `admin` with AdministratorAccess attached and one access key; write DATA/aws/config and DATA/aws/credentials (0600)
 // with a profile `gatehouse`; and return the lines that make the AWS CLI use it.
 #pragma once
 

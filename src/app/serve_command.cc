@@ -15,6 +15,8 @@
 #include "core/arn.h"
 #include "app/data_dir.h"
 #include "services/directory_credentials.h"
+#include "services/directory_policies.h"
+#include "services/iam/iam_context.h"
 #include "services/sts/caller_identity.h"
 #include "store/sqlite_store.h"
 #include "core/random.h"
@@ -134,9 +136,20 @@ int Serve(const ServeOptions& options) {
               << bootstrap->exports << std::flush;
   }
 
+  Result<services::iam::ManagedPolicyCatalog> catalog =
+      services::iam::ManagedPolicyCatalog::LoadEmbedded();
+  if (!catalog.ok()) {
+    std::cerr << catalog.status().message() << "\n";
+    return 1;
+  }
   services::DirectoryCredentials credentials(state.directory(), *master_key);
-  services::Dispatcher dispatcher(*models, credentials, random, NowSeconds);
+  services::DirectoryPolicies policies(state.directory(), *catalog);
+  services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
+                                  options.region);
   dispatcher.Register("sts", "GetCallerIdentity", services::sts::GetCallerIdentity);
+  services::iam::IamContext iam{state, *catalog, random, *master_key,
+                                [] { return NowSeconds() * 1000; }};
+  services::iam::RegisterIamOperations(dispatcher, iam);
 
   http::ServerOptions server_options;
   server_options.host = options.listen.substr(0, colon);

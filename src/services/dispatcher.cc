@@ -1,6 +1,7 @@
 #include "services/dispatcher.h"
 
 #include "auth/sigv4.h"
+#include "authz/operation_table.h"
 #include "core/uri.h"
 #include "protocol/input_validation.h"
 #include "protocol/json_codec.h"
@@ -25,10 +26,11 @@ bool LooksLikeJson(const HttpRequest& r) {
 }  // namespace
 
 Dispatcher::Dispatcher(const protocol::ModelRegistry& models,
-                       const auth::CredentialSource& credentials, Random& random,
-                       std::function<int64_t()> now_epoch_seconds)
-    : models_(models), credentials_(credentials), random_(random),
-      now_(std::move(now_epoch_seconds)) {}
+                       const auth::CredentialSource& credentials, const PolicySource& policies,
+                       Random& random, std::function<int64_t()> now_epoch_seconds,
+                       std::string region)
+    : models_(models), credentials_(credentials), policies_(policies), random_(random),
+      now_(std::move(now_epoch_seconds)), region_(std::move(region)) {}
 
 void Dispatcher::Register(const std::string& service, const std::string& operation,
                           OperationHandler handler) {
@@ -105,9 +107,42 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
   }
 
   auto handler = handlers_.find(rec.operation);
-  if (handler == handlers_.end()) {
+  const authz::OperationSpec* spec = authz::FindOperationSpec(claim->service, op.name);
+  if (handler == handlers_.end() || spec == nullptr) {
     return fail(Status(ErrorCode::kNotImplemented,
                        "gatehouse does not implement " + rec.operation + " yet."));
+  }
+  if (spec->resource != authz::ResourceForm::kNone) {
+    authz::AuthzRequest az;
+    az.principal_arn = key->principal_arn;
+    az.user_id = key->user_id;
+    az.identity_policies = policies_.IdentityPolicies(*key);
+    az.action = std::string(spec->action);
+    az.resource_account = key->account_id;
+    az.source_ip = request.remote_address;
+    az.secure_transport = request.secure;
+    az.region = region_;
+    az.now_ms = now_() * 1000;
+    const std::string prefix = "arn:aws:iam::" + key->account_id + ":user";
+    switch (spec->resource) {
+      case authz::ResourceForm::kUser: {
+        std::string name = input.value("UserName", "");
+        if (name.empty() && key->principal_arn.find(":user/") != std::string::npos) {
+          name = key->principal_arn.substr(key->principal_arn.rfind('/') + 1);
+        }
+        az.resource = name.empty() ? key->principal_arn
+                                   : prefix + input.value("Path", policies_.UserPath(
+                                                                      key->account_id, name)) +
+                                         name;
+        break;
+      }
+      case authz::ResourceForm::kUserPath:
+        az.resource = prefix + input.value("PathPrefix", "/");
+        break;
+      default:
+        az.resource = "*";
+    }
+    if (Status s = authorizer_.Authorize(az); !s.ok()) return fail(s);
   }
   Result<json> output = handler->second(OperationContext{*model, op, input, *key});
   if (!output.ok()) return fail(output.status());

@@ -1,7 +1,8 @@
 // Dispatcher: the walk every API request takes (DESIGN.md): read the SigV4 claim, route by the
 // credential scope's service and the Action / X-Amz-Target, find the access key, verify the
 // signature, read and validate the input against the service model, run the operation's
-// handler, and write the answer — or AWS's error envelope at whichever step failed.
+// handler (after authorizing the request with the caller's policies, as the operation table in
+// authz/operations.def describes), and write the answer — or AWS's error envelope at whichever step failed.
 // Operations without a handler answer NotImplemented, never a made-up success.
 // Thread-safe: Handle may run concurrently; its collaborators must be thread-safe too.
 #pragma once
@@ -15,6 +16,7 @@
 
 #include "auth/credentials.h"
 #include "auth/signing_key_cache.h"
+#include "authz/authorizer.h"
 #include "core/http_message.h"
 #include "core/random.h"
 #include "core/status.h"
@@ -31,6 +33,17 @@ struct OperationContext {
 };
 using OperationHandler = std::function<Result<nlohmann::json>(const OperationContext&)>;
 
+// What authorization needs to know beyond the request: the caller's identity policies and the
+// paths of users named by a request. Thread-safe.
+class PolicySource {
+ public:
+  virtual ~PolicySource() = default;
+  // The JSON documents of the caller's identity-based policies (inline and managed).
+  virtual std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& caller) const = 0;
+  // The path of user `name` in `account`; "/" when there is no such user.
+  virtual std::string UserPath(std::string_view account, std::string_view name) const = 0;
+};
+
 // One line of the request log, filled whatever the outcome.
 struct DispatchRecord {
   std::string request_id;
@@ -43,7 +56,8 @@ struct DispatchRecord {
 class Dispatcher {
  public:
   Dispatcher(const protocol::ModelRegistry& models, const auth::CredentialSource& credentials,
-             Random& random, std::function<int64_t()> now_epoch_seconds);
+             const PolicySource& policies, Random& random,
+             std::function<int64_t()> now_epoch_seconds, std::string region = "us-east-1");
 
   // Registers the handler of `service`'s `operation` ("iam", "CreateUser").
   void Register(const std::string& service, const std::string& operation,
@@ -54,8 +68,11 @@ class Dispatcher {
  private:
   const protocol::ModelRegistry& models_;
   const auth::CredentialSource& credentials_;
+  const PolicySource& policies_;
   Random& random_;
   std::function<int64_t()> now_;
+  std::string region_;
+  mutable authz::Authorizer authorizer_;
   mutable auth::SigningKeyCache signing_keys_;
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
 };

@@ -132,8 +132,79 @@ class ServerTest(unittest.TestCase):
                            aws_secret_access_key=secret,
                            config=Config(retries={"max_attempts": 1}))
         with self.assertRaises(ClientError) as e:
-            iam.list_users()
+            iam.list_roles()
         self.assertEqual(e.exception.response["Error"]["Code"], "NotImplemented")
+        self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 501)
+
+    def admin_client(self, service):
+        key_id, secret = self.bootstrap_profile()
+        return boto3.client(service, endpoint_url="http://127.0.0.1:%d" % self.port,
+                            region_name="us-east-1", aws_access_key_id=key_id,
+                            aws_secret_access_key=secret,
+                            config=Config(retries={"max_attempts": 1}))
+
+    def test_new_user_is_denied_until_a_policy_allows(self):
+        iam = self.admin_client("iam")
+        user = iam.create_user(UserName="carol", Path="/eng/")["User"]
+        self.assertEqual(user["Arn"].split(":user")[1], "/eng/carol")
+        self.assertTrue(user["UserId"].startswith("AIDA"))
+        with self.assertRaises(ClientError) as e:
+            iam.create_user(UserName="CAROL")
+        self.assertEqual(e.exception.response["Error"]["Code"], "EntityAlreadyExists")
+        key = iam.create_access_key(UserName="carol")["AccessKey"]
+        self.assertEqual(len(key["SecretAccessKey"]), 40)
+        carol = boto3.client("iam", endpoint_url="http://127.0.0.1:%d" % self.port,
+                             region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                             aws_secret_access_key=key["SecretAccessKey"],
+                             config=Config(retries={"max_attempts": 1}))
+        with self.assertRaises(ClientError) as e:
+            carol.list_users()
+        err = e.exception.response["Error"]
+        self.assertEqual(err["Code"], "AccessDenied")
+        self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        self.assertIn("User: %s is not authorized to perform: iam:ListUsers on resource: "
+                      % user["Arn"], err["Message"])
+        self.assertIn("because no identity-based policy allows the iam:ListUsers action",
+                      err["Message"])
+        document = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+                    '"Action":["iam:ListUsers","iam:GetUser"],"Resource":"*"}]}')
+        iam.put_user_policy(UserName="carol", PolicyName="ReadUsers", PolicyDocument=document)
+        names = [u["UserName"] for u in carol.list_users()["Users"]]
+        self.assertIn("carol", names)
+        self.assertIn("admin", names)
+        got = iam.get_user_policy(UserName="carol", PolicyName="ReadUsers")
+        self.assertEqual(got["PolicyDocument"]["Statement"][0]["Action"],
+                         ["iam:ListUsers", "iam:GetUser"])
+        with self.assertRaises(ClientError) as e:
+            carol.create_user(UserName="mallory")
+        self.assertEqual(e.exception.response["Error"]["Code"], "AccessDenied")
+        with self.assertRaises(ClientError) as e:
+            iam.put_user_policy(UserName="carol", PolicyName="Bad", PolicyDocument='{"Statement":[]}')
+        self.assertEqual(e.exception.response["Error"]["Code"], "MalformedPolicyDocument")
+        # Deleting a user with keys or policies is a conflict, as in AWS.
+        with self.assertRaises(ClientError) as e:
+            iam.delete_user(UserName="carol")
+        self.assertEqual(e.exception.response["Error"]["Code"], "DeleteConflict")
+        iam.delete_access_key(UserName="carol", AccessKeyId=key["AccessKeyId"])
+        iam.delete_user_policy(UserName="carol", PolicyName="ReadUsers")
+        iam.delete_user(UserName="carol")
+        with self.assertRaises(ClientError) as e:
+            iam.get_user(UserName="carol")
+        self.assertEqual(e.exception.response["Error"]["Code"], "NoSuchEntity")
+        attached = iam.list_attached_user_policies(UserName="admin")["AttachedPolicies"]
+        self.assertEqual(attached, [{"PolicyName": "AdministratorAccess",
+                                     "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}])
+
+    def test_aws_cli_with_the_bootstrap_profile(self):
+        env = dict(os.environ,
+                   AWS_CONFIG_FILE=os.path.join(self.data.name, "aws", "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(self.data.name, "aws", "credentials"),
+                   AWS_PROFILE="gatehouse")
+        out = subprocess.run(["aws", "iam", "create-user", "--user-name", "alice",
+                              "--endpoint-url", "http://127.0.0.1:%d" % self.port],
+                             capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn('"UserName": "alice"', out.stdout)
 
     def test_presigned_get_caller_identity(self):
         key_id, secret = self.bootstrap_profile()
@@ -190,6 +261,50 @@ class ServerTest(unittest.TestCase):
             restarted.send_signal(signal.SIGTERM)
             out, _ = restarted.communicate(timeout=10)
         self.assertNotIn("Created the management account", out)
+
+    def test_zzz_kill_9_after_create_user_loses_nothing(self):
+        key_id, secret = self.bootstrap_profile()
+        port = free_port()
+        proc = subprocess.Popen(
+            [BIN, "serve", "--listen", "127.0.0.1:%d" % port, "--data", self.data.name],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        def client():
+            return boto3.client("iam", endpoint_url="http://127.0.0.1:%d" % port,
+                                region_name="us-east-1", aws_access_key_id=key_id,
+                                aws_secret_access_key=secret,
+                                config=Config(retries={"max_attempts": 1}))
+        try:
+            deadline = time.time() + 10
+            while True:
+                try:
+                    client().create_user(UserName="durable")
+                    break
+                except Exception:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.05)
+        finally:
+            proc.kill()  # SIGKILL right after the acknowledged write
+            proc.wait()
+        proc = subprocess.Popen(
+            [BIN, "serve", "--listen", "127.0.0.1:%d" % port, "--data", self.data.name],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 10
+            while True:
+                try:
+                    user = client().get_user(UserName="durable")["User"]
+                    break
+                except ClientError:
+                    raise
+                except Exception:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.05)
+            self.assertEqual(user["UserName"], "durable")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -58,11 +58,26 @@ HttpRequest Form(const std::string& body) {
   return r;
 }
 
+// Alice may get users under /team/ and nothing else; bob has no policy.
+class TestPolicies : public PolicySource {
+ public:
+  std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& c) const override {
+    if (c.principal_arn.ends_with("/alice")) {
+      return {R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser",)"
+              R"("Resource":"arn:aws:iam::111111111111:user/team/*"}})"};
+    }
+    return {};
+  }
+  std::string UserPath(std::string_view, std::string_view name) const override {
+    return name == "bob" ? "/team/" : "/";
+  }
+};
+
 class DispatcherTest : public testing::Test {
  protected:
   DispatcherTest()
       : models_(*protocol::ModelRegistry::LoadEmbedded()),
-        dispatcher_(models_, credentials_, random_, [] { return kNow; }) {
+        dispatcher_(models_, credentials_, policies_, random_, [] { return kNow; }) {
     credentials_.Add({"AKIAEXAMPLEKEY000001", "secret-1", "arn:aws:iam::111111111111:user/alice",
                       "111111111111", "AIDAEXAMPLE", true});
     dispatcher_.Register("iam", "GetUser", [](const OperationContext& c) -> Result<json> {
@@ -83,13 +98,14 @@ class DispatcherTest : public testing::Test {
 
   protocol::ModelRegistry models_;
   auth::InMemoryCredentials credentials_;
+  TestPolicies policies_;
   FixedRandom random_;
   Dispatcher dispatcher_;
   DispatchRecord record_;
 };
 
 TEST_F(DispatcherTest, AnswersARegisteredOperation) {
-  HttpResponse r = Send(Form("Action=GetUser&Version=2010-05-08&UserName=bob"));
+  HttpResponse r = Send(Form("Action=GetUser&Version=2010-05-08&UserName=bob"));  // /team/bob
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("<GetUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
                         "<GetUserResult><User><Path>/</Path><UserName>bob</UserName>"),
@@ -97,6 +113,18 @@ TEST_F(DispatcherTest, AnswersARegisteredOperation) {
       << r.body;
   EXPECT_EQ(record_.operation, "iam:GetUser");
   EXPECT_EQ(record_.principal, "arn:aws:iam::111111111111:user/alice");
+}
+
+TEST_F(DispatcherTest, AuthorizesWithTheCallersPolicies) {
+  HttpResponse denied = Send(Form("Action=GetUser&Version=2010-05-08&UserName=carol"));
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_NE(denied.body.find("<Code>AccessDenied</Code><Message>User: "
+                             "arn:aws:iam::111111111111:user/alice is not authorized to perform: "
+                             "iam:GetUser on resource: arn:aws:iam::111111111111:user/carol "
+                             "because no identity-based policy allows the iam:GetUser "
+                             "action</Message>"),
+            std::string::npos)
+      << denied.body;
 }
 
 TEST_F(DispatcherTest, ErrorsAtEachStep) {
@@ -122,7 +150,7 @@ TEST_F(DispatcherTest, ErrorsAtEachStep) {
                               "Frobnicate for version 2010-05-08</Message>"),
             std::string::npos);
 
-  HttpResponse bad_input = Send(Form("Action=GetUser&UserName=a%2Fb"));
+  HttpResponse bad_input = Send(Form("Action=GetUser&UserName=a%2Fb"));  // validated first
   EXPECT_EQ(bad_input.status, 400);
   EXPECT_NE(bad_input.body.find("<Code>ValidationError</Code>"), std::string::npos);
 

@@ -1,0 +1,27 @@
+#include "services/directory_policies.h"
+
+namespace gatehouse::services {
+
+std::vector<std::string> DirectoryPolicies::IdentityPolicies(
+    const auth::AccessKeyRecord& caller) const {
+  std::vector<std::string> documents;
+  size_t slash = caller.principal_arn.rfind('/');
+  if (caller.principal_arn.find(":user/") == std::string::npos) return documents;  // root
+  std::string name = caller.principal_arn.substr(slash + 1);
+  for (const auto& p : directory_.UserPolicies(caller.account_id, name)) {
+    documents.push_back(p->document);
+  }
+  for (const std::string& arn : directory_.UserAttachedPolicies(caller.account_id, name)) {
+    if (const iam::AwsManagedPolicy* managed = catalog_.Find(arn)) {
+      documents.push_back(managed->document);
+    }
+  }
+  return documents;
+}
+
+std::string DirectoryPolicies::UserPath(std::string_view account, std::string_view name) const {
+  auto user = directory_.FindUser(account, name);
+  return user ? user->path : "/";
+}
+
+}  // namespace gatehouse::services

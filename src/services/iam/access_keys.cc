@@ -1,0 +1,77 @@
+// iam: CreateAccessKey, ListAccessKeys, DeleteAccessKey.
+#include "core/crypto.h"
+#include "core/strings.h"
+#include "core/ids.h"
+#include "core/time_format.h"
+#include "services/iam/iam_context.h"
+
+namespace gatehouse::services::iam {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kAccessKeysPerUser = 2;
+
+const char* StatusName(model::AccessKeyStatus s) {
+  return s == model::AccessKeyStatus::kActive ? "Active" : "Inactive";
+}
+
+}  // namespace
+
+void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
+  d.Register("iam", "CreateAccessKey", [&iam](const OperationContext& c) -> Result<json> {
+    std::string name = TargetUserName(c);
+    if (name.empty()) {
+      return Status(ErrorCode::kInvalidInput,
+                    "gatehouse creates root access keys only for IAM users; pass UserName.");
+    }
+    auto user = iam.state.directory().FindUser(c.caller.account_id, name);
+    if (user == nullptr) return NoSuchUser(name);
+    if (iam.state.directory().ListAccessKeys(user->account_id, user->name).size() >=
+        kAccessKeysPerUser) {
+      return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for AccessKeysPerUser: 2");
+    }
+    std::string id = NewAccessKeyId(iam.random, /*temporary=*/false);
+    std::string secret = NewSecretAccessKey(iam.random);
+    model::AccessKey key{id, user->account_id, user->name,
+                         Seal(iam.master_key, secret, id, iam.random.Bytes(12)),
+                         model::AccessKeyStatus::kActive, iam.now_ms()};
+    if (Status s = iam.state.Commit({{store::InsertAccessKey{key}}}); !s.ok()) return s;
+    // The only time the secret ever leaves the server.
+    return json{{"AccessKey",
+                 {{"UserName", user->name},
+                  {"AccessKeyId", id},
+                  {"Status", "Active"},
+                  {"SecretAccessKey", secret},
+                  {"CreateDate", FormatIsoTime(key.created_ms)}}}};
+  });
+
+  d.Register("iam", "ListAccessKeys", [&iam](const OperationContext& c) -> Result<json> {
+    std::string name = TargetUserName(c);
+    auto user = iam.state.directory().FindUser(c.caller.account_id, name);
+    if (user == nullptr) return NoSuchUser(name);
+    json list = json::array();
+    for (const auto& k : iam.state.directory().ListAccessKeys(user->account_id, user->name)) {
+      list.push_back({{"UserName", user->name},
+                      {"AccessKeyId", k->id},
+                      {"Status", StatusName(k->status)},
+                      {"CreateDate", FormatIsoTime(k->created_ms)}});
+    }
+    return json{{"AccessKeyMetadata", std::move(list)}, {"IsTruncated", false}};
+  });
+
+  d.Register("iam", "DeleteAccessKey", [&iam](const OperationContext& c) -> Result<json> {
+    std::string id = c.input.at("AccessKeyId");
+    std::string name = TargetUserName(c);
+    auto key = iam.state.directory().FindAccessKey(id);
+    if (key == nullptr || key->account_id != c.caller.account_id ||
+        AsciiLower(key->user_name) != AsciiLower(name)) {
+      return Status(ErrorCode::kNoSuchEntity,
+                    "The Access Key with id " + id + " cannot be found");
+    }
+    if (Status s = iam.state.Commit({{store::DeleteAccessKey{id}}}); !s.ok()) return s;
+    return json::object();
+  });
+}
+
+}  // namespace gatehouse::services::iam

@@ -1,0 +1,25 @@
+#include "services/iam/iam_context.h"
+
+namespace gatehouse::services::iam {
+
+std::string TargetUserName(const OperationContext& c) {
+  if (auto it = c.input.find("UserName"); it != c.input.end() && it->is_string()) {
+    return it->get<std::string>();
+  }
+  const std::string& arn = c.caller.principal_arn;
+  size_t user = arn.find(":user/");
+  return user == std::string::npos ? "" : arn.substr(arn.rfind('/') + 1);
+}
+
+Status NoSuchUser(std::string_view name) {
+  return Status(ErrorCode::kNoSuchEntity,
+                "The user with name " + std::string(name) + " cannot be found.");
+}
+
+void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
+  RegisterUserOperations(dispatcher, iam);
+  RegisterAccessKeyOperations(dispatcher, iam);
+  RegisterUserPolicyOperations(dispatcher, iam);
+}
+
+}  // namespace gatehouse::services::iam

@@ -1,0 +1,37 @@
+// What the IAM handlers share: the state they read and write, the AWS-managed policy catalog,
+// randomness, the master key that seals secrets, and the clock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/random.h"
+#include "services/dispatcher.h"
+#include "services/iam/managed_policies.h"
+#include "store/directory.h"
+
+namespace gatehouse::services::iam {
+
+struct IamContext {
+  store::State& state;
+  const ManagedPolicyCatalog& catalog;
+  Random& random;
+  std::string master_key;
+  std::function<int64_t()> now_ms;
+};
+
+// The user an operation names: input UserName, else the caller itself (an IAM user).
+std::string TargetUserName(const OperationContext& c);
+
+Status NoSuchUser(std::string_view name);
+
+// Registers every IAM operation implemented so far.
+void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam);
+
+// Groups of operations, one file each.
+void RegisterUserOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterAccessKeyOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterUserPolicyOperations(Dispatcher& dispatcher, IamContext& iam);
+
+}  // namespace gatehouse::services::iam

@@ -1,0 +1,44 @@
+#include "services/iam/managed_policies.h"
+
+#include <nlohmann/json.hpp>
+
+#include "policy/parse.h"
+
+namespace gatehouse::services::iam {
+
+extern const char kAwsManagedPoliciesJson[];
+
+Result<ManagedPolicyCatalog> ManagedPolicyCatalog::LoadEmbedded() {
+  nlohmann::json root = nlohmann::json::parse(kAwsManagedPoliciesJson, nullptr, false);
+  if (root.is_discarded()) {
+    return Status(ErrorCode::kInternalFailure, "aws_managed_policies.json is not JSON");
+  }
+  ManagedPolicyCatalog catalog;
+  for (const auto& p : root.at("policies")) {
+    AwsManagedPolicy policy;
+    policy.name = p.at("name");
+    policy.path = p.at("path");
+    policy.arn = "arn:aws:iam::aws:policy" + policy.path + policy.name;
+    policy.id = p.at("id");
+    policy.default_version = p.at("defaultVersion");
+    policy.created = p.at("created");
+    policy.updated = p.at("updated");
+    policy.description = p.at("description");
+    policy.document = p.at("document").dump();
+    if (Result<policy::Document> valid =
+            policy::ParsePolicy(policy.document, policy::PolicyKind::kIdentity);
+        !valid.ok()) {
+      return Status(ErrorCode::kInternalFailure,
+                    policy.name + ": " + valid.status().message());
+    }
+    catalog.by_arn_.emplace(policy.arn, std::move(policy));
+  }
+  return catalog;
+}
+
+const AwsManagedPolicy* ManagedPolicyCatalog::Find(std::string_view arn) const {
+  auto it = by_arn_.find(arn);
+  return it == by_arn_.end() ? nullptr : &it->second;
+}
+
+}  // namespace gatehouse::services::iam

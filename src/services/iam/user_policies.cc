@@ -1,0 +1,141 @@
+// iam: PutUserPolicy, GetUserPolicy, ListUserPolicies, DeleteUserPolicy (inline policies), and
+// AttachUserPolicy, DetachUserPolicy, ListAttachedUserPolicies (managed policies).
+#include <algorithm>
+
+#include "core/strings.h"
+#include "core/uri.h"
+#include "policy/parse.h"
+#include "policy/size.h"
+#include "services/iam/iam_context.h"
+
+namespace gatehouse::services::iam {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kInlinePolicyBytesPerUser = 2048;
+constexpr size_t kManagedPoliciesPerUser = 10;
+
+}  // namespace
+
+void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
+  d.Register("iam", "PutUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
+    std::string user_name = c.input.at("UserName");
+    std::string name = c.input.at("PolicyName");
+    std::string document = c.input.at("PolicyDocument");
+    const store::Directory& dir = iam.state.directory();
+    auto user = dir.FindUser(c.caller.account_id, user_name);
+    if (user == nullptr) return NoSuchUser(user_name);
+    if (Result<policy::Document> valid = policy::ParsePolicy(document, policy::PolicyKind::kIdentity);
+        !valid.ok()) {
+      return valid.status();
+    }
+    size_t total = policy::PolicySize(document, policy::SizeRule::kIgnoreWhitespace);
+    std::string stored_name = name;
+    for (const auto& p : dir.UserPolicies(user->account_id, user->name)) {
+      if (EqualsIgnoreCase(p->name, name)) {
+        stored_name = p->name;  // replacing keeps the name as first written
+        continue;
+      }
+      total += policy::PolicySize(p->document, policy::SizeRule::kIgnoreWhitespace);
+    }
+    if (total > kInlinePolicyBytesPerUser) {
+      return Status(ErrorCode::kLimitExceeded, "Maximum policy size of 2048 bytes exceeded for user " +
+                                                   user->name);
+    }
+    Status s = iam.state.Commit(
+        {{store::PutUserPolicy{{user->account_id, user->name, stored_name, document}}}});
+    if (!s.ok()) return s;
+    return json::object();
+  });
+
+  d.Register("iam", "GetUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
+    std::string user_name = c.input.at("UserName");
+    std::string name = c.input.at("PolicyName");
+    auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
+    if (user == nullptr) return NoSuchUser(user_name);
+    for (const auto& p : iam.state.directory().UserPolicies(user->account_id, user->name)) {
+      if (!EqualsIgnoreCase(p->name, name)) continue;
+      // AWS returns policy documents URL-encoded; the SDKs decode them.
+      return json{{"UserName", user->name},
+                  {"PolicyName", p->name},
+                  {"PolicyDocument", UriEncode(p->document)}};
+    }
+    return Status(ErrorCode::kNoSuchEntity,
+                  "The user policy with name " + name + " cannot be found.");
+  });
+
+  d.Register("iam", "ListUserPolicies", [&iam](const OperationContext& c) -> Result<json> {
+    std::string user_name = c.input.at("UserName");
+    auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
+    if (user == nullptr) return NoSuchUser(user_name);
+    json names = json::array();
+    for (const auto& p : iam.state.directory().UserPolicies(user->account_id, user->name)) {
+      names.push_back(p->name);
+    }
+    return json{{"PolicyNames", std::move(names)}, {"IsTruncated", false}};
+  });
+
+  d.Register("iam", "DeleteUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
+    std::string user_name = c.input.at("UserName");
+    std::string name = c.input.at("PolicyName");
+    auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
+    if (user == nullptr) return NoSuchUser(user_name);
+    for (const auto& p : iam.state.directory().UserPolicies(user->account_id, user->name)) {
+      if (!EqualsIgnoreCase(p->name, name)) continue;
+      Status s = iam.state.Commit({{store::DeleteUserPolicy{user->account_id, user->name, p->name}}});
+      if (!s.ok()) return s;
+      return json::object();
+    }
+    return Status(ErrorCode::kNoSuchEntity,
+                  "The user policy with name " + name + " cannot be found.");
+  });
+
+  d.Register("iam", "AttachUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
+    std::string user_name = c.input.at("UserName");
+    std::string arn = c.input.at("PolicyArn");
+    const store::Directory& dir = iam.state.directory();
+    auto user = dir.FindUser(c.caller.account_id, user_name);
+    if (user == nullptr) return NoSuchUser(user_name);
+    if (iam.catalog.Find(arn) == nullptr) {
+      return Status(ErrorCode::kNoSuchEntity,
+                    "Policy " + arn + " does not exist or is not attachable.");
+    }
+    auto attached = dir.UserAttachedPolicies(user->account_id, user->name);
+    if (std::find(attached.begin(), attached.end(), arn) != attached.end()) return json::object();
+    if (attached.size() >= kManagedPoliciesPerUser) {
+      return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for PoliciesPerUser: 10");
+    }
+    Status s = iam.state.Commit({{store::AttachUserPolicy{{user->account_id, user->name, arn}}}});
+    if (!s.ok()) return s;
+    return json::object();
+  });
+
+  d.Register("iam", "DetachUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
+    std::string user_name = c.input.at("UserName");
+    std::string arn = c.input.at("PolicyArn");
+    auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
+    if (user == nullptr) return NoSuchUser(user_name);
+    auto attached = iam.state.directory().UserAttachedPolicies(user->account_id, user->name);
+    if (std::find(attached.begin(), attached.end(), arn) == attached.end()) {
+      return Status(ErrorCode::kNoSuchEntity, "Policy " + arn + " was not found.");
+    }
+    Status s = iam.state.Commit({{store::DetachUserPolicy{{user->account_id, user->name, arn}}}});
+    if (!s.ok()) return s;
+    return json::object();
+  });
+
+  d.Register("iam", "ListAttachedUserPolicies", [&iam](const OperationContext& c) -> Result<json> {
+    std::string user_name = c.input.at("UserName");
+    auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
+    if (user == nullptr) return NoSuchUser(user_name);
+    json list = json::array();
+    for (const std::string& arn :
+         iam.state.directory().UserAttachedPolicies(user->account_id, user->name)) {
+      list.push_back({{"PolicyName", arn.substr(arn.rfind('/') + 1)}, {"PolicyArn", arn}});
+    }
+    return json{{"AttachedPolicies", std::move(list)}, {"IsTruncated", false}};
+  });
+}
+
+}  // namespace gatehouse::services::iam
