@@ -42,6 +42,8 @@ test: fuzz unit
 bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target policy_bench
 	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	cmake --build $(BUILD) -j $(JOBS) --target gatehouse
+	bench/server_bench.sh $(BUILD)
 
 run: build
 	$(BUILD)/gatehouse $(ARGS)
