@@ -9,6 +9,8 @@
 
 namespace gatehouse::app {
 
+constexpr int64_t kRootResetTokenLifetimeMs = 24 * 3600 * 1000LL;
+
 Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& options,
                                   const std::string& master_key, Random& random,
                                   int64_t now_ms) {
@@ -31,6 +33,9 @@ Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& o
   batch.writes.push_back(store::InsertRootUser{{account.id, account.email, *root_hash}});
   batch.writes.push_back(store::InsertUser{admin});
   batch.writes.push_back(store::InsertAccessKey{key});
+  std::string reset_token = HexEncode(random.Bytes(32));
+  batch.writes.push_back(store::InsertRootResetToken{
+      {HexEncode(Sha256(reset_token)), account.id, now_ms + kRootResetTokenLifetimeMs}});
   batch.writes.push_back(store::AttachUserPolicy{
       {account.id, admin.name, "arn:aws:iam::aws:policy/AdministratorAccess"}});
   if (Status s = state.Commit(batch); !s.ok()) return s;
@@ -51,6 +56,7 @@ Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& o
     return s;
   }
   result.created = true;
+  result.root_reset_token = reset_token;
   result.account_id = account.id;
   result.exports = "export AWS_CONFIG_FILE=" + aws_dir + "/config\n" +
                    "export AWS_SHARED_CREDENTIALS_FILE=" + aws_dir + "/credentials\n" +

@@ -133,7 +133,12 @@ int Serve(const ServeOptions& options) {
     // Printed once, on the terminal only: the profile's secret is in the credentials file.
     std::cout << "Created the management account " << bootstrap->account_id
               << " with the IAM user admin. To use it with the AWS CLI:\n"
-              << bootstrap->exports << std::flush;
+              << bootstrap->exports
+              << "To take over the root user (" << bootstrap_options.root_email
+              << "), set its password with this one-time token within 24 hours, on the "
+                 "console's password-reset page:\n  "
+              << bootstrap->root_reset_token << "\n"
+              << std::flush;
   }
 
   Result<services::iam::ManagedPolicyCatalog> catalog =

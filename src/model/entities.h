@@ -44,6 +44,14 @@ struct AccessKey {
   int64_t created_ms = 0;
 };
 
+// A one-time token that lets someone set the root user's password (the console's "Forgot your
+// password?" flow consumes it). Only its SHA-256 is kept.
+struct RootResetToken {
+  std::string token_hash;  // hex SHA-256 of the token
+  std::string account_id;
+  int64_t expires_ms = 0;
+};
+
 // An inline policy embedded in a user.
 struct UserPolicy {
   std::string account_id;

@@ -23,6 +23,7 @@ void Directory::Load(const StoreData& data) {
   for (const auto& k : data.access_keys) all.writes.push_back(InsertAccessKey{k});
   for (const auto& p : data.user_policies) all.writes.push_back(PutUserPolicy{p});
   for (const auto& a : data.user_attachments) all.writes.push_back(AttachUserPolicy{a});
+  for (const auto& t : data.root_reset_tokens) all.writes.push_back(InsertRootResetToken{t});
   std::unique_lock lock(mu_);
   accounts_.clear();
   roots_.clear();
@@ -30,6 +31,7 @@ void Directory::Load(const StoreData& data) {
   keys_.clear();
   user_policies_.clear();
   user_attachments_.clear();
+  reset_tokens_.clear();
   for (const Write& w : all.writes) ApplyLocked(w);
 }
 
@@ -55,6 +57,14 @@ void Directory::ApplyLocked(const Write& write) {
           keys_[w.key.id] = std::make_shared<const model::AccessKey>(w.key);
         } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
           keys_.erase(w.id);
+        } else if constexpr (std::is_same_v<T, SetAccessKeyStatus>) {
+          if (auto it = keys_.find(w.id); it != keys_.end()) {
+            auto updated = std::make_shared<model::AccessKey>(*it->second);
+            updated->status = w.status;
+            it->second = std::move(updated);
+          }
+        } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
+          reset_tokens_[w.token.token_hash] = std::make_shared<const model::RootResetToken>(w.token);
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
           user_policies_[UserKey(w.policy.account_id, w.policy.user_name) + "/" + AsciiLower(w.policy.name)] =
               std::make_shared<const model::UserPolicy>(w.policy);
@@ -149,6 +159,13 @@ std::vector<std::string> Directory::UserAttachedPolicies(std::string_view accoun
   ForPrefix(user_attachments_, UserKey(account_id, user_name) + "/",
             [&](const auto& arn) { out.push_back(arn); });
   return out;
+}
+
+std::shared_ptr<const model::RootResetToken> Directory::FindRootResetToken(
+    std::string_view token_hash) const {
+  std::shared_lock lock(mu_);
+  auto it = reset_tokens_.find(token_hash);
+  return it == reset_tokens_.end() ? nullptr : it->second;
 }
 
 Status State::Load() {

@@ -35,6 +35,8 @@ class Directory {
       std::string_view account_id, std::string_view user_name) const;
   std::vector<std::string> UserAttachedPolicies(std::string_view account_id,
                                                 std::string_view user_name) const;
+  std::shared_ptr<const model::RootResetToken> FindRootResetToken(
+      std::string_view token_hash) const;
 
  private:
   void ApplyLocked(const Write& write);
@@ -47,6 +49,7 @@ class Directory {
   // "acct/user/name" → inline policy; "acct/user/arn" → attachment.
   std::map<std::string, std::shared_ptr<const model::UserPolicy>, std::less<>> user_policies_;
   std::map<std::string, std::string, std::less<>> user_attachments_;
+  std::map<std::string, std::shared_ptr<const model::RootResetToken>, std::less<>> reset_tokens_;
 };
 
 // State: the store and its directory together. Commit writes a batch durably, then applies it

@@ -8,7 +8,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -64,6 +64,13 @@ CREATE TABLE user_attached_policies (
   policy_arn TEXT NOT NULL,
   PRIMARY KEY (account_id, user_name, policy_arn),
   FOREIGN KEY (account_id, user_name) REFERENCES users (account_id, name)
+);
+)sql",
+    R"sql(
+CREATE TABLE root_reset_tokens (
+  token_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  expires_ms BIGINT NOT NULL
 );
 )sql",
 };

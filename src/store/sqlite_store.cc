@@ -101,6 +101,17 @@ Status Apply(sqlite3* db, const Write& write) {
           Statement s(db, "DELETE FROM access_keys WHERE id = ?");
           s.Bind(1, w.id);
           return Run(db, s);
+        } else if constexpr (std::is_same_v<T, SetAccessKeyStatus>) {
+          Statement s(db, "UPDATE access_keys SET status = ? WHERE id = ?");
+          s.Bind(1, std::string(w.status == model::AccessKeyStatus::kActive ? "Active"
+                                                                           : "Inactive"))
+              .Bind(2, w.id);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
+          Statement s(db, "INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
+                          "VALUES (?,?,?)");
+          s.Bind(1, w.token.token_hash).Bind(2, w.token.account_id).Bind(3, w.token.expires_ms);
+          return Run(db, s);
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
           Statement s(db, "INSERT OR REPLACE INTO user_policies (account_id, user_name, name, "
                           "document) VALUES (?,?,?,?)");
@@ -219,6 +230,10 @@ Result<StoreData> SqliteStore::LoadAll() {
   Statement attached(db_, "SELECT account_id, user_name, policy_arn FROM user_attached_policies");
   while (attached.ok() && attached.Step() == SQLITE_ROW) {
     data.user_attachments.push_back({attached.Text(0), attached.Text(1), attached.Text(2)});
+  }
+  Statement tokens(db_, "SELECT token_hash, account_id, expires_ms FROM root_reset_tokens");
+  while (tokens.ok() && tokens.Step() == SQLITE_ROW) {
+    data.root_reset_tokens.push_back({tokens.Text(0), tokens.Text(1), tokens.Int(2)});
   }
   Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
   if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "load");

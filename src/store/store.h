@@ -21,14 +21,16 @@ struct InsertUser { model::User user; };
 struct DeleteUser { std::string account_id, name; };
 struct InsertAccessKey { model::AccessKey key; };
 struct DeleteAccessKey { std::string id; };
+struct SetAccessKeyStatus { std::string id; model::AccessKeyStatus status; };
+struct InsertRootResetToken { model::RootResetToken token; };
 struct PutUserPolicy { model::UserPolicy policy; };  // insert or replace
 struct DeleteUserPolicy { std::string account_id, user_name, name; };
 struct AttachUserPolicy { model::UserPolicyAttachment attachment; };
 struct DetachUserPolicy { model::UserPolicyAttachment attachment; };
 
 using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, InsertAccessKey,
-                           DeleteAccessKey, PutUserPolicy, DeleteUserPolicy, AttachUserPolicy,
-                           DetachUserPolicy>;
+                           DeleteAccessKey, SetAccessKeyStatus, InsertRootResetToken,
+                           PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy>;
 
 struct WriteBatch {
   std::vector<Write> writes;
@@ -42,6 +44,7 @@ struct StoreData {
   std::vector<model::AccessKey> access_keys;
   std::vector<model::UserPolicy> user_policies;
   std::vector<model::UserPolicyAttachment> user_attachments;
+  std::vector<model::RootResetToken> root_reset_tokens;
   int64_t sequence = 0;  // the number of batches committed so far
 };
 

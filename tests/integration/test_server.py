@@ -185,6 +185,15 @@ class ServerTest(unittest.TestCase):
         with self.assertRaises(ClientError) as e:
             iam.delete_user(UserName="carol")
         self.assertEqual(e.exception.response["Error"]["Code"], "DeleteConflict")
+        # A deactivated key is refused like an unknown one; reactivated, it works again.
+        iam.update_access_key(UserName="carol", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+        with self.assertRaises(ClientError) as e:
+            carol.list_users()
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidClientTokenId")
+        self.assertEqual(iam.list_access_keys(UserName="carol")["AccessKeyMetadata"][0]["Status"],
+                         "Inactive")
+        iam.update_access_key(UserName="carol", AccessKeyId=key["AccessKeyId"], Status="Active")
+        carol.list_users()
         iam.delete_access_key(UserName="carol", AccessKeyId=key["AccessKeyId"])
         iam.delete_user_policy(UserName="carol", PolicyName="ReadUsers")
         iam.delete_user(UserName="carol")

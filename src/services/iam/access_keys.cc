@@ -1,4 +1,4 @@
-// iam: CreateAccessKey, ListAccessKeys, DeleteAccessKey.
+// iam: CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey.
 #include "core/crypto.h"
 #include "core/strings.h"
 #include "core/ids.h"
@@ -58,6 +58,22 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
                       {"CreateDate", FormatIsoTime(k->created_ms)}});
     }
     return json{{"AccessKeyMetadata", std::move(list)}, {"IsTruncated", false}};
+  });
+
+  d.Register("iam", "UpdateAccessKey", [&iam](const OperationContext& c) -> Result<json> {
+    std::string id = c.input.at("AccessKeyId");
+    std::string name = TargetUserName(c);
+    auto key = iam.state.directory().FindAccessKey(id);
+    if (key == nullptr || key->account_id != c.caller.account_id ||
+        AsciiLower(key->user_name) != AsciiLower(name)) {
+      return Status(ErrorCode::kNoSuchEntity,
+                    "The Access Key with id " + id + " cannot be found");
+    }
+    model::AccessKeyStatus status = c.input.at("Status") == "Active"
+                                        ? model::AccessKeyStatus::kActive
+                                        : model::AccessKeyStatus::kInactive;
+    if (Status s = iam.state.Commit({{store::SetAccessKeyStatus{id, status}}}); !s.ok()) return s;
+    return json::object();
   });
 
   d.Register("iam", "DeleteAccessKey", [&iam](const OperationContext& c) -> Result<json> {

@@ -71,6 +71,14 @@ TEST(BootstrapTest, CreatesTheManagementAccountOnce) {
   services::DirectoryCredentials wrong(state.directory(), std::string(32, 'x'));
   EXPECT_FALSE(wrong.FindAccessKey(key_id));
 
+  // The root reset token is kept only as its SHA-256, valid for a day.
+  EXPECT_EQ(result->root_reset_token.size(), 64u);
+  auto token = state.directory().FindRootResetToken(HexEncode(Sha256(result->root_reset_token)));
+  ASSERT_NE(token, nullptr);
+  EXPECT_EQ(token->account_id, "123456789012");
+  EXPECT_EQ(token->expires_ms, 1000 + 24 * 3600 * 1000LL);
+  EXPECT_EQ(state.directory().FindRootResetToken(result->root_reset_token), nullptr);
+
   auto again = Bootstrap(state, options, *master, random, 2000);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again->created);
