@@ -21,7 +21,7 @@ Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& o
                          "management", options.root_email, now_ms};
   std::optional<std::string> root_hash = auth::HashPassword(auth::NewRandomPassword(random));
   if (!root_hash) return Status(ErrorCode::kServiceFailure, "cannot hash the root password");
-  model::User admin{account.id, "admin", "/", NewUniqueId(random, IdKind::kUser), now_ms};
+  model::User admin{account.id, "admin", "/", NewUniqueId(random, IdKind::kUser), now_ms, {}};
   std::string key_id = NewAccessKeyId(random, /*temporary=*/false);
   std::string secret = NewSecretAccessKey(random);
   model::AccessKey key{key_id, account.id, admin.name,

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gatehouse::model {
 
@@ -21,12 +22,19 @@ struct RootUser {
   std::string password_hash;
 };
 
+struct Tag {
+  std::string key;
+  std::string value;
+  friend bool operator==(const Tag&, const Tag&) = default;
+};
+
 struct User {
   std::string account_id;
   std::string name;
   std::string path = "/";
   std::string id;  // AIDA…
   int64_t created_ms = 0;
+  std::vector<Tag> tags;  // keys unique regardless of case, case kept as written
 
   std::string Arn() const { return "arn:aws:iam::" + account_id + ":user" + path + name; }
 };

@@ -19,6 +19,18 @@ std::vector<std::string> DirectoryPolicies::IdentityPolicies(
   return documents;
 }
 
+std::map<std::string, std::string> DirectoryPolicies::PrincipalTags(
+    const auth::AccessKeyRecord& caller) const {
+  std::map<std::string, std::string> tags;
+  if (caller.principal_arn.find(":user/") == std::string::npos) return tags;
+  auto user = directory_.FindUser(caller.account_id,
+                                  caller.principal_arn.substr(caller.principal_arn.rfind('/') + 1));
+  if (user != nullptr) {
+    for (const model::Tag& t : user->tags) tags[t.key] = t.value;
+  }
+  return tags;
+}
+
 std::string DirectoryPolicies::UserPath(std::string_view account, std::string_view name) const {
   auto user = directory_.FindUser(account, name);
   return user ? user->path : "/";

@@ -14,6 +14,8 @@ class DirectoryPolicies : public PolicySource {
       : directory_(directory), catalog_(catalog) {}
 
   std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& caller) const override;
+  std::map<std::string, std::string> PrincipalTags(
+      const auth::AccessKeyRecord& caller) const override;
   std::string UserPath(std::string_view account, std::string_view name) const override;
 
  private:

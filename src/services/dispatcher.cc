@@ -117,6 +117,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     az.principal_arn = key->principal_arn;
     az.user_id = key->user_id;
     az.identity_policies = policies_.IdentityPolicies(*key);
+    az.principal_tags = policies_.PrincipalTags(*key);
     az.action = std::string(spec->action);
     az.resource_account = key->account_id;
     az.source_ip = request.remote_address;

@@ -40,6 +40,9 @@ class PolicySource {
   virtual ~PolicySource() = default;
   // The JSON documents of the caller's identity-based policies (inline and managed).
   virtual std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& caller) const = 0;
+  // The caller's tags (aws:PrincipalTag/…); none for the root user.
+  virtual std::map<std::string, std::string> PrincipalTags(
+      const auth::AccessKeyRecord& caller) const = 0;
   // The path of user `name` in `account`; "/" when there is no such user.
   virtual std::string UserPath(std::string_view account, std::string_view name) const = 0;
 };

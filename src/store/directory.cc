@@ -53,6 +53,15 @@ void Directory::ApplyLocked(const Write& write) {
               std::make_shared<const model::User>(w.user);
         } else if constexpr (std::is_same_v<T, DeleteUser>) {
           users_.erase(UserKey(w.account_id, w.name));
+        } else if constexpr (std::is_same_v<T, UpdateUser>) {
+          RenameLocked(w);
+        } else if constexpr (std::is_same_v<T, SetUserTags>) {
+          auto it = users_.find(UserKey(w.account_id, w.user_name));
+          if (it != users_.end()) {
+            auto updated = std::make_shared<model::User>(*it->second);
+            updated->tags = w.tags;
+            it->second = std::move(updated);
+          }
         } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
           keys_[w.key.id] = std::make_shared<const model::AccessKey>(w.key);
         } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
@@ -80,6 +89,40 @@ void Directory::ApplyLocked(const Write& write) {
         }
       },
       write);
+}
+
+void Directory::RenameLocked(const UpdateUser& w) {
+  auto it = users_.find(UserKey(w.account_id, w.name));
+  if (it == users_.end()) return;
+  auto updated = std::make_shared<model::User>(*it->second);
+  updated->name = w.new_name;
+  updated->path = w.new_path;
+  users_.erase(it);
+  users_[UserKey(w.account_id, w.new_name)] = std::move(updated);
+  const std::string old_prefix = UserKey(w.account_id, w.name) + "/";
+  const std::string new_prefix = UserKey(w.account_id, w.new_name) + "/";
+  auto move_prefix = [&](auto& map, auto rewrite) {
+    std::vector<std::pair<std::string, typename std::decay_t<decltype(map)>::mapped_type>> moved;
+    for (auto i = map.lower_bound(old_prefix);
+         i != map.end() && i->first.compare(0, old_prefix.size(), old_prefix) == 0;) {
+      moved.emplace_back(new_prefix + i->first.substr(old_prefix.size()), rewrite(i->second));
+      i = map.erase(i);
+    }
+    for (auto& [k, v] : moved) map[k] = std::move(v);
+  };
+  move_prefix(user_policies_, [&](const std::shared_ptr<const model::UserPolicy>& p) {
+    auto copy = std::make_shared<model::UserPolicy>(*p);
+    copy->user_name = w.new_name;
+    return std::shared_ptr<const model::UserPolicy>(std::move(copy));
+  });
+  move_prefix(user_attachments_, [](const std::string& arn) { return arn; });
+  for (auto& [id, key] : keys_) {
+    if (key->account_id == w.account_id && key->user_name == w.name) {
+      auto copy = std::make_shared<model::AccessKey>(*key);
+      copy->user_name = w.new_name;
+      key = std::move(copy);
+    }
+  }
 }
 
 bool Directory::empty() const {

@@ -40,6 +40,7 @@ class Directory {
 
  private:
   void ApplyLocked(const Write& write);
+  void RenameLocked(const UpdateUser& w);
 
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<const model::Account>, std::less<>> accounts_;

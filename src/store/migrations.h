@@ -8,7 +8,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -71,6 +71,17 @@ CREATE TABLE root_reset_tokens (
   token_hash TEXT PRIMARY KEY,
   account_id TEXT NOT NULL REFERENCES accounts (id),
   expires_ms BIGINT NOT NULL
+);
+)sql",
+    R"sql(
+CREATE TABLE user_tags (
+  account_id TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  tag_key TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (account_id, user_name, position),
+  FOREIGN KEY (account_id, user_name) REFERENCES users (account_id, name)
 );
 )sql",
 };

@@ -88,6 +88,38 @@ Status Apply(sqlite3* db, const Write& write) {
           Statement s(db, "DELETE FROM users WHERE account_id = ? AND name = ?");
           s.Bind(1, w.account_id).Bind(2, w.name);
           return Run(db, s);
+        } else if constexpr (std::is_same_v<T, UpdateUser>) {
+          // The user's rows in every table follow the rename; the foreign keys are checked at
+          // commit, when all of them agree again.
+          if (sqlite3_exec(db, "PRAGMA defer_foreign_keys=ON", nullptr, nullptr, nullptr) !=
+              SQLITE_OK) {
+            return Failure(db, "defer_foreign_keys");
+          }
+          Statement user(db, "UPDATE users SET name = ?, path = ? WHERE account_id = ? AND "
+                             "name = ?");
+          user.Bind(1, w.new_name).Bind(2, w.new_path).Bind(3, w.account_id).Bind(4, w.name);
+          if (Status s = Run(db, user); !s.ok()) return s;
+          for (const char* table : {"access_keys", "user_policies", "user_attached_policies",
+                                    "user_tags"}) {
+            std::string sql = std::string("UPDATE ") + table +
+                              " SET user_name = ? WHERE account_id = ? AND user_name = ?";
+            Statement child(db, sql.c_str());
+            child.Bind(1, w.new_name).Bind(2, w.account_id).Bind(3, w.name);
+            if (Status s = Run(db, child); !s.ok()) return s;
+          }
+          return Status::Ok();
+        } else if constexpr (std::is_same_v<T, SetUserTags>) {
+          Statement clear(db, "DELETE FROM user_tags WHERE account_id = ? AND user_name = ?");
+          clear.Bind(1, w.account_id).Bind(2, w.user_name);
+          if (Status s = Run(db, clear); !s.ok()) return s;
+          for (size_t i = 0; i < w.tags.size(); ++i) {
+            Statement put(db, "INSERT INTO user_tags (account_id, user_name, position, tag_key, "
+                              "tag_value) VALUES (?,?,?,?,?)");
+            put.Bind(1, w.account_id).Bind(2, w.user_name).Bind(3, static_cast<int64_t>(i))
+                .Bind(4, w.tags[i].key).Bind(5, w.tags[i].value);
+            if (Status s = Run(db, put); !s.ok()) return s;
+          }
+          return Status::Ok();
         } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
           Statement s(db, "INSERT INTO access_keys (id, account_id, user_name, sealed_secret, "
                           "status, created_ms) VALUES (?,?,?,?,?,?)");
@@ -212,7 +244,16 @@ Result<StoreData> SqliteStore::LoadAll() {
   Statement users(db_, "SELECT account_id, name, path, id, created_ms FROM users");
   while (users.ok() && users.Step() == SQLITE_ROW) {
     data.users.push_back(
-        {users.Text(0), users.Text(1), users.Text(2), users.Text(3), users.Int(4)});
+        {users.Text(0), users.Text(1), users.Text(2), users.Text(3), users.Int(4), {}});
+  }
+  Statement tags(db_, "SELECT account_id, user_name, tag_key, tag_value FROM user_tags "
+                      "ORDER BY account_id, user_name, position");
+  while (tags.ok() && tags.Step() == SQLITE_ROW) {
+    for (model::User& u : data.users) {
+      if (u.account_id == tags.Text(0) && u.name == tags.Text(1)) {
+        u.tags.push_back({tags.Text(2), tags.Text(3)});
+      }
+    }
   }
   Statement keys(db_, "SELECT id, account_id, user_name, sealed_secret, status, created_ms "
                       "FROM access_keys");

@@ -19,6 +19,10 @@ struct InsertAccount { model::Account account; };
 struct InsertRootUser { model::RootUser root; };
 struct InsertUser { model::User user; };
 struct DeleteUser { std::string account_id, name; };
+// Renames and/or moves a user; its keys, policies and attachments follow.
+struct UpdateUser { std::string account_id, name, new_name, new_path; };
+// Replaces a user's whole tag set.
+struct SetUserTags { std::string account_id, user_name; std::vector<model::Tag> tags; };
 struct InsertAccessKey { model::AccessKey key; };
 struct DeleteAccessKey { std::string id; };
 struct SetAccessKeyStatus { std::string id; model::AccessKeyStatus status; };
@@ -28,7 +32,8 @@ struct DeleteUserPolicy { std::string account_id, user_name, name; };
 struct AttachUserPolicy { model::UserPolicyAttachment attachment; };
 struct DetachUserPolicy { model::UserPolicyAttachment attachment; };
 
-using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, InsertAccessKey,
+using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, UpdateUser,
+                           SetUserTags, InsertAccessKey,
                            DeleteAccessKey, SetAccessKeyStatus, InsertRootResetToken,
                            PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy>;
 

@@ -204,6 +204,43 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(attached, [{"PolicyName": "AdministratorAccess",
                                      "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}])
 
+    def test_tags_rename_and_principal_tags_in_conditions(self):
+        iam = self.admin_client("iam")
+        iam.create_user(UserName="dave", Tags=[{"Key": "team", "Value": "blue"}])
+        iam.tag_user(UserName="dave", Tags=[{"Key": "TEAM", "Value": "red"},
+                                            {"Key": "cost", "Value": "42"}])
+        self.assertEqual(iam.list_user_tags(UserName="dave")["Tags"],
+                         [{"Key": "TEAM", "Value": "red"}, {"Key": "cost", "Value": "42"}])
+        iam.untag_user(UserName="dave", TagKeys=["Cost"])
+        self.assertEqual(iam.get_user(UserName="dave")["User"]["Tags"],
+                         [{"Key": "TEAM", "Value": "red"}])
+        with self.assertRaises(ClientError) as e:
+            iam.tag_user(UserName="dave", Tags=[{"Key": "aws:x", "Value": "y"}])
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidInput")
+        # ABAC: dave may list users only while his team tag says red.
+        iam.put_user_policy(UserName="dave", PolicyName="RedTeam", PolicyDocument=(
+            '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:ListUsers",'
+            '"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}}}'))
+        key = iam.create_access_key(UserName="dave")["AccessKey"]
+        dave = boto3.client("iam", endpoint_url="http://127.0.0.1:%d" % self.port,
+                            region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                            aws_secret_access_key=key["SecretAccessKey"],
+                            config=Config(retries={"max_attempts": 1}))
+        dave.list_users()
+        iam.tag_user(UserName="dave", Tags=[{"Key": "team", "Value": "blue"}])
+        with self.assertRaises(ClientError) as e:
+            dave.list_users()
+        self.assertEqual(e.exception.response["Error"]["Code"], "AccessDenied")
+        # A rename carries the user's keys and policies.
+        iam.update_user(UserName="dave", NewUserName="david", NewPath="/ops/")
+        self.assertEqual(iam.get_user(UserName="david")["User"]["Arn"].split(":user")[1],
+                         "/ops/david")
+        self.assertEqual(iam.list_user_policies(UserName="david")["PolicyNames"], ["RedTeam"])
+        self.assertEqual(len(iam.list_access_keys(UserName="david")["AccessKeyMetadata"]), 1)
+        with self.assertRaises(ClientError) as e:
+            iam.get_user(UserName="dave")
+        self.assertEqual(e.exception.response["Error"]["Code"], "NoSuchEntity")
+
     def test_aws_cli_with_the_bootstrap_profile(self):
         env = dict(os.environ,
                    AWS_CONFIG_FILE=os.path.join(self.data.name, "aws", "config"),

@@ -68,6 +68,9 @@ class TestPolicies : public PolicySource {
     }
     return {};
   }
+  std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
+    return {};
+  }
   std::string UserPath(std::string_view, std::string_view name) const override {
     return name == "bob" ? "/team/" : "/";
   }

@@ -37,7 +37,7 @@ model::Account Account(const std::string& id, const std::string& email) {
   return {id, "acct-" + id, email, 1000};
 }
 model::User User(const std::string& account, const std::string& name, const std::string& id) {
-  return {account, name, "/", id, 2000};
+  return {account, name, "/", id, 2000, {}};
 }
 
 TEST_P(StoreContract, StartsEmpty) {
@@ -105,6 +105,31 @@ TEST_P(StoreContract, Deletes) {
   ASSERT_TRUE(store->Commit(b).ok());
   ASSERT_TRUE(store->Commit({{DeleteUser{"111111111111", "alice"}}}).ok());
   EXPECT_TRUE(store->LoadAll()->users.empty());
+}
+
+TEST_P(StoreContract, RenamesCarryKeysPoliciesAndTags) {
+  auto store = Open();
+  WriteBatch b;
+  b.writes.push_back(InsertAccount{Account("111111111111", "a@example.com")});
+  b.writes.push_back(InsertUser{User("111111111111", "alice", "AIDA1")});
+  b.writes.push_back(InsertAccessKey{{"AKIA1", "111111111111", "alice", "s",
+                                      model::AccessKeyStatus::kActive, 1}});
+  b.writes.push_back(PutUserPolicy{{"111111111111", "alice", "P", "{}"}});
+  b.writes.push_back(AttachUserPolicy{{"111111111111", "alice", "arn:aws:iam::aws:policy/X"}});
+  b.writes.push_back(SetUserTags{"111111111111", "alice", {{"team", "blue"}, {"Cost", "7"}}});
+  ASSERT_TRUE(store->Commit(b).ok());
+  ASSERT_TRUE(store->Commit({{UpdateUser{"111111111111", "alice", "alicia", "/eng/"}}}).ok());
+  auto data = store->LoadAll();
+  ASSERT_TRUE(data.ok());
+  ASSERT_EQ(data->users.size(), 1u);
+  EXPECT_EQ(data->users[0].Arn(), "arn:aws:iam::111111111111:user/eng/alicia");
+  EXPECT_EQ(data->users[0].tags, (std::vector<model::Tag>{{"team", "blue"}, {"Cost", "7"}}));
+  EXPECT_EQ(data->access_keys[0].user_name, "alicia");
+  EXPECT_EQ(data->user_policies[0].user_name, "alicia");
+  EXPECT_EQ(data->user_attachments[0].user_name, "alicia");
+  ASSERT_TRUE(store->Commit({{SetAccessKeyStatus{"AKIA1", model::AccessKeyStatus::kInactive}}})
+                  .ok());
+  EXPECT_EQ(store->LoadAll()->access_keys[0].status, model::AccessKeyStatus::kInactive);
 }
 
 INSTANTIATE_TEST_SUITE_P(
