@@ -40,8 +40,9 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 test: fuzz unit
 
 bench: configure
-	cmake --build $(BUILD) -j $(JOBS) --target policy_bench
+	cmake --build $(BUILD) -j $(JOBS) --target policy_bench store_bench
 	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	$(BUILD)/bench/store_bench
 	cmake --build $(BUILD) -j $(JOBS) --target gatehouse
 	bench/server_bench.sh $(BUILD)
 
