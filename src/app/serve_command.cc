@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <toml++/toml.h>
 
 #include "app/bootstrap.h"
 #include "core/arn.h"
@@ -57,6 +58,45 @@ void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
                  r.principal.empty() ? "-" : r.principal, r.status,
                  r.error_code.empty() ? "" : " " + r.error_code, millis);
   }
+}
+
+// Settings from a TOML file fill what neither a flag nor a GATEHOUSE_* variable gave:
+//   listen = "0.0.0.0:4566"
+//   data = "/var/lib/gatehouse"
+//   log-format = "json"
+// An unknown key or a value of the wrong type is an error (returned as its message).
+std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
+                            ServeOptions& options) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return path + ": " + std::string(e.description());
+  }
+  const std::pair<const char*, std::string*> strings[] = {
+      {"listen", &options.listen},         {"data", &options.data},
+      {"region", &options.region},         {"log-format", &options.log_format},
+      {"account-id", &options.account_id}, {"root-email", &options.root_email}};
+  for (const auto& [key, node] : table) {
+    std::string name(key.str());
+    const CLI::Option* option = serve.get_option_no_throw("--" + name);
+    if (option == nullptr || name == "config") return path + ": unknown setting " + name;
+    bool given = option->count() > 0;  // flags and variables win
+    bool known = false;
+    for (const auto& [k, target] : strings) {
+      if (name != k) continue;
+      known = true;
+      if (!node.is_string()) return path + ": " + name + " must be a string";
+      if (!given) *target = node.value<std::string>().value();
+    }
+    if (name == "threads") {
+      known = true;
+      if (!node.is_integer()) return path + ": threads must be an integer";
+      if (!given) options.threads = static_cast<int>(node.value<int64_t>().value());
+    }
+    if (!known) return path + ": unknown setting " + name;
+  }
+  return "";
 }
 
 int Serve(const ServeOptions& options) {
@@ -218,7 +258,19 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");
-  serve->callback([options, &exit_code] { exit_code = Serve(*options); });
+  auto config = std::make_shared<std::string>();
+  serve->add_option("--config", *config, "TOML file of settings (keys as the flags spell them)")
+      ->envname("GATEHOUSE_CONFIG");
+  serve->callback([serve, options, config, &exit_code] {
+    if (!config->empty()) {
+      if (std::string error = ApplyConfigFile(*config, *serve, *options); !error.empty()) {
+        std::cerr << error << "\n";
+        exit_code = 2;
+        return;
+      }
+    }
+    exit_code = Serve(*options);
+  });
 }
 
 }  // namespace gatehouse::app

@@ -355,3 +355,39 @@ class ServerTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ConfigFileTest(unittest.TestCase):
+    def test_settings_from_toml_and_flags_win(self):
+        with tempfile.TemporaryDirectory() as data:
+            port, other = free_port(), free_port()
+            config = os.path.join(data, "gatehouse.toml")
+            with open(config, "w") as f:
+                f.write('listen = "127.0.0.1:%d"\ndata = "%s"\nlog-format = "json"\n'
+                        % (port, os.path.join(data, "d")))
+            proc = subprocess.Popen([BIN, "serve", "--config", config,
+                                     "--listen", "127.0.0.1:%d" % other],
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            try:
+                deadline = time.time() + 10
+                while True:
+                    try:
+                        conn = http.client.HTTPConnection("127.0.0.1", other, timeout=2)
+                        conn.request("GET", "/healthz")
+                        self.assertEqual(conn.getresponse().status, 200)
+                        break
+                    except OSError:
+                        if time.time() > deadline:
+                            raise
+                        time.sleep(0.05)
+                self.assertTrue(os.path.exists(os.path.join(data, "d", "gatehouse.db")))
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                out, _ = proc.communicate(timeout=10)
+            self.assertIn("listening on 127.0.0.1:%d" % other, out)  # the flag won
+            with open(config, "a") as f:
+                f.write("bogus = 1\n")
+            bad = subprocess.run([BIN, "serve", "--config", config], capture_output=True,
+                                 text=True, timeout=10)
+            self.assertEqual(bad.returncode, 2)
+            self.assertIn("unknown setting bogus", bad.stderr)
