@@ -35,6 +35,8 @@ struct ServeOptions {
   std::string log_format = "text";
   std::string account_id;  // of the management account created on first start
   std::string root_email = "root@gatehouse.local";
+  std::string tls_cert;
+  std::string tls_key;
   int threads = 0;
 };
 
@@ -76,7 +78,8 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
   const std::pair<const char*, std::string*> strings[] = {
       {"listen", &options.listen},         {"data", &options.data},
       {"region", &options.region},         {"log-format", &options.log_format},
-      {"account-id", &options.account_id}, {"root-email", &options.root_email}};
+      {"account-id", &options.account_id}, {"root-email", &options.root_email},
+      {"tls-cert", &options.tls_cert},     {"tls-key", &options.tls_key}};
   for (const auto& [key, node] : table) {
     std::string name(key.str());
     const CLI::Option* option = serve.get_option_no_throw("--" + name);
@@ -159,7 +162,13 @@ int Serve(const ServeOptions& options) {
   if (endpoint_host == "0.0.0.0" || endpoint_host == "::") endpoint_host = "127.0.0.1";
   BootstrapOptions bootstrap_options;
   bootstrap_options.data_dir = options.data;
-  bootstrap_options.endpoint_url = "http://" + endpoint_host + ":" + std::to_string(port);
+  const bool tls = !options.tls_cert.empty();
+  if (tls != !options.tls_key.empty()) {
+    std::cerr << "--tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  bootstrap_options.endpoint_url =
+      std::string(tls ? "https://" : "http://") + endpoint_host + ":" + std::to_string(port);
   bootstrap_options.region = options.region;
   bootstrap_options.account_id = options.account_id;
   bootstrap_options.root_email = options.root_email;
@@ -200,6 +209,8 @@ int Serve(const ServeOptions& options) {
   server_options.host = options.listen.substr(0, colon);
   server_options.port = static_cast<uint16_t>(port);
   server_options.threads = options.threads;
+  server_options.tls_cert = options.tls_cert;
+  server_options.tls_key = options.tls_key;
   http::Server server(server_options, [&](const HttpRequest& request) {
     auto start = std::chrono::steady_clock::now();
     services::DispatchRecord record;
@@ -222,8 +233,8 @@ int Serve(const ServeOptions& options) {
     std::cerr << s.message() << "\n";
     return 1;
   }
-  spdlog::info("gatehouse listening on {}:{} (region {}, data {})", server_options.host,
-               server.port(), options.region, options.data);
+  spdlog::info("gatehouse listening on {}://{}:{} (region {}, data {})", tls ? "https" : "http",
+               server_options.host, server.port(), options.region, options.data);
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("signal {}: finishing requests in flight", signal);
@@ -256,6 +267,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "the management account's root user email, on first start")
       ->envname("GATEHOUSE_ROOT_EMAIL")
       ->capture_default_str();
+  serve->add_option("--tls-cert", options->tls_cert, "PEM certificate chain: serve HTTPS")
+      ->envname("GATEHOUSE_TLS_CERT");
+  serve->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert")
+      ->envname("GATEHOUSE_TLS_KEY");
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");
   auto config = std::make_shared<std::string>();

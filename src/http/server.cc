@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace gatehouse::http {
 
@@ -18,6 +19,7 @@ using asio::ip::tcp;
 
 struct Server::State {
   asio::io_context io;
+  std::unique_ptr<asio::ssl::context> tls;  // set when serving HTTPS
   tcp::acceptor acceptor{io};
   std::atomic<int> connections{0};
   std::atomic<int> in_flight{0};
@@ -45,10 +47,11 @@ bhttp::response<bhttp::string_body> ToBeast(const HttpResponse& r, unsigned vers
 // After refusing a request whose body is still arriving: stop sending, then read and discard
 // what the client is still writing (for a bounded time and size), so that it can finish and
 // read the answer instead of meeting a reset connection.
-asio::awaitable<void> LingeringClose(beast::tcp_stream& stream, const ServerOptions& options) {
+template <typename Stream>
+asio::awaitable<void> LingeringClose(Stream& stream, const ServerOptions& options) {
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.expires_after(options.request_timeout);
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
+  beast::get_lowest_layer(stream).expires_after(options.request_timeout);
   char discard[16384];
   size_t total = 0;
   while (!ec && total < 8 * options.body_limit) {
@@ -57,17 +60,20 @@ asio::awaitable<void> LingeringClose(beast::tcp_stream& stream, const ServerOpti
   }
 }
 
-asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
-                              const Handler& handler, Server::State& state) {
-  beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
+// Serves requests on one connection, plain or TLS, until it closes, times out or the server
+// stops.
+template <typename Stream>
+asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer, bool secure,
+                                    const ServerOptions& options, const Handler& handler,
+                                    Server::State& state) {
   beast::error_code ec;
   std::string remote;
   {
     beast::error_code ignored;
-    auto endpoint = stream.socket().remote_endpoint(ignored);
+    auto endpoint = beast::get_lowest_layer(stream).socket().remote_endpoint(ignored);
     if (!ignored) remote = endpoint.address().to_string();
   }
+  auto& lowest = beast::get_lowest_layer(stream);
   bool first = true;
   while (!state.stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -75,10 +81,10 @@ asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
     parser.header_limit(static_cast<uint32_t>(options.header_limit));
     // Waiting for a request: the idle timeout between requests, the request timeout for the
     // first one. Reading it: the request timeout.
-    stream.expires_after(first ? options.request_timeout : options.idle_timeout);
+    lowest.expires_after(first ? options.request_timeout : options.idle_timeout);
     co_await bhttp::async_read_some(stream, buffer, parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
-    stream.expires_after(options.request_timeout);
+    lowest.expires_after(options.request_timeout);
     while (!ec && !parser.is_done()) {
       co_await bhttp::async_read_some(stream, buffer, parser,
                                       asio::redirect_error(asio::use_awaitable, ec));
@@ -114,6 +120,7 @@ asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
     }
     request.body = std::move(req.body());
     request.remote_address = remote;
+    request.secure = secure;
     const bool keep_alive = req.keep_alive() && !state.stopping;
     const unsigned version = req.version();
 
@@ -129,8 +136,32 @@ asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
     --state.in_flight;
     if (ec || !keep_alive) break;
   }
+}
+
+asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
+                              const Handler& handler, Server::State& state) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  co_await ServeRequests(stream, buffer, /*secure=*/false, options, handler, state);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  --state.connections;
+}
+
+asio::awaitable<void> TlsSession(tcp::socket socket, const ServerOptions& options,
+                                 const Handler& handler, Server::State& state) {
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),
+                                              *state.tls);
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(options.request_timeout);
+  co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) {
+    co_await ServeRequests(stream, buffer, /*secure=*/true, options, handler, state);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  }
   --state.connections;
 }
 
@@ -150,8 +181,14 @@ asio::awaitable<void> Accept(const ServerOptions& options, const Handler& handle
       continue;
     }
     ++state.connections;
-    asio::co_spawn(socket.get_executor(),
-                   Session(std::move(socket), options, handler, state), asio::detached);
+    auto executor = socket.get_executor();
+    if (state.tls) {
+      asio::co_spawn(executor, TlsSession(std::move(socket), options, handler, state),
+                     asio::detached);
+    } else {
+      asio::co_spawn(executor, Session(std::move(socket), options, handler, state),
+                     asio::detached);
+    }
   }
 }
 
@@ -165,6 +202,19 @@ Server::~Server() { Stop(); }
 
 Status Server::Start() {
   beast::error_code ec;
+  if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
+    auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
+    tls->use_certificate_chain_file(options_.tls_cert, ec);
+    if (!ec) tls->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
+    if (ec) {
+      return Status(ErrorCode::kInvalidParameterValue,
+                    "cannot load the TLS certificate or key: " + ec.message());
+    }
+    state_->tls = std::move(tls);
+  }
   auto address = asio::ip::make_address(options_.host, ec);
   if (ec) return Status(ErrorCode::kInvalidParameterValue, "invalid listen address " + options_.host);
   tcp::endpoint endpoint(address, options_.port);

@@ -3,7 +3,9 @@
 // It enforces the limits that keep one client from holding the server: a request body limit
 // (413 with an AWS-style error), a header limit, a timeout for a request's headers and body
 // (a slow-loris client is dropped), an idle keep-alive timeout, and a connection limit.
-// Stop() stops accepting, lets requests in flight finish, then closes everything.
+// With a certificate and key it serves HTTPS (TLS 1.2+), and requests are marked secure, which
+// is what aws:SecureTransport reports. Stop() stops accepting, lets requests in flight finish,
+// then closes everything.
 // Thread-safety: Start/Stop/Wait from one controlling thread; the Handler is called
 // concurrently from the pool and must be thread-safe.
 #pragma once
@@ -34,6 +36,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60000};     // keep-alive wait for the next request
   int max_connections = 1024;
   std::chrono::milliseconds drain_timeout{30000};  // how long Stop waits for requests in flight
+  std::string tls_cert;  // PEM certificate chain; with tls_key, the server speaks HTTPS only
+  std::string tls_key;   // PEM private key
 };
 
 class Server {

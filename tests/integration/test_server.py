@@ -384,10 +384,59 @@ class ConfigFileTest(unittest.TestCase):
             finally:
                 proc.send_signal(signal.SIGTERM)
                 out, _ = proc.communicate(timeout=10)
-            self.assertIn("listening on 127.0.0.1:%d" % other, out)  # the flag won
+            self.assertIn("listening on http://127.0.0.1:%d" % other, out)  # the flag won
             with open(config, "a") as f:
                 f.write("bogus = 1\n")
             bad = subprocess.run([BIN, "serve", "--config", config], capture_output=True,
                                  text=True, timeout=10)
             self.assertEqual(bad.returncode, 2)
             self.assertIn("unknown setting bogus", bad.stderr)
+
+
+class TlsTest(unittest.TestCase):
+    def test_https_and_secure_transport(self):
+        with tempfile.TemporaryDirectory() as data:
+            cert, key = os.path.join(data, "cert.pem"), os.path.join(data, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-subj", "/CN=127.0.0.1", "-days", "1", "-keyout", key,
+                            "-out", cert], check=True, capture_output=True, timeout=60)
+            port = free_port()
+            proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % port,
+                                     "--data", os.path.join(data, "d"),
+                                     "--tls-cert", cert, "--tls-key", key],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                creds_file = os.path.join(data, "d", "aws", "credentials")
+                config_file = os.path.join(data, "d", "aws", "config")
+                deadline = time.time() + 10
+                while not os.path.exists(config_file):
+                    self.assertLess(time.time(), deadline)
+                    time.sleep(0.05)
+                self.assertIn("endpoint_url = https://127.0.0.1:%d" % port,
+                              open(config_file).read())
+                fields = dict(l.split(" = ") for l in open(creds_file).read().splitlines()
+                              if " = " in l)
+                def client(service):
+                    return boto3.client(service, endpoint_url="https://127.0.0.1:%d" % port,
+                                        region_name="us-east-1", verify=cert,
+                                        aws_access_key_id=fields["aws_access_key_id"],
+                                        aws_secret_access_key=fields["aws_secret_access_key"],
+                                        config=Config(retries={"max_attempts": 1}))
+                while True:
+                    try:
+                        identity = client("sts").get_caller_identity()
+                        break
+                    except Exception:
+                        if time.time() > deadline:
+                            raise
+                        time.sleep(0.05)
+                self.assertTrue(identity["Arn"].endswith(":user/admin"))
+                # aws:SecureTransport is true over TLS: a deny on insecure transport spares it.
+                iam = client("iam")
+                iam.put_user_policy(UserName="admin", PolicyName="TlsOnly", PolicyDocument=(
+                    '{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*",'
+                    '"Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}'))
+                self.assertIn("Users", iam.list_users())
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=10)
