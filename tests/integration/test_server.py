@@ -21,6 +21,20 @@ BIN = os.environ.get("GATEHOUSE_BIN", "build/gatehouse")
 SECRET = "gatehouseIntegrationSecretKeyNeverLogged0"
 
 
+def retry(call, timeout=10, retry_on=(Exception,), give_up_on=()):
+    """call() until it stops raising (a server still starting), for at most `timeout` seconds."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return call()
+        except give_up_on:
+            raise
+        except retry_on:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -293,15 +307,7 @@ class ServerTest(unittest.TestCase):
             sts = boto3.client("sts", endpoint_url="http://127.0.0.1:%d" % port,
                                region_name="us-east-1", aws_access_key_id=key_id,
                                aws_secret_access_key=secret)
-            deadline = time.time() + 10
-            while True:
-                try:
-                    identity = sts.get_caller_identity()
-                    break
-                except Exception:
-                    if time.time() > deadline:
-                        raise
-                    time.sleep(0.05)
+            identity = retry(sts.get_caller_identity)
             self.assertTrue(identity["Arn"].endswith(":user/admin"))
         finally:
             restarted.send_signal(signal.SIGTERM)
@@ -320,15 +326,7 @@ class ServerTest(unittest.TestCase):
                                 aws_secret_access_key=secret,
                                 config=Config(retries={"max_attempts": 1}))
         try:
-            deadline = time.time() + 10
-            while True:
-                try:
-                    client().create_user(UserName="durable")
-                    break
-                except Exception:
-                    if time.time() > deadline:
-                        raise
-                    time.sleep(0.05)
+            retry(lambda: client().create_user(UserName="durable"))
         finally:
             proc.kill()  # SIGKILL right after the acknowledged write
             proc.wait()
@@ -336,17 +334,8 @@ class ServerTest(unittest.TestCase):
             [BIN, "serve", "--listen", "127.0.0.1:%d" % port, "--data", self.data.name],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            deadline = time.time() + 10
-            while True:
-                try:
-                    user = client().get_user(UserName="durable")["User"]
-                    break
-                except ClientError:
-                    raise
-                except Exception:
-                    if time.time() > deadline:
-                        raise
-                    time.sleep(0.05)
+            user = retry(lambda: client().get_user(UserName="durable")["User"],
+                         give_up_on=ClientError)
             self.assertEqual(user["UserName"], "durable")
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -369,17 +358,11 @@ class ConfigFileTest(unittest.TestCase):
                                      "--listen", "127.0.0.1:%d" % other],
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             try:
-                deadline = time.time() + 10
-                while True:
-                    try:
-                        conn = http.client.HTTPConnection("127.0.0.1", other, timeout=2)
-                        conn.request("GET", "/healthz")
-                        self.assertEqual(conn.getresponse().status, 200)
-                        break
-                    except OSError:
-                        if time.time() > deadline:
-                            raise
-                        time.sleep(0.05)
+                def health():
+                    conn = http.client.HTTPConnection("127.0.0.1", other, timeout=2)
+                    conn.request("GET", "/healthz")
+                    return conn.getresponse().status
+                self.assertEqual(retry(health, retry_on=OSError), 200)
                 self.assertTrue(os.path.exists(os.path.join(data, "d", "gatehouse.db")))
             finally:
                 proc.send_signal(signal.SIGTERM)
@@ -422,14 +405,7 @@ class TlsTest(unittest.TestCase):
                                         aws_access_key_id=fields["aws_access_key_id"],
                                         aws_secret_access_key=fields["aws_secret_access_key"],
                                         config=Config(retries={"max_attempts": 1}))
-                while True:
-                    try:
-                        identity = client("sts").get_caller_identity()
-                        break
-                    except Exception:
-                        if time.time() > deadline:
-                            raise
-                        time.sleep(0.05)
+                identity = retry(lambda: client("sts").get_caller_identity())
                 self.assertTrue(identity["Arn"].endswith(":user/admin"))
                 # aws:SecureTransport is true over TLS: a deny on insecure transport spares it.
                 iam = client("iam")

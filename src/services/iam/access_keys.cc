@@ -16,6 +16,16 @@ const char* StatusName(model::AccessKeyStatus s) {
   return s == model::AccessKeyStatus::kActive ? "Active" : "Inactive";
 }
 
+// The key `id` must belong to the user the request names (or the caller).
+Status CheckOwnKey(IamContext& iam, const OperationContext& c, const std::string& id) {
+  auto key = iam.state.directory().FindAccessKey(id);
+  if (key == nullptr || key->account_id != c.caller.account_id ||
+      !EqualsIgnoreCase(key->user_name, TargetUserName(c))) {
+    return Status(ErrorCode::kNoSuchEntity, "The Access Key with id " + id + " cannot be found");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
@@ -62,13 +72,7 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register("iam", "UpdateAccessKey", [&iam](const OperationContext& c) -> Result<json> {
     std::string id = c.input.at("AccessKeyId");
-    std::string name = TargetUserName(c);
-    auto key = iam.state.directory().FindAccessKey(id);
-    if (key == nullptr || key->account_id != c.caller.account_id ||
-        AsciiLower(key->user_name) != AsciiLower(name)) {
-      return Status(ErrorCode::kNoSuchEntity,
-                    "The Access Key with id " + id + " cannot be found");
-    }
+    if (Status s = CheckOwnKey(iam, c, id); !s.ok()) return s;
     model::AccessKeyStatus status = c.input.at("Status") == "Active"
                                         ? model::AccessKeyStatus::kActive
                                         : model::AccessKeyStatus::kInactive;
@@ -78,13 +82,7 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register("iam", "DeleteAccessKey", [&iam](const OperationContext& c) -> Result<json> {
     std::string id = c.input.at("AccessKeyId");
-    std::string name = TargetUserName(c);
-    auto key = iam.state.directory().FindAccessKey(id);
-    if (key == nullptr || key->account_id != c.caller.account_id ||
-        AsciiLower(key->user_name) != AsciiLower(name)) {
-      return Status(ErrorCode::kNoSuchEntity,
-                    "The Access Key with id " + id + " cannot be found");
-    }
+    if (Status s = CheckOwnKey(iam, c, id); !s.ok()) return s;
     if (Status s = iam.state.Commit({{store::DeleteAccessKey{id}}}); !s.ok()) return s;
     return json::object();
   });

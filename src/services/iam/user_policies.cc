@@ -16,6 +16,20 @@ using nlohmann::json;
 constexpr size_t kInlinePolicyBytesPerUser = 2048;
 constexpr size_t kManagedPoliciesPerUser = 10;
 
+// The user's inline policy named `name` (regardless of case), or null.
+std::shared_ptr<const model::UserPolicy> FindInlinePolicy(IamContext& iam, const model::User& user,
+                                                          std::string_view name) {
+  for (auto& p : iam.state.directory().UserPolicies(user.account_id, user.name)) {
+    if (EqualsIgnoreCase(p->name, name)) return p;
+  }
+  return nullptr;
+}
+
+Status NoSuchUserPolicy(const std::string& name) {
+  return Status(ErrorCode::kNoSuchEntity,
+                "The user policy with name " + name + " cannot be found.");
+}
+
 }  // namespace
 
 void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
@@ -54,15 +68,12 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("PolicyName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    for (const auto& p : iam.state.directory().UserPolicies(user->account_id, user->name)) {
-      if (!EqualsIgnoreCase(p->name, name)) continue;
-      // AWS returns policy documents URL-encoded; the SDKs decode them.
-      return json{{"UserName", user->name},
-                  {"PolicyName", p->name},
-                  {"PolicyDocument", UriEncode(p->document)}};
-    }
-    return Status(ErrorCode::kNoSuchEntity,
-                  "The user policy with name " + name + " cannot be found.");
+    auto p = FindInlinePolicy(iam, *user, name);
+    if (p == nullptr) return NoSuchUserPolicy(name);
+    // AWS returns policy documents URL-encoded; the SDKs decode them.
+    return json{{"UserName", user->name},
+                {"PolicyName", p->name},
+                {"PolicyDocument", UriEncode(p->document)}};
   });
 
   d.Register("iam", "ListUserPolicies", [&iam](const OperationContext& c) -> Result<json> {
@@ -81,14 +92,11 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("PolicyName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    for (const auto& p : iam.state.directory().UserPolicies(user->account_id, user->name)) {
-      if (!EqualsIgnoreCase(p->name, name)) continue;
-      Status s = iam.state.Commit({{store::DeleteUserPolicy{user->account_id, user->name, p->name}}});
-      if (!s.ok()) return s;
-      return json::object();
-    }
-    return Status(ErrorCode::kNoSuchEntity,
-                  "The user policy with name " + name + " cannot be found.");
+    auto p = FindInlinePolicy(iam, *user, name);
+    if (p == nullptr) return NoSuchUserPolicy(name);
+    Status s = iam.state.Commit({{store::DeleteUserPolicy{user->account_id, user->name, p->name}}});
+    if (!s.ok()) return s;
+    return json::object();
   });
 
   d.Register("iam", "AttachUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
