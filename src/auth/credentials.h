@@ -1,5 +1,5 @@
-// Where access keys are looked up while authenticating. The store-backed directory implements
-// it once persistence lands; InMemoryCredentials serves tests. Implementations are thread-safe
+// Where access keys are looked up while authenticating. services::DirectoryCredentials serves
+// them from the directory; InMemoryCredentials serves tests. Implementations are thread-safe
 // for concurrent lookups.
 #pragma once
 
