@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/strings.h"
+#include "core/time_format.h"
 #include "core/uri.h"
 
 namespace gatehouse::protocol {
@@ -117,6 +118,14 @@ class Reader {
         if (EqualsIgnoreCase(v, "true")) return std::optional<json>(true);
         if (EqualsIgnoreCase(v, "false")) return std::optional<json>(false);
         return Malformed(v, prefix, "a boolean");
+      case ShapeType::kTimestamp: {
+        // ISO 8601, or epoch seconds; kept as ISO 8601 text.
+        if (ParseIsoTime(v)) return std::optional<json>(v);
+        double seconds = 0;
+        auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+        if (ec != std::errc() || ptr != v.data() + v.size()) return Malformed(v, prefix, "a timestamp");
+        return std::optional<json>(FormatIsoTime(static_cast<int64_t>(seconds * 1000)));
+      }
       default:
         return std::optional<json>(v);
     }

@@ -255,6 +255,51 @@ class ServerTest(unittest.TestCase):
             iam.get_user(UserName="dave")
         self.assertEqual(e.exception.response["Error"]["Code"], "NoSuchEntity")
 
+    def test_clock_skew_expiry_and_validation_wording(self):
+        import datetime
+        import types
+        from unittest import mock
+        import botocore.auth
+        import botocore.awsrequest
+        import botocore.credentials
+        sts = self.admin_client("sts")
+
+        # A request signed 20 minutes ago, beyond the 15 minutes of clock skew AWS allows.
+        class Past(datetime.datetime):
+            @classmethod
+            def utcnow(cls):
+                return datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+        key_id, secret = self.bootstrap_profile()
+        request = botocore.awsrequest.AWSRequest(
+            method="POST", url="http://127.0.0.1:%d/" % self.port,
+            data="Action=GetCallerIdentity&Version=2011-06-15",
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        with mock.patch.object(botocore.auth, "datetime", types.SimpleNamespace(datetime=Past)):
+            botocore.auth.SigV4Auth(botocore.credentials.Credentials(key_id, secret), "sts",
+                                    "us-east-1").add_auth(request)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        conn.request("POST", "/", body=request.body, headers=dict(request.headers))
+        r = conn.getresponse()
+        body = r.read().decode()
+        self.assertEqual(r.status, 403)
+        self.assertIn("<Code>SignatureDoesNotMatch</Code>", body)
+        self.assertRegex(body, r"<Message>Signature expired: \d{8}T\d{6}Z is now earlier than "
+                               r"\d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)</Message>")
+
+        url = sts.generate_presigned_url("get_caller_identity", ExpiresIn=1, HttpMethod="GET")
+        time.sleep(2.1)
+        body = subprocess.run(["curl", "-s", url], capture_output=True, text=True,
+                              timeout=10).stdout
+        self.assertIn("<Code>RequestExpired</Code>", body)
+
+        with self.assertRaises(ClientError) as e:
+            sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/Admin", RoleSessionName="a:b")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ValidationError")
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "1 validation error detected: Value 'a:b' at 'roleSessionName' failed "
+                         "to satisfy constraint: Member must satisfy regular expression pattern: "
+                         "[\\w+=,.@-]*")
+
     def test_aws_cli_with_the_bootstrap_profile(self):
         env = dict(os.environ,
                    AWS_CONFIG_FILE=os.path.join(self.data.name, "aws", "config"),

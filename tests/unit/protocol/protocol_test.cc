@@ -89,6 +89,27 @@ TEST(QueryInputTest, NestedListsAndTypes) {
             ErrorCode::kValidationError);
 }
 
+TEST(QueryInputTest, MapsAndTimestamps) {
+  // The query services gatehouse speaks have no timestamp or map inputs; a small model does.
+  auto model = ServiceModel::Parse(R"({"metadata":{"protocol":"query","apiVersion":"1"},
+    "operations":{"Op":{"name":"Op","input":{"shape":"In"}}},
+    "shapes":{"In":{"type":"structure","members":{"When":{"shape":"T"},"Attrs":{"shape":"M"}}},
+              "T":{"type":"timestamp"},"S":{"type":"string"},
+              "M":{"type":"map","key":{"shape":"S"},"value":{"shape":"S"}}}})",
+                                   "test");
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const Shape& in = *model->FindShape("In");
+  auto read = ReadQueryInput(*model, in,
+                             {{"When", "1795935600"}, {"Attrs.entry.1.key", "a"},
+                              {"Attrs.entry.1.value", "1"}, {"Attrs.entry.2.key", "b"},
+                              {"Attrs.entry.2.value", "2"}});
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, json::parse(R"({"When":"2026-11-29T07:00:00Z","Attrs":{"a":"1","b":"2"}})"));
+  EXPECT_TRUE(ReadQueryInput(*model, in, {{"When", "2026-11-29T07:00:00.5Z"}}).ok());
+  EXPECT_EQ(ReadQueryInput(*model, in, {{"When", "yesterday"}}).status().code(),
+            ErrorCode::kValidationError);
+}
+
 TEST(ValidationTest, AwsWording) {
   QueryParams params;
   Routed r = Query("sts",
