@@ -38,6 +38,27 @@ Status WritePrivateFile(const std::string& path, const std::string& content) {
   return Status::Ok();
 }
 
+Result<std::string> MasterKeyFromHex(std::string_view hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() != 2 * kSealKeySize) {
+    return Status(ErrorCode::kInvalidParameterValue, "the master key must be 64 hex digits");
+  }
+  std::string key(kSealKeySize, '\0');
+  for (size_t i = 0; i < kSealKeySize; ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      return Status(ErrorCode::kInvalidParameterValue, "the master key must be 64 hex digits");
+    }
+    key[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return key;
+}
+
 Result<std::string> LoadOrCreateMasterKey(const std::string& data_dir, Random& random) {
   std::string path = data_dir + "/master.key";
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/random.h"
 #include "core/status.h"
@@ -11,6 +12,10 @@ namespace gatehouse::app {
 
 // DATA/master.key, created on first use.
 Result<std::string> LoadOrCreateMasterKey(const std::string& data_dir, Random& random);
+
+// A master key given as 64 hex digits (GATEHOUSE_MASTER_KEY or the config file's master-key),
+// for deployments that keep it outside the data directory.
+Result<std::string> MasterKeyFromHex(std::string_view hex);
 
 // Writes `content` to `path` (mode 0600) through a temporary file and a rename, so a reader
 // never sees half a file.

@@ -37,6 +37,7 @@ struct ServeOptions {
   std::string root_email = "root@gatehouse.local";
   std::string tls_cert;
   std::string tls_key;
+  std::string master_key_hex;  // instead of DATA/master.key
   int threads = 0;
 };
 
@@ -79,7 +80,8 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
       {"listen", &options.listen},         {"data", &options.data},
       {"region", &options.region},         {"log-format", &options.log_format},
       {"account-id", &options.account_id}, {"root-email", &options.root_email},
-      {"tls-cert", &options.tls_cert},     {"tls-key", &options.tls_key}};
+      {"tls-cert", &options.tls_cert},     {"tls-key", &options.tls_key},
+      {"master-key", &options.master_key_hex}};
   for (const auto& [key, node] : table) {
     std::string name(key.str());
     const CLI::Option* option = serve.get_option_no_throw("--" + name);
@@ -143,7 +145,9 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   SystemRandom random;
-  Result<std::string> master_key = LoadOrCreateMasterKey(options.data, random);
+  Result<std::string> master_key = options.master_key_hex.empty()
+                                       ? LoadOrCreateMasterKey(options.data, random)
+                                       : MasterKeyFromHex(options.master_key_hex);
   if (!master_key.ok()) {
     std::cerr << master_key.status().message() << "\n";
     return 1;
@@ -271,6 +275,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("GATEHOUSE_TLS_CERT");
   serve->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert")
       ->envname("GATEHOUSE_TLS_KEY");
+  // No flag: a secret on the command line would show in the process list.
+  serve->add_option("--master-key", options->master_key_hex)
+      ->envname("GATEHOUSE_MASTER_KEY")
+      ->group("");
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");
   auto config = std::make_shared<std::string>();

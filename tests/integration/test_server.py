@@ -461,3 +461,32 @@ class TlsTest(unittest.TestCase):
             finally:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=10)
+
+
+class MasterKeyFromEnvironmentTest(unittest.TestCase):
+    def test_master_key_outside_the_data_directory(self):
+        with tempfile.TemporaryDirectory() as data:
+            port = free_port()
+            env = dict(os.environ, GATEHOUSE_MASTER_KEY="ab" * 32)
+            proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % port,
+                                     "--data", data], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            try:
+                creds = os.path.join(data, "aws", "credentials")
+                retry(lambda: open(creds).read())
+                fields = dict(l.split(" = ") for l in open(creds).read().splitlines()
+                              if " = " in l)
+                sts = boto3.client("sts", endpoint_url="http://127.0.0.1:%d" % port,
+                                   region_name="us-east-1",
+                                   aws_access_key_id=fields["aws_access_key_id"],
+                                   aws_secret_access_key=fields["aws_secret_access_key"])
+                self.assertTrue(retry(sts.get_caller_identity)["Arn"].endswith(":user/admin"))
+                self.assertFalse(os.path.exists(os.path.join(data, "master.key")))
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=10)
+            bad = subprocess.run([BIN, "serve", "--data", data],
+                                 env=dict(os.environ, GATEHOUSE_MASTER_KEY="xyz"),
+                                 capture_output=True, text=True, timeout=10)
+            self.assertEqual(bad.returncode, 1)
+            self.assertIn("64 hex digits", bad.stderr)

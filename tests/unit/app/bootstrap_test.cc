@@ -23,6 +23,14 @@ std::string Read(const std::string& path) {
   return s.str();
 }
 
+TEST(MasterKeyTest, FromHex) {
+  auto key = MasterKeyFromHex(std::string(64, 'a'));
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(*key, std::string(32, '\xaa'));
+  EXPECT_FALSE(MasterKeyFromHex("abc").ok());
+  EXPECT_FALSE(MasterKeyFromHex(std::string(64, 'g')).ok());
+}
+
 TEST(BootstrapTest, CreatesTheManagementAccountOnce) {
   std::string dir = std::filesystem::temp_directory_path() /
                     ("gatehouse-bootstrap-" + std::to_string(getpid()));
