@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <iostream>
 
@@ -18,6 +21,7 @@
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
+#include "services/key_usage.h"
 #include "services/sts/caller_identity.h"
 #include "store/sqlite_store.h"
 #include "core/random.h"
@@ -205,8 +209,13 @@ int Serve(const ServeOptions& options) {
   services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
                                   options.region);
   dispatcher.Register("sts", "GetCallerIdentity", services::sts::GetCallerIdentity);
+  services::KeyUsage usage;
+  dispatcher.OnKeyUsed([&usage](const std::string& id, const std::string& service,
+                                const std::string& region) {
+    usage.Record(id, NowSeconds() * 1000, service, region);
+  });
   services::iam::IamContext iam{state, *catalog, random, *master_key,
-                                [] { return NowSeconds() * 1000; }};
+                                [] { return NowSeconds() * 1000; }, usage};
   services::iam::RegisterIamOperations(dispatcher, iam);
 
   http::ServerOptions server_options;
@@ -239,10 +248,27 @@ int Serve(const ServeOptions& options) {
   }
   spdlog::info("gatehouse listening on {}://{}:{} (region {}, data {})", tls ? "https" : "http",
                server_options.host, server.port(), options.region, options.data);
+  // Last-used times of access keys reach the store once a minute, and at the end.
+  std::mutex flush_mu;
+  std::condition_variable flush_cv;
+  bool stopping = false;
+  std::thread flusher([&] {
+    std::unique_lock lock(flush_mu);
+    while (!flush_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
+      if (Status s = usage.Flush(state); !s.ok()) spdlog::warn("key usage: {}", s.message());
+    }
+  });
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("signal {}: finishing requests in flight", signal);
   server.Stop();
+  {
+    std::lock_guard lock(flush_mu);
+    stopping = true;
+  }
+  flush_cv.notify_one();
+  flusher.join();
+  if (Status s = usage.Flush(state); !s.ok()) spdlog::warn("key usage: {}", s.message());
   spdlog::info("stopped");
   return 0;
 }

@@ -5,7 +5,7 @@
 
 namespace gatehouse::authz {
 
-enum class ResourceForm { kNone, kAny, kUser, kUserPath };
+enum class ResourceForm { kNone, kAny, kUser, kUserPath, kKeyOwner };
 
 struct OperationSpec {
   std::string_view service;    // "iam"

@@ -60,6 +60,14 @@ struct RootResetToken {
   int64_t expires_ms = 0;
 };
 
+// When and where an access key was last used (GetAccessKeyLastUsed).
+struct AccessKeyLastUsed {
+  std::string access_key_id;
+  int64_t used_ms = 0;
+  std::string service;  // the signing name, "iam"
+  std::string region;
+};
+
 // An inline policy embedded in a user.
 struct UserPolicy {
   std::string account_id;

@@ -31,6 +31,11 @@ std::map<std::string, std::string> DirectoryPolicies::PrincipalTags(
   return tags;
 }
 
+std::string DirectoryPolicies::KeyOwner(std::string_view account, std::string_view id) const {
+  auto key = directory_.FindAccessKey(id);
+  return key != nullptr && key->account_id == account ? key->user_name : "";
+}
+
 std::string DirectoryPolicies::UserPath(std::string_view account, std::string_view name) const {
   auto user = directory_.FindUser(account, name);
   return user ? user->path : "/";

@@ -17,6 +17,7 @@ class DirectoryPolicies : public PolicySource {
   std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const override;
   std::string UserPath(std::string_view account, std::string_view name) const override;
+  std::string KeyOwner(std::string_view account, std::string_view id) const override;
 
  private:
   const store::Directory& directory_;

@@ -91,6 +91,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     return fail(s);
   }
   rec.principal = key->principal_arn;
+  if (on_key_used_) on_key_used_(key->access_key_id, claim->service, claim->region);
 
   json input = json::object();
   if (const protocol::Shape* shape = model->FindShape(op.input)) {
@@ -126,8 +127,11 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     az.now_ms = now_() * 1000;
     const std::string prefix = "arn:aws:iam::" + key->account_id + ":user";
     switch (spec->resource) {
-      case authz::ResourceForm::kUser: {
-        std::string name = input.value("UserName", "");
+      case authz::ResourceForm::kUser:
+      case authz::ResourceForm::kKeyOwner: {
+        std::string name = spec->resource == authz::ResourceForm::kKeyOwner
+                               ? policies_.KeyOwner(key->account_id, input.value("AccessKeyId", ""))
+                               : input.value("UserName", "");
         if (name.empty() && key->principal_arn.find(":user/") != std::string::npos) {
           name = key->principal_arn.substr(key->principal_arn.rfind('/') + 1);
         }

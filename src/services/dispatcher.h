@@ -43,6 +43,8 @@ class PolicySource {
   // The caller's tags (aws:PrincipalTag/…); none for the root user.
   virtual std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const = 0;
+  // The name of the user owning access key `id` in `account`; "" when there is none.
+  virtual std::string KeyOwner(std::string_view account, std::string_view id) const = 0;
   // The path of user `name` in `account`; "/" when there is no such user.
   virtual std::string UserPath(std::string_view account, std::string_view name) const = 0;
 };
@@ -68,6 +70,14 @@ class Dispatcher {
 
   HttpResponse Handle(const HttpRequest& request, DispatchRecord* record = nullptr) const;
 
+  // Called with each authenticated long-term access key, service and region (for
+  // GetAccessKeyLastUsed).
+  void OnKeyUsed(std::function<void(const std::string& key_id, const std::string& service,
+                                    const std::string& region)>
+                     callback) {
+    on_key_used_ = std::move(callback);
+  }
+
  private:
   const protocol::ModelRegistry& models_;
   const auth::CredentialSource& credentials_;
@@ -76,6 +86,7 @@ class Dispatcher {
   std::function<int64_t()> now_;
   std::string region_;
   mutable authz::Authorizer authorizer_;
+  std::function<void(const std::string&, const std::string&, const std::string&)> on_key_used_;
   mutable auth::SigningKeyCache signing_keys_;
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
 };

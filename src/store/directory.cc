@@ -24,6 +24,7 @@ void Directory::Load(const StoreData& data) {
   for (const auto& p : data.user_policies) all.writes.push_back(PutUserPolicy{p});
   for (const auto& a : data.user_attachments) all.writes.push_back(AttachUserPolicy{a});
   for (const auto& t : data.root_reset_tokens) all.writes.push_back(InsertRootResetToken{t});
+  for (const auto& u : data.key_usage) all.writes.push_back(SetAccessKeyLastUsed{u});
   std::unique_lock lock(mu_);
   accounts_.clear();
   roots_.clear();
@@ -32,6 +33,7 @@ void Directory::Load(const StoreData& data) {
   user_policies_.clear();
   user_attachments_.clear();
   reset_tokens_.clear();
+  key_usage_.clear();
   for (const Write& w : all.writes) ApplyLocked(w);
 }
 
@@ -66,12 +68,16 @@ void Directory::ApplyLocked(const Write& write) {
           keys_[w.key.id] = std::make_shared<const model::AccessKey>(w.key);
         } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
           keys_.erase(w.id);
+          key_usage_.erase(w.id);
         } else if constexpr (std::is_same_v<T, SetAccessKeyStatus>) {
           if (auto it = keys_.find(w.id); it != keys_.end()) {
             auto updated = std::make_shared<model::AccessKey>(*it->second);
             updated->status = w.status;
             it->second = std::move(updated);
           }
+        } else if constexpr (std::is_same_v<T, SetAccessKeyLastUsed>) {
+          key_usage_[w.usage.access_key_id] =
+              std::make_shared<const model::AccessKeyLastUsed>(w.usage);
         } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
           reset_tokens_[w.token.token_hash] = std::make_shared<const model::RootResetToken>(w.token);
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
@@ -202,6 +208,13 @@ std::vector<std::string> Directory::UserAttachedPolicies(std::string_view accoun
   ForPrefix(user_attachments_, UserKey(account_id, user_name) + "/",
             [&](const auto& arn) { out.push_back(arn); });
   return out;
+}
+
+std::shared_ptr<const model::AccessKeyLastUsed> Directory::FindKeyLastUsed(
+    std::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = key_usage_.find(id);
+  return it == key_usage_.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<const model::RootResetToken> Directory::FindRootResetToken(

@@ -35,6 +35,7 @@ class Directory {
       std::string_view account_id, std::string_view user_name) const;
   std::vector<std::string> UserAttachedPolicies(std::string_view account_id,
                                                 std::string_view user_name) const;
+  std::shared_ptr<const model::AccessKeyLastUsed> FindKeyLastUsed(std::string_view id) const;
   std::shared_ptr<const model::RootResetToken> FindRootResetToken(
       std::string_view token_hash) const;
 
@@ -51,6 +52,7 @@ class Directory {
   std::map<std::string, std::shared_ptr<const model::UserPolicy>, std::less<>> user_policies_;
   std::map<std::string, std::string, std::less<>> user_attachments_;
   std::map<std::string, std::shared_ptr<const model::RootResetToken>, std::less<>> reset_tokens_;
+  std::map<std::string, std::shared_ptr<const model::AccessKeyLastUsed>, std::less<>> key_usage_;
 };
 
 // State: the store and its directory together. Commit writes a batch durably, then applies it

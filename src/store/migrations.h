@@ -8,7 +8,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 4> kMigrations = {
+inline constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -82,6 +82,14 @@ CREATE TABLE user_tags (
   tag_value TEXT NOT NULL,
   PRIMARY KEY (account_id, user_name, position),
   FOREIGN KEY (account_id, user_name) REFERENCES users (account_id, name)
+);
+)sql",
+    R"sql(
+CREATE TABLE access_key_last_used (
+  access_key_id TEXT PRIMARY KEY,
+  used_ms BIGINT NOT NULL,
+  service TEXT NOT NULL,
+  region TEXT NOT NULL
 );
 )sql",
 };

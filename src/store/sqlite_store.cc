@@ -130,6 +130,9 @@ Status Apply(sqlite3* db, const Write& write) {
               .Bind(6, w.key.created_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
+          Statement usage(db, "DELETE FROM access_key_last_used WHERE access_key_id = ?");
+          usage.Bind(1, w.id);
+          if (Status s = Run(db, usage); !s.ok()) return s;
           Statement s(db, "DELETE FROM access_keys WHERE id = ?");
           s.Bind(1, w.id);
           return Run(db, s);
@@ -138,6 +141,12 @@ Status Apply(sqlite3* db, const Write& write) {
           s.Bind(1, std::string(w.status == model::AccessKeyStatus::kActive ? "Active"
                                                                            : "Inactive"))
               .Bind(2, w.id);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, SetAccessKeyLastUsed>) {
+          Statement s(db, "INSERT OR REPLACE INTO access_key_last_used (access_key_id, used_ms, "
+                          "service, region) VALUES (?,?,?,?)");
+          s.Bind(1, w.usage.access_key_id).Bind(2, w.usage.used_ms).Bind(3, w.usage.service)
+              .Bind(4, w.usage.region);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
           Statement s(db, "INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
@@ -275,6 +284,10 @@ Result<StoreData> SqliteStore::LoadAll() {
   Statement tokens(db_, "SELECT token_hash, account_id, expires_ms FROM root_reset_tokens");
   while (tokens.ok() && tokens.Step() == SQLITE_ROW) {
     data.root_reset_tokens.push_back({tokens.Text(0), tokens.Text(1), tokens.Int(2)});
+  }
+  Statement usage(db_, "SELECT access_key_id, used_ms, service, region FROM access_key_last_used");
+  while (usage.ok() && usage.Step() == SQLITE_ROW) {
+    data.key_usage.push_back({usage.Text(0), usage.Int(1), usage.Text(2), usage.Text(3)});
   }
   Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
   if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "load");

@@ -27,6 +27,7 @@ struct InsertAccessKey { model::AccessKey key; };
 struct DeleteAccessKey { std::string id; };
 struct SetAccessKeyStatus { std::string id; model::AccessKeyStatus status; };
 struct InsertRootResetToken { model::RootResetToken token; };
+struct SetAccessKeyLastUsed { model::AccessKeyLastUsed usage; };
 struct PutUserPolicy { model::UserPolicy policy; };  // insert or replace
 struct DeleteUserPolicy { std::string account_id, user_name, name; };
 struct AttachUserPolicy { model::UserPolicyAttachment attachment; };
@@ -35,6 +36,7 @@ struct DetachUserPolicy { model::UserPolicyAttachment attachment; };
 using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, UpdateUser,
                            SetUserTags, InsertAccessKey,
                            DeleteAccessKey, SetAccessKeyStatus, InsertRootResetToken,
+                           SetAccessKeyLastUsed,
                            PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy>;
 
 struct WriteBatch {
@@ -50,6 +52,7 @@ struct StoreData {
   std::vector<model::UserPolicy> user_policies;
   std::vector<model::UserPolicyAttachment> user_attachments;
   std::vector<model::RootResetToken> root_reset_tokens;
+  std::vector<model::AccessKeyLastUsed> key_usage;
   int64_t sequence = 0;  // the number of batches committed so far
 };
 

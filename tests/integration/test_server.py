@@ -300,6 +300,25 @@ class ServerTest(unittest.TestCase):
                          "to satisfy constraint: Member must satisfy regular expression pattern: "
                          "[\\w+=,.@-]*")
 
+    def test_access_key_last_used(self):
+        iam = self.admin_client("iam")
+        iam.create_user(UserName="erin")
+        key = iam.create_access_key(UserName="erin")["AccessKey"]
+        fresh = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])
+        self.assertEqual(fresh["UserName"], "erin")
+        self.assertEqual(fresh["AccessKeyLastUsed"], {"ServiceName": "N/A", "Region": "N/A"})
+        erin = boto3.client("sts", endpoint_url="http://127.0.0.1:%d" % self.port,
+                            region_name="eu-west-1", aws_access_key_id=key["AccessKeyId"],
+                            aws_secret_access_key=key["SecretAccessKey"])
+        erin.get_caller_identity()
+        used = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
+        self.assertEqual((used["ServiceName"], used["Region"]), ("sts", "eu-west-1"))
+        self.assertIn("LastUsedDate", used)
+        admin_key = self.bootstrap_profile()[0]
+        mine = iam.get_access_key_last_used(AccessKeyId=admin_key)
+        self.assertEqual(mine["UserName"], "admin")
+        self.assertEqual(mine["AccessKeyLastUsed"]["ServiceName"], "iam")
+
     def test_aws_cli_with_the_bootstrap_profile(self):
         env = dict(os.environ,
                    AWS_CONFIG_FILE=os.path.join(self.data.name, "aws", "config"),
@@ -354,6 +373,15 @@ class ServerTest(unittest.TestCase):
                                aws_secret_access_key=secret)
             identity = retry(sts.get_caller_identity)
             self.assertTrue(identity["Arn"].endswith(":user/admin"))
+            # Last-used times were flushed at the SIGTERM and survive the restart.
+            iam = boto3.client("iam", endpoint_url="http://127.0.0.1:%d" % port,
+                               region_name="us-east-1", aws_access_key_id=key_id,
+                               aws_secret_access_key=secret)
+            # erin's key (test_access_key_last_used) has not been used since the restart.
+            erin_key = iam.list_access_keys(UserName="erin")["AccessKeyMetadata"][0]
+            used = iam.get_access_key_last_used(
+                AccessKeyId=erin_key["AccessKeyId"])["AccessKeyLastUsed"]
+            self.assertEqual((used["ServiceName"], used["Region"]), ("sts", "eu-west-1"))
         finally:
             restarted.send_signal(signal.SIGTERM)
             out, _ = restarted.communicate(timeout=10)

@@ -1,4 +1,4 @@
-// iam: CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey.
+// iam: CreateAccessKey, ListAccessKeys, UpdateAccessKey, GetAccessKeyLastUsed, DeleteAccessKey.
 #include "core/crypto.h"
 #include "core/strings.h"
 #include "core/ids.h"
@@ -78,6 +78,21 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
                                         : model::AccessKeyStatus::kInactive;
     if (Status s = iam.state.Commit({{store::SetAccessKeyStatus{id, status}}}); !s.ok()) return s;
     return json::object();
+  });
+
+  d.Register("iam", "GetAccessKeyLastUsed", [&iam](const OperationContext& c) -> Result<json> {
+    std::string id = c.input.at("AccessKeyId");
+    auto key = iam.state.directory().FindAccessKey(id);
+    if (key == nullptr || key->account_id != c.caller.account_id) {
+      return Status(ErrorCode::kNoSuchEntity, "The Access Key with id " + id + " cannot be found");
+    }
+    json last = {{"ServiceName", "N/A"}, {"Region", "N/A"}};  // AWS's answer for a key never used
+    if (auto used = iam.usage.Find(iam.state.directory(), id)) {
+      last = {{"LastUsedDate", FormatIsoTime(used->used_ms)},
+              {"ServiceName", used->service},
+              {"Region", used->region}};
+    }
+    return json{{"UserName", key->user_name}, {"AccessKeyLastUsed", std::move(last)}};
   });
 
   d.Register("iam", "DeleteAccessKey", [&iam](const OperationContext& c) -> Result<json> {

@@ -9,6 +9,7 @@
 #include "core/random.h"
 #include "services/dispatcher.h"
 #include "services/iam/managed_policies.h"
+#include "services/key_usage.h"
 #include "store/directory.h"
 
 namespace gatehouse::services::iam {
@@ -19,6 +20,7 @@ struct IamContext {
   Random& random;
   std::string master_key;
   std::function<int64_t()> now_ms;
+  KeyUsage& usage;
 };
 
 // The user an operation names: input UserName, else the caller itself (an IAM user).

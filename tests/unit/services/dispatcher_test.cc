@@ -71,6 +71,7 @@ class TestPolicies : public PolicySource {
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
     return {};
   }
+  std::string KeyOwner(std::string_view, std::string_view) const override { return ""; }
   std::string UserPath(std::string_view, std::string_view name) const override {
     return name == "bob" ? "/team/" : "/";
   }
