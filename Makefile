@@ -1,7 +1,7 @@
 # Quick start: `make run` and `make test`. Each installs what it needs first.
 BUILD      ?= build
 FUZZ_BUILD ?= build-fuzz
-BUILD_TYPE ?= RelWithDebInfo
+BUILD_TYPE ?= Release
 FUZZ_SECONDS ?= 30
 SIGV4_FUZZ_SECONDS ?= 15
 PROTOCOL_FUZZ_SECONDS ?= 15
@@ -43,7 +43,7 @@ bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target policy_bench store_bench
 	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/bench/store_bench
-	cmake --build $(BUILD) -j $(JOBS) --target gatehouse
+	cmake --build $(BUILD) -j $(JOBS) --target gatehouse create_user_load
 	bench/server_bench.sh $(BUILD)
 
 run: build

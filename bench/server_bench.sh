@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # server_bench.sh BUILD_DIR: sts GetCallerIdentity over SigV4 (a presigned GET URL, valid for the
 # run) with wrk on 64 keep-alive connections, against gatehouse and, when installed, moto_server
-# in the same run. Prints wrk's requests/s and latency percentiles for each.
+# in the same run (wrk's requests/s and latency percentiles for each); and iam CreateUser rate
+# with signed requests from bench/create_user_load.
 set -euo pipefail
 build=${1:-build}
 duration=${DURATION:-10s}
@@ -33,6 +34,9 @@ url=$(presign "http://127.0.0.1:$port" "$key" "$secret")
 curl -sf "$url" | grep -q GetCallerIdentityResult
 echo "== gatehouse: sts GetCallerIdentity, $connections connections, $duration"
 wrk -t 2 -c "$connections" -d "$duration" --latency "$url" | grep -E "Requests/sec|Latency|50%|99%|requests in|Non-2xx"
+
+echo "== gatehouse: iam CreateUser (durable writes), 16 connections"
+"$build/bench/create_user_load" "$port" "$key" "$secret" 16 200
 
 if command -v moto_server >/dev/null; then
   mport=$(free_port)
