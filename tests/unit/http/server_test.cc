@@ -97,6 +97,26 @@ TEST(ServerTest, StopFinishesRequestsInFlight) {
   EXPECT_NE(reply.get().find("GET /slow"), std::string::npos);
 }
 
+TEST(ServerTest, ConnectionLimit) {
+  ServerOptions o = TestOptions();
+  o.max_connections = 1;
+  o.idle_timeout = std::chrono::milliseconds(2000);
+  o.request_timeout = std::chrono::milliseconds(2000);
+  Server server(o, Echo);
+  ASSERT_TRUE(server.Start().ok());
+  asio::io_context io;
+  tcp::socket holder(io);  // takes the only connection and keeps it
+  holder.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string refused = Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(refused, "");  // closed without an answer
+  holder.close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_NE(Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n")
+                .find("200 OK"),
+            std::string::npos);
+}
+
 TEST(ServerTest, UnusableAddressIsAnError) {
   ServerOptions o = TestOptions();
   o.host = "not-an-address";
