@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "core/strings.h"
+#include "store/record_codec.h"
 
 namespace gatehouse::store {
 namespace {
@@ -15,7 +16,7 @@ std::string UserKey(std::string_view account, std::string_view name) {
 
 }  // namespace
 
-void Directory::Load(const StoreData& data) {
+Status Directory::Load(const StoreData& data) {
   WriteBatch all;
   for (const auto& a : data.accounts) all.writes.push_back(InsertAccount{a});
   for (const auto& r : data.roots) all.writes.push_back(InsertRootUser{r});
@@ -25,6 +26,22 @@ void Directory::Load(const StoreData& data) {
   for (const auto& a : data.user_attachments) all.writes.push_back(AttachUserPolicy{a});
   for (const auto& t : data.root_reset_tokens) all.writes.push_back(InsertRootResetToken{t});
   for (const auto& u : data.key_usage) all.writes.push_back(SetAccessKeyLastUsed{u});
+  for (const RawRecord& r : data.records) {
+    bool known = false;
+#define X(Type, kind_name)                                                           \
+    if (r.kind == kind_name) {                                                       \
+      Result<model::Type> value = DecodeRecord<model::Type>(r.body);                 \
+      if (!value.ok()) return value.status();                                        \
+      all.writes.push_back(Put<model::Type>{std::move(value).value()});              \
+      known = true;                                                                  \
+    }
+#include "store/record_kinds.def"
+#undef X
+    if (!known) {
+      return Status(ErrorCode::kServiceFailure, "unknown record kind " + r.kind +
+                                                    " (written by a newer gatehouse?)");
+    }
+  }
   std::unique_lock lock(mu_);
   accounts_.clear();
   roots_.clear();
@@ -34,7 +51,44 @@ void Directory::Load(const StoreData& data) {
   user_attachments_.clear();
   reset_tokens_.clear();
   key_usage_.clear();
+  records_ = {};
+  attachment_counts_.clear();
   for (const Write& w : all.writes) ApplyLocked(w);
+  return Status::Ok();
+}
+
+void Directory::CountAttachment(std::string_view account, std::string_view arn, int delta) {
+  std::string key = std::string(account) + "|" + AsciiLower(arn);
+  if ((attachment_counts_[key] += delta) <= 0) attachment_counts_.erase(key);
+}
+
+int64_t Directory::AttachmentCount(std::string_view account, std::string_view arn) const {
+  std::shared_lock lock(mu_);
+  auto it = attachment_counts_.find(std::string(account) + "|" + AsciiLower(arn));
+  return it == attachment_counts_.end() ? 0 : it->second;
+}
+
+template <typename T>
+void Directory::PutLocked(const Put<T>& w) {
+  Table<T>& table = std::get<Table<T>>(records_);
+  auto [it, inserted] = table.try_emplace(w.value.Key());
+  if constexpr (std::is_same_v<T, model::GroupAttachment> ||
+                std::is_same_v<T, model::RoleAttachment>) {
+    if (inserted) CountAttachment(w.value.account_id, w.value.policy_arn, 1);
+  }
+  it->second = std::make_shared<const T>(w.value);
+}
+
+template <typename T>
+void Directory::EraseLocked(const Erase<T>& w) {
+  Table<T>& table = std::get<Table<T>>(records_);
+  auto it = table.find(w.key);
+  if (it == table.end()) return;
+  if constexpr (std::is_same_v<T, model::GroupAttachment> ||
+                std::is_same_v<T, model::RoleAttachment>) {
+    CountAttachment(it->second->account_id, it->second->policy_arn, -1);
+  }
+  table.erase(it);
 }
 
 void Directory::Apply(const WriteBatch& batch) {
@@ -46,7 +100,11 @@ void Directory::ApplyLocked(const Write& write) {
   std::visit(
       [this](const auto& w) {
         using T = std::decay_t<decltype(w)>;
-        if constexpr (std::is_same_v<T, InsertAccount>) {
+        if constexpr (IsPut<T>::value) {
+          PutLocked(w);
+        } else if constexpr (IsErase<T>::value) {
+          EraseLocked(w);
+        } else if constexpr (std::is_same_v<T, InsertAccount>) {
           accounts_[w.account.id] = std::make_shared<const model::Account>(w.account);
         } else if constexpr (std::is_same_v<T, InsertRootUser>) {
           roots_[w.root.account_id] = std::make_shared<const model::RootUser>(w.root);
@@ -87,11 +145,15 @@ void Directory::ApplyLocked(const Write& write) {
           user_policies_.erase(UserKey(w.account_id, w.user_name) + "/" + AsciiLower(w.name));
         } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
           const auto& a = w.attachment;
-          user_attachments_[UserKey(a.account_id, a.user_name) + "/" + a.policy_arn] =
-              a.policy_arn;
+          if (user_attachments_.emplace(UserKey(a.account_id, a.user_name) + "/" + a.policy_arn,
+                                        a.policy_arn).second) {
+            CountAttachment(a.account_id, a.policy_arn, 1);
+          }
         } else {
           const auto& a = w.attachment;
-          user_attachments_.erase(UserKey(a.account_id, a.user_name) + "/" + a.policy_arn);
+          if (user_attachments_.erase(UserKey(a.account_id, a.user_name) + "/" + a.policy_arn)) {
+            CountAttachment(a.account_id, a.policy_arn, -1);
+          }
         }
       },
       write);
@@ -227,8 +289,7 @@ std::shared_ptr<const model::RootResetToken> Directory::FindRootResetToken(
 Status State::Load() {
   Result<StoreData> data = store_.LoadAll();
   if (!data.ok()) return data.status();
-  directory_.Load(*data);
-  return Status::Ok();
+  return directory_.Load(*data);
 }
 
 Status State::Commit(const WriteBatch& batch) {

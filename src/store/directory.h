@@ -9,6 +9,8 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "model/entities.h"
@@ -18,7 +20,8 @@ namespace gatehouse::store {
 
 class Directory {
  public:
-  void Load(const StoreData& data);
+  // Replaces everything with `data`; fails on a record it cannot decode.
+  Status Load(const StoreData& data);
   void Apply(const WriteBatch& batch);
 
   bool empty() const;
@@ -39,7 +42,44 @@ class Directory {
   std::shared_ptr<const model::RootResetToken> FindRootResetToken(
       std::string_view token_hash) const;
 
+  // The records of record_kinds.def. Get finds one by its exact key (model::RecordKey);
+  // Scan lists, in key order, those whose key starts with `prefix` and sorts after `after`
+  // (a pagination marker), at most `limit` of them.
+  template <typename T>
+  std::shared_ptr<const T> Get(std::string_view key) const {
+    std::shared_lock lock(mu_);
+    const Table<T>& table = std::get<Table<T>>(records_);
+    auto it = table.find(key);
+    return it == table.end() ? nullptr : it->second;
+  }
+  template <typename T>
+  std::vector<std::shared_ptr<const T>> Scan(std::string_view prefix, std::string_view after = {},
+                                             size_t limit = SIZE_MAX) const {
+    std::shared_lock lock(mu_);
+    const Table<T>& table = std::get<Table<T>>(records_);
+    std::vector<std::shared_ptr<const T>> out;
+    auto it = after.empty() || after < prefix ? table.lower_bound(prefix)
+                                              : table.upper_bound(after);
+    for (; it != table.end() && out.size() < limit &&
+           std::string_view(it->first).substr(0, prefix.size()) == prefix;
+         ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+  // How many users, groups and roles of `account` have managed policy `arn` attached.
+  int64_t AttachmentCount(std::string_view account, std::string_view arn) const;
+
  private:
+  template <typename T>
+  using Table = std::map<std::string, std::shared_ptr<const T>, std::less<>>;
+
+  template <typename T>
+  void PutLocked(const Put<T>& w);
+  template <typename T>
+  void EraseLocked(const Erase<T>& w);
+  void CountAttachment(std::string_view account, std::string_view arn, int delta);
+
   void ApplyLocked(const Write& write);
   void RenameLocked(const UpdateUser& w);
 
@@ -53,6 +93,13 @@ class Directory {
   std::map<std::string, std::string, std::less<>> user_attachments_;
   std::map<std::string, std::shared_ptr<const model::RootResetToken>, std::less<>> reset_tokens_;
   std::map<std::string, std::shared_ptr<const model::AccessKeyLastUsed>, std::less<>> key_usage_;
+  std::tuple<std::monostate
+#define X(Type, kind) , Table<model::Type>
+#include "store/record_kinds.def"
+#undef X
+             >
+      records_;
+  std::map<std::string, int64_t, std::less<>> attachment_counts_;  // "account|lower(arn)"
 };
 
 // State: the store and its directory together. Commit writes a batch durably, then applies it

@@ -8,7 +8,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 5> kMigrations = {
+inline constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -90,6 +90,14 @@ CREATE TABLE access_key_last_used (
   used_ms BIGINT NOT NULL,
   service TEXT NOT NULL,
   region TEXT NOT NULL
+);
+)sql",
+    R"sql(
+CREATE TABLE records (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (kind, key)
 );
 )sql",
 };

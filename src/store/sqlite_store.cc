@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "store/migrations.h"
+#include "store/record_codec.h"
 
 namespace gatehouse::store {
 namespace {
@@ -68,7 +69,19 @@ Status Apply(sqlite3* db, const Write& write) {
   return std::visit(
       [db](const auto& w) -> Status {
         using T = std::decay_t<decltype(w)>;
-        if constexpr (std::is_same_v<T, InsertAccount>) {
+        if constexpr (IsPut<T>::value) {
+          using Value = typename T::Type;
+          Statement s(db, w.create ? "INSERT INTO records (kind, key, body) VALUES (?,?,?)"
+                                   : "INSERT OR REPLACE INTO records (kind, key, body) "
+                                     "VALUES (?,?,?)");
+          s.Bind(1, std::string(RecordKind<Value>::kName)).Bind(2, w.value.Key())
+              .Bind(3, EncodeRecord(w.value));
+          return Run(db, s);
+        } else if constexpr (IsErase<T>::value) {
+          Statement s(db, "DELETE FROM records WHERE kind = ? AND key = ?");
+          s.Bind(1, std::string(RecordKind<typename T::Type>::kName)).Bind(2, w.key);
+          return Run(db, s);
+        } else if constexpr (std::is_same_v<T, InsertAccount>) {
           Statement s(db, "INSERT INTO accounts (id, name, email, created_ms) VALUES (?,?,?,?)");
           s.Bind(1, w.account.id).Bind(2, w.account.name).Bind(3, w.account.email)
               .Bind(4, w.account.created_ms);
@@ -288,6 +301,10 @@ Result<StoreData> SqliteStore::LoadAll() {
   Statement usage(db_, "SELECT access_key_id, used_ms, service, region FROM access_key_last_used");
   while (usage.ok() && usage.Step() == SQLITE_ROW) {
     data.key_usage.push_back({usage.Text(0), usage.Int(1), usage.Text(2), usage.Text(3)});
+  }
+  Statement records(db_, "SELECT kind, key, body FROM records ORDER BY kind, key");
+  while (records.ok() && records.Step() == SQLITE_ROW) {
+    data.records.push_back({records.Text(0), records.Text(1), records.Text(2)});
   }
   Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
   if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "load");

@@ -2,16 +2,19 @@
 // committed all-or-nothing; a committed batch survives a crash (kill -9) once Commit returns.
 // Reads happen once, at start (LoadAll), after which the Directory answers every read.
 // Uniqueness (account email, user name per account regardless of case, access key id) is
-// enforced by the store and reported as EntityAlreadyExists. Implementations: SqliteStore;
+// enforced by the store and reported as EntityAlreadyExists; so is a record key written with
+// Put{.create = true} that already exists. Implementations: SqliteStore;
 // PostgreSQL later, against the same contract tests. Thread-safe.
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "core/status.h"
 #include "model/entities.h"
+#include "model/iam_entities.h"
 
 namespace gatehouse::store {
 
@@ -33,11 +36,55 @@ struct DeleteUserPolicy { std::string account_id, user_name, name; };
 struct AttachUserPolicy { model::UserPolicyAttachment attachment; };
 struct DetachUserPolicy { model::UserPolicyAttachment attachment; };
 
+
+// The records of record_kinds.def: Put writes (create: insert only, failing with
+// EntityAlreadyExists when the key exists; otherwise insert or replace), Erase deletes.
+template <typename T>
+struct Put {
+  using Type = T;
+  T value;
+  bool create = false;
+};
+template <typename T>
+struct Erase {
+  using Type = T;
+  std::string key;
+  static Erase Of(const T& value) { return Erase{value.Key()}; }
+};
+
+template <typename T>
+struct IsPut : std::false_type {};
+template <typename T>
+struct IsPut<Put<T>> : std::true_type {};
+template <typename T>
+struct IsErase : std::false_type {};
+template <typename T>
+struct IsErase<Erase<T>> : std::true_type {};
+
+template <typename T>
+struct RecordKind;  // RecordKind<T>::kName: the kind's name on disk
+#define X(Type, kind) \
+  template <>         \
+  struct RecordKind<model::Type> { static constexpr const char* kName = kind; };
+#include "store/record_kinds.def"
+#undef X
+
 using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, UpdateUser,
                            SetUserTags, InsertAccessKey,
                            DeleteAccessKey, SetAccessKeyStatus, InsertRootResetToken,
                            SetAccessKeyLastUsed,
-                           PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy>;
+                           PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy
+#define X(Type, kind) , Put<model::Type>, Erase<model::Type>
+#include "store/record_kinds.def"
+#undef X
+                           >;
+
+// A record as stored: its kind, key and JSON body.
+struct RawRecord {
+  std::string kind;
+  std::string key;
+  std::string body;
+};
 
 struct WriteBatch {
   std::vector<Write> writes;
@@ -53,6 +100,7 @@ struct StoreData {
   std::vector<model::UserPolicyAttachment> user_attachments;
   std::vector<model::RootResetToken> root_reset_tokens;
   std::vector<model::AccessKeyLastUsed> key_usage;
+  std::vector<RawRecord> records;
   int64_t sequence = 0;  // the number of batches committed so far
 };
 

@@ -132,6 +132,45 @@ TEST_P(StoreContract, RenamesCarryKeysPoliciesAndTags) {
   EXPECT_EQ(store->LoadAll()->access_keys[0].status, model::AccessKeyStatus::kInactive);
 }
 
+TEST_P(StoreContract, RecordsPutCreateEraseAndReload) {
+  model::Role role;
+  role.account_id = "111111111111";
+  role.name = "Admin";
+  role.id = "AROAAAAAAAAAAAAAAAAAA";
+  role.assume_role_policy = R"({"Version":"2012-10-17","Statement":[]})";
+  role.tags = {{"team", "ops"}};
+  model::MfaDevice mfa;
+  mfa.account_id = "111111111111";
+  mfa.name = "alice";
+  mfa.sealed_seed = "00ff10";
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Commit({{Put<model::Role>{role, true}, Put<model::MfaDevice>{mfa}}}).ok());
+    // Creating a key that exists fails, whatever the case of the name, and writes nothing.
+    model::Role twin = role;
+    twin.name = "ADMIN";
+    Status again = store->Commit({{Put<model::MfaDevice>{mfa}, Put<model::Role>{twin, true}}});
+    EXPECT_EQ(again.code(), ErrorCode::kEntityAlreadyExists);
+    // Put without create replaces.
+    role.description = "changed";
+    ASSERT_TRUE(store->Commit({{Put<model::Role>{role}}}).ok());
+    ASSERT_TRUE(store->Commit({{Erase<model::MfaDevice>::Of(mfa)}}).ok());
+  }
+  auto store = Open();
+  auto data = store->LoadAll();
+  ASSERT_TRUE(data.ok());
+  ASSERT_EQ(data->records.size(), 1u);
+  Directory dir;
+  ASSERT_TRUE(dir.Load(*data).ok());
+  auto loaded = dir.Get<model::Role>(model::RecordKey({"111111111111", "admin"}));
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_EQ(loaded->name, "Admin");
+  EXPECT_EQ(loaded->description, "changed");
+  EXPECT_EQ(loaded->assume_role_policy, role.assume_role_policy);
+  EXPECT_EQ(loaded->tags, role.tags);
+  EXPECT_EQ(dir.Get<model::MfaDevice>(mfa.Key()), nullptr);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreContract,
     testing::Values(Backend{"sqlite",
@@ -175,6 +214,40 @@ TEST(DirectoryTest, StateAppliesAfterCommit) {
   EXPECT_EQ(alice->name, "alice");
   EXPECT_EQ(alice->id, "AIDA1");
   std::filesystem::remove(path);
+}
+
+TEST(DirectoryTest, ScansByPrefixWithMarkerAndCountsAttachments) {
+  Directory dir;
+  WriteBatch b;
+  for (const char* name : {"b", "a", "c", "d"}) {
+    model::Group g;
+    g.account_id = "111111111111";
+    g.name = name;
+    b.writes.push_back(Put<model::Group>{g});
+  }
+  model::Group other;
+  other.account_id = "222222222222";
+  other.name = "a";
+  b.writes.push_back(Put<model::Group>{other});
+  const std::string arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+  b.writes.push_back(Put<model::GroupAttachment>{{"111111111111", "a", arn}});
+  b.writes.push_back(Put<model::GroupAttachment>{{"111111111111", "a", arn}});  // same key
+  b.writes.push_back(Put<model::RoleAttachment>{{"111111111111", "r", arn}});
+  b.writes.push_back(AttachUserPolicy{{"111111111111", "u", arn}});
+  dir.Apply(b);
+  auto page = dir.Scan<model::Group>("111111111111/", "", 2);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0]->name, "a");
+  EXPECT_EQ(page[1]->name, "b");
+  auto rest = dir.Scan<model::Group>("111111111111/", page[1]->Key());
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0]->name, "c");
+  EXPECT_EQ(rest[1]->name, "d");
+  EXPECT_EQ(dir.AttachmentCount("111111111111", arn), 3);
+  EXPECT_EQ(dir.AttachmentCount("222222222222", arn), 0);
+  dir.Apply({{Erase<model::GroupAttachment>{model::RecordKey({"111111111111", "a", arn})},
+              DetachUserPolicy{{"111111111111", "u", arn}}}});
+  EXPECT_EQ(dir.AttachmentCount("111111111111", arn), 1);
 }
 
 }  // namespace
