@@ -56,6 +56,7 @@ Status Authorizer::Authorize(const AuthzRequest& r) {
   if (!r.source_ip.empty()) context.Set("aws:SourceIp", {r.source_ip});
   context.Set("aws:SecureTransport", {r.secure_transport ? "true" : "false"});
   if (!r.region.empty()) context.Set("aws:RequestedRegion", {r.region});
+  for (const auto& [key, values] : r.context) context.Set(key, values);
   policy::Request request =
       policy::MakeRequest(std::move(principal).value(), attributes, r.action, r.resource,
                           r.resource_account, std::move(context), r.now_ms);
@@ -67,6 +68,16 @@ Status Authorizer::Authorize(const AuthzRequest& r) {
       set.identity.push_back(compiled.get());
       held.push_back(std::move(compiled));
     }
+  }
+  if (!r.boundary_policy.empty()) {
+    // A boundary that no longer parses allows nothing, as a missing policy would.
+    auto compiled = Compile(r.boundary_policy);
+    if (compiled == nullptr) {
+      compiled = Compile(
+          R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}})");
+    }
+    set.boundary = compiled.get();
+    held.push_back(std::move(compiled));
   }
   policy::Explanation why;
   policy::Decision decision = policy::Evaluate(request, set, &why);

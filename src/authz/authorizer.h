@@ -23,9 +23,12 @@ struct AuthzRequest {
   std::string user_id;
   std::map<std::string, std::string> principal_tags;
   std::vector<std::string> identity_policies;  // documents: the user's inline and managed
+  std::string boundary_policy;                  // the permissions boundary's document, or ""
   std::string action;                           // "iam:CreateUser"
   std::string resource;                         // ARN or "*"
   std::string resource_account;
+  // Condition keys the operation adds (aws:RequestTag/…, iam:PolicyARN, …).
+  std::vector<std::pair<std::string, std::vector<std::string>>> context;
   std::string source_ip;
   bool secure_transport = false;
   std::string region;

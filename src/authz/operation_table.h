@@ -5,7 +5,12 @@
 
 namespace gatehouse::authz {
 
-enum class ResourceForm { kNone, kAny, kUser, kUserPath, kKeyOwner };
+// See operations.def for what each form means.
+enum class ResourceForm {
+  kNone, kAny, kUser, kUserPath, kKeyOwner, kGroup, kGroupPath, kRole, kRolePath, kPolicy,
+  kNewPolicy, kPolicyPath, kInstanceProfile, kInstanceProfilePath, kMfa, kServiceLinkedRole,
+  kPolicySource
+};
 
 struct OperationSpec {
   std::string_view service;    // "iam"

@@ -1,5 +1,6 @@
-// The Directory and the AWS-managed policy catalog as a PolicySource: a caller's inline user
-// policies and the documents of the managed policies attached to it. Thread-safe.
+// The Directory and the AWS-managed policy catalog as a PolicySource: a caller's inline and
+// attached policies (its own and its groups'), its permissions boundary and tags, and the
+// resource a request names, found in the directory. Thread-safe.
 #pragma once
 
 #include "services/dispatcher.h"
@@ -14,10 +15,11 @@ class DirectoryPolicies : public PolicySource {
       : directory_(directory), catalog_(catalog) {}
 
   std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& caller) const override;
+  std::string Boundary(const auth::AccessKeyRecord& caller) const override;
   std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const override;
-  std::string UserPath(std::string_view account, std::string_view name) const override;
-  std::string KeyOwner(std::string_view account, std::string_view id) const override;
+  ResourceInfo Resource(authz::ResourceForm form, const auth::AccessKeyRecord& caller,
+                        const nlohmann::json& input) const override;
 
  private:
   const store::Directory& directory_;

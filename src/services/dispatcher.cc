@@ -8,6 +8,7 @@
 #include "protocol/query_input.h"
 #include "protocol/query_output.h"
 #include "protocol/router.h"
+#include "services/request_context.h"
 
 namespace gatehouse::services {
 namespace {
@@ -118,6 +119,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     az.principal_arn = key->principal_arn;
     az.user_id = key->user_id;
     az.identity_policies = policies_.IdentityPolicies(*key);
+    az.boundary_policy = policies_.Boundary(*key);
     az.principal_tags = policies_.PrincipalTags(*key);
     az.action = std::string(spec->action);
     az.resource_account = key->account_id;
@@ -125,28 +127,9 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     az.secure_transport = request.secure;
     az.region = region_;
     az.now_ms = now_() * 1000;
-    const std::string prefix = "arn:aws:iam::" + key->account_id + ":user";
-    switch (spec->resource) {
-      case authz::ResourceForm::kUser:
-      case authz::ResourceForm::kKeyOwner: {
-        std::string name = spec->resource == authz::ResourceForm::kKeyOwner
-                               ? policies_.KeyOwner(key->account_id, input.value("AccessKeyId", ""))
-                               : input.value("UserName", "");
-        if (name.empty() && key->principal_arn.find(":user/") != std::string::npos) {
-          name = key->principal_arn.substr(key->principal_arn.rfind('/') + 1);
-        }
-        az.resource = name.empty() ? key->principal_arn
-                                   : prefix + input.value("Path", policies_.UserPath(
-                                                                      key->account_id, name)) +
-                                         name;
-        break;
-      }
-      case authz::ResourceForm::kUserPath:
-        az.resource = prefix + input.value("PathPrefix", "/");
-        break;
-      default:
-        az.resource = "*";
-    }
+    ResourceInfo resource = policies_.Resource(spec->resource, *key, input);
+    az.resource = resource.arn;
+    az.context = RequestContextKeys(input, resource);
     if (Status s = authorizer_.Authorize(az); !s.ok()) return fail(s);
   }
   Result<json> output = handler->second(OperationContext{*model, op, input, *key});

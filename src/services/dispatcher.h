@@ -17,6 +17,7 @@
 #include "auth/credentials.h"
 #include "auth/signing_key_cache.h"
 #include "authz/authorizer.h"
+#include "authz/operation_table.h"
 #include "core/http_message.h"
 #include "core/random.h"
 #include "core/status.h"
@@ -33,20 +34,31 @@ struct OperationContext {
 };
 using OperationHandler = std::function<Result<nlohmann::json>(const OperationContext&)>;
 
-// What authorization needs to know beyond the request: the caller's identity policies and the
-// paths of users named by a request. Thread-safe.
+// The resource a request acts on, as authorization sees it: its ARN, its tags
+// (aws:ResourceTag/*) and, for a user or role, its permissions boundary's ARN
+// (iam:PermissionsBoundary).
+struct ResourceInfo {
+  std::string arn;
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::string boundary;
+};
+
+// What authorization needs to know beyond the request: the caller's policies and tags, and
+// the resource the request names. Thread-safe.
 class PolicySource {
  public:
   virtual ~PolicySource() = default;
-  // The JSON documents of the caller's identity-based policies (inline and managed).
+  // The JSON documents of the caller's identity-based policies (inline and managed, its own and
+  // its groups').
   virtual std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& caller) const = 0;
+  // The document of the caller's permissions boundary; "" when it has none.
+  virtual std::string Boundary(const auth::AccessKeyRecord& caller) const = 0;
   // The caller's tags (aws:PrincipalTag/…); none for the root user.
   virtual std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const = 0;
-  // The name of the user owning access key `id` in `account`; "" when there is none.
-  virtual std::string KeyOwner(std::string_view account, std::string_view id) const = 0;
-  // The path of user `name` in `account`; "/" when there is no such user.
-  virtual std::string UserPath(std::string_view account, std::string_view name) const = 0;
+  // The resource `input` names, in the form the operation table gives (never kNone).
+  virtual ResourceInfo Resource(authz::ResourceForm form, const auth::AccessKeyRecord& caller,
+                                const nlohmann::json& input) const = 0;
 };
 
 // One line of the request log, filled whatever the outcome.

@@ -41,4 +41,24 @@ const AwsManagedPolicy* ManagedPolicyCatalog::Find(std::string_view arn) const {
   return it == by_arn_.end() ? nullptr : &it->second;
 }
 
+std::shared_ptr<const model::ManagedPolicy> FindCustomerPolicy(const store::Directory& directory,
+                                                               std::string_view account,
+                                                               std::string_view arn) {
+  std::string prefix = "arn:aws:iam::" + std::string(account) + ":policy/";
+  if (arn.substr(0, prefix.size()) != prefix) return nullptr;
+  std::string_view name = arn.substr(arn.rfind('/') + 1);
+  auto policy = directory.Get<model::ManagedPolicy>(model::RecordKey({account, name}));
+  return policy != nullptr && policy->Arn() == arn ? policy : nullptr;
+}
+
+std::string ManagedPolicyDocument(const store::Directory& directory,
+                                  const ManagedPolicyCatalog& catalog, std::string_view account,
+                                  std::string_view arn) {
+  if (const AwsManagedPolicy* aws = catalog.Find(arn)) return aws->document;
+  if (auto customer = FindCustomerPolicy(directory, account, arn)) {
+    if (const model::PolicyVersion* v = customer->DefaultVersion()) return v->document;
+  }
+  return "";
+}
+
 }  // namespace gatehouse::services::iam

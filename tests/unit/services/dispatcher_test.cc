@@ -71,9 +71,12 @@ class TestPolicies : public PolicySource {
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
     return {};
   }
-  std::string KeyOwner(std::string_view, std::string_view) const override { return ""; }
-  std::string UserPath(std::string_view, std::string_view name) const override {
-    return name == "bob" ? "/team/" : "/";
+  std::string Boundary(const auth::AccessKeyRecord&) const override { return ""; }
+  ResourceInfo Resource(authz::ResourceForm, const auth::AccessKeyRecord&,
+                        const json& input) const override {
+    std::string name = input.value("UserName", "alice");
+    return {"arn:aws:iam::111111111111:user" + std::string(name == "bob" ? "/team/" : "/") + name,
+            {}, ""};
   }
 };
 
