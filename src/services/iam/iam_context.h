@@ -28,6 +28,14 @@ std::string TargetUserName(const OperationContext& c);
 
 Status NoSuchUser(std::string_view name);
 
+// {PermissionsBoundaryType, PermissionsBoundaryArn} as GetUser and GetRole return it.
+nlohmann::json BoundaryJson(const std::string& arn);
+
+// True when the caller is its account's root user.
+inline bool CallerIsRoot(const OperationContext& c) {
+  return c.caller.principal_arn.ends_with(":root");
+}
+
 // Registers every IAM operation implemented so far.
 void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam);
 

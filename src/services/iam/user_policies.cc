@@ -4,17 +4,13 @@
 
 #include "core/strings.h"
 #include "core/uri.h"
-#include "policy/parse.h"
-#include "policy/size.h"
+#include "services/iam/attachments.h"
 #include "services/iam/iam_context.h"
 
 namespace gatehouse::services::iam {
 namespace {
 
 using nlohmann::json;
-
-constexpr size_t kInlinePolicyBytesPerUser = 2048;
-constexpr size_t kManagedPoliciesPerUser = 10;
 
 // The user's inline policy named `name` (regardless of case), or null.
 std::shared_ptr<const model::UserPolicy> FindInlinePolicy(IamContext& iam, const model::User& user,
@@ -40,23 +36,16 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     const store::Directory& dir = iam.state.directory();
     auto user = dir.FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    if (Result<policy::Document> valid = policy::ParsePolicy(document, policy::PolicyKind::kIdentity);
-        !valid.ok()) {
-      return valid.status();
-    }
-    size_t total = policy::PolicySize(document, policy::SizeRule::kIgnoreWhitespace);
     std::string stored_name = name;
+    std::vector<std::string> others;
     for (const auto& p : dir.UserPolicies(user->account_id, user->name)) {
       if (EqualsIgnoreCase(p->name, name)) {
         stored_name = p->name;  // replacing keeps the name as first written
-        continue;
+      } else {
+        others.push_back(p->document);
       }
-      total += policy::PolicySize(p->document, policy::SizeRule::kIgnoreWhitespace);
     }
-    if (total > kInlinePolicyBytesPerUser) {
-      return Status(ErrorCode::kLimitExceeded, "Maximum policy size of 2048 bytes exceeded for user " +
-                                                   user->name);
-    }
+    if (Status s = CheckInlinePolicy(document, others, "user", user->name); !s.ok()) return s;
     Status s = iam.state.Commit(
         {{store::PutUserPolicy{{user->account_id, user->name, stored_name, document}}}});
     if (!s.ok()) return s;
@@ -80,11 +69,11 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     std::string user_name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    json names = json::array();
+    std::vector<std::string> names;
     for (const auto& p : iam.state.directory().UserPolicies(user->account_id, user->name)) {
       names.push_back(p->name);
     }
-    return json{{"PolicyNames", std::move(names)}, {"IsTruncated", false}};
+    return PolicyNamesJson(std::move(names), c.input);
   });
 
   d.Register("iam", "DeleteUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -105,13 +94,10 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     const store::Directory& dir = iam.state.directory();
     auto user = dir.FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    if (iam.catalog.Find(arn) == nullptr) {
-      return Status(ErrorCode::kNoSuchEntity,
-                    "Policy " + arn + " does not exist or is not attachable.");
-    }
+    if (Status s = CheckAttachable(iam, user->account_id, arn); !s.ok()) return s;
     auto attached = dir.UserAttachedPolicies(user->account_id, user->name);
     if (std::find(attached.begin(), attached.end(), arn) != attached.end()) return json::object();
-    if (attached.size() >= kManagedPoliciesPerUser) {
+    if (attached.size() >= kManagedPoliciesPerEntity) {
       return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for PoliciesPerUser: 10");
     }
     Status s = iam.state.Commit({{store::AttachUserPolicy{{user->account_id, user->name, arn}}}});
@@ -137,12 +123,8 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     std::string user_name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    json list = json::array();
-    for (const std::string& arn :
-         iam.state.directory().UserAttachedPolicies(user->account_id, user->name)) {
-      list.push_back({{"PolicyName", arn.substr(arn.rfind('/') + 1)}, {"PolicyArn", arn}});
-    }
-    return json{{"AttachedPolicies", std::move(list)}, {"IsTruncated", false}};
+    return AttachedPoliciesJson(
+        iam.state.directory().UserAttachedPolicies(user->account_id, user->name), c.input);
   });
 }
 

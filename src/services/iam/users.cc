@@ -1,58 +1,75 @@
-// iam: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser, TagUser, UntagUser, ListUserTags.
+// iam: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser, TagUser, UntagUser, ListUserTags,
+// PutUserPermissionsBoundary, DeleteUserPermissionsBoundary.
 #include <algorithm>
 
 #include "core/ids.h"
 #include "core/strings.h"
 #include "core/time_format.h"
+#include "services/iam/attachments.h"
 #include "services/iam/iam_context.h"
+#include "services/iam/pagination.h"
+#include "services/iam/tags.h"
 
 namespace gatehouse::services::iam {
 namespace {
 
 using nlohmann::json;
 
-constexpr size_t kTagsPerUser = 50;
-
-json TagsJson(const std::vector<model::Tag>& tags) {
-  json list = json::array();
-  for (const model::Tag& t : tags) list.push_back({{"Key", t.key}, {"Value", t.value}});
-  return list;
-}
-
-json UserJson(const model::User& u, bool with_tags) {
+json UserJson(const store::Directory& dir, const model::User& u, bool detailed) {
   json out = {{"Path", u.path},
               {"UserName", u.name},
               {"UserId", u.id},
               {"Arn", u.Arn()},
               {"CreateDate", FormatIsoTime(u.created_ms)}};
-  if (with_tags && !u.tags.empty()) out["Tags"] = TagsJson(u.tags);
+  const std::string key = model::RecordKey({u.account_id, u.name});
+  if (auto login = dir.Get<model::LoginProfile>(key); login && login->last_used_ms > 0) {
+    out["PasswordLastUsed"] = FormatIsoTime(login->last_used_ms);
+  }
+  if (!detailed) return out;
+  if (auto boundary = dir.Get<model::UserBoundary>(key)) {
+    out["PermissionsBoundary"] = BoundaryJson(boundary->policy_arn);
+  }
+  if (!u.tags.empty()) out["Tags"] = TagsJson(u.tags);
   return out;
 }
 
-// `current` with `changes` applied: keys match regardless of case, the new spelling wins.
-Result<std::vector<model::Tag>> MergeTags(std::vector<model::Tag> current, const json& changes) {
-  for (const json& t : changes) {
-    std::string key = t.at("Key");
-    if (StartsWith(AsciiLower(key), "aws:")) {
-      return Status(ErrorCode::kInvalidInput,
-                    "Tag keys starting with 'aws:' are reserved for AWS use.");
-    }
-    auto same = std::find_if(current.begin(), current.end(),
-                             [&](const model::Tag& c) { return EqualsIgnoreCase(c.key, key); });
-    model::Tag tag{key, t.value("Value", "")};
-    if (same != current.end()) {
-      *same = tag;
-    } else {
-      current.push_back(tag);
+// The writes that move what hangs off user `from` (records keyed by its name) to `to`.
+void RenameUserRecords(const store::Directory& dir, const std::string& account,
+                       const std::string& from, const std::string& to, store::WriteBatch& batch) {
+  const std::string old_key = model::RecordKey({account, from});
+  for (const auto& m : dir.Scan<model::GroupMember>(old_key + "/")) {
+    batch.writes.push_back(store::Erase<model::GroupMember>::Of(*m));
+    batch.writes.push_back(store::Put<model::GroupMember>{{account, to, m->group_name}});
+  }
+  if (auto b = dir.Get<model::UserBoundary>(old_key)) {
+    batch.writes.push_back(store::Erase<model::UserBoundary>::Of(*b));
+    batch.writes.push_back(store::Put<model::UserBoundary>{{account, to, b->policy_arn}});
+  }
+  if (auto login = dir.Get<model::LoginProfile>(old_key)) {
+    model::LoginProfile moved = *login;
+    moved.user_name = to;
+    batch.writes.push_back(store::Erase<model::LoginProfile>::Of(*login));
+    batch.writes.push_back(store::Put<model::LoginProfile>{moved});
+  }
+  for (const auto& device : dir.Scan<model::MfaDevice>(account + "/")) {
+    if (!device->root && EqualsIgnoreCase(device->user_name, from)) {
+      model::MfaDevice moved = *device;
+      moved.user_name = to;
+      batch.writes.push_back(store::Put<model::MfaDevice>{moved});
     }
   }
-  if (current.size() > kTagsPerUser) {
-    return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for TagsPerUser: 50");
-  }
-  return current;
+}
+
+Status DeleteConflict(const std::string& what) {
+  return Status(ErrorCode::kDeleteConflict, "Cannot delete entity, must " + what + " first.");
 }
 
 }  // namespace
+
+json BoundaryJson(const std::string& arn) {
+  return {{"PermissionsBoundaryType", "PermissionsBoundaryPolicy"},
+          {"PermissionsBoundaryArn", arn}};
+}
 
 void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "CreateUser", [&iam](const OperationContext& c) -> Result<json> {
@@ -60,9 +77,13 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     model::User user{c.caller.account_id, name, c.input.value("Path", "/"),
                      NewUniqueId(iam.random, IdKind::kUser), iam.now_ms(), {}};
     if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
-      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags);
+      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, "TagsPerUser");
       if (!merged.ok()) return merged.status();
       user.tags = std::move(merged).value();
+    }
+    std::string boundary = c.input.value("PermissionsBoundary", "");
+    if (!boundary.empty()) {
+      if (Status s = CheckBoundary(iam, user.account_id, boundary); !s.ok()) return s;
     }
     if (iam.state.directory().FindUser(user.account_id, name) != nullptr) {
       return Status(ErrorCode::kEntityAlreadyExists, "User with name " + name + " already exists.");
@@ -71,12 +92,15 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     if (!user.tags.empty()) {
       batch.writes.push_back(store::SetUserTags{user.account_id, user.name, user.tags});
     }
+    if (!boundary.empty()) {
+      batch.writes.push_back(store::Put<model::UserBoundary>{{user.account_id, name, boundary}});
+    }
     Status s = iam.state.Commit(batch);
     if (s.code() == ErrorCode::kEntityAlreadyExists) {
       return Status(ErrorCode::kEntityAlreadyExists, "User with name " + name + " already exists.");
     }
     if (!s.ok()) return s;
-    return json{{"User", UserJson(user, true)}};
+    return json{{"User", UserJson(iam.state.directory(), user, true)}};
   });
 
   d.Register("iam", "GetUser", [&iam](const OperationContext& c) -> Result<json> {
@@ -90,28 +114,22 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     }
     auto user = iam.state.directory().FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
-    return json{{"User", UserJson(*user, true)}};
+    return json{{"User", UserJson(iam.state.directory(), *user, true)}};
   });
 
   d.Register("iam", "ListUsers", [&iam](const OperationContext& c) -> Result<json> {
     std::string prefix = c.input.value("PathPrefix", "/");
-    std::string marker = c.input.value("Marker", "");
-    size_t max_items = c.input.value("MaxItems", 100);
-    auto users = iam.state.directory().ListUsers(c.caller.account_id);
+    const store::Directory& dir = iam.state.directory();
+    auto users = dir.ListUsers(c.caller.account_id);
+    std::erase_if(users, [&](const auto& u) { return !StartsWith(u->path, prefix); });
     std::sort(users.begin(), users.end(), [](const auto& a, const auto& b) {
       return AsciiLower(a->name) < AsciiLower(b->name);
     });
+    json out;
     json list = json::array();
-    json out = {{"IsTruncated", false}};
-    for (const auto& u : users) {
-      if (!StartsWith(u->path, prefix)) continue;
-      if (!marker.empty() && AsciiLower(u->name) < marker) continue;
-      if (list.size() == max_items) {
-        out["IsTruncated"] = true;
-        out["Marker"] = AsciiLower(u->name);
-        break;
-      }
-      list.push_back(UserJson(*u, false));
+    for (const auto& u : SlicePage(users, ReadPage(c.input),
+                                   [](const auto& u) { return AsciiLower(u->name); }, out)) {
+      list.push_back(UserJson(dir, *u, false));
     }
     out["Users"] = std::move(list);
     return out;
@@ -129,9 +147,11 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kEntityAlreadyExists,
                     "User with name " + new_name + " already exists.");
     }
-    Status s = iam.state.Commit(
-        {{store::UpdateUser{user->account_id, user->name, new_name, new_path}}});
-    if (!s.ok()) return s;
+    store::WriteBatch batch{{store::UpdateUser{user->account_id, user->name, new_name, new_path}}};
+    if (new_name != user->name) {
+      RenameUserRecords(dir, user->account_id, user->name, new_name, batch);
+    }
+    if (Status s = iam.state.Commit(batch); !s.ok()) return s;
     return json::object();
   });
 
@@ -139,7 +159,7 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
-    Result<std::vector<model::Tag>> tags = MergeTags(user->tags, c.input.at("Tags"));
+    Result<std::vector<model::Tag>> tags = MergeTags(user->tags, c.input.at("Tags"), "TagsPerUser");
     if (!tags.ok()) return tags.status();
     Status s = iam.state.Commit({{store::SetUserTags{user->account_id, user->name, *tags}}});
     if (!s.ok()) return s;
@@ -150,13 +170,8 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
-    std::vector<model::Tag> tags = user->tags;
-    for (const json& key : c.input.at("TagKeys")) {
-      std::erase_if(tags, [&](const model::Tag& t) {
-        return EqualsIgnoreCase(t.key, key.get<std::string>());
-      });
-    }
-    Status s = iam.state.Commit({{store::SetUserTags{user->account_id, user->name, tags}}});
+    Status s = iam.state.Commit({{store::SetUserTags{user->account_id, user->name,
+                                                     RemoveTags(user->tags, c.input.at("TagKeys"))}}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -165,7 +180,36 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
-    return json{{"Tags", TagsJson(user->tags)}, {"IsTruncated", false}};
+    return ListTagsJson(user->tags, c.input);
+  });
+
+  d.Register("iam", "PutUserPermissionsBoundary",
+             [&iam](const OperationContext& c) -> Result<json> {
+    std::string name = c.input.at("UserName");
+    std::string arn = c.input.at("PermissionsBoundary");
+    auto user = iam.state.directory().FindUser(c.caller.account_id, name);
+    if (user == nullptr) return NoSuchUser(name);
+    if (Status s = CheckBoundary(iam, user->account_id, arn); !s.ok()) return s;
+    Status s = iam.state.Commit(
+        {{store::Put<model::UserBoundary>{{user->account_id, user->name, arn}}}});
+    if (!s.ok()) return s;
+    return json::object();
+  });
+
+  d.Register("iam", "DeleteUserPermissionsBoundary",
+             [&iam](const OperationContext& c) -> Result<json> {
+    std::string name = c.input.at("UserName");
+    const store::Directory& dir = iam.state.directory();
+    auto user = dir.FindUser(c.caller.account_id, name);
+    if (user == nullptr) return NoSuchUser(name);
+    auto boundary = dir.Get<model::UserBoundary>(model::RecordKey({user->account_id, user->name}));
+    if (boundary == nullptr) {
+      return Status(ErrorCode::kNoSuchEntity,
+                    "The user with name " + user->name + " does not have a permissions boundary.");
+    }
+    Status s = iam.state.Commit({{store::Erase<model::UserBoundary>::Of(*boundary)}});
+    if (!s.ok()) return s;
+    return json::object();
   });
 
   d.Register("iam", "DeleteUser", [&iam](const OperationContext& c) -> Result<json> {
@@ -173,25 +217,34 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     const store::Directory& dir = iam.state.directory();
     auto user = dir.FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
+    const std::string key = model::RecordKey({user->account_id, user->name});
+    if (dir.Get<model::LoginProfile>(key) != nullptr) return DeleteConflict("delete login profile");
     if (!dir.ListAccessKeys(user->account_id, user->name).empty()) {
-      return Status(ErrorCode::kDeleteConflict,
-                    "Cannot delete entity, must delete access keys first.");
+      return DeleteConflict("delete access keys");
+    }
+    for (const auto& device : dir.Scan<model::MfaDevice>(user->account_id + "/")) {
+      if (!device->root && EqualsIgnoreCase(device->user_name, user->name)) {
+        return DeleteConflict("delete MFA device");
+      }
+    }
+    if (!dir.Scan<model::GroupMember>(key + "/", "", 1).empty()) {
+      return DeleteConflict("remove user from all groups");
     }
     if (!dir.UserPolicies(user->account_id, user->name).empty()) {
-      return Status(ErrorCode::kDeleteConflict, "Cannot delete entity, must delete policies first.");
+      return DeleteConflict("delete policies");
     }
     if (!dir.UserAttachedPolicies(user->account_id, user->name).empty()) {
-      return Status(ErrorCode::kDeleteConflict,
-                    "Cannot delete entity, must detach all policies first.");
+      return DeleteConflict("detach all policies");
     }
     store::WriteBatch batch;
     if (!user->tags.empty()) {
       batch.writes.push_back(store::SetUserTags{user->account_id, user->name, {}});
     }
-    batch.writes.push_back(store::DeleteUser{user->account_id, user->name});
-    if (Status s = iam.state.Commit(batch); !s.ok()) {
-      return s;
+    if (auto boundary = dir.Get<model::UserBoundary>(key)) {
+      batch.writes.push_back(store::Erase<model::UserBoundary>::Of(*boundary));
     }
+    batch.writes.push_back(store::DeleteUser{user->account_id, user->name});
+    if (Status s = iam.state.Commit(batch); !s.ok()) return s;
     return json::object();
   });
 }

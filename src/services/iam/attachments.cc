@@ -1,0 +1,80 @@
+#include "services/iam/attachments.h"
+
+#include <algorithm>
+
+#include "core/strings.h"
+#include "policy/parse.h"
+#include "policy/size.h"
+#include "services/iam/pagination.h"
+
+namespace gatehouse::services::iam {
+
+using nlohmann::json;
+
+namespace {
+
+bool Exists(const IamContext& iam, std::string_view account, const std::string& arn) {
+  return iam.catalog.Find(arn) != nullptr ||
+         FindCustomerPolicy(iam.state.directory(), account, arn) != nullptr;
+}
+
+}  // namespace
+
+Status CheckAttachable(const IamContext& iam, std::string_view account, const std::string& arn) {
+  if (Exists(iam, account, arn)) return Status::Ok();
+  return Status(ErrorCode::kNoSuchEntity, "Policy " + arn + " does not exist or is not attachable.");
+}
+
+Status CheckBoundary(const IamContext& iam, std::string_view account, const std::string& arn) {
+  if (Exists(iam, account, arn)) return Status::Ok();
+  return Status(ErrorCode::kNoSuchEntity,
+                "Scope ARN: " + arn + " does not exist or is not attachable.");
+}
+
+json AttachedPoliciesJson(std::vector<std::string> arns, const json& input) {
+  std::string prefix = input.value("PathPrefix", "/");
+  std::erase_if(arns, [&](const std::string& arn) {
+    size_t policy = arn.find(":policy");
+    return policy == std::string::npos || !StartsWith(arn.substr(policy + 7), prefix);
+  });
+  std::sort(arns.begin(), arns.end());
+  json out;
+  json list = json::array();
+  for (const std::string& arn : SlicePage(arns, ReadPage(input), [](const std::string& a) {
+         return a;
+       }, out)) {
+    list.push_back({{"PolicyName", arn.substr(arn.rfind('/') + 1)}, {"PolicyArn", arn}});
+  }
+  out["AttachedPolicies"] = std::move(list);
+  return out;
+}
+
+Status CheckInlinePolicy(const std::string& document, const std::vector<std::string>& others,
+                         std::string_view entity, std::string_view entity_name) {
+  if (Result<policy::Document> valid =
+          policy::ParsePolicy(document, policy::PolicyKind::kIdentity);
+      !valid.ok()) {
+    return valid.status();
+  }
+  size_t quota = entity == "user" ? 2048 : entity == "group" ? 5120 : 10240;
+  size_t total = policy::PolicySize(document, policy::SizeRule::kIgnoreWhitespace);
+  for (const std::string& other : others) {
+    total += policy::PolicySize(other, policy::SizeRule::kIgnoreWhitespace);
+  }
+  if (total > quota) {
+    return Status(ErrorCode::kLimitExceeded, "Maximum policy size of " + std::to_string(quota) +
+                                                 " bytes exceeded for " + std::string(entity) +
+                                                 " " + std::string(entity_name));
+  }
+  return Status::Ok();
+}
+
+json PolicyNamesJson(std::vector<std::string> names, const json& input) {
+  std::sort(names.begin(), names.end());
+  json out;
+  out["PolicyNames"] =
+      SlicePage(names, ReadPage(input), [](const std::string& n) { return n; }, out);
+  return out;
+}
+
+}  // namespace gatehouse::services::iam
