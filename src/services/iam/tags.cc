@@ -21,7 +21,7 @@ Result<std::vector<model::Tag>> MergeTags(std::vector<model::Tag> current, const
                              [&](const model::Tag& c) { return EqualsIgnoreCase(c.key, key); });
     model::Tag tag{key, t.value("Value", "")};
     if (same != current.end()) {
-      same->value = tag.value;
+      *same = tag;  // the key takes the spelling of the latest write
     } else {
       current.push_back(tag);
     }

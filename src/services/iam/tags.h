@@ -1,6 +1,6 @@
 // Tags of IAM entities (users, roles, managed policies, instance profiles, MFA devices): the
 // rules every Tag*/Untag*/List*Tags operation and every Create* with Tags shares. Keys are
-// unique regardless of case, keep the case first written, and may not start with "aws:".
+// unique regardless of case (a write replaces key and value), and may not start with "aws:".
 #pragma once
 
 #include <string_view>
