@@ -20,6 +20,18 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterUserOperations(dispatcher, iam);
   RegisterAccessKeyOperations(dispatcher, iam);
   RegisterUserPolicyOperations(dispatcher, iam);
+  RegisterGroupOperations(dispatcher, iam);
+  RegisterGroupPolicyOperations(dispatcher, iam);
+  RegisterRoleOperations(dispatcher, iam);
+  RegisterRolePolicyOperations(dispatcher, iam);
+  RegisterInstanceProfileOperations(dispatcher, iam);
+  RegisterServiceLinkedRoleOperations(dispatcher, iam);
+  RegisterManagedPolicyOperations(dispatcher, iam);
+  RegisterLoginProfileOperations(dispatcher, iam);
+  RegisterPasswordPolicyOperations(dispatcher, iam);
+  RegisterMfaOperations(dispatcher, iam);
+  RegisterAccountOperations(dispatcher, iam);
+  RegisterSimulationOperations(dispatcher, iam);
 }
 
 }  // namespace gatehouse::services::iam

@@ -43,5 +43,17 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterUserOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterAccessKeyOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterUserPolicyOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterGroupOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterGroupPolicyOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterRoleOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterRolePolicyOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterInstanceProfileOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterServiceLinkedRoleOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterManagedPolicyOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterLoginProfileOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterPasswordPolicyOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterMfaOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterAccountOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterSimulationOperations(Dispatcher& dispatcher, IamContext& iam);
 
 }  // namespace gatehouse::services::iam

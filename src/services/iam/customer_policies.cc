@@ -1,0 +1,8 @@
+// iam: (operations to come).
+#include "services/iam/iam_context.h"
+
+namespace gatehouse::services::iam {
+
+void RegisterManagedPolicyOperations(Dispatcher&, IamContext&) {}
+
+}  // namespace gatehouse::services::iam
