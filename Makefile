@@ -43,7 +43,7 @@ bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target policy_bench store_bench
 	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/bench/store_bench
-	cmake --build $(BUILD) -j $(JOBS) --target gatehouse create_user_load
+	cmake --build $(BUILD) -j $(JOBS) --target gatehouse iam_load
 	bench/server_bench.sh $(BUILD)
 
 run: build

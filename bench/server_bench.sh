@@ -2,7 +2,9 @@
 # server_bench.sh BUILD_DIR: sts GetCallerIdentity over SigV4 (a presigned GET URL, valid for the
 # run) with wrk on 64 keep-alive connections, against gatehouse and, when installed, moto_server
 # in the same run (wrk's requests/s and latency percentiles for each); and iam CreateUser rate
-# with signed requests from bench/create_user_load.
+# with signed requests from bench/iam_load; and the role operations at scale: CreateRole rate,
+# GetRole latency with 100 roles and with $ROLES (default 100,000) roles in the account, and
+# ListRoles pages of 100 over all of them (server-side latency read from the JSON request log).
 set -euo pipefail
 build=${1:-build}
 duration=${DURATION:-10s}
@@ -36,7 +38,40 @@ echo "== gatehouse: sts GetCallerIdentity, $connections connections, $duration"
 wrk -t 2 -c "$connections" -d "$duration" --latency "$url" | grep -E "Requests/sec|Latency|50%|99%|requests in|Non-2xx"
 
 echo "== gatehouse: iam CreateUser (durable writes), 16 connections"
-"$build/bench/create_user_load" "$port" "$key" "$secret" 16 200
+"$build/bench/iam_load" "$port" "$key" "$secret" create-users 16 200
+
+# Server-side latency of OPERATION from the JSON request log, from line FROM on.
+server_latency() {
+  python3 - "$data/log" "$1" "$2" <<'PY'
+import json, statistics, sys
+path, op, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ms = []
+for n, line in enumerate(open(path)):
+    if n < start or '"operation"' not in line:
+        continue
+    body = json.loads(line)
+    if body.get("operation") == op and body.get("status") == 200:
+        ms.append(body["latencyMs"])
+ms.sort()
+print("  server time %s: %d requests, median %.3f ms, p99 %.3f ms, max %.3f ms" % (
+    op, len(ms), statistics.median(ms), ms[int(0.99 * (len(ms) - 1))], ms[-1]))
+PY
+}
+log_lines() { wc -l <"$data/log"; }
+
+roles=${ROLES:-100000}
+echo "== gatehouse: iam roles at scale ($roles roles)"
+"$build/bench/iam_load" "$port" "$key" "$secret" create-roles 4 25 small >/dev/null
+from=$(log_lines)
+"$build/bench/iam_load" "$port" "$key" "$secret" get-role 20000 small 4 25
+server_latency iam:GetRole "$from"
+"$build/bench/iam_load" "$port" "$key" "$secret" create-roles 16 $((roles / 16 - 7)) big
+from=$(log_lines)
+"$build/bench/iam_load" "$port" "$key" "$secret" get-role 20000 big 16 $((roles / 16 - 7))
+server_latency iam:GetRole "$from"
+from=$(log_lines)
+"$build/bench/iam_load" "$port" "$key" "$secret" list-roles $((roles / 100 + 1))
+server_latency iam:ListRoles "$from"
 
 if command -v moto_server >/dev/null; then
   mport=$(free_port)
