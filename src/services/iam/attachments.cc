@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/strings.h"
+#include "core/uri.h"
 #include "policy/parse.h"
 #include "policy/size.h"
 #include "services/iam/pagination.h"
@@ -75,6 +76,36 @@ json PolicyNamesJson(std::vector<std::string> names, const json& input) {
   out["PolicyNames"] =
       SlicePage(names, ReadPage(input), [](const std::string& n) { return n; }, out);
   return out;
+}
+
+Status NoSuchInlinePolicy(std::string_view entity, std::string_view name) {
+  return Status(ErrorCode::kNoSuchEntity, "The " + std::string(entity) + " policy with name " +
+                                              std::string(name) + " cannot be found.");
+}
+
+json InlinePolicyJson(std::string_view owner_member, const std::string& owner,
+                      const std::string& name, const std::string& document) {
+  return json{{std::string(owner_member), owner},
+              {"PolicyName", name},
+              {"PolicyDocument", UriEncode(document)}};
+}
+
+Result<bool> CheckAttach(const IamContext& iam, std::string_view account,
+                         const std::vector<std::string>& attached, const std::string& arn,
+                         std::string_view quota) {
+  if (Status s = CheckAttachable(iam, account, arn); !s.ok()) return s;
+  if (std::find(attached.begin(), attached.end(), arn) != attached.end()) return false;
+  if (attached.size() >= kManagedPoliciesPerEntity) {
+    return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for " + std::string(quota) +
+                                                 ": " +
+                                                 std::to_string(kManagedPoliciesPerEntity));
+  }
+  return true;
+}
+
+Status CheckDetach(const std::vector<std::string>& attached, const std::string& arn) {
+  if (std::find(attached.begin(), attached.end(), arn) != attached.end()) return Status::Ok();
+  return Status(ErrorCode::kNoSuchEntity, "Policy " + arn + " was not found.");
 }
 
 }  // namespace gatehouse::services::iam

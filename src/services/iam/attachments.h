@@ -3,6 +3,7 @@
 // identity policy, within the entity's total size quota).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "core/strings.h"
 #include "services/iam/iam_context.h"
 
 namespace gatehouse::services::iam {
@@ -34,5 +36,70 @@ Status CheckInlinePolicy(const std::string& document, const std::vector<std::str
 
 // {PolicyNames: […], IsTruncated, Marker}: inline policy names, paged.
 nlohmann::json PolicyNamesJson(std::vector<std::string> names, const nlohmann::json& input);
+
+// NoSuchEntity "The `entity` policy with name `name` cannot be found." (entity: "user", "group",
+// "role").
+Status NoSuchInlinePolicy(std::string_view entity, std::string_view name);
+
+// Get{User,Group,Role}Policy's answer: {`owner_member`: owner, PolicyName, PolicyDocument}, the
+// document URL-encoded as AWS returns it (the SDKs decode it).
+nlohmann::json InlinePolicyJson(std::string_view owner_member, const std::string& owner,
+                                const std::string& name, const std::string& document);
+
+// Attach{User,Group,Role}Policy's rules for `arn` on an entity with managed policies `attached`:
+// NoSuchEntity unless attachable (CheckAttachable), LimitExceeded "Cannot exceed quota for
+// `quota`: 10" past kManagedPoliciesPerEntity. True when the attachment must be written, false
+// when `arn` is already attached (attaching is idempotent).
+Result<bool> CheckAttach(const IamContext& iam, std::string_view account,
+                         const std::vector<std::string>& attached, const std::string& arn,
+                         std::string_view quota);
+
+// Detach{User,Group,Role}Policy's rule: NoSuchEntity "Policy ARN was not found." unless `arn` is
+// among `attached`.
+Status CheckDetach(const std::vector<std::string>& attached, const std::string& arn);
+
+// The inline policies of users, groups and roles (UserPolicy, GroupPolicy, RolePolicy: any P with
+// `name` and `document`), as the handlers list them from the directory.
+template <typename P>
+using InlinePolicies = std::vector<std::shared_ptr<const P>>;
+
+// The policy of `policies` named `name` regardless of case, or null.
+template <typename P>
+std::shared_ptr<const P> FindInlinePolicy(const InlinePolicies<P>& policies,
+                                          std::string_view name) {
+  for (const auto& p : policies) {
+    if (EqualsIgnoreCase(p->name, name)) return p;
+  }
+  return nullptr;
+}
+
+// Put{User,Group,Role}Policy's rules for `document` named `name` on an entity whose inline
+// policies are `existing` (CheckInlinePolicy, the replaced policy not counted). Returns the name
+// to store: a replaced policy keeps the name it was first written with.
+template <typename P>
+Result<std::string> CheckInlinePolicyPut(const InlinePolicies<P>& existing,
+                                         const std::string& name, const std::string& document,
+                                         std::string_view entity, std::string_view entity_name) {
+  std::string stored_name = name;
+  std::vector<std::string> others;
+  for (const auto& p : existing) {
+    if (EqualsIgnoreCase(p->name, name)) {
+      stored_name = p->name;
+    } else {
+      others.push_back(p->document);
+    }
+  }
+  if (Status s = CheckInlinePolicy(document, others, entity, entity_name); !s.ok()) return s;
+  return stored_name;
+}
+
+// List{User,Group,Role}Policies' answer for `policies` (PolicyNamesJson).
+template <typename P>
+nlohmann::json InlinePolicyNamesJson(const InlinePolicies<P>& policies,
+                                     const nlohmann::json& input) {
+  std::vector<std::string> names;
+  for (const auto& p : policies) names.push_back(p->name);
+  return PolicyNamesJson(std::move(names), input);
+}
 
 }  // namespace gatehouse::services::iam

@@ -31,6 +31,10 @@ Status NoSuchUser(std::string_view name);
 // {PermissionsBoundaryType, PermissionsBoundaryArn} as GetUser and GetRole return it.
 nlohmann::json BoundaryJson(const std::string& arn);
 
+// A user as IAM's answers give it (Path, UserName, UserId, Arn, CreateDate, PasswordLastUsed);
+// `detailed` adds its permissions boundary and tags, as GetUser does.
+nlohmann::json UserJson(const store::Directory& dir, const model::User& user, bool detailed);
+
 // True when the caller is its account's root user.
 inline bool CallerIsRoot(const OperationContext& c) {
   return c.caller.principal_arn.ends_with(":root");

@@ -15,24 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-json UserJson(const store::Directory& dir, const model::User& u, bool detailed) {
-  json out = {{"Path", u.path},
-              {"UserName", u.name},
-              {"UserId", u.id},
-              {"Arn", u.Arn()},
-              {"CreateDate", FormatIsoTime(u.created_ms)}};
-  const std::string key = model::RecordKey({u.account_id, u.name});
-  if (auto login = dir.Get<model::LoginProfile>(key); login && login->last_used_ms > 0) {
-    out["PasswordLastUsed"] = FormatIsoTime(login->last_used_ms);
-  }
-  if (!detailed) return out;
-  if (auto boundary = dir.Get<model::UserBoundary>(key)) {
-    out["PermissionsBoundary"] = BoundaryJson(boundary->policy_arn);
-  }
-  if (!u.tags.empty()) out["Tags"] = TagsJson(u.tags);
-  return out;
-}
-
 // The writes that move what hangs off user `from` (records keyed by its name) to `to`.
 void RenameUserRecords(const store::Directory& dir, const std::string& account,
                        const std::string& from, const std::string& to, store::WriteBatch& batch) {
@@ -65,6 +47,24 @@ Status DeleteConflict(const std::string& what) {
 }
 
 }  // namespace
+
+json UserJson(const store::Directory& dir, const model::User& u, bool detailed) {
+  json out = {{"Path", u.path},
+              {"UserName", u.name},
+              {"UserId", u.id},
+              {"Arn", u.Arn()},
+              {"CreateDate", FormatIsoTime(u.created_ms)}};
+  const std::string key = model::RecordKey({u.account_id, u.name});
+  if (auto login = dir.Get<model::LoginProfile>(key); login && login->last_used_ms > 0) {
+    out["PasswordLastUsed"] = FormatIsoTime(login->last_used_ms);
+  }
+  if (!detailed) return out;
+  if (auto boundary = dir.Get<model::UserBoundary>(key)) {
+    out["PermissionsBoundary"] = BoundaryJson(boundary->policy_arn);
+  }
+  if (!u.tags.empty()) out["Tags"] = TagsJson(u.tags);
+  return out;
+}
 
 json BoundaryJson(const std::string& arn) {
   return {{"PermissionsBoundaryType", "PermissionsBoundaryPolicy"},

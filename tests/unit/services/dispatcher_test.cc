@@ -2,14 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/sigv4.h"
-#include "core/crypto.h"
-#include "core/time_format.h"
+#include "signed_request.h"
 
 namespace gatehouse::services {
 namespace {
 
 using nlohmann::json;
+using test_support::Form;
 
 constexpr int64_t kNow = 1795935600;  // 2026-11-29T07:00:00Z
 
@@ -19,44 +18,6 @@ class FixedRandom : public Random {
     for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(i);
   }
 };
-
-// Signs `r` the way an SDK does (Authorization header over host, x-amz-date and, when
-// present, content-type and x-amz-target).
-void Sign(HttpRequest& r, const std::string& key_id, const std::string& secret,
-          const std::string& service) {
-  std::string date = FormatAmzDate(kNow);
-  r.headers.emplace_back("Host", "localhost:4566");
-  r.headers.emplace_back("X-Amz-Date", date);
-  std::string signed_headers = "host;x-amz-date";
-  if (r.Header("content-type") != nullptr) signed_headers = "content-type;" + signed_headers;
-  if (r.Header("x-amz-target") != nullptr) signed_headers += ";x-amz-target";
-  auth::SignatureClaim claim;
-  claim.access_key_id = key_id;
-  claim.date = date.substr(0, 8);
-  claim.region = "us-east-1";
-  claim.service = service;
-  claim.amz_date = date;
-  for (std::string_view h : {"content-type", "host", "x-amz-date", "x-amz-target"}) {
-    if (signed_headers.find(h) != std::string::npos) claim.signed_headers.emplace_back(h);
-  }
-  auth::HttpRequestView view{r.method, r.target, {}, r.body};
-  for (const auto& [k, v] : r.headers) view.headers.emplace_back(k, v);
-  Sha256Digest key = auth::SigningKeyCache::Derive(secret, claim.date, claim.region, service);
-  std::string signature = HexEncode(
-      HmacSha256(AsBytes(key), auth::StringToSign(claim, auth::CanonicalRequest(view, claim))));
-  r.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + key_id + "/" +
-                                              claim.Scope() + ", SignedHeaders=" +
-                                              signed_headers + ", Signature=" + signature);
-}
-
-HttpRequest Form(const std::string& body) {
-  HttpRequest r;
-  r.method = "POST";
-  r.target = "/";
-  r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  r.body = body;
-  return r;
-}
 
 // Alice may get users under /team/ and nothing else; bob has no policy.
 class TestPolicies : public PolicySource {
@@ -99,7 +60,7 @@ class DispatcherTest : public testing::Test {
 
   HttpResponse Send(HttpRequest r, std::string service = "iam",
                     std::string secret = "secret-1") {
-    Sign(r, "AKIAEXAMPLEKEY000001", secret, service);
+    test_support::Sign(r, "AKIAEXAMPLEKEY000001", secret, service, kNow);
     return dispatcher_.Handle(r, &record_);
   }
 
@@ -141,7 +102,7 @@ TEST_F(DispatcherTest, ErrorsAtEachStep) {
             std::string::npos);
 
   HttpRequest unknown_key = Form("Action=GetUser");
-  Sign(unknown_key, "AKIANOSUCHKEY0000000", "x", "iam");
+  test_support::Sign(unknown_key, "AKIANOSUCHKEY0000000", "x", "iam", kNow);
   HttpResponse r = dispatcher_.Handle(unknown_key, &record_);
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("<Code>InvalidClientTokenId</Code><Message>The security token included "
