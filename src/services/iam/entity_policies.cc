@@ -11,8 +11,7 @@ Result<bool> CheckAttach(const IamContext& iam, std::string_view account,
   if (std::find(attached.begin(), attached.end(), arn) != attached.end()) return false;
   if (attached.size() >= kManagedPoliciesPerEntity) {
     return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for " + std::string(quota) +
-                                                 ": " +
-                                                 std::to_string(kManagedPoliciesPerEntity));
+                                                 ": " + std::to_string(kManagedPoliciesPerEntity));
   }
   return true;
 }

@@ -20,8 +20,8 @@ namespace gatehouse::services::iam {
 // P is any inline-policy record with `name` and `document` (UserPolicy, GroupPolicy,
 // RolePolicy).
 template <typename P>
-std::shared_ptr<const P> FindInlinePolicyNamed(const std::vector<std::shared_ptr<const P>>& policies,
-                                               std::string_view name) {
+std::shared_ptr<const P> FindInlinePolicyNamed(
+    const std::vector<std::shared_ptr<const P>>& policies, std::string_view name) {
   for (const auto& p : policies) {
     if (EqualsIgnoreCase(p->name, name)) return p;
   }

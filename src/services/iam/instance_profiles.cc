@@ -39,7 +39,8 @@ Result<std::shared_ptr<const model::InstanceProfile>> FindProfile(const IamConte
 json ProfileJson(const IamContext& iam, const model::InstanceProfile& p, bool with_tags) {
   json roles = json::array();
   for (const std::string& name : p.role_names) {
-    if (auto role = iam.state.directory().Get<model::Role>(model::RecordKey({p.account_id, name}))) {
+    if (auto role =
+            iam.state.directory().Get<model::Role>(model::RecordKey({p.account_id, name}))) {
       roles.push_back(RoleJson(*role, RoleView::kList));
     }
   }
@@ -148,33 +149,34 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
                          [&](model::InstanceProfile& p) { p.role_names.push_back((*role)->name); });
   });
 
-  d.Register("iam", "RemoveRoleFromInstanceProfile",
-             [&iam](const OperationContext& c) -> Result<json> {
-    auto profile = FindProfile(iam, c);
-    if (!profile.ok()) return profile.status();
-    auto role = FindModifiableRole(iam, c);
-    if (!role.ok()) return role.status();
-    if (!HoldsRole(**profile, (*role)->name)) return NoSuchRole((*role)->name);
-    return UpdateProfile(iam, **profile, [&](model::InstanceProfile& p) {
-      std::erase_if(p.role_names,
-                    [&](const std::string& r) { return EqualsIgnoreCase(r, (*role)->name); });
-    });
-  });
+  d.Register(
+      "iam", "RemoveRoleFromInstanceProfile", [&iam](const OperationContext& c) -> Result<json> {
+        auto profile = FindProfile(iam, c);
+        if (!profile.ok()) return profile.status();
+        auto role = FindModifiableRole(iam, c);
+        if (!role.ok()) return role.status();
+        if (!HoldsRole(**profile, (*role)->name)) return NoSuchRole((*role)->name);
+        return UpdateProfile(iam, **profile, [&](model::InstanceProfile& p) {
+          std::erase_if(p.role_names,
+                        [&](const std::string& r) { return EqualsIgnoreCase(r, (*role)->name); });
+        });
+      });
 
-  d.Register("iam", "ListInstanceProfilesForRole",
-             [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
-    if (!role.ok()) return role.status();
-    json out;
-    json list = json::array();
-    for (const auto& p : ScanPage<model::InstanceProfile>(
-             iam.state.directory(), c.caller.account_id + "/", ReadPage(c.input),
-             [&](const model::InstanceProfile& p) { return HoldsRole(p, (*role)->name); }, out)) {
-      list.push_back(ProfileJson(iam, *p, false));
-    }
-    out["InstanceProfiles"] = std::move(list);
-    return out;
-  });
+  d.Register(
+      "iam", "ListInstanceProfilesForRole", [&iam](const OperationContext& c) -> Result<json> {
+        auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+        if (!role.ok()) return role.status();
+        json out;
+        json list = json::array();
+        for (const auto& p : ScanPage<model::InstanceProfile>(
+                 iam.state.directory(), c.caller.account_id + "/", ReadPage(c.input),
+                 [&](const model::InstanceProfile& p) { return HoldsRole(p, (*role)->name); },
+                 out)) {
+          list.push_back(ProfileJson(iam, *p, false));
+        }
+        out["InstanceProfiles"] = std::move(list);
+        return out;
+      });
 
   d.Register("iam", "TagInstanceProfile", [&iam](const OperationContext& c) -> Result<json> {
     auto profile = FindProfile(iam, c);

@@ -17,8 +17,7 @@ Status NoSuchRole(std::string_view name) {
                 "The role with name " + std::string(name) + " cannot be found.");
 }
 
-Result<std::shared_ptr<const model::Role>> FindRole(const IamContext& iam,
-                                                    std::string_view account,
+Result<std::shared_ptr<const model::Role>> FindRole(const IamContext& iam, std::string_view account,
                                                     std::string_view name) {
   auto role = iam.state.directory().Get<model::Role>(model::RecordKey({account, name}));
   if (role == nullptr) return NoSuchRole(name);
@@ -31,9 +30,9 @@ bool IsServiceLinkedRole(const model::Role& role) {
 
 Status CheckModifiable(const model::Role& role) {
   if (!IsServiceLinkedRole(role)) return Status::Ok();
-  return Status(ErrorCode::kUnmodifiableEntity, "Cannot perform the operation on the protected role '" +
-                                                    role.name +
-                                                    "' - this role is only modifiable by AWS");
+  return Status(ErrorCode::kUnmodifiableEntity,
+                "Cannot perform the operation on the protected role '" + role.name +
+                    "' - this role is only modifiable by AWS");
 }
 
 Status CheckTrustPolicy(const std::string& document) {
@@ -42,8 +41,8 @@ Status CheckTrustPolicy(const std::string& document) {
     return valid.status();
   }
   if (policy::PolicySize(document, policy::SizeRule::kIgnoreWhitespace) > kTrustPolicyQuota) {
-    return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for ACLSizePerRole: " +
-                                                 std::to_string(kTrustPolicyQuota));
+    return Status(ErrorCode::kLimitExceeded,
+                  "Cannot exceed quota for ACLSizePerRole: " + std::to_string(kTrustPolicyQuota));
   }
   return Status::Ok();
 }

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "model/iam_entities.h"
@@ -19,8 +18,7 @@ namespace gatehouse::services::iam {
 inline constexpr size_t kTrustPolicyQuota = 2048;
 
 // The role `name` (regardless of case) of `account`; NoSuchEntity in AWS's words when none.
-Result<std::shared_ptr<const model::Role>> FindRole(const IamContext& iam,
-                                                    std::string_view account,
+Result<std::shared_ptr<const model::Role>> FindRole(const IamContext& iam, std::string_view account,
                                                     std::string_view name);
 Status NoSuchRole(std::string_view name);
 

@@ -54,8 +54,9 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     Result<std::string> name = CheckPutInlinePolicy(
         InlinePolicies(iam, **role), c.input.at("PolicyName"), document, "role", (*role)->name);
     if (!name.ok()) return name.status();
-    return Commit(iam, {{store::Put<model::RolePolicy>{
-                           {(*role)->account_id, (*role)->name, *name, document}}}});
+    return Commit(
+        iam,
+        {{store::Put<model::RolePolicy>{{(*role)->account_id, (*role)->name, *name, document}}}});
   });
 
   d.Register("iam", "GetRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -91,12 +92,12 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     auto role = FindModifiableRole(iam, c);
     if (!role.ok()) return role.status();
     std::string arn = c.input.at("PolicyArn");
-    Result<bool> attach =
-        CheckAttach(iam, (*role)->account_id, AttachedPolicies(iam, **role), arn, "PoliciesPerRole");
+    Result<bool> attach = CheckAttach(iam, (*role)->account_id, AttachedPolicies(iam, **role), arn,
+                                      "PoliciesPerRole");
     if (!attach.ok()) return attach.status();
     if (!*attach) return json::object();
-    return Commit(iam, {{store::Put<model::RoleAttachment>{
-                           {(*role)->account_id, (*role)->name, arn}}}});
+    return Commit(iam,
+                  {{store::Put<model::RoleAttachment>{{(*role)->account_id, (*role)->name, arn}}}});
   });
 
   d.Register("iam", "DetachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -104,8 +105,9 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     if (!role.ok()) return role.status();
     std::string arn = c.input.at("PolicyArn");
     if (Status s = CheckDetach(AttachedPolicies(iam, **role), arn); !s.ok()) return s;
-    return Commit(iam, {{store::Erase<model::RoleAttachment>::Of(
-                           {(*role)->account_id, (*role)->name, arn})}});
+    return Commit(
+        iam,
+        {{store::Erase<model::RoleAttachment>::Of({(*role)->account_id, (*role)->name, arn})}});
   });
 
   d.Register("iam", "ListAttachedRolePolicies", [&iam](const OperationContext& c) -> Result<json> {
@@ -116,27 +118,27 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register("iam", "PutRolePermissionsBoundary",
              [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindModifiableRole(iam, c);
-    if (!role.ok()) return role.status();
-    std::string arn = c.input.at("PermissionsBoundary");
-    if (Status s = CheckBoundary(iam, (*role)->account_id, arn); !s.ok()) return s;
-    model::Role updated = **role;
-    updated.permissions_boundary = arn;
-    return Commit(iam, {{store::Put<model::Role>{updated}}});
-  });
+               auto role = FindModifiableRole(iam, c);
+               if (!role.ok()) return role.status();
+               std::string arn = c.input.at("PermissionsBoundary");
+               if (Status s = CheckBoundary(iam, (*role)->account_id, arn); !s.ok()) return s;
+               model::Role updated = **role;
+               updated.permissions_boundary = arn;
+               return Commit(iam, {{store::Put<model::Role>{updated}}});
+             });
 
-  d.Register("iam", "DeleteRolePermissionsBoundary",
-             [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindModifiableRole(iam, c);
-    if (!role.ok()) return role.status();
-    if ((*role)->permissions_boundary.empty()) {
-      return Status(ErrorCode::kNoSuchEntity, "The role with name " + (*role)->name +
-                                                  " does not have a permissions boundary.");
-    }
-    model::Role updated = **role;
-    updated.permissions_boundary.clear();
-    return Commit(iam, {{store::Put<model::Role>{updated}}});
-  });
+  d.Register(
+      "iam", "DeleteRolePermissionsBoundary", [&iam](const OperationContext& c) -> Result<json> {
+        auto role = FindModifiableRole(iam, c);
+        if (!role.ok()) return role.status();
+        if ((*role)->permissions_boundary.empty()) {
+          return Status(ErrorCode::kNoSuchEntity, "The role with name " + (*role)->name +
+                                                      " does not have a permissions boundary.");
+        }
+        model::Role updated = **role;
+        updated.permissions_boundary.clear();
+        return Commit(iam, {{store::Put<model::Role>{updated}}});
+      });
 }
 
 }  // namespace gatehouse::services::iam

@@ -162,9 +162,8 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "UntagRole", [&iam](const OperationContext& c) -> Result<json> {
     auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
     if (!role.ok()) return role.status();
-    return UpdateRoleRecord(iam, **role, [&](model::Role& r) {
-      r.tags = RemoveTags(r.tags, c.input.at("TagKeys"));
-    });
+    return UpdateRoleRecord(
+        iam, **role, [&](model::Role& r) { r.tags = RemoveTags(r.tags, c.input.at("TagKeys")); });
   });
 
   d.Register("iam", "ListRoleTags", [&iam](const OperationContext& c) -> Result<json> {

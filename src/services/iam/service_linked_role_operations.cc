@@ -47,7 +47,8 @@ Result<model::Role> CreateRoleOf(IamContext& iam, const ServiceLinkedRoleSpec& s
 }
 
 Status NoTemplate(const std::string& service) {
-  return Status(ErrorCode::kAccessDenied, "Cannot find Service Linked Role template for " + service);
+  return Status(ErrorCode::kAccessDenied,
+                "Cannot find Service Linked Role template for " + service);
 }
 
 }  // namespace
@@ -64,9 +65,9 @@ void RegisterServiceLinkedRoleOperations(Dispatcher& d, IamContext& iam) {
     std::string service = c.input.at("AWSServiceName");
     const ServiceLinkedRoleSpec* spec = FindServiceLinkedRole(service);
     if (spec == nullptr) return NoTemplate(service);
-    Result<model::Role> role = CreateRoleOf(iam, *spec, c.caller.account_id,
-                                            c.input.value("Description", ""),
-                                            c.input.value("CustomSuffix", ""));
+    Result<model::Role> role =
+        CreateRoleOf(iam, *spec, c.caller.account_id, c.input.value("Description", ""),
+                     c.input.value("CustomSuffix", ""));
     if (!role.ok()) return role.status();
     return json{{"Role", RoleJson(*role, RoleView::kCreate)}};
   });
@@ -97,17 +98,17 @@ void RegisterServiceLinkedRoleOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register("iam", "GetServiceLinkedRoleDeletionStatus",
              [&iam](const OperationContext& c) -> Result<json> {
-    std::string id = c.input.at("DeletionTaskId");
-    auto task = iam.state.directory().Get<model::RoleDeletionTask>(
-        model::RecordKey({c.caller.account_id, id}));
-    if (task == nullptr || task->task_id != id) {
-      return Status(ErrorCode::kNoSuchEntity,
-                    "The deletion task with id " + id + " cannot be found.");
-    }
-    json out = {{"Status", task->status}};
-    if (!task->reason.empty()) out["Reason"] = {{"Reason", task->reason}};
-    return out;
-  });
+               std::string id = c.input.at("DeletionTaskId");
+               auto task = iam.state.directory().Get<model::RoleDeletionTask>(
+                   model::RecordKey({c.caller.account_id, id}));
+               if (task == nullptr || task->task_id != id) {
+                 return Status(ErrorCode::kNoSuchEntity,
+                               "The deletion task with id " + id + " cannot be found.");
+               }
+               json out = {{"Status", task->status}};
+               if (!task->reason.empty()) out["Reason"] = {{"Reason", task->reason}};
+               return out;
+             });
 }
 
 }  // namespace gatehouse::services::iam
