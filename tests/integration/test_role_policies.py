@@ -111,6 +111,30 @@ class RolePoliciesTest(RoleTestCase):
         self.assert_error(ctx, "NoSuchEntity", "The role with name ghost cannot be found.", 404)
 
 
+    def test_aws_cli_role_policies(self):
+        self.create_role("cli-policy-role")
+        code, out, err = self.aws_cli("iam", "put-role-policy", "--role-name", "cli-policy-role",
+                                      "--policy-name", "s3", "--policy-document", ALLOW_ALL)
+        self.assertEqual(code, 0, err)
+        code, out, err = self.aws_cli("iam", "get-role-policy", "--role-name", "cli-policy-role",
+                                      "--policy-name", "s3")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out), {"RoleName": "cli-policy-role", "PolicyName": "s3",
+                                           "PolicyDocument": json.loads(ALLOW_ALL)})
+        code, out, err = self.aws_cli("iam", "attach-role-policy", "--role-name",
+                                      "cli-policy-role", "--policy-arn", ADMIN_ARN)
+        self.assertEqual(code, 0, err)
+        code, out, err = self.aws_cli("iam", "list-attached-role-policies", "--role-name",
+                                      "cli-policy-role")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["AttachedPolicies"],
+                         [{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN_ARN}])
+        code, out, err = self.aws_cli("iam", "delete-role", "--role-name", "cli-policy-role")
+        self.assertNotEqual(code, 0)
+        self.assertIn("An error occurred (DeleteConflict) when calling the DeleteRole operation: "
+                      "Cannot delete entity, must detach all policies first.", err)
+
+
 class ServiceLinkedRolesTest(RoleTestCase):
     SERVICE = "organizations.amazonaws.com"
     NAME = "AWSServiceRoleForOrganizations"
