@@ -70,15 +70,6 @@ Result<json> UpdateProfile(IamContext& iam, const model::InstanceProfile& profil
   return json::object();
 }
 
-// The role an Add/RemoveRole*InstanceProfile names, when the caller may change it.
-Result<std::shared_ptr<const model::Role>> FindModifiableRole(const IamContext& iam,
-                                                              const OperationContext& c) {
-  auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
-  if (!role.ok()) return role;
-  if (Status s = CheckModifiable(**role); !s.ok()) return s;
-  return role;
-}
-
 }  // namespace
 
 void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
@@ -138,7 +129,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "AddRoleToInstanceProfile", [&iam](const OperationContext& c) -> Result<json> {
     auto profile = FindProfile(iam, c);
     if (!profile.ok()) return profile.status();
-    auto role = FindModifiableRole(iam, c);
+    auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     if ((*profile)->role_names.size() >= kRolesPerInstanceProfile) {
       return Status(ErrorCode::kLimitExceeded,
@@ -153,7 +144,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
       "iam", "RemoveRoleFromInstanceProfile", [&iam](const OperationContext& c) -> Result<json> {
         auto profile = FindProfile(iam, c);
         if (!profile.ok()) return profile.status();
-        auto role = FindModifiableRole(iam, c);
+        auto role = FindModifiableInputRole(iam, c);
         if (!role.ok()) return role.status();
         if (!HoldsRole(**profile, (*role)->name)) return NoSuchRole((*role)->name);
         return UpdateProfile(iam, **profile, [&](model::InstanceProfile& p) {
@@ -164,7 +155,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register(
       "iam", "ListInstanceProfilesForRole", [&iam](const OperationContext& c) -> Result<json> {
-        auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+        auto role = FindInputRole(iam, c);
         if (!role.ok()) return role.status();
         json out;
         json list = json::array();

@@ -24,6 +24,25 @@ Result<std::shared_ptr<const model::Role>> FindRole(const IamContext& iam, std::
   return role;
 }
 
+Result<std::shared_ptr<const model::Role>> FindModifiableRole(const IamContext& iam,
+                                                              std::string_view account,
+                                                              std::string_view name) {
+  auto role = FindRole(iam, account, name);
+  if (!role.ok()) return role;
+  if (Status s = CheckModifiable(**role); !s.ok()) return s;
+  return role;
+}
+
+Result<std::shared_ptr<const model::Role>> FindInputRole(const IamContext& iam,
+                                                         const OperationContext& c) {
+  return FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+}
+
+Result<std::shared_ptr<const model::Role>> FindModifiableInputRole(const IamContext& iam,
+                                                                   const OperationContext& c) {
+  return FindModifiableRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+}
+
 bool IsServiceLinkedRole(const model::Role& role) {
   return StartsWith(role.path, kServiceLinkedRolePathPrefix);
 }

@@ -22,6 +22,17 @@ Result<std::shared_ptr<const model::Role>> FindRole(const IamContext& iam, std::
                                                     std::string_view name);
 Status NoSuchRole(std::string_view name);
 
+// The same, when the caller may change the role: UnmodifiableEntity for a service-linked role.
+Result<std::shared_ptr<const model::Role>> FindModifiableRole(const IamContext& iam,
+                                                              std::string_view account,
+                                                              std::string_view name);
+
+// FindRole and FindModifiableRole of the role input RoleName names, in the caller's account.
+Result<std::shared_ptr<const model::Role>> FindInputRole(const IamContext& iam,
+                                                         const OperationContext& c);
+Result<std::shared_ptr<const model::Role>> FindModifiableInputRole(const IamContext& iam,
+                                                                   const OperationContext& c);
+
 // A role created by CreateServiceLinkedRole: its path is /aws-service-role/…, which CreateRole
 // refuses.
 bool IsServiceLinkedRole(const model::Role& role);

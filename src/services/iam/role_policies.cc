@@ -30,15 +30,6 @@ std::vector<std::string> AttachedPolicies(const IamContext& iam, const model::Ro
   return arns;
 }
 
-// The role an operation names, when the caller may change it (not a service-linked role).
-Result<std::shared_ptr<const model::Role>> FindModifiableRole(const IamContext& iam,
-                                                              const OperationContext& c) {
-  auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
-  if (!role.ok()) return role;
-  if (Status s = CheckModifiable(**role); !s.ok()) return s;
-  return role;
-}
-
 Result<json> Commit(IamContext& iam, store::WriteBatch batch) {
   if (Status s = iam.state.Commit(batch); !s.ok()) return s;
   return json::object();
@@ -48,7 +39,7 @@ Result<json> Commit(IamContext& iam, store::WriteBatch batch) {
 
 void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "PutRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindModifiableRole(iam, c);
+    auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string document = c.input.at("PolicyDocument");
     Result<std::string> name = CheckPutInlinePolicy(
@@ -60,7 +51,7 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "GetRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string name = c.input.at("PolicyName");
     auto policy = FindInlinePolicyNamed(InlinePolicies(iam, **role), name);
@@ -72,7 +63,7 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "ListRolePolicies", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::vector<std::string> names;
     for (const auto& p : InlinePolicies(iam, **role)) names.push_back(p->name);
@@ -80,7 +71,7 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "DeleteRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindModifiableRole(iam, c);
+    auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string name = c.input.at("PolicyName");
     auto policy = FindInlinePolicyNamed(InlinePolicies(iam, **role), name);
@@ -89,7 +80,7 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "AttachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindModifiableRole(iam, c);
+    auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string arn = c.input.at("PolicyArn");
     Result<bool> attach = CheckAttach(iam, (*role)->account_id, AttachedPolicies(iam, **role), arn,
@@ -101,7 +92,7 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "DetachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindModifiableRole(iam, c);
+    auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string arn = c.input.at("PolicyArn");
     if (Status s = CheckDetach(AttachedPolicies(iam, **role), arn); !s.ok()) return s;
@@ -111,14 +102,14 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "ListAttachedRolePolicies", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     return AttachedPoliciesJson(AttachedPolicies(iam, **role), c.input);
   });
 
   d.Register("iam", "PutRolePermissionsBoundary",
              [&iam](const OperationContext& c) -> Result<json> {
-               auto role = FindModifiableRole(iam, c);
+               auto role = FindModifiableInputRole(iam, c);
                if (!role.ok()) return role.status();
                std::string arn = c.input.at("PermissionsBoundary");
                if (Status s = CheckBoundary(iam, (*role)->account_id, arn); !s.ok()) return s;
@@ -129,7 +120,7 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register(
       "iam", "DeleteRolePermissionsBoundary", [&iam](const OperationContext& c) -> Result<json> {
-        auto role = FindModifiableRole(iam, c);
+        auto role = FindModifiableInputRole(iam, c);
         if (!role.ok()) return role.status();
         if ((*role)->permissions_boundary.empty()) {
           return Status(ErrorCode::kNoSuchEntity, "The role with name " + (*role)->name +

@@ -89,7 +89,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "GetRole", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     return json{{"Role", RoleJson(**role, RoleView::kFull)}};
   });
@@ -108,7 +108,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "UpdateRole", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     auto duration = c.input.find("MaxSessionDuration");
     if (duration != c.input.end() && IsServiceLinkedRole(**role)) {
@@ -123,7 +123,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "UpdateRoleDescription", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     model::Role updated = **role;
     updated.description = c.input.at("Description");
@@ -132,18 +132,16 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "UpdateAssumeRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
-    if (Status s = CheckModifiable(**role); !s.ok()) return s;
     std::string document = c.input.at("PolicyDocument");
     if (Status s = CheckTrustPolicy(document); !s.ok()) return s;
     return UpdateRoleRecord(iam, **role, [&](model::Role& r) { r.assume_role_policy = document; });
   });
 
   d.Register("iam", "DeleteRole", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
-    if (Status s = CheckModifiable(**role); !s.ok()) return s;
     if (Status s = CheckDeletable(iam, **role); !s.ok()) return s;
     Status s = iam.state.Commit({{store::Erase<model::Role>::Of(**role)}});
     if (!s.ok()) return s;
@@ -151,7 +149,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "TagRole", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     Result<std::vector<model::Tag>> tags =
         MergeTags((*role)->tags, c.input.at("Tags"), "TagsPerRole");
@@ -160,14 +158,14 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "UntagRole", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     return UpdateRoleRecord(
         iam, **role, [&](model::Role& r) { r.tags = RemoveTags(r.tags, c.input.at("TagKeys")); });
   });
 
   d.Register("iam", "ListRoleTags", [&iam](const OperationContext& c) -> Result<json> {
-    auto role = FindRole(iam, c.caller.account_id, c.input.at("RoleName").get<std::string>());
+    auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     return ListTagsJson((*role)->tags, c.input);
   });
