@@ -1,8 +1,135 @@
-// iam: (operations to come).
+// iam: PutRolePolicy, GetRolePolicy, ListRolePolicies, DeleteRolePolicy (inline policies),
+// AttachRolePolicy, DetachRolePolicy, ListAttachedRolePolicies (managed policies), and
+// PutRolePermissionsBoundary, DeleteRolePermissionsBoundary.
+#include "core/uri.h"
+#include "services/iam/attachments.h"
+#include "services/iam/entity_policies.h"
 #include "services/iam/iam_context.h"
+#include "services/iam/role_common.h"
 
 namespace gatehouse::services::iam {
+namespace {
 
-void RegisterRolePolicyOperations(Dispatcher&, IamContext&) {}
+using nlohmann::json;
+
+Status NoSuchRolePolicy(const std::string& name) {
+  return Status(ErrorCode::kNoSuchEntity,
+                "The role policy with name " + name + " cannot be found.");
+}
+
+std::vector<std::shared_ptr<const model::RolePolicy>> InlinePolicies(const IamContext& iam,
+                                                                     const model::Role& role) {
+  return iam.state.directory().Scan<model::RolePolicy>(role.Key() + "/");
+}
+
+std::vector<std::string> AttachedPolicies(const IamContext& iam, const model::Role& role) {
+  std::vector<std::string> arns;
+  for (const auto& a : iam.state.directory().Scan<model::RoleAttachment>(role.Key() + "/")) {
+    arns.push_back(a->policy_arn);
+  }
+  return arns;
+}
+
+Result<json> Commit(IamContext& iam, store::WriteBatch batch) {
+  if (Status s = iam.state.Commit(batch); !s.ok()) return s;
+  return json::object();
+}
+
+}  // namespace
+
+void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
+  d.Register("iam", "PutRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
+    auto role = FindModifiableInputRole(iam, c);
+    if (!role.ok()) return role.status();
+    std::string document = c.input.at("PolicyDocument");
+    Result<std::string> name = CheckPutInlinePolicy(
+        InlinePolicies(iam, **role), c.input.at("PolicyName"), document, "role", (*role)->name);
+    if (!name.ok()) return name.status();
+    return Commit(
+        iam,
+        {{store::Put<model::RolePolicy>{{(*role)->account_id, (*role)->name, *name, document}}}});
+  });
+
+  d.Register("iam", "GetRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
+    auto role = FindInputRole(iam, c);
+    if (!role.ok()) return role.status();
+    std::string name = c.input.at("PolicyName");
+    auto policy = FindInlinePolicyNamed(InlinePolicies(iam, **role), name);
+    if (policy == nullptr) return NoSuchRolePolicy(name);
+    // AWS returns policy documents URL-encoded; the SDKs decode them.
+    return json{{"RoleName", (*role)->name},
+                {"PolicyName", policy->name},
+                {"PolicyDocument", UriEncode(policy->document)}};
+  });
+
+  d.Register("iam", "ListRolePolicies", [&iam](const OperationContext& c) -> Result<json> {
+    auto role = FindInputRole(iam, c);
+    if (!role.ok()) return role.status();
+    std::vector<std::string> names;
+    for (const auto& p : InlinePolicies(iam, **role)) names.push_back(p->name);
+    return PolicyNamesJson(std::move(names), c.input);
+  });
+
+  d.Register("iam", "DeleteRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
+    auto role = FindModifiableInputRole(iam, c);
+    if (!role.ok()) return role.status();
+    std::string name = c.input.at("PolicyName");
+    auto policy = FindInlinePolicyNamed(InlinePolicies(iam, **role), name);
+    if (policy == nullptr) return NoSuchRolePolicy(name);
+    return Commit(iam, {{store::Erase<model::RolePolicy>::Of(*policy)}});
+  });
+
+  d.Register("iam", "AttachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
+    auto role = FindModifiableInputRole(iam, c);
+    if (!role.ok()) return role.status();
+    std::string arn = c.input.at("PolicyArn");
+    Result<bool> attach = CheckAttach(iam, (*role)->account_id, AttachedPolicies(iam, **role), arn,
+                                      "PoliciesPerRole");
+    if (!attach.ok()) return attach.status();
+    if (!*attach) return json::object();
+    return Commit(iam,
+                  {{store::Put<model::RoleAttachment>{{(*role)->account_id, (*role)->name, arn}}}});
+  });
+
+  d.Register("iam", "DetachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
+    auto role = FindModifiableInputRole(iam, c);
+    if (!role.ok()) return role.status();
+    std::string arn = c.input.at("PolicyArn");
+    if (Status s = CheckDetach(AttachedPolicies(iam, **role), arn); !s.ok()) return s;
+    return Commit(
+        iam,
+        {{store::Erase<model::RoleAttachment>::Of({(*role)->account_id, (*role)->name, arn})}});
+  });
+
+  d.Register("iam", "ListAttachedRolePolicies", [&iam](const OperationContext& c) -> Result<json> {
+    auto role = FindInputRole(iam, c);
+    if (!role.ok()) return role.status();
+    return AttachedPoliciesJson(AttachedPolicies(iam, **role), c.input);
+  });
+
+  d.Register("iam", "PutRolePermissionsBoundary",
+             [&iam](const OperationContext& c) -> Result<json> {
+               auto role = FindModifiableInputRole(iam, c);
+               if (!role.ok()) return role.status();
+               std::string arn = c.input.at("PermissionsBoundary");
+               if (Status s = CheckBoundary(iam, (*role)->account_id, arn); !s.ok()) return s;
+               model::Role updated = **role;
+               updated.permissions_boundary = arn;
+               return Commit(iam, {{store::Put<model::Role>{updated}}});
+             });
+
+  d.Register(
+      "iam", "DeleteRolePermissionsBoundary", [&iam](const OperationContext& c) -> Result<json> {
+        auto role = FindModifiableInputRole(iam, c);
+        if (!role.ok()) return role.status();
+        if ((*role)->permissions_boundary.empty()) {
+          return Status(ErrorCode::kNoSuchEntity, "The role with name " + (*role)->name +
+                                                      " does not have a permissions boundary.");
+        }
+        model::Role updated = **role;
+        updated.permissions_boundary.clear();
+        return Commit(iam, {{store::Put<model::Role>{updated}}});
+      });
+}
 
 }  // namespace gatehouse::services::iam

@@ -1,25 +1,45 @@
-// The service-linked roles gatehouse can create: for each AWS service principal, the role's
-// name, path and the AWS-managed policy it carries. The one list of them. Pure.
+// Service-linked roles: the one table of those gatehouse can create (for each AWS service
+// principal, the role's name, the AWS-managed policy it carries, its description) and
+// CreateServiceLinkedRoleFor, which creates one as CreateServiceLinkedRole does, for the
+// services that create their role themselves (Organizations' CreateOrganization). The table is
+// constant; CreateServiceLinkedRoleFor is thread-safe as every commit is.
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+#include "model/iam_entities.h"
+
 namespace gatehouse::services::iam {
+
+struct IamContext;
 
 struct ServiceLinkedRoleSpec {
   std::string_view service;      // "organizations.amazonaws.com"
   std::string_view role_name;    // "AWSServiceRoleForOrganizations"
   std::string_view policy_arn;   // attached at creation
-  std::string_view description;
+  std::string_view description;  // when the request gives none
+  bool custom_suffix_allowed = false;
 };
 
 // nullptr for a service without a service-linked role here.
 const ServiceLinkedRoleSpec* FindServiceLinkedRole(std::string_view service);
 
+// Every service-linked role lives under this path, and only they may.
+inline constexpr std::string_view kServiceLinkedRolePathPrefix = "/aws-service-role/";
+
 // "/aws-service-role/SERVICE/": the path of every service-linked role.
 inline std::string ServiceLinkedRolePath(std::string_view service) {
-  return "/aws-service-role/" + std::string(service) + "/";
+  return std::string(kServiceLinkedRolePathPrefix) + std::string(service) + "/";
 }
+
+// Creates the service-linked role of `service` in `account`: trusted by the service principal
+// (sts:AssumeRole), with the spec's policy attached and its description. AccessDenied for a
+// service without a role here, InvalidInput "Service role name … has been taken in this
+// account, …" when the role exists already (callers that only need it to exist look it up first
+// with FindRole).
+Result<model::Role> CreateServiceLinkedRoleFor(IamContext& iam, const std::string& account,
+                                               const std::string& service);
 
 }  // namespace gatehouse::services::iam
