@@ -33,6 +33,7 @@ std::vector<std::shared_ptr<const T>> ScanPage(const store::Directory& directory
   const size_t chunk = page.max_items + 1;
   while (true) {
     auto batch = directory.Scan<T>(prefix, after, chunk);
+    if (batch.size() == chunk) after = batch.back()->Key();  // before the items move out
     for (auto& item : batch) {
       if (!keep(*item)) continue;
       if (items.size() == page.max_items) {
@@ -42,7 +43,6 @@ std::vector<std::shared_ptr<const T>> ScanPage(const store::Directory& directory
       items.push_back(std::move(item));
     }
     if (batch.size() < chunk) break;
-    after = batch.back()->Key();
   }
   FinishPage(out, false, "");
   return items;

@@ -9,9 +9,9 @@
 #include "services/iam/iam_context.h"
 #include "services/iam/pagination.h"
 #include "services/iam/tags.h"
+#include "services/iam/users.h"
 
 namespace gatehouse::services::iam {
-namespace {
 
 using nlohmann::json;
 
@@ -32,6 +32,8 @@ json UserJson(const store::Directory& dir, const model::User& u, bool detailed) 
   if (!u.tags.empty()) out["Tags"] = TagsJson(u.tags);
   return out;
 }
+
+namespace {
 
 // The writes that move what hangs off user `from` (records keyed by its name) to `to`.
 void RenameUserRecords(const store::Directory& dir, const std::string& account,
