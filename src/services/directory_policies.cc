@@ -34,6 +34,19 @@ std::vector<std::string> DirectoryPolicies::IdentityPolicies(
     std::string document = iam::ManagedPolicyDocument(directory_, catalog_, account, arn);
     if (!document.empty()) documents.push_back(std::move(document));
   };
+  // An account password policy that lets users change their own passwords grants them
+  // iam:ChangePassword on themselves and iam:GetAccountPasswordPolicy, policies or not.
+  auto password_policy = directory_.Get<model::PasswordPolicy>(model::RecordKey({account}));
+  if (password_policy != nullptr && password_policy->allow_users_to_change_password) {
+    nlohmann::json implicit = {
+        {"Version", "2012-10-17"},
+        {"Statement",
+         {{{"Effect", "Allow"},
+           {"Action", "iam:ChangePassword"},
+           {"Resource", caller.principal_arn}},
+          {{"Effect", "Allow"}, {"Action", "iam:GetAccountPasswordPolicy"}, {"Resource", "*"}}}}};
+    documents.push_back(implicit.dump());
+  }
   for (const auto& p : directory_.UserPolicies(account, name)) documents.push_back(p->document);
   for (const std::string& arn : directory_.UserAttachedPolicies(account, name)) add_managed(arn);
   for (const auto& member :

@@ -3,7 +3,7 @@
 // PutRolePermissionsBoundary, DeleteRolePermissionsBoundary.
 #include "core/uri.h"
 #include "services/iam/attachments.h"
-#include "services/iam/entity_policies.h"
+#include "services/iam/attachments.h"
 #include "services/iam/iam_context.h"
 #include "services/iam/role_common.h"
 
@@ -12,12 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-Status NoSuchRolePolicy(const std::string& name) {
-  return Status(ErrorCode::kNoSuchEntity,
-                "The role policy with name " + name + " cannot be found.");
-}
-
-std::vector<std::shared_ptr<const model::RolePolicy>> InlinePolicies(const IamContext& iam,
+std::vector<std::shared_ptr<const model::RolePolicy>> RoleInlinePolicies(const IamContext& iam,
                                                                      const model::Role& role) {
   return iam.state.directory().Scan<model::RolePolicy>(role.Key() + "/");
 }
@@ -42,8 +37,8 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string document = c.input.at("PolicyDocument");
-    Result<std::string> name = CheckPutInlinePolicy(
-        InlinePolicies(iam, **role), c.input.at("PolicyName"), document, "role", (*role)->name);
+    Result<std::string> name = CheckInlinePolicyPut(
+        RoleInlinePolicies(iam, **role), c.input.at("PolicyName"), document, "role", (*role)->name);
     if (!name.ok()) return name.status();
     return Commit(
         iam,
@@ -54,28 +49,23 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string name = c.input.at("PolicyName");
-    auto policy = FindInlinePolicyNamed(InlinePolicies(iam, **role), name);
-    if (policy == nullptr) return NoSuchRolePolicy(name);
-    // AWS returns policy documents URL-encoded; the SDKs decode them.
-    return json{{"RoleName", (*role)->name},
-                {"PolicyName", policy->name},
-                {"PolicyDocument", UriEncode(policy->document)}};
+    auto policy = FindInlinePolicy(RoleInlinePolicies(iam, **role), name);
+    if (policy == nullptr) return NoSuchInlinePolicy("role", name);
+    return InlinePolicyJson("RoleName", (*role)->name, policy->name, policy->document);
   });
 
   d.Register("iam", "ListRolePolicies", [&iam](const OperationContext& c) -> Result<json> {
     auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
-    std::vector<std::string> names;
-    for (const auto& p : InlinePolicies(iam, **role)) names.push_back(p->name);
-    return PolicyNamesJson(std::move(names), c.input);
+    return InlinePolicyNamesJson(RoleInlinePolicies(iam, **role), c.input);
   });
 
   d.Register("iam", "DeleteRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
     auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string name = c.input.at("PolicyName");
-    auto policy = FindInlinePolicyNamed(InlinePolicies(iam, **role), name);
-    if (policy == nullptr) return NoSuchRolePolicy(name);
+    auto policy = FindInlinePolicy(RoleInlinePolicies(iam, **role), name);
+    if (policy == nullptr) return NoSuchInlinePolicy("role", name);
     return Commit(iam, {{store::Erase<model::RolePolicy>::Of(*policy)}});
   });
 

@@ -11,9 +11,10 @@
 #include "services/iam/tags.h"
 
 namespace gatehouse::services::iam {
-namespace {
 
 using nlohmann::json;
+
+namespace {
 
 // The writes that move what hangs off user `from` (records keyed by its name) to `to`.
 void RenameUserRecords(const store::Directory& dir, const std::string& account,

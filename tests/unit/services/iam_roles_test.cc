@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "services/iam/entity_policies.h"
+#include "services/iam/attachments.h"
 #include "services/iam/pagination.h"
 #include "services/iam/role_common.h"
 #include "services/iam/service_linked_roles.h"
@@ -110,20 +110,20 @@ TEST_F(IamRolesTest, PutInlinePolicyKeepsTheFirstSpellingAndTheQuota) {
     return std::make_shared<const model::RolePolicy>(model::RolePolicy{kAccount, "r", name, doc});
   };
   std::vector<std::shared_ptr<const model::RolePolicy>> existing = {policy("Read", kAllowS3)};
-  Result<std::string> name = CheckPutInlinePolicy(existing, "READ", kAllowS3, "role", "r");
+  Result<std::string> name = CheckInlinePolicyPut(existing, "READ", kAllowS3, "role", "r");
   ASSERT_TRUE(name.ok());
   EXPECT_EQ(*name, "Read");
-  EXPECT_EQ(FindInlinePolicyNamed(existing, "read"), existing[0]);
-  EXPECT_EQ(FindInlinePolicyNamed(existing, "write"), nullptr);
+  EXPECT_EQ(FindInlinePolicy(existing, "read"), existing[0]);
+  EXPECT_EQ(FindInlinePolicy(existing, "write"), nullptr);
 
   std::string big = std::string(kAllowS3);
   big.replace(big.find("\"*\"}"), 3,
               "\"arn:aws:s3:::" + std::string(10240 - big.size() - 12, 'b') + "\"");
   ASSERT_EQ(big.size(), 10240u);
-  EXPECT_TRUE(CheckPutInlinePolicy<model::RolePolicy>({}, "big", big, "role", "r").ok());
+  EXPECT_TRUE(CheckInlinePolicyPut<model::RolePolicy>({}, "big", big, "role", "r").ok());
   // The replaced policy does not count; another one does.
-  EXPECT_TRUE(CheckPutInlinePolicy(existing, "read", big, "role", "r").ok());
-  Result<std::string> over = CheckPutInlinePolicy(existing, "other", big, "role", "r");
+  EXPECT_TRUE(CheckInlinePolicyPut(existing, "read", big, "role", "r").ok());
+  Result<std::string> over = CheckInlinePolicyPut(existing, "other", big, "role", "r");
   EXPECT_EQ(over.status().code(), ErrorCode::kLimitExceeded);
   EXPECT_EQ(over.status().message(), "Maximum policy size of 10240 bytes exceeded for role r");
 }
