@@ -2,9 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/sigv4.h"
-#include "core/crypto.h"
-#include "core/time_format.h"
+#include "signed_request.h"
 
 namespace gatehouse::services {
 namespace {
@@ -20,58 +18,29 @@ class FixedRandom : public Random {
   }
 };
 
-// Signs `r` the way an SDK does (Authorization header over host, x-amz-date and, when
-// present, content-type and x-amz-target).
 void Sign(HttpRequest& r, const std::string& key_id, const std::string& secret,
           const std::string& service) {
-  std::string date = FormatAmzDate(kNow);
-  r.headers.emplace_back("Host", "localhost:4566");
-  r.headers.emplace_back("X-Amz-Date", date);
-  std::string signed_headers = "host;x-amz-date";
-  if (r.Header("content-type") != nullptr) signed_headers = "content-type;" + signed_headers;
-  if (r.Header("x-amz-target") != nullptr) signed_headers += ";x-amz-target";
-  auth::SignatureClaim claim;
-  claim.access_key_id = key_id;
-  claim.date = date.substr(0, 8);
-  claim.region = "us-east-1";
-  claim.service = service;
-  claim.amz_date = date;
-  for (std::string_view h : {"content-type", "host", "x-amz-date", "x-amz-target"}) {
-    if (signed_headers.find(h) != std::string::npos) claim.signed_headers.emplace_back(h);
-  }
-  auth::HttpRequestView view{r.method, r.target, {}, r.body};
-  for (const auto& [k, v] : r.headers) view.headers.emplace_back(k, v);
-  Sha256Digest key = auth::SigningKeyCache::Derive(secret, claim.date, claim.region, service);
-  std::string signature = HexEncode(
-      HmacSha256(AsBytes(key), auth::StringToSign(claim, auth::CanonicalRequest(view, claim))));
-  r.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + key_id + "/" +
-                                              claim.Scope() + ", SignedHeaders=" +
-                                              signed_headers + ", Signature=" + signature);
+  testing_support::Sign(r, key_id, secret, service, kNow);
 }
 
-HttpRequest Form(const std::string& body) {
-  HttpRequest r;
-  r.method = "POST";
-  r.target = "/";
-  r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  r.body = body;
-  return r;
-}
+using testing_support::Form;
 
 // Alice may get users under /team/ and nothing else; bob has no policy.
 class TestPolicies : public PolicySource {
  public:
-  std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& c) const override {
+  authz::PrincipalPolicies Policies(const auth::AccessKeyRecord& c) const override {
+    authz::PrincipalPolicies policies;
     if (c.principal_arn.ends_with("/alice")) {
-      return {R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser",)"
-              R"("Resource":"arn:aws:iam::111111111111:user/team/*"}})"};
+      policies.identity.push_back(
+          {R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser",)"
+           R"("Resource":"arn:aws:iam::111111111111:user/team/*"}})",
+           "user_alice_inline"});
     }
-    return {};
+    return policies;
   }
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
     return {};
   }
-  std::string Boundary(const auth::AccessKeyRecord&) const override { return ""; }
   ResourceInfo Resource(authz::ResourceForm, const auth::AccessKeyRecord&,
                         const json& input) const override {
     std::string name = input.value("UserName", "alice");
