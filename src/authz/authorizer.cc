@@ -7,18 +7,32 @@ namespace {
 
 constexpr size_t kMaxCachedPolicies = 100000;
 
+// What a permissions boundary that cannot be read allows: nothing.
+constexpr char kAllowNothing[] =
+    R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}})";
+
 std::string Denial(const AuthzRequest& r, const policy::Principal& p, policy::Decision decision,
                    const policy::Explanation& why) {
   std::string who = p.kind == policy::PrincipalKind::kRoot ? "Root" : "User";
-  std::string head = who + ": " + r.principal_arn + " is not authorized to perform: " +
-                     r.action + " on resource: " + r.resource;
+  std::string head = who + ": " + r.principal_arn + " is not authorized to perform: " + r.action +
+                     " on resource: " + r.resource;
   std::string layer;
   switch (why.decided_by) {
-    case policy::Layer::kScp: layer = "service control policy"; break;
-    case policy::Layer::kResource: layer = "resource-based policy"; break;
-    case policy::Layer::kBoundary: layer = "permissions boundary"; break;
-    case policy::Layer::kSession: layer = "session policy"; break;
-    default: layer = "identity-based policy"; break;
+    case policy::Layer::kScp:
+      layer = "service control policy";
+      break;
+    case policy::Layer::kResource:
+      layer = "resource-based policy";
+      break;
+    case policy::Layer::kBoundary:
+      layer = "permissions boundary";
+      break;
+    case policy::Layer::kSession:
+      layer = "session policy";
+      break;
+    default:
+      layer = "identity-based policy";
+      break;
   }
   if (decision == policy::Decision::kExplicitDeny) {
     return head + " with an explicit deny in " + (layer[0] == 'i' ? "an " : "a ") + layer;
@@ -28,61 +42,87 @@ std::string Denial(const AuthzRequest& r, const policy::Principal& p, policy::De
 
 }  // namespace
 
-std::shared_ptr<const policy::CompiledPolicy> Authorizer::Compile(const std::string& document) {
+std::shared_ptr<const policy::CompiledPolicy> Authorizer::Compile(const std::string& document,
+                                                                  policy::PolicyKind kind,
+                                                                  const std::string& label) {
+  // The label is part of the key: explanations name the policy by it.
+  std::string key = label + '\n' + document;
   {
     std::shared_lock lock(mu_);
-    auto it = compiled_.find(document);
+    auto it = compiled_.find(key);
     if (it != compiled_.end()) return it->second;
   }
   // Stored documents were validated when written; one that no longer parses grants nothing.
-  Result<policy::CompiledPolicy> compiled =
-      policy::CompiledPolicy::FromText(document, policy::PolicyKind::kIdentity, "identity");
+  Result<policy::CompiledPolicy> compiled = policy::CompiledPolicy::FromText(document, kind, label);
   if (!compiled.ok()) return nullptr;
   auto shared = std::make_shared<const policy::CompiledPolicy>(std::move(compiled).value());
   std::unique_lock lock(mu_);
   if (compiled_.size() >= kMaxCachedPolicies) compiled_.clear();
-  compiled_.emplace(document, shared);
+  compiled_.emplace(std::move(key), shared);
   return shared;
 }
 
-
-Status Authorizer::Authorize(const AuthzRequest& r) {
+Result<Evaluation> Authorizer::Evaluate(const AuthzRequest& r) {
   Result<policy::Principal> principal = policy::Principal::FromArn(r.principal_arn);
-  if (!principal.ok()) return Status(ErrorCode::kAccessDenied, principal.status().message());
+  if (!principal.ok()) return principal.status();
+  return Evaluate(r, std::move(principal).value());
+}
+
+Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal principal) {
   policy::PrincipalAttributes attributes;
   attributes.tags = r.principal_tags;
   if (!r.user_id.empty()) attributes.user_id = r.user_id;
   policy::ContextKeys context;
-  if (!r.source_ip.empty()) context.Set("aws:SourceIp", {r.source_ip});
-  context.Set("aws:SecureTransport", {r.secure_transport ? "true" : "false"});
-  if (!r.region.empty()) context.Set("aws:RequestedRegion", {r.region});
+  if (r.simulated) {
+    // Unknown unless the simulator's context entries give them (an empty key is a missing one).
+    context.Set("aws:CurrentTime", {});
+    context.Set("aws:EpochTime", {});
+  } else {
+    if (!r.source_ip.empty()) context.Set("aws:SourceIp", {r.source_ip});
+    context.Set("aws:SecureTransport", {r.secure_transport ? "true" : "false"});
+    if (!r.region.empty()) context.Set("aws:RequestedRegion", {r.region});
+  }
   for (const auto& [key, values] : r.context) context.Set(key, values);
-  policy::Request request =
-      policy::MakeRequest(std::move(principal).value(), attributes, r.action, r.resource,
-                          r.resource_account, std::move(context), r.now_ms);
+  Evaluation out;
+  out.request = policy::MakeRequest(std::move(principal), attributes, r.action, r.resource,
+                                    r.resource_account, std::move(context), r.now_ms);
 
   std::vector<std::shared_ptr<const policy::CompiledPolicy>> held;
   policy::PolicySet set;
-  for (const std::string& document : r.identity_policies) {
-    if (auto compiled = Compile(document)) {
-      set.identity.push_back(compiled.get());
-      held.push_back(std::move(compiled));
-    }
+  for (size_t i = 0; i < r.policies.identity.size(); ++i) {
+    auto compiled = Compile(r.policies.identity[i].document, policy::PolicyKind::kIdentity,
+                            "identity[" + std::to_string(i) + "]");
+    if (compiled == nullptr) continue;
+    set.identity.push_back(compiled.get());
+    held.push_back(std::move(compiled));
   }
-  if (!r.boundary_policy.empty()) {
-    // A boundary that no longer parses allows nothing, as a missing policy would.
-    auto compiled = Compile(r.boundary_policy);
-    if (compiled == nullptr) {
-      compiled = Compile(
-          R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}})");
-    }
+  if (r.policies.boundary) {
+    // A boundary whose policy is gone (document "") or no longer parses allows nothing.
+    auto compiled =
+        Compile(r.policies.boundary->document, policy::PolicyKind::kIdentity, "boundary");
+    if (compiled == nullptr)
+      compiled = Compile(kAllowNothing, policy::PolicyKind::kIdentity, "boundary");
     set.boundary = compiled.get();
     held.push_back(std::move(compiled));
   }
-  policy::Explanation why;
-  policy::Decision decision = policy::Evaluate(request, set, &why);
-  if (decision == policy::Decision::kAllow) return Status::Ok();
-  return Status(ErrorCode::kAccessDenied, Denial(r, request.principal, decision, why));
+  if (!r.resource_policy.empty()) {
+    policy::PolicyKind kind = policy::IsTrustRequest(out.request) ? policy::PolicyKind::kTrust
+                                                                  : policy::PolicyKind::kResource;
+    if (auto compiled = Compile(r.resource_policy, kind, "resource")) {
+      set.resource = compiled.get();
+      held.push_back(std::move(compiled));
+    }
+  }
+  out.decision = policy::Evaluate(out.request, set, &out.explanation);
+  return out;
+}
+
+Status Authorizer::Authorize(const AuthzRequest& r) {
+  Result<Evaluation> evaluation = Evaluate(r);
+  if (!evaluation.ok()) return Status(ErrorCode::kAccessDenied, evaluation.status().message());
+  if (evaluation->decision == policy::Decision::kAllow) return Status::Ok();
+  return Status(ErrorCode::kAccessDenied, Denial(r, evaluation->request.principal,
+                                                 evaluation->decision, evaluation->explanation));
 }
 
 }  // namespace gatehouse::authz

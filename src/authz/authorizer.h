@@ -1,12 +1,15 @@
-// Authorizer: decides one API request with the policy engine and AWS's evaluation logic, and
-// words a refusal as AWS does ("User: arn:… is not authorized to perform: iam:ListUsers on
-// resource: arn:… because no identity-based policy allows the iam:ListUsers action").
+// Authorizer: decides one request with the policy engine and AWS's evaluation logic. The API's
+// enforcement (Authorize, which words a refusal as AWS does: "User: arn:… is not authorized to
+// perform: iam:ListUsers on resource: arn:… because no identity-based policy allows the
+// iam:ListUsers action") and the policy simulator (iam:SimulatePrincipalPolicy,
+// iam:SimulateCustomPolicy) both go through Evaluate, so the two never disagree.
 // It compiles each distinct policy document once and keeps it (bounded cache). Thread-safe.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -18,29 +21,65 @@
 
 namespace gatehouse::authz {
 
+// A policy document and where it comes from, in the policy simulator's words.
+struct SourcedPolicy {
+  std::string document;
+  // SourcePolicyId: a managed policy's name, "user_NAME_POLICY" (role_, group_) for an inline
+  // policy, "PolicyInputList.N" for a policy passed to the simulator.
+  std::string id;
+};
+
+// A principal's identity-based policies (a user's own, then its groups') and its permissions
+// boundary.
+struct PrincipalPolicies {
+  std::vector<SourcedPolicy> identity;
+  std::optional<SourcedPolicy> boundary;
+};
+
 struct AuthzRequest {
   std::string principal_arn;
   std::string user_id;
   std::map<std::string, std::string> principal_tags;
-  std::vector<std::string> identity_policies;  // documents: the user's inline and managed
-  std::string boundary_policy;                  // the permissions boundary's document, or ""
-  std::string action;                           // "iam:CreateUser"
-  std::string resource;                         // ARN or "*"
+  PrincipalPolicies policies;
+  std::string resource_policy;  // a resource-based (or role trust) policy's document, or ""
+  std::string action;           // "iam:CreateUser"
+  std::string resource;         // ARN or "*"
   std::string resource_account;
-  // Condition keys the operation adds (aws:RequestTag/…, iam:PolicyARN, …).
+  // Condition keys the operation adds (aws:RequestTag/…, iam:PolicyARN, …), or the simulator's
+  // context entries.
   std::vector<std::pair<std::string, std::vector<std::string>>> context;
+  // A simulated request knows only `context` and its principal: no transport keys
+  // (aws:SourceIp, aws:SecureTransport, aws:RequestedRegion) and no aws:CurrentTime or
+  // aws:EpochTime unless `context` gives them.
+  bool simulated = false;
   std::string source_ip;
   bool secure_transport = false;
   std::string region;
   int64_t now_ms = 0;
 };
 
+// The outcome of one request with the request as evaluated. Matched statements name their policy
+// "identity[i]" (policies.identity[i]), "boundary" or "resource".
+struct Evaluation {
+  policy::Request request;
+  policy::Decision decision = policy::Decision::kImplicitDeny;
+  policy::Explanation explanation;
+};
+
 class Authorizer {
  public:
+  // AccessDenied, in AWS's words, unless the request is allowed.
   Status Authorize(const AuthzRequest& request);
 
+  // InvalidInput when request.principal_arn names no principal.
+  Result<Evaluation> Evaluate(const AuthzRequest& request);
+  // The same with the principal given (the simulator's principal may be an unnamed user).
+  Evaluation Evaluate(const AuthzRequest& request, policy::Principal principal);
+
  private:
-  std::shared_ptr<const policy::CompiledPolicy> Compile(const std::string& document);
+  std::shared_ptr<const policy::CompiledPolicy> Compile(const std::string& document,
+                                                        policy::PolicyKind kind,
+                                                        const std::string& label);
 
   std::shared_mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const policy::CompiledPolicy>> compiled_;

@@ -121,10 +121,15 @@ std::string WriteQueryResponse(const ServiceModel& model, const Operation& op,
 std::string WriteQueryError(const ServiceModel& model, const Status& error,
                             std::string_view request_id) {
   const ErrorInfo& info = error.info();
+  // Some errors come without a message (GetCredentialReport's ReportNotPresent): AWS then sends
+  // no Message element, and SDKs say "Unknown".
+  std::string message = error.message().empty()
+                            ? std::string()
+                            : "<Message>" + XmlEscape(error.message()) + "</Message>";
   return "<ErrorResponse xmlns=\"" + XmlEscape(model.xml_namespace()) + "\"><Error><Type>" +
          (info.sender_fault ? "Sender" : "Receiver") + "</Type><Code>" +
-         XmlEscape(info.code) + "</Code><Message>" + XmlEscape(error.message()) +
-         "</Message></Error><RequestId>" + XmlEscape(request_id) + "</RequestId></ErrorResponse>";
+         XmlEscape(info.code) + "</Code>" + message + "</Error><RequestId>" +
+         XmlEscape(request_id) + "</RequestId></ErrorResponse>";
 }
 
 }  // namespace gatehouse::protocol

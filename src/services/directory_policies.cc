@@ -1,5 +1,6 @@
 #include "services/directory_policies.h"
 
+#include "core/arn.h"
 #include "services/iam/service_linked_roles.h"
 
 namespace gatehouse::services {
@@ -17,6 +18,35 @@ std::vector<std::pair<std::string, std::string>> TagPairs(const std::vector<mode
   return out;
 }
 
+// What a principal ARN names in its account.
+struct NamedPrincipal {
+  enum Kind { kRoot, kUser, kGroup, kRole } kind;
+  std::string name;
+};
+
+// arn:aws:iam::ACCOUNT:root, :user/[path/]NAME, :group/…, :role/…, or a session of a role
+// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), of `account`; nullopt otherwise.
+std::optional<NamedPrincipal> Named(std::string_view account, std::string_view arn) {
+  std::optional<ArnView> view = ArnView::Parse(arn);
+  if (!view || view->account != account) return std::nullopt;
+  if (view->service == "iam") {
+    if (view->resource == "root") return NamedPrincipal{NamedPrincipal::kRoot, ""};
+    std::string_view type = view->ResourceType();
+    std::string name(view->ResourceName());
+    if (name.empty() || type == view->resource) return std::nullopt;
+    if (type == "user") return NamedPrincipal{NamedPrincipal::kUser, std::move(name)};
+    if (type == "group") return NamedPrincipal{NamedPrincipal::kGroup, std::move(name)};
+    if (type == "role") return NamedPrincipal{NamedPrincipal::kRole, std::move(name)};
+  } else if (view->service == "sts" && view->ResourceType() == "assumed-role") {
+    std::string_view rest = view->resource.substr(view->resource.find('/') + 1);
+    size_t slash = rest.find('/');
+    if (slash != std::string_view::npos && slash > 0) {
+      return NamedPrincipal{NamedPrincipal::kRole, std::string(rest.substr(0, slash))};
+    }
+  }
+  return std::nullopt;
+}
+
 std::string Input(const nlohmann::json& input, const char* name, std::string fallback = "") {
   auto it = input.find(name);
   return it != input.end() && it->is_string() ? it->get<std::string>() : fallback;
@@ -24,67 +54,111 @@ std::string Input(const nlohmann::json& input, const char* name, std::string fal
 
 }  // namespace
 
-std::vector<std::string> DirectoryPolicies::IdentityPolicies(
-    const auth::AccessKeyRecord& caller) const {
-  std::vector<std::string> documents;
-  std::string name = CallerUserName(caller);
-  if (name.empty()) return documents;
-  const std::string& account = caller.account_id;
-  auto add_managed = [&](const std::string& arn) {
-    std::string document = iam::ManagedPolicyDocument(directory_, catalog_, account, arn);
-    if (!document.empty()) documents.push_back(std::move(document));
+std::optional<authz::PrincipalPolicies> DirectoryPolicies::PoliciesOf(std::string_view account,
+                                                                      std::string_view arn) const {
+  std::optional<NamedPrincipal> named = Named(account, arn);
+  if (!named) return std::nullopt;
+  authz::PrincipalPolicies out;
+  auto managed = [&](const std::string& policy_arn) {
+    // "" when the policy is gone: a boundary then allows nothing (authz::Authorizer).
+    return authz::SourcedPolicy{
+        iam::ManagedPolicyDocument(directory_, catalog_, account, policy_arn),
+        policy_arn.substr(policy_arn.rfind('/') + 1)};
   };
-  // An account password policy that lets users change their own passwords grants them
-  // iam:ChangePassword on themselves and iam:GetAccountPasswordPolicy, policies or not.
-  auto password_policy = directory_.Get<model::PasswordPolicy>(model::RecordKey({account}));
-  if (password_policy != nullptr && password_policy->allow_users_to_change_password) {
-    nlohmann::json implicit = {
-        {"Version", "2012-10-17"},
-        {"Statement",
-         {{{"Effect", "Allow"},
-           {"Action", "iam:ChangePassword"},
-           {"Resource", caller.principal_arn}},
-          {{"Effect", "Allow"}, {"Action", "iam:GetAccountPasswordPolicy"}, {"Resource", "*"}}}}};
-    documents.push_back(implicit.dump());
-  }
-  for (const auto& p : directory_.UserPolicies(account, name)) documents.push_back(p->document);
-  for (const std::string& arn : directory_.UserAttachedPolicies(account, name)) add_managed(arn);
-  for (const auto& member :
-       directory_.Scan<model::GroupMember>(model::RecordKey({account, name}) + "/")) {
-    std::string group_prefix = model::RecordKey({account, member->group_name}) + "/";
-    for (const auto& p : directory_.Scan<model::GroupPolicy>(group_prefix)) {
-      documents.push_back(p->document);
+  auto add_managed = [&](const std::string& policy_arn) {
+    authz::SourcedPolicy policy = managed(policy_arn);
+    if (!policy.document.empty()) out.identity.push_back(std::move(policy));
+  };
+  auto add_group = [&](const std::string& name) {
+    std::string prefix = model::RecordKey({account, name}) + "/";
+    for (const auto& p : directory_.Scan<model::GroupPolicy>(prefix)) {
+      out.identity.push_back({p->document, "group_" + name + "_" + p->name});
     }
-    for (const auto& a : directory_.Scan<model::GroupAttachment>(group_prefix)) {
+    for (const auto& a : directory_.Scan<model::GroupAttachment>(prefix)) {
       add_managed(a->policy_arn);
     }
+  };
+  const std::string key = model::RecordKey({account, named->name});
+  switch (named->kind) {
+    case NamedPrincipal::kRoot:
+      break;
+    case NamedPrincipal::kUser: {
+      auto user = directory_.FindUser(account, named->name);
+      if (user == nullptr) return std::nullopt;
+      for (const auto& p : directory_.UserPolicies(account, user->name)) {
+        out.identity.push_back({p->document, "user_" + user->name + "_" + p->name});
+      }
+      for (const std::string& a : directory_.UserAttachedPolicies(account, user->name)) {
+        add_managed(a);
+      }
+      for (const auto& member : directory_.Scan<model::GroupMember>(key + "/")) {
+        auto group = directory_.Get<model::Group>(model::RecordKey({account, member->group_name}));
+        add_group(group != nullptr ? group->name : member->group_name);
+      }
+      if (auto boundary = directory_.Get<model::UserBoundary>(key)) {
+        out.boundary = managed(boundary->policy_arn);
+      }
+      // An account password policy that lets users change their own passwords grants them
+      // iam:ChangePassword on themselves and iam:GetAccountPasswordPolicy, policies or not.
+      auto password_policy = directory_.Get<model::PasswordPolicy>(model::RecordKey({account}));
+      if (password_policy != nullptr && password_policy->allow_users_to_change_password) {
+        nlohmann::json implicit = {
+            {"Version", "2012-10-17"},
+            {"Statement",
+             {{{"Effect", "Allow"}, {"Action", "iam:ChangePassword"}, {"Resource", user->Arn()}},
+              {{"Effect", "Allow"},
+               {"Action", "iam:GetAccountPasswordPolicy"},
+               {"Resource", "*"}}}}};
+        out.identity.push_back({implicit.dump(), "AccountPasswordPolicy"});
+      }
+      break;
+    }
+    case NamedPrincipal::kGroup: {
+      auto group = directory_.Get<model::Group>(key);
+      if (group == nullptr) return std::nullopt;
+      add_group(group->name);
+      break;
+    }
+    case NamedPrincipal::kRole: {
+      auto role = directory_.Get<model::Role>(key);
+      if (role == nullptr) return std::nullopt;
+      for (const auto& p : directory_.Scan<model::RolePolicy>(key + "/")) {
+        out.identity.push_back({p->document, "role_" + role->name + "_" + p->name});
+      }
+      for (const auto& a : directory_.Scan<model::RoleAttachment>(key + "/")) {
+        add_managed(a->policy_arn);
+      }
+      if (!role->permissions_boundary.empty()) out.boundary = managed(role->permissions_boundary);
+      break;
+    }
   }
-  return documents;
+  return out;
 }
 
-std::string DirectoryPolicies::Boundary(const auth::AccessKeyRecord& caller) const {
-  std::string name = CallerUserName(caller);
-  if (name.empty()) return "";
-  auto boundary =
-      directory_.Get<model::UserBoundary>(model::RecordKey({caller.account_id, name}));
-  if (boundary == nullptr) return "";
-  std::string document =
-      iam::ManagedPolicyDocument(directory_, catalog_, caller.account_id, boundary->policy_arn);
-  // A boundary whose policy is gone allows nothing (it cannot be deleted while in use).
-  return document.empty() ? R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
-                            R"("NotAction":"*","Resource":"*"}})"
-                          : document;
+authz::PrincipalPolicies DirectoryPolicies::Policies(const auth::AccessKeyRecord& caller) const {
+  return PoliciesOf(caller.account_id, caller.principal_arn).value_or(authz::PrincipalPolicies{});
+}
+
+std::map<std::string, std::string> DirectoryPolicies::TagsOf(std::string_view account,
+                                                             std::string_view arn) const {
+  std::map<std::string, std::string> tags;
+  std::optional<NamedPrincipal> named = Named(account, arn);
+  if (!named) return tags;
+  std::vector<model::Tag> found;
+  if (named->kind == NamedPrincipal::kUser) {
+    if (auto user = directory_.FindUser(account, named->name)) found = user->tags;
+  } else if (named->kind == NamedPrincipal::kRole) {
+    if (auto role = directory_.Get<model::Role>(model::RecordKey({account, named->name}))) {
+      found = role->tags;
+    }
+  }
+  for (const model::Tag& t : found) tags[t.key] = t.value;
+  return tags;
 }
 
 std::map<std::string, std::string> DirectoryPolicies::PrincipalTags(
     const auth::AccessKeyRecord& caller) const {
-  std::map<std::string, std::string> tags;
-  std::string name = CallerUserName(caller);
-  if (name.empty()) return tags;
-  if (auto user = directory_.FindUser(caller.account_id, name)) {
-    for (const model::Tag& t : user->tags) tags[t.key] = t.value;
-  }
-  return tags;
+  return TagsOf(caller.account_id, caller.principal_arn);
 }
 
 ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,

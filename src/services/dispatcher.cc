@@ -118,8 +118,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     authz::AuthzRequest az;
     az.principal_arn = key->principal_arn;
     az.user_id = key->user_id;
-    az.identity_policies = policies_.IdentityPolicies(*key);
-    az.boundary_policy = policies_.Boundary(*key);
+    az.policies = policies_.Policies(*key);
     az.principal_tags = policies_.PrincipalTags(*key);
     az.action = std::string(spec->action);
     az.resource_account = key->account_id;

@@ -48,11 +48,9 @@ struct ResourceInfo {
 class PolicySource {
  public:
   virtual ~PolicySource() = default;
-  // The JSON documents of the caller's identity-based policies (inline and managed, its own and
-  // its groups').
-  virtual std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& caller) const = 0;
-  // The document of the caller's permissions boundary; "" when it has none.
-  virtual std::string Boundary(const auth::AccessKeyRecord& caller) const = 0;
+  // The caller's identity-based policies (inline and managed, its own and its groups') and its
+  // permissions boundary.
+  virtual authz::PrincipalPolicies Policies(const auth::AccessKeyRecord& caller) const = 0;
   // The caller's tags (aws:PrincipalTag/…); none for the root user.
   virtual std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const = 0;

@@ -8,7 +8,6 @@ namespace gatehouse::services {
 namespace {
 
 using nlohmann::json;
-using test_support::Form;
 
 constexpr int64_t kNow = 1795935600;  // 2026-11-29T07:00:00Z
 
@@ -19,20 +18,29 @@ class FixedRandom : public Random {
   }
 };
 
+void Sign(HttpRequest& r, const std::string& key_id, const std::string& secret,
+          const std::string& service) {
+  testing_support::Sign(r, key_id, secret, service, kNow);
+}
+
+using testing_support::Form;
+
 // Alice may get users under /team/ and nothing else; bob has no policy.
 class TestPolicies : public PolicySource {
  public:
-  std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord& c) const override {
+  authz::PrincipalPolicies Policies(const auth::AccessKeyRecord& c) const override {
+    authz::PrincipalPolicies policies;
     if (c.principal_arn.ends_with("/alice")) {
-      return {R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser",)"
-              R"("Resource":"arn:aws:iam::111111111111:user/team/*"}})"};
+      policies.identity.push_back(
+          {R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:GetUser",)"
+           R"("Resource":"arn:aws:iam::111111111111:user/team/*"}})",
+           "user_alice_inline"});
     }
-    return {};
+    return policies;
   }
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
     return {};
   }
-  std::string Boundary(const auth::AccessKeyRecord&) const override { return ""; }
   ResourceInfo Resource(authz::ResourceForm, const auth::AccessKeyRecord&,
                         const json& input) const override {
     std::string name = input.value("UserName", "alice");
@@ -60,7 +68,7 @@ class DispatcherTest : public testing::Test {
 
   HttpResponse Send(HttpRequest r, std::string service = "iam",
                     std::string secret = "secret-1") {
-    test_support::Sign(r, "AKIAEXAMPLEKEY000001", secret, service, kNow);
+    Sign(r, "AKIAEXAMPLEKEY000001", secret, service);
     return dispatcher_.Handle(r, &record_);
   }
 
@@ -102,7 +110,7 @@ TEST_F(DispatcherTest, ErrorsAtEachStep) {
             std::string::npos);
 
   HttpRequest unknown_key = Form("Action=GetUser");
-  test_support::Sign(unknown_key, "AKIANOSUCHKEY0000000", "x", "iam", kNow);
+  Sign(unknown_key, "AKIANOSUCHKEY0000000", "x", "iam");
   HttpResponse r = dispatcher_.Handle(unknown_key, &record_);
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("<Code>InvalidClientTokenId</Code><Message>The security token included "

@@ -25,11 +25,12 @@ constexpr char kSecret[] = "secret-1";
 // Everything is allowed: the quotas, not authorization, are under test.
 class AllowAll : public PolicySource {
  public:
-  std::vector<std::string> IdentityPolicies(const auth::AccessKeyRecord&) const override {
-    return {R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*",)"
-            R"("Resource":"*"}})"};
+  authz::PrincipalPolicies Policies(const auth::AccessKeyRecord&) const override {
+    return {{{R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*",)"
+              R"("Resource":"*"}})",
+              "AllowAll"}},
+            std::nullopt};
   }
-  std::string Boundary(const auth::AccessKeyRecord&) const override { return ""; }
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
     return {};
   }
@@ -66,8 +67,8 @@ class GroupQuotasTest : public ::testing::Test {
   ~GroupQuotasTest() override { std::filesystem::remove_all(dir_); }
 
   HttpResponse Call(const std::string& action, const std::string& params) {
-    HttpRequest r = test_support::Form("Action=" + action + "&Version=2010-05-08&" + params);
-    test_support::Sign(r, kKeyId, kSecret, "iam", kNow);
+    HttpRequest r = testing_support::Form("Action=" + action + "&Version=2010-05-08&" + params);
+    testing_support::Sign(r, kKeyId, kSecret, "iam", kNow);
     return dispatcher_.Handle(r);
   }
 

@@ -1,8 +1,7 @@
-// Requests as an SDK sends them, for tests that drive the Dispatcher: a form-encoded Query
-// request, signed with SigV4 at a fixed time.
+// Test helpers: requests signed the way an SDK signs them, for driving a Dispatcher in unit
+// tests (dispatcher_test.cc, authorization_agreement_test.cc).
 #pragma once
 
-#include <cstdint>
 #include <string>
 
 #include "auth/signing_key_cache.h"
@@ -11,10 +10,10 @@
 #include "core/http_message.h"
 #include "core/time_format.h"
 
-namespace gatehouse::services::test_support {
+namespace gatehouse::services::testing_support {
 
-// Signs `r` the way an SDK does at `now` (epoch seconds): Authorization header over host,
-// x-amz-date and, when present, content-type and x-amz-target.
+// Signs `r` as of `now` (epoch seconds) the way an SDK does (Authorization header over host,
+// x-amz-date and, when present, content-type and x-amz-target).
 inline void Sign(HttpRequest& r, const std::string& key_id, const std::string& secret,
                  const std::string& service, int64_t now) {
   std::string date = FormatAmzDate(now);
@@ -38,11 +37,11 @@ inline void Sign(HttpRequest& r, const std::string& key_id, const std::string& s
   std::string signature = HexEncode(
       HmacSha256(AsBytes(key), auth::StringToSign(claim, auth::CanonicalRequest(view, claim))));
   r.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + key_id + "/" +
-                                              claim.Scope() + ", SignedHeaders=" +
-                                              signed_headers + ", Signature=" + signature);
+                                              claim.Scope() + ", SignedHeaders=" + signed_headers +
+                                              ", Signature=" + signature);
 }
 
-// An unsigned POST / of the form-encoded `body` ("Action=…&Version=…").
+// A query-protocol request with a form body.
 inline HttpRequest Form(const std::string& body) {
   HttpRequest r;
   r.method = "POST";
@@ -52,4 +51,4 @@ inline HttpRequest Form(const std::string& body) {
   return r;
 }
 
-}  // namespace gatehouse::services::test_support
+}  // namespace gatehouse::services::testing_support

@@ -1,0 +1,128 @@
+// DirectoryPolicies::PoliciesOf gathers a principal's policies for enforcement and for the
+// simulator: users (with their groups), groups, roles and role sessions, from records written
+// directly to the store.
+#include "services/directory_policies.h"
+
+#include <gtest/gtest.h>
+
+#include "iam_test_server.h"
+
+namespace gatehouse::services {
+namespace {
+
+constexpr char kAccount[] = "111111111111";
+constexpr char kAllow[] =
+    R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}})";
+constexpr char kAdmin[] = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+std::vector<std::string> Ids(const authz::PrincipalPolicies& p) {
+  std::vector<std::string> ids;
+  for (const auto& policy : p.identity) ids.push_back(policy.id);
+  return ids;
+}
+
+class DirectoryPoliciesTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    server_.AddAccount(kAccount);
+    server_.AddUser(kAccount, "Alice", {{"team", "blue"}});
+    model::ManagedPolicy boundary;
+    boundary.account_id = kAccount;
+    boundary.name = "Limit";
+    boundary.id = "ANPAEXAMPLEEXAMPLE01";
+    boundary.versions = {{"v1", kAllow, 0}};
+    model::Role role;
+    role.account_id = kAccount;
+    role.name = "Deployer";
+    role.path = "/ci/";
+    role.id = "AROAEXAMPLEEXAMPLE01";
+    role.assume_role_policy = "{}";
+    role.permissions_boundary = boundary.Arn();
+    role.tags = {{"env", "prod"}};
+    store::WriteBatch batch{{
+        store::PutUserPolicy{{kAccount, "Alice", "Own", kAllow}},
+        store::AttachUserPolicy{{kAccount, "Alice", kAdmin}},
+        store::Put<model::Group>{{kAccount, "Devs", "/", "AGPAEXAMPLEEXAMPLE01", 0}},
+        store::Put<model::GroupMember>{{kAccount, "Alice", "devs"}},
+        store::Put<model::GroupPolicy>{{kAccount, "Devs", "Shared", kAllow}},
+        store::Put<model::GroupAttachment>{{kAccount, "Devs", boundary.Arn()}},
+        store::Put<model::ManagedPolicy>{boundary},
+        store::Put<model::UserBoundary>{{kAccount, "Alice", boundary.Arn()}},
+        store::Put<model::Role>{role},
+        store::Put<model::RolePolicy>{{kAccount, "Deployer", "Deploy", kAllow}},
+        store::Put<model::RoleAttachment>{{kAccount, "Deployer", kAdmin}},
+    }};
+    ASSERT_TRUE(server_.Commit(batch).ok());
+  }
+
+  testing_support::IamTestServer server_;
+  iam::ManagedPolicyCatalog catalog_ = *iam::ManagedPolicyCatalog::LoadEmbedded();
+  DirectoryPolicies policies_{server_.directory(), catalog_};
+};
+
+TEST_F(DirectoryPoliciesTest, UserWithItsGroupsAndBoundary) {
+  auto alice = policies_.PoliciesOf(kAccount, "arn:aws:iam::111111111111:user/alice");
+  ASSERT_TRUE(alice.has_value());
+  EXPECT_EQ(Ids(*alice), (std::vector<std::string>{"user_Alice_Own", "AdministratorAccess",
+                                                   "group_Devs_Shared", "Limit"}));
+  EXPECT_EQ(alice->identity[1].document, catalog_.Find(kAdmin)->document);
+  ASSERT_TRUE(alice->boundary.has_value());
+  EXPECT_EQ(alice->boundary->id, "Limit");
+  EXPECT_EQ(alice->boundary->document, kAllow);
+  EXPECT_EQ(policies_.TagsOf(kAccount, "arn:aws:iam::111111111111:user/Alice"),
+            (std::map<std::string, std::string>{{"team", "blue"}}));
+}
+
+TEST_F(DirectoryPoliciesTest, GroupsRolesAndSessions) {
+  auto devs = policies_.PoliciesOf(kAccount, "arn:aws:iam::111111111111:group/Devs");
+  ASSERT_TRUE(devs.has_value());
+  EXPECT_EQ(Ids(*devs), (std::vector<std::string>{"group_Devs_Shared", "Limit"}));
+  EXPECT_FALSE(devs->boundary.has_value());
+
+  for (const char* arn : {"arn:aws:iam::111111111111:role/ci/Deployer",
+                          "arn:aws:sts::111111111111:assumed-role/Deployer/session-1"}) {
+    auto role = policies_.PoliciesOf(kAccount, arn);
+    ASSERT_TRUE(role.has_value()) << arn;
+    EXPECT_EQ(Ids(*role),
+              (std::vector<std::string>{"role_Deployer_Deploy", "AdministratorAccess"}));
+    ASSERT_TRUE(role->boundary.has_value());
+    EXPECT_EQ(role->boundary->id, "Limit");
+    EXPECT_EQ(policies_.TagsOf(kAccount, arn),
+              (std::map<std::string, std::string>{{"env", "prod"}}));
+  }
+
+  auto root = policies_.PoliciesOf(kAccount, "arn:aws:iam::111111111111:root");
+  ASSERT_TRUE(root.has_value());
+  EXPECT_TRUE(root->identity.empty());
+}
+
+TEST_F(DirectoryPoliciesTest, NothingForUnknownOrForeignPrincipals) {
+  for (const char* arn :
+       {"arn:aws:iam::111111111111:user/nobody", "arn:aws:iam::111111111111:group/nobody",
+        "arn:aws:iam::111111111111:role/nobody", "arn:aws:iam::222222222222:user/Alice",
+        "arn:aws:iam::111111111111:policy/Limit", "arn:aws:s3:::bucket", "not an arn"}) {
+    EXPECT_FALSE(policies_.PoliciesOf(kAccount, arn).has_value()) << arn;
+  }
+}
+
+TEST_F(DirectoryPoliciesTest, ABoundaryWhosePolicyIsGoneAllowsNothing) {
+  ASSERT_TRUE(
+      server_.Commit({{store::Erase<model::ManagedPolicy>{model::RecordKey({kAccount, "Limit"})}}})
+          .ok());
+  auto alice = policies_.PoliciesOf(kAccount, "arn:aws:iam::111111111111:user/Alice");
+  ASSERT_TRUE(alice.has_value() && alice->boundary.has_value());
+  EXPECT_EQ(alice->boundary->document, "");
+  authz::Authorizer authorizer;
+  authz::AuthzRequest r;
+  r.principal_arn = "arn:aws:iam::111111111111:user/Alice";
+  r.policies = *alice;
+  r.action = "s3:GetObject";
+  r.resource = "arn:aws:s3:::bucket/key";
+  Result<authz::Evaluation> e = authorizer.Evaluate(r);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->decision, policy::Decision::kImplicitDeny);
+  EXPECT_EQ(e->explanation.decided_by, policy::Layer::kBoundary);
+}
+
+}  // namespace
+}  // namespace gatehouse::services
