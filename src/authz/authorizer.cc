@@ -113,6 +113,9 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
       held.push_back(std::move(compiled));
     }
   }
+  // The simulator without a ResourcePolicy decides a role's sts:AssumeRole on the caller's
+  // side alone, as AWS's does; enforcement always requires the trust policy.
+  set.require_trust = !(r.simulated && r.resource_policy.empty());
   out.decision = policy::Evaluate(out.request, set, &out.explanation);
   return out;
 }

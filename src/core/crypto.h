@@ -17,6 +17,8 @@ Sha256Digest HmacSha256(std::string_view key, std::string_view data);
 
 // Lowercase hex of bytes.
 std::string HexEncode(std::string_view bytes);
+// Standard base64 with padding (how blob members travel in AWS's XML and JSON).
+std::string Base64Encode(std::string_view bytes);
 inline std::string HexEncode(const Sha256Digest& d) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }

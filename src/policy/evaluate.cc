@@ -178,7 +178,7 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
 
   // 3. A role's trust policy must allow explicitly.
   const bool trust = IsTrustRequest(request);
-  if (trust && !resource.allow) {
+  if (trust && policies.require_trust && !resource.allow) {
     return Decide(explanation, Decision::kImplicitDeny, Layer::kResource,
                   "The role's trust policy does not allow this principal.");
   }

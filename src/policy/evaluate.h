@@ -37,6 +37,9 @@ struct PolicySet {
   // account level]; nullopt when the principal's account is in no organization.
   std::optional<std::vector<std::vector<const CompiledPolicy*>>> scp;
   std::string management_account;
+  // False only where the trust policy is not known (the IAM policy simulator without a
+  // ResourcePolicy, which AWS evaluates on the identity side alone).
+  bool require_trust = true;
 };
 
 enum class Layer { kScp, kResource, kIdentity, kBoundary, kSession, kRootUser };

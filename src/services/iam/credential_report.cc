@@ -36,15 +36,6 @@ std::string CsvTime(int64_t ms) {
 
 const char* Bool(bool b) { return b ? "true" : "false"; }
 
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  return out;
-}
-
 // The access_key_1_* and access_key_2_* columns of the owner of `keys` (oldest key first).
 std::string KeyColumns(const IamContext& iam,
                        std::vector<std::shared_ptr<const model::AccessKey>> keys) {
@@ -140,7 +131,7 @@ void RegisterCredentialReportOperations(Dispatcher& d, IamContext& iam) {
     if (iam.now_ms() - report->generated_ms >= kReportLifetimeMs) {
       return Status(ErrorCode::kReportExpired, "");
     }
-    return json{{"Content", Base64(report->csv)},
+    return json{{"Content", Base64Encode(report->csv)},
                 {"ReportFormat", "text/csv"},
                 {"GeneratedTime", FormatIsoTime(report->generated_ms)}};
   });

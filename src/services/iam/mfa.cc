@@ -26,16 +26,6 @@ constexpr size_t kMaxDeviceNameLength = 226;
 constexpr char kIssuer[] = "Amazon Web Services";
 constexpr char kTagsQuota[] = "TagsPerMFADevice";
 
-// Blob members travel base64-encoded (the SDKs decode them to bytes).
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 // The name an authenticator app shows after the device's: the account's alias, else its id.
 std::string AccountLabel(const store::Directory& dir, const std::string& account) {
   for (const auto& alias : dir.Scan<model::AccountAlias>("")) {
@@ -114,8 +104,8 @@ void RegisterDeviceOperations(Dispatcher& d, IamContext& iam) {
     if (s.code() == ErrorCode::kEntityAlreadyExists) return exists;
     if (!s.ok()) return s;
     json out = {{"SerialNumber", device.SerialNumber()},
-                {"Base32StringSeed", Base64(base32)},
-                {"QRCodePNG", Base64(*png)}};
+                {"Base32StringSeed", Base64Encode(base32)},
+                {"QRCodePNG", Base64Encode(*png)}};
     if (!device.tags.empty()) out["Tags"] = TagsJson(device.tags);
     return json{{"VirtualMFADevice", std::move(out)}};
   });
