@@ -10,6 +10,7 @@
 #include "core/uri.h"
 #include "services/iam/account_operations.h"
 #include "services/iam/pagination.h"
+#include "services/iam/role_common.h"
 #include "services/iam/tags.h"
 
 namespace gatehouse::services::iam {
@@ -88,46 +89,20 @@ json GroupDetail(const store::Directory& dir, const model::Group& g) {
       {"AttachedManagedPolicies", AttachedJson(ArnsOf(dir.Scan<model::GroupAttachment>(prefix)))}};
 }
 
-// A role as an instance profile lists it.
-json RoleJson(const model::Role& r) {
-  return {{"Path", r.path},
-          {"RoleName", r.name},
-          {"RoleId", r.id},
-          {"Arn", r.Arn()},
-          {"CreateDate", FormatIsoTime(r.created_ms)},
-          {"AssumeRolePolicyDocument", UriEncode(r.assume_role_policy)}};
-}
-
-json InstanceProfileJson(const store::Directory& dir, const model::InstanceProfile& p) {
-  json roles = json::array();
-  for (const std::string& name : p.role_names) {
-    if (auto role = dir.Get<model::Role>(model::RecordKey({p.account_id, name}))) {
-      roles.push_back(RoleJson(*role));
-    }
-  }
-  json out = {{"Path", p.path},
-              {"InstanceProfileName", p.name},
-              {"InstanceProfileId", p.id},
-              {"Arn", p.Arn()},
-              {"CreateDate", FormatIsoTime(p.created_ms)},
-              {"Roles", std::move(roles)}};
-  if (!p.tags.empty()) out["Tags"] = TagsJson(p.tags);
-  return out;
-}
 
 json RoleDetail(const store::Directory& dir, const model::Role& r) {
   const std::string prefix = r.Key() + "/";
   json profiles = json::array();
   for (const auto& p : dir.Scan<model::InstanceProfile>(model::RecordKey({r.account_id}) + "/")) {
     for (const std::string& name : p->role_names) {
-      if (EqualsIgnoreCase(name, r.name)) profiles.push_back(InstanceProfileJson(dir, *p));
+      if (EqualsIgnoreCase(name, r.name)) profiles.push_back(InstanceProfileJson(dir, *p, true));
     }
   }
   json last_used = json::object();
   if (r.last_used_ms > 0) {
     last_used = {{"LastUsedDate", FormatIsoTime(r.last_used_ms)}, {"Region", r.last_used_region}};
   }
-  json out = RoleJson(r);
+  json out = RoleJson(r, RoleView::kList);
   out["InstanceProfileList"] = std::move(profiles);
   out["RolePolicyList"] = InlineJson(dir.Scan<model::RolePolicy>(prefix));
   out["AttachedManagedPolicies"] = AttachedJson(ArnsOf(dir.Scan<model::RoleAttachment>(prefix)));

@@ -34,25 +34,6 @@ Result<std::shared_ptr<const model::InstanceProfile>> FindProfile(const IamConte
   return profile;
 }
 
-// The InstanceProfile structure; its roles as ListRoles shows them. List operations leave out
-// the tags.
-json ProfileJson(const IamContext& iam, const model::InstanceProfile& p, bool with_tags) {
-  json roles = json::array();
-  for (const std::string& name : p.role_names) {
-    if (auto role =
-            iam.state.directory().Get<model::Role>(model::RecordKey({p.account_id, name}))) {
-      roles.push_back(RoleJson(*role, RoleView::kList));
-    }
-  }
-  json out = {{"Path", p.path},
-              {"InstanceProfileName", p.name},
-              {"InstanceProfileId", p.id},
-              {"Arn", p.Arn()},
-              {"CreateDate", FormatIsoTime(p.created_ms)},
-              {"Roles", std::move(roles)}};
-  if (with_tags && !p.tags.empty()) out["Tags"] = TagsJson(p.tags);
-  return out;
-}
 
 bool HoldsRole(const model::InstanceProfile& p, std::string_view role_name) {
   return std::any_of(p.role_names.begin(), p.role_names.end(),
@@ -71,6 +52,26 @@ Result<json> UpdateProfile(IamContext& iam, const model::InstanceProfile& profil
 }
 
 }  // namespace
+
+// The InstanceProfile structure; its roles as ListRoles shows them. List operations leave out
+// the tags.
+json InstanceProfileJson(const store::Directory& dir, const model::InstanceProfile& p,
+                         bool with_tags) {
+  json roles = json::array();
+  for (const std::string& name : p.role_names) {
+    if (auto role = dir.Get<model::Role>(model::RecordKey({p.account_id, name}))) {
+      roles.push_back(RoleJson(*role, RoleView::kList));
+    }
+  }
+  json out = {{"Path", p.path},
+              {"InstanceProfileName", p.name},
+              {"InstanceProfileId", p.id},
+              {"Arn", p.Arn()},
+              {"CreateDate", FormatIsoTime(p.created_ms)},
+              {"Roles", std::move(roles)}};
+  if (with_tags && !p.tags.empty()) out["Tags"] = TagsJson(p.tags);
+  return out;
+}
 
 void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "CreateInstanceProfile", [&iam](const OperationContext& c) -> Result<json> {
@@ -92,13 +93,13 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
     Status s = iam.state.Commit({{store::Put<model::InstanceProfile>{profile, /*create=*/true}}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) return ProfileExists(name);
     if (!s.ok()) return s;
-    return json{{"InstanceProfile", ProfileJson(iam, profile, true)}};
+    return json{{"InstanceProfile", InstanceProfileJson(iam.state.directory(), profile, true)}};
   });
 
   d.Register("iam", "GetInstanceProfile", [&iam](const OperationContext& c) -> Result<json> {
     auto profile = FindProfile(iam, c);
     if (!profile.ok()) return profile.status();
-    return json{{"InstanceProfile", ProfileJson(iam, **profile, true)}};
+    return json{{"InstanceProfile", InstanceProfileJson(iam.state.directory(), **profile, true)}};
   });
 
   d.Register("iam", "ListInstanceProfiles", [&iam](const OperationContext& c) -> Result<json> {
@@ -108,7 +109,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
     for (const auto& p : ScanPage<model::InstanceProfile>(
              iam.state.directory(), c.caller.account_id + "/", ReadPage(c.input),
              [&](const model::InstanceProfile& p) { return StartsWith(p.path, prefix); }, out)) {
-      list.push_back(ProfileJson(iam, *p, false));
+      list.push_back(InstanceProfileJson(iam.state.directory(), *p, false));
     }
     out["InstanceProfiles"] = std::move(list);
     return out;
@@ -163,7 +164,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
                  iam.state.directory(), c.caller.account_id + "/", ReadPage(c.input),
                  [&](const model::InstanceProfile& p) { return HoldsRole(p, (*role)->name); },
                  out)) {
-          list.push_back(ProfileJson(iam, *p, false));
+          list.push_back(InstanceProfileJson(iam.state.directory(), *p, false));
         }
         out["InstanceProfiles"] = std::move(list);
         return out;

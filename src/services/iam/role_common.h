@@ -51,4 +51,9 @@ enum class RoleView { kList, kCreate, kFull };
 
 nlohmann::json RoleJson(const model::Role& role, RoleView view);
 
+// The InstanceProfile structure, its roles as ListRoles shows them; list operations leave out
+// the tags.
+nlohmann::json InstanceProfileJson(const store::Directory& dir, const model::InstanceProfile& p,
+                                   bool with_tags);
+
 }  // namespace gatehouse::services::iam
