@@ -173,10 +173,13 @@ class GroupsTest(GatehouseTestCase):
         self.assertError("NoSuchEntity", "The user with name nobody cannot be found.", 404,
                          self.iam.list_groups_for_user, UserName="nobody")
 
-        # A user in a group cannot be deleted.
+        # Neither a group with members nor a user in a group can be deleted.
         self.assertError("DeleteConflict",
                          "Cannot delete entity, must remove users from group first.", 409,
                          self.iam.delete_group, GroupName="Members")
+        self.assertError("DeleteConflict",
+                         "Cannot delete entity, must remove users from group first.", 409,
+                         self.iam.delete_user, UserName="member-a")
 
         self.iam.remove_user_from_group(GroupName="MEMBERS", UserName="Member-A")
         self.assertEqual(self.iam.get_group(GroupName="Members")["Users"], [])

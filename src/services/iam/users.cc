@@ -228,8 +228,9 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
         return DeleteConflict("delete MFA device");
       }
     }
+    // AWS words it as DeleteGroup does (seen in DeleteUser errors people quote).
     if (!dir.Scan<model::GroupMember>(key + "/", "", 1).empty()) {
-      return DeleteConflict("remove user from all groups");
+      return DeleteConflict("remove users from group");
     }
     if (!dir.UserPolicies(user->account_id, user->name).empty()) {
       return DeleteConflict("delete policies");
