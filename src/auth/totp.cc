@@ -46,8 +46,10 @@ std::optional<int64_t> MatchConsecutiveTotp(std::string_view seed, std::string_v
   for (int64_t second = now_step - window; second <= now_step + window; ++second) {
     std::string expected1 = TotpCode(seed, second - 1, static_cast<unsigned>(code1.size()));
     std::string expected2 = TotpCode(seed, second, static_cast<unsigned>(code2.size()));
-    bool equal = !expected1.empty() && !expected2.empty() & ConstantTimeEquals(expected1, code1) &
-                                           ConstantTimeEquals(expected2, code2);
+    // Both comparisons run whatever the first one says: no timing hint of a half-right pair.
+    bool first = ConstantTimeEquals(expected1, code1);
+    bool next = ConstantTimeEquals(expected2, code2);
+    bool equal = !expected1.empty() && !expected2.empty() && first && next;
     if (equal && second - 1 > after_step && !match) match = second - 1;
   }
   return match;
