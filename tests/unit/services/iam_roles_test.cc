@@ -11,7 +11,7 @@
 #include "services/iam/pagination.h"
 #include "services/iam/role_common.h"
 #include "services/iam/service_linked_roles.h"
-#include "store/sqlite_store.h"
+#include "temp_iam_state.h"
 
 namespace gatehouse::services::iam {
 namespace {
@@ -24,29 +24,6 @@ constexpr char kAllowS3[] =
 
 class IamRolesTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-roles-" + std::to_string(getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto opened = store::SqliteStore::Open((dir_ / "gatehouse.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(opened).value();
-    state_ = std::make_unique<store::State>(*store_);
-    ASSERT_TRUE(state_->Load().ok());
-    auto catalog = ManagedPolicyCatalog::LoadEmbedded();
-    ASSERT_TRUE(catalog.ok());
-    catalog_ = std::make_unique<ManagedPolicyCatalog>(std::move(catalog).value());
-    iam_ = std::make_unique<IamContext>(
-        IamContext{*state_, *catalog_, random_, "", [] { return int64_t{1700000000000}; }, usage_});
-  }
-  void TearDown() override {
-    iam_.reset();
-    state_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
   // Customer managed policy `name` of kAccount, committed; returns its ARN.
   std::string CreatePolicy(const std::string& name) {
@@ -59,13 +36,9 @@ class IamRolesTest : public testing::Test {
     return p.Arn();
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<store::State> state_;
-  std::unique_ptr<ManagedPolicyCatalog> catalog_;
-  SystemRandom random_;
-  KeyUsage usage_;
-  std::unique_ptr<IamContext> iam_;
+  testing_support::TempIamState temp_{"", [] { return int64_t{1700000000000}; }};
+  store::State* state_ = &temp_.state();
+  IamContext* iam_ = &temp_.iam();
 };
 
 TEST_F(IamRolesTest, TenManagedPoliciesAtMost) {

@@ -24,7 +24,7 @@
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
 #include "signed_request.h"
-#include "store/sqlite_store.h"
+#include "temp_iam_state.h"
 
 namespace gatehouse::services::testing_support {
 
@@ -33,29 +33,13 @@ class IamTestServer {
   static constexpr int64_t kStart = 1795935600;  // 2026-11-29T07:00:00Z
 
   IamTestServer()
-      : dir_(std::filesystem::temp_directory_path() /
-             ("gatehouse-iam-" + std::to_string(getpid()) + "-" + std::to_string(Serial()))),
-        master_key_(std::string(kSealKeySize, 'k')),
+      : temp_(std::string(kSealKeySize, 'k'), [this] { return now_.load() * 1000; }),
         models_(*protocol::ModelRegistry::LoadEmbedded()),
-        catalog_(*iam::ManagedPolicyCatalog::LoadEmbedded()) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(store::SqliteStore::Open((dir_ / "gatehouse.db").string())).value();
-    state_ = std::make_unique<store::State>(*store_);
-    EXPECT_TRUE(state_->Load().ok());
-    credentials_ = std::make_unique<DirectoryCredentials>(state_->directory(), master_key_);
-    policies_ = std::make_unique<DirectoryPolicies>(state_->directory(), catalog_);
-    dispatcher_ = std::make_unique<Dispatcher>(models_, *credentials_, *policies_, random_,
-                                               [this] { return now_.load(); });
-    iam_ = std::make_unique<iam::IamContext>(iam::IamContext{
-        *state_, catalog_, random_, master_key_, [this] { return now_.load() * 1000; }, usage_});
-    iam::RegisterIamOperations(*dispatcher_, *iam_);
-  }
-  ~IamTestServer() {
-    dispatcher_.reset();
-    state_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+        credentials_(temp_.state().directory(), temp_.iam().master_key),
+        policies_(temp_.state().directory(), temp_.catalog()),
+        dispatcher_(models_, credentials_, policies_, temp_.random(),
+                    [this] { return now_.load(); }) {
+    iam::RegisterIamOperations(dispatcher_, temp_.iam());
   }
 
   // Creates account `id` and returns its root user's access key id.
@@ -72,7 +56,7 @@ class IamTestServer {
   // Creates user `name` of `account` (with an access key, whose id is returned).
   std::string AddUser(const std::string& account, const std::string& name,
                       std::vector<model::Tag> tags = {}) {
-    model::User user{account, name, "/", NewUniqueId(random_, IdKind::kUser), now_ * 1000, {}};
+    model::User user{account, name, "/", NewUniqueId(temp_.random(), IdKind::kUser), now_ * 1000, {}};
     std::string key = AddKey(account, name);
     store::WriteBatch batch{
         {store::InsertUser{user}, store::InsertAccessKey{pending_keys_.at(key)}}};
@@ -81,7 +65,7 @@ class IamTestServer {
     return key;
   }
 
-  Status Commit(const store::WriteBatch& batch) { return state_->Commit(batch); }
+  Status Commit(const store::WriteBatch& batch) { return temp_.state().Commit(batch); }
 
   // Calls IAM `action` with form `params` ("UserName=x&…", values already URL-encoded) signed
   // with `key`.
@@ -90,44 +74,32 @@ class IamTestServer {
     HttpRequest r =
         Form("Action=" + action + "&Version=2010-05-08" + (params.empty() ? "" : "&" + params));
     Sign(r, key, secrets_.at(key), "iam", now_);
-    return dispatcher_->Handle(r);
+    return dispatcher_.Handle(r);
   }
 
   void Advance(int64_t seconds) { now_ += seconds; }
-  const store::Directory& directory() const { return state_->directory(); }
+  const store::Directory& directory() const { return temp_.state().directory(); }
 
  private:
-  static int Serial() {
-    static std::atomic<int> n{0};
-    return n++;
-  }
-
   std::string AddKey(const std::string& account, const std::string& user) {
-    std::string id = NewAccessKeyId(random_, false);
-    std::string secret = NewSecretAccessKey(random_);
+    std::string id = NewAccessKeyId(temp_.random(), false);
+    std::string secret = NewSecretAccessKey(temp_.random());
     secrets_[id] = secret;
     pending_keys_[id] = {id,
                          account,
                          user,
-                         Seal(master_key_, secret, id, random_.Bytes(12)),
+                         Seal(temp_.iam().master_key, secret, id, temp_.random().Bytes(12)),
                          model::AccessKeyStatus::kActive,
                          now_ * 1000};
     return id;
   }
 
-  std::filesystem::path dir_;
-  std::string master_key_;
-  SystemRandom random_;
   std::atomic<int64_t> now_{kStart};
+  TempIamState temp_;
   protocol::ModelRegistry models_;
-  iam::ManagedPolicyCatalog catalog_;
-  KeyUsage usage_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<store::State> state_;
-  std::unique_ptr<DirectoryCredentials> credentials_;
-  std::unique_ptr<DirectoryPolicies> policies_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-  std::unique_ptr<iam::IamContext> iam_;
+  DirectoryCredentials credentials_;
+  DirectoryPolicies policies_;
+  Dispatcher dispatcher_;
   std::map<std::string, std::string> secrets_;
   std::map<std::string, model::AccessKey> pending_keys_;
 };

@@ -10,7 +10,7 @@
 
 #include "auth/totp.h"
 #include "core/crypto.h"
-#include "store/sqlite_store.h"
+#include "temp_iam_state.h"
 
 namespace gatehouse::services::iam {
 namespace {
@@ -22,22 +22,6 @@ const std::string kSeed = "0123456789abcdefghij0123456789abcdefghij";
 class MfaCodesTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-mfa-" + std::to_string(getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto opened = store::SqliteStore::Open((dir_ / "state.db").string());
-    ASSERT_TRUE(opened.ok());
-    store_ = std::move(opened).value();
-    state_ = std::make_unique<store::State>(*store_);
-    ASSERT_TRUE(state_->Load().ok());
-    auto catalog = ManagedPolicyCatalog::LoadEmbedded();
-    ASSERT_TRUE(catalog.ok());
-    catalog_ = std::make_unique<ManagedPolicyCatalog>(std::move(catalog).value());
-    iam_ = std::make_unique<IamContext>(IamContext{*state_, *catalog_, random_,
-                                                   std::string(kSealKeySize, 'k'),
-                                                   [this] { return now_ms_; }, usage_});
     store::WriteBatch batch;
     batch.writes.push_back(store::InsertAccount{{kAccount, "acct", "root@example.com", 1000}});
     batch.writes.push_back(store::InsertUser{{kAccount, "alice", "/", "AIDAALICE", 2000, {}}});
@@ -50,7 +34,6 @@ class MfaCodesTest : public testing::Test {
     batch.writes.push_back(store::Put<model::MfaDevice>{device, true});
     ASSERT_TRUE(state_->Commit(batch).ok());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string Code(int64_t step) const { return auth::TotpCode(kSeed, step); }
   int64_t Step() const { return auth::TotpStep(now_ms_ / 1000); }
@@ -58,14 +41,10 @@ class MfaCodesTest : public testing::Test {
     return *FindMfaDevice(state_->directory(), kAccount, serial_).value();
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<store::State> state_;
-  std::unique_ptr<ManagedPolicyCatalog> catalog_;
-  SystemRandom random_;
-  KeyUsage usage_;
   int64_t now_ms_ = kNowSeconds * 1000;
-  std::unique_ptr<IamContext> iam_;
+  testing_support::TempIamState temp_{std::string(kSealKeySize, 'k'), [this] { return now_ms_; }};
+  store::State* state_ = &temp_.state();
+  IamContext* iam_ = &temp_.iam();
   std::string serial_;
 };
 
