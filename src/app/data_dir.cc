@@ -39,24 +39,11 @@ Status WritePrivateFile(const std::string& path, const std::string& content) {
 }
 
 Result<std::string> MasterKeyFromHex(std::string_view hex) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  if (hex.size() != 2 * kSealKeySize) {
+  std::optional<std::string> key = HexDecode(hex);
+  if (hex.size() != 2 * kSealKeySize || !key) {
     return Status(ErrorCode::kInvalidParameterValue, "the master key must be 64 hex digits");
   }
-  std::string key(kSealKeySize, '\0');
-  for (size_t i = 0; i < kSealKeySize; ++i) {
-    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      return Status(ErrorCode::kInvalidParameterValue, "the master key must be 64 hex digits");
-    }
-    key[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return key;
+  return *std::move(key);
 }
 
 Result<std::string> LoadOrCreateMasterKey(const std::string& data_dir, Random& random) {

@@ -22,7 +22,8 @@
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
-#include "services/sts/caller_identity.h"
+#include "services/sts/session_key_ring.h"
+#include "services/sts/sts_context.h"
 #include "store/sqlite_store.h"
 #include "core/random.h"
 #include "http/server.h"
@@ -204,11 +205,11 @@ int Serve(const ServeOptions& options) {
     std::cerr << catalog.status().message() << "\n";
     return 1;
   }
-  services::DirectoryCredentials credentials(state.directory(), *master_key);
+  services::sts::SessionKeyRing session_keys(state, *master_key, random);
+  services::DirectoryCredentials credentials(state.directory(), *master_key, &session_keys);
   services::DirectoryPolicies policies(state.directory(), *catalog);
   services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
                                   options.region);
-  dispatcher.Register("sts", "GetCallerIdentity", services::sts::GetCallerIdentity);
   services::KeyUsage usage;
   dispatcher.OnKeyUsed([&usage](const std::string& id, const std::string& service,
                                 const std::string& region) {
@@ -217,6 +218,8 @@ int Serve(const ServeOptions& options) {
   services::iam::IamContext iam{state, *catalog, random, *master_key,
                                 [] { return NowSeconds() * 1000; }, usage};
   services::iam::RegisterIamOperations(dispatcher, iam);
+  services::sts::StsContext sts{iam, session_keys};
+  services::sts::RegisterStsOperations(dispatcher, sts);
 
   http::ServerOptions server_options;
   server_options.host = options.listen.substr(0, colon);

@@ -1,5 +1,6 @@
 #include "authz/authorizer.h"
 
+#include "core/time_format.h"
 #include "policy/request.h"
 
 namespace gatehouse::authz {
@@ -11,11 +12,14 @@ constexpr size_t kMaxCachedPolicies = 100000;
 constexpr char kAllowNothing[] =
     R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}})";
 
-std::string Denial(const AuthzRequest& r, const policy::Principal& p, policy::Decision decision,
-                   const policy::Explanation& why) {
-  std::string who = p.kind == policy::PrincipalKind::kRoot ? "Root" : "User";
+std::string Denial(const AuthzRequest& r, const policy::Request& request,
+                   policy::Decision decision, const policy::Explanation& why) {
+  std::string who = request.principal.kind == policy::PrincipalKind::kRoot ? "Root" : "User";
   std::string head = who + ": " + r.principal_arn + " is not authorized to perform: " + r.action +
                      " on resource: " + r.resource;
+  // A role's trust policy refusing (or a role that does not exist) is not explained: AWS
+  // reveals neither.
+  if (why.decided_by == policy::Layer::kResource && policy::IsTrustRequest(request)) return head;
   std::string layer;
   switch (why.decided_by) {
     case policy::Layer::kScp:
@@ -72,6 +76,10 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   policy::PrincipalAttributes attributes;
   attributes.tags = r.principal_tags;
   if (!r.user_id.empty()) attributes.user_id = r.user_id;
+  if (!r.role_arn.empty()) principal.role_arn = r.role_arn;
+  attributes.mfa = r.mfa;
+  attributes.mfa_age_seconds = r.mfa_age_seconds;
+  attributes.source_identity = r.source_identity;
   policy::ContextKeys context;
   if (r.simulated) {
     // Unknown unless the simulator's context entries give them (an empty key is a missing one).
@@ -81,6 +89,7 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
     if (!r.source_ip.empty()) context.Set("aws:SourceIp", {r.source_ip});
     context.Set("aws:SecureTransport", {r.secure_transport ? "true" : "false"});
     if (!r.region.empty()) context.Set("aws:RequestedRegion", {r.region});
+    if (r.token_issue_ms) context.Set("aws:TokenIssueTime", {FormatIsoTime(*r.token_issue_ms)});
   }
   for (const auto& [key, values] : r.context) context.Set(key, values);
   Evaluation out;
@@ -105,6 +114,36 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
     set.boundary = compiled.get();
     held.push_back(std::move(compiled));
   }
+  if (r.policies.session) {
+    // Session policies that cannot be read (or none, for a federated user) allow nothing.
+    for (size_t i = 0; i < r.policies.session->size(); ++i) {
+      auto compiled = Compile((*r.policies.session)[i].document, policy::PolicyKind::kIdentity,
+                              "session[" + std::to_string(i) + "]");
+      if (compiled == nullptr) continue;
+      set.session.push_back(compiled.get());
+      held.push_back(std::move(compiled));
+    }
+    if (set.session.empty()) {
+      auto nothing = Compile(kAllowNothing, policy::PolicyKind::kIdentity, "session");
+      set.session.push_back(nothing.get());
+      held.push_back(std::move(nothing));
+    }
+  }
+  if (r.scps) {
+    std::vector<std::vector<const policy::CompiledPolicy*>> levels;
+    for (size_t level = 0; level < r.scps->size(); ++level) {
+      levels.emplace_back();
+      for (size_t i = 0; i < (*r.scps)[level].size(); ++i) {
+        auto compiled = Compile((*r.scps)[level][i].document, policy::PolicyKind::kScp,
+                                "scp[" + std::to_string(level) + "][" + std::to_string(i) + "]");
+        if (compiled == nullptr) continue;
+        levels.back().push_back(compiled.get());
+        held.push_back(std::move(compiled));
+      }
+    }
+    set.scp = std::move(levels);
+    set.management_account = r.management_account;
+  }
   if (!r.resource_policy.empty()) {
     policy::PolicyKind kind = policy::IsTrustRequest(out.request) ? policy::PolicyKind::kTrust
                                                                   : policy::PolicyKind::kResource;
@@ -120,12 +159,13 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   return out;
 }
 
-Status Authorizer::Authorize(const AuthzRequest& r) {
+Status Authorizer::Authorize(const AuthzRequest& r, Evaluation* out) {
   Result<Evaluation> evaluation = Evaluate(r);
   if (!evaluation.ok()) return Status(ErrorCode::kAccessDenied, evaluation.status().message());
+  if (out != nullptr) *out = *evaluation;
   if (evaluation->decision == policy::Decision::kAllow) return Status::Ok();
-  return Status(ErrorCode::kAccessDenied, Denial(r, evaluation->request.principal,
-                                                 evaluation->decision, evaluation->explanation));
+  return Status(ErrorCode::kAccessDenied, Denial(r, evaluation->request, evaluation->decision,
+                                                 evaluation->explanation));
 }
 
 }  // namespace gatehouse::authz

@@ -29,18 +29,32 @@ struct SourcedPolicy {
   std::string id;
 };
 
-// A principal's identity-based policies (a user's own, then its groups') and its permissions
-// boundary.
+// A principal's identity-based policies (a user's own, then its groups', or a role's), its
+// permissions boundary, and the session policies of temporary credentials: nullopt when the
+// session has none; an empty list allows nothing (a federated user given no policy).
 struct PrincipalPolicies {
   std::vector<SourcedPolicy> identity;
   std::optional<SourcedPolicy> boundary;
+  std::optional<std::vector<SourcedPolicy>> session;
 };
 
 struct AuthzRequest {
   std::string principal_arn;
   std::string user_id;
+  // An assumed role's ARN with its path (aws:PrincipalArn); "" to derive it from principal_arn.
+  std::string role_arn;
   std::map<std::string, std::string> principal_tags;
   PrincipalPolicies policies;
+  // The SCPs on the principal's organization path (see policy::PolicySet::scp): nullopt when
+  // its account is in no organization with SCPs enabled.
+  std::optional<std::vector<std::vector<SourcedPolicy>>> scps;
+  std::string management_account;
+  // What temporary credentials know of their principal (aws:MultiFactorAuthPresent,
+  // aws:MultiFactorAuthAge, aws:SourceIdentity, aws:TokenIssueTime); unset for long-term keys.
+  std::optional<bool> mfa;
+  std::optional<int64_t> mfa_age_seconds;
+  std::optional<std::string> source_identity;
+  std::optional<int64_t> token_issue_ms;
   std::string resource_policy;  // a resource-based (or role trust) policy's document, or ""
   std::string action;           // "iam:CreateUser"
   std::string resource;         // ARN or "*"
@@ -59,7 +73,8 @@ struct AuthzRequest {
 };
 
 // The outcome of one request with the request as evaluated. Matched statements name their policy
-// "identity[i]" (policies.identity[i]), "boundary" or "resource".
+// "identity[i]" (policies.identity[i]), "boundary", "session[i]", "scp[level][i]" or
+// "resource".
 struct Evaluation {
   policy::Request request;
   policy::Decision decision = policy::Decision::kImplicitDeny;
@@ -68,8 +83,9 @@ struct Evaluation {
 
 class Authorizer {
  public:
-  // AccessDenied, in AWS's words, unless the request is allowed.
-  Status Authorize(const AuthzRequest& request);
+  // AccessDenied, in AWS's words, unless the request is allowed. `evaluation`, when given,
+  // receives how the request was decided (for the debug log).
+  Status Authorize(const AuthzRequest& request, Evaluation* evaluation = nullptr);
 
   // InvalidInput when request.principal_arn names no principal.
   Result<Evaluation> Evaluate(const AuthzRequest& request);

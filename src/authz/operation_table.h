@@ -9,7 +9,7 @@ namespace gatehouse::authz {
 enum class ResourceForm {
   kNone, kAny, kUser, kUserPath, kKeyOwner, kGroup, kGroupPath, kRole, kRolePath, kPolicy,
   kNewPolicy, kPolicyPath, kInstanceProfile, kInstanceProfilePath, kMfa, kServiceLinkedRole,
-  kPolicySource
+  kPolicySource, kHandler
 };
 
 struct OperationSpec {

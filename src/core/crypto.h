@@ -17,8 +17,12 @@ Sha256Digest HmacSha256(std::string_view key, std::string_view data);
 
 // Lowercase hex of bytes.
 std::string HexEncode(std::string_view bytes);
+// The bytes of hex text (either case); nullopt when it is not an even run of hex digits.
+std::optional<std::string> HexDecode(std::string_view hex);
 // Standard base64 with padding (how blob members travel in AWS's XML and JSON).
 std::string Base64Encode(std::string_view bytes);
+// The bytes of standard base64 text (padding required); nullopt when it is not base64.
+std::optional<std::string> Base64Decode(std::string_view text);
 inline std::string HexEncode(const Sha256Digest& d) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }

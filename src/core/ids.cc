@@ -1,5 +1,7 @@
 #include "core/ids.h"
 
+#include "core/strings.h"
+
 namespace gatehouse {
 namespace {
 
@@ -45,8 +47,28 @@ std::string NewUniqueId(Random& random, IdKind kind) {
   return std::string(IdPrefix(kind)) + RandomString(random, kBase32, 17);
 }
 
-std::string NewAccessKeyId(Random& random, bool temporary) {
-  return (temporary ? "ASIA" : "AKIA") + RandomString(random, kBase32, 16);
+std::string NewAccessKeyId(Random& random, bool temporary, std::string_view account) {
+  std::string prefix = temporary ? "ASIA" : "AKIA";
+  if (account.size() != 12 || !IsAsciiDigits(account)) {
+    return prefix + RandomString(random, kBase32, 16);
+  }
+  // 16 base32 characters are 80 bits: the account number, then 40 random bits.
+  uint64_t number = std::stoull(std::string(account));
+  std::string out = prefix;
+  for (int i = 7; i >= 0; --i) out.push_back(kBase32[(number >> (5 * i)) & 31]);
+  return out + RandomString(random, kBase32, 8);
+}
+
+std::optional<std::string> AccountOfAccessKeyId(std::string_view id) {
+  if (id.size() != 20 || !(id.starts_with("AKIA") || id.starts_with("ASIA"))) return std::nullopt;
+  uint64_t number = 0;
+  for (char c : id.substr(4, 8)) {
+    size_t v = kBase32.find(c);
+    if (v == std::string_view::npos) return std::nullopt;
+    number = (number << 5) | v;
+  }
+  if (number < 100000000000ULL || number > 999999999999ULL) return std::nullopt;
+  return std::to_string(number);
 }
 
 std::string NewSecretAccessKey(Random& random) {

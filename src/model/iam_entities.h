@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -235,6 +236,21 @@ struct RoleDeletionTask {
   std::string reason;
 
   std::string Key() const { return RecordKey({account_id, task_id}); }
+};
+
+// A key of the ring that seals session tokens (auth/session_token.h): 32 bytes, kept sealed
+// under the server's master key. The newest key seals new tokens; older ones only open tokens
+// until the longest session they could have sealed has expired.
+struct SessionKey {
+  uint32_t id = 0;  // random, so that two servers rotating at once cannot collide
+  std::string sealed_key;  // hex
+  int64_t created_ms = 0;
+
+  std::string Key() const {
+    char buf[9];
+    std::snprintf(buf, sizeof(buf), "%08x", id);
+    return buf;
+  }
 };
 
 }  // namespace gatehouse::model

@@ -27,4 +27,24 @@ std::optional<auth::AccessKeyRecord> DirectoryCredentials::FindAccessKey(
   return record;
 }
 
+Result<auth::AccessKeyRecord> DirectoryCredentials::FindSession(std::string_view access_key_id,
+                                                                std::string_view token,
+                                                                int64_t now_epoch_seconds) const {
+  if (session_keys_ == nullptr) return auth::CredentialSource::FindSession(access_key_id, token, now_epoch_seconds);
+  Result<auth::SessionClaims> claims = auth::OpenSessionToken(
+      token, access_key_id, [this](uint32_t id) { return session_keys_->Find(id); });
+  if (!claims.ok()) return claims.status();
+  if (now_epoch_seconds * 1000 >= claims->expires_ms) {
+    return Status(ErrorCode::kExpiredToken, auth::kExpiredTokenMessage);
+  }
+  auth::AccessKeyRecord record;
+  record.access_key_id = std::string(access_key_id);
+  record.secret = claims->secret;
+  record.principal_arn = claims->principal_arn;
+  record.account_id = claims->account_id;
+  record.user_id = claims->user_id;
+  record.session = std::make_shared<const auth::SessionClaims>(std::move(claims).value());
+  return record;
+}
+
 }  // namespace gatehouse::services

@@ -1,6 +1,7 @@
 #include "services/directory_policies.h"
 
 #include "core/arn.h"
+#include "core/strings.h"
 #include "services/iam/service_linked_roles.h"
 
 namespace gatehouse::services {
@@ -136,7 +137,44 @@ std::optional<authz::PrincipalPolicies> DirectoryPolicies::PoliciesOf(std::strin
 }
 
 authz::PrincipalPolicies DirectoryPolicies::Policies(const auth::AccessKeyRecord& caller) const {
-  return PoliciesOf(caller.account_id, caller.principal_arn).value_or(authz::PrincipalPolicies{});
+  const auth::SessionClaims* session = caller.session.get();
+  if (session == nullptr) {
+    return PoliciesOf(caller.account_id, caller.principal_arn)
+        .value_or(authz::PrincipalPolicies{});
+  }
+  // A session acts with the policies of its role, or of the user (or root) that made it.
+  authz::PrincipalPolicies out;
+  bool current = true;
+  if (session->kind == auth::SessionKind::kAssumedRole) {
+    // A role deleted (and perhaps made again under the same name) ends its sessions' rights.
+    std::optional<NamedPrincipal> named = Named(caller.account_id, session->source_arn);
+    auto role = named ? directory_.Get<model::Role>(model::RecordKey({caller.account_id,
+                                                                      named->name}))
+                      : nullptr;
+    current = role != nullptr && role->id == session->role_id;
+  }
+  if (current) {
+    out = PoliciesOf(caller.account_id, session->source_arn).value_or(authz::PrincipalPolicies{});
+    std::optional<ArnView> source = ArnView::Parse(session->source_arn);
+    if (source && source->resource == "root" && session->kind != auth::SessionKind::kUserSession) {
+      // The root user's federated users hold what root holds, bounded by their session policy.
+      out.identity.push_back({R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
+                              R"("Action":"*","Resource":"*"}})",
+                              "root"});
+    }
+  }
+  if (session->has_session_policy) {
+    out.session.emplace();
+    if (!session->session_policy.empty()) {
+      out.session->push_back({session->session_policy, "SessionPolicy"});
+    }
+    for (const std::string& arn : session->session_policy_arns) {
+      std::string document =
+          iam::ManagedPolicyDocument(directory_, catalog_, caller.account_id, arn);
+      if (!document.empty()) out.session->push_back({document, arn.substr(arn.rfind('/') + 1)});
+    }
+  }
+  return out;
 }
 
 std::map<std::string, std::string> DirectoryPolicies::TagsOf(std::string_view account,
@@ -158,7 +196,21 @@ std::map<std::string, std::string> DirectoryPolicies::TagsOf(std::string_view ac
 
 std::map<std::string, std::string> DirectoryPolicies::PrincipalTags(
     const auth::AccessKeyRecord& caller) const {
-  return TagsOf(caller.account_id, caller.principal_arn);
+  const auth::SessionClaims* session = caller.session.get();
+  if (session == nullptr) return TagsOf(caller.account_id, caller.principal_arn);
+  // A role session's tags override its role's tags of the same key (regardless of case); a
+  // federated user has only its session tags.
+  std::map<std::string, std::string> tags;
+  if (session->kind != auth::SessionKind::kFederatedUser) {
+    tags = TagsOf(caller.account_id, session->source_arn);
+  }
+  for (const auto& [key, value] : session->tags) {
+    for (auto it = tags.begin(); it != tags.end();) {
+      it = EqualsIgnoreCase(it->first, key) ? tags.erase(it) : std::next(it);
+    }
+    tags[key] = value;
+  }
+  return tags;
 }
 
 ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
@@ -264,6 +316,7 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
       break;
     case ResourceForm::kAny:
     case ResourceForm::kNone:
+    case ResourceForm::kHandler:
       info.arn = "*";
       break;
   }

@@ -1,6 +1,10 @@
 #include "services/dispatcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include "auth/sigv4.h"
+#include "core/arn.h"
+#include "services/session_limits.h"
 #include "authz/operation_table.h"
 #include "core/uri.h"
 #include "protocol/input_validation.h"
@@ -25,6 +29,51 @@ bool LooksLikeJson(const HttpRequest& r) {
 }
 
 }  // namespace
+
+std::string ResourceAccount(std::string_view arn, std::string_view fallback) {
+  std::optional<ArnView> view = ArnView::Parse(arn);
+  if (!view) return std::string(fallback);
+  if (IsAccountId(view->account)) return std::string(view->account);
+  return view->account == "aws" ? "" : std::string(fallback);
+}
+
+authz::AuthzRequest Dispatcher::CallerRequest(const auth::AccessKeyRecord& caller,
+                                              const HttpRequest& request) const {
+  authz::AuthzRequest az;
+  az.principal_arn = caller.principal_arn;
+  az.user_id = caller.user_id;
+  az.policies = policies_.Policies(caller);
+  az.principal_tags = policies_.PrincipalTags(caller);
+  if (auto scps = policies_.Scps(caller.account_id)) {
+    az.scps = std::move(scps->first);
+    az.management_account = std::move(scps->second);
+  }
+  az.source_ip = request.remote_address;
+  az.secure_transport = request.secure;
+  az.region = region_;
+  az.now_ms = now_() * 1000;
+  if (const auth::SessionClaims* session = caller.session.get()) {
+    if (session->kind == auth::SessionKind::kAssumedRole) az.role_arn = session->source_arn;
+    az.mfa = session->mfa;
+    if (session->mfa) az.mfa_age_seconds = (az.now_ms - session->mfa_time_ms) / 1000;
+    if (!session->source_identity.empty()) az.source_identity = session->source_identity;
+    az.token_issue_ms = session->issued_ms;
+  }
+  return az;
+}
+
+Status Dispatcher::Authorize(const authz::AuthzRequest& az) const {
+  authz::Evaluation evaluation;
+  Status s = authorizer_.Authorize(az, spdlog::should_log(spdlog::level::debug) ? &evaluation
+                                                                                : nullptr);
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("authorize {} {} on {}: {} at {} ({})", az.principal_arn, az.action,
+                  az.resource, policy::DecisionName(evaluation.decision),
+                  policy::LayerName(evaluation.explanation.decided_by),
+                  evaluation.explanation.reason);
+  }
+  return s;
+}
 
 Dispatcher::Dispatcher(const protocol::ModelRegistry& models,
                        const auth::CredentialSource& credentials, const PolicySource& policies,
@@ -82,17 +131,31 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
   const protocol::Operation& op = *route->operation;
   rec.operation = claim->service + ":" + op.name;
 
-  std::optional<auth::AccessKeyRecord> key = credentials_.FindAccessKey(claim->access_key_id);
+  std::optional<auth::AccessKeyRecord> key;
+  if (claim->security_token) {
+    Result<auth::AccessKeyRecord> session =
+        credentials_.FindSession(claim->access_key_id, *claim->security_token, now_());
+    if (!session.ok()) return fail(session.status());
+    key = std::move(session).value();
+  } else {
+    key = credentials_.FindAccessKey(claim->access_key_id);
+  }
   if (!key || !key->active) {
-    return fail(Status(ErrorCode::kInvalidClientTokenId,
-                       "The security token included in the request is invalid."));
+    return fail(Status(ErrorCode::kInvalidClientTokenId, auth::kInvalidTokenMessage));
   }
   if (Status s = auth::VerifySignature(view, *claim, key->secret, now_(), &signing_keys_);
       !s.ok()) {
     return fail(s);
   }
+  if (key->session) {
+    if (Status s = SessionMayCall(*key->session, claim->service, op.name); !s.ok()) {
+      return fail(s);
+    }
+  }
   rec.principal = key->principal_arn;
-  if (on_key_used_) on_key_used_(key->access_key_id, claim->service, claim->region);
+  if (on_key_used_ && !key->session) {
+    on_key_used_(key->access_key_id, claim->service, claim->region);
+  }
 
   json input = json::object();
   if (const protocol::Shape* shape = model->FindShape(op.input)) {
@@ -114,24 +177,26 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     return fail(Status(ErrorCode::kNotImplemented,
                        "gatehouse does not implement " + rec.operation + " yet."));
   }
+  std::optional<authz::AuthzRequest> caller_request;
   if (spec->resource != authz::ResourceForm::kNone) {
-    authz::AuthzRequest az;
-    az.principal_arn = key->principal_arn;
-    az.user_id = key->user_id;
-    az.policies = policies_.Policies(*key);
-    az.principal_tags = policies_.PrincipalTags(*key);
+    caller_request = CallerRequest(*key, request);
+  }
+  if (spec->resource != authz::ResourceForm::kNone &&
+      spec->resource != authz::ResourceForm::kHandler) {
+    authz::AuthzRequest az = *caller_request;
     az.action = std::string(spec->action);
-    az.resource_account = key->account_id;
-    az.source_ip = request.remote_address;
-    az.secure_transport = request.secure;
-    az.region = region_;
-    az.now_ms = now_() * 1000;
     ResourceInfo resource = policies_.Resource(spec->resource, *key, input);
     az.resource = resource.arn;
+    az.resource_account = ResourceAccount(resource.arn, key->account_id);
     az.context = RequestContextKeys(input, resource);
-    if (Status s = authorizer_.Authorize(az); !s.ok()) return fail(s);
+    if (Status s = Authorize(az); !s.ok()) return fail(s);
   }
-  Result<json> output = handler->second(OperationContext{*model, op, input, *key});
+  OperationContext context{*model, op, input, *key, nullptr, nullptr};
+  if (caller_request) {
+    context.caller_request = &*caller_request;
+    context.authorize = [this](const authz::AuthzRequest& az) { return Authorize(az); };
+  }
+  Result<json> output = handler->second(context);
   if (!output.ok()) return fail(output.status());
 
   HttpResponse r;

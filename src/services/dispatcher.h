@@ -10,6 +10,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -25,12 +28,18 @@
 
 namespace gatehouse::services {
 
-// What an operation handler sees: the validated input and who is calling.
+// What an operation handler sees: the validated input and who is calling. Operations the table
+// marks kHandler authorize for themselves: they complete `caller_request` (the caller's side:
+// principal, policies, transport keys, time) with the action, resource and condition keys only
+// they know, and call `authorize`, which decides (and logs) as the dispatcher does for the
+// others.
 struct OperationContext {
   const protocol::ServiceModel& model;
   const protocol::Operation& operation;
   const nlohmann::json& input;
   const auth::AccessKeyRecord& caller;
+  const authz::AuthzRequest* caller_request = nullptr;
+  std::function<Status(const authz::AuthzRequest&)> authorize;
 };
 using OperationHandler = std::function<Result<nlohmann::json>(const OperationContext&)>;
 
@@ -43,14 +52,25 @@ struct ResourceInfo {
   std::string boundary;
 };
 
+// The account a resource ARN belongs to: its account field when that is an account id, "" for
+// the AWS-owned (arn:aws:iam::aws:policy/…), `fallback` for "*" and anything not an ARN.
+std::string ResourceAccount(std::string_view arn, std::string_view fallback);
+
 // What authorization needs to know beyond the request: the caller's policies and tags, and
 // the resource the request names. Thread-safe.
 class PolicySource {
  public:
   virtual ~PolicySource() = default;
-  // The caller's identity-based policies (inline and managed, its own and its groups') and its
-  // permissions boundary.
+  // The caller's identity-based policies (inline and managed, its own and its groups', or its
+  // role's), its permissions boundary and its session policies.
   virtual authz::PrincipalPolicies Policies(const auth::AccessKeyRecord& caller) const = 0;
+  // The SCPs on the organization path of `account` and the organization's management account;
+  // nullopt when the account is in no organization with SCPs enabled.
+  virtual std::optional<std::pair<std::vector<std::vector<authz::SourcedPolicy>>, std::string>>
+  Scps(std::string_view account) const {
+    (void)account;
+    return std::nullopt;
+  }
   // The caller's tags (aws:PrincipalTag/…); none for the root user.
   virtual std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const = 0;
@@ -80,6 +100,11 @@ class Dispatcher {
 
   HttpResponse Handle(const HttpRequest& request, DispatchRecord* record = nullptr) const;
 
+  // The caller's side of an authorization request for `request`: who, its policies, tags, SCPs,
+  // session keys, transport keys and time. Action, resource and context are left to fill.
+  authz::AuthzRequest CallerRequest(const auth::AccessKeyRecord& caller,
+                                    const HttpRequest& request) const;
+
   // Called with each authenticated long-term access key, service and region (for
   // GetAccessKeyLastUsed).
   void OnKeyUsed(std::function<void(const std::string& key_id, const std::string& service,
@@ -99,6 +124,8 @@ class Dispatcher {
   std::function<void(const std::string&, const std::string&, const std::string&)> on_key_used_;
   mutable auth::SigningKeyCache signing_keys_;
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
+
+  Status Authorize(const authz::AuthzRequest& request) const;
 };
 
 }  // namespace gatehouse::services

@@ -41,7 +41,7 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
         kAccessKeysPerUser) {
       return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for AccessKeysPerUser: 2");
     }
-    std::string id = NewAccessKeyId(iam.random, /*temporary=*/false);
+    std::string id = NewAccessKeyId(iam.random, /*temporary=*/false, user->account_id);
     std::string secret = NewSecretAccessKey(iam.random);
     model::AccessKey key{id, user->account_id, user->name,
                          Seal(iam.master_key, secret, id, iam.random.Bytes(12)),

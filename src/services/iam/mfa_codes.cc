@@ -1,7 +1,5 @@
 #include "services/iam/mfa_codes.h"
 
-#include <openssl/crypto.h>
-
 #include <mutex>
 
 #include "auth/totp.h"
@@ -27,15 +25,6 @@ Status InvalidCode() {
 }
 
 Status InvalidForUser() { return Status(ErrorCode::kNoSuchEntity, "MFA Device invalid for user."); }
-
-std::optional<std::string> HexDecode(const std::string& hex) {
-  long size = 0;
-  unsigned char* bytes = OPENSSL_hexstr2buf(hex.c_str(), &size);
-  if (bytes == nullptr) return std::nullopt;
-  std::string out(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size));
-  OPENSSL_free(bytes);
-  return out;
-}
 
 // The device's TOTP seed; ServiceFailure when it cannot be opened (a different master key).
 Result<std::string> OpenSeed(const IamContext& iam, const model::MfaDevice& device) {

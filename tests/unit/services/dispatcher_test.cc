@@ -55,7 +55,7 @@ class DispatcherTest : public testing::Test {
       : models_(*protocol::ModelRegistry::LoadEmbedded()),
         dispatcher_(models_, credentials_, policies_, random_, [] { return kNow; }) {
     credentials_.Add({"AKIAEXAMPLEKEY000001", "secret-1", "arn:aws:iam::111111111111:user/alice",
-                      "111111111111", "AIDAEXAMPLE", true});
+                      "111111111111", "AIDAEXAMPLE", true, nullptr});
     dispatcher_.Register("iam", "GetUser", [](const OperationContext& c) -> Result<json> {
       return json{{"User",
                    {{"Path", "/"},

@@ -29,7 +29,7 @@ class AllowAll : public PolicySource {
     return {{{R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*",)"
               R"("Resource":"*"}})",
               "AllowAll"}},
-            std::nullopt};
+            std::nullopt, std::nullopt};
   }
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
     return {};
@@ -62,7 +62,7 @@ class GroupQuotasTest : public ::testing::Test {
     iam::RegisterGroupOperations(dispatcher_, *iam_);
     iam::RegisterGroupPolicyOperations(dispatcher_, *iam_);
     credentials_.Add({kKeyId, kSecret, std::string("arn:aws:iam::") + kAccount + ":root",
-                      kAccount, kAccount, true});
+                      kAccount, kAccount, true, nullptr});
   }
   ~GroupQuotasTest() override { std::filesystem::remove_all(dir_); }
 

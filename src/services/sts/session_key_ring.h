@@ -1,0 +1,51 @@
+// SessionKeyRing: the keys that seal session tokens, kept in the store (sealed under the
+// server's master key) so that every server sharing the store opens every token. The newest key
+// seals; a new one is made when it is older than the rotation period, and a key is erased once
+// no token it sealed can still be valid. Opened keys are cached: after the first use of a key,
+// sealing and opening read nothing but memory. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+
+#include "core/random.h"
+#include "core/status.h"
+#include "store/directory.h"
+
+namespace gatehouse::services::sts {
+
+inline constexpr int64_t kSessionKeyRotationMs = 24 * 3600 * 1000LL;
+// The longest session (GetSessionToken's 36 hours) plus an hour of slack.
+inline constexpr int64_t kMaxSessionMs = 36 * 3600 * 1000LL;
+
+class SessionKeyRing {
+ public:
+  SessionKeyRing(store::State& state, std::string master_key, Random& random,
+                 int64_t rotation_ms = kSessionKeyRotationMs)
+      : state_(state), master_key_(std::move(master_key)), random_(random),
+        rotation_ms_(rotation_ms) {}
+
+  // The id and bytes of the key that seals new tokens at `now_ms`, rotating when due.
+  Result<std::pair<uint32_t, std::string>> Current(int64_t now_ms);
+  // The key `id`, if the ring still holds it.
+  std::optional<std::string> Find(uint32_t id) const;
+
+ private:
+  std::optional<std::string> OpenKey(const model::SessionKey& key) const;
+  Status Rotate(int64_t now_ms);  // holds mu_ exclusively
+
+  store::State& state_;
+  const std::string master_key_;
+  Random& random_;
+  const int64_t rotation_ms_;
+  mutable std::shared_mutex mu_;
+  mutable std::map<uint32_t, std::string> opened_;
+  uint32_t current_id_ = 0;
+  int64_t current_created_ms_ = -1;  // -1: not chosen yet
+};
+
+}  // namespace gatehouse::services::sts
