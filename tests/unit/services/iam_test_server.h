@@ -1,8 +1,8 @@
-// Test support: the IAM operations behind a Dispatcher, over a State on a temporary SqliteStore,
-// as `gatehouse serve` wires them (DirectoryCredentials, DirectoryPolicies, the AWS-managed
-// catalog), with a fixed clock. Tests add accounts with a root access key, write records
-// directly (groups, roles, … that no operation of theirs creates) and call operations signed
-// as any key.
+// Test support: the IAM operations (and sts:GetCallerIdentity) behind a Dispatcher, over a State
+// on a temporary SqliteStore, as `gatehouse serve` wires them (DirectoryCredentials,
+// DirectoryPolicies, the AWS-managed catalog), with a fixed clock. Tests add accounts with a
+// root access key, write records directly (groups, roles, … that no operation of theirs
+// creates) and call operations signed as any key.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -23,6 +23,7 @@
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
+#include "services/sts/caller_identity.h"
 #include "signed_request.h"
 #include "temp_iam_state.h"
 
@@ -39,6 +40,7 @@ class IamTestServer {
         policies_(temp_.state().directory(), temp_.catalog()),
         dispatcher_(models_, credentials_, policies_, temp_.random(),
                     [this] { return now_.load(); }) {
+    dispatcher_.Register("sts", "GetCallerIdentity", sts::GetCallerIdentity);
     iam::RegisterIamOperations(dispatcher_, temp_.iam());
   }
 
@@ -71,9 +73,19 @@ class IamTestServer {
   // with `key`.
   HttpResponse Call(const std::string& key, const std::string& action,
                     const std::string& params = "") {
+    return CallService(key, "iam", action, params);
+  }
+
+  // The same for `service` ("iam", "sts"): a query-protocol call with the API version of the
+  // service's model, signed for `service`.
+  HttpResponse CallService(const std::string& key, const std::string& service,
+                           const std::string& action, const std::string& params = "") {
+    const protocol::ServiceModel* model = models_.Find(service);
+    EXPECT_TRUE(model != nullptr && model->protocol() == "query") << service;
+    const std::string version = model != nullptr ? model->api_version() : "";
     HttpRequest r =
-        Form("Action=" + action + "&Version=2010-05-08" + (params.empty() ? "" : "&" + params));
-    Sign(r, key, secrets_.at(key), "iam", now_);
+        Form("Action=" + action + "&Version=" + version + (params.empty() ? "" : "&" + params));
+    Sign(r, key, secrets_.at(key), service, now_);
     return dispatcher_.Handle(r);
   }
 

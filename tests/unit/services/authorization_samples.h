@@ -1,0 +1,226 @@
+// One sample request per operation of authz/operations.def, for the authorization coverage test
+// (authorization_coverage_test.cc): form parameters that pass input validation against the
+// service model (required members present, lengths and patterns respected), so that whatever
+// the answer is, it comes from authorization or the handler, never from validation.
+//
+// Values are written unencoded (the test URL-encodes them) and may name:
+//   {account}     the caller's account id
+//   {target_key}  the access key id of user "alice", the other user the samples act on
+// Operations taking a UserName name "alice", never the caller, so that the resource is another
+// user; the ones that default to the caller (ChangePassword, ListMFADevices …) are the caller's.
+// Samples avoid answers a handler words as AccessDenied itself (an AWS managed policy given to
+// an operation that changes policies, a service without a service-linked role template, a wrong
+// old password), so AccessDenied always means authorization refused.
+//
+// A new operation in operations.def needs a row here; the test names any operation without one.
+// Query-protocol services (iam, sts) only: organizations (JSON 1.1, X-Amz-Target
+// AWSOrganizationsV20161128.<Operation>) needs a JSON body per sample and a JSON call in
+// IamTestServer when its first operation enters the table.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gatehouse::services::testing_support {
+
+struct OperationSample {
+  std::string service;    // "iam"
+  std::string operation;  // "CreateUser"
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+inline const std::vector<OperationSample>& OperationSamples() {
+  static const std::string kDoc =
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject",)"
+      R"("Resource":"*"}})";
+  static const std::string kTrust =
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":)"
+      R"({"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}})";
+  static const std::string kAwsPolicy = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+  static const std::string kOwnPolicy = "arn:aws:iam::{account}:policy/Sample";
+  static const std::string kMfa = "arn:aws:iam::{account}:mfa/Sample";
+  static const std::string kAlice = "arn:aws:iam::{account}:user/alice";
+  static const std::vector<OperationSample> kSamples = {
+      {"sts", "GetCallerIdentity", {}},
+      // Users
+      {"iam", "CreateUser", {{"UserName", "bob"}}},
+      {"iam", "GetUser", {{"UserName", "alice"}}},
+      {"iam", "ListUsers", {}},
+      {"iam", "DeleteUser", {{"UserName", "alice"}}},
+      {"iam", "UpdateUser", {{"UserName", "alice"}, {"NewPath", "/team/"}}},
+      {"iam",
+       "TagUser",
+       {{"UserName", "alice"}, {"Tags.member.1.Key", "team"}, {"Tags.member.1.Value", "blue"}}},
+      {"iam", "UntagUser", {{"UserName", "alice"}, {"TagKeys.member.1", "team"}}},
+      {"iam", "ListUserTags", {{"UserName", "alice"}}},
+      {"iam",
+       "PutUserPermissionsBoundary",
+       {{"UserName", "alice"}, {"PermissionsBoundary", kAwsPolicy}}},
+      {"iam", "DeleteUserPermissionsBoundary", {{"UserName", "alice"}}},
+      // Access keys
+      {"iam", "CreateAccessKey", {{"UserName", "alice"}}},
+      {"iam", "ListAccessKeys", {{"UserName", "alice"}}},
+      {"iam", "DeleteAccessKey", {{"UserName", "alice"}, {"AccessKeyId", "{target_key}"}}},
+      {"iam",
+       "UpdateAccessKey",
+       {{"UserName", "alice"}, {"AccessKeyId", "{target_key}"}, {"Status", "Inactive"}}},
+      {"iam", "GetAccessKeyLastUsed", {{"AccessKeyId", "{target_key}"}}},
+      // User policies
+      {"iam",
+       "PutUserPolicy",
+       {{"UserName", "alice"}, {"PolicyName", "Sample"}, {"PolicyDocument", kDoc}}},
+      {"iam", "GetUserPolicy", {{"UserName", "alice"}, {"PolicyName", "Sample"}}},
+      {"iam", "ListUserPolicies", {{"UserName", "alice"}}},
+      {"iam", "DeleteUserPolicy", {{"UserName", "alice"}, {"PolicyName", "Sample"}}},
+      {"iam", "AttachUserPolicy", {{"UserName", "alice"}, {"PolicyArn", kAwsPolicy}}},
+      {"iam", "DetachUserPolicy", {{"UserName", "alice"}, {"PolicyArn", kAwsPolicy}}},
+      {"iam", "ListAttachedUserPolicies", {{"UserName", "alice"}}},
+      // Groups
+      {"iam", "CreateGroup", {{"GroupName", "Sample"}}},
+      {"iam", "GetGroup", {{"GroupName", "Sample"}}},
+      {"iam", "ListGroups", {}},
+      {"iam", "UpdateGroup", {{"GroupName", "Sample"}, {"NewGroupName", "Renamed"}}},
+      {"iam", "DeleteGroup", {{"GroupName", "Sample"}}},
+      {"iam", "AddUserToGroup", {{"GroupName", "Sample"}, {"UserName", "alice"}}},
+      {"iam", "RemoveUserFromGroup", {{"GroupName", "Sample"}, {"UserName", "alice"}}},
+      {"iam", "ListGroupsForUser", {{"UserName", "alice"}}},
+      {"iam",
+       "PutGroupPolicy",
+       {{"GroupName", "Sample"}, {"PolicyName", "Sample"}, {"PolicyDocument", kDoc}}},
+      {"iam", "GetGroupPolicy", {{"GroupName", "Sample"}, {"PolicyName", "Sample"}}},
+      {"iam", "ListGroupPolicies", {{"GroupName", "Sample"}}},
+      {"iam", "DeleteGroupPolicy", {{"GroupName", "Sample"}, {"PolicyName", "Sample"}}},
+      {"iam", "AttachGroupPolicy", {{"GroupName", "Sample"}, {"PolicyArn", kAwsPolicy}}},
+      {"iam", "DetachGroupPolicy", {{"GroupName", "Sample"}, {"PolicyArn", kAwsPolicy}}},
+      {"iam", "ListAttachedGroupPolicies", {{"GroupName", "Sample"}}},
+      // Roles
+      {"iam", "CreateRole", {{"RoleName", "Sample"}, {"AssumeRolePolicyDocument", kTrust}}},
+      {"iam", "GetRole", {{"RoleName", "Sample"}}},
+      {"iam", "ListRoles", {}},
+      {"iam", "UpdateRole", {{"RoleName", "Sample"}, {"Description", "sample role"}}},
+      {"iam", "UpdateRoleDescription", {{"RoleName", "Sample"}, {"Description", "sample role"}}},
+      {"iam", "UpdateAssumeRolePolicy", {{"RoleName", "Sample"}, {"PolicyDocument", kTrust}}},
+      {"iam", "DeleteRole", {{"RoleName", "Sample"}}},
+      {"iam",
+       "PutRolePolicy",
+       {{"RoleName", "Sample"}, {"PolicyName", "Sample"}, {"PolicyDocument", kDoc}}},
+      {"iam", "GetRolePolicy", {{"RoleName", "Sample"}, {"PolicyName", "Sample"}}},
+      {"iam", "ListRolePolicies", {{"RoleName", "Sample"}}},
+      {"iam", "DeleteRolePolicy", {{"RoleName", "Sample"}, {"PolicyName", "Sample"}}},
+      {"iam", "AttachRolePolicy", {{"RoleName", "Sample"}, {"PolicyArn", kAwsPolicy}}},
+      {"iam", "DetachRolePolicy", {{"RoleName", "Sample"}, {"PolicyArn", kAwsPolicy}}},
+      {"iam", "ListAttachedRolePolicies", {{"RoleName", "Sample"}}},
+      {"iam",
+       "PutRolePermissionsBoundary",
+       {{"RoleName", "Sample"}, {"PermissionsBoundary", kAwsPolicy}}},
+      {"iam", "DeleteRolePermissionsBoundary", {{"RoleName", "Sample"}}},
+      {"iam",
+       "TagRole",
+       {{"RoleName", "Sample"}, {"Tags.member.1.Key", "team"}, {"Tags.member.1.Value", "blue"}}},
+      {"iam", "UntagRole", {{"RoleName", "Sample"}, {"TagKeys.member.1", "team"}}},
+      {"iam", "ListRoleTags", {{"RoleName", "Sample"}}},
+      {"iam", "CreateServiceLinkedRole", {{"AWSServiceName", "organizations.amazonaws.com"}}},
+      {"iam", "DeleteServiceLinkedRole", {{"RoleName", "AWSServiceRoleForOrganizations"}}},
+      {"iam",
+       "GetServiceLinkedRoleDeletionStatus",
+       {{"DeletionTaskId",
+         "task/aws-service-role/organizations.amazonaws.com/AWSServiceRoleForOrganizations/"
+         "0a1b2c3d-0000-4000-8000-000000000000"}}},
+      // Instance profiles
+      {"iam", "CreateInstanceProfile", {{"InstanceProfileName", "Sample"}}},
+      {"iam", "GetInstanceProfile", {{"InstanceProfileName", "Sample"}}},
+      {"iam", "ListInstanceProfiles", {}},
+      {"iam", "DeleteInstanceProfile", {{"InstanceProfileName", "Sample"}}},
+      {"iam",
+       "AddRoleToInstanceProfile",
+       {{"InstanceProfileName", "Sample"}, {"RoleName", "Sample"}}},
+      {"iam",
+       "RemoveRoleFromInstanceProfile",
+       {{"InstanceProfileName", "Sample"}, {"RoleName", "Sample"}}},
+      {"iam", "ListInstanceProfilesForRole", {{"RoleName", "Sample"}}},
+      {"iam",
+       "TagInstanceProfile",
+       {{"InstanceProfileName", "Sample"},
+        {"Tags.member.1.Key", "team"},
+        {"Tags.member.1.Value", "blue"}}},
+      {"iam",
+       "UntagInstanceProfile",
+       {{"InstanceProfileName", "Sample"}, {"TagKeys.member.1", "team"}}},
+      {"iam", "ListInstanceProfileTags", {{"InstanceProfileName", "Sample"}}},
+      // Managed policies
+      {"iam", "CreatePolicy", {{"PolicyName", "Sample"}, {"PolicyDocument", kDoc}}},
+      {"iam", "GetPolicy", {{"PolicyArn", kAwsPolicy}}},
+      {"iam", "ListPolicies", {}},
+      {"iam", "DeletePolicy", {{"PolicyArn", kOwnPolicy}}},
+      {"iam", "CreatePolicyVersion", {{"PolicyArn", kOwnPolicy}, {"PolicyDocument", kDoc}}},
+      {"iam", "GetPolicyVersion", {{"PolicyArn", kAwsPolicy}, {"VersionId", "v1"}}},
+      {"iam", "ListPolicyVersions", {{"PolicyArn", kAwsPolicy}}},
+      {"iam", "DeletePolicyVersion", {{"PolicyArn", kOwnPolicy}, {"VersionId", "v1"}}},
+      {"iam", "SetDefaultPolicyVersion", {{"PolicyArn", kOwnPolicy}, {"VersionId", "v1"}}},
+      {"iam", "ListEntitiesForPolicy", {{"PolicyArn", kAwsPolicy}}},
+      {"iam",
+       "TagPolicy",
+       {{"PolicyArn", kOwnPolicy}, {"Tags.member.1.Key", "team"}, {"Tags.member.1.Value", "blue"}}},
+      {"iam", "UntagPolicy", {{"PolicyArn", kOwnPolicy}, {"TagKeys.member.1", "team"}}},
+      {"iam", "ListPolicyTags", {{"PolicyArn", kOwnPolicy}}},
+      // Console passwords
+      {"iam",
+       "CreateLoginProfile",
+       {{"UserName", "alice"}, {"Password", "Correct-horse-battery-9"}}},
+      {"iam", "GetLoginProfile", {{"UserName", "alice"}}},
+      {"iam",
+       "UpdateLoginProfile",
+       {{"UserName", "alice"}, {"Password", "Correct-horse-battery-9"}}},
+      {"iam", "DeleteLoginProfile", {{"UserName", "alice"}}},
+      {"iam",
+       "ChangePassword",
+       {{"OldPassword", "Correct-horse-battery-9"}, {"NewPassword", "Staple-battery-horse-7"}}},
+      {"iam", "UpdateAccountPasswordPolicy", {{"MinimumPasswordLength", "12"}}},
+      {"iam", "GetAccountPasswordPolicy", {}},
+      {"iam", "DeleteAccountPasswordPolicy", {}},
+      // MFA
+      {"iam", "CreateVirtualMFADevice", {{"VirtualMFADeviceName", "Sample"}}},
+      {"iam", "DeleteVirtualMFADevice", {{"SerialNumber", kMfa}}},
+      {"iam",
+       "EnableMFADevice",
+       {{"UserName", "alice"},
+        {"SerialNumber", kMfa},
+        {"AuthenticationCode1", "123456"},
+        {"AuthenticationCode2", "654321"}}},
+      {"iam", "DeactivateMFADevice", {{"UserName", "alice"}, {"SerialNumber", kMfa}}},
+      {"iam",
+       "ResyncMFADevice",
+       {{"UserName", "alice"},
+        {"SerialNumber", kMfa},
+        {"AuthenticationCode1", "123456"},
+        {"AuthenticationCode2", "654321"}}},
+      {"iam", "ListMFADevices", {{"UserName", "alice"}}},
+      {"iam", "ListVirtualMFADevices", {}},
+      {"iam",
+       "TagMFADevice",
+       {{"SerialNumber", kMfa}, {"Tags.member.1.Key", "team"}, {"Tags.member.1.Value", "blue"}}},
+      {"iam", "UntagMFADevice", {{"SerialNumber", kMfa}, {"TagKeys.member.1", "team"}}},
+      {"iam", "ListMFADeviceTags", {{"SerialNumber", kMfa}}},
+      // Account
+      {"iam", "CreateAccountAlias", {{"AccountAlias", "alias-{account}"}}},
+      {"iam", "ListAccountAliases", {}},
+      {"iam", "DeleteAccountAlias", {{"AccountAlias", "alias-{account}"}}},
+      {"iam", "GetAccountSummary", {}},
+      {"iam", "GetAccountAuthorizationDetails", {}},
+      {"iam", "GenerateCredentialReport", {}},
+      {"iam", "GetCredentialReport", {}},
+      // Simulation
+      {"iam",
+       "SimulatePrincipalPolicy",
+       {{"PolicySourceArn", kAlice}, {"ActionNames.member.1", "s3:GetObject"}}},
+      {"iam",
+       "SimulateCustomPolicy",
+       {{"PolicyInputList.member.1", kDoc}, {"ActionNames.member.1", "s3:GetObject"}}},
+      {"iam", "GetContextKeysForPrincipalPolicy", {{"PolicySourceArn", kAlice}}},
+      {"iam", "GetContextKeysForCustomPolicy", {{"PolicyInputList.member.1", kDoc}}},
+  };
+  return kSamples;
+}
+
+}  // namespace gatehouse::services::testing_support
