@@ -1,8 +1,9 @@
-// Bootstrap: on an empty data directory, create the management account with its root user (a
-// random password of 64+ characters, stored only as an argon2id hash and never shown) and an
-// IAM user `admin` with AdministratorAccess attached and one access key; write DATA/aws/config and DATA/aws/credentials (0600)
-// with a profile `gatehouse`; store a one-time root password-reset token; and return the lines
-// that make the AWS CLI use it.
+// Bootstrap: on the first start of `serve`, create the management account — a standalone
+// account (app/standalone_account.h) named "management" with the IAM user `admin` — write its
+// profile `gatehouse` into DATA/aws/config and DATA/aws/credentials (app/profile_files.h), and
+// return the lines that make the AWS CLI use it and the root user's one-time reset token.
+// "First start" means no account is marked as the bootstrap one: accounts made earlier by
+// `gatehouse account create` do not count. Not thread-safe: runs once, before serving.
 #pragma once
 
 #include <string>
@@ -22,7 +23,7 @@ struct BootstrapOptions {
 };
 
 struct BootstrapResult {
-  bool created = false;  // false: the data directory already had an account
+  bool created = false;  // false: the management account existed already
   std::string account_id;
   std::string exports;  // the three export lines to print once
   // A one-time token (24 h) to take over the root user; only its SHA-256 is stored. The
@@ -31,7 +32,6 @@ struct BootstrapResult {
 };
 
 Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& options,
-                                  const std::string& master_key, Random& random,
-                                  int64_t now_ms);
+                                  const std::string& master_key, Random& random, int64_t now_ms);
 
 }  // namespace gatehouse::app

@@ -13,6 +13,8 @@
 namespace gatehouse::app {
 namespace {
 
+constexpr size_t kOperatorSecretSize = 32;
+
 Status Failure(const std::string& what) {
   return Status(ErrorCode::kServiceFailure, what + ": " + std::strerror(errno));
 }
@@ -62,6 +64,33 @@ Result<std::string> LoadOrCreateMasterKey(const std::string& data_dir, Random& r
   }
   key.resize(kSealKeySize);
   return key;
+}
+
+Result<std::string> ReadOperatorSecret(const std::string& data_dir) {
+  std::string path = data_dir + "/operator.secret";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Failure("cannot read " + path);
+  std::string secret(2 * kOperatorSecretSize + 2, '\0');
+  ssize_t n = ::read(fd, secret.data(), secret.size());
+  ::close(fd);
+  if (n < 0) return Failure("cannot read " + path);
+  secret.resize(static_cast<size_t>(n));
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.size() != 2 * kOperatorSecretSize) {
+    return Status(ErrorCode::kServiceFailure, path + " must hold 64 hex digits");
+  }
+  return secret;
+}
+
+Result<std::string> LoadOrCreateOperatorSecret(const std::string& data_dir, Random& random) {
+  std::string path = data_dir + "/operator.secret";
+  if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
+    if (Status s = WritePrivateFile(path, HexEncode(random.Bytes(kOperatorSecretSize)) + "\n");
+        !s.ok()) {
+      return s;
+    }
+  }
+  return ReadOperatorSecret(data_dir);
 }
 
 }  // namespace gatehouse::app

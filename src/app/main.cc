@@ -1,6 +1,7 @@
 // gatehouse: an AWS-compatible Organizations, IAM and STS server. This is the command line.
 #include <CLI/CLI.hpp>
 
+#include "app/account_command.h"
 #include "app/policy_command.h"
 #include "app/serve_command.h"
 
@@ -8,8 +9,14 @@ int main(int argc, char** argv) {
   CLI::App app{"gatehouse — AWS Organizations, IAM and STS, self-hosted"};
   app.require_subcommand(1);
   int exit_code = 0;
+  gatehouse::app::AddAccountCommand(app, exit_code);
   gatehouse::app::AddPolicyCommand(app, exit_code);
   gatehouse::app::AddServeCommand(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help exits 0; any other misuse of the command line is exit code 2, for every command.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return exit_code;
 }

@@ -15,9 +15,11 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "app/admin_endpoint.h"
 #include "app/bootstrap.h"
-#include "core/arn.h"
 #include "app/data_dir.h"
+#include "app/server_lock.h"
+#include "core/arn.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
@@ -66,6 +68,16 @@ void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
                  r.principal.empty() ? "-" : r.principal, r.status,
                  r.error_code.empty() ? "" : " " + r.error_code, millis);
   }
+}
+
+// Admin requests carry the operator secret, and their answers a token and a key: the log line
+// names the operation and the account made, nothing else.
+void LogAdminRequest(const ServeOptions& options, const std::string& request_id,
+                     const AdminRecord& r, const HttpRequest& request, double millis) {
+  services::DispatchRecord record{request_id, r.operation,
+                                  r.status == 403 ? "" : "operator", r.status, r.error_code};
+  LogRequest(options, record, request, millis);
+  if (!r.account_id.empty()) spdlog::info("{} created the account {}", request_id, r.account_id);
 }
 
 // Settings from a TOML file fill what neither a flag nor a GATEHOUSE_* variable gave:
@@ -140,6 +152,19 @@ int Serve(const ServeOptions& options) {
     return 2;
   }
 
+  // One server per data directory; `gatehouse account create` finds it through the lock.
+  Result<ServerLock> lock = ServerLock::Acquire(options.data, std::chrono::seconds(10));
+  if (!lock.ok()) {
+    std::cerr << lock.status().message() << "\n";
+    return 1;
+  }
+  if (!lock->acquired()) {
+    std::cerr << options.data << " is in use by another gatehouse process (" << options.data
+              << "/server.lock)\n";
+    return 1;
+  }
+  RemoveServerInfo(options.data);  // a crashed server's, if any
+
   spdlog::set_default_logger(spdlog::stdout_logger_mt("gatehouse"));
   spdlog::set_pattern(options.log_format == "json" ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
                       spdlog::pattern_time_type::utc);
@@ -157,6 +182,11 @@ int Serve(const ServeOptions& options) {
     std::cerr << master_key.status().message() << "\n";
     return 1;
   }
+  Result<std::string> operator_secret = LoadOrCreateOperatorSecret(options.data, random);
+  if (!operator_secret.ok()) {
+    std::cerr << operator_secret.status().message() << "\n";
+    return 1;
+  }
   auto db = store::SqliteStore::Open(options.data + "/gatehouse.db");
   if (!db.ok()) {
     std::cerr << db.status().message() << "\n";
@@ -169,6 +199,9 @@ int Serve(const ServeOptions& options) {
   }
   std::string endpoint_host = options.listen.substr(0, colon);
   if (endpoint_host == "0.0.0.0" || endpoint_host == "::") endpoint_host = "127.0.0.1";
+  if (endpoint_host.find(':') != std::string::npos && endpoint_host.front() != '[') {
+    endpoint_host = "[" + endpoint_host + "]";
+  }
   BootstrapOptions bootstrap_options;
   bootstrap_options.data_dir = options.data;
   const bool tls = !options.tls_cert.empty();
@@ -220,6 +253,8 @@ int Serve(const ServeOptions& options) {
   services::iam::RegisterIamOperations(dispatcher, iam);
   services::sts::StsContext sts{iam, session_keys};
   services::sts::RegisterStsOperations(dispatcher, sts);
+  AdminEndpoint admin(state, *master_key, *operator_secret, random,
+                      [] { return NowSeconds() * 1000; });
 
   http::ServerOptions server_options;
   server_options.host = options.listen.substr(0, colon);
@@ -229,6 +264,15 @@ int Serve(const ServeOptions& options) {
   server_options.tls_key = options.tls_key;
   http::Server server(server_options, [&](const HttpRequest& request) {
     auto start = std::chrono::steady_clock::now();
+    if (AdminEndpoint::Handles(request.target)) {
+      AdminRecord admin_record;
+      HttpResponse response = admin.Handle(request, &admin_record);
+      LogAdminRequest(options, random.Uuid(), admin_record, request,
+                      std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+      return response;
+    }
     services::DispatchRecord record;
     HttpResponse response = dispatcher.Handle(request, &record);
     double millis = std::chrono::duration<double, std::milli>(
@@ -251,6 +295,12 @@ int Serve(const ServeOptions& options) {
   }
   spdlog::info("gatehouse listening on {}://{}:{} (region {}, data {})", tls ? "https" : "http",
                server_options.host, server.port(), options.region, options.data);
+  if (Status s = WriteServerInfo(options.data, std::string(tls ? "https://" : "http://") +
+                                                   endpoint_host + ":" +
+                                                   std::to_string(server.port()));
+      !s.ok()) {
+    spdlog::warn("{}: `gatehouse account` cannot reach this server", s.message());
+  }
   // Last-used times of access keys reach the store once a minute, and at the end.
   std::mutex flush_mu;
   std::condition_variable flush_cv;
@@ -265,6 +315,7 @@ int Serve(const ServeOptions& options) {
   sigwait(&signals, &signal);
   spdlog::info("signal {}: finishing requests in flight", signal);
   server.Stop();
+  RemoveServerInfo(options.data);
   {
     std::lock_guard lock(flush_mu);
     stopping = true;

@@ -15,6 +15,20 @@ struct Account {
   int64_t created_ms = 0;
 };
 
+// How an account came to be, so that start-up can tell whether the server's own management
+// account exists even when accounts were created before the first start (`gatehouse account
+// create` on a data directory no server has used yet). One per account; accounts from before
+// this record existed have none.
+inline constexpr const char* kAccountOriginBootstrap = "bootstrap";    // made by `serve`
+inline constexpr const char* kAccountOriginStandalone = "standalone";  // `account create`
+
+struct AccountOrigin {
+  std::string account_id;
+  std::string origin;  // kAccountOrigin…
+
+  std::string Key() const { return account_id; }
+};
+
 // An account's root user. The password exists only as an argon2id hash.
 struct RootUser {
   std::string account_id;

@@ -204,6 +204,14 @@ std::shared_ptr<const model::Account> Directory::FindAccount(std::string_view id
   return it == accounts_.end() ? nullptr : it->second;
 }
 
+std::vector<std::shared_ptr<const model::Account>> Directory::ListAccounts() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<const model::Account>> out;
+  out.reserve(accounts_.size());
+  for (const auto& [id, account] : accounts_) out.push_back(account);
+  return out;
+}
+
 std::shared_ptr<const model::RootUser> Directory::FindRoot(std::string_view account_id) const {
   std::shared_lock lock(mu_);
   auto it = roots_.find(account_id);

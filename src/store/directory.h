@@ -26,6 +26,8 @@ class Directory {
 
   bool empty() const;
   std::shared_ptr<const model::Account> FindAccount(std::string_view id) const;
+  // Every account, by id.
+  std::vector<std::shared_ptr<const model::Account>> ListAccounts() const;
   std::shared_ptr<const model::RootUser> FindRoot(std::string_view account_id) const;
   std::shared_ptr<const model::User> FindUser(std::string_view account_id,
                                               std::string_view name) const;

@@ -4,11 +4,15 @@
         def test_x(self):
             iam = self.admin("iam")              # boto3 client signed by the bootstrap admin
             other = self.client("iam", key, secret)
+            dev = self.create_account("dev")     # a second account with its own admin
+            dev_iam = self.client("iam", dev["access_key_id"], dev["secret_access_key"])
 
 GATEHOUSE_BIN points at the binary (ctest sets it). Each class gets a fresh data directory.
 """
+import configparser
 import http.client
 import os
+import re
 import socket
 import subprocess
 import tempfile
@@ -31,10 +35,15 @@ class GatehouseTestCase(unittest.TestCase):
     extra_args = []
 
     @classmethod
+    def before_serve(cls):
+        """Runs once the data directory and port are chosen, before `serve` starts."""
+
+    @classmethod
     def setUpClass(cls):
         cls.data = tempfile.TemporaryDirectory()
         cls.port = free_port()
         cls.endpoint = "http://127.0.0.1:%d" % cls.port
+        cls.before_serve()
         cls.log = open(os.path.join(cls.data.name, "serve.log"), "w+")
         cls.proc = subprocess.Popen(
             [BIN, "serve", "--listen", "127.0.0.1:%d" % cls.port, "--data", cls.data.name]
@@ -51,9 +60,8 @@ class GatehouseTestCase(unittest.TestCase):
                 if time.time() > deadline:
                     raise RuntimeError("gatehouse did not start")
                 time.sleep(0.05)
-        with open(os.path.join(cls.data.name, "aws", "credentials")) as f:
-            fields = dict(line.split(" = ") for line in f.read().splitlines() if " = " in line)
-        cls.admin_key = (fields["aws_access_key_id"], fields["aws_secret_access_key"])
+        bootstrap = cls.aws_file("credentials")["gatehouse"]
+        cls.admin_key = (bootstrap["aws_access_key_id"], bootstrap["aws_secret_access_key"])
         cls.account = cls.admin("sts").get_caller_identity()["Account"]
 
     @classmethod
@@ -66,6 +74,41 @@ class GatehouseTestCase(unittest.TestCase):
                 cls.proc.kill()
         cls.log.close()
         cls.data.cleanup()
+
+    @classmethod
+    def aws_file(cls, name):
+        """DATA/aws/<name> ("config" or "credentials"), parsed."""
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(os.path.join(cls.data.name, "aws", name))
+        return parser
+
+    @classmethod
+    def gatehouse(cls, *args):
+        """Runs the gatehouse binary; returns the CompletedProcess (text output)."""
+        return subprocess.run([BIN] + list(args), capture_output=True, text=True, timeout=60)
+
+    @classmethod
+    def create_account(cls, name, email=None, admin_user=True):
+        """Creates a standalone account with `gatehouse account create` against the class's
+        server. Returns {"account_id", "access_key_id", "secret_access_key", "profile"}: the key
+        of the account's IAM user admin (AdministratorAccess) and the profile written for it in
+        DATA/aws/, or None for those three with admin_user=False. The email defaults to
+        <name>@example.com."""
+        profile = re.sub(r"[^A-Za-z0-9._-]", "-", name)[:64]
+        args = ["account", "create", "--data", cls.data.name, "--name", name,
+                "--email", email or "%s@example.com" % profile.lower()]
+        args += ["--profile", profile] if admin_user else ["--no-admin-user"]
+        p = cls.gatehouse(*args)
+        if p.returncode != 0:
+            raise RuntimeError("gatehouse account create failed (exit %d): %s"
+                               % (p.returncode, p.stderr.strip()))
+        account = {"account_id": re.search(r"^account: (\d{12})$", p.stdout, re.M).group(1),
+                   "access_key_id": None, "secret_access_key": None, "profile": None}
+        if admin_user:
+            key = cls.aws_file("credentials")[profile]
+            account.update(access_key_id=key["aws_access_key_id"],
+                           secret_access_key=key["aws_secret_access_key"], profile=profile)
+        return account
 
     @classmethod
     def client(cls, service, key_id, secret):

@@ -9,9 +9,12 @@
 #include <sstream>
 
 #include "app/data_dir.h"
+#include "app/profile_files.h"
+#include "app/standalone_account.h"
 #include "core/crypto.h"
 #include "services/directory_credentials.h"
 #include "store/sqlite_store.h"
+#include "temp_data_dir.h"
 
 namespace gatehouse::app {
 namespace {
@@ -90,7 +93,67 @@ TEST(BootstrapTest, CreatesTheManagementAccountOnce) {
   auto again = Bootstrap(state, options, *master, random, 2000);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->account_id, "123456789012");
   std::filesystem::remove_all(dir);
+}
+
+TEST(BootstrapTest, AccountsCreatedBeforeTheFirstStartDoNotCount) {
+  testing_support::TempDataDir data;
+  SystemRandom random;
+  const std::string master(32, 'm');
+  StandaloneAccountRequest request;
+  request.name = "dev";
+  request.email = "dev@example.com";
+  auto dev = CreateStandaloneAccount(data.state(), request, master, random, 1000);
+  ASSERT_TRUE(dev.ok());
+  ASSERT_TRUE(WriteAwsProfile(data.path(), {"dev", "us-east-1", "http://127.0.0.1:5000",
+                                            dev->access_key_id, dev->secret_access_key})
+                  .ok());
+
+  BootstrapOptions options{data.path(), "http://127.0.0.1:5000", "us-east-1", "",
+                           "ops@example.com"};
+  auto result = Bootstrap(data.state(), options, master, random, 2000);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->created);
+  EXPECT_NE(result->account_id, dev->account_id);
+  auto origin = data.state().directory().Get<model::AccountOrigin>(result->account_id);
+  ASSERT_NE(origin, nullptr);
+  EXPECT_EQ(origin->origin, model::kAccountOriginBootstrap);
+  EXPECT_EQ(data.state().directory().FindAccount(result->account_id)->name, "management");
+  // The profile written before is still there, beside the bootstrap one.
+  EXPECT_EQ(ReadAwsConfigProfile(data.path(), "dev")["endpoint_url"], "http://127.0.0.1:5000");
+  EXPECT_FALSE(ReadAwsConfigProfile(data.path(), "gatehouse").empty());
+  std::string credentials = Read(AwsCredentialsPath(data.path()));
+  EXPECT_NE(credentials.find(dev->secret_access_key), std::string::npos);
+
+  data.Reopen();
+  auto again = Bootstrap(data.state(), options, master, random, 3000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->account_id, result->account_id);
+  EXPECT_EQ(data.state().directory().ListAccounts().size(), 2u);
+}
+
+TEST(BootstrapTest, AnAccountFromBeforeOriginsIsTheManagementAccount) {
+  // Data directories bootstrapped before accounts had an origin hold one unmarked account.
+  testing_support::TempDataDir data;
+  SystemRandom random;
+  ASSERT_TRUE(data.state()
+                  .Commit({{store::InsertAccount{{"210987654321", "management",
+                                                  "root@gatehouse.local", 10}}}})
+                  .ok());
+  BootstrapOptions options;
+  options.data_dir = data.path();
+  options.endpoint_url = "http://127.0.0.1:4566";
+  auto result = Bootstrap(data.state(), options, std::string(32, 'm'), random, 2000);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_FALSE(result->created);
+  EXPECT_EQ(result->account_id, "210987654321");
+  auto origin = data.state().directory().Get<model::AccountOrigin>("210987654321");
+  ASSERT_NE(origin, nullptr);
+  EXPECT_EQ(origin->origin, model::kAccountOriginBootstrap);
+  EXPECT_EQ(data.state().directory().ListAccounts().size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(AwsConfigPath(data.path())));
 }
 
 }  // namespace

@@ -1,0 +1,242 @@
+#include "app/account_command.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
+#include "app/admin_endpoint.h"
+#include "app/data_dir.h"
+#include "app/profile_files.h"
+#include "app/server_lock.h"
+#include "app/standalone_account.h"
+#include "core/random.h"
+#include "http/client.h"
+#include "store/sqlite_store.h"
+
+namespace gatehouse::app {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr const char* kDefaultEndpoint = "http://127.0.0.1:4566";
+constexpr const char* kDefaultRegion = "us-east-1";
+// How long a held lock may go without a server answering (it may still be starting).
+constexpr auto kServerWait = std::chrono::seconds(15);
+
+struct CreateOptions {
+  std::string data = "./data";
+  std::string email;
+  std::string name;
+  std::string profile;  // default: the name
+  bool no_admin_user = false;
+  std::string endpoint_url;  // default: the bootstrap profile's
+  std::string region;        // default: the bootstrap profile's
+};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// No server runs and `lock` keeps one from starting: create the account in the store directly.
+Result<StandaloneAccount> CreateOffline(const std::string& data,
+                                        const StandaloneAccountRequest& request) {
+  auto db = store::SqliteStore::Open(data + "/gatehouse.db");
+  if (!db.ok()) return db.status();
+  store::State state(**db);
+  if (Status s = state.Load(); !s.ok()) return s;
+  SystemRandom random;
+  Result<std::string> master_key = Status(ErrorCode::kServiceFailure, "no master key");
+  if (const char* hex = std::getenv("GATEHOUSE_MASTER_KEY"); hex != nullptr && *hex != '\0') {
+    master_key = MasterKeyFromHex(hex);
+  } else if (::access((data + "/master.key").c_str(), F_OK) != 0 &&
+             !state.directory().ListAccounts().empty()) {
+    // The server keeps its key elsewhere; a new DATA/master.key would seal the admin's secret
+    // under a key the server does not have.
+    return Status(ErrorCode::kServiceFailure,
+                  data +
+                      "/master.key is missing but the store holds accounts: give the "
+                      "server's key in GATEHOUSE_MASTER_KEY");
+  } else {
+    master_key = LoadOrCreateMasterKey(data, random);
+  }
+  if (!master_key.ok()) return master_key.status();
+  return CreateStandaloneAccount(state, request, *master_key, random, NowMs());
+}
+
+// A server holds the lock: ask its admin endpoint. An error Status without an HTTP answer
+// means "try again" (the server may be starting); `answered` tells the two apart.
+Result<StandaloneAccount> CreateOnline(const std::string& data,
+                                       const StandaloneAccountRequest& request, bool* answered) {
+  *answered = false;
+  Result<std::string> endpoint = ReadServerEndpoint(data);
+  if (!endpoint.ok()) return endpoint.status();
+  Result<std::string> secret = ReadOperatorSecret(data);
+  if (!secret.ok()) return secret.status();
+  nlohmann::json body = {
+      {"email", request.email}, {"name", request.name}, {"adminUser", request.admin_user}};
+  Result<HttpResponse> response = http::Fetch(
+      "POST", *endpoint + std::string(kAdminAccountsPath),
+      {{"Authorization", "Bearer " + *secret}, {"Content-Type", "application/json"}}, body.dump());
+  if (!response.ok()) return response.status();
+  *answered = true;
+  nlohmann::json out = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+  if (!out.is_object()) out = nlohmann::json::object();
+  auto text = [&out](const char* key) {
+    auto it = out.find(key);
+    return it != out.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (response->status == 403) {
+    return Status(ErrorCode::kAccessDenied, "the server at " + *endpoint +
+                                                " refused the operator secret in " + data +
+                                                "/operator.secret");
+  }
+  if (response->status != 200) {
+    std::string message = text("message");
+    if (message.empty()) message = "HTTP " + std::to_string(response->status);
+    return Status(
+        response->status == 409 ? ErrorCode::kEntityAlreadyExists : ErrorCode::kServiceFailure,
+        message);
+  }
+  StandaloneAccount created{text("accountId"), text("rootResetToken"), text("accessKeyId"),
+                            text("secretAccessKey")};
+  if (created.account_id.empty() || created.root_reset_token.empty() ||
+      request.admin_user == created.access_key_id.empty()) {
+    return Status(ErrorCode::kServiceFailure, "unexpected answer from " + *endpoint);
+  }
+  return created;
+}
+
+int RunCreate(const CreateOptions& options) {
+  auto usage = [](const std::string& message) {
+    std::cerr << "gatehouse account create: " << message << "\n";
+    return kExitUsage;
+  };
+  auto fail = [](const std::string& message) {
+    std::cerr << "gatehouse account create: " << message << "\n";
+    return kExitFailed;
+  };
+  StandaloneAccountRequest request;
+  request.name = options.name;
+  request.email = options.email;
+  request.admin_user = !options.no_admin_user;
+  if (Status s = ValidateAccountName(request.name); !s.ok()) return usage(s.message());
+  if (Status s = ValidateAccountEmail(request.email); !s.ok()) return usage(s.message());
+  std::string profile = options.profile.empty() ? options.name : options.profile;
+  if (request.admin_user) {
+    if (!IsValidProfileName(profile)) {
+      return usage("'" + profile +
+                   "' cannot be a profile name (1 to 64 letters, digits, '.', '_' or '-'): "
+                   "choose one with --profile");
+    }
+    if (profile == kBootstrapProfile) {
+      return usage(
+          "the profile gatehouse belongs to the management account's admin: choose "
+          "another with --profile");
+    }
+  }
+
+  if (!options.endpoint_url.empty() &&
+      !((options.endpoint_url.starts_with("http://") ||
+         options.endpoint_url.starts_with("https://")) &&
+        options.endpoint_url.find_first_of(" \t\r\n") == std::string::npos)) {
+    return usage("--endpoint-url must be an http:// or https:// URL");
+  }
+  if (options.region.find_first_of(" \t\r\n") != std::string::npos) {
+    return usage("--region must be one word, like us-east-1");
+  }
+
+  ::umask(077);  // the data directory holds hashes and sealed secrets: owner only
+  std::error_code ec;
+  std::filesystem::create_directories(options.data, ec);
+  if (ec) return fail("cannot create data directory " + options.data + ": " + ec.message());
+
+  Result<StandaloneAccount> created = Status(ErrorCode::kServiceFailure, "not created");
+  std::optional<std::string> server_endpoint;
+  auto deadline = std::chrono::steady_clock::now() + kServerWait;
+  for (;;) {
+    Result<ServerLock> lock = ServerLock::Acquire(options.data);
+    if (!lock.ok()) return fail(lock.status().message());
+    if (lock->acquired()) {
+      created = CreateOffline(options.data, request);
+      break;
+    }
+    bool answered = false;
+    created = CreateOnline(options.data, request, &answered);
+    if (answered) {
+      if (Result<std::string> e = ReadServerEndpoint(options.data); e.ok()) server_endpoint = *e;
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail("a server holds " + options.data +
+                  "/server.lock but does not answer: " + created.status().message());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!created.ok()) return fail(created.status().message());
+
+  std::map<std::string, std::string> bootstrap =
+      ReadAwsConfigProfile(options.data, kBootstrapProfile);
+  std::string endpoint = !options.endpoint_url.empty()        ? options.endpoint_url
+                         : bootstrap.contains("endpoint_url") ? bootstrap["endpoint_url"]
+                         : server_endpoint                    ? *server_endpoint
+                                                              : kDefaultEndpoint;
+  std::string region = !options.region.empty()        ? options.region
+                       : bootstrap.contains("region") ? bootstrap["region"]
+                                                      : kDefaultRegion;
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+
+  std::cout << "account: " << created->account_id << "\n"
+            << "root password-reset link (one-time, valid 24 hours): " << endpoint
+            << "/reset-password?token=" << created->root_reset_token << "\n";
+  if (!request.admin_user) {
+    std::cout << "profile: none (--no-admin-user)\n" << std::flush;
+    return 0;
+  }
+  if (Status s = WriteAwsProfile(options.data, {profile, region, endpoint, created->access_key_id,
+                                                created->secret_access_key});
+      !s.ok()) {
+    std::cout << std::flush;
+    return fail("the account exists, but its profile could not be written: " + s.message());
+  }
+  std::cout << "profile: " << profile << " (IAM user admin, AdministratorAccess; "
+            << AwsConfigPath(options.data) << ", " << AwsCredentialsPath(options.data) << ")\n"
+            << std::flush;
+  return 0;
+}
+
+}  // namespace
+
+void AddAccountCommand(CLI::App& app, int& exit_code) {
+  CLI::App* account = app.add_subcommand("account", "Manage accounts outside organizations");
+  account->require_subcommand(1);
+  auto options = std::make_shared<CreateOptions>();
+  CLI::App* create = account->add_subcommand(
+      "create",
+      "Create a standalone account with its root user and an IAM user admin with a profile");
+  create->add_option("--data", options->data, "data directory")
+      ->envname("GATEHOUSE_DATA")
+      ->capture_default_str();
+  create->add_option("--email", options->email, "the root user's email (unique)")->required();
+  create->add_option("--name", options->name, "the account's name")->required();
+  create->add_option("--profile", options->profile,
+                     "the AWS CLI profile of the account's admin (default: the name)");
+  create->add_flag("--no-admin-user", options->no_admin_user,
+                   "only the root user: no IAM user admin, no profile");
+  create->add_option("--endpoint-url", options->endpoint_url,
+                     "the profile's endpoint (default: the gatehouse profile's)");
+  create->add_option("--region", options->region,
+                     "the profile's region (default: the gatehouse profile's)");
+  create->callback([options, &exit_code] { exit_code = RunCreate(*options); });
+}
+
+}  // namespace gatehouse::app

@@ -1,0 +1,16 @@
+// `gatehouse account create`: a standalone account with its root user, whether the server on
+// the data directory runs or not. With no server (DATA/server.lock free) the command takes the
+// lock and writes the store itself; with one, it asks the server's admin endpoint
+// (app/admin_endpoint.h) so that the running directory knows the account at once. It prints the
+// account id, the root user's one-time password-reset link and the profile it added for the
+// account's IAM user `admin` to DATA/aws/config and DATA/aws/credentials.
+// Exit codes: 0 done, 1 failed (the email in use, no answer from the server, …), 2 bad usage.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace gatehouse::app {
+
+void AddAccountCommand(CLI::App& app, int& exit_code);
+
+}  // namespace gatehouse::app
