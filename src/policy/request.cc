@@ -15,7 +15,10 @@ Request MakeRequest(Principal principal, const PrincipalAttributes& attrs, std::
   r.resource = std::string(resource);
   r.resource_account = std::string(resource_account);
   if (r.resource_account.empty()) {
-    if (auto arn = ArnView::Parse(resource)) r.resource_account = std::string(arn->account);
+    // Only an account's resources belong to it: AWS-owned ones (arn:aws:iam::aws:policy/…)
+    // belong to no account, so anyone's own policies decide them.
+    auto arn = ArnView::Parse(resource);
+    if (arn && IsAccountId(arn->account)) r.resource_account = std::string(arn->account);
   }
 
   const Principal& p = principal;

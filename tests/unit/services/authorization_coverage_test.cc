@@ -41,7 +41,7 @@ constexpr std::array kTable = {
 
 // The operations AWS answers whatever the caller's policies say (form kNone): the coverage test
 // skips them, and checks instead that a caller without policies gets an answer.
-const std::set<std::string> kUnauthorized = {"sts:GetCallerIdentity"};
+const std::set<std::string> kUnauthorized = {"sts:GetCallerIdentity", "sts:GetSessionToken"};
 
 // What a user may call without a policy of its own once the account's password policy sets
 // AllowUsersToChangePassword: AWS then grants every user iam:ChangePassword on itself and
@@ -82,6 +82,14 @@ class Account {
   Account(IamTestServer& server, std::string id) : server_(server), id_(std::move(id)) {
     root_ = server_.AddAccount(id_);
     target_key_ = server_.AddUser(id_, "alice");
+    model::Role trusting;
+    trusting.account_id = id_;
+    trusting.name = "Trusting";
+    trusting.id = "AROATRUSTING" + id_.substr(3);
+    trusting.assume_role_policy =
+        R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":")" +
+        id_ + R"("},"Action":"sts:AssumeRole"}})";
+    EXPECT_TRUE(server_.Commit({{store::Put<model::Role>{trusting, true}}}).ok());
   }
 
   const std::string& id() const { return id_; }

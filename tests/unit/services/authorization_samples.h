@@ -6,6 +6,7 @@
 // Values are written unencoded (the test URL-encodes them) and may name:
 //   {account}     the caller's account id
 //   {target_key}  the access key id of user "alice", the other user the samples act on
+// and the role "Trusting", whose trust policy delegates to the account's own policies.
 // Operations taking a UserName name "alice", never the caller, so that the resource is another
 // user; the ones that default to the caller (ChangePassword, ListMFADevices …) are the caller's.
 // Samples avoid answers a handler words as AccessDenied itself (an AWS managed policy given to
@@ -43,6 +44,12 @@ inline const std::vector<OperationSample>& OperationSamples() {
   static const std::string kAlice = "arn:aws:iam::{account}:user/alice";
   static const std::vector<OperationSample> kSamples = {
       {"sts", "GetCallerIdentity", {}},
+      {"sts", "GetSessionToken", {}},
+      {"sts",
+       "AssumeRole",
+       {{"RoleArn", "arn:aws:iam::{account}:role/Trusting"}, {"RoleSessionName", "sample"}}},
+      {"sts", "GetFederationToken", {{"Name", "sample"}}},
+      {"sts", "GetAccessKeyInfo", {{"AccessKeyId", "{target_key}"}}},
       // Users
       {"iam", "CreateUser", {{"UserName", "bob"}}},
       {"iam", "GetUser", {{"UserName", "alice"}}},

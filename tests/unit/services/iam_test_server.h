@@ -1,4 +1,4 @@
-// Test support: the IAM operations (and sts:GetCallerIdentity) behind a Dispatcher, over a State
+// Test support: the IAM and STS operations behind a Dispatcher, over a State
 // on a temporary SqliteStore, as `gatehouse serve` wires them (DirectoryCredentials,
 // DirectoryPolicies, the AWS-managed catalog), with a fixed clock. Tests add accounts with a
 // root access key, write records directly (groups, roles, … that no operation of theirs
@@ -23,7 +23,8 @@
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
-#include "services/sts/caller_identity.h"
+#include "services/sts/session_key_ring.h"
+#include "services/sts/sts_context.h"
 #include "signed_request.h"
 #include "temp_iam_state.h"
 
@@ -36,12 +37,13 @@ class IamTestServer {
   IamTestServer()
       : temp_(std::string(kSealKeySize, 'k'), [this] { return now_.load() * 1000; }),
         models_(*protocol::ModelRegistry::LoadEmbedded()),
-        credentials_(temp_.state().directory(), temp_.iam().master_key),
+        session_keys_(temp_.state(), temp_.iam().master_key, temp_.random()),
+        credentials_(temp_.state().directory(), temp_.iam().master_key, &session_keys_),
         policies_(temp_.state().directory(), temp_.catalog()),
         dispatcher_(models_, credentials_, policies_, temp_.random(),
                     [this] { return now_.load(); }) {
-    dispatcher_.Register("sts", "GetCallerIdentity", sts::GetCallerIdentity);
     iam::RegisterIamOperations(dispatcher_, temp_.iam());
+    sts::RegisterStsOperations(dispatcher_, sts_);
   }
 
   // Creates account `id` and returns its root user's access key id.
@@ -109,6 +111,8 @@ class IamTestServer {
   std::atomic<int64_t> now_{kStart};
   TempIamState temp_;
   protocol::ModelRegistry models_;
+  sts::SessionKeyRing session_keys_;
+  sts::StsContext sts_{temp_.iam(), session_keys_};
   DirectoryCredentials credentials_;
   DirectoryPolicies policies_;
   Dispatcher dispatcher_;
