@@ -35,6 +35,38 @@ TEST(IdsTest, AwsFormats) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(IdsTest, AccessKeyIdsCarryTheirAccount) {
+  SystemRandom random;
+  for (const char* account : {"100000000000", "123456789012", "999999999999"}) {
+    for (bool temporary : {false, true}) {
+      std::string id = NewAccessKeyId(random, temporary, account);
+      EXPECT_EQ(id.size(), 20u);
+      EXPECT_EQ(id.substr(0, 4), temporary ? "ASIA" : "AKIA");
+      EXPECT_TRUE(AllOf(id.substr(4), "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+      EXPECT_EQ(AccountOfAccessKeyId(id), account);
+    }
+  }
+  // Two keys of one account differ in their random half.
+  EXPECT_NE(NewAccessKeyId(random, true, "123456789012"),
+            NewAccessKeyId(random, true, "123456789012"));
+  EXPECT_FALSE(AccountOfAccessKeyId("AKIA"));
+  EXPECT_FALSE(AccountOfAccessKeyId("AKIAAAAAAAAAAAAAAAAA"));  // account 0
+  EXPECT_FALSE(AccountOfAccessKeyId("AIDAB3XKQZ5DMFXXXXXX"));
+  EXPECT_FALSE(AccountOfAccessKeyId("AKIA1111111111111111"));  // not base32
+}
+
+TEST(CodecTest, HexAndBase64) {
+  EXPECT_EQ(HexDecode("00ff10Ab"), std::string("\x00\xff\x10\xab", 4));
+  EXPECT_FALSE(HexDecode("abc"));
+  EXPECT_FALSE(HexDecode("zz"));
+  for (std::string bytes : {std::string(""), std::string("a"), std::string("ab"),
+                            std::string("abc"), std::string("\x00\xff\x01\x02", 4)}) {
+    EXPECT_EQ(Base64Decode(Base64Encode(bytes)), bytes);
+  }
+  EXPECT_FALSE(Base64Decode("abc"));
+  EXPECT_FALSE(Base64Decode("ab!d"));
+}
+
 TEST(SealTest, RoundTripAndTamper) {
   std::string key(kSealKeySize, 'k');
   std::string nonce(12, 'n');
