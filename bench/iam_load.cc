@@ -1,10 +1,11 @@
-// iam_load PORT KEY_ID SECRET MODE [ARGS…]: signed IAM requests against a running gatehouse on
+// iam_load PORT KEY_ID SECRET MODE [ARGS…]: signed IAM and STS requests against a running gatehouse on
 // 127.0.0.1 over keep-alive connections, one thread per connection. (A C++ client, so that the
 // measurement is the server's and not a scripting client's.) Modes:
 //   create-users CONNECTIONS PER_CONNECTION        durable CreateUser rate
 //   create-roles CONNECTIONS PER_CONNECTION PREFIX  durable CreateRole rate (roles PREFIX-c-i)
 //   list-roles PAGES                               ListRoles pages of 100, following Marker
 //   get-role REQUESTS PREFIX CONNECTIONS PER_CONNECTION  GetRole of random roles PREFIX-c-i
+//   assume-role CONNECTIONS PER_CONNECTION ROLE_ARN  sts:AssumeRole rate
 // Each mode prints its rate and the client-side latency percentiles.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -34,12 +35,12 @@ namespace {
 
 std::string Authorization(const std::string& host, const std::string& body,
                           const std::string& key_id, const std::string& secret,
-                          const std::string& amz_date) {
+                          const std::string& amz_date, const std::string& service) {
   auth::SignatureClaim claim;
   claim.access_key_id = key_id;
   claim.date = amz_date.substr(0, 8);
   claim.region = "us-east-1";
-  claim.service = "iam";
+  claim.service = service;
   claim.amz_date = amz_date;
   claim.signed_headers = {"content-type", "host", "x-amz-date"};
   auth::HttpRequestView view{"POST", "/",
@@ -54,12 +55,13 @@ std::string Authorization(const std::string& host, const std::string& body,
          ", SignedHeaders=content-type;host;x-amz-date, Signature=" + signature;
 }
 
-// One keep-alive connection sending signed IAM Query requests.
+// One keep-alive connection sending signed Query requests to `service` (iam, sts).
 class Connection {
  public:
-  Connection(const std::string& port, std::string key_id, std::string secret)
+  Connection(const std::string& port, std::string key_id, std::string secret,
+             std::string service = "iam")
       : stream_(io_), host_("127.0.0.1:" + port), key_id_(std::move(key_id)),
-        secret_(std::move(secret)) {
+        secret_(std::move(secret)), service_(std::move(service)) {
     stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"),
                                             static_cast<unsigned short>(std::stoi(port))));
   }
@@ -71,7 +73,8 @@ class Connection {
     req.set(http::field::host, host_);
     req.set(http::field::content_type, "application/x-www-form-urlencoded");
     req.set("X-Amz-Date", amz_date);
-    req.set(http::field::authorization, Authorization(host_, body, key_id_, secret_, amz_date));
+    req.set(http::field::authorization,
+            Authorization(host_, body, key_id_, secret_, amz_date, service_));
     req.body() = body;
     req.keep_alive(true);
     req.prepare_payload();
@@ -86,7 +89,7 @@ class Connection {
   asio::io_context io_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::string host_, key_id_, secret_;
+  std::string host_, key_id_, secret_, service_;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -114,14 +117,15 @@ const char kTrust[] =
 // Runs `per_connection` requests body(c, i) on each of `connections` threads.
 template <typename Body>
 int RunParallel(const std::string& what, const std::string& port, const std::string& key_id,
-                const std::string& secret, int connections, int per_connection, Body body) {
+                const std::string& secret, int connections, int per_connection, Body body,
+                const std::string& service = "iam") {
   std::atomic<int> ok{0}, failed{0};
   Latencies latencies;
   auto start = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      Connection conn(port, key_id, secret);
+      Connection conn(port, key_id, secret, service);
       for (int i = 0; i < per_connection; ++i) {
         auto sent = Clock::now();
         (conn.Send(body(c, i)) == 200 ? ok : failed)++;
@@ -204,6 +208,16 @@ int main(int argc, char** argv) {
       return "Action=GetRole&Version=2010-05-08&RoleName=" + prefix + "-" + std::to_string(c) +
              "-" + std::to_string(i);
     });
+  }
+  if (mode == "assume-role") {
+    const std::string role = argc > 7 ? argv[7] : "";
+    return RunParallel(
+        "AssumeRole", port, key_id, secret, arg(5, 16), arg(6, 1000),
+        [&](int c, int i) {
+          return "Action=AssumeRole&Version=2011-06-15&RoleArn=" + UriEncode(role) +
+                 "&RoleSessionName=load-" + std::to_string(c) + "-" + std::to_string(i);
+        },
+        "sts");
   }
   std::cerr << "unknown mode " << mode << "\n";
   return 2;

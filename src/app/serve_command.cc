@@ -25,6 +25,7 @@
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
+#include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
 #include "services/sts/sts_context.h"
 #include "store/sqlite_store.h"
@@ -86,12 +87,16 @@ void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
                            {"principal", r.principal},  {"status", r.status},
                            {"error", r.error_code},     {"latencyMs", millis},
                            {"remote", request.remote_address}};
+    if (!r.authorization_message.empty()) line["authorizationMessage"] = r.authorization_message;
     spdlog::info(line.dump());
   } else {
-    spdlog::info("{} {} {} {} {}{} {:.2f}ms", r.request_id, request.remote_address,
+    spdlog::info("{} {} {} {} {}{} {:.2f}ms{}", r.request_id, request.remote_address,
                  r.operation.empty() ? "-" : r.operation,
                  r.principal.empty() ? "-" : r.principal, r.status,
-                 r.error_code.empty() ? "" : " " + r.error_code, millis);
+                 r.error_code.empty() ? "" : " " + r.error_code, millis,
+                 r.authorization_message.empty()
+                     ? ""
+                     : " encoded authorization message: " + r.authorization_message);
   }
 }
 
@@ -100,7 +105,7 @@ void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
 void LogAdminRequest(const ServeOptions& options, const std::string& request_id,
                      const AdminRecord& r, const HttpRequest& request, double millis) {
   services::DispatchRecord record{request_id, r.operation,
-                                  r.status == 403 ? "" : "operator", r.status, r.error_code};
+                                  r.status == 403 ? "" : "operator", r.status, r.error_code, ""};
   LogRequest(options, record, request, millis);
   if (!r.account_id.empty()) spdlog::info("{} created the account {}", request_id, r.account_id);
 }
@@ -279,6 +284,12 @@ int Serve(const ServeOptions& options) {
   services::iam::RegisterIamOperations(dispatcher, iam);
   services::sts::StsContext sts{iam, session_keys};
   services::sts::RegisterStsOperations(dispatcher, sts);
+  dispatcher.EncodeDenials([&session_keys, &random](const authz::AuthzRequest& request,
+                                                    const authz::Evaluation& evaluation) {
+    Result<std::string> encoded = services::sts::EncodeAuthorizationMessage(
+        request, evaluation, session_keys, random, NowSeconds() * 1000);
+    return encoded.ok() ? *encoded : std::string();
+  });
   AdminEndpoint admin(state, *master_key, *operator_secret, random,
                       [] { return NowSeconds() * 1000; });
 

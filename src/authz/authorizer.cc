@@ -162,10 +162,13 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
 Status Authorizer::Authorize(const AuthzRequest& r, Evaluation* out) {
   Result<Evaluation> evaluation = Evaluate(r);
   if (!evaluation.ok()) return Status(ErrorCode::kAccessDenied, evaluation.status().message());
-  if (out != nullptr) *out = *evaluation;
-  if (evaluation->decision == policy::Decision::kAllow) return Status::Ok();
-  return Status(ErrorCode::kAccessDenied, Denial(r, evaluation->request, evaluation->decision,
-                                                 evaluation->explanation));
+  Status s = evaluation->decision == policy::Decision::kAllow
+                 ? Status::Ok()
+                 : Status(ErrorCode::kAccessDenied, Denial(r, evaluation->request,
+                                                           evaluation->decision,
+                                                           evaluation->explanation));
+  if (out != nullptr) *out = std::move(evaluation).value();
+  return s;
 }
 
 }  // namespace gatehouse::authz

@@ -4,22 +4,57 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 namespace gatehouse {
+namespace {
+
+// OpenSSL 3 looks an algorithm up (locks, property queries) every time one is named through
+// the old EVP_sha256()/EVP_aes_256_gcm()/HMAC() calls; fetching each once keeps that off every
+// request. Fetched objects are immutable and safe to share across threads.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+const EVP_CIPHER* Aes256Gcm() {
+  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher;
+}
+
+// An HMAC-SHA256 context without a key, duplicated for each use.
+const EVP_MAC_CTX* HmacTemplate() {
+  static EVP_MAC_CTX* ctx = [] {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    EVP_MAC_CTX* c = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);  // the context keeps its own reference
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                           OSSL_PARAM_construct_end()};
+    EVP_MAC_CTX_set_params(c, params);
+    return c;
+  }();
+  return ctx;
+}
+
+}  // namespace
 
 Sha256Digest Sha256(std::string_view data) {
   Sha256Digest out;
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), out.data(), &len, Sha256Md(), nullptr);
   return out;
 }
 
 Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
   Sha256Digest out;
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  size_t len = 0;
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(HmacTemplate());
+  EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr);
+  EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  EVP_MAC_final(ctx, out.data(), &len, out.size());
+  EVP_MAC_CTX_free(ctx);
   return out;
 }
 
@@ -41,7 +76,7 @@ std::string Seal(std::string_view key, std::string_view plaintext, std::string_v
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   int len = 0;
   auto* out_bytes = reinterpret_cast<unsigned char*>(out.data());
-  EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr);
+  EVP_EncryptInit_ex(ctx, Aes256Gcm(), nullptr, nullptr, nullptr);
   EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr);
   EVP_EncryptInit_ex(ctx, nullptr, nullptr, reinterpret_cast<const unsigned char*>(key.data()),
                      reinterpret_cast<const unsigned char*>(nonce.data()));
@@ -65,7 +100,7 @@ std::optional<std::string> Open(std::string_view key, std::string_view sealed,
   std::string out(body.size(), '\0');
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   int len = 0;
-  EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr);
+  EVP_DecryptInit_ex(ctx, Aes256Gcm(), nullptr, nullptr, nullptr);
   EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, 12, nullptr);
   EVP_DecryptInit_ex(ctx, nullptr, nullptr, reinterpret_cast<const unsigned char*>(key.data()),
                      reinterpret_cast<const unsigned char*>(nonce.data()));

@@ -4,6 +4,10 @@
 
 namespace gatehouse::services {
 
+namespace {
+constexpr size_t kMaxOpenedTokens = 65536;
+}  // namespace
+
 std::optional<auth::AccessKeyRecord> DirectoryCredentials::FindAccessKey(
     std::string_view id) const {
   auto key = directory_.FindAccessKey(id);
@@ -30,10 +34,24 @@ std::optional<auth::AccessKeyRecord> DirectoryCredentials::FindAccessKey(
 Result<auth::AccessKeyRecord> DirectoryCredentials::FindSession(std::string_view access_key_id,
                                                                 std::string_view token,
                                                                 int64_t now_epoch_seconds) const {
-  if (session_keys_ == nullptr) return auth::CredentialSource::FindSession(access_key_id, token, now_epoch_seconds);
-  Result<auth::SessionClaims> claims = auth::OpenSessionToken(
-      token, access_key_id, [this](uint32_t id) { return session_keys_->Find(id); });
-  if (!claims.ok()) return claims.status();
+  if (session_keys_ == nullptr) {
+    return auth::CredentialSource::FindSession(access_key_id, token, now_epoch_seconds);
+  }
+  std::shared_ptr<const auth::SessionClaims> claims;
+  {
+    std::shared_lock lock(opened_mu_);
+    auto it = opened_.find(std::string(token));
+    if (it != opened_.end() && it->second->access_key_id == access_key_id) claims = it->second;
+  }
+  if (claims == nullptr) {
+    Result<auth::SessionClaims> opened = auth::OpenSessionToken(
+        token, access_key_id, [this](uint32_t id) { return session_keys_->Find(id); });
+    if (!opened.ok()) return opened.status();
+    claims = std::make_shared<const auth::SessionClaims>(std::move(opened).value());
+    std::unique_lock lock(opened_mu_);
+    if (opened_.size() >= kMaxOpenedTokens) opened_.clear();
+    opened_.emplace(std::string(token), claims);
+  }
   if (now_epoch_seconds * 1000 >= claims->expires_ms) {
     return Status(ErrorCode::kExpiredToken, auth::kExpiredTokenMessage);
   }
@@ -43,7 +61,7 @@ Result<auth::AccessKeyRecord> DirectoryCredentials::FindSession(std::string_view
   record.principal_arn = claims->principal_arn;
   record.account_id = claims->account_id;
   record.user_id = claims->user_id;
-  record.session = std::make_shared<const auth::SessionClaims>(std::move(claims).value());
+  record.session = std::move(claims);
   return record;
 }
 

@@ -62,11 +62,14 @@ authz::AuthzRequest Dispatcher::CallerRequest(const auth::AccessKeyRecord& calle
   return az;
 }
 
-Status Dispatcher::Authorize(const authz::AuthzRequest& az) const {
+Status Dispatcher::Authorize(const authz::AuthzRequest& az, DispatchRecord& record) const {
   authz::Evaluation evaluation;
-  Status s = authorizer_.Authorize(az, spdlog::should_log(spdlog::level::debug) ? &evaluation
-                                                                                : nullptr);
-  if (spdlog::should_log(spdlog::level::debug)) {
+  const bool debug = spdlog::should_log(spdlog::level::debug);
+  Status s = authorizer_.Authorize(az, debug || encode_denial_ ? &evaluation : nullptr);
+  if (!s.ok() && encode_denial_ && s.code() == ErrorCode::kAccessDenied) {
+    record.authorization_message = encode_denial_(az, evaluation);
+  }
+  if (debug) {
     spdlog::debug("authorize {} {} on {}: {} at {} ({})", az.principal_arn, az.action,
                   az.resource, policy::DecisionName(evaluation.decision),
                   policy::LayerName(evaluation.explanation.decided_by),
@@ -189,12 +192,12 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     az.resource = resource.arn;
     az.resource_account = ResourceAccount(resource.arn, key->account_id);
     az.context = RequestContextKeys(input, resource);
-    if (Status s = Authorize(az); !s.ok()) return fail(s);
+    if (Status s = Authorize(az, rec); !s.ok()) return fail(s);
   }
   OperationContext context{*model, op, input, *key, nullptr, nullptr};
   if (caller_request) {
     context.caller_request = &*caller_request;
-    context.authorize = [this](const authz::AuthzRequest& az) { return Authorize(az); };
+    context.authorize = [this, &rec](const authz::AuthzRequest& az) { return Authorize(az, rec); };
   }
   Result<json> output = handler->second(context);
   if (!output.ok()) return fail(output.status());

@@ -86,6 +86,8 @@ struct DispatchRecord {
   std::string principal;  // the caller's ARN once authenticated
   int status = 0;
   std::string error_code;
+  // For a refusal by authorization: the encoded authorization message (see EncodeDenials).
+  std::string authorization_message;
 };
 
 class Dispatcher {
@@ -104,6 +106,11 @@ class Dispatcher {
   // session keys, transport keys and time. Action, resource and context are left to fill.
   authz::AuthzRequest CallerRequest(const auth::AccessKeyRecord& caller,
                                     const HttpRequest& request) const;
+
+  // Encodes each refusal (for the request log's authorization_message); unset, none is made.
+  using DenialEncoder =
+      std::function<std::string(const authz::AuthzRequest&, const authz::Evaluation&)>;
+  void EncodeDenials(DenialEncoder encoder) { encode_denial_ = std::move(encoder); }
 
   // Called with each authenticated long-term access key, service and region (for
   // GetAccessKeyLastUsed).
@@ -125,7 +132,8 @@ class Dispatcher {
   mutable auth::SigningKeyCache signing_keys_;
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
 
-  Status Authorize(const authz::AuthzRequest& request) const;
+  Status Authorize(const authz::AuthzRequest& request, DispatchRecord& record) const;
+  DenialEncoder encode_denial_;
 };
 
 }  // namespace gatehouse::services

@@ -1,6 +1,8 @@
 // sts:GetCallerIdentity (who the caller is, for every kind of principal; AWS answers it whatever
-// the caller's policies say) and sts:GetAccessKeyInfo (the account an access key id belongs to).
+// the caller's policies say), sts:GetAccessKeyInfo (the account an access key id belongs to) and
+// sts:DecodeAuthorizationMessage (what a refusal's encoded message says).
 #include "core/ids.h"
+#include "services/sts/authorization_message.h"
 #include "services/sts/sts_operations.h"
 
 namespace gatehouse::services::sts {
@@ -25,12 +27,21 @@ Result<json> GetAccessKeyInfo(StsContext& sts, const OperationContext& c) {
   return Status(ErrorCode::kInvalidParameterValue, "The access key ID " + id + " is not valid.");
 }
 
+Result<json> DecodeMessage(StsContext& sts, const OperationContext& c) {
+  Result<std::string> decoded =
+      DecodeAuthorizationMessage(c.input.value("EncodedMessage", ""), sts.keys);
+  if (!decoded.ok()) return decoded.status();
+  return json{{"DecodedMessage", *decoded}};
+}
+
 }  // namespace
 
 void RegisterIdentityOperations(Dispatcher& dispatcher, StsContext& sts) {
   dispatcher.Register("sts", "GetCallerIdentity", GetCallerIdentity);
   dispatcher.Register("sts", "GetAccessKeyInfo",
                       [&sts](const OperationContext& c) { return GetAccessKeyInfo(sts, c); });
+  dispatcher.Register("sts", "DecodeAuthorizationMessage",
+                      [&sts](const OperationContext& c) { return DecodeMessage(sts, c); });
 }
 
 void RegisterStsOperations(Dispatcher& dispatcher, StsContext& sts) {

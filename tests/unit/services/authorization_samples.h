@@ -50,6 +50,7 @@ inline const std::vector<OperationSample>& OperationSamples() {
        {{"RoleArn", "arn:aws:iam::{account}:role/Trusting"}, {"RoleSessionName", "sample"}}},
       {"sts", "GetFederationToken", {{"Name", "sample"}}},
       {"sts", "GetAccessKeyInfo", {{"AccessKeyId", "{target_key}"}}},
+      {"sts", "DecodeAuthorizationMessage", {{"EncodedMessage", "bm90IGEgbWVzc2FnZQ=="}}},
       // Users
       {"iam", "CreateUser", {{"UserName", "bob"}}},
       {"iam", "GetUser", {{"UserName", "alice"}}},
