@@ -42,6 +42,7 @@ struct ServeOptions {
   std::string data = "./data";
   std::string region = "us-east-1";
   std::string log_format = "text";
+  std::string log_level = "info";  // debug adds how each authorization was decided
   std::string account_id;  // of the management account created on first start
   std::string root_email = "root@gatehouse.local";
   std::string tls_cert;
@@ -126,6 +127,7 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
   const std::pair<const char*, std::string*> strings[] = {
       {"listen", &options.listen},         {"data", &options.data},
       {"region", &options.region},         {"log-format", &options.log_format},
+      {"log-level", &options.log_level},
       {"account-id", &options.account_id}, {"root-email", &options.root_email},
       {"tls-cert", &options.tls_cert},     {"tls-key", &options.tls_key},
       {"master-key", &options.master_key_hex}};
@@ -171,6 +173,12 @@ int Serve(const ServeOptions& options) {
     std::cerr << "--account-id must be 12 digits\n";
     return 2;
   }
+  const spdlog::level::level_enum level = spdlog::level::from_str(options.log_level);
+  if (options.log_level != "debug" && options.log_level != "info" &&
+      options.log_level != "warn" && options.log_level != "error") {
+    std::cerr << "--log-level must be debug, info, warn or error\n";
+    return 2;
+  }
   if (options.log_format != "text" && options.log_format != "json") {
     std::cerr << "--log-format must be text or json\n";
     return 2;
@@ -197,6 +205,7 @@ int Serve(const ServeOptions& options) {
   RemoveServerInfo(options.data);  // a crashed server's, if any
 
   spdlog::set_default_logger(spdlog::stdout_logger_mt("gatehouse"));
+  spdlog::set_level(level);
   spdlog::set_pattern(options.log_format == "json" ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
                       spdlog::pattern_time_type::utc);
 
@@ -377,6 +386,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   serve->add_option("--region", options->region, "the region the server answers for")
       ->envname("GATEHOUSE_REGION")
+      ->capture_default_str();
+  serve->add_option("--log-level", options->log_level,
+                    "debug, info, warn or error (debug: why each request was allowed or refused)")
+      ->envname("GATEHOUSE_LOG_LEVEL")
       ->capture_default_str();
   serve->add_option("--log-format", options->log_format, "text or json")
       ->envname("GATEHOUSE_LOG_FORMAT")

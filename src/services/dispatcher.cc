@@ -70,10 +70,25 @@ Status Dispatcher::Authorize(const authz::AuthzRequest& az, DispatchRecord& reco
     record.authorization_message = encode_denial_(az, evaluation);
   }
   if (debug) {
-    spdlog::debug("authorize {} {} on {}: {} at {} ({})", az.principal_arn, az.action,
-                  az.resource, policy::DecisionName(evaluation.decision),
-                  policy::LayerName(evaluation.explanation.decided_by),
-                  evaluation.explanation.reason);
+    // One JSON object, so that the line reads the same in either log format.
+    json matched = json::array();
+    for (const policy::MatchedStatement& m : evaluation.explanation.matched) {
+      matched.push_back({{"layer", policy::LayerName(m.layer)},
+                         {"policy", m.policy},
+                         {"statement", m.statement},
+                         {"sid", m.sid},
+                         {"effect", m.effect == policy::Effect::kAllow ? "Allow" : "Deny"}});
+    }
+    spdlog::debug(json{{"authorization",
+                        {{"requestId", record.request_id},
+                         {"principal", az.principal_arn},
+                         {"action", az.action},
+                         {"resource", az.resource},
+                         {"decision", policy::DecisionName(evaluation.decision)},
+                         {"decidedBy", policy::LayerName(evaluation.explanation.decided_by)},
+                         {"reason", evaluation.explanation.reason},
+                         {"matched", std::move(matched)}}}}
+                      .dump());
   }
   return s;
 }
