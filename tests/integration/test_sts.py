@@ -3,7 +3,8 @@ management account (the bootstrap admin's) administers a member account through 
 trusts it; trust policies with external ids and MFA; role chaining and session durations;
 session policies, permissions boundaries and explicit denies bounding a role session; session
 tags and source identities; GetSessionToken, GetFederationToken, GetAccessKeyInfo; expired and
-altered session tokens.
+altered session tokens; and the AWS CLI's own role switching (role_arn, source_profile,
+mfa_serial) from a config file.
 
 The server's clock is moved with serve's hidden --clock-offset-file; requests are then signed
 with the same shifted time, since SigV4 allows 15 minutes of skew only.
@@ -17,8 +18,11 @@ import contextlib
 import datetime
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import types
 import warnings
@@ -793,3 +797,157 @@ class SessionTokensTest(StsTestCase):
         own = sts.get_session_token()["Credentials"]["AccessKeyId"]
         self.assertEqual(self.session_client("sts", credentials).get_access_key_info(
             AccessKeyId=own)["Account"], self.account)
+
+
+def installed_clis():
+    """Each AWS CLI on PATH once (the first of the names that lead to the same file), with its
+    version: [(path, (major, minor, patch))]."""
+    found, seen = [], set()
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        path = os.path.join(directory, "aws")
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            continue
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
+        p = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
+        version = re.search(r"aws-cli/(\d+)\.(\d+)\.(\d+)", p.stdout + p.stderr)
+        if p.returncode == 0 and version:
+            found.append((path, tuple(int(n) for n in version.groups())))
+    return found
+
+
+class CliRoleSwitchTest(StsTestCase):
+    """The AWS CLI's own role switching: a profile with role_arn and source_profile (and
+    mfa_serial, whose code the CLI asks for) assumes the member account's role itself."""
+
+    ROLE = "OrganizationAccountAccessRole"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clis = installed_clis()
+        cls.member = cls.create_account("member")
+        cls.member_id = cls.member["account_id"]
+        member_iam = cls.client("iam", cls.member["access_key_id"],
+                                cls.member["secret_access_key"])
+        management = "arn:aws:iam::%s:root" % cls.account
+        cls.role_arn = member_iam.create_role(
+            RoleName=cls.ROLE, AssumeRolePolicyDocument=trust(management))["Role"]["Arn"]
+        member_iam.attach_role_policy(RoleName=cls.ROLE, PolicyArn=ADMIN_ARN)
+        cls.mfa_role_arn = member_iam.create_role(
+            RoleName="mfa-admin", AssumeRolePolicyDocument=trust(
+                management, condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))[
+            "Role"]["Arn"]
+        member_iam.attach_role_policy(RoleName="mfa-admin", PolicyArn=IAM_READ_ONLY_ARN)
+
+    def setUp(self):
+        super().setUp()
+        if not self.clis:
+            self.skipTest("no AWS CLI on PATH")
+        self.homes = []
+
+    def tearDown(self):
+        for home in self.homes:
+            shutil.rmtree(home, ignore_errors=True)
+
+    def cli_home(self, cli, key, profiles):
+        """A HOME with ~/.aws/config and credentials: profile `source` holding `key`, and
+        `profiles` ({name: {setting: value}}), all with this server's endpoint_url. CLIs that do
+        not read endpoint_url from the config get the plugin that does."""
+        home = tempfile.mkdtemp(prefix="aws-cli-home-")
+        self.homes.append(home)
+        os.makedirs(os.path.join(home, ".aws"))
+        sections = {"profile source": {}}
+        sections.update({"profile " + name: settings for name, settings in profiles.items()})
+        lines = []
+        for section, settings in sections.items():
+            lines.append("[%s]" % section)
+            settings = dict(settings, region="us-east-1", endpoint_url=self.endpoint)
+            lines += ["%s = %s" % item for item in settings.items()]
+        path, version = cli
+        if version[0] == 2 and version < (2, 13, 0):
+            lines += ["[plugins]",
+                      "cli_legacy_plugin_path = %s" % os.path.dirname(os.path.abspath(__file__)),
+                      "profile_endpoint = legacy_cli_endpoint"]
+        with open(os.path.join(home, ".aws", "config"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        with open(os.path.join(home, ".aws", "credentials"), "w") as f:
+            f.write("[source]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+                    % (key["AccessKeyId"], key["SecretAccessKey"]))
+        return home
+
+    def run_cli(self, cli, home, *args, stdin=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(HOME=home, AWS_CONFIG_FILE=os.path.join(home, ".aws", "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(home, ".aws", "credentials"),
+                   AWS_PAGER="")
+        # A new session has no controlling terminal: the MFA prompt then reads stdin.
+        p = subprocess.run([cli[0], "--output", "json"] + list(args), env=env,
+                           input=stdin if stdin is not None else "", capture_output=True,
+                           text=True, timeout=60, start_new_session=True)
+        return p.returncode, p.stdout, p.stderr
+
+    def test_profile_with_role_arn(self):
+        for n, cli in enumerate(self.clis):
+            with self.subTest(cli="%s %d.%d.%d" % ((cli[0],) + cli[1])):
+                user = "switcher-%d" % n
+                key = self.make_user(self.admin("iam"), user, allow("sts:AssumeRole"))
+                home = self.cli_home(cli, key, {"member": {
+                    "role_arn": self.role_arn, "source_profile": "source",
+                    "role_session_name": user}})
+                code, out, err = self.run_cli(cli, home, "--profile", "member", "iam",
+                                              "list-roles")
+                self.assertEqual(code, 0, err)
+                self.assertIn(self.role_arn, [r["Arn"] for r in json.loads(out)["Roles"]])
+                code, out, err = self.run_cli(cli, home, "--profile", "member", "sts",
+                                              "get-caller-identity")
+                self.assertEqual(code, 0, err)
+                identity = json.loads(out)
+                self.assertEqual(identity["Account"], self.member_id)
+                self.assertEqual(identity["Arn"], "arn:aws:sts::%s:assumed-role/%s/%s"
+                                 % (self.member_id, self.ROLE, user))
+                self.assertRegex(identity["UserId"], r"^AROA[A-Z2-7]{17}:%s$" % user)
+
+    def test_profile_with_mfa_serial(self):
+        for n, cli in enumerate(self.clis):
+            with self.subTest(cli="%s %d.%d.%d" % ((cli[0],) + cli[1])):
+                iam = self.admin("iam")
+                user = "mfa-switcher-%d" % n
+                key = self.make_user(iam, user, allow("sts:AssumeRole"))
+                serial, code = self.enable_mfa(iam, user)
+                home = self.cli_home(cli, key, {
+                    "member-mfa": {"role_arn": self.mfa_role_arn, "source_profile": "source",
+                                   "mfa_serial": serial, "role_session_name": user},
+                    "member-no-mfa": {"role_arn": self.mfa_role_arn,
+                                      "source_profile": "source"}})
+                prompt = "Enter MFA code for %s: " % serial
+
+                status, out, err = self.run_cli(cli, home, "--profile", "member-no-mfa",
+                                                "sts", "get-caller-identity")
+                self.assertNotEqual(status, 0)
+                self.assertIn("An error occurred (AccessDenied) when calling the AssumeRole "
+                              "operation: " + not_authorized(
+                                  "arn:aws:iam::%s:user/%s" % (self.account, user),
+                                  "sts:AssumeRole", self.mfa_role_arn), err)
+
+                status, out, err = self.run_cli(cli, home, "--profile", "member-mfa", "sts",
+                                                "get-caller-identity", stdin=wrong(code) + "\n")
+                self.assertNotEqual(status, 0)
+                self.assertIn(prompt, err)
+                self.assertIn("An error occurred (AccessDenied) when calling the AssumeRole "
+                              "operation: " + MFA_FAILED, err)
+
+                status, out, err = self.run_cli(cli, home, "--profile", "member-mfa", "sts",
+                                                "get-caller-identity", stdin=code + "\n")
+                self.assertEqual(status, 0, err)
+                self.assertIn(prompt, err)
+                self.assertEqual(json.loads(out)["Arn"], "arn:aws:sts::%s:assumed-role/"
+                                 "mfa-admin/%s" % (self.member_id, user))
+                # The CLI keeps the role's credentials: no second prompt.
+                status, out, err = self.run_cli(cli, home, "--profile", "member-mfa", "iam",
+                                                "list-roles")
+                self.assertEqual(status, 0, err)
+                self.assertNotIn(prompt, err)
+                self.assertIn(self.mfa_role_arn, [r["Arn"] for r in json.loads(out)["Roles"]])
