@@ -394,6 +394,26 @@ class TrustConditionsTest(StsTestCase):
         self.assertEqual(got["AssumedRoleUser"]["Arn"], self.session_arn("vendor-role",
                                                                          "vendor"))
 
+    def test_a_trust_policy_naming_the_user(self):
+        # In the role's own account, a trust policy that names the user is enough.
+        local_key = self.make_user(self.member_iam, "local-user")
+        local = "arn:aws:iam::%s:user/local-user" % self.member_id
+        role = self.member_role("names-local", trust(local))
+        got = self.assume(self.key_client("sts", local_key), role["Arn"], session="local")
+        self.assertEqual(got["AssumedRoleUser"]["Arn"], self.session_arn("names-local", "local"))
+        # From another account, the user's own policies must allow it too.
+        iam = self.admin("iam")
+        remote_key = self.make_user(iam, "remote-user")
+        remote = "arn:aws:iam::%s:user/remote-user" % self.account
+        role = self.member_role("names-remote", trust(remote))
+        self.assert_denied(self.assume, not_authorized(
+            remote, "sts:AssumeRole", role["Arn"],
+            no_policy_allows("identity-based policy", "sts:AssumeRole")),
+            sts=self.key_client("sts", remote_key), role_arn=role["Arn"])
+        iam.put_user_policy(UserName="remote-user", PolicyName="assume",
+                            PolicyDocument=policy(allow("sts:AssumeRole", role["Arn"])))
+        self.assume(self.key_client("sts", remote_key), role["Arn"])
+
     def test_mfa_required_by_the_trust_policy(self):
         role = self.member_role(
             "mfa-role", trust(self.management_root,
@@ -432,11 +452,14 @@ class TrustConditionsTest(StsTestCase):
                            role_arn=role["Arn"], SerialNumber=serial, TokenCode=code)
 
     def test_role_chaining_is_limited_to_one_hour(self):
-        first = self.member_role("chain-first", managed=(),
+        # A role's path is in its ARN, not in its sessions' ARNs.
+        first = self.member_role("chain-first", managed=(), Path="/team/",
                                  inline=policy(allow("sts:AssumeRole")))
         second = self.member_role("chain-second", trust(first["Arn"]), managed=(),
                                   inline=policy(allow("iam:ListRoles")), MaxSessionDuration=43200)
-        credentials = self.assume(self.admin("sts"), first["Arn"], session="hop1")["Credentials"]
+        got = self.assume(self.admin("sts"), first["Arn"], session="hop1")
+        self.assertEqual(got["AssumedRoleUser"]["Arn"], self.session_arn("chain-first", "hop1"))
+        credentials = got["Credentials"]
         sts = self.session_client("sts", credentials)
         for seconds in (7200, 3601):
             with self.assertRaises(ClientError) as ctx:
