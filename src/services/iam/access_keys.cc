@@ -18,9 +18,11 @@ const char* StatusName(model::AccessKeyStatus s) {
 
 // The key `id` must belong to the user the request names (or the caller).
 Status CheckOwnKey(IamContext& iam, const OperationContext& c, const std::string& id) {
+  Result<std::string> name = TargetUserName(c);
+  if (!name.ok()) return name.status();
   auto key = iam.state.directory().FindAccessKey(id);
   if (key == nullptr || key->account_id != c.caller.account_id ||
-      !EqualsIgnoreCase(key->user_name, TargetUserName(c))) {
+      !EqualsIgnoreCase(key->user_name, *name)) {
     return Status(ErrorCode::kNoSuchEntity, "The Access Key with id " + id + " cannot be found");
   }
   return Status::Ok();
@@ -30,7 +32,9 @@ Status CheckOwnKey(IamContext& iam, const OperationContext& c, const std::string
 
 void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "CreateAccessKey", [&iam](const OperationContext& c) -> Result<json> {
-    std::string name = TargetUserName(c);
+    Result<std::string> target = TargetUserName(c);
+    if (!target.ok()) return target.status();
+    const std::string& name = *target;
     if (name.empty()) {
       return Status(ErrorCode::kInvalidInput,
                     "gatehouse creates root access keys only for IAM users; pass UserName.");
@@ -57,7 +61,9 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "ListAccessKeys", [&iam](const OperationContext& c) -> Result<json> {
-    std::string name = TargetUserName(c);
+    Result<std::string> target = TargetUserName(c);
+    if (!target.ok()) return target.status();
+    const std::string& name = *target;
     auto user = iam.state.directory().FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
     json list = json::array();

@@ -2,13 +2,15 @@
 
 namespace gatehouse::services::iam {
 
-std::string TargetUserName(const OperationContext& c) {
+Result<std::string> TargetUserName(const OperationContext& c) {
   if (auto it = c.input.find("UserName"); it != c.input.end() && it->is_string()) {
     return it->get<std::string>();
   }
   const std::string& arn = c.caller.principal_arn;
-  size_t user = arn.find(":user/");
-  return user == std::string::npos ? "" : arn.substr(arn.rfind('/') + 1);
+  if (arn.find(":user/") != std::string::npos) return arn.substr(arn.rfind('/') + 1);
+  if (arn.ends_with(":root")) return std::string();
+  return Status(ErrorCode::kValidationError,
+                "Must specify userName when calling with non-User credentials");
 }
 
 Status NoSuchUser(std::string_view name) {

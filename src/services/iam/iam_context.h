@@ -23,8 +23,9 @@ struct IamContext {
   KeyUsage& usage;
 };
 
-// The user an operation names: input UserName, else the caller itself (an IAM user).
-std::string TargetUserName(const OperationContext& c);
+// The user an operation names: input UserName, else the caller itself — an IAM user, or the
+// root user (""). Any other caller (a role session) must name the user: AWS's ValidationError.
+Result<std::string> TargetUserName(const OperationContext& c);
 
 Status NoSuchUser(std::string_view name);
 

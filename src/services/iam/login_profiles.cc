@@ -138,10 +138,11 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
   // may is authorization's business: iam:ChangePassword in its policies, or the account's
   // AllowUsersToChangePassword.
   d.Register("iam", "ChangePassword", [&iam](const OperationContext& c) -> Result<json> {
-    std::string name = TargetUserName(c);
-    if (name.empty()) {
+    Result<std::string> target = TargetUserName(c);
+    if (!target.ok() || target->empty()) {
       return Status(ErrorCode::kInvalidUserType, "Only IAM Users can change their own password.");
     }
+    const std::string& name = *target;
     Result<UserLogin> found = FindUserLogin(iam, c.caller.account_id, name);
     if (!found.ok()) return found.status();
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);

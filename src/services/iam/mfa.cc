@@ -42,8 +42,10 @@ std::string OtpAuthUri(const std::string& device_name, const std::string& accoun
 
 // The caller's own MFA owner when the request names no user: itself, or the root user.
 Result<MfaOwner> OwnerOf(const IamContext& iam, const OperationContext& c) {
-  std::string name = TargetUserName(c);
-  if (name.empty()) return MfaOwner{"", CallerIsRoot(c)};
+  Result<std::string> target = TargetUserName(c);
+  if (!target.ok()) return target.status();
+  const std::string& name = *target;
+  if (name.empty()) return MfaOwner{"", true};
   auto user = iam.state.directory().FindUser(c.caller.account_id, name);
   if (user == nullptr) return NoSuchUser(name);
   return MfaOwner{user->name, false};

@@ -105,7 +105,9 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "GetUser", [&iam](const OperationContext& c) -> Result<json> {
-    std::string name = TargetUserName(c);
+    Result<std::string> target = TargetUserName(c);
+    if (!target.ok()) return target.status();
+    const std::string& name = *target;
     if (name.empty()) {  // the root user asking about itself
       auto account = iam.state.directory().FindAccount(c.caller.account_id);
       return json{{"User",
