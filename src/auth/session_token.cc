@@ -11,15 +11,8 @@ using nlohmann::json;
 
 constexpr uint8_t kVersion = 1;
 constexpr size_t kHeaderSize = 5;  // version, key id (big-endian)
-// Far above any real token (a 2,048-character policy and 50 tags), far below abuse.
+// Far above any real blob (a token with a 2,048-character policy and 50 tags), far below abuse.
 constexpr size_t kMaxTokenSize = 64 * 1024;
-
-std::string Header(uint32_t key_id) {
-  std::string h(kHeaderSize, '\0');
-  h[0] = static_cast<char>(kVersion);
-  for (int i = 0; i < 4; ++i) h[1 + i] = static_cast<char>((key_id >> (24 - 8 * i)) & 0xff);
-  return h;
-}
 
 json ToJson(const SessionClaims& c) {
   json tags = json::array();
@@ -66,31 +59,43 @@ std::optional<SessionClaims> FromJson(const json& j) {
 
 }  // namespace
 
+std::string SealUnderRingKey(uint8_t version, uint32_t key_id, std::string_view key,
+                             std::string_view plaintext, std::string_view aad,
+                             std::string_view nonce12) {
+  std::string header(kHeaderSize, '\0');
+  header[0] = static_cast<char>(version);
+  for (int i = 0; i < 4; ++i) header[1 + i] = static_cast<char>((key_id >> (24 - 8 * i)) & 0xff);
+  std::string sealed = Seal(key, plaintext, header + std::string(aad), nonce12);
+  return Base64Encode(header + sealed);
+}
+
+std::optional<std::string> OpenUnderRingKey(uint8_t version, std::string_view text,
+                                            std::string_view aad,
+                                            const SessionKeyLookup& find_key) {
+  if (text.size() > kMaxTokenSize) return std::nullopt;
+  std::optional<std::string> bytes = Base64Decode(text);
+  if (!bytes || bytes->size() < kHeaderSize + kSealOverhead ||
+      static_cast<uint8_t>((*bytes)[0]) != version) {
+    return std::nullopt;
+  }
+  uint32_t key_id = 0;
+  for (int i = 0; i < 4; ++i) key_id = (key_id << 8) | static_cast<uint8_t>((*bytes)[1 + i]);
+  std::optional<std::string> key = find_key(key_id);
+  if (!key) return std::nullopt;
+  return Open(*key, std::string_view(*bytes).substr(kHeaderSize),
+              bytes->substr(0, kHeaderSize) + std::string(aad));
+}
+
 std::string SealSessionToken(const SessionClaims& claims, uint32_t key_id, std::string_view key,
                              std::string_view nonce12) {
-  std::string header = Header(key_id);
-  std::string sealed =
-      Seal(key, ToJson(claims).dump(), header + claims.access_key_id, nonce12);
-  return Base64Encode(header + sealed);
+  return SealUnderRingKey(kVersion, key_id, key, ToJson(claims).dump(), claims.access_key_id,
+                          nonce12);
 }
 
 Result<SessionClaims> OpenSessionToken(std::string_view token, std::string_view access_key_id,
                                        const SessionKeyLookup& find_key) {
   const Status invalid(ErrorCode::kInvalidClientTokenId, kInvalidTokenMessage);
-  if (token.size() > kMaxTokenSize) return invalid;
-  std::optional<std::string> bytes = Base64Decode(token);
-  if (!bytes || bytes->size() < kHeaderSize + kSealOverhead ||
-      static_cast<uint8_t>((*bytes)[0]) != kVersion) {
-    return invalid;
-  }
-  uint32_t key_id = 0;
-  for (int i = 0; i < 4; ++i) key_id = (key_id << 8) | static_cast<uint8_t>((*bytes)[1 + i]);
-  std::optional<std::string> key = find_key(key_id);
-  if (!key) return invalid;
-  std::string_view header(bytes->data(), kHeaderSize);
-  std::optional<std::string> plain =
-      Open(*key, std::string_view(*bytes).substr(kHeaderSize),
-           std::string(header) + std::string(access_key_id));
+  std::optional<std::string> plain = OpenUnderRingKey(kVersion, token, access_key_id, find_key);
   if (!plain) return invalid;
   json j = json::parse(*plain, nullptr, /*allow_exceptions=*/false);
   std::optional<SessionClaims> claims = FromJson(j);

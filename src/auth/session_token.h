@@ -51,12 +51,23 @@ struct SessionClaims {
 inline constexpr char kInvalidTokenMessage[] = "The security token included in the request is invalid.";
 inline constexpr char kExpiredTokenMessage[] = "The security token included in the request is expired";
 
+// A blob sealed under key `key_id` of a key ring, as base64: a version byte, the key id
+// (big-endian), then Seal(key, plaintext, header ‖ aad, nonce12). Session tokens and encoded
+// authorization messages are such blobs, each with its own version byte.
+std::string SealUnderRingKey(uint8_t version, uint32_t key_id, std::string_view key,
+                             std::string_view plaintext, std::string_view aad,
+                             std::string_view nonce12);
+// The plaintext of SealUnderRingKey's blob, the key found with `find_key` (nullopt when the
+// ring has no such key, retired or never issued); nullopt unless `text` is such a blob of `version` sealed with `aad`
+// under a key the ring still has.
+using SessionKeyLookup = std::function<std::optional<std::string>(uint32_t key_id)>;
+std::optional<std::string> OpenUnderRingKey(uint8_t version, std::string_view text,
+                                            std::string_view aad,
+                                            const SessionKeyLookup& find_key);
+
 // The token for `claims`, sealed with session key `key_id` / `key` (32 bytes) and `nonce12`.
 std::string SealSessionToken(const SessionClaims& claims, uint32_t key_id, std::string_view key,
                              std::string_view nonce12);
-
-// The session key with this id, or nullopt when unknown (retired or never issued).
-using SessionKeyLookup = std::function<std::optional<std::string>(uint32_t key_id)>;
 
 // Opens `token` presented with `access_key_id`: InvalidClientTokenId (AWS's wording) when it is
 // not a token, names an unknown key, was altered or belongs to another access key id. Expiry is

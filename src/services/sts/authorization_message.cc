@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/crypto.h"
+#include "auth/session_token.h"
 
 namespace gatehouse::services::sts {
 namespace {
@@ -10,7 +10,6 @@ namespace {
 using nlohmann::json;
 
 constexpr uint8_t kVersion = 0x41;  // distinct from session tokens' first byte
-constexpr size_t kHeaderSize = 5;
 constexpr char kAad[] = "authorization-message";
 
 json Items(json list) { return json{{"items", std::move(list)}}; }
@@ -51,30 +50,18 @@ Result<std::string> EncodeAuthorizationMessage(const authz::AuthzRequest& reques
                                                int64_t now_ms) {
   Result<std::pair<uint32_t, std::string>> key = keys.Current(now_ms);
   if (!key.ok()) return key.status();
-  std::string header(kHeaderSize, '\0');
-  header[0] = static_cast<char>(kVersion);
-  for (int i = 0; i < 4; ++i) header[1 + i] = static_cast<char>((key->first >> (24 - 8 * i)) & 0xff);
-  std::string sealed = Seal(key->second, Decoded(request, evaluation).dump(),
-                            header + kAad, random.Bytes(12));
-  return Base64Encode(header + sealed);
+  return auth::SealUnderRingKey(kVersion, key->first, key->second,
+                                Decoded(request, evaluation).dump(), kAad, random.Bytes(12));
 }
 
 Result<std::string> DecodeAuthorizationMessage(std::string_view encoded,
                                                const SessionKeyRing& keys) {
-  const Status invalid(ErrorCode::kInvalidAuthorizationMessage,
-                       "The encoded authorization message is invalid.");
-  std::optional<std::string> bytes = Base64Decode(encoded);
-  if (!bytes || bytes->size() < kHeaderSize + kSealOverhead ||
-      static_cast<uint8_t>((*bytes)[0]) != kVersion) {
-    return invalid;
+  std::optional<std::string> plain = auth::OpenUnderRingKey(
+      kVersion, encoded, kAad, [&keys](uint32_t id) { return keys.Find(id); });
+  if (!plain) {
+    return Status(ErrorCode::kInvalidAuthorizationMessage,
+                  "The encoded authorization message is invalid.");
   }
-  uint32_t key_id = 0;
-  for (int i = 0; i < 4; ++i) key_id = (key_id << 8) | static_cast<uint8_t>((*bytes)[1 + i]);
-  std::optional<std::string> key = keys.Find(key_id);
-  if (!key) return invalid;
-  std::optional<std::string> plain = Open(*key, std::string_view(*bytes).substr(kHeaderSize),
-                                          bytes->substr(0, kHeaderSize) + kAad);
-  if (!plain) return invalid;
   return *std::move(plain);
 }
 
