@@ -5,7 +5,7 @@
 namespace gatehouse::services {
 
 namespace {
-constexpr size_t kMaxOpenedTokens = 65536;
+constexpr size_t kMaxOpenedTokens = 16384;  // about 20 MB of tokens at most
 }  // namespace
 
 std::optional<auth::AccessKeyRecord> DirectoryCredentials::FindAccessKey(

@@ -124,5 +124,64 @@ TEST_F(DirectoryPoliciesTest, ABoundaryWhosePolicyIsGoneAllowsNothing) {
   EXPECT_EQ(e->explanation.decided_by, policy::Layer::kBoundary);
 }
 
+auth::AccessKeyRecord SessionCaller(auth::SessionClaims claims) {
+  auth::AccessKeyRecord caller;
+  caller.account_id = claims.account_id;
+  caller.principal_arn = claims.principal_arn;
+  caller.session = std::make_shared<const auth::SessionClaims>(std::move(claims));
+  return caller;
+}
+
+TEST_F(DirectoryPoliciesTest, RoleSessionsActWithTheirRoleAndSessionPolicies) {
+  auth::SessionClaims claims;
+  claims.kind = auth::SessionKind::kAssumedRole;
+  claims.account_id = kAccount;
+  claims.principal_arn = "arn:aws:sts::111111111111:assumed-role/Deployer/s";
+  claims.source_arn = "arn:aws:iam::111111111111:role/ci/Deployer";
+  claims.role_id = "AROAEXAMPLEEXAMPLE01";
+  claims.has_session_policy = true;
+  claims.session_policy = kAllow;
+  claims.session_policy_arns = {kAdmin, "arn:aws:iam::111111111111:policy/Gone"};
+  claims.tags = {{"ENV", "dev"}, {"cost", "7"}};
+  auto caller = SessionCaller(claims);
+  authz::PrincipalPolicies p = policies_.Policies(caller);
+  EXPECT_EQ(Ids(p), (std::vector<std::string>{"role_Deployer_Deploy", "AdministratorAccess"}));
+  ASSERT_TRUE(p.boundary.has_value());
+  ASSERT_TRUE(p.session.has_value());
+  ASSERT_EQ(p.session->size(), 2u);  // the inline policy and AdministratorAccess; Gone is not
+  EXPECT_EQ((*p.session)[1].id, "AdministratorAccess");
+  // Session tags override the role's tags of the same key, whatever its case.
+  EXPECT_EQ(policies_.PrincipalTags(caller),
+            (std::map<std::string, std::string>{{"ENV", "dev"}, {"cost", "7"}}));
+
+  // A role made again under the same name is another role: the old sessions hold nothing.
+  claims.role_id = "AROAOTHEROTHEROTHER1";
+  p = policies_.Policies(SessionCaller(claims));
+  EXPECT_TRUE(p.identity.empty());
+  EXPECT_FALSE(p.boundary.has_value());
+}
+
+TEST_F(DirectoryPoliciesTest, FederatedUsersAreBoundedByTheirSessionPolicy) {
+  auth::SessionClaims claims;
+  claims.kind = auth::SessionKind::kFederatedUser;
+  claims.account_id = kAccount;
+  claims.principal_arn = "arn:aws:sts::111111111111:federated-user/bob";
+  claims.source_arn = "arn:aws:iam::111111111111:user/Alice";
+  claims.has_session_policy = true;  // given no policy: an empty, allow-nothing session layer
+  authz::PrincipalPolicies p = policies_.Policies(SessionCaller(claims));
+  EXPECT_EQ(Ids(p), (std::vector<std::string>{"user_Alice_Own", "AdministratorAccess",
+                                              "group_Devs_Shared", "Limit"}));
+  ASSERT_TRUE(p.session.has_value());
+  EXPECT_TRUE(p.session->empty());
+  // The root user's federated users hold what root holds, bounded the same way.
+  claims.source_arn = "arn:aws:iam::111111111111:root";
+  p = policies_.Policies(SessionCaller(claims));
+  EXPECT_EQ(Ids(p), (std::vector<std::string>{"root"}));
+  // A federated user has its session tags only.
+  claims.tags = {{"project", "x"}};
+  EXPECT_EQ(policies_.PrincipalTags(SessionCaller(claims)),
+            (std::map<std::string, std::string>{{"project", "x"}}));
+}
+
 }  // namespace
 }  // namespace gatehouse::services
