@@ -40,7 +40,7 @@ Result<auth::AccessKeyRecord> DirectoryCredentials::FindSession(std::string_view
   std::shared_ptr<const auth::SessionClaims> claims;
   {
     std::shared_lock lock(opened_mu_);
-    auto it = opened_.find(std::string(token));
+    auto it = opened_.find(token);
     if (it != opened_.end() && it->second->access_key_id == access_key_id) claims = it->second;
   }
   if (claims == nullptr) {

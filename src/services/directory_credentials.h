@@ -7,7 +7,9 @@
 
 #include <memory>
 #include <shared_mutex>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "auth/credentials.h"
@@ -35,7 +37,14 @@ class DirectoryCredentials : public auth::CredentialSource {
   // Opened tokens by their text. A token is authenticated before it enters, and only the very
   // same bytes find it again.
   mutable std::shared_mutex opened_mu_;
-  mutable std::unordered_map<std::string, std::shared_ptr<const auth::SessionClaims>> opened_;
+  // Looked up by string_view, so that a request's token is not copied to be found.
+  struct TokenHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::unordered_map<std::string, std::shared_ptr<const auth::SessionClaims>, TokenHash,
+                             std::equal_to<>>
+      opened_;
 };
 
 }  // namespace gatehouse::services

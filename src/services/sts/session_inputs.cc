@@ -5,6 +5,7 @@
 #include "core/strings.h"
 #include "core/time_format.h"
 #include "policy/parse.h"
+#include "policy/size.h"
 #include "services/iam/mfa_codes.h"
 
 namespace gatehouse::services::sts {
@@ -31,10 +32,10 @@ Result<SessionInputs> ReadSessionInputs(
     Result<policy::Document> doc =
         policy::ParsePolicy(policy->get<std::string>(), policy::PolicyKind::kSession);
     if (!doc.ok()) return doc.status();
-    // Whitespace does not count toward the packed size.
-    out.policy = json::parse(policy->get<std::string>()).dump();
+    out.policy = policy->get<std::string>();
     out.has_policy = true;
-    packed += out.policy.size();
+    // Whitespace between tokens does not count toward the packed size.
+    packed += policy::PolicySize(out.policy, policy::SizeRule::kIgnoreWhitespace);
   }
   if (auto arns = input.find("PolicyArns"); arns != input.end() && arns->is_array()) {
     for (const json& descriptor : *arns) {

@@ -18,12 +18,13 @@
 
 namespace gatehouse::services::sts {
 
-// The packed size's allowance, in bytes of minified policy, policy ARNs and tag text.
+// The packed size's allowance, in bytes of policy (whitespace between tokens not counted),
+// policy ARNs and tag text.
 inline constexpr size_t kPackedAllowance = 4096;
 
 struct SessionInputs {
   bool has_policy = false;  // Policy or PolicyArns given
-  std::string policy;       // minified
+  std::string policy;       // as given (validated)
   std::vector<std::string> policy_arns;
   std::vector<std::pair<std::string, std::string>> tags;
   std::vector<std::string> transitive_tag_keys;
