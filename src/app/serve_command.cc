@@ -25,6 +25,7 @@
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
+#include "services/organizations/organizations_context.h"
 #include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
 #include "services/sts/sts_context.h"
@@ -293,6 +294,8 @@ int Serve(const ServeOptions& options) {
   services::iam::RegisterIamOperations(dispatcher, iam);
   services::sts::StsContext sts{iam, session_keys};
   services::sts::RegisterStsOperations(dispatcher, sts);
+  services::organizations::OrganizationsContext organizations{iam, {}, nullptr};
+  services::organizations::RegisterOrganizationsOperations(dispatcher, organizations);
   dispatcher.EncodeDenials([&session_keys, &random](const authz::AuthzRequest& request,
                                                     const authz::Evaluation& evaluation) {
     Result<std::string> encoded = services::sts::EncodeAuthorizationMessage(

@@ -9,7 +9,8 @@ namespace gatehouse::authz {
 enum class ResourceForm {
   kNone, kAny, kUser, kUserPath, kKeyOwner, kGroup, kGroupPath, kRole, kRolePath, kPolicy,
   kNewPolicy, kPolicyPath, kInstanceProfile, kInstanceProfilePath, kMfa, kServiceLinkedRole,
-  kPolicySource, kHandler
+  kPolicySource, kHandler, kOrgAccount, kOrgOu, kOrgParent, kOrgChild, kOrgTarget, kOrgRoot,
+  kOrgPolicy, kOrgHandshake, kOrgResource
 };
 
 struct OperationSpec {

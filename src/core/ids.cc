@@ -75,4 +75,26 @@ std::string NewSecretAccessKey(Random& random) {
   return RandomString(random, kSecretAlphabet, 40);
 }
 
+namespace {
+constexpr std::string_view kLowerAlphanumeric = "abcdefghijklmnopqrstuvwxyz0123456789";
+}  // namespace
+
+std::string NewOrganizationId(Random& random) {
+  return "o-" + RandomString(random, kLowerAlphanumeric, 10);
+}
+std::string NewRootId(Random& random) { return "r-" + RandomString(random, kLowerAlphanumeric, 4); }
+std::string NewOrganizationalUnitId(Random& random, std::string_view root_id) {
+  std::string_view root = root_id.substr(root_id.find('-') + 1);
+  return "ou-" + std::string(root) + "-" + RandomString(random, kLowerAlphanumeric, 8);
+}
+std::string NewOrganizationPolicyId(Random& random) {
+  return "p-" + RandomString(random, kLowerAlphanumeric, 8);
+}
+std::string NewHandshakeId(Random& random) {
+  return "h-" + RandomString(random, kLowerAlphanumeric, 10);
+}
+std::string NewCreateAccountRequestId(Random& random) {
+  return "car-" + RandomString(random, kLowerAlphanumeric, 32);
+}
+
 }  // namespace gatehouse

@@ -26,6 +26,15 @@ std::string NewAccessKeyId(Random& random, bool temporary, std::string_view acco
 std::optional<std::string> AccountOfAccessKeyId(std::string_view id);
 std::string NewSecretAccessKey(Random& random);                 // 40 of [A-Za-z0-9+/]
 
+// Organizations' identifiers: o- + 10, r- + 4, ou-ROOT-8 (ROOT: the root id's 4 characters),
+// p- + 8, h- + 10 and car- + 32 characters of [a-z0-9].
+std::string NewOrganizationId(Random& random);
+std::string NewRootId(Random& random);
+std::string NewOrganizationalUnitId(Random& random, std::string_view root_id);
+std::string NewOrganizationPolicyId(Random& random);
+std::string NewHandshakeId(Random& random);
+std::string NewCreateAccountRequestId(Random& random);
+
 // `length` characters drawn uniformly from `alphabet`.
 std::string RandomString(Random& random, std::string_view alphabet, size_t length);
 

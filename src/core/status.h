@@ -30,12 +30,17 @@ class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  // With the Reason some JSON errors carry (Organizations' ConstraintViolationException,
+  // HandshakeConstraintViolationException, InvalidInputException).
+  Status(ErrorCode code, std::string message, std::string reason)
+      : code_(code), message_(std::move(message)), reason_(std::move(reason)) {}
 
   static Status Ok() { return Status(); }
 
   bool ok() const { return code_ == ErrorCode::kOk; }
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  const std::string& reason() const { return reason_; }
   const ErrorInfo& info() const { return Describe(code_); }
 
   // "MalformedPolicyDocument: Syntax errors in policy."
@@ -46,6 +51,7 @@ class [[nodiscard]] Status {
  private:
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
+  std::string reason_;
 };
 
 template <typename T>

@@ -128,11 +128,14 @@ std::string WriteJsonResponse(const ServiceModel& model, const Operation& op, co
 }
 
 std::string WriteJsonError(const ServiceModel& model, std::string_view error_code,
-                           std::string_view message) {
+                           std::string_view message, std::string_view reason) {
   const Shape* shape = model.FindShape(error_code);
   const char* message_key =
       shape != nullptr && shape->FindMember("Message") != nullptr ? "Message" : "message";
   json out = {{"__type", error_code}, {message_key, message}};
+  if (!reason.empty() && shape != nullptr && shape->FindMember("Reason") != nullptr) {
+    out["Reason"] = reason;
+  }
   return out.dump();
 }
 

@@ -22,8 +22,9 @@ Result<nlohmann::json> ReadJsonInput(const ServiceModel& model, const Shape& inp
 std::string WriteJsonResponse(const ServiceModel& model, const Operation& op,
                               const nlohmann::json& output);
 
-// `error_code` is the wire code (an error shape's name for Organizations' own errors).
+// `error_code` is the wire code (an error shape's name for Organizations' own errors); a
+// non-empty `reason` is written as the error's Reason where its shape has one.
 std::string WriteJsonError(const ServiceModel& model, std::string_view error_code,
-                           std::string_view message);
+                           std::string_view message, std::string_view reason = {});
 
 }  // namespace gatehouse::protocol

@@ -3,6 +3,7 @@
 #include "core/arn.h"
 #include "core/strings.h"
 #include "services/iam/service_linked_roles.h"
+#include "services/organizations/organization_resources.h"
 
 namespace gatehouse::services {
 namespace {
@@ -319,6 +320,8 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
     case ResourceForm::kHandler:
       info.arn = "*";
       break;
+    default:
+      return organizations::OrganizationResource(directory_, form, account, input);
   }
   return info;
 }

@@ -28,6 +28,32 @@ bool LooksLikeJson(const HttpRequest& r) {
   return type != nullptr && type->find("application/x-amz-json") != std::string::npos;
 }
 
+// Organizations answers a refused request with AccessDeniedException and a bad input with
+// InvalidInputException and the Reason the first failed constraint implies.
+Status InOrganizationsTerms(const Status& error) {
+  if (error.code() == ErrorCode::kAccessDenied) {
+    return Status(ErrorCode::kAccessDeniedException, error.message());
+  }
+  if (error.code() != ErrorCode::kValidationException) return error;
+  const std::string& m = error.message();
+  const char* reason = "INVALID_PATTERN";
+  std::string_view first = std::string_view(m).substr(0, m.find(';'));
+  if (first.find("must not be null") != std::string_view::npos) {
+    reason = "INPUT_REQUIRED";
+  } else if (first.find("enum value set") != std::string_view::npos) {
+    reason = "INVALID_ENUM";
+  } else if (first.find("length less than") != std::string_view::npos) {
+    reason = "MAX_LENGTH_EXCEEDED";
+  } else if (first.find("length greater than") != std::string_view::npos) {
+    reason = "MIN_LENGTH_EXCEEDED";
+  } else if (first.find("value less than") != std::string_view::npos) {
+    reason = "MAX_VALUE_EXCEEDED";
+  } else if (first.find("value greater than") != std::string_view::npos) {
+    reason = "MIN_VALUE_EXCEEDED";
+  }
+  return Status(ErrorCode::kInvalidInputException, m, reason);
+}
+
 }  // namespace
 
 std::string ResourceAccount(std::string_view arn, std::string_view fallback) {
@@ -112,7 +138,8 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
   // Until the request is routed, errors take the envelope its form suggests.
   const protocol::ServiceModel* model = models_.Find(LooksLikeJson(request) ? "organizations"
                                                                               : "iam");
-  auto fail = [&](const Status& error) {
+  auto fail = [&](Status error) {
+    if (model->signing_name() == "organizations") error = InOrganizationsTerms(error);
     HttpResponse r;
     r.status = error.info().http_status;
     rec.status = r.status;
@@ -120,7 +147,8 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     r.headers.emplace_back("x-amzn-RequestId", rec.request_id);
     if (model->protocol() == "json") {
       r.headers.emplace_back("Content-Type", kJsonContentType);
-      r.body = protocol::WriteJsonError(*model, error.info().code, error.message());
+      r.body = protocol::WriteJsonError(*model, error.info().code, error.message(),
+                                        error.reason());
     } else {
       r.headers.emplace_back("Content-Type", kQueryContentType);
       r.body = protocol::WriteQueryError(*model, error, rec.request_id);
@@ -205,7 +233,9 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     az.action = std::string(spec->action);
     ResourceInfo resource = policies_.Resource(spec->resource, *key, input);
     az.resource = resource.arn;
-    az.resource_account = ResourceAccount(resource.arn, key->account_id);
+    az.resource_account = resource.account.empty()
+                              ? ResourceAccount(resource.arn, key->account_id)
+                              : resource.account;
     az.context = RequestContextKeys(input, resource);
     if (Status s = Authorize(az, rec); !s.ok()) return fail(s);
   }

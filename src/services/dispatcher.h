@@ -50,6 +50,8 @@ struct ResourceInfo {
   std::string arn;
   std::vector<std::pair<std::string, std::string>> tags;
   std::string boundary;
+  // The account the resource counts as being in; "" to derive it from the ARN.
+  std::string account;
 };
 
 // The account a resource ARN belongs to: its account field when that is an account id, "" for

@@ -45,6 +45,40 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AccountOrigin, account_id, origi
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleDeletionTask, account_id, task_id, status,
                                                 reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SessionKey, id, sealed_key, created_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Organization, id, management_account_id,
+                                                feature_set, root_id, enabled_policy_types,
+                                                root_tags, created_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AccountOrganization, account_id, organization_id)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrganizationAccount, organization_id, account_id,
+                                                parent_id, joined_method, joined_ms, status, tags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrganizationalUnit, organization_id, id,
+                                                parent_id, name, tags, created_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AccountCreation, organization_id, id,
+                                                account_name, email, role_name,
+                                                iam_user_access_to_billing, tags, state,
+                                                failure_reason, account_id, requested_ms,
+                                                completed_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HandshakeParty, id, type)
+// A handshake resource nests its own kind, which the macro cannot express.
+void to_json(nlohmann::json& j, const HandshakeResource& r) {
+  j = {{"type", r.type}, {"value", r.value}, {"resources", r.resources}};
+}
+void from_json(const nlohmann::json& j, HandshakeResource& r) {
+  r.type = j.value("type", "");
+  r.value = j.value("value", "");
+  r.resources.clear();
+  if (auto it = j.find("resources"); it != j.end()) it->get_to(r.resources);
+}
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Handshake, id, organization_id,
+                                                management_account_id, action, parties,
+                                                resources, state, requested_ms, expires_ms,
+                                                target_account_id, tags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrganizationPolicy, organization_id, id, type,
+                                                name, description, content, tags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PolicyAttachment, organization_id, target_id,
+                                                policy_id, policy_type)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServiceAccess, organization_id,
+                                                service_principal, enabled_ms)
 
 }  // namespace gatehouse::model
 

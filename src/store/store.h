@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "model/entities.h"
 #include "model/iam_entities.h"
+#include "model/organization_entities.h"
 
 namespace gatehouse::store {
 

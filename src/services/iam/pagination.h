@@ -1,6 +1,7 @@
-// IAM's pagination (Marker, MaxItems → IsTruncated, Marker), shared by every List* operation.
-// A marker is the sort key of the last item of the previous page, so a page costs a seek and
-// the page's items, whatever the size of the list.
+// Pagination, shared by every List* operation: IAM's (Marker, MaxItems → IsTruncated, Marker)
+// and Organizations' (NextToken, MaxResults → NextToken). A marker is the sort key of the last
+// item of the previous page, so a page costs a seek and the page's items, whatever the size of
+// the list.
 #pragma once
 
 #include <memory>
@@ -13,15 +14,21 @@
 
 namespace gatehouse::services::iam {
 
+enum class PageStyle { kIam, kOrganizations };
+
 struct PageRequest {
   std::string marker;  // "" for the first page
   size_t max_items = 100;
+  PageStyle style = PageStyle::kIam;
 };
 
 PageRequest ReadPage(const nlohmann::json& input);
+// Organizations' NextToken and MaxResults (1 to 20, default 20).
+PageRequest ReadOrganizationsPage(const nlohmann::json& input);
 
-// Sets IsTruncated (and Marker when truncated) on `out`.
-void FinishPage(nlohmann::json& out, bool truncated, const std::string& next_marker);
+// Sets IsTruncated (and Marker when truncated) on `out`, or NextToken when truncated.
+void FinishPage(nlohmann::json& out, bool truncated, const std::string& next_marker,
+                PageStyle style = PageStyle::kIam);
 
 // The page of directory records under `prefix` that `keep` accepts, after the marker.
 template <typename T, typename Keep>
@@ -38,7 +45,7 @@ std::vector<std::shared_ptr<const T>> ScanPage(const store::Directory& directory
     for (auto& item : batch) {
       if (!keep(*item)) continue;
       if (items.size() == page.max_items) {
-        FinishPage(out, true, items.back()->Key().substr(prefix.size()));
+        FinishPage(out, true, items.back()->Key().substr(prefix.size()), page.style);
         return items;
       }
       items.push_back(std::move(item));
@@ -46,7 +53,7 @@ std::vector<std::shared_ptr<const T>> ScanPage(const store::Directory& directory
     if (batch.size() < chunk) break;
     after = std::move(last_key);
   }
-  FinishPage(out, false, "");
+  FinishPage(out, false, "", page.style);
   return items;
 }
 
@@ -58,12 +65,12 @@ std::vector<T> SlicePage(const std::vector<T>& sorted, const PageRequest& page, 
   for (const T& item : sorted) {
     if (!page.marker.empty() && !(page.marker < key(item))) continue;
     if (items.size() == page.max_items) {
-      FinishPage(out, true, key(items.back()));
+      FinishPage(out, true, key(items.back()), page.style);
       return items;
     }
     items.push_back(item);
   }
-  FinishPage(out, false, "");
+  FinishPage(out, false, "", page.style);
   return items;
 }
 

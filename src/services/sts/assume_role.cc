@@ -89,7 +89,7 @@ Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
     az.mfa = true;
     az.mfa_age_seconds = 0;
   }
-  az.context = RequestContextKeys(c.input, ResourceInfo{role_arn, {}, ""});
+  az.context = RequestContextKeys(c.input, ResourceInfo{role_arn, {}, "", ""});
   for (const auto& [key, value] : inherited) {
     az.context.push_back({"aws:RequestTag/" + key, {value}});
   }

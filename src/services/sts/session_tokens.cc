@@ -45,7 +45,7 @@ Result<json> GetFederationToken(StsContext& sts, const OperationContext& c) {
   az.action = "sts:GetFederationToken";
   az.resource = arn;
   az.resource_account = c.caller.account_id;
-  az.context = RequestContextKeys(c.input, ResourceInfo{arn, {}, ""});
+  az.context = RequestContextKeys(c.input, ResourceInfo{arn, {}, "", ""});
   if (Status s = c.authorize(az); !s.ok()) return s;
   if (!inputs->tags.empty()) {
     az.action = "sts:TagSession";

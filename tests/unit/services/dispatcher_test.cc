@@ -45,7 +45,7 @@ class TestPolicies : public PolicySource {
                         const json& input) const override {
     std::string name = input.value("UserName", "alice");
     return {"arn:aws:iam::111111111111:user" + std::string(name == "bob" ? "/team/" : "/") + name,
-            {}, ""};
+            {}, "", ""};
   }
 };
 

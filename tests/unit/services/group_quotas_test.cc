@@ -36,7 +36,7 @@ class AllowAll : public PolicySource {
   }
   ResourceInfo Resource(authz::ResourceForm, const auth::AccessKeyRecord&,
                         const json&) const override {
-    return {"arn:aws:iam::111111111111:group/any", {}, ""};
+    return {"arn:aws:iam::111111111111:group/any", {}, "", ""};
   }
 };
 

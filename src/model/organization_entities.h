@@ -1,0 +1,172 @@
+// The entities of AWS Organizations: organizations with their root, member accounts,
+// organizational units, account-creation requests, handshakes, organization policies (SCPs, tag
+// policies) and their attachments, and the services given access to the organization. Plain
+// immutable values; each has a `Key()` under which the store and the directory keep it (see
+// store/record_kinds.def). Keys put the organization first, so that listing an organization's
+// accounts, OUs or policies is one ordered scan. Timestamps are milliseconds since the epoch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/entities.h"
+
+namespace gatehouse::model {
+
+inline constexpr const char* kFeatureSetAll = "ALL";
+inline constexpr const char* kFeatureSetConsolidatedBilling = "CONSOLIDATED_BILLING";
+inline constexpr const char* kServiceControlPolicy = "SERVICE_CONTROL_POLICY";
+inline constexpr const char* kTagPolicy = "TAG_POLICY";
+// The AWS-managed SCP every organization with SCPs has; it belongs to no organization.
+inline constexpr const char* kFullAwsAccessPolicyId = "p-FullAWSAccess";
+
+struct Organization {
+  std::string id;  // o-…
+  std::string management_account_id;
+  std::string feature_set = kFeatureSetAll;
+  std::string root_id;  // r-…
+  // The policy types enabled on the root (SERVICE_CONTROL_POLICY, TAG_POLICY, …).
+  std::vector<std::string> enabled_policy_types;
+  std::vector<Tag> root_tags;
+  int64_t created_ms = 0;
+
+  std::string ArnPrefix() const { return "arn:aws:organizations::" + management_account_id + ":"; }
+  std::string Arn() const { return ArnPrefix() + "organization/" + id; }
+  std::string Key() const { return id; }
+};
+
+// Which organization an account belongs to: the index from an account to its membership.
+struct AccountOrganization {
+  std::string account_id;
+  std::string organization_id;
+
+  std::string Key() const { return account_id; }
+};
+
+inline constexpr const char* kJoinedCreated = "CREATED";
+inline constexpr const char* kJoinedInvited = "INVITED";
+inline constexpr const char* kAccountActive = "ACTIVE";
+inline constexpr const char* kAccountSuspended = "SUSPENDED";
+
+// An account's membership of an organization (the management account's too).
+struct OrganizationAccount {
+  std::string organization_id;
+  std::string account_id;
+  std::string parent_id;  // r-… or ou-…
+  std::string joined_method = kJoinedCreated;
+  int64_t joined_ms = 0;
+  std::string status = kAccountActive;
+  std::vector<Tag> tags;
+
+  std::string Key() const { return organization_id + "/" + account_id; }
+};
+
+struct OrganizationalUnit {
+  std::string organization_id;
+  std::string id;  // ou-ROOT-SUFFIX
+  std::string parent_id;
+  std::string name;
+  std::vector<Tag> tags;
+  int64_t created_ms = 0;
+
+  std::string Key() const { return organization_id + "/" + id; }
+};
+
+inline constexpr const char* kCreateInProgress = "IN_PROGRESS";
+inline constexpr const char* kCreateSucceeded = "SUCCEEDED";
+inline constexpr const char* kCreateFailed = "FAILED";
+
+// A CreateAccount request and its outcome (CreateAccountStatus).
+struct AccountCreation {
+  std::string organization_id;
+  std::string id;  // car-…
+  std::string account_name;
+  std::string email;
+  std::string role_name = "OrganizationAccountAccessRole";
+  std::string iam_user_access_to_billing = "ALLOW";
+  std::vector<Tag> tags;
+  std::string state = kCreateInProgress;
+  std::string failure_reason;
+  std::string account_id;
+  int64_t requested_ms = 0;
+  int64_t completed_ms = 0;
+
+  std::string Key() const { return organization_id + "/" + id; }
+};
+
+struct HandshakeParty {
+  std::string id;
+  std::string type;  // ACCOUNT, ORGANIZATION, EMAIL
+};
+
+struct HandshakeResource {
+  std::string type;  // ORGANIZATION, ACCOUNT, EMAIL, NOTES, …
+  std::string value;
+  std::vector<HandshakeResource> resources;
+};
+
+inline constexpr const char* kHandshakeOpen = "OPEN";
+inline constexpr const char* kHandshakeAccepted = "ACCEPTED";
+inline constexpr const char* kHandshakeDeclined = "DECLINED";
+inline constexpr const char* kHandshakeCanceled = "CANCELED";
+inline constexpr const char* kHandshakeExpired = "EXPIRED";
+
+// A handshake (an invitation, so far). `state` is as last written: an open handshake past its
+// expiry reads as EXPIRED (services/organizations decides that against the clock).
+struct Handshake {
+  std::string id;  // h-…
+  std::string organization_id;
+  std::string management_account_id;
+  std::string action = "INVITE";
+  std::vector<HandshakeParty> parties;
+  std::vector<HandshakeResource> resources;
+  std::string state = kHandshakeOpen;
+  int64_t requested_ms = 0;
+  int64_t expires_ms = 0;
+  // The invited account (resolved from an email target when it names an account), for
+  // ListHandshakesForAccount and AcceptHandshake.
+  std::string target_account_id;
+  std::vector<Tag> tags;
+
+  std::string Arn() const {
+    return "arn:aws:organizations::" + management_account_id + ":handshake/" + organization_id +
+           "/" + "invite/" + id;
+  }
+  std::string Key() const { return id; }
+};
+
+// A customer-managed organization policy.
+struct OrganizationPolicy {
+  std::string organization_id;
+  std::string id;  // p-…
+  std::string type = kServiceControlPolicy;
+  std::string name;
+  std::string description;
+  std::string content;
+  std::vector<Tag> tags;
+
+  std::string Key() const { return organization_id + "/" + id; }
+};
+
+// A policy attached to a root, an OU or an account; keyed by target first, because
+// authorization asks for the policies of each target on an account's path.
+struct PolicyAttachment {
+  std::string organization_id;
+  std::string target_id;
+  std::string policy_id;
+  std::string policy_type = kServiceControlPolicy;
+
+  std::string Key() const { return organization_id + "/" + target_id + "/" + policy_id; }
+};
+
+// A service given access to the organization (EnableAWSServiceAccess).
+struct ServiceAccess {
+  std::string organization_id;
+  std::string service_principal;
+  int64_t enabled_ms = 0;
+
+  std::string Key() const { return organization_id + "/" + service_principal; }
+};
+
+}  // namespace gatehouse::model

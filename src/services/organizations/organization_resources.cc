@@ -1,0 +1,110 @@
+#include "services/organizations/organization_resources.h"
+
+#include "services/organizations/organization_common.h"
+
+namespace gatehouse::services::organizations {
+namespace {
+
+using authz::ResourceForm;
+
+std::string Input(const nlohmann::json& input, const char* name) {
+  auto it = input.find(name);
+  return it != input.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The input member each form names its resource by.
+const char* InputOf(ResourceForm form) {
+  switch (form) {
+    case ResourceForm::kOrgAccount:
+      return "AccountId";
+    case ResourceForm::kOrgOu:
+      return "OrganizationalUnitId";
+    case ResourceForm::kOrgParent:
+      return "ParentId";
+    case ResourceForm::kOrgChild:
+      return "ChildId";
+    case ResourceForm::kOrgTarget:
+      return "TargetId";
+    case ResourceForm::kOrgRoot:
+      return "RootId";
+    case ResourceForm::kOrgPolicy:
+      return "PolicyId";
+    case ResourceForm::kOrgHandshake:
+      return "HandshakeId";
+    case ResourceForm::kOrgResource:
+      return "ResourceId";
+    default:
+      return "";
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> TagPairs(const std::vector<model::Tag>& tags) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const model::Tag& t : tags) out.emplace_back(t.key, t.value);
+  return out;
+}
+
+}  // namespace
+
+bool IsOrganizationsForm(ResourceForm form) { return *InputOf(form) != '\0'; }
+
+std::string FindPolicyArn(const store::Directory& directory, const model::Organization& org,
+                          std::string_view policy_id) {
+  if (policy_id == model::kFullAwsAccessPolicyId) {
+    return PolicyArn(org, model::kServiceControlPolicy, policy_id);
+  }
+  auto policy =
+      directory.Get<model::OrganizationPolicy>(org.id + "/" + std::string(policy_id));
+  return PolicyArn(org, policy != nullptr ? policy->type : model::kServiceControlPolicy,
+                   policy_id);
+}
+
+ResourceInfo OrganizationResource(const store::Directory& directory, ResourceForm form,
+                                  std::string_view account, const nlohmann::json& input) {
+  ResourceInfo info;
+  info.arn = "*";
+  info.account = std::string(account);
+  std::optional<Membership> membership = FindMembership(directory, account);
+  if (!membership) return info;
+  const model::Organization& org = *membership->organization;
+  std::string id = Input(input, InputOf(form));
+  switch (form) {
+    case ResourceForm::kOrgHandshake:
+      info.arn = org.ArnPrefix() + "handshake/" + org.id + "/invite/" + id;
+      if (auto handshake = directory.Get<model::Handshake>(id)) {
+        info.arn = handshake->Arn();
+        info.tags = TagPairs(handshake->tags);
+      }
+      return info;
+    case ResourceForm::kOrgPolicy:
+      info.arn = FindPolicyArn(directory, org, id);
+      if (auto policy = directory.Get<model::OrganizationPolicy>(org.id + "/" + id)) {
+        info.tags = TagPairs(policy->tags);
+      }
+      return info;
+    case ResourceForm::kOrgResource:
+      if (id.starts_with("p-")) {
+        info.arn = FindPolicyArn(directory, org, id);
+        if (auto policy = directory.Get<model::OrganizationPolicy>(org.id + "/" + id)) {
+          info.tags = TagPairs(policy->tags);
+        }
+        return info;
+      }
+      break;
+    default:
+      break;
+  }
+  if (std::optional<Node> node = FindNode(directory, org, id)) {
+    info.arn = node->arn;
+    info.tags = TagPairs(node->tags);
+  } else if (id.starts_with("ou-")) {
+    info.arn = OuArn(org, id);
+  } else if (id.starts_with("r-")) {
+    info.arn = org.ArnPrefix() + "root/" + org.id + "/" + id;
+  } else {
+    info.arn = AccountArn(org, id);
+  }
+  return info;
+}
+
+}  // namespace gatehouse::services::organizations
