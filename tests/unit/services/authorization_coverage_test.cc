@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "authorization_samples.h"
 #include "authz/operation_table.h"
 #include "core/uri.h"
@@ -70,6 +72,34 @@ std::string Replace(std::string s, const std::string& from, const std::string& t
   return s;
 }
 
+bool IsJson(const HttpResponse& r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name == "Content-Type") return value.find("json") != std::string::npos;
+  }
+  return false;
+}
+
+// The error's wire code (Code, or __type of a JSON error), "" for a success.
+std::string ErrorCodeOf(const HttpResponse& r) {
+  if (!IsJson(r)) return XmlText(r.body, "Code");
+  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+  return body.is_object() ? body.value("__type", "") : "";
+}
+
+std::string ErrorMessageOf(const HttpResponse& r) {
+  if (!IsJson(r)) return XmlText(r.body, "Message");
+  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+  return body.is_object() ? body.value("Message", "") : "";
+}
+
+// Refused by authorization: IAM's and STS's AccessDenied (403), Organizations'
+// AccessDeniedException (400).
+bool IsAccessDenied(const HttpResponse& r) {
+  std::string code = ErrorCodeOf(r);
+  return (code == "AccessDenied" && r.status == 403) ||
+         (code == "AccessDeniedException" && r.status == 400);
+}
+
 std::string Allow(std::string_view action) {
   return R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":")" +
          std::string(action) + R"(","Resource":"*"}})";
@@ -90,6 +120,23 @@ class Account {
         R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":")" +
         id_ + R"("},"Action":"sts:AssumeRole"}})";
     EXPECT_TRUE(server_.Commit({{store::Put<model::Role>{trusting, true}}}).ok());
+    // The management account of its own organization, with an OU and an SCP.
+    model::Organization org;
+    org.id = "o-" + id_;
+    org.management_account_id = id_;
+    org.root_id = "r-" + id_;
+    model::OrganizationAccount member{org.id, id_, org.root_id, model::kJoinedCreated, 0,
+                                      model::kAccountActive, {}};
+    model::OrganizationalUnit ou{org.id, "ou-" + id_ + "-sampleou", org.root_id, "Unit", {}, 0};
+    model::OrganizationPolicy scp{
+        org.id, "p-" + id_, model::kServiceControlPolicy, "Sample", "", Allow("iam:*"), {}};
+    EXPECT_TRUE(server_
+                    .Commit({{store::Put<model::Organization>{org, true},
+                              store::Put<model::AccountOrganization>{{id_, org.id}, true},
+                              store::Put<model::OrganizationAccount>{member, true},
+                              store::Put<model::OrganizationalUnit>{ou, true},
+                              store::Put<model::OrganizationPolicy>{scp, true}}})
+                    .ok());
   }
 
   const std::string& id() const { return id_; }
@@ -116,14 +163,26 @@ class Account {
   // `sample`, its placeholders filled in for this account, signed with `key`.
   HttpResponse Call(const std::string& key, const OperationSample& sample) {
     std::string params;
+    nlohmann::json body = nlohmann::json::object();
     for (const auto& [name, value] : sample.params) {
-      std::string v = Replace(Replace(value, "{account}", id_), "{target_key}", target_key_);
+      std::string v = Fill(value);
       params += (params.empty() ? "" : "&") + UriEncode(name) + "=" + UriEncode(v);
+      body[name] = v.starts_with("[") || v.starts_with("{") ? nlohmann::json::parse(v)
+                                                              : nlohmann::json(v);
+    }
+    if (sample.service == "organizations") {
+      return server_.CallJson(key, sample.service, sample.operation, body.dump());
     }
     return server_.CallService(key, sample.service, sample.operation, params);
   }
 
  private:
+  std::string Fill(const std::string& value) const {
+    std::string v = Replace(Replace(value, "{account}", id_), "{target_key}", target_key_);
+    v = Replace(Replace(v, "{org}", "o-" + id_), "{root}", "r-" + id_);
+    return Replace(Replace(v, "{ou}", "ou-" + id_ + "-sampleou"), "{policy}", "p-" + id_);
+  }
+
   IamTestServer& server_;
   std::string id_;
   std::string root_;
@@ -192,10 +251,8 @@ TEST(AuthorizationCoverage, EveryOperationNeedsExactlyItsAction) {
     // Denied: no policy at all. A sample failing input validation fails here too.
     const std::string denied_user = "denied-" + std::string(e.operation);
     HttpResponse denied = account.Call(account.AddUser(denied_user), *sample);
-    const std::string message = XmlText(denied.body, "Message");
-    EXPECT_EQ(denied.status, 403) << name << " without permission: " << denied.body;
-    EXPECT_EQ(XmlText(denied.body, "Code"), "AccessDenied")
-        << name << " without permission: " << denied.body;
+    const std::string message = ErrorMessageOf(denied);
+    EXPECT_TRUE(IsAccessDenied(denied)) << name << " without permission: " << denied.body;
     const std::string head = "User: " + account.UserArn(denied_user) +
                              " is not authorized to perform: " + action + " on resource: ";
     const std::string tail = " because no identity-based policy allows the " + action + " action";
@@ -207,9 +264,11 @@ TEST(AuthorizationCoverage, EveryOperationNeedsExactlyItsAction) {
     // Allowed: one inline policy allowing exactly the table's action.
     const std::string allowed_user = "allowed-" + std::string(e.operation);
     HttpResponse allowed = account.Call(account.AddUser(allowed_user, {Allow(action)}), *sample);
-    const std::string code = XmlText(allowed.body, "Code");
-    EXPECT_NE(code, "AccessDenied") << name << " with " << action << " allowed: " << allowed.body;
+    const std::string code = ErrorCodeOf(allowed);
+    EXPECT_FALSE(IsAccessDenied(allowed))
+        << name << " with " << action << " allowed: " << allowed.body;
     EXPECT_NE(code, "ValidationError") << name << ": " << allowed.body;
+    EXPECT_NE(code, "InvalidInputException") << name << ": " << allowed.body;
     EXPECT_NE(code, "NotImplemented") << name << ": " << allowed.body;
     ++covered;
   }
@@ -219,7 +278,9 @@ TEST(AuthorizationCoverage, EveryOperationNeedsExactlyItsAction) {
 TEST(AuthorizationCoverage, ExplicitDenyIsWordedAsSuch) {
   IamTestServer server;
   const std::set<std::string> representative = {"iam:GetUser", "iam:ListRoles", "iam:CreatePolicy",
-                                                "iam:TagMFADevice", "iam:GetAccountSummary"};
+                                                "iam:TagMFADevice", "iam:GetAccountSummary",
+                                                "organizations:DescribeOrganization",
+                                                "organizations:CreateOrganizationalUnit"};
   size_t i = 0;
   for (const TableEntry& e : kTable) {
     if (representative.count(Name(e)) == 0) continue;
@@ -233,8 +294,8 @@ TEST(AuthorizationCoverage, ExplicitDenyIsWordedAsSuch) {
                                R"({"Effect":"Deny","Action":")" +
                                action + R"(","Resource":"*"}]})";
     HttpResponse r = account.Call(account.AddUser("denier", {policy}), *sample);
-    EXPECT_EQ(XmlText(r.body, "Code"), "AccessDenied") << r.body;
-    const std::string message = XmlText(r.body, "Message");
+    EXPECT_TRUE(IsAccessDenied(r)) << r.body;
+    const std::string message = ErrorMessageOf(r);
     EXPECT_NE(message.find("User: " + account.UserArn("denier") +
                            " is not authorized to perform: " + action + " on resource: "),
               std::string::npos)
@@ -264,7 +325,7 @@ TEST(AuthorizationCoverage, PasswordPolicyGrants) {
     const OperationSample* sample = FindSample(e);
     if (sample == nullptr || e.resource == ResourceForm::kNone) continue;
     HttpResponse r = account.Call(key, *sample);
-    if (XmlText(r.body, "Code") != "AccessDenied") answered.insert(std::string(e.action));
+    if (!IsAccessDenied(r)) answered.insert(std::string(e.action));
   }
   EXPECT_EQ(answered, kGrantedByPasswordPolicy);
 
@@ -289,8 +350,8 @@ TEST(AuthorizationCoverage, PasswordPolicyGrants) {
     const OperationSample* sample = FindSample(e);
     ASSERT_NE(sample, nullptr) << Name(e);
     HttpResponse r = account.Call(denied_key, *sample);
-    EXPECT_EQ(XmlText(r.body, "Code"), "AccessDenied") << Name(e) << ": " << r.body;
-    EXPECT_NE(XmlText(r.body, "Message").find("with an explicit deny"), std::string::npos)
+    EXPECT_TRUE(IsAccessDenied(r)) << Name(e) << ": " << r.body;
+    EXPECT_NE(ErrorMessageOf(r).find("with an explicit deny"), std::string::npos)
         << r.body;
   }
 }

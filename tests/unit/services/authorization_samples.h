@@ -7,6 +7,10 @@
 //   {account}     the caller's account id
 //   {target_key}  the access key id of user "alice", the other user the samples act on
 // and the role "Trusting", whose trust policy delegates to the account's own policies.
+// Each account is the management account of its own organization, whose ids the values may
+// name too: {org}, {root}, {ou} (an OU under the root), {policy} (an SCP, attached to
+// nothing). For the JSON services (organizations) the params are the members of the JSON
+// input; a value starting with '[' or '{' is JSON itself.
 // Operations taking a UserName name "alice", never the caller, so that the resource is another
 // user; the ones that default to the caller (ChangePassword, ListMFADevices …) are the caller's.
 // Samples avoid answers a handler words as AccessDenied itself (an AWS managed policy given to
@@ -14,9 +18,6 @@
 // old password), so AccessDenied always means authorization refused.
 //
 // A new operation in operations.def needs a row here; the test names any operation without one.
-// Query-protocol services (iam, sts) only: organizations (JSON 1.1, X-Amz-Target
-// AWSOrganizationsV20161128.<Operation>) needs a JSON body per sample and a JSON call in
-// IamTestServer when its first operation enters the table.
 #pragma once
 
 #include <string>
@@ -227,6 +228,25 @@ inline const std::vector<OperationSample>& OperationSamples() {
        {{"PolicyInputList.member.1", kDoc}, {"ActionNames.member.1", "s3:GetObject"}}},
       {"iam", "GetContextKeysForPrincipalPolicy", {{"PolicySourceArn", kAlice}}},
       {"iam", "GetContextKeysForCustomPolicy", {{"PolicyInputList.member.1", kDoc}}},
+      // Organizations: the organization
+      {"organizations", "CreateOrganization", {{"FeatureSet", "ALL"}}},
+      {"organizations", "DescribeOrganization", {}},
+      {"organizations", "DeleteOrganization", {}},
+      {"organizations", "EnableAllFeatures", {}},
+      {"organizations", "EnableAWSServiceAccess", {{"ServicePrincipal", "config.amazonaws.com"}}},
+      {"organizations", "DisableAWSServiceAccess", {{"ServicePrincipal", "config.amazonaws.com"}}},
+      {"organizations", "ListAWSServiceAccessForOrganization", {}},
+      // Organizations: roots and OUs
+      {"organizations", "ListRoots", {}},
+      {"organizations", "CreateOrganizationalUnit", {{"ParentId", "{root}"}, {"Name", "Sample"}}},
+      {"organizations", "DescribeOrganizationalUnit", {{"OrganizationalUnitId", "{ou}"}}},
+      {"organizations",
+       "UpdateOrganizationalUnit",
+       {{"OrganizationalUnitId", "{ou}"}, {"Name", "Renamed"}}},
+      {"organizations", "DeleteOrganizationalUnit", {{"OrganizationalUnitId", "{ou}"}}},
+      {"organizations", "ListOrganizationalUnitsForParent", {{"ParentId", "{root}"}}},
+      {"organizations", "ListChildren", {{"ParentId", "{root}"}, {"ChildType", "ACCOUNT"}}},
+      {"organizations", "ListParents", {{"ChildId", "{account}"}}},
   };
   return kSamples;
 }

@@ -152,7 +152,9 @@ TEST_F(DispatcherTest, JsonProtocolErrors) {
   r.body = R"({"AccountName":"x"})";
   HttpResponse invalid = Send(r, "organizations");
   EXPECT_EQ(invalid.status, 400);
-  EXPECT_EQ(json::parse(invalid.body)["__type"], "ValidationException");
+  // Organizations words a failed constraint as InvalidInputException with the Reason it implies.
+  EXPECT_EQ(json::parse(invalid.body)["__type"], "InvalidInputException");
+  EXPECT_EQ(json::parse(invalid.body)["Reason"], "INPUT_REQUIRED");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Test support: the IAM and STS operations behind a Dispatcher, over a State
+// Test support: the IAM, STS and Organizations operations behind a Dispatcher, over a State
 // on a temporary SqliteStore, as `gatehouse serve` wires them (DirectoryCredentials,
 // DirectoryPolicies, the AWS-managed catalog), with a fixed clock. Tests add accounts with a
 // root access key, write records directly (groups, roles, … that no operation of theirs
@@ -23,6 +23,7 @@
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
+#include "services/organizations/organizations_context.h"
 #include "services/sts/session_key_ring.h"
 #include "services/sts/sts_context.h"
 #include "signed_request.h"
@@ -44,6 +45,7 @@ class IamTestServer {
                     [this] { return now_.load(); }) {
     iam::RegisterIamOperations(dispatcher_, temp_.iam());
     sts::RegisterStsOperations(dispatcher_, sts_);
+    organizations::RegisterOrganizationsOperations(dispatcher_, organizations_);
   }
 
   // Creates account `id` and returns its root user's access key id.
@@ -91,6 +93,23 @@ class IamTestServer {
     return dispatcher_.Handle(r);
   }
 
+  // A JSON 1.1 call of `service` ("organizations"): X-Amz-Target is the model's target prefix
+  // and `operation`, `body` the JSON input, signed with `key`.
+  HttpResponse CallJson(const std::string& key, const std::string& service,
+                        const std::string& operation, const std::string& body = "{}") {
+    const protocol::ServiceModel* model = models_.Find(service);
+    EXPECT_TRUE(model != nullptr && model->protocol() == "json") << service;
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/";
+    r.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
+    r.headers.emplace_back("X-Amz-Target", (model != nullptr ? model->target_prefix() : "") +
+                                               "." + operation);
+    r.body = body;
+    Sign(r, key, secrets_.at(key), service, now_);
+    return dispatcher_.Handle(r);
+  }
+
   void Advance(int64_t seconds) { now_ += seconds; }
   const store::Directory& directory() const { return temp_.state().directory(); }
 
@@ -113,6 +132,7 @@ class IamTestServer {
   protocol::ModelRegistry models_;
   sts::SessionKeyRing session_keys_;
   sts::StsContext sts_{temp_.iam(), session_keys_};
+  organizations::OrganizationsContext organizations_{temp_.iam(), {}, nullptr};
   DirectoryCredentials credentials_;
   DirectoryPolicies policies_;
   Dispatcher dispatcher_;
