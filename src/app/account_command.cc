@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include "app/standalone_account.h"
 #include "core/random.h"
 #include "http/client.h"
+#include "services/root_recovery.h"
 #include "store/sqlite_store.h"
 
 namespace gatehouse::app {
@@ -31,6 +33,12 @@ constexpr const char* kDefaultRegion = "us-east-1";
 // How long a held lock may go without a server answering (it may still be starting).
 constexpr auto kServerWait = std::chrono::seconds(15);
 
+struct ResetLinkOptions {
+  std::string data = "./data";
+  std::string email;
+  std::string endpoint_url;  // default: the bootstrap profile's
+};
+
 struct CreateOptions {
   std::string data = "./data";
   std::string email;
@@ -40,6 +48,11 @@ struct CreateOptions {
   std::string endpoint_url;  // default: the bootstrap profile's
   std::string region;        // default: the bootstrap profile's
 };
+
+std::string Text(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -73,47 +86,92 @@ Result<StandaloneAccount> CreateOffline(const std::string& data,
   return CreateStandaloneAccount(state, request, *master_key, random, NowMs());
 }
 
-// A server holds the lock: ask its admin endpoint. An error Status without an HTTP answer
-// means "try again" (the server may be starting); `answered` tells the two apart.
-Result<StandaloneAccount> CreateOnline(const std::string& data,
-                                       const StandaloneAccountRequest& request, bool* answered) {
+// A server holds the lock: POST `body` to its admin endpoint at `path`. An error Status without
+// an HTTP answer means "try again" (the server may be starting); `answered` tells the two
+// apart.
+Result<nlohmann::json> PostAdmin(const std::string& data, std::string_view path,
+                                 const nlohmann::json& body, bool* answered) {
   *answered = false;
   Result<std::string> endpoint = ReadServerEndpoint(data);
   if (!endpoint.ok()) return endpoint.status();
   Result<std::string> secret = ReadOperatorSecret(data);
   if (!secret.ok()) return secret.status();
-  nlohmann::json body = {
-      {"email", request.email}, {"name", request.name}, {"adminUser", request.admin_user}};
   Result<HttpResponse> response = http::Fetch(
-      "POST", *endpoint + std::string(kAdminAccountsPath),
+      "POST", *endpoint + std::string(path),
       {{"Authorization", "Bearer " + *secret}, {"Content-Type", "application/json"}}, body.dump());
   if (!response.ok()) return response.status();
   *answered = true;
   nlohmann::json out = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (!out.is_object()) out = nlohmann::json::object();
-  auto text = [&out](const char* key) {
-    auto it = out.find(key);
-    return it != out.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
   if (response->status == 403) {
     return Status(ErrorCode::kAccessDenied, "the server at " + *endpoint +
                                                 " refused the operator secret in " + data +
                                                 "/operator.secret");
   }
   if (response->status != 200) {
-    std::string message = text("message");
+    std::string message = Text(out, "message");
     if (message.empty()) message = "HTTP " + std::to_string(response->status);
-    return Status(
-        response->status == 409 ? ErrorCode::kEntityAlreadyExists : ErrorCode::kServiceFailure,
-        message);
+    ErrorCode code = response->status == 409   ? ErrorCode::kEntityAlreadyExists
+                     : response->status == 404 ? ErrorCode::kNoSuchEntity
+                                               : ErrorCode::kServiceFailure;
+    return Status(code, message);
   }
-  StandaloneAccount created{text("accountId"), text("rootResetToken"), text("accessKeyId"),
-                            text("secretAccessKey")};
+  return out;
+}
+
+Result<StandaloneAccount> CreateOnline(const std::string& data,
+                                       const StandaloneAccountRequest& request, bool* answered) {
+  nlohmann::json body = {
+      {"email", request.email}, {"name", request.name}, {"adminUser", request.admin_user}};
+  Result<nlohmann::json> out = PostAdmin(data, kAdminAccountsPath, body, answered);
+  if (!out.ok()) return out.status();
+  StandaloneAccount created{Text(*out, "accountId"), Text(*out, "rootResetToken"),
+                            Text(*out, "accessKeyId"), Text(*out, "secretAccessKey")};
   if (created.account_id.empty() || created.root_reset_token.empty() ||
       request.admin_user == created.access_key_id.empty()) {
-    return Status(ErrorCode::kServiceFailure, "unexpected answer from " + *endpoint);
+    return Status(ErrorCode::kServiceFailure, "unexpected answer from the server");
   }
   return created;
+}
+
+// Runs `offline` while holding DATA/server.lock when no server runs, else `online` against the
+// running server (waiting for one that holds the lock but does not answer yet). Sets
+// `server_endpoint` when a server answered.
+template <typename T>
+Result<T> AgainstDataDirectory(const std::string& data, const std::function<Result<T>()>& offline,
+                               const std::function<Result<T>(bool*)>& online,
+                               std::optional<std::string>* server_endpoint) {
+  auto deadline = std::chrono::steady_clock::now() + kServerWait;
+  for (;;) {
+    Result<ServerLock> lock = ServerLock::Acquire(data);
+    if (!lock.ok()) return lock.status();
+    if (lock->acquired()) return offline();
+    bool answered = false;
+    Result<T> done = online(&answered);
+    if (answered) {
+      if (Result<std::string> e = ReadServerEndpoint(data); e.ok()) *server_endpoint = *e;
+      return done;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status(ErrorCode::kServiceFailure, "a server holds " + data +
+                                                    "/server.lock but does not answer: " +
+                                                    done.status().message());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// The endpoint a printed link or a profile names: the option, else the bootstrap profile's,
+// else the running server's, else the default; without a trailing '/'.
+std::string ChooseEndpoint(const std::string& data, const std::string& option,
+                           const std::optional<std::string>& server_endpoint) {
+  std::map<std::string, std::string> bootstrap = ReadAwsConfigProfile(data, kBootstrapProfile);
+  std::string endpoint = !option.empty()                      ? option
+                         : bootstrap.contains("endpoint_url") ? bootstrap["endpoint_url"]
+                         : server_endpoint                    ? *server_endpoint
+                                                              : kDefaultEndpoint;
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  return endpoint;
 }
 
 int RunCreate(const CreateOptions& options) {
@@ -160,40 +218,19 @@ int RunCreate(const CreateOptions& options) {
   std::filesystem::create_directories(options.data, ec);
   if (ec) return fail("cannot create data directory " + options.data + ": " + ec.message());
 
-  Result<StandaloneAccount> created = Status(ErrorCode::kServiceFailure, "not created");
   std::optional<std::string> server_endpoint;
-  auto deadline = std::chrono::steady_clock::now() + kServerWait;
-  for (;;) {
-    Result<ServerLock> lock = ServerLock::Acquire(options.data);
-    if (!lock.ok()) return fail(lock.status().message());
-    if (lock->acquired()) {
-      created = CreateOffline(options.data, request);
-      break;
-    }
-    bool answered = false;
-    created = CreateOnline(options.data, request, &answered);
-    if (answered) {
-      if (Result<std::string> e = ReadServerEndpoint(options.data); e.ok()) server_endpoint = *e;
-      break;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return fail("a server holds " + options.data +
-                  "/server.lock but does not answer: " + created.status().message());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  Result<StandaloneAccount> created = AgainstDataDirectory<StandaloneAccount>(
+      options.data, [&] { return CreateOffline(options.data, request); },
+      [&](bool* answered) { return CreateOnline(options.data, request, answered); },
+      &server_endpoint);
   if (!created.ok()) return fail(created.status().message());
 
   std::map<std::string, std::string> bootstrap =
       ReadAwsConfigProfile(options.data, kBootstrapProfile);
-  std::string endpoint = !options.endpoint_url.empty()        ? options.endpoint_url
-                         : bootstrap.contains("endpoint_url") ? bootstrap["endpoint_url"]
-                         : server_endpoint                    ? *server_endpoint
-                                                              : kDefaultEndpoint;
+  std::string endpoint = ChooseEndpoint(options.data, options.endpoint_url, server_endpoint);
   std::string region = !options.region.empty()        ? options.region
                        : bootstrap.contains("region") ? bootstrap["region"]
                                                       : kDefaultRegion;
-  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
 
   std::cout << "account: " << created->account_id << "\n"
             << "root password-reset link (one-time, valid 24 hours): " << endpoint
@@ -214,10 +251,51 @@ int RunCreate(const CreateOptions& options) {
   return 0;
 }
 
+Result<services::RootResetLink> IssueResetLinkOffline(const std::string& data,
+                                                       const std::string& email) {
+  auto db = store::SqliteStore::Open(data + "/gatehouse.db");
+  if (!db.ok()) return db.status();
+  store::State state(**db);
+  if (Status s = state.Load(); !s.ok()) return s;
+  SystemRandom random;
+  return services::IssueRootResetToken(state, email, random, NowMs());
+}
+
+int RunResetLink(const ResetLinkOptions& options) {
+  auto fail = [](const std::string& message) {
+    std::cerr << "gatehouse account root-reset-link: " << message << "\n";
+    return kExitFailed;
+  };
+  if (!std::filesystem::exists(options.data + "/gatehouse.db")) {
+    return fail("no gatehouse data in " + options.data);
+  }
+  std::optional<std::string> server_endpoint;
+  Result<services::RootResetLink> link = AgainstDataDirectory<services::RootResetLink>(
+      options.data, [&] { return IssueResetLinkOffline(options.data, options.email); },
+      [&](bool* answered) -> Result<services::RootResetLink> {
+        Result<nlohmann::json> out =
+            PostAdmin(options.data, kAdminRootResetLinksPath, {{"email", options.email}}, answered);
+        if (!out.ok()) return out.status();
+        services::RootResetLink got{Text(*out, "accountId"), Text(*out, "rootResetToken")};
+        if (got.account_id.empty() || got.token.empty()) {
+          return Status(ErrorCode::kServiceFailure, "unexpected answer from the server");
+        }
+        return got;
+      },
+      &server_endpoint);
+  if (!link.ok()) return fail(link.status().message());
+  std::cout << "account: " << link->account_id << "\n"
+            << "root password-reset link (one-time, valid 24 hours): "
+            << ChooseEndpoint(options.data, options.endpoint_url, server_endpoint)
+            << "/reset-password?token=" << link->token << "\n"
+            << std::flush;
+  return 0;
+}
+
 }  // namespace
 
 void AddAccountCommand(CLI::App& app, int& exit_code) {
-  CLI::App* account = app.add_subcommand("account", "Manage accounts outside organizations");
+  CLI::App* account = app.add_subcommand("account", "Manage accounts and their root users");
   account->require_subcommand(1);
   auto options = std::make_shared<CreateOptions>();
   CLI::App* create = account->add_subcommand(
@@ -237,6 +315,17 @@ void AddAccountCommand(CLI::App& app, int& exit_code) {
   create->add_option("--region", options->region,
                      "the profile's region (default: the gatehouse profile's)");
   create->callback([options, &exit_code] { exit_code = RunCreate(*options); });
+
+  auto reset = std::make_shared<ResetLinkOptions>();
+  CLI::App* link = account->add_subcommand(
+      "root-reset-link", "Print a new one-time password-reset link for an account's root user");
+  link->add_option("--data", reset->data, "data directory")
+      ->envname("GATEHOUSE_DATA")
+      ->capture_default_str();
+  link->add_option("--email", reset->email, "the root user's email")->required();
+  link->add_option("--endpoint-url", reset->endpoint_url,
+                   "the link's endpoint (default: the gatehouse profile's)");
+  link->callback([reset, &exit_code] { exit_code = RunResetLink(*reset); });
 }
 
 }  // namespace gatehouse::app

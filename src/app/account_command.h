@@ -4,6 +4,8 @@
 // (app/admin_endpoint.h) so that the running directory knows the account at once. It prints the
 // account id, the root user's one-time password-reset link and the profile it added for the
 // account's IAM user `admin` to DATA/aws/config and DATA/aws/credentials.
+// `gatehouse account root-reset-link --email E` prints a new one-time password-reset link for the
+// root user with that email, through the store or the admin endpoint in the same way.
 // Exit codes: 0 done, 1 failed (the email in use, no answer from the server, …), 2 bad usage.
 #pragma once
 

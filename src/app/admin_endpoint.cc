@@ -4,6 +4,7 @@
 
 #include "app/standalone_account.h"
 #include "core/crypto.h"
+#include "services/root_recovery.h"
 
 namespace gatehouse::app {
 namespace {
@@ -60,17 +61,34 @@ HttpResponse AdminEndpoint::Handle(const HttpRequest& request, AdminRecord* reco
     return Error(403, "AccessDenied",
                  "The admin endpoint needs the operator secret of the data directory.", record);
   }
-  if (PathOf(request.target) != kAdminAccountsPath) {
-    return Error(404, "NotFound", "No admin operation at " + std::string(PathOf(request.target)),
-                 record);
+  std::string_view path = PathOf(request.target);
+  if (path != kAdminAccountsPath && path != kAdminRootResetLinksPath) {
+    return Error(404, "NotFound", "No admin operation at " + std::string(path), record);
   }
-  record->operation = "gatehouse:CreateAccount";
+  record->operation =
+      path == kAdminAccountsPath ? "gatehouse:CreateAccount" : "gatehouse:IssueRootResetLink";
   if (request.method != "POST") {
     HttpResponse response = Error(405, "MethodNotAllowed", "Use POST.", record);
     response.headers.emplace_back("Allow", "POST");
     return response;
   }
-  return CreateAccount(request, record);
+  return path == kAdminAccountsPath ? CreateAccount(request, record)
+                                    : IssueRootResetLink(request, record);
+}
+
+HttpResponse AdminEndpoint::IssueRootResetLink(const HttpRequest& request,
+                                               AdminRecord* record) const {
+  json input = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  auto email = input.is_object() ? input.find("email") : input.end();
+  if (!input.is_object() || email == input.end() || !email->is_string()) {
+    return Error(400, "ValidationError", "The body must be a JSON object with an email.", record);
+  }
+  Result<services::RootResetLink> link =
+      services::IssueRootResetToken(state_, email->get<std::string>(), random_, now_ms_());
+  if (!link.ok()) return Error(link.status(), record);
+  record->status = 200;
+  record->account_id = link->account_id;
+  return JsonResponse(200, {{"accountId", link->account_id}, {"rootResetToken", link->token}});
 }
 
 HttpResponse AdminEndpoint::CreateAccount(const HttpRequest& request, AdminRecord* record) const {

@@ -1,9 +1,12 @@
 // The running server's admin endpoint, for the operator's command line rather than AWS clients:
 //   POST /_gatehouse/admin/accounts   {"email","name","adminUser":bool}
 //     → 200 {"accountId","rootResetToken"[,"accessKeyId","secretAccessKey"]}
+//   POST /_gatehouse/admin/root-reset-links   {"email"}
+//     → 200 {"accountId","rootResetToken"}: a new one-time root password-reset token
 // Every request needs `Authorization: Bearer <DATA/operator.secret>` (compared in constant
 // time); otherwise 403. Errors are JSON {"code","message"}: 400 for bad input, 409 for an email
-// already in use, 404/405 for other paths and methods. Accounts are created through the
+// already in use, 404 for an email no account has (reset links) and for other paths, 405 for
+// other methods. Accounts are created through the
 // server's live State, so the directory knows them as soon as the answer leaves.
 // Thread-safe: the server calls Handle from many threads (State serializes commits).
 #pragma once
@@ -21,13 +24,14 @@ namespace gatehouse::app {
 
 inline constexpr std::string_view kAdminPathPrefix = "/_gatehouse/admin/";
 inline constexpr std::string_view kAdminAccountsPath = "/_gatehouse/admin/accounts";
+inline constexpr std::string_view kAdminRootResetLinksPath = "/_gatehouse/admin/root-reset-links";
 
 // What one admin request did, for the request log: never a secret or a token.
 struct AdminRecord {
   std::string operation;  // "gatehouse:CreateAccount", "" when unrouted
   int status = 0;
   std::string error_code;
-  std::string account_id;  // of the account created
+  std::string account_id;  // of the account created, or whose reset link was issued
 };
 
 class AdminEndpoint {
@@ -42,6 +46,7 @@ class AdminEndpoint {
 
  private:
   HttpResponse CreateAccount(const HttpRequest& request, AdminRecord* record) const;
+  HttpResponse IssueRootResetLink(const HttpRequest& request, AdminRecord* record) const;
 
   store::State& state_;
   std::string master_key_;

@@ -109,7 +109,13 @@ void LogAdminRequest(const ServeOptions& options, const std::string& request_id,
   services::DispatchRecord record{request_id, r.operation,
                                   r.status == 403 ? "" : "operator", r.status, r.error_code, ""};
   LogRequest(options, record, request, millis);
-  if (!r.account_id.empty()) spdlog::info("{} created the account {}", request_id, r.account_id);
+  if (r.account_id.empty()) return;
+  if (r.operation == "gatehouse:CreateAccount") {
+    spdlog::info("{} created the account {}", request_id, r.account_id);
+  } else {
+    spdlog::info("{} issued a root password-reset link for the account {}", request_id,
+                 r.account_id);
+  }
 }
 
 // Settings from a TOML file fill what neither a flag nor a GATEHOUSE_* variable gave:

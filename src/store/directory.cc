@@ -138,6 +138,15 @@ void Directory::ApplyLocked(const Write& write) {
               std::make_shared<const model::AccessKeyLastUsed>(w.usage);
         } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
           reset_tokens_[w.token.token_hash] = std::make_shared<const model::RootResetToken>(w.token);
+        } else if constexpr (std::is_same_v<T, ResetRootPassword>) {
+          for (auto it = reset_tokens_.begin(); it != reset_tokens_.end();) {
+            it = it->second->account_id == w.account_id ? reset_tokens_.erase(it) : std::next(it);
+          }
+          if (auto it = roots_.find(w.account_id); it != roots_.end()) {
+            auto updated = std::make_shared<model::RootUser>(*it->second);
+            updated->password_hash = w.password_hash;
+            it->second = std::move(updated);
+          }
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
           user_policies_[UserKey(w.policy.account_id, w.policy.user_name) + "/" + AsciiLower(w.policy.name)] =
               std::make_shared<const model::UserPolicy>(w.policy);

@@ -166,6 +166,20 @@ Status Apply(sqlite3* db, const Write& write) {
                           "VALUES (?,?,?)");
           s.Bind(1, w.token.token_hash).Bind(2, w.token.account_id).Bind(3, w.token.expires_ms);
           return Run(db, s);
+        } else if constexpr (std::is_same_v<T, ResetRootPassword>) {
+          Statement spend(db, "DELETE FROM root_reset_tokens WHERE token_hash = ? AND "
+                              "account_id = ?");
+          spend.Bind(1, w.token_hash).Bind(2, w.account_id);
+          if (Status s = Run(db, spend); !s.ok()) return s;
+          if (sqlite3_changes(db) == 0) {
+            return Status(ErrorCode::kNoSuchEntity, "the password-reset token is spent");
+          }
+          Statement others(db, "DELETE FROM root_reset_tokens WHERE account_id = ?");
+          others.Bind(1, w.account_id);
+          if (Status s = Run(db, others); !s.ok()) return s;
+          Statement set(db, "UPDATE root_users SET password_hash = ? WHERE account_id = ?");
+          set.Bind(1, w.password_hash).Bind(2, w.account_id);
+          return Run(db, set);
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
           Statement s(db, "INSERT OR REPLACE INTO user_policies (account_id, user_name, name, "
                           "document) VALUES (?,?,?,?)");

@@ -31,6 +31,9 @@ struct InsertAccessKey { model::AccessKey key; };
 struct DeleteAccessKey { std::string id; };
 struct SetAccessKeyStatus { std::string id; model::AccessKeyStatus status; };
 struct InsertRootResetToken { model::RootResetToken token; };
+// Spends token `token_hash` of `account_id` (NoSuchEntity when it is gone: a token works once),
+// sets the root user's password hash and deletes the account's other tokens.
+struct ResetRootPassword { std::string token_hash, account_id, password_hash; };
 struct SetAccessKeyLastUsed { model::AccessKeyLastUsed usage; };
 struct PutUserPolicy { model::UserPolicy policy; };  // insert or replace
 struct DeleteUserPolicy { std::string account_id, user_name, name; };
@@ -73,6 +76,7 @@ struct RecordKind;  // RecordKind<T>::kName: the kind's name on disk
 using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, UpdateUser,
                            SetUserTags, InsertAccessKey,
                            DeleteAccessKey, SetAccessKeyStatus, InsertRootResetToken,
+                           ResetRootPassword,
                            SetAccessKeyLastUsed,
                            PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy
 #define X(Type, kind) , Put<model::Type>, Erase<model::Type>

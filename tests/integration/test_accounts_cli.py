@@ -1,5 +1,6 @@
 """`gatehouse account create`: standalone accounts with their admin profile, made through the
-running server's admin endpoint, or directly in the store before any server has started.
+running server's admin endpoint, or directly in the store before any server has started; and
+`gatehouse account root-reset-link`, in the same two ways.
 
 Run: python3 -m unittest test_accounts_cli (from tests/integration, GATEHOUSE_BIN set by ctest).
 """
@@ -188,6 +189,36 @@ class WithServerTest(AccountsCliCase):
         self.assertIn("server.lock", p.stderr)
 
 
+class RootResetLinkTest(AccountsCliCase):
+    def reset_link(self, email):
+        return self.gatehouse("account", "root-reset-link", "--data", self.data.name,
+                              "--email", email)
+
+    def test_a_new_link_each_time_through_the_server(self):
+        account = self.create_account("linked", email="Linked@Example.com")
+        links = []
+        for email in ("linked@example.com", "LINKED@example.com"):
+            p = self.reset_link(email)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("account: %s\n" % account["account_id"], p.stdout)
+            link = LINK.search(p.stdout).group(1)
+            self.assertRegex(link, r"/reset-password\?token=[0-9a-f]{64}$")
+            links.append(link)
+        self.assertNotEqual(links[0], links[1])
+        # The server's log names the operation and the account, never the token.
+        with open(os.path.join(self.data.name, "serve.log")) as log:
+            text = log.read()
+        self.assertIn("gatehouse:IssueRootResetLink", text)
+        for link in links:
+            self.assertNotIn(link.rsplit("=", 1)[1], text)
+
+    def test_an_unknown_email_fails(self):
+        p = self.reset_link("nobody@example.com")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("nobody@example.com", p.stderr)
+        self.assertEqual(p.stdout, "")
+
+
 class BeforeFirstStartTest(AccountsCliCase):
     """The command runs on a data directory no server has used yet; `serve` then bootstraps
     its management account beside the standalone one."""
@@ -197,6 +228,16 @@ class BeforeFirstStartTest(AccountsCliCase):
         cls.offline = cls.gatehouse("account", "create", "--data", cls.data.name,
                                     "--email", "early@example.com", "--name", "early",
                                     "--endpoint-url", cls.endpoint)
+        cls.offline_link = cls.gatehouse("account", "root-reset-link", "--data", cls.data.name,
+                                         "--email", "early@example.com",
+                                         "--endpoint-url", cls.endpoint)
+
+    def test_reset_link_offline(self):
+        self.assertEqual(self.offline_link.returncode, 0, self.offline_link.stderr)
+        account_id = re.search(r"^account: (\d{12})$", self.offline.stdout, re.M).group(1)
+        self.assertIn("account: %s\n" % account_id, self.offline_link.stdout)
+        self.assertRegex(LINK.search(self.offline_link.stdout).group(1),
+                         "^" + re.escape(self.endpoint) + r"/reset-password\?token=[0-9a-f]{64}$")
 
     def test_created_offline(self):
         self.assertEqual(self.offline.returncode, 0, self.offline.stderr)

@@ -187,6 +187,11 @@ Result<Simulation> PrincipalSimulation(const IamContext& iam, const OperationCon
                                                 " cannot be found.");
   }
   Simulation sim;
+  // The SCPs on the account's organization path take part as in enforcement.
+  if (auto scps = DirectoryPolicies(dir, iam.catalog).Scps(account)) {
+    sim.base.scps = std::move(scps->first);
+    sim.base.management_account = std::move(scps->second);
+  }
   for (authz::SourcedPolicy& p : policies->identity) {
     if (Status s = AddIdentity(sim, std::move(p), false); !s.ok()) return s;
   }
@@ -283,6 +288,11 @@ bool BoundaryAllows(const authz::Evaluation& e) {
   return allow && !deny;
 }
 
+// AWS's AllowedByOrganizations: the SCPs on the principal's path did not refuse the request.
+bool OrganizationsAllow(const authz::Evaluation& e) {
+  return e.decision == policy::Decision::kAllow || e.explanation.decided_by != policy::Layer::kScp;
+}
+
 json MissingContextValues(const Simulation& sim, const policy::Request& request) {
   json out = json::array();
   for (const std::string& key : sim.keys) {
@@ -316,6 +326,9 @@ Result<json> EvaluationResult(authz::Authorizer& authorizer, const Simulation& s
                  // With ResourceArns the missing keys are reported per resource.
                  {"MissingContextValues", resource != nullptr ? json::array() : missing}};
   if (sim.boundary) result["PermissionsBoundaryDecisionDetail"] = boundary;
+  if (sim.base.scps) {
+    result["OrganizationsDecisionDetail"] = {{"AllowedByOrganizations", OrganizationsAllow(e)}};
+  }
   if (resource != nullptr) {
     json specific = {{"EvalResourceName", r.resource},
                      {"EvalResourceDecision", decision},

@@ -1,0 +1,82 @@
+#include "services/root_recovery.h"
+
+#include "auth/password.h"
+#include "core/crypto.h"
+#include "core/strings.h"
+
+namespace gatehouse::services {
+namespace {
+
+constexpr size_t kMinRootPasswordLength = 8;
+constexpr size_t kMaxRootPasswordLength = 128;
+
+Status InvalidToken() {
+  return Status(ErrorCode::kInvalidInput,
+                "This password-reset link is not valid: it may have expired or been used "
+                "already. Ask for a new one.");
+}
+
+// AWS's rules for a root user's password: 8 to 128 characters with at least three of
+// uppercase letters, lowercase letters, digits and other characters, and not the account's
+// email.
+Status CheckRootPassword(const std::string& password, const std::string& email) {
+  int upper = 0, lower = 0, digit = 0, other = 0;
+  for (char c : password) {
+    if (c >= 'A' && c <= 'Z') {
+      upper = 1;
+    } else if (c >= 'a' && c <= 'z') {
+      lower = 1;
+    } else if (c >= '0' && c <= '9') {
+      digit = 1;
+    } else {
+      other = 1;
+    }
+  }
+  if (password.size() < kMinRootPasswordLength || password.size() > kMaxRootPasswordLength ||
+      upper + lower + digit + other < 3 || EqualsIgnoreCase(password, email)) {
+    return Status(ErrorCode::kPasswordPolicyViolation,
+                  "The password must have 8 to 128 characters, with at least three of: "
+                  "uppercase letters, lowercase letters, numbers and symbols; and it must not "
+                  "be the account's email address.");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+IssuedRootResetToken NewRootResetToken(const std::string& account_id, Random& random,
+                                       int64_t now_ms, int64_t lifetime_ms) {
+  IssuedRootResetToken issued;
+  issued.token = HexEncode(random.Bytes(32));
+  issued.write.token = {HexEncode(Sha256(issued.token)), account_id, now_ms + lifetime_ms};
+  return issued;
+}
+
+Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string& email,
+                                          Random& random, int64_t now_ms) {
+  for (const auto& account : state.directory().ListAccounts()) {
+    if (!EqualsIgnoreCase(account->email, email)) continue;
+    IssuedRootResetToken issued = NewRootResetToken(account->id, random, now_ms);
+    if (Status s = state.Commit({{issued.write}}); !s.ok()) return s;
+    return RootResetLink{account->id, std::move(issued.token)};
+  }
+  return Status(ErrorCode::kNoSuchEntity, "No account has the root user email " + email + ".");
+}
+
+Result<std::string> ConsumeRootResetToken(store::State& state, const std::string& token,
+                                          const std::string& new_password, int64_t now_ms) {
+  const std::string hash = HexEncode(Sha256(token));
+  auto found = state.directory().FindRootResetToken(hash);
+  if (found == nullptr || found->expires_ms <= now_ms) return InvalidToken();
+  auto root = state.directory().FindRoot(found->account_id);
+  if (root == nullptr) return InvalidToken();
+  if (Status s = CheckRootPassword(new_password, root->email); !s.ok()) return s;
+  std::optional<std::string> password_hash = auth::HashPassword(new_password);
+  if (!password_hash) return Status(ErrorCode::kServiceFailure, "cannot hash the password");
+  Status s = state.Commit({{store::ResetRootPassword{hash, found->account_id, *password_hash}}});
+  if (s.code() == ErrorCode::kNoSuchEntity) return InvalidToken();  // spent meanwhile
+  if (!s.ok()) return s;
+  return found->account_id;
+}
+
+}  // namespace gatehouse::services

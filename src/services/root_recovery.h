@@ -1,0 +1,47 @@
+// Root password recovery: one-time tokens that let whoever holds one set an account's root
+// password — the link of the console's "Forgot your password?" mail, of the bootstrap, of
+// `gatehouse account create` and of `gatehouse account root-reset-link`. A token is 256 random
+// bits shown once; only its SHA-256 is stored. Consuming one checks its expiry, sets the new
+// password (argon2id, under the root password rules) and deletes every token of the account in
+// one batch: the store refuses a second consumption of the same token, so two racing uses
+// cannot both succeed. Thread-safe as State::Commit is.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/random.h"
+#include "core/status.h"
+#include "store/directory.h"
+
+namespace gatehouse::services {
+
+inline constexpr int64_t kRootResetTokenLifetimeMs = 24 * 3600 * 1000LL;
+
+struct IssuedRootResetToken {
+  std::string token;  // shown once
+  store::InsertRootResetToken write;
+};
+
+// A new token for the root user of `account_id`, and the write that stores its hash (for a
+// caller that commits it with other writes).
+IssuedRootResetToken NewRootResetToken(const std::string& account_id, Random& random,
+                                       int64_t now_ms,
+                                       int64_t lifetime_ms = kRootResetTokenLifetimeMs);
+
+// Issues and stores a token for the root user whose email is `email` (case ignored):
+// NoSuchEntity when no account has that root email.
+struct RootResetLink {
+  std::string account_id;
+  std::string token;
+};
+Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string& email,
+                                          Random& random, int64_t now_ms);
+
+// Sets the root password of the token's account to `new_password` and spends the token.
+// InvalidInput for an unknown, spent or expired token (one message for all three, so that the
+// answer tells nothing about which), PasswordPolicyViolation for a password outside the rules.
+Result<std::string> ConsumeRootResetToken(store::State& state, const std::string& token,
+                                          const std::string& new_password, int64_t now_ms);
+
+}  // namespace gatehouse::services
