@@ -1,5 +1,6 @@
 #include "services/organizations/organization_resources.h"
 
+#include "services/organizations/handshake_common.h"
 #include "services/organizations/organization_common.h"
 
 namespace gatehouse::services::organizations {
@@ -64,17 +65,21 @@ ResourceInfo OrganizationResource(const store::Directory& directory, ResourceFor
   ResourceInfo info;
   info.arn = "*";
   info.account = std::string(account);
+  std::string id = Input(input, InputOf(form));
+  // A handshake is named by its own ARN whoever asks: the account it invites answers it from
+  // outside any organization.
+  if (form == ResourceForm::kOrgHandshake) {
+    if (auto handshake = directory.Get<model::Handshake>(id)) {
+      info.arn = HandshakeArn(*handshake);
+      return info;
+    }
+  }
   std::optional<Membership> membership = FindMembership(directory, account);
   if (!membership) return info;
   const model::Organization& org = *membership->organization;
-  std::string id = Input(input, InputOf(form));
   switch (form) {
     case ResourceForm::kOrgHandshake:
       info.arn = org.ArnPrefix() + "handshake/" + org.id + "/invite/" + id;
-      if (auto handshake = directory.Get<model::Handshake>(id)) {
-        info.arn = handshake->Arn();
-        info.tags = TagPairs(handshake->tags);
-      }
       return info;
     case ResourceForm::kOrgPolicy:
       info.arn = FindPolicyArn(directory, org, id);

@@ -1,0 +1,47 @@
+// What handshakes (invitations to join an organization) share between their handlers and the
+// authorization of requests naming them: the state a handshake reads as at a given time (an open
+// one past its expiry is EXPIRED, though no write ever said so), the transitions AWS allows, the
+// handshake's ARN and JSON, and whether an account is the party a handshake invites. Pure
+// functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "model/organization_entities.h"
+#include "store/directory.h"
+
+namespace gatehouse::services::organizations {
+
+// `handshake`'s state at `now_ms`.
+std::string EffectiveState(const model::Handshake& handshake, int64_t now_ms);
+
+// Whether a handshake in state `current` may move to `wanted` (ACCEPTED, DECLINED or
+// CANCELED): OK, HandshakeAlreadyInStateException when it is there already, or
+// InvalidHandshakeTransitionException when it has ended otherwise.
+Status CheckTransition(std::string_view current, std::string_view wanted);
+
+// arn:aws:organizations::MANAGEMENT:handshake/o-…/ACTION/h-… (ACTION in lower case: invite,
+// enable_all_features).
+std::string HandshakeArn(const model::Handshake& handshake);
+
+// The Handshake shape as the API returns it, its State read at `now_ms`.
+nlohmann::json HandshakeJson(const model::Handshake& handshake, int64_t now_ms);
+
+// True when `handshake` invites `account`: named by id, or by an email that is the account's
+// (its root user's), compared without case.
+bool InvitesAccount(const store::Directory& directory, const model::Handshake& handshake,
+                    std::string_view account);
+
+// The email of `account`'s root user (the account's email when it has no root user record);
+// "" for an unknown account.
+std::string AccountEmail(const store::Directory& directory, std::string_view account);
+
+// A plausible email address: one '@', something before it, a dotted domain after it, no spaces.
+bool LooksLikeEmail(std::string_view email);
+
+}  // namespace gatehouse::services::organizations
