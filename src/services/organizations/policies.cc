@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "policy/parse.h"
+#include "policy/validate.h"
 #include "services/iam/pagination.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
