@@ -4,6 +4,7 @@
 #include "core/strings.h"
 #include "services/iam/service_linked_roles.h"
 #include "services/organizations/organization_resources.h"
+#include "services/organizations/scp_path.h"
 
 namespace gatehouse::services {
 namespace {
@@ -176,6 +177,13 @@ authz::PrincipalPolicies DirectoryPolicies::Policies(const auth::AccessKeyRecord
     }
   }
   return out;
+}
+
+std::optional<std::pair<std::vector<std::vector<authz::SourcedPolicy>>, std::string>>
+DirectoryPolicies::Scps(std::string_view account) const {
+  std::optional<organizations::ScpPath> path = organizations::ScpsOnPath(directory_, account);
+  if (!path) return std::nullopt;
+  return std::make_pair(std::move(path->levels), std::move(path->management_account));
 }
 
 std::map<std::string, std::string> DirectoryPolicies::TagsOf(std::string_view account,

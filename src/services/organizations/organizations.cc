@@ -6,6 +6,7 @@ void RegisterOrganizationsOperations(Dispatcher& d, OrganizationsContext& org) {
   RegisterOrganizationOperations(d, org);
   RegisterOrganizationalUnitOperations(d, org);
   RegisterHandshakeOperations(d, org);
+  RegisterPolicyOperations(d, org);
 }
 
 }  // namespace gatehouse::services::organizations

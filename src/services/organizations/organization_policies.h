@@ -1,0 +1,53 @@
+// What the Organizations policy operations and SCP enforcement share: the policy types and their
+// limits, the AWS-managed FullAWSAccess SCP (which belongs to no organization, so it is a value
+// here rather than a record), finding a policy of an organization by id, and a policy's JSON as
+// the API returns it. Pure functions of the directory; thread-safe.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "model/organization_entities.h"
+#include "services/dispatcher.h"
+#include "services/organizations/organizations_context.h"
+#include "store/directory.h"
+
+namespace gatehouse::services::organizations {
+
+inline constexpr const char* kFullAwsAccessContent =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+// SCPs directly attached to one root, OU or account.
+inline constexpr size_t kMaxScpsPerTarget = 5;
+// Policies of one type an organization may hold.
+inline constexpr size_t kMaxPoliciesPerType = 1000;
+
+// The largest document, in characters, a policy of `type` may have (AWS's quotas: SCPs 5,120,
+// tag and backup policies 10,000, AI services opt-out policies 2,500).
+size_t MaxPolicyContent(std::string_view type);
+
+// FullAWSAccess, as a policy of no organization.
+std::shared_ptr<const model::OrganizationPolicy> FullAwsAccessPolicy();
+
+// The policy `id` of `org`: one of its own, or FullAWSAccess when `org` has all features.
+// nullptr when there is none.
+std::shared_ptr<const model::OrganizationPolicy> FindPolicy(const store::Directory& directory,
+                                                            const model::Organization& org,
+                                                            std::string_view id);
+
+bool IsPolicyTypeEnabled(const model::Organization& org, std::string_view type);
+
+// PolicySummary and Policy.
+nlohmann::json PolicySummaryJson(const model::Organization& org,
+                                 const model::OrganizationPolicy& policy);
+nlohmann::json PolicyJson(const model::Organization& org, const model::OrganizationPolicy& policy);
+
+Status PolicyNotFound();
+Status PolicyTypeNotAvailable();
+
+// The groups of policy operations, one file each; RegisterPolicyOperations calls them.
+void RegisterPolicyTypeOperations(Dispatcher& dispatcher, OrganizationsContext& org);
+void RegisterPolicyAttachmentOperations(Dispatcher& dispatcher, OrganizationsContext& org);
+
+}  // namespace gatehouse::services::organizations

@@ -1,0 +1,97 @@
+// organizations: EnablePolicyType, DisablePolicyType. A policy type is enabled on the root (the
+// organization record keeps the list). Disabling a type detaches every policy of that type;
+// enabling SCPs again gives each root, OU and account left without an SCP FullAWSAccess, as
+// AWS does, so that enabling them changes no decision until a narrower SCP is attached.
+#include "services/organizations/organization_common.h"
+#include "services/organizations/organization_policies.h"
+#include "services/organizations/organizations_context.h"
+
+namespace gatehouse::services::organizations {
+namespace {
+
+using nlohmann::json;
+
+// The caller's organization, whose root `c` names; with all features when `all_features` (policy
+// types are unavailable otherwise).
+Result<Membership> RootOfCaller(const store::Directory& dir, const OperationContext& c,
+                                bool all_features) {
+  Result<Membership> m = ManagementMembership(dir, c);
+  if (!m.ok()) return m.status();
+  if (c.input.at("RootId").get<std::string>() != m->organization->root_id) {
+    return Status(ErrorCode::kRootNotFoundException,
+                  "We can't find a root with the RootId that you specified.");
+  }
+  if (all_features && m->organization->feature_set != model::kFeatureSetAll) {
+    return PolicyTypeNotAvailable();
+  }
+  return m;
+}
+
+// Attaches FullAWSAccess to each node of `org` that has no SCP.
+void AttachFullAwsAccessWhereNone(const store::Directory& dir, const model::Organization& org,
+                                  store::WriteBatch& batch) {
+  std::vector<std::string> nodes = {org.root_id};
+  for (const auto& ou : dir.Scan<model::OrganizationalUnit>(org.id + "/")) nodes.push_back(ou->id);
+  for (const auto& a : dir.Scan<model::OrganizationAccount>(org.id + "/")) {
+    nodes.push_back(a->account_id);
+  }
+  for (const std::string& node : nodes) {
+    bool has_scp = false;
+    for (const auto& a : dir.Scan<model::PolicyAttachment>(org.id + "/" + node + "/")) {
+      has_scp = has_scp || a->policy_type == model::kServiceControlPolicy;
+    }
+    if (has_scp) continue;
+    batch.writes.push_back(store::Put<model::PolicyAttachment>{
+        {org.id, node, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
+  }
+}
+
+}  // namespace
+
+void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
+  d.Register("organizations", "EnablePolicyType",
+             [&org](const OperationContext& c) -> Result<json> {
+    const store::Directory& dir = org.iam.state.directory();
+    Result<Membership> m = RootOfCaller(dir, c, true);
+    if (!m.ok()) return m.status();
+    const model::Organization& o = *m->organization;
+    std::string type = c.input.at("PolicyType");
+    if (IsPolicyTypeEnabled(o, type)) {
+      return Status(ErrorCode::kPolicyTypeAlreadyEnabledException,
+                    "The specified policy type is already enabled in the specified root.");
+    }
+    model::Organization updated = o;
+    updated.enabled_policy_types.push_back(type);
+    store::WriteBatch batch;
+    batch.writes.push_back(store::Put<model::Organization>{updated});
+    if (type == model::kServiceControlPolicy) AttachFullAwsAccessWhereNone(dir, o, batch);
+    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+    return json{{"Root", RootJson(updated)}};
+  });
+
+  d.Register("organizations", "DisablePolicyType",
+             [&org](const OperationContext& c) -> Result<json> {
+    const store::Directory& dir = org.iam.state.directory();
+    Result<Membership> m = RootOfCaller(dir, c, false);
+    if (!m.ok()) return m.status();
+    const model::Organization& o = *m->organization;
+    std::string type = c.input.at("PolicyType");
+    if (!IsPolicyTypeEnabled(o, type)) {
+      return Status(ErrorCode::kPolicyTypeNotEnabledException,
+                    "The specified policy type isn't currently enabled in this root.");
+    }
+    model::Organization updated = o;
+    std::erase(updated.enabled_policy_types, type);
+    store::WriteBatch batch;
+    batch.writes.push_back(store::Put<model::Organization>{updated});
+    for (const auto& a : dir.Scan<model::PolicyAttachment>(o.id + "/")) {
+      if (a->policy_type == type) {
+        batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));
+      }
+    }
+    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+    return json{{"Root", RootJson(updated)}};
+  });
+}
+
+}  // namespace gatehouse::services::organizations
