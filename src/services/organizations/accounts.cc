@@ -66,8 +66,8 @@ void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
     const model::Organization& o = *m->organization;
     model::AccountCreation request;
     request.organization_id = o.id;
-    request.account_name = c.input.at("AccountName");
-    request.email = c.input.at("Email");
+    request.account_name = c.input.at("AccountName").get<std::string>();
+    request.email = c.input.at("Email").get<std::string>();
     if (!accounts::ValidateAccountName(request.account_name).ok()) {
       return Status(ErrorCode::kInvalidInputException,
                     "You provided a value that does not match the required pattern.",
@@ -84,11 +84,12 @@ void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
       request.id = NewCreateAccountRequestId(iam.random);
     } while (dir.Get<model::AccountCreation>(request.Key()) != nullptr);
     request.requested_ms = iam.now_ms();
-    Status s = iam.state.Commit({{store::Put<model::AccountCreation>{request, /*create=*/true}}});
-    if (!s.ok()) return s;
     if (org.creations != nullptr) {
-      org.creations->Submit(request.Key());
+      if (Status s = org.creations->Submit(request); !s.ok()) return s;
     } else {
+      Status s =
+          iam.state.Commit({{store::Put<model::AccountCreation>{request, /*create=*/true}}});
+      if (!s.ok()) return s;
       CompleteAccountCreations(org, {request.Key()});
     }
     return json{{"CreateAccountStatus", CreateAccountStatusJson(request)}};
@@ -194,12 +195,14 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
     const model::Organization& o = *m->organization;
     auto member = FindAccount(dir, o, c.input.at("AccountId"));
     if (!member.ok()) return member.status();
-    std::optional<Node> source = FindNode(dir, o, c.input.at("SourceParentId"));
+    const std::string source_id = c.input.at("SourceParentId");
+    const std::string destination_id = c.input.at("DestinationParentId");
+    std::optional<Node> source = FindNode(dir, o, source_id);
     if (!source || source->type == NodeType::kAccount) {
       return Status(ErrorCode::kSourceParentNotFoundException,
                     "You specified a source parent that doesn't exist.");
     }
-    std::optional<Node> destination = FindNode(dir, o, c.input.at("DestinationParentId"));
+    std::optional<Node> destination = FindNode(dir, o, destination_id);
     if (!destination || destination->type == NodeType::kAccount) {
       return Status(ErrorCode::kDestinationParentNotFoundException,
                     "You specified a destination parent that doesn't exist.");

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdio>
+#include <thread>
 #include <set>
 
 #include "../temp_iam_state.h"
@@ -34,9 +37,8 @@ class AccountCreationQueueTest : public testing::Test {
     EXPECT_TRUE(temp_.state().Commit(batch).ok());
   }
 
-  // Records an IN_PROGRESS request as CreateAccount does; returns its key.
-  std::string Request(const std::string& id, const std::string& email,
-                      std::vector<model::Tag> tags = {}) {
+  static model::AccountCreation NewRequest(const std::string& id, const std::string& email,
+                                           std::vector<model::Tag> tags = {}) {
     model::AccountCreation r;
     r.organization_id = kOrgId;
     r.id = id;
@@ -44,6 +46,13 @@ class AccountCreationQueueTest : public testing::Test {
     r.email = email;
     r.tags = std::move(tags);
     r.requested_ms = 8000;
+    return r;
+  }
+
+  // Records an IN_PROGRESS request, as a previous run of the server would have left it.
+  std::string Request(const std::string& id, const std::string& email,
+                      std::vector<model::Tag> tags = {}) {
+    model::AccountCreation r = NewRequest(id, email, std::move(tags));
     EXPECT_TRUE(
         temp_.state().Commit({{store::Put<model::AccountCreation>{r, /*create=*/true}}}).ok());
     return r.Key();
@@ -135,8 +144,11 @@ TEST_F(AccountCreationQueueTest, SubmittedRequestsCompleteAndStoppedQueuesResume
   for (int i = 0; i < 150; ++i) {
     char id[16];
     std::snprintf(id, sizeof(id), "car-%08d", i);
-    keys.push_back(Request(id, "bulk" + std::to_string(i) + "@example.com"));
-    queue.Submit(keys.back());
+    model::AccountCreation r = NewRequest(id, "bulk" + std::to_string(i) + "@example.com");
+    ASSERT_TRUE(queue.Submit(r).ok());
+    // Recorded before Submit returns.
+    ASSERT_NE(Get(r.Key()), nullptr);
+    keys.push_back(r.Key());
   }
   queue.WaitIdle();
   std::set<std::string> ids;
@@ -148,14 +160,40 @@ TEST_F(AccountCreationQueueTest, SubmittedRequestsCompleteAndStoppedQueuesResume
 
   queue.Stop();
   queue.Stop();  // idempotent
-  std::string later = Request("car-later000", "later@example.com");
-  queue.Submit(later);
+  model::AccountCreation later = NewRequest("car-later000", "later@example.com");
+  ASSERT_TRUE(queue.Submit(later).ok());  // recorded, left for the next start
   queue.WaitIdle();  // a stopped queue does not wait
-  EXPECT_EQ(Get(later)->state, model::kCreateInProgress);
+  EXPECT_EQ(Get(later.Key())->state, model::kCreateInProgress);
+  // A key taken is refused.
+  EXPECT_EQ(queue.Submit(later).code(), ErrorCode::kEntityAlreadyExists);
   AccountCreationQueue next_run(org_);
   next_run.Start();
   next_run.WaitIdle();
-  EXPECT_EQ(Get(later)->state, model::kCreateSucceeded);
+  EXPECT_EQ(Get(later.Key())->state, model::kCreateSucceeded);
+}
+
+TEST_F(AccountCreationQueueTest, ConcurrentCallersShareCommitsAndAllComplete) {
+  AccountCreationQueue queue(org_);
+  queue.Start();
+  std::vector<std::thread> callers;
+  std::atomic<int> refused{0};
+  for (int t = 0; t < 8; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        std::string n = std::to_string(t) + "x" + std::to_string(i);
+        if (!queue.Submit(NewRequest("car-c" + n, "c" + n + "@example.com")).ok()) ++refused;
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  queue.WaitIdle();
+  EXPECT_EQ(refused.load(), 0);
+  size_t succeeded = 0;
+  for (const auto& r : temp_.state().directory().Scan<model::AccountCreation>(kOrgId)) {
+    succeeded += r->state == model::kCreateSucceeded;
+  }
+  EXPECT_EQ(succeeded, 200u);
+  EXPECT_EQ(temp_.state().directory().Scan<model::OrganizationAccount>(kOrgId).size(), 201u);
 }
 
 }  // namespace
