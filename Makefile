@@ -43,8 +43,9 @@ bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target policy_bench store_bench
 	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/bench/store_bench
-	cmake --build $(BUILD) -j $(JOBS) --target gatehouse iam_load
+	cmake --build $(BUILD) -j $(JOBS) --target gatehouse iam_load org_load
 	bench/server_bench.sh $(BUILD)
+	bench/organizations_bench.sh $(BUILD)
 
 run: build
 	$(BUILD)/gatehouse $(ARGS)

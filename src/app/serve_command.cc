@@ -25,6 +25,7 @@
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
+#include "services/organizations/account_creation_queue.h"
 #include "services/organizations/organizations_context.h"
 #include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
@@ -50,6 +51,7 @@ struct ServeOptions {
   std::string tls_key;
   std::string master_key_hex;  // instead of DATA/master.key
   int threads = 0;
+  size_t max_accounts = 1000;  // per organization
   std::string clock_offset_file;  // tests only: see ClockOffset
 };
 
@@ -149,6 +151,13 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
       known = true;
       if (!node.is_string()) return path + ": " + name + " must be a string";
       if (!given) *target = node.value<std::string>().value();
+    }
+    if (name == "max-accounts") {
+      known = true;
+      if (!node.is_integer() || node.value<int64_t>().value() < 1) {
+        return path + ": max-accounts must be a positive integer";
+      }
+      if (!given) options.max_accounts = static_cast<size_t>(node.value<int64_t>().value());
     }
     if (name == "threads") {
       known = true;
@@ -300,7 +309,14 @@ int Serve(const ServeOptions& options) {
   services::iam::RegisterIamOperations(dispatcher, iam);
   services::sts::StsContext sts{iam, session_keys};
   services::sts::RegisterStsOperations(dispatcher, sts);
-  services::organizations::OrganizationsContext organizations{iam, {}, nullptr};
+  services::organizations::OrganizationsOptions organizations_options;
+  organizations_options.max_accounts = options.max_accounts;
+  services::organizations::OrganizationsContext organizations{iam, organizations_options,
+                                                              nullptr};
+  // Completes CreateAccount requests, those a previous run left unfinished first.
+  services::organizations::AccountCreationQueue account_creations(organizations);
+  organizations.creations = &account_creations;
+  account_creations.Start();
   services::organizations::RegisterOrganizationsOperations(dispatcher, organizations);
   dispatcher.EncodeDenials([&session_keys, &random](const authz::AuthzRequest& request,
                                                     const authz::Evaluation& evaluation) {
@@ -370,6 +386,7 @@ int Serve(const ServeOptions& options) {
   sigwait(&signals, &signal);
   spdlog::info("signal {}: finishing requests in flight", signal);
   server.Stop();
+  account_creations.Stop();
   RemoveServerInfo(options.data);
   {
     std::lock_guard lock(flush_mu);
@@ -423,6 +440,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->group("");
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");
+  serve->add_option("--max-accounts", options->max_accounts,
+                    "accounts an organization may hold, its management account included")
+      ->envname("GATEHOUSE_MAX_ACCOUNTS")
+      ->check(CLI::Range(size_t{1}, size_t{10000000}))
+      ->capture_default_str();
   auto config = std::make_shared<std::string>();
   serve->add_option("--config", *config, "TOML file of settings (keys as the flags spell them)")
       ->envname("GATEHOUSE_CONFIG");

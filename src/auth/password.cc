@@ -14,17 +14,26 @@ bool InitSodium() {
   return ready;
 }
 
-}  // namespace
-
-std::optional<std::string> HashPassword(std::string_view password) {
+std::optional<std::string> HashWithCost(std::string_view password, unsigned long long ops,
+                                        size_t memory) {
   if (!InitSodium()) return std::nullopt;
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, memory,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return std::nullopt;
   }
   return std::string(out);
+}
+
+}  // namespace
+
+std::optional<std::string> HashPassword(std::string_view password) {
+  return HashWithCost(password, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                      crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+std::optional<std::string> HashRandomPassword(std::string_view password) {
+  return HashWithCost(password, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
 }
 
 bool VerifyPassword(std::string_view password, std::string_view hash) {

@@ -7,6 +7,7 @@ void RegisterOrganizationsOperations(Dispatcher& d, OrganizationsContext& org) {
   RegisterOrganizationalUnitOperations(d, org);
   RegisterHandshakeOperations(d, org);
   RegisterPolicyOperations(d, org);
+  RegisterAccountOperations(d, org);
 }
 
 }  // namespace gatehouse::services::organizations

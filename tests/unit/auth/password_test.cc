@@ -24,5 +24,19 @@ TEST(PasswordTest, RandomRootPasswords) {
   EXPECT_EQ(NewRandomPassword(random, 10).size(), 64u);
 }
 
+TEST(PasswordTest, MachineMadePasswordsHashAtTheMinimumCostAndVerify) {
+  SystemRandom random;
+  std::string password = NewRandomPassword(random);
+  auto cheap = HashRandomPassword(password);
+  ASSERT_TRUE(cheap);
+  EXPECT_EQ(cheap->rfind("$argon2id$v=19$m=8,t=1,", 0), 0u) << *cheap;
+  EXPECT_TRUE(VerifyPassword(password, *cheap));
+  EXPECT_FALSE(VerifyPassword(password + "x", *cheap));
+  // People's passwords keep the interactive cost.
+  auto costly = HashPassword(password);
+  ASSERT_TRUE(costly);
+  EXPECT_EQ(costly->find("m=8,"), std::string::npos) << *costly;
+}
+
 }  // namespace
 }  // namespace gatehouse::auth
