@@ -3,6 +3,7 @@
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "core/strings.h"
+#include "services/root_recovery.h"
 
 namespace gatehouse::app {
 
@@ -18,10 +19,10 @@ Result<StandaloneAccount> CreateStandaloneAccount(store::State& state,
   if (!id.ok()) return id.status();
   StandaloneAccount created;
   created.account_id = *id;
-  created.root_reset_token = HexEncode(random.Bytes(32));
-  batch.writes.push_back(
-      store::InsertRootResetToken{{HexEncode(Sha256(created.root_reset_token)), created.account_id,
-                                   now_ms + kRootResetTokenLifetimeMs}});
+  services::IssuedRootResetToken reset =
+      services::NewRootResetToken(created.account_id, random, now_ms);
+  created.root_reset_token = std::move(reset.token);
+  batch.writes.push_back(std::move(reset.write));
   if (request.admin_user) {
     const std::string& account_id = created.account_id;
     model::User admin{account_id, kAdminUserName, "/", NewUniqueId(random, IdKind::kUser), now_ms,

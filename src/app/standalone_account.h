@@ -16,11 +16,12 @@
 #include "core/status.h"
 #include "model/entities.h"
 #include "services/accounts/new_account.h"
+#include "services/root_recovery.h"
 #include "store/directory.h"
 
 namespace gatehouse::app {
 
-inline constexpr int64_t kRootResetTokenLifetimeMs = 24 * 3600 * 1000LL;
+using services::kRootResetTokenLifetimeMs;
 inline constexpr const char* kAdminUserName = "admin";
 inline constexpr const char* kAdministratorAccessArn =
     "arn:aws:iam::aws:policy/AdministratorAccess";
