@@ -1,6 +1,6 @@
-// The operation table against the IAM model and the README: every operation of the model is
-// either in src/authz/operations.def or in the README's list of operations not implemented,
-// never both, and the table names no operation the model lacks.
+// The operation table against the IAM and Organizations models and the README: every operation
+// of a model is either in src/authz/operations.def or in the README's list of that service's
+// operations not implemented, never both, and the list names no operation the model lacks.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -14,12 +14,12 @@
 namespace gatehouse::authz {
 namespace {
 
-std::set<std::string> ReadmeNotImplemented() {
+std::set<std::string> ReadmeNotImplemented(const std::string& heading) {
   std::ifstream in(std::string(GATEHOUSE_SOURCE_DIR) + "/README.md");
   std::stringstream text;
   text << in.rdbuf();
   std::string readme = text.str();
-  size_t start = readme.find("## IAM operations not implemented");
+  size_t start = readme.find(heading);
   size_t end = readme.find("\n## ", start + 1);
   std::string section = readme.substr(start, end - start);
   std::set<std::string> names;
@@ -32,21 +32,30 @@ std::set<std::string> ReadmeNotImplemented() {
   return names;
 }
 
-TEST(OperationTableTest, EveryIamOperationIsServedOrListedAsNotImplemented) {
+void ExpectServedOrListed(const std::string& service, const std::string& heading) {
   auto models = protocol::ModelRegistry::LoadEmbedded();
   ASSERT_TRUE(models.ok());
-  const protocol::ServiceModel* iam = models->Find("iam");
-  ASSERT_NE(iam, nullptr);
-  std::set<std::string> listed = ReadmeNotImplemented();
+  const protocol::ServiceModel* model = models->Find(service);
+  ASSERT_NE(model, nullptr);
+  std::set<std::string> listed = ReadmeNotImplemented(heading);
   ASSERT_FALSE(listed.empty());
-  for (const auto& [name, op] : iam->operations()) {
-    bool served = FindOperationSpec("iam", name) != nullptr;
+  for (const auto& [name, op] : model->operations()) {
+    bool served = FindOperationSpec(service, name) != nullptr;
     bool not_implemented = listed.count(name) > 0;
-    EXPECT_NE(served, not_implemented) << name;
+    EXPECT_NE(served, not_implemented) << service << ":" << name;
   }
   for (const std::string& name : listed) {
-    EXPECT_TRUE(iam->operations().count(name)) << name << " is not in the IAM model";
+    EXPECT_TRUE(model->operations().count(name)) << name << " is not in the " << service
+                                                 << " model";
   }
+}
+
+TEST(OperationTableTest, EveryIamOperationIsServedOrListedAsNotImplemented) {
+  ExpectServedOrListed("iam", "## IAM operations not implemented");
+}
+
+TEST(OperationTableTest, EveryOrganizationsOperationIsServedOrListedAsNotImplemented) {
+  ExpectServedOrListed("organizations", "## Organizations operations not implemented");
 }
 
 }  // namespace
