@@ -109,13 +109,21 @@ class HandshakesTest(GatehouseTestCase):
         # botocore signs in botocore.auth, or in botocore.crt.auth when awscrt is installed.
         signers = [m for m in (botocore.auth, sys.modules.get("botocore.crt.auth"))
                    if m is not None]
+        # Newer botocore asks its compat.get_current_datetime, imported into the signer.
+        originals = {m: getattr(m, "get_current_datetime", None) for m in signers}
         for module in signers:
             module.datetime = shim
+            if originals[module] is not None:
+                original = originals[module]
+                module.get_current_datetime = (
+                    lambda *a, _f=original, **k: _f(*a, **k) + datetime.timedelta(seconds=seconds))
         try:
             yield
         finally:
             for module in signers:
                 module.datetime = datetime
+                if originals[module] is not None:
+                    module.get_current_datetime = originals[module]
             os.remove(self.clock_file)
 
     # Invitation, acceptance and the administration of an invited member.
