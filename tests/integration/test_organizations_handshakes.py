@@ -10,20 +10,17 @@ allows 15 minutes of skew only).
 Run: python3 -m unittest test_organizations_handshakes (from tests/integration, GATEHOUSE_BIN
 set by ctest).
 """
-import contextlib
 import datetime
 import json
 import os
 import subprocess
-import sys
-import types
 import warnings
 
 import boto3
-import botocore.auth
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from clock_helpers import MovableClock
 from gatehouse_fixture import GatehouseTestCase
 
 ROLE = "OrganizationAccountAccessRole"
@@ -35,13 +32,7 @@ def key_of(account):
     return account["access_key_id"], account["secret_access_key"]
 
 
-class HandshakesTest(GatehouseTestCase):
-    @classmethod
-    def before_serve(cls):
-        cls.clock_file = os.path.join(cls.data.name, "clock-offset")
-        cls.clock_writes = 0
-        cls.extra_args = ["--clock-offset-file", cls.clock_file]
-
+class HandshakesTest(MovableClock, GatehouseTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -85,46 +76,6 @@ class HandshakesTest(GatehouseTestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return json.loads(p.stdout) if p.stdout.strip() else {}
 
-    @contextlib.contextmanager
-    def clock_moved(self, seconds):
-        """The server's clock and this process's SigV4 signing time, `seconds` ahead."""
-        with open(self.clock_file, "w") as f:
-            f.write("%d\n" % seconds)
-        # The server reads the file again when its mtime changes: make every write distinct.
-        type(self).clock_writes += 1
-        os.utime(self.clock_file, ns=(self.clock_writes * 10**9, self.clock_writes * 10**9))
-
-        class Shifted(datetime.datetime):
-            @classmethod
-            def utcnow(cls):
-                return datetime.datetime.utcnow() + datetime.timedelta(seconds=seconds)
-
-            @classmethod
-            def now(cls, tz=None):
-                return datetime.datetime.now(tz) + datetime.timedelta(seconds=seconds)
-
-        shim = types.ModuleType("datetime")
-        shim.__dict__.update(datetime.__dict__)
-        shim.datetime = Shifted
-        # botocore signs in botocore.auth, or in botocore.crt.auth when awscrt is installed.
-        signers = [m for m in (botocore.auth, sys.modules.get("botocore.crt.auth"))
-                   if m is not None]
-        # Newer botocore asks its compat.get_current_datetime, imported into the signer.
-        originals = {m: getattr(m, "get_current_datetime", None) for m in signers}
-        for module in signers:
-            module.datetime = shim
-            if originals[module] is not None:
-                original = originals[module]
-                module.get_current_datetime = (
-                    lambda *a, _f=original, **k: _f(*a, **k) + datetime.timedelta(seconds=seconds))
-        try:
-            yield
-        finally:
-            for module in signers:
-                module.datetime = datetime
-                if originals[module] is not None:
-                    module.get_current_datetime = originals[module]
-            os.remove(self.clock_file)
 
     # Invitation, acceptance and the administration of an invited member.
 

@@ -14,24 +14,20 @@ sts_root_caller_test.cc: gatehouse makes no access keys for root users to sign w
 
 Run: python3 -m unittest test_sts (from tests/integration, GATEHOUSE_BIN set by ctest).
 """
-import contextlib
-import datetime
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
-import types
 import warnings
 
 import boto3
-import botocore.auth
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from clock_helpers import MovableClock
 from gatehouse_fixture import GatehouseTestCase
 from mfa_helpers import now_step, totp, wrong
 
@@ -139,17 +135,11 @@ class StsTestCase(GatehouseTestCase):
         self.assertGreater(left, seconds - 10)
 
 
-class AcrossAccountsTest(StsTestCase):
+class AcrossAccountsTest(MovableClock, StsTestCase):
     """The management account administers a member account through the member's
     OrganizationAccountAccessRole, which trusts the management account."""
 
     ROLE = "OrganizationAccountAccessRole"
-
-    @classmethod
-    def before_serve(cls):
-        cls.clock_file = os.path.join(cls.data.name, "clock-offset")
-        cls.clock_writes = 0
-        cls.extra_args = ["--clock-offset-file", cls.clock_file]
 
     @classmethod
     def setUpClass(cls):
@@ -175,38 +165,6 @@ class AcrossAccountsTest(StsTestCase):
         return self.key_client("sts", self.alice_key).assume_role(
             RoleArn=self.role_arn, RoleSessionName=session, **kwargs)
 
-    @contextlib.contextmanager
-    def clock_moved(self, seconds):
-        """The server's clock and this process's SigV4 signing time, `seconds` ahead."""
-        with open(self.clock_file, "w") as f:
-            f.write("%d\n" % seconds)
-        # The server reads the file again when its mtime changes: make every write distinct.
-        type(self).clock_writes += 1
-        os.utime(self.clock_file, ns=(self.clock_writes * 10**9, self.clock_writes * 10**9))
-
-        class Shifted(datetime.datetime):
-            @classmethod
-            def utcnow(cls):
-                return datetime.datetime.utcnow() + datetime.timedelta(seconds=seconds)
-
-            @classmethod
-            def now(cls, tz=None):
-                return datetime.datetime.now(tz) + datetime.timedelta(seconds=seconds)
-
-        shim = types.ModuleType("datetime")
-        shim.__dict__.update(datetime.__dict__)
-        shim.datetime = Shifted
-        # botocore signs in botocore.auth, or in botocore.crt.auth when awscrt is installed.
-        signers = [m for m in (botocore.auth, sys.modules.get("botocore.crt.auth"))
-                   if m is not None]
-        for module in signers:
-            module.datetime = shim
-        try:
-            yield
-        finally:
-            for module in signers:
-                module.datetime = datetime
-            os.remove(self.clock_file)
 
     def test_member_account_administered_through_its_role(self):
         got = self.assume_as_alice(session="alice-session")
