@@ -6,6 +6,7 @@
 #include "core/time_format.h"
 #include "services/iam/pagination.h"
 #include "services/iam/service_linked_roles.h"
+#include "services/organizations/handshake_common.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organizations_context.h"
 
@@ -50,10 +51,16 @@ void EraseOrganizationWrites(const store::Directory& dir, const model::Organizat
   batch.writes.push_back(store::Erase<model::Organization>::Of(org));
 }
 
-// A service principal AWS could name: NAME.amazonaws.com.
-bool IsServicePrincipal(std::string_view principal) {
+// Input ServicePrincipal, which must be one AWS could name: NAME.amazonaws.com.
+Result<std::string> ReadServicePrincipal(const OperationContext& c) {
   constexpr std::string_view kSuffix = ".amazonaws.com";
-  return principal.size() > kSuffix.size() && principal.ends_with(kSuffix);
+  std::string principal = c.input.at("ServicePrincipal");
+  if (principal.size() <= kSuffix.size() || !principal.ends_with(kSuffix)) {
+    return Status(ErrorCode::kInvalidInputException,
+                  "You specified an unrecognized service principal.",
+                  "UNRECOGNIZED_SERVICE_PRINCIPAL");
+  }
+  return principal;
 }
 
 void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
@@ -164,18 +171,7 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
     batch.writes.push_back(store::Put<model::PolicyAttachment>{
         {o.id, o.root_id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
     if (Status s = iam.state.Commit(batch); !s.ok()) return s;
-    json parties = json::array();
-    for (const auto& p : handshake.parties) parties.push_back({{"Id", p.id}, {"Type", p.type}});
-    return json{{"Handshake",
-                 {{"Id", handshake.id},
-                  {"Arn", o.ArnPrefix() + "handshake/" + o.id + "/enable_all_features/" +
-                              handshake.id},
-                  {"Parties", std::move(parties)},
-                  {"State", handshake.state},
-                  {"RequestedTimestamp", FormatIsoTime(handshake.requested_ms)},
-                  {"ExpirationTimestamp", FormatIsoTime(handshake.expires_ms)},
-                  {"Action", handshake.action},
-                  {"Resources", json::array({{{"Type", "ORGANIZATION"}, {"Value", o.id}}})}}}};
+    return json{{"Handshake", HandshakeJson(handshake, handshake.requested_ms)}};
   });
 }
 
@@ -185,18 +181,14 @@ void RegisterServiceAccess(Dispatcher& d, OrganizationsContext& org) {
     const store::Directory& dir = org.iam.state.directory();
     Result<Membership> m = ManagementMembership(dir, c);
     if (!m.ok()) return m.status();
-    std::string principal = c.input.at("ServicePrincipal");
-    if (!IsServicePrincipal(principal)) {
-      return Status(ErrorCode::kInvalidInputException,
-                    "You specified an unrecognized service principal.",
-                    "UNRECOGNIZED_SERVICE_PRINCIPAL");
-    }
+    Result<std::string> principal = ReadServicePrincipal(c);
+    if (!principal.ok()) return principal.status();
     if (m->organization->feature_set != model::kFeatureSetAll) {
       return Status(ErrorCode::kConstraintViolationException,
                     "This operation requires the organization to have all features enabled.",
                     "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE");
     }
-    model::ServiceAccess access{m->organization->id, principal, org.iam.now_ms()};
+    model::ServiceAccess access{m->organization->id, *principal, org.iam.now_ms()};
     if (dir.Get<model::ServiceAccess>(access.Key()) != nullptr) return json::object();
     Status s = org.iam.state.Commit({{store::Put<model::ServiceAccess>{access, true}}});
     if (!s.ok() && s.code() != ErrorCode::kEntityAlreadyExists) return s;
@@ -208,13 +200,9 @@ void RegisterServiceAccess(Dispatcher& d, OrganizationsContext& org) {
     const store::Directory& dir = org.iam.state.directory();
     Result<Membership> m = ManagementMembership(dir, c);
     if (!m.ok()) return m.status();
-    std::string principal = c.input.at("ServicePrincipal");
-    if (!IsServicePrincipal(principal)) {
-      return Status(ErrorCode::kInvalidInputException,
-                    "You specified an unrecognized service principal.",
-                    "UNRECOGNIZED_SERVICE_PRINCIPAL");
-    }
-    std::string key = m->organization->id + "/" + principal;
+    Result<std::string> principal = ReadServicePrincipal(c);
+    if (!principal.ok()) return principal.status();
+    std::string key = m->organization->id + "/" + *principal;
     if (dir.Get<model::ServiceAccess>(key) == nullptr) return json::object();
     if (Status s = org.iam.state.Commit({{store::Erase<model::ServiceAccess>{key}}}); !s.ok()) {
       return s;

@@ -167,8 +167,9 @@ class Account {
     for (const auto& [name, value] : sample.params) {
       std::string v = Fill(value);
       params += (params.empty() ? "" : "&") + UriEncode(name) + "=" + UriEncode(v);
-      body[name] = v.starts_with("[") || v.starts_with("{") ? nlohmann::json::parse(v)
-                                                              : nlohmann::json(v);
+      body[name] = v.starts_with("[") || v.starts_with("{") || v.starts_with("\"")
+                       ? nlohmann::json::parse(v)
+                       : nlohmann::json(v);
     }
     if (sample.service == "organizations") {
       return server_.CallJson(key, sample.service, sample.operation, body.dump());

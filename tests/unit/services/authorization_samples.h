@@ -10,7 +10,8 @@
 // Each account is the management account of its own organization, whose ids the values may
 // name too: {org}, {root}, {ou} (an OU under the root), {policy} (an SCP, attached to
 // nothing). For the JSON services (organizations) the params are the members of the JSON
-// input; a value starting with '[' or '{' is JSON itself.
+// input; a value starting with '[', '{' or '"' is JSON itself (a policy document, a string
+// holding JSON, is written as a JSON string).
 // Operations taking a UserName name "alice", never the caller, so that the resource is another
 // user; the ones that default to the caller (ChangePassword, ListMFADevices …) are the caller's.
 // Samples avoid answers a handler words as AccessDenied itself (an AWS managed policy given to
@@ -286,7 +287,9 @@ inline const std::vector<OperationSample>& OperationSamples() {
        {{"RootId", "{root}"}, {"PolicyType", "SERVICE_CONTROL_POLICY"}}},
       {"organizations",
        "CreatePolicy",
-       {{"Content", R"({"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:*","Resource":"*"}})"},
+       {{"Content",
+         R"("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",)"
+         R"(\"Action\":\"iam:*\",\"Resource\":\"*\"}}")"},
         {"Description", "sample"},
         {"Name", "Created"},
         {"Type", "SERVICE_CONTROL_POLICY"}}},
