@@ -98,6 +98,24 @@ class OrganizationScpTest(GatehouseTestCase):
         self.attached(self.ou_id)
         self.assert_scp_denied(lambda: user_iam.create_user(UserName="blocked"))
 
+    def test_the_simulator_reports_what_the_scps_decide(self):
+        iam = self.role_session(self.member)
+        iam.create_user(UserName="simulated")
+        iam.attach_user_policy(UserName="simulated",
+                               PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        arn = "arn:aws:iam::%s:user/simulated" % self.member
+
+        def simulated(action):
+            result = iam.simulate_principal_policy(PolicySourceArn=arn,
+                                                   ActionNames=[action])["EvaluationResults"][0]
+            return result["EvalDecision"], result["OrganizationsDecisionDetail"]
+
+        self.assertEqual(simulated("iam:CreateUser"), ("allowed", {"AllowedByOrganizations": True}))
+        self.attached(self.ou_id)
+        self.assertEqual(simulated("iam:CreateUser"),
+                         ("explicitDeny", {"AllowedByOrganizations": False}))
+        self.assertEqual(simulated("iam:ListUsers"), ("allowed", {"AllowedByOrganizations": True}))
+
     def test_the_management_account_is_never_restricted(self):
         self.attached(self.root_id)
         iam = self.admin("iam")
