@@ -40,7 +40,7 @@ Result<StandaloneAccount> CreateStandaloneAccount(store::State& state,
   if (Status s = state.Commit(batch); !s.ok()) {
     // Another writer may have taken the email between the check and the commit.
     if (s.code() == ErrorCode::kEntityAlreadyExists &&
-        FindAccountByEmail(directory, request.email) != nullptr) {
+        directory.FindAccountByEmail(request.email) != nullptr) {
       return services::accounts::EmailInUse(request.email);
     }
     return s;

@@ -43,7 +43,6 @@ struct StandaloneAccount {
 };
 
 // The rules of names and emails, and the lookup by email, are every new account's.
-using services::accounts::FindAccountByEmail;
 using services::accounts::ValidateAccountEmail;
 using services::accounts::ValidateAccountName;
 

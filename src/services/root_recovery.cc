@@ -54,13 +54,13 @@ IssuedRootResetToken NewRootResetToken(const std::string& account_id, Random& ra
 
 Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string& email,
                                           Random& random, int64_t now_ms) {
-  for (const auto& account : state.directory().ListAccounts()) {
-    if (!EqualsIgnoreCase(account->email, email)) continue;
-    IssuedRootResetToken issued = NewRootResetToken(account->id, random, now_ms);
-    if (Status s = state.Commit({{issued.write}}); !s.ok()) return s;
-    return RootResetLink{account->id, std::move(issued.token)};
+  auto account = state.directory().FindAccountByEmail(email);
+  if (account == nullptr) {
+    return Status(ErrorCode::kNoSuchEntity, "No account has the root user email " + email + ".");
   }
-  return Status(ErrorCode::kNoSuchEntity, "No account has the root user email " + email + ".");
+  IssuedRootResetToken issued = NewRootResetToken(account->id, random, now_ms);
+  if (Status s = state.Commit({{issued.write}}); !s.ok()) return s;
+  return RootResetLink{account->id, std::move(issued.token)};
 }
 
 Result<std::string> ConsumeRootResetToken(store::State& state, const std::string& token,

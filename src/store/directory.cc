@@ -44,6 +44,7 @@ Status Directory::Load(const StoreData& data) {
   }
   std::unique_lock lock(mu_);
   accounts_.clear();
+  account_emails_.clear();
   roots_.clear();
   users_.clear();
   keys_.clear();
@@ -106,6 +107,7 @@ void Directory::ApplyLocked(const Write& write) {
           EraseLocked(w);
         } else if constexpr (std::is_same_v<T, InsertAccount>) {
           accounts_[w.account.id] = std::make_shared<const model::Account>(w.account);
+          account_emails_[AsciiLower(w.account.email)] = w.account.id;
         } else if constexpr (std::is_same_v<T, InsertRootUser>) {
           roots_[w.root.account_id] = std::make_shared<const model::RootUser>(w.root);
         } else if constexpr (std::is_same_v<T, InsertUser>) {
@@ -205,6 +207,14 @@ void Directory::RenameLocked(const UpdateUser& w) {
 bool Directory::empty() const {
   std::shared_lock lock(mu_);
   return accounts_.empty();
+}
+
+std::shared_ptr<const model::Account> Directory::FindAccountByEmail(std::string_view email) const {
+  std::shared_lock lock(mu_);
+  auto id = account_emails_.find(AsciiLower(email));
+  if (id == account_emails_.end()) return nullptr;
+  auto it = accounts_.find(id->second);
+  return it == accounts_.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<const model::Account> Directory::FindAccount(std::string_view id) const {

@@ -26,6 +26,8 @@ class Directory {
 
   bool empty() const;
   std::shared_ptr<const model::Account> FindAccount(std::string_view id) const;
+  // The account whose (root user's) email is `email`, regardless of case, or nullptr.
+  std::shared_ptr<const model::Account> FindAccountByEmail(std::string_view email) const;
   // Every account, by id.
   std::vector<std::shared_ptr<const model::Account>> ListAccounts() const;
   std::shared_ptr<const model::RootUser> FindRoot(std::string_view account_id) const;
@@ -87,6 +89,7 @@ class Directory {
 
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<const model::Account>, std::less<>> accounts_;
+  std::map<std::string, std::string, std::less<>> account_emails_;  // lower(email) → account id
   std::map<std::string, std::shared_ptr<const model::RootUser>, std::less<>> roots_;
   std::map<std::string, std::shared_ptr<const model::User>, std::less<>> users_;  // "acct/name"
   std::map<std::string, std::shared_ptr<const model::AccessKey>, std::less<>> keys_;

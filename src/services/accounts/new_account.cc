@@ -53,14 +53,6 @@ Status ValidateAccountName(const std::string& name) {
   return Status::Ok();
 }
 
-std::shared_ptr<const model::Account> FindAccountByEmail(const store::Directory& directory,
-                                                         const std::string& email) {
-  for (auto& account : directory.ListAccounts()) {
-    if (EqualsIgnoreCase(account->email, email)) return account;
-  }
-  return nullptr;
-}
-
 Status EmailInUse(const std::string& email) {
   return Status(ErrorCode::kEntityAlreadyExists,
                 "The email address " + email + " is already in use by another account.");
@@ -74,7 +66,7 @@ Result<std::string> AddNewAccountWrites(const store::Directory& directory,
   if (!request.account_id.empty() && !IsAccountId(request.account_id)) {
     return Status(ErrorCode::kValidationError, "An account id must be 12 digits.");
   }
-  if (FindAccountByEmail(directory, request.email) != nullptr) return EmailInUse(request.email);
+  if (directory.FindAccountByEmail(request.email) != nullptr) return EmailInUse(request.email);
   std::string account_id = request.account_id;
   if (account_id.empty()) {
     do {

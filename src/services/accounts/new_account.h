@@ -31,10 +31,6 @@ inline constexpr const char* kAccountOriginOrganization = "organization";
 Status ValidateAccountEmail(const std::string& email);
 Status ValidateAccountName(const std::string& name);
 
-// The account whose root user has `email` (case ignored), or nullptr.
-std::shared_ptr<const model::Account> FindAccountByEmail(const store::Directory& directory,
-                                                         const std::string& email);
-
 // EntityAlreadyExists with the message every caller gives for a taken email.
 Status EmailInUse(const std::string& email);
 

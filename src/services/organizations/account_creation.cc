@@ -105,7 +105,7 @@ void CommitAlone(OrganizationsContext& org, const model::AccountCreation& reques
   if (s.ok()) return;
   const char* reason = "INTERNAL_FAILURE";
   if (s.code() == ErrorCode::kEntityAlreadyExists &&
-      accounts::FindAccountByEmail(org.iam.state.directory(), request.email) != nullptr) {
+      org.iam.state.directory().FindAccountByEmail(request.email) != nullptr) {
     reason = "EMAIL_ALREADY_EXISTS";
   } else {
     spdlog::warn("CreateAccount {}: {}", request.id, s.message());

@@ -43,10 +43,8 @@ size_t MemberCount(const store::Directory& dir, const model::Organization& o) {
 
 // The account whose root user's email is `email` (without case), or "".
 std::string AccountWithEmail(const store::Directory& dir, std::string_view email) {
-  for (const auto& account : dir.ListAccounts()) {
-    if (EqualsIgnoreCase(AccountEmail(dir, account->id), email)) return account->id;
-  }
-  return "";
+  auto account = dir.FindAccountByEmail(email);
+  return account != nullptr ? account->id : "";
 }
 
 // Who the caller is to a handshake: the account it invites, the management account that sent

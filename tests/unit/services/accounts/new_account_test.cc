@@ -67,8 +67,8 @@ TEST_F(NewAccountTest, AnEmailIsTakenWhateverItsCase) {
   Result<std::string> again = Create({"b", "dev@EXAMPLE.COM", "", ""});
   EXPECT_EQ(again.status().code(), ErrorCode::kEntityAlreadyExists);
   EXPECT_NE(again.status().message().find("dev@EXAMPLE.COM"), std::string::npos);
-  EXPECT_NE(FindAccountByEmail(temp_.state().directory(), "DEV@example.COM"), nullptr);
-  EXPECT_EQ(FindAccountByEmail(temp_.state().directory(), "other@example.com"), nullptr);
+  EXPECT_NE(temp_.state().directory().FindAccountByEmail("DEV@example.COM"), nullptr);
+  EXPECT_EQ(temp_.state().directory().FindAccountByEmail("other@example.com"), nullptr);
 }
 
 TEST_F(NewAccountTest, BadNamesAndEmailsAreRefused) {
