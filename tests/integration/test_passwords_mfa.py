@@ -444,6 +444,43 @@ class PasswordsAndMfaTest(GatehouseTestCase):
         self.assertEqual([(d["UserName"], d["SerialNumber"]) for d in devices],
                          [("selfie", serial)])
 
+    def test_get_mfa_device(self):
+        me = self.new_user_client("iam", "getter", json.dumps({
+            "Version": "2012-10-17", "Statement": {"Effect": "Allow",
+                                                   "Action": "iam:GetMFADevice",
+                                                   "Resource": "*"}}))
+        self.iam.create_user(UserName="bystander")
+        serial, seed, _ = self.new_device("getter-phone")
+        not_enabled = "MFA device with serial number %s does not exist for user getter." % serial
+        self.assertError(self.iam.get_mfa_device, "NoSuchEntity", not_enabled, 404,
+                         UserName="getter", SerialNumber=serial)
+        before = time.time()
+        self.enable("getter", serial, seed)
+
+        got = self.iam.get_mfa_device(UserName="getter", SerialNumber=serial)
+        self.assertEqual((got["UserName"], got["SerialNumber"]), ("getter", serial))
+        self.assertLess(abs(got["EnableDate"].timestamp() - before), 5)
+        self.assertNotIn("Certifications", got)
+        self.assertEqual(me.get_mfa_device(SerialNumber=serial)["SerialNumber"], serial)
+        code, out, err = self.aws_cli("iam", "get-mfa-device", "--user-name", "getter",
+                                      "--serial-number", serial)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["UserName"], "getter")
+
+        self.assertError(self.iam.get_mfa_device, "NoSuchEntity",
+                         "MFA device with serial number %s does not exist for user bystander."
+                         % serial, 404, UserName="bystander", SerialNumber=serial)
+        missing = "arn:aws:iam::%s:mfa/missing" % self.account
+        self.assertError(self.iam.get_mfa_device, "NoSuchEntity",
+                         "VirtualMFADevice with serial number %s does not exist." % missing, 404,
+                         UserName="getter", SerialNumber=missing)
+        self.assertError(self.iam.get_mfa_device, "NoSuchEntity",
+                         "The user with name nobody cannot be found.", 404, UserName="nobody",
+                         SerialNumber=serial)
+        self.iam.deactivate_mfa_device(UserName="getter", SerialNumber=serial)
+        self.assertError(self.iam.get_mfa_device, "NoSuchEntity", not_enabled, 404,
+                         UserName="getter", SerialNumber=serial)
+
     def test_eight_devices_per_user(self):
         self.iam.create_user(UserName="collector")
         for i in range(8):

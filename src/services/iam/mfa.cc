@@ -1,5 +1,5 @@
 // iam: CreateVirtualMFADevice, DeleteVirtualMFADevice, EnableMFADevice, DeactivateMFADevice,
-// ResyncMFADevice, ListMFADevices, ListVirtualMFADevices, TagMFADevice, UntagMFADevice,
+// ResyncMFADevice, GetMFADevice, ListMFADevices, ListVirtualMFADevices, TagMFADevice, UntagMFADevice,
 // ListMFADeviceTags. The seed and its QR code are returned once, by CreateVirtualMFADevice;
 // the store keeps the seed sealed under the master key.
 #include <openssl/evp.h>
@@ -180,6 +180,25 @@ void RegisterAssignmentOperations(Dispatcher& d, IamContext& iam) {
                                    c.input.at("SerialNumber").get<std::string>(), *owner);
     if (!s.ok()) return s;
     return json::object();
+  });
+
+  // AWS documents GetMFADevice for FIDO security keys, whose certifications it reports;
+  // gatehouse's devices are virtual, so the answer is the device's owner and enable date, with
+  // no Certifications. A device not enabled for the user is no such entity.
+  d.Register("iam", "GetMFADevice", [&iam](const OperationContext& c) -> Result<json> {
+    Result<MfaOwner> owner = OwnerOf(iam, c);
+    if (!owner.ok()) return owner.status();
+    auto device = InputDevice(iam, c);
+    if (!device.ok()) return device.status();
+    if (!(*device)->assigned() || !owner->Owns(**device)) {
+      return Status(ErrorCode::kNoSuchEntity,
+                    "MFA device with serial number " + (*device)->SerialNumber() +
+                        " does not exist for user " +
+                        (owner->root ? c.caller.account_id : owner->user_name) + ".");
+    }
+    return json{{"UserName", owner->root ? c.caller.account_id : owner->user_name},
+                {"SerialNumber", (*device)->SerialNumber()},
+                {"EnableDate", FormatIsoTime((*device)->enabled_ms)}};
   });
 
   // The root user's own devices, listed by the root user, carry the account id as user name.

@@ -28,7 +28,6 @@ std::set<std::string> ReadmeNotImplemented(const std::string& heading) {
     names.insert((*it)[1]);
   }
   names.erase("NotImplemented");
-  names.erase("GetMFADevice");  // named as absent from the model
   return names;
 }
 

@@ -205,6 +205,7 @@ inline const std::vector<OperationSample>& OperationSamples() {
         {"SerialNumber", kMfa},
         {"AuthenticationCode1", "123456"},
         {"AuthenticationCode2", "654321"}}},
+      {"iam", "GetMFADevice", {{"UserName", "alice"}, {"SerialNumber", kMfa}}},
       {"iam", "ListMFADevices", {{"UserName", "alice"}}},
       {"iam", "ListVirtualMFADevices", {}},
       {"iam",
