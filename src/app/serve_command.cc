@@ -216,6 +216,14 @@ int Serve(const ServeOptions& options) {
     std::cerr << "--log-format must be text or json\n";
     return 2;
   }
+  if (!mail::ValidateMailMessage({options.mail_from, options.mail_from, "", ""}).ok()) {
+    std::cerr << "--mail-from must be one plain address\n";
+    return 2;
+  }
+  if (Status s = mail::ValidateSmtpUrl(options.smtp_url); !options.smtp_url.empty() && !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 2;
+  }
   ::umask(077);  // the data directory holds hashes and sealed secrets: owner only
   std::error_code ec;
   std::filesystem::create_directories(options.data, ec);
@@ -343,11 +351,6 @@ int Serve(const ServeOptions& options) {
   });
   // The server's own mail: queued in DATA/outbox, delivered by the SMTP sender when there is
   // one, kept in the outbox as the record otherwise.
-  if (Status s = mail::ValidateMailMessage({options.mail_from, options.mail_from, "", ""});
-      !s.ok()) {
-    std::cerr << "--mail-from must be one plain address\n";
-    return 2;
-  }
   Result<std::unique_ptr<mail::Outbox>> outbox =
       mail::Outbox::Open(options.data + "/outbox", random, NowSeconds);
   if (!outbox.ok()) {
@@ -356,10 +359,6 @@ int Serve(const ServeOptions& options) {
   }
   std::unique_ptr<mail::SmtpSender> smtp_sender;
   if (!options.smtp_url.empty()) {
-    if (Status s = mail::ValidateSmtpUrl(options.smtp_url); !s.ok()) {
-      std::cerr << s.message() << "\n";
-      return 2;
-    }
     smtp_sender = std::make_unique<mail::SmtpSender>(
         **outbox, mail::SmtpOptions{options.smtp_url, options.smtp_starttls, options.smtp_user,
                                     options.smtp_password});
