@@ -222,6 +222,12 @@ test("virtual MFA with codes computed from the seed, and console passwords", asy
   const listed = (await call("ListMFADevices", { UserName: "mfa-user" })).MFADevices;
   assert.equal(listed.length, 1);
   assert.equal(listed[0].SerialNumber, device.SerialNumber);
+  const got = await call("GetMFADevice", { UserName: "mfa-user",
+                                           SerialNumber: device.SerialNumber });
+  assert.equal(got.UserName, "mfa-user");
+  assert.ok(got.EnableDate instanceof Date);
+  await rejects(call("GetMFADevice", { UserName: "admin", SerialNumber: device.SerialNumber }),
+                "NoSuchEntityException");
 
   await call("UpdateAccountPasswordPolicy", { MinimumPasswordLength: 12, RequireNumbers: true });
   await rejects(call("CreateLoginProfile", { UserName: "mfa-user", Password: "short1" }),
