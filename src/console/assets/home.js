@@ -8,7 +8,7 @@ export function homePage(ctx) {
     heading('Console Home'),
     section('Account',
       summary([
-        ['Account ID', h('span', { class: 'account-id' }, s.accountId)],
+        ['Account ID', h('span', { class: 'account-id' }, s.role ? s.role.accountId : s.accountId)],
         ['Account alias', s.accountAlias || '-'],
         ['Signed in as', h('span', { class: 'principal-arn' }, s.principalArn)],
         s.userName ? ['IAM user', s.userName] : null,

@@ -66,7 +66,7 @@ export function createPolicyPage(ctx) {
 
   const visualTab = h('button', { type: 'button', role: 'tab', id: 'tab-visual' }, 'Visual');
   const jsonTab = h('button', { type: 'button', role: 'tab', id: 'tab-json' }, 'JSON');
-  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Policy editor' }, visualTab, jsonTab);
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Editor mode' }, visualTab, jsonTab);
   const visualPanel = h('div', { role: 'tabpanel', 'aria-labelledby': 'tab-visual' });
   const jsonEditor = field('Policy editor', { id: 'policy-json', textarea: true, rows: 18,
                                               spellcheck: 'false' });
