@@ -3,7 +3,7 @@
 // the session.
 import { getSession } from './api.js';
 import { renderTopbar, renderSidenav } from './nav.js';
-import { fill, clearAlerts, h, showError } from './ui.js';
+import { append, clearAlerts, fill, h, showError } from './ui.js';
 
 const routes = [
   // [pattern, loader, {public: true} when signing in is not needed]
@@ -90,6 +90,8 @@ export async function render() {
   try {
     const pageFn = await match[1]();
     const content = h('div', { class: 'page' });
+    // Pages append optional parts as null; the DOM's own append would print "null".
+    content.append = (...children) => append(content, children);
     ctx.root = content;
     const rendering = pageFn(ctx);
     if (seq !== renderSeq) return;
