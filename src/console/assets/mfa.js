@@ -19,7 +19,7 @@ export function assignMfaDialog(owner, onDone) {
       'then scan the QR code and type two consecutive codes.'), name.row);
   }, [
     { label: 'Cancel', onclick: async () => {
-      if (device) {
+      if (device && stage !== 'enabled') {
         await call('iam', 'DeleteVirtualMFADevice', { SerialNumber: device.SerialNumber })
           .catch(() => {});
       }
@@ -39,6 +39,7 @@ export function assignMfaDialog(owner, onDone) {
                       AuthenticationCode2: codes.c2.value.trim() };
       if (!owner.root) input.UserName = owner.userName;
       await call('iam', 'EnableMFADevice', input);
+      stage = 'enabled';
       flash(`MFA device ${device.SerialNumber} assigned.`);
       onDone?.();
       return true;
@@ -70,6 +71,12 @@ export function assignMfaDialog(owner, onDone) {
     next.textContent = 'Add MFA';
     c1.input.focus();
   };
+  // Escape closes the dialog: a device created but not enabled is deleted.
+  dlg.dialog.addEventListener('cancel', () => {
+    if (device && stage !== 'enabled') {
+      call('iam', 'DeleteVirtualMFADevice', { SerialNumber: device.SerialNumber }).catch(() => {});
+    }
+  });
   name.input.focus();
   return dlg;
 }

@@ -51,8 +51,8 @@ export async function invitationsPage(ctx) {
       { title: 'Actions', cell: (hs) => (hs.State === 'OPEN' ? h('div', { class: 'actions' },
         button('Accept', (e) => busy(e.target, async () => {
           await call('organizations', 'AcceptHandshake', { HandshakeId: hs.Id });
-          flash('You joined the organization.');
           await ctx.render();
+          flash('You joined the organization.');
         }), 'small primary'),
         button('Decline', (e) => busy(e.target, async () => {
           await call('organizations', 'DeclineHandshake', { HandshakeId: hs.Id });
