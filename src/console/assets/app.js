@@ -3,7 +3,7 @@
 // the session.
 import { getSession } from './api.js';
 import { renderTopbar, renderSidenav } from './nav.js';
-import { append, clearAlerts, fill, h, showError } from './ui.js';
+import { clearAlerts, fill, h, showError } from './ui.js';
 
 const routes = [
   // [pattern, loader, {public: true} when signing in is not needed]
@@ -91,7 +91,9 @@ export async function render() {
     const pageFn = await match[1]();
     const content = h('div', { class: 'page' });
     // Pages append optional parts as null; the DOM's own append would print "null".
-    content.append = (...children) => append(content, children);
+    const nativeAppend = content.append.bind(content);
+    content.append = (...children) => nativeAppend(
+      ...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
     ctx.root = content;
     const rendering = pageFn(ctx);
     if (seq !== renderSeq) return;
