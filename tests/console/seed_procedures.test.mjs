@@ -260,6 +260,17 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
     await expectHome(alice);
     assert.equal(await alice.locator('.account-id').innerText(), invitedId);
 
+    // The switched navigation bar and the role's pages fit a phone screen.
+    await alice.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/', '/iam/roles/MfaAdmin', '/switchrole']) {
+      await alice.goto(path);
+      await alice.locator('h1').first().waitFor();
+      const [scroll, width] = await alice.evaluate(
+        () => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(scroll <= width, `${path} scrolls horizontally on a phone`);
+    }
+    await screenshot(alice, 'switched-role-mobile');
+
     for (const p of [mgmt, member, alice]) assert.deepEqual(p.errors, []);
   } finally {
     for (const p of [mgmt, member, alice]) await p.context().close();

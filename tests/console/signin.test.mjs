@@ -193,3 +193,39 @@ withServer('repeated wrong passwords are throttled, even the right one for a whi
   await page.locator('#alert').getByText('Too many sign-in attempts').waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Console Home' }).count(), 0);
 });
+
+withServer('sign-up creates a standalone account whose root user signs in', async (server, page) => {
+  await page.goto('/signin');
+  await page.getByRole('link', { name: 'Create a new AWS account' }).click();
+  await page.getByLabel('Root user email address').fill('founder@example.com');
+  await page.getByLabel('AWS account name').fill('Startup');
+  await page.getByLabel('Root user password', { exact: true }).fill('F0under-password!');
+  await page.getByLabel('Confirm root user password').fill('F0under-password!');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const accountId = (await page.locator('.sent strong').innerText()).trim();
+  assert.match(accountId, /^\d{12}$/);
+  assert.notEqual(accountId, server.accountId);
+  // The same email again is refused with the server's words.
+  await page.goto('/signup');
+  await page.getByLabel('Root user email address').fill('founder@example.com');
+  await page.getByLabel('AWS account name').fill('Again');
+  await page.getByLabel('Root user password', { exact: true }).fill('F0under-password!');
+  await page.getByLabel('Confirm root user password').fill('F0under-password!');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.locator('#alert').getByText('EntityAlreadyExists').waitFor();
+
+  await signInAsRoot(page, 'founder@example.com', 'F0under-password!');
+  await expectHome(page);
+  assert.equal(await page.locator('.account-id').innerText(), accountId);
+});
+
+withServer('sign-up can be turned off', async (server, page) => {
+  await page.goto('/signup');
+  await page.getByText('Sign-up is disabled on this server.').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Create a new AWS account' }).count(), 0);
+  const c = new ConsoleClient(server.endpoint);
+  const r = await c.request('POST', '/console/signup',
+    { email: 'x@example.com', accountName: 'x', password: 'Xx-pa55word!' }, { csrf: false });
+  assert.equal(r.status, 403);
+  assert.equal(r.body.error.code, 'SignupDisabled');
+}, { args: ['--console-signup=false'] });
