@@ -4,11 +4,12 @@
 let csrfToken = null;
 
 export class ApiError extends Error {
-  constructor(code, message, status) {
+  constructor(code, message, status, body = null) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.body = body;  // the whole error document, for fields beside "error"
   }
 }
 
@@ -38,7 +39,7 @@ async function request(method, path, body, withCsrf) {
     const err = data && data.error ? data.error : {};
     throw new ApiError(err.code || err.Code || `HTTP${response.status}`,
                        err.message || err.Message || response.statusText || 'Request failed.',
-                       response.status);
+                       response.status, data);
   }
   return data ?? {};
 }

@@ -50,24 +50,25 @@ export function signinPage(ctx) {
   };
   const show = (node) => {
     fill(wrap, node);
-    const first = node.querySelector('input');
+    const inputs = [...node.querySelectorAll('input')];
+    const first = inputs.find((i) => !i.value) || inputs[0];
     if (first) first.focus();
   };
 
   // Continues after a first step's answer: signed in, MFA or a new password.
-  const next = (answer) => {
+  const next = (answer, restart) => {
     if (answer.signedIn) return afterSignIn(ctx);
-    if (answer.next === 'mfa') return show(mfaStep(answer.challenge));
-    if (answer.next === 'new-password') return show(newPasswordStep(answer.challenge));
+    if (answer.next === 'mfa') return show(mfaStep(answer.challenge, restart));
+    if (answer.next === 'new-password') return show(newPasswordStep(answer.challenge, restart));
     throw Object.assign(new Error('Unexpected answer from the server.'), { code: 'SignInError' });
   };
 
-  const iamStep = () => {
+  const iamStep = (prefill = {}) => {
     const account = field('Account ID (12 digits) or account alias', {
-      id: 'signin-account', autocomplete: 'username', value: ctx.query.get('account') || '',
-      spellcheck: 'false' });
+      id: 'signin-account', autocomplete: 'username',
+      value: prefill.account ?? ctx.query.get('account') ?? '', spellcheck: 'false' });
     const user = field('IAM user name', { id: 'signin-user', autocomplete: 'username',
-                                          spellcheck: 'false' });
+                                          value: prefill.userName ?? '', spellcheck: 'false' });
     const password = field('Password', { id: 'signin-password', type: 'password',
                                          autocomplete: 'current-password' });
     return card('Sign in as IAM user',
@@ -75,9 +76,9 @@ export function signinPage(ctx) {
         requireValue(account.input, 'Enter your account ID or alias.');
         requireValue(user.input, 'Enter your IAM user name.');
         requireValue(password.input, 'Enter your password.');
-        next(await post('/console/signin', {
-          account: account.input.value.trim(), userName: user.input.value.trim(),
-          password: password.input.value }));
+        const typed = { account: account.input.value.trim(), userName: user.input.value.trim() };
+        next(await post('/console/signin', { ...typed, password: password.input.value }),
+             () => iamStep(typed));
       }, account.row, user.row, password.row, submitButton('Sign in')),
       h('p', { class: 'alt' }, link(withQuery({ root: '1' }), 'Sign in using root user email')),
       ctx.session.signupEnabled
@@ -103,7 +104,8 @@ export function signinPage(ctx) {
       h('p', { class: 'muted' }, 'Email: ', h('strong', {}, email)),
       form(async () => {
         requireValue(password.input, 'Enter your password.');
-        next(await post('/console/signin', { email, password: password.input.value }));
+        next(await post('/console/signin', { email, password: password.input.value }),
+             () => rootPasswordStep(email));
       }, password.row, submitButton('Sign in')),
       h('p', { class: 'alt' },
         link(`/forgot-password?email=${encodeURIComponent(email)}`, 'Forgot password?')),
@@ -111,19 +113,36 @@ export function signinPage(ctx) {
         onclick: () => show(rootEmailStep(email)) }, 'Use a different email')));
   };
 
-  const mfaStep = (challenge) => {
+  // A challenge is spent by a wrong answer unless the server hands out a new one; then the
+  // sign-in starts over at `restart`, with the error still shown.
+  const retryOrRestart = (e, setChallenge, restart) => {
+    if (e.body && typeof e.body.challenge === 'string') {
+      setChallenge(e.body.challenge);
+    } else {
+      show(restart());
+    }
+    throw e;
+  };
+
+  const mfaStep = (challenge, restart) => {
     const code = field('MFA code', { id: 'signin-mfa', inputmode: 'numeric',
                                      autocomplete: 'one-time-code', maxlength: '6',
                                      hint: 'Enter the code from your authenticator app.' });
     return card('Multi-factor authentication',
       form(async () => {
         requireValue(code.input, 'Enter the MFA code.');
-        next(await post('/console/signin/mfa', { challenge, code: code.input.value.trim() }));
+        let answer;
+        try {
+          answer = await post('/console/signin/mfa', { challenge, code: code.input.value.trim() });
+        } catch (e) {
+          retryOrRestart(e, (c) => { challenge = c; code.input.value = ''; }, restart);
+        }
+        next(answer, restart);
       }, code.row, submitButton('Submit')),
       h('p', { class: 'alt' }, link(withQuery({}), 'Cancel')));
   };
 
-  const newPasswordStep = (challenge) => {
+  const newPasswordStep = (challenge, restart) => {
     const p1 = field('New password', { id: 'signin-new-password', type: 'password',
                                        autocomplete: 'new-password' });
     const p2 = field('Retype new password', { id: 'signin-new-password2', type: 'password',
@@ -135,7 +154,13 @@ export function signinPage(ctx) {
         if (p1.input.value !== p2.input.value) {
           throw Object.assign(new Error('The passwords do not match.'), { code: 'PasswordMismatch' });
         }
-        next(await post('/console/signin/new-password', { challenge, newPassword: p1.input.value }));
+        let answer;
+        try {
+          answer = await post('/console/signin/new-password', { challenge, newPassword: p1.input.value });
+        } catch (e) {
+          retryOrRestart(e, (c) => { challenge = c; }, restart);
+        }
+        next(answer, restart);
       }, p1.row, p2.row, submitButton('Confirm password change')));
   };
 
