@@ -200,7 +200,8 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
     assert.equal(await alice.locator('.account-id').innerText(), invitedId);
     assert.match(await alice.locator('.principal-arn').innerText(),
                  new RegExp(`^arn:aws:sts::${invitedId}:assumed-role/OrganizationAccountAccessRole/alice$`));
-    await screenshot(alice, 'switched-role-navbar');
+    await screenshot(alice.locator('#topbar'), 'switched-role-navbar');
+    await screenshot(alice, 'switched-role-home');
     // Acting in the member account with the role's permissions.
     await alice.goto('/iam/roles');
     await alice.getByRole('link', { name: 'MfaAdmin' }).waitFor();

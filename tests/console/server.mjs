@@ -232,9 +232,12 @@ export async function newPage(browser, server, viewport = { width: 1280, height:
   return page;
 }
 
-export function screenshot(page, name) {
+// Saves a screenshot of the page (or of one element of it) to artifacts/NAME.png.
+export function screenshot(pageOrLocator, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  return 'goto' in pageOrLocator ? pageOrLocator.screenshot({ path, fullPage: true })
+    : pageOrLocator.screenshot({ path });
 }
 
 // Signs in as an IAM user through the sign-in page.
