@@ -20,6 +20,7 @@
 #include "app/bootstrap.h"
 #include "app/data_dir.h"
 #include "app/server_lock.h"
+#include "console/console_endpoint.h"
 #include "core/arn.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
@@ -52,6 +53,7 @@ struct ServeOptions {
   std::string master_key_hex;  // instead of DATA/master.key
   int threads = 0;
   size_t max_accounts = 1000;  // per organization
+  bool console_signup = true;  // the console's sign-up page creates standalone accounts
   std::string clock_offset_file;  // tests only: see ClockOffset
 };
 
@@ -158,6 +160,11 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
         return path + ": max-accounts must be a positive integer";
       }
       if (!given) options.max_accounts = static_cast<size_t>(node.value<int64_t>().value());
+    }
+    if (name == "console-signup") {
+      known = true;
+      if (!node.is_boolean()) return path + ": console-signup must be true or false";
+      if (!given) options.console_signup = node.value<bool>().value();
     }
     if (name == "threads") {
       known = true;
@@ -324,8 +331,27 @@ int Serve(const ServeOptions& options) {
         request, evaluation, session_keys, random, NowSeconds() * 1000);
     return encoded.ok() ? *encoded : std::string();
   });
+  auto mailer = [](const std::string&, const std::string&, const std::string&) {
+    return Status(ErrorCode::kServiceFailure, "no mail delivery is configured");
+  };
   AdminEndpoint admin(state, *master_key, *operator_secret, random,
                       [] { return NowSeconds() * 1000; });
+
+  // The console's mail links name the server as its operator configured it, never as a
+  // request's Host header does; with port 0 the port is known once the server listens.
+  std::mutex base_url_mu;
+  std::string base_url = bootstrap_options.endpoint_url;
+  console::ConsoleOptions console_options;
+  console_options.signup_enabled = options.console_signup;
+  console::ConsoleEndpoint console(
+      dispatcher, credentials, iam, console_options,
+      [&mailer](const std::string& to, const std::string& subject, const std::string& text) {
+        return mailer(to, subject, text);
+      },
+      [&] {
+        std::lock_guard lock(base_url_mu);
+        return base_url;
+      });
 
   http::ServerOptions server_options;
   server_options.host = options.listen.substr(0, colon);
@@ -345,7 +371,9 @@ int Serve(const ServeOptions& options) {
       return response;
     }
     services::DispatchRecord record;
-    HttpResponse response = dispatcher.Handle(request, &record);
+    HttpResponse response = console::ConsoleEndpoint::Handles(request)
+                                ? console.Handle(request, &record)
+                                : dispatcher.Handle(request, &record);
     double millis = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - start)
                         .count();
@@ -366,6 +394,11 @@ int Serve(const ServeOptions& options) {
   }
   spdlog::info("gatehouse listening on {}://{}:{} (region {}, data {})", tls ? "https" : "http",
                server_options.host, server.port(), options.region, options.data);
+  {
+    std::lock_guard lock(base_url_mu);
+    base_url = std::string(tls ? "https://" : "http://") + endpoint_host + ":" +
+               std::to_string(server.port());
+  }
   if (Status s = WriteServerInfo(options.data, std::string(tls ? "https://" : "http://") +
                                                    endpoint_host + ":" +
                                                    std::to_string(server.port()));
@@ -444,6 +477,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "accounts an organization may hold, its management account included")
       ->envname("GATEHOUSE_MAX_ACCOUNTS")
       ->check(CLI::Range(size_t{1}, size_t{10000000}))
+      ->capture_default_str();
+  serve->add_option("--console-signup", options->console_signup,
+                    "whether the console's sign-up page may create standalone accounts")
+      ->envname("GATEHOUSE_CONSOLE_SIGNUP")
       ->capture_default_str();
   auto config = std::make_shared<std::string>();
   serve->add_option("--config", *config, "TOML file of settings (keys as the flags spell them)")

@@ -131,6 +131,82 @@ void Dispatcher::Register(const std::string& service, const std::string& operati
   handlers_[service + ":" + operation] = std::move(handler);
 }
 
+Result<json> Dispatcher::Execute(const protocol::ServiceModel& model,
+                                 const protocol::Operation& op, const std::string& service,
+                                 const json& input, const auth::AccessKeyRecord& caller,
+                                 const HttpRequest& request, DispatchRecord& rec) const {
+  auto handler = handlers_.find(rec.operation);
+  const authz::OperationSpec* spec = authz::FindOperationSpec(service, op.name);
+  if (handler == handlers_.end() || spec == nullptr) {
+    return Status(ErrorCode::kNotImplemented,
+                  "gatehouse does not implement " + rec.operation + " yet.");
+  }
+  std::optional<authz::AuthzRequest> caller_request;
+  if (spec->resource != authz::ResourceForm::kNone) {
+    caller_request = CallerRequest(caller, request);
+  }
+  if (spec->resource != authz::ResourceForm::kNone &&
+      spec->resource != authz::ResourceForm::kHandler) {
+    authz::AuthzRequest az = *caller_request;
+    az.action = std::string(spec->action);
+    ResourceInfo resource = policies_.Resource(spec->resource, caller, input);
+    az.resource = resource.arn;
+    az.resource_account = resource.account.empty()
+                              ? ResourceAccount(resource.arn, caller.account_id)
+                              : resource.account;
+    az.context = RequestContextKeys(input, resource);
+    if (Status s = Authorize(az, rec); !s.ok()) return s;
+  }
+  OperationContext context{model, op, input, caller, nullptr, nullptr};
+  if (caller_request) {
+    context.caller_request = &*caller_request;
+    context.authorize = [this, &rec](const authz::AuthzRequest& az) { return Authorize(az, rec); };
+  }
+  return handler->second(context);
+}
+
+Result<json> Dispatcher::Call(std::string_view service, std::string_view operation,
+                              std::string_view body, const auth::AccessKeyRecord& caller,
+                              const HttpRequest& request, DispatchRecord* record) const {
+  DispatchRecord local;
+  DispatchRecord& rec = record != nullptr ? *record : local;
+  rec.request_id = random_.Uuid();
+  rec.operation = std::string(service) + ":" + std::string(operation);
+  rec.principal = caller.principal_arn;
+  const protocol::ServiceModel* model = models_.Find(service);
+  const protocol::Operation* op = model ? model->FindOperation(operation) : nullptr;
+  auto fail = [&](Status error) -> Result<json> {
+    if (model != nullptr && model->signing_name() == "organizations") {
+      error = InOrganizationsTerms(error);
+    }
+    rec.status = error.info().http_status;
+    rec.error_code = std::string(error.info().code);
+    return error;
+  };
+  if (op == nullptr) {
+    return fail(Status(ErrorCode::kNotImplemented,
+                       "gatehouse does not implement " + rec.operation + " yet."));
+  }
+  if (caller.session) {
+    if (Status s = SessionMayCall(*caller.session, service, op->name); !s.ok()) return fail(s);
+  }
+  json input = json::object();
+  if (const protocol::Shape* shape = model->FindShape(op->input)) {
+    Result<json> read = protocol::ReadJsonInput(*model, *shape, body.empty() ? "{}" : body);
+    if (!read.ok()) return fail(read.status());
+    input = std::move(read).value();
+    ErrorCode validation = model->protocol() == "json" ? ErrorCode::kValidationException
+                                                       : ErrorCode::kValidationError;
+    if (Status s = protocol::ValidateInput(*model, *shape, input, validation); !s.ok()) {
+      return fail(s);
+    }
+  }
+  Result<json> output = Execute(*model, *op, std::string(service), input, caller, request, rec);
+  if (!output.ok()) return fail(output.status());
+  rec.status = 200;
+  return output;
+}
+
 HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* record) const {
   DispatchRecord local;
   DispatchRecord& rec = record != nullptr ? *record : local;
@@ -217,34 +293,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
     }
   }
 
-  auto handler = handlers_.find(rec.operation);
-  const authz::OperationSpec* spec = authz::FindOperationSpec(claim->service, op.name);
-  if (handler == handlers_.end() || spec == nullptr) {
-    return fail(Status(ErrorCode::kNotImplemented,
-                       "gatehouse does not implement " + rec.operation + " yet."));
-  }
-  std::optional<authz::AuthzRequest> caller_request;
-  if (spec->resource != authz::ResourceForm::kNone) {
-    caller_request = CallerRequest(*key, request);
-  }
-  if (spec->resource != authz::ResourceForm::kNone &&
-      spec->resource != authz::ResourceForm::kHandler) {
-    authz::AuthzRequest az = *caller_request;
-    az.action = std::string(spec->action);
-    ResourceInfo resource = policies_.Resource(spec->resource, *key, input);
-    az.resource = resource.arn;
-    az.resource_account = resource.account.empty()
-                              ? ResourceAccount(resource.arn, key->account_id)
-                              : resource.account;
-    az.context = RequestContextKeys(input, resource);
-    if (Status s = Authorize(az, rec); !s.ok()) return fail(s);
-  }
-  OperationContext context{*model, op, input, *key, nullptr, nullptr};
-  if (caller_request) {
-    context.caller_request = &*caller_request;
-    context.authorize = [this, &rec](const authz::AuthzRequest& az) { return Authorize(az, rec); };
-  }
-  Result<json> output = handler->second(context);
+  Result<json> output = Execute(*model, op, claim->service, input, *key, request, rec);
   if (!output.ok()) return fail(output.status());
 
   HttpResponse r;

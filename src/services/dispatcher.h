@@ -104,6 +104,15 @@ class Dispatcher {
 
   HttpResponse Handle(const HttpRequest& request, DispatchRecord* record = nullptr) const;
 
+  // The same walk for a caller the console authenticated (a console session stands in for the
+  // signature): `body` is the operation's input as JSON, in the AWS API's member names, read and
+  // validated against the model like a JSON-protocol request. Answers the handler's output
+  // (timestamps as ISO 8601 strings, blobs as base64) or the error in the service's terms;
+  // NotImplemented for an unknown service or operation.
+  Result<nlohmann::json> Call(std::string_view service, std::string_view operation,
+                              std::string_view body, const auth::AccessKeyRecord& caller,
+                              const HttpRequest& request, DispatchRecord* record = nullptr) const;
+
   // The caller's side of an authorization request for `request`: who, its policies, tags, SCPs,
   // session keys, transport keys and time. Action, resource and context are left to fill.
   authz::AuthzRequest CallerRequest(const auth::AccessKeyRecord& caller,
@@ -135,6 +144,11 @@ class Dispatcher {
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
 
   Status Authorize(const authz::AuthzRequest& request, DispatchRecord& record) const;
+  // Authorizes the routed, authenticated and validated request and runs its handler.
+  Result<nlohmann::json> Execute(const protocol::ServiceModel& model, const protocol::Operation& op,
+                                 const std::string& service, const nlohmann::json& input,
+                                 const auth::AccessKeyRecord& caller, const HttpRequest& request,
+                                 DispatchRecord& record) const;
   DenialEncoder encode_denial_;
 };
 

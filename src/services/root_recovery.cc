@@ -16,9 +16,8 @@ Status InvalidToken() {
                 "already. Ask for a new one.");
 }
 
-// AWS's rules for a root user's password: 8 to 128 characters with at least three of
-// uppercase letters, lowercase letters, digits and other characters, and not the account's
-// email.
+}  // namespace
+
 Status CheckRootPassword(const std::string& password, const std::string& email) {
   int upper = 0, lower = 0, digit = 0, other = 0;
   for (char c : password) {
@@ -42,8 +41,6 @@ Status CheckRootPassword(const std::string& password, const std::string& email) 
   return Status::Ok();
 }
 
-}  // namespace
-
 IssuedRootResetToken NewRootResetToken(const std::string& account_id, Random& random,
                                        int64_t now_ms, int64_t lifetime_ms) {
   IssuedRootResetToken issued;
@@ -53,12 +50,13 @@ IssuedRootResetToken NewRootResetToken(const std::string& account_id, Random& ra
 }
 
 Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string& email,
-                                          Random& random, int64_t now_ms) {
+                                          Random& random, int64_t now_ms,
+                                          int64_t lifetime_ms) {
   auto account = state.directory().FindAccountByEmail(email);
   if (account == nullptr) {
     return Status(ErrorCode::kNoSuchEntity, "No account has the root user email " + email + ".");
   }
-  IssuedRootResetToken issued = NewRootResetToken(account->id, random, now_ms);
+  IssuedRootResetToken issued = NewRootResetToken(account->id, random, now_ms, lifetime_ms);
   if (Status s = state.Commit({{issued.write}}); !s.ok()) return s;
   return RootResetLink{account->id, std::move(issued.token)};
 }

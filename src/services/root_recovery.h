@@ -17,6 +17,8 @@
 namespace gatehouse::services {
 
 inline constexpr int64_t kRootResetTokenLifetimeMs = 24 * 3600 * 1000LL;
+// The link of the console's "Forgot your password?" mail lives an hour.
+inline constexpr int64_t kForgotPasswordTokenLifetimeMs = 3600 * 1000LL;
 
 struct IssuedRootResetToken {
   std::string token;  // shown once
@@ -36,7 +38,13 @@ struct RootResetLink {
   std::string token;
 };
 Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string& email,
-                                          Random& random, int64_t now_ms);
+                                          Random& random, int64_t now_ms,
+                                          int64_t lifetime_ms = kRootResetTokenLifetimeMs);
+
+// AWS's rules for a root user's password: 8 to 128 characters with at least three of
+// uppercase letters, lowercase letters, digits and other characters, and not the account's
+// email. PasswordPolicyViolation otherwise.
+Status CheckRootPassword(const std::string& password, const std::string& email);
 
 // Sets the root password of the token's account to `new_password` and spends the token.
 // InvalidInput for an unknown, spent or expired token (one message for all three, so that the

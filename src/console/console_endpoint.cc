@@ -1,0 +1,319 @@
+#include "console/console_endpoint.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "console/assets.h"
+#include "console/console_http.h"
+#include "console/sign_in.h"
+#include "core/crypto.h"
+#include "core/strings.h"
+#include "model/iam_entities.h"
+
+namespace gatehouse::console {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kApiPrefix = "/console/api/";
+constexpr std::string_view kStaticPrefix = "/static/";
+constexpr const char* kColors[] = {"red", "orange", "yellow", "green", "blue"};
+constexpr char kInvalidSwitch[] =
+    "Invalid information in one or more fields. Check your information or contact your "
+    "administrator.";
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+bool IsSigned(const HttpRequest& request) {
+  if (request.Header("authorization") != nullptr) return true;
+  std::string_view target = request.target;
+  size_t q = target.find('?');
+  if (q == std::string_view::npos) return false;
+  std::string_view query = target.substr(q + 1);
+  return query.find("X-Amz-") != std::string_view::npos ||
+         query.find("Action=") != std::string_view::npos;
+}
+
+HttpResponse MethodNotAllowed() {
+  return ErrorResponse(405, "MethodNotAllowed", "This console path takes another method.");
+}
+
+}  // namespace
+
+ConsoleEndpoint::ConsoleEndpoint(const services::Dispatcher& dispatcher,
+                                 const auth::CredentialSource& credentials,
+                                 services::iam::IamContext& iam, ConsoleOptions options,
+                                 SendMail send_mail, std::function<std::string()> base_url)
+    : dispatcher_(dispatcher), credentials_(credentials), iam_(iam), options_(options),
+      send_mail_(std::move(send_mail)), base_url_(std::move(base_url)),
+      sessions_(iam.random, options.idle_timeout_ms, options.absolute_timeout_ms),
+      challenges_(iam.random) {}
+
+bool ConsoleEndpoint::Handles(const HttpRequest& request) {
+  std::string_view path = PathOf(request.target);
+  if (StartsWith(path, "/console/") || StartsWith(path, kStaticPrefix)) return true;
+  if (request.method != "GET" && request.method != "HEAD") return false;
+  return path != "/healthz" && !StartsWith(path, "/_gatehouse/") && !IsSigned(request);
+}
+
+HttpResponse ConsoleEndpoint::Handle(const HttpRequest& request,
+                                     services::DispatchRecord* record) {
+  services::DispatchRecord local;
+  services::DispatchRecord& rec = record != nullptr ? *record : local;
+  rec.request_id = iam_.random.Uuid();
+  std::string_view path = PathOf(request.target);
+  HttpResponse response;
+  if (!StartsWith(path, "/console/")) {
+    response = Static(request, rec);
+  } else {
+    Call call{request, rec, json::object(), CookieValue(request, kSessionCookie), std::nullopt};
+    call.session = sessions_.Touch(call.session_id, now_ms());
+    if (call.session) rec.principal = call.session->principal.arn;
+    std::string_view name = path.substr(std::string_view("/console/").size());
+    rec.operation = "console:" + std::string(StartsWith(path, kApiPrefix) ? "api" : name);
+    if (path == "/console/session") {
+      response = request.method == "GET" ? Session(call) : MethodNotAllowed();
+    } else if (request.method != "POST") {
+      response = MethodNotAllowed();
+    } else {
+      if (!request.body.empty()) {
+        call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      }
+      static constexpr std::string_view kOpen[] = {"signin",          "signin/mfa",
+                                                   "signin/new-password", "forgot-password",
+                                                   "reset-password",  "signup"};
+      const bool open = std::find(std::begin(kOpen), std::end(kOpen), name) != std::end(kOpen);
+      const std::string* csrf = request.Header(kCsrfHeader);
+      if (!call.body.is_object()) {
+        response = ErrorResponse(400, "InvalidInput", "The request body must be a JSON object.");
+      } else if (open) {
+        if (name == "signin") response = SignIn(call);
+        if (name == "signin/mfa") response = SignInMfa(call);
+        if (name == "signin/new-password") response = SignInNewPassword(call);
+        if (name == "forgot-password") response = ForgotPassword(call);
+        if (name == "reset-password") response = ResetPassword(call);
+        if (name == "signup") response = SignUp(call);
+      } else if (!call.session) {
+        response = ErrorResponse(401, "NotSignedIn", "Sign in to continue.");
+      } else if (csrf == nullptr || !ConstantTimeEquals(*csrf, call.session->csrf_token)) {
+        response = ErrorResponse(403, "InvalidCsrfToken",
+                                 "The request lacks the session's CSRF token.");
+      } else if (StartsWith(path, kApiPrefix)) {
+        std::string_view rest = path.substr(kApiPrefix.size());
+        size_t slash = rest.find('/');
+        response = slash == std::string_view::npos
+                       ? ErrorResponse(404, "NotFound", "No such console path.")
+                       : Api(call, rest.substr(0, slash), rest.substr(slash + 1));
+      } else if (name == "switch-role") {
+        response = SwitchRole(call);
+      } else if (name == "switch-back") {
+        response = SwitchBack(call);
+      } else if (name == "signout") {
+        response = SignOut(call);
+      } else {
+        response = ErrorResponse(404, "NotFound", "No such console path.");
+      }
+    }
+  }
+  if (rec.status == 0) rec.status = response.status;
+  AddSecurityHeaders(response);
+  return response;
+}
+
+HttpResponse ConsoleEndpoint::Static(const HttpRequest& request,
+                                     services::DispatchRecord& rec) const {
+  std::string_view path = PathOf(request.target);
+  const bool is_asset = StartsWith(path, kStaticPrefix);
+  rec.operation = is_asset ? "console:static" : "console:page";
+  const Asset* asset = FindAsset(is_asset ? path.substr(kStaticPrefix.size()) : "index.html");
+  HttpResponse r;
+  if (asset == nullptr) {
+    r.status = 404;
+    r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+    r.body = "Not found\n";
+    return r;
+  }
+  // Files may be cached for an hour; the shell is checked every time, so a new server's
+  // pages reach the browser at once.
+  r.headers.emplace_back("Cache-Control", is_asset ? "public, max-age=3600" : "no-cache");
+  r.headers.emplace_back("ETag", std::string(asset->etag));
+  const std::string* match = request.Header("if-none-match");
+  if (match != nullptr && *match == asset->etag) {
+    r.status = 304;
+    return r;
+  }
+  r.headers.emplace_back("Content-Type", std::string(asset->content_type));
+  if (request.method != "HEAD") r.body = std::string(asset->body);
+  return r;
+}
+
+ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) const {
+  const store::Directory& dir = iam_.state.directory();
+  const ConsolePrincipal& p = s.principal;
+  json alias = nullptr;
+  for (const auto& a : dir.Scan<model::AccountAlias>("")) {
+    if (a->account_id == p.account_id) alias = a->alias;
+  }
+  json role = nullptr;
+  if (s.active_role) {
+    const ActiveRole& r = *s.active_role;
+    role = {{"accountId", r.role.account_id}, {"roleName", r.role.role_name},
+            {"displayName", r.role.display_name}, {"color", r.role.color},
+            {"arn", r.role_arn}};
+  }
+  json recent = json::array();
+  for (const SwitchedRole& r : s.recent_roles) {
+    recent.push_back({{"accountId", r.account_id}, {"roleName", r.role_name},
+                      {"displayName", r.display_name}, {"color", r.color}});
+  }
+  return {{"signedIn", true},
+          {"signupEnabled", options_.signup_enabled},
+          {"csrfToken", s.csrf_token},
+          {"accountId", p.account_id},
+          {"accountAlias", alias},
+          {"principalArn", s.active_role ? s.active_role->session_arn : p.arn},
+          {"userName", p.root() ? json(nullptr) : json(p.user_name)},
+          {"root", p.root()},
+          {"mfa", p.mfa},
+          {"role", role},
+          {"recentRoles", recent}};
+}
+
+HttpResponse ConsoleEndpoint::Session(Call& call) {
+  if (!call.session) {
+    return JsonResponse(200, {{"signedIn", false}, {"signupEnabled", options_.signup_enabled}});
+  }
+  return JsonResponse(200, SessionDocument(*call.session));
+}
+
+auth::AccessKeyRecord ConsoleEndpoint::PrincipalRecord(const ConsolePrincipal& p,
+                                                       const ConsoleSession& s) const {
+  auth::AccessKeyRecord record;
+  record.principal_arn = p.arn;
+  record.account_id = p.account_id;
+  record.user_id = p.user_id;
+  if (p.mfa) {
+    // Signed in with MFA: the requests carry aws:MultiFactorAuthPresent as a session's do.
+    auto claims = std::make_shared<auth::SessionClaims>();
+    claims->kind = auth::SessionKind::kUserSession;
+    claims->account_id = p.account_id;
+    claims->principal_arn = p.arn;
+    claims->source_arn = p.arn;
+    claims->user_id = p.user_id;
+    claims->mfa = true;
+    claims->mfa_time_ms = p.mfa_time_ms;
+    claims->issued_ms = s.created_ms;
+    claims->expires_ms = s.created_ms + options_.absolute_timeout_ms;
+    record.session = std::move(claims);
+  }
+  return record;
+}
+
+Result<auth::AccessKeyRecord> ConsoleEndpoint::CallerOf(const ConsoleSession& s) const {
+  // A user deleted (or renamed) since signing in has no console left.
+  const ConsolePrincipal& p = s.principal;
+  std::optional<ConsolePrincipal> current =
+      PrincipalOf(iam_.state.directory(), p.account_id, p.user_name);
+  if (!current || current->user_id != p.user_id) {
+    return Status(ErrorCode::kInvalidClientTokenId, auth::kInvalidTokenMessage);
+  }
+  if (!s.active_role) return PrincipalRecord(p, s);
+  return credentials_.FindSession(s.active_role->access_key_id, s.active_role->session_token,
+                                  now_ms() / 1000);
+}
+
+HttpResponse ConsoleEndpoint::Api(Call& call, std::string_view service,
+                                  std::string_view operation) {
+  Result<auth::AccessKeyRecord> caller = CallerOf(*call.session);
+  if (!caller.ok()) return ErrorResponse(caller.status());
+  Result<json> output =
+      dispatcher_.Call(service, operation, call.request.body, *caller, call.request, &call.record);
+  if (!output.ok()) return ErrorResponse(output.status());
+  return JsonResponse(200, *output);
+}
+
+HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
+  const ConsoleSession& s = *call.session;
+  const json& b = call.body;
+  auto text = [&](const char* key) {
+    auto it = b.find(key);
+    return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  SwitchedRole wanted{text("account"), text("roleName"), text("displayName"), text("color")};
+  const std::string account = ResolveAccount(iam_.state.directory(), wanted.account_id);
+  auto role = account.empty() || wanted.role_name.empty()
+                  ? nullptr
+                  : iam_.state.directory().Get<model::Role>(
+                        model::RecordKey({account, wanted.role_name}));
+  if (wanted.color.empty()) wanted.color = "blue";
+  const bool color_ok =
+      std::find(std::begin(kColors), std::end(kColors), wanted.color) != std::end(kColors);
+  if (role == nullptr || !color_ok || s.principal.root()) {
+    spdlog::info("{} console switch-role refused: {} to role {} of {} from {}",
+                 call.record.request_id, s.principal.arn, wanted.role_name, wanted.account_id,
+                 call.request.remote_address);
+    return ErrorResponse(403, "InvalidSwitchRole", kInvalidSwitch);
+  }
+  wanted.account_id = account;
+  wanted.role_name = role->name;
+  if (wanted.display_name.empty()) wanted.display_name = role->name + " @ " + account;
+  if (wanted.display_name.size() > 64) wanted.display_name.resize(64);
+
+  // The role is assumed with the user's own credentials, never chained from a switched role;
+  // no external ID is offered, so a role whose trust policy asks for one refuses, as in AWS.
+  json input = {{"RoleArn", role->Arn()}, {"RoleSessionName", s.principal.user_name},
+                {"DurationSeconds", 3600}};
+  services::DispatchRecord assume;
+  Result<json> out = dispatcher_.Call("sts", "AssumeRole", input.dump(),
+                                      PrincipalRecord(s.principal, s), call.request, &assume);
+  if (!out.ok()) {
+    spdlog::info("{} console switch-role refused: {} to {} from {}: {}", call.record.request_id,
+                 s.principal.arn, role->Arn(), call.request.remote_address,
+                 out.status().message());
+    return ErrorResponse(403, "InvalidSwitchRole", kInvalidSwitch);
+  }
+  ActiveRole active;
+  active.role = wanted;
+  active.role_arn = role->Arn();
+  active.session_arn = (*out)["AssumedRoleUser"].value("Arn", "");
+  active.access_key_id = (*out)["Credentials"].value("AccessKeyId", "");
+  active.session_token = (*out)["Credentials"].value("SessionToken", "");
+  std::optional<ConsoleSession> updated;
+  sessions_.Update(call.session_id, now_ms(), [&](ConsoleSession& live) {
+    live.active_role = active;
+    std::erase_if(live.recent_roles, [&](const SwitchedRole& r) {
+      return r.account_id == wanted.account_id && r.role_name == wanted.role_name;
+    });
+    live.recent_roles.push_front(wanted);
+    if (live.recent_roles.size() > kRecentRoles) live.recent_roles.resize(kRecentRoles);
+    updated = live;
+  });
+  if (!updated) return ErrorResponse(401, "NotSignedIn", "Sign in to continue.");
+  spdlog::info("{} console switch-role: {} is now {} from {}", call.record.request_id,
+               s.principal.arn, active.session_arn, call.request.remote_address);
+  return JsonResponse(200, SessionDocument(*updated));
+}
+
+HttpResponse ConsoleEndpoint::SwitchBack(Call& call) {
+  std::optional<ConsoleSession> updated;
+  sessions_.Update(call.session_id, now_ms(), [&](ConsoleSession& live) {
+    live.active_role.reset();
+    updated = live;
+  });
+  if (!updated) return ErrorResponse(401, "NotSignedIn", "Sign in to continue.");
+  spdlog::info("{} console switch-back: {} from {}", call.record.request_id,
+               updated->principal.arn, call.request.remote_address);
+  return JsonResponse(200, SessionDocument(*updated));
+}
+
+HttpResponse ConsoleEndpoint::SignOut(Call& call) {
+  sessions_.Remove(call.session_id);
+  spdlog::info("{} console sign-out: {} from {}", call.record.request_id,
+               call.session->principal.arn, call.request.remote_address);
+  HttpResponse r = JsonResponse(200, {{"signedIn", false}});
+  r.headers.emplace_back("Set-Cookie", SessionCookie("", call.request.secure));
+  return r;
+}
+
+}  // namespace gatehouse::console

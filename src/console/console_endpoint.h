@@ -1,0 +1,98 @@
+// The web console's server side (docs/console.md): the pages' shell and static files, the
+// sign-in steps, root password recovery, sign-up, sessions with their CSRF tokens, "Switch
+// role", and /console/api/SERVICE/OPERATION, which hands each page's API call to the
+// dispatcher with the session's principal — the same walk, authorizer and handlers as a signed
+// request. Every answer carries a strict Content-Security-Policy and X-Frame-Options: DENY.
+// Thread-safe: the server calls Handle from many threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/credentials.h"
+#include "console/console_sessions.h"
+#include "console/sign_in_challenges.h"
+#include "console/sign_in_throttle.h"
+#include "core/http_message.h"
+#include "services/dispatcher.h"
+#include "services/iam/iam_context.h"
+
+namespace gatehouse::console {
+
+struct ConsoleOptions {
+  bool signup_enabled = true;
+  int64_t idle_timeout_ms = 3600 * 1000LL;
+  int64_t absolute_timeout_ms = 12 * 3600 * 1000LL;
+};
+
+// Sends (or queues) one plain-text mail.
+using SendMail = std::function<Status(const std::string& to, const std::string& subject,
+                                      const std::string& text)>;
+
+class ConsoleEndpoint {
+ public:
+  // `base_url` gives the server's own address ("http://127.0.0.1:4566") for the links of mails:
+  // never taken from the request's Host header, which whoever asks for a reset controls.
+  ConsoleEndpoint(const services::Dispatcher& dispatcher,
+                  const auth::CredentialSource& credentials, services::iam::IamContext& iam,
+                  ConsoleOptions options, SendMail send_mail,
+                  std::function<std::string()> base_url);
+
+  // Whether `request` is the console's: anything under /console/ or /static/, and every GET of
+  // a page (a GET that carries no signature, in a header or in the query).
+  static bool Handles(const HttpRequest& request);
+
+  HttpResponse Handle(const HttpRequest& request, services::DispatchRecord* record);
+
+ private:
+  using Json = nlohmann::json;
+  // One request under way: its JSON body and, when signed in, its session.
+  struct Call {
+    const HttpRequest& request;
+    services::DispatchRecord& record;
+    Json body;
+    std::string session_id;  // the cookie's value
+    std::optional<ConsoleSession> session;
+  };
+
+  HttpResponse Static(const HttpRequest& request, services::DispatchRecord& record) const;
+  HttpResponse Session(Call& call);
+  HttpResponse Api(Call& call, std::string_view service, std::string_view operation);
+  HttpResponse SwitchRole(Call& call);
+  HttpResponse SwitchBack(Call& call);
+  HttpResponse SignOut(Call& call);
+  // console_sign_in.cc
+  HttpResponse SignIn(Call& call);
+  HttpResponse SignInMfa(Call& call);
+  HttpResponse SignInNewPassword(Call& call);
+  HttpResponse ForgotPassword(Call& call);
+  HttpResponse ResetPassword(Call& call);
+  HttpResponse SignUp(Call& call);
+  // The next answer for a sign-in whose password was right: an MFA or new-password challenge,
+  // or the session and its cookie.
+  HttpResponse ContinueSignIn(Call& call, PendingSignIn pending);
+
+  Json SessionDocument(const ConsoleSession& session) const;
+  // The credentials the session acts with: the switched role's, else the signed-in principal's.
+  Result<auth::AccessKeyRecord> CallerOf(const ConsoleSession& session) const;
+  auth::AccessKeyRecord PrincipalRecord(const ConsolePrincipal& principal,
+                                        const ConsoleSession& session) const;
+  int64_t now_ms() const { return iam_.now_ms(); }
+
+  const services::Dispatcher& dispatcher_;
+  const auth::CredentialSource& credentials_;
+  services::iam::IamContext& iam_;
+  ConsoleOptions options_;
+  SendMail send_mail_;
+  std::function<std::string()> base_url_;
+  ConsoleSessions sessions_;
+  SignInChallenges challenges_;
+  SignInThrottle throttle_;  // per principal named
+  SignInThrottle address_throttle_{SignInThrottle::kAddressFreeFailures};
+};
+
+}  // namespace gatehouse::console

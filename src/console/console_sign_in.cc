@@ -1,0 +1,242 @@
+// The console's ways in: sign-in (password, then MFA and a forced new password when due),
+// root password recovery by mail, and sign-up of a standalone account.
+#include <spdlog/spdlog.h>
+
+#include "auth/password.h"
+#include "console/console_endpoint.h"
+#include "console/console_http.h"
+#include "core/strings.h"
+#include "services/accounts/new_account.h"
+#include "services/iam/login_profiles.h"
+#include "services/iam/mfa_codes.h"
+#include "services/root_recovery.h"
+
+namespace gatehouse::console {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kSignInFailed[] = "Your authentication information is incorrect. Please try again.";
+constexpr char kThrottled[] = "Too many sign-in attempts. Wait a few minutes and try again.";
+
+std::string Field(const json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+HttpResponse Failed() { return ErrorResponse(401, "SignInFailed", kSignInFailed); }
+HttpResponse Throttled() { return ErrorResponse(429, "Throttling", kThrottled); }
+
+// The throttle's keys: the client's address, and the principal named (whether it exists or
+// not, so that guessing at one name is slowed alike).
+std::string AddressKey(const HttpRequest& r) { return "ip:" + r.remote_address; }
+std::string UserKey(const std::string& account, const std::string& user) {
+  return "user:" + AsciiLower(account) + "/" + AsciiLower(user);
+}
+std::string RootKey(const std::string& email) { return "root:" + AsciiLower(email); }
+std::string PrincipalKey(const ConsolePrincipal& p, const store::Directory& dir) {
+  if (!p.root()) return UserKey(p.account_id, p.user_name);
+  auto account = dir.FindAccount(p.account_id);
+  return RootKey(account ? account->email : p.account_id);
+}
+
+}  // namespace
+
+HttpResponse ConsoleEndpoint::SignIn(Call& call) {
+  const std::string password = Field(call.body, "password");
+  const std::string email = Field(call.body, "email");
+  const std::string account = Field(call.body, "account");
+  const std::string user = Field(call.body, "userName");
+  const bool root = !email.empty();
+  // An alias and an account id name the same user: the throttle counts by the account id.
+  const std::string account_id = root ? "" : ResolveAccount(iam_.state.directory(), account);
+  const std::string user_key =
+      root ? RootKey(email) : UserKey(account_id.empty() ? account : account_id, user);
+  const std::string address_key = AddressKey(call.request);
+  const int64_t now = now_ms();
+  if (!address_throttle_.Allowed(address_key, now) || !throttle_.Allowed(user_key, now)) {
+    spdlog::info("{} console sign-in throttled for {} from {}", call.record.request_id,
+                 root ? "a root user" : "account " + account, call.request.remote_address);
+    return Throttled();
+  }
+  std::optional<PasswordCheck> check =
+      root ? CheckRootPassword(iam_.state.directory(), email, password)
+           : CheckUserPassword(iam_.state.directory(), account, user, password);
+  if (!check) {
+    address_throttle_.Failed(address_key, now);
+    throttle_.Failed(user_key, now);
+    spdlog::info("{} console sign-in failed for {} from {}", call.record.request_id,
+                 root ? "a root user" : "account " + account, call.request.remote_address);
+    return Failed();
+  }
+  PendingSignIn pending;
+  pending.check = std::move(*check);
+  if (!pending.check.mfa_serial.empty()) {
+    pending.step = SignInStep::kMfa;
+    return JsonResponse(200, {{"next", "mfa"}, {"challenge", challenges_.Issue(pending, now)}});
+  }
+  return ContinueSignIn(call, std::move(pending));
+}
+
+HttpResponse ConsoleEndpoint::SignInMfa(Call& call) {
+  const int64_t now = now_ms();
+  std::optional<PendingSignIn> pending =
+      challenges_.Take(Field(call.body, "challenge"), SignInStep::kMfa, now);
+  if (!pending) return ErrorResponse(401, "SignInFailed", kSignInFailed);
+  const ConsolePrincipal& p = pending->check.principal;
+  const std::string user_key = PrincipalKey(p, iam_.state.directory());
+  const std::string address_key = AddressKey(call.request);
+  if (!address_throttle_.Allowed(address_key, now) || !throttle_.Allowed(user_key, now)) {
+    return Throttled();
+  }
+  Status s = services::iam::ConsumeMfaCode(iam_, p.account_id, pending->check.mfa_serial,
+                                           Field(call.body, "code"));
+  if (!s.ok()) {
+    address_throttle_.Failed(address_key, now);
+    throttle_.Failed(user_key, now);
+    spdlog::info("{} console sign-in failed for {}: wrong MFA code, from {}",
+                 call.record.request_id, p.arn, call.request.remote_address);
+    return Failed();
+  }
+  pending->check.principal.mfa = true;
+  pending->check.principal.mfa_time_ms = now;
+  pending->check.mfa_serial.clear();
+  return ContinueSignIn(call, std::move(*pending));
+}
+
+HttpResponse ConsoleEndpoint::SignInNewPassword(Call& call) {
+  std::optional<PendingSignIn> pending =
+      challenges_.Take(Field(call.body, "challenge"), SignInStep::kNewPassword, now_ms());
+  if (!pending) return ErrorResponse(401, "SignInFailed", kSignInFailed);
+  const ConsolePrincipal& p = pending->check.principal;
+  auto profile = iam_.state.directory().Get<model::LoginProfile>(
+      model::RecordKey({p.account_id, p.user_name}));
+  if (profile == nullptr) return Failed();
+  Result<model::LoginProfile> changed =
+      services::iam::WithNewPassword(iam_, *profile, Field(call.body, "newPassword"));
+  if (!changed.ok()) {
+    // The same step may be tried again with a better password.
+    HttpResponse r = ErrorResponse(changed.status());
+    json body = json::parse(r.body);
+    body["challenge"] = challenges_.Issue(std::move(*pending), now_ms());
+    r.body = body.dump();
+    return r;
+  }
+  changed->password_reset_required = false;
+  if (Status s = iam_.state.Commit({{store::Put<model::LoginProfile>{*changed}}}); !s.ok()) {
+    return ErrorResponse(s);
+  }
+  spdlog::info("{} console: {} set a new password at sign-in", call.record.request_id, p.arn);
+  pending->check.password_reset_required = false;
+  return ContinueSignIn(call, std::move(*pending));
+}
+
+HttpResponse ConsoleEndpoint::ContinueSignIn(Call& call, PendingSignIn pending) {
+  const int64_t now = now_ms();
+  if (pending.check.password_reset_required) {
+    pending.step = SignInStep::kNewPassword;
+    return JsonResponse(200,
+                        {{"next", "new-password"}, {"challenge", challenges_.Issue(pending, now)}});
+  }
+  const ConsolePrincipal& p = pending.check.principal;
+  throttle_.Succeeded(PrincipalKey(p, iam_.state.directory()));
+  if (!p.root()) {
+    // PasswordLastUsed, as GetUser and the credential report show it.
+    auto profile = iam_.state.directory().Get<model::LoginProfile>(
+        model::RecordKey({p.account_id, p.user_name}));
+    if (profile != nullptr) {
+      model::LoginProfile used = *profile;
+      used.last_used_ms = now;
+      if (Status s = iam_.state.Commit({{store::Put<model::LoginProfile>{used}}}); !s.ok()) {
+        spdlog::warn("console: cannot record the password's last use: {}", s.message());
+      }
+    }
+  }
+  std::string id = sessions_.Create(p, now);
+  spdlog::info("{} console sign-in: {}{} from {}", call.record.request_id, p.arn,
+               p.mfa ? " with MFA" : "", call.request.remote_address);
+  call.record.principal = p.arn;
+  HttpResponse r = JsonResponse(200, {{"signedIn", true}});
+  r.headers.emplace_back("Set-Cookie", SessionCookie(id, call.request.secure));
+  return r;
+}
+
+HttpResponse ConsoleEndpoint::ForgotPassword(Call& call) {
+  const std::string email = Field(call.body, "email");
+  // The answer is the same whether an account has that email or not.
+  const json sent = {{"sent", true}};
+  if (email.empty()) return ErrorResponse(400, "InvalidInput", "Enter the root user's email.");
+  const int64_t now = now_ms();
+  const std::string address_key = "reset:" + AddressKey(call.request);
+  if (!address_throttle_.Allowed(address_key, now)) {
+    return Throttled();
+  }
+  // Each request counts, so that nobody floods an address with mail.
+  address_throttle_.Failed(address_key, now);
+  Result<services::RootResetLink> link = services::IssueRootResetToken(
+      iam_.state, email, iam_.random, now, services::kForgotPasswordTokenLifetimeMs);
+  if (!link.ok()) {
+    spdlog::info("{} console password-reset request for an unknown email from {}",
+                 call.record.request_id, call.request.remote_address);
+    return JsonResponse(200, sent);
+  }
+  const std::string url = base_url_() + "/reset-password?token=" + link->token;
+  const std::string text =
+      "Hello,\r\n\r\nSomeone asked to reset the password of the root user of the gatehouse "
+      "account " + link->account_id + ".\r\nTo choose a new password, open this link within "
+      "one hour:\r\n\r\n" + url + "\r\n\r\nThe link works once. If you did not ask for it, "
+      "ignore this mail: your password stays as it is.\r\n";
+  auto account = iam_.state.directory().FindAccount(link->account_id);
+  Status s = send_mail_(account ? account->email : email, "Password reset for your account",
+                        text);
+  if (!s.ok()) {
+    spdlog::warn("{} console: the password-reset mail for the account {} was not queued: {}",
+                 call.record.request_id, link->account_id, s.message());
+    return ErrorResponse(500, "ServiceFailure", "The mail could not be sent. Try again later.");
+  }
+  spdlog::info("{} console: password-reset mail queued for the root user of {}",
+               call.record.request_id, link->account_id);
+  return JsonResponse(200, sent);
+}
+
+HttpResponse ConsoleEndpoint::ResetPassword(Call& call) {
+  Result<std::string> account = services::ConsumeRootResetToken(
+      iam_.state, Field(call.body, "token"), Field(call.body, "password"), now_ms());
+  if (!account.ok()) return ErrorResponse(account.status());
+  spdlog::info("{} console: the root password of {} was reset from {}", call.record.request_id,
+               *account, call.request.remote_address);
+  return JsonResponse(200, {{"accountId", *account}});
+}
+
+HttpResponse ConsoleEndpoint::SignUp(Call& call) {
+  if (!options_.signup_enabled) {
+    return ErrorResponse(403, "SignupDisabled", "Sign-up is turned off on this server.");
+  }
+  services::accounts::NewAccountRequest request;
+  request.email = Field(call.body, "email");
+  request.name = Field(call.body, "accountName");
+  request.origin = model::kAccountOriginStandalone;
+  const std::string password = Field(call.body, "password");
+  if (Status s = services::CheckRootPassword(password, request.email); !s.ok()) {
+    return ErrorResponse(s);
+  }
+  const int64_t now = now_ms();
+  const std::string address_key = "signup:" + AddressKey(call.request);
+  if (!address_throttle_.Allowed(address_key, now)) return Throttled();
+  address_throttle_.Failed(address_key, now);  // every sign-up counts against the address
+  std::optional<std::string> hash = auth::HashPassword(password);
+  if (!hash) return ErrorResponse(500, "ServiceFailure", "The password could not be hashed.");
+  store::WriteBatch batch;
+  Result<std::string> id = services::accounts::AddNewAccountWrites(
+      iam_.state.directory(), request, iam_.random, now, batch);
+  if (!id.ok()) return ErrorResponse(id.status());
+  for (store::Write& w : batch.writes) {
+    if (auto* root = std::get_if<store::InsertRootUser>(&w)) root->root.password_hash = *hash;
+  }
+  if (Status s = iam_.state.Commit(batch); !s.ok()) return ErrorResponse(s);
+  spdlog::info("{} console sign-up: the account {} from {}", call.record.request_id, *id,
+               call.request.remote_address);
+  return JsonResponse(200, {{"accountId", *id}});
+}
+
+}  // namespace gatehouse::console

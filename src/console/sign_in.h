@@ -1,0 +1,40 @@
+// The console's credential checks: an IAM user's password (account id or alias, user name)
+// or the root user's (email), and the MFA device that must follow. Every wrong detail — an
+// unknown account, alias, user or email, a user without a console password, a wrong password —
+// gives the same nullopt, and the time taken does not tell them apart either (an unknown
+// principal is checked against a stand-in hash). Pure functions of the directory; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "console/console_sessions.h"
+#include "store/directory.h"
+
+namespace gatehouse::console {
+
+struct PasswordCheck {
+  ConsolePrincipal principal;
+  std::string mfa_serial;  // the assigned MFA device, "" when none
+  bool password_reset_required = false;
+};
+
+// The account `account_or_alias` names: a 12-digit id, or an alias (case ignored); "" if none.
+std::string ResolveAccount(const store::Directory& directory, const std::string& account_or_alias);
+
+std::optional<PasswordCheck> CheckUserPassword(const store::Directory& directory,
+                                               const std::string& account_or_alias,
+                                               const std::string& user_name,
+                                               const std::string& password);
+
+std::optional<PasswordCheck> CheckRootPassword(const store::Directory& directory,
+                                               const std::string& email,
+                                               const std::string& password);
+
+// The principal of an IAM user or the root user of `account_id` (user_name ""), without a
+// password check; nullopt when there is no such user.
+std::optional<ConsolePrincipal> PrincipalOf(const store::Directory& directory,
+                                            const std::string& account_id,
+                                            const std::string& user_name);
+
+}  // namespace gatehouse::console

@@ -1,0 +1,46 @@
+#include "console/sign_in_throttle.h"
+
+#include <algorithm>
+
+namespace gatehouse::console {
+namespace {
+
+constexpr size_t kMaxEntries = 100000;  // beyond this, forgotten entries are swept first
+
+}  // namespace
+
+int64_t SignInThrottle::DelayMs(int failures) const {
+  if (failures < free_failures_) return 0;
+  int doublings = std::min(failures - free_failures_, 20);
+  return std::min<int64_t>(int64_t{1000} << doublings, kMaxDelayMs);
+}
+
+bool SignInThrottle::Allowed(const std::string& key, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return true;
+  if (now_ms - it->second.last_failure_ms >= kForgetAfterMs) {
+    entries_.erase(it);
+    return true;
+  }
+  return now_ms - it->second.last_failure_ms >= DelayMs(it->second.failures);
+}
+
+void SignInThrottle::Failed(const std::string& key, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  if (entries_.size() >= kMaxEntries) {
+    std::erase_if(entries_, [&](const auto& e) {
+      return now_ms - e.second.last_failure_ms >= kForgetAfterMs;
+    });
+  }
+  Entry& e = entries_[key];
+  e.failures++;
+  e.last_failure_ms = now_ms;
+}
+
+void SignInThrottle::Succeeded(const std::string& key) {
+  std::lock_guard lock(mu_);
+  entries_.erase(key);
+}
+
+}  // namespace gatehouse::console
