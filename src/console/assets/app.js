@@ -95,10 +95,10 @@ export async function render() {
     content.append = (...children) => nativeAppend(
       ...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
     ctx.root = content;
-    const rendering = pageFn(ctx);
     if (seq !== renderSeq) return;
+    // In the document before the page builds itself, so that it can move the focus.
     fill(page, content);
-    await rendering;
+    await pageFn(ctx);
   } catch (e) {
     if (seq !== renderSeq) return;
     showError(e);

@@ -6,6 +6,19 @@ import {
   busy, button, confirmDialog, field, flash, formatDate, h, openDialog, showError, table,
 } from './ui.js';
 
+// Base32StringSeed is a blob in the API, so it arrives base64-encoded like QRCodePNG: the
+// authenticator wants the base32 text inside.
+function base32Seed(value) {
+  if (!value) return '';
+  try {
+    const text = atob(value);
+    if (/^[A-Z2-7]+=*$/.test(text)) return text;
+  } catch {
+    // not base64: the base32 text itself
+  }
+  return value;
+}
+
 // owner: {userName} for an IAM user, {root: true} for the signed-in root user.
 export function assignMfaDialog(owner, onDone) {
   let device = null;
@@ -47,7 +60,7 @@ export function assignMfaDialog(owner, onDone) {
   ]);
   const showCodes = () => {
     const secret = h('p', { class: 'secret', id: 'mfa-secret', hidden: true },
-      device.Base32StringSeed || '');
+      base32Seed(device.Base32StringSeed));
     const reveal = button('Show secret key', () => {
       secret.hidden = !secret.hidden;
       reveal.textContent = secret.hidden ? 'Show secret key' : 'Hide secret key';
