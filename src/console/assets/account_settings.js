@@ -15,8 +15,8 @@ async function passwordPolicy() {
 }
 
 export async function accountSettingsPage(ctx) {
-  const policyBox = h('section', { class: 'panel', 'aria-label': 'Password policy' });
-  const aliasBox = h('section', { class: 'panel', 'aria-label': 'Account alias' });
+  const policyBox = h('section', { class: 'panel' });
+  const aliasBox = h('section', { class: 'panel' });
   ctx.root.append(heading('Account settings'), policyBox, aliasBox);
 
   const drawPolicy = async () => {

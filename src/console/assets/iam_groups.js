@@ -38,8 +38,8 @@ function createGroupDialog(ctx) {
 
 export async function groupPage(ctx) {
   const [groupName] = ctx.params;
-  const usersBox = h('section', { class: 'panel', 'aria-label': 'Users' });
-  const permsBox = h('section', { class: 'panel', 'aria-label': 'Permissions' });
+  const usersBox = h('section', { class: 'panel' });
+  const permsBox = h('section', { class: 'panel' });
   const first = await call('iam', 'GetGroup', { GroupName: groupName });
   const group = first.Group;
   ctx.root.append(

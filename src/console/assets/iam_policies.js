@@ -46,8 +46,8 @@ export async function policyPage(ctx) {
   const arn = ctx.params[0];
   const { Policy: policy } = await call('iam', 'GetPolicy', { PolicyArn: arn });
   const aws = arn.includes(':aws:policy/');
-  const versionsBox = h('section', { class: 'panel', 'aria-label': 'Policy versions' });
-  const docBox = h('section', { class: 'panel', 'aria-label': 'Policy document' });
+  const versionsBox = h('section', { class: 'panel' });
+  const docBox = h('section', { class: 'panel' });
   ctx.root.append(
     heading(policy.PolicyName, aws ? null : button('Delete policy', () => deletePolicy(ctx, arn), 'danger')),
     section('Policy details', summary([

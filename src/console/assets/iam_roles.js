@@ -64,7 +64,7 @@ export async function rolePage(ctx) {
   const role = out.Role;
   const accountId = role.Arn.split(':')[4];
   const trust = decodePolicyDocument(role.AssumeRolePolicyDocument);
-  const permsBox = h('section', { class: 'panel', 'aria-label': 'Permissions policies' });
+  const permsBox = h('section', { class: 'panel' });
   const switchUrl = switchRoleLink(accountId, role.RoleName);
   ctx.root.append(
     heading(role.RoleName, button('Delete role', () => deleteRole(ctx, role.RoleName), 'danger')),

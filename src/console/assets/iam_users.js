@@ -121,11 +121,11 @@ export async function userPage(ctx) {
   const [userName] = ctx.params;
   const out = await call('iam', 'GetUser', { UserName: userName });
   const user = out.User;
-  const groupsBox = h('section', { class: 'panel', 'aria-label': 'Groups' });
-  const permsBox = h('section', { class: 'panel', 'aria-label': 'Permissions policies' });
-  const credsBox = h('section', { class: 'panel', 'aria-label': 'Console sign-in' });
-  const keysBox = h('section', { class: 'panel', 'aria-label': 'Access keys' });
-  const mfaBox = h('section', { class: 'panel', 'aria-label': 'Multi-factor authentication' });
+  const groupsBox = h('section', { class: 'panel' });
+  const permsBox = h('section', { class: 'panel' });
+  const credsBox = h('section', { class: 'panel' });
+  const keysBox = h('section', { class: 'panel' });
+  const mfaBox = h('section', { class: 'panel' });
   ctx.root.append(
     heading(user.UserName, button('Delete user', () => deleteUser(ctx, user.UserName), 'danger')),
     section('Summary', summary([

@@ -11,8 +11,8 @@ const titleCase = (s) => (s ? s[0] + s.slice(1).toLowerCase() : '-');
 
 export async function invitationsPage(ctx) {
   ctx.root.append(heading('Invitations'));
-  const sentBox = h('section', { class: 'panel', 'aria-label': 'Sent invitations' });
-  const receivedBox = h('section', { class: 'panel', 'aria-label': 'Received invitations' });
+  const sentBox = h('section', { class: 'panel' });
+  const receivedBox = h('section', { class: 'panel' });
   ctx.root.append(sentBox, receivedBox);
   const myAccount = ctx.session.role ? ctx.session.role.accountId : ctx.session.accountId;
   const organization = await describeOrganization().catch((e) => { showError(e); return null; });

@@ -102,7 +102,7 @@ export async function organizationPage(ctx) {
       'Only the management account sees and manages its accounts.'));
     return;
   }
-  const treeBox = h('section', { class: 'panel', 'aria-label': 'Organizational structure' });
+  const treeBox = h('section', { class: 'panel' });
   ctx.root.append(treeBox);
   const draw = async () => {
     const tree = await loadTree();

@@ -35,7 +35,7 @@ export async function securityCredentialsPage(ctx) {
     });
     ctx.root.append(section('Console password', form));
   }
-  const mfaBox = h('section', { class: 'panel', 'aria-label': 'Multi-factor authentication' });
+  const mfaBox = h('section', { class: 'panel' });
   ctx.root.append(mfaBox);
   await mfaSection(s.root ? { root: true } : { userName: s.userName }, mfaBox).catch(showError);
 }
