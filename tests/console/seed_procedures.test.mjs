@@ -126,7 +126,7 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
     assert.equal(roleArn, `arn:aws:iam::${invitedId}:role/OrganizationAccountAccessRole`);
     assert.match(await member.getByLabel('Trust policy').innerText(),
                  new RegExp(`arn:aws:iam::${managementId}:root`));
-    await member.getByRole('cell', { name: 'AdministratorAccess' }).waitFor();
+    await member.getByRole('cell', { name: 'AdministratorAccess', exact: true }).waitFor();
     const switchLink = await member.locator('.switch-role-link a').getAttribute('href');
     assert.equal(switchLink, `${server.endpoint}/switchrole?account=${invitedId}` +
                  '&roleName=OrganizationAccountAccessRole&displayName=OrganizationAccountAccessRole');
@@ -139,7 +139,7 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
     // In the management account: the policy, by the visual editor.
     await mgmt.goto('/iam/policies');
     await mgmt.getByRole('link', { name: 'Create policy' }).click();
-    await mgmt.getByLabel('Service').selectOption('sts');
+    await mgmt.getByLabel('Service', { exact: true }).selectOption('sts');
     await mgmt.getByLabel('Filter actions').fill('AssumeRole');
     await mgmt.getByLabel('AssumeRole', { exact: true }).check();
     await mgmt.getByLabel('Specific', { exact: true }).check();
