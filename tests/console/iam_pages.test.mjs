@@ -59,6 +59,16 @@ asRoot('users: access keys, console password, groups, delete', async (page, root
   await page.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
   await page.getByRole('button', { name: 'Disable console access' }).waitFor();
 
+  await page.getByRole('button', { name: 'Disable console access' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+  await page.getByRole('button', { name: 'Enable console access' }).waitFor();
+  await page.getByRole('button', { name: 'Enable console access' }).click();
+  await page.getByLabel('New console password').fill('Frank-pa55word!');
+  await page.getByLabel('User must create a new password at next sign-in').check();
+  await page.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
+  await page.getByText('Reset required').locator('xpath=following-sibling::dd[1]')
+    .getByText('Yes').waitFor();
+
   await page.getByRole('button', { name: 'Add user to groups' }).click();
   await page.getByRole('dialog').getByLabel('Readers').check();
   await page.getByRole('dialog').getByRole('button', { name: 'Add to groups' }).click();
@@ -221,4 +231,31 @@ asRoot('organizations: OUs and service control policies', async (page, root) => 
   await page.locator('#flash').getByText('Policy DenyLeave deleted.').waitFor();
   const scps = await root.call('organizations', 'ListPolicies', { Filter: 'SERVICE_CONTROL_POLICY' });
   assert.deepEqual(scps.Policies.map((p) => p.Name), ['FullAWSAccess']);
+});
+
+asRoot('roles: a role trusting this account, its summary, delete', async (page, root, server) => {
+  await page.goto('/iam/roles/create');
+  await page.getByLabel(`This account (${server.accountId})`).check();
+  await page.getByLabel('Require MFA').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Filter policies').fill('ReadOnlyAccess');
+  await page.getByLabel('IAMReadOnlyAccess', { exact: true }).check();
+  await page.getByLabel('ReadOnlyAccess', { exact: true }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Role name').fill('Auditor');
+  assert.deepEqual(await page.locator('.chosen-policies li').allInnerTexts(),
+                   ['IAMReadOnlyAccess', 'ReadOnlyAccess']);
+  await page.getByRole('button', { name: 'Create role' }).click();
+  await page.getByRole('heading', { name: 'Auditor' }).waitFor();
+  const trust = JSON.parse(await page.getByLabel('Trust policy').innerText());
+  assert.deepEqual(trust.Statement[0].Principal, { AWS: `arn:aws:iam::${server.accountId}:root` });
+  assert.deepEqual(trust.Statement[0].Condition, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
+  await page.goto('/iam/roles');
+  await page.getByLabel('Find roles by name').fill('audit');
+  await page.getByRole('link', { name: 'Auditor' }).click();
+  await page.getByRole('button', { name: 'Delete role' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.locator('#flash').getByText('Role Auditor deleted.').waitFor();
+  const roles = await root.call('iam', 'ListRoles', {});
+  assert.ok(!roles.Roles.some((r) => r.RoleName === 'Auditor'));
 });
