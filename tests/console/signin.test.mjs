@@ -229,3 +229,26 @@ withServer('sign-up can be turned off', async (server, page) => {
   assert.equal(r.status, 403);
   assert.equal(r.body.error.code, 'SignupDisabled');
 }, { args: ['--console-signup=false'] });
+
+withServer('a user changes its own password on its security credentials page', async (server, page) => {
+  const root = await rootClient(server);
+  await createConsoleUser(root, 'hank', 'Hank-pa55word!', {
+    policies: ['arn:aws:iam::aws:policy/IAMUserChangePassword'] });
+  await signInAsUser(page, server.accountId, 'hank', 'Hank-pa55word!');
+  await expectHome(page);
+  await page.locator('#account-menu-button').click();
+  await page.getByRole('link', { name: 'Security credentials' }).first().click();
+  await page.getByLabel('Current password').fill('not-my-password');
+  await page.getByLabel('New password', { exact: true }).fill('Hank-new-pa55word!');
+  await page.getByLabel('Confirm new password').fill('Hank-new-pa55word!');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.locator('#alert').getByText('The old password was incorrect.').waitFor();
+  await page.getByLabel('Current password').fill('Hank-pa55word!');
+  await page.getByLabel('New password', { exact: true }).fill('Hank-new-pa55word!');
+  await page.getByLabel('Confirm new password').fill('Hank-new-pa55word!');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.locator('#flash').getByText('Your password was changed.').waitFor();
+  const c = new ConsoleClient(server.endpoint);
+  assert.deepEqual(await c.signIn({ account: server.accountId, userName: 'hank',
+                                    password: 'Hank-new-pa55word!' }), { signedIn: true });
+});
