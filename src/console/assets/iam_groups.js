@@ -4,7 +4,7 @@ import { call, callAll, decodePolicyDocument } from './api.js';
 import { attachDialog } from './iam_users.js';
 import {
   fill,
-  busy, button, check, confirmDialog, field, flash, formatDate, h, heading, link, openDialog,
+  busy, button, rowButton, check, confirmDialog, field, flash, formatDate, h, heading, link, openDialog,
   showError, summary, table, section,
 } from './ui.js';
 
@@ -55,7 +55,7 @@ export async function groupPage(ctx) {
         button('Add users', () => addUsersDialog(groupName, users, drawUsers))),
       table(null, [
         { title: 'User name', cell: (u) => link(`/iam/users/${encodeURIComponent(u.UserName)}`, u.UserName) },
-        { title: 'Actions', cell: (u) => button(`Remove ${u.UserName}`, (e) => busy(e.target, async () => {
+        { title: 'Actions', cell: (u) => rowButton('Remove', u.UserName, (e) => busy(e.target, async () => {
           await call('iam', 'RemoveUserFromGroup', { GroupName: groupName, UserName: u.UserName });
           await drawUsers();
         }), 'small') },
@@ -79,7 +79,7 @@ export async function groupPage(ctx) {
       table('Attached managed policies', [
         { title: 'Policy name', cell: (p) => link(`/iam/policies/${p.PolicyArn}`, p.PolicyName) },
         { title: 'Type', cell: (p) => (p.PolicyArn.includes(':aws:policy/') ? 'AWS managed' : 'Customer managed') },
-        { title: 'Actions', cell: (p) => button(`Detach ${p.PolicyName}`, (e) => busy(e.target, async () => {
+        { title: 'Actions', cell: (p) => rowButton('Detach', p.PolicyName, (e) => busy(e.target, async () => {
           await call('iam', 'DetachGroupPolicy', { GroupName: groupName, PolicyArn: p.PolicyArn });
           await drawPerms();
         }), 'small') },
@@ -87,8 +87,8 @@ export async function groupPage(ctx) {
       table('Inline policies', [
         { title: 'Policy name', cell: (n) => n },
         { title: 'Actions', cell: (n) => h('div', { class: 'actions' },
-          button(`Edit ${n}`, () => inlinePolicyDialog(groupName, n, drawPerms), 'small'),
-          button(`Delete ${n}`, async (e) => {
+          rowButton('Edit', n, () => inlinePolicyDialog(groupName, n, drawPerms), 'small'),
+          rowButton('Delete', n, async (e) => {
             if (!await confirmDialog('Delete inline policy', `Delete the inline policy ${n}?`)) return;
             await busy(e.target, async () => {
               await call('iam', 'DeleteGroupPolicy', { GroupName: groupName, PolicyName: n });

@@ -4,7 +4,7 @@ import { call, callAll, decodePolicyDocument } from './api.js';
 import { attachDialog } from './iam_users.js';
 import {
   fill,
-  busy, button, confirmDialog, copyable, flash, formatDate, h, heading, link, pre, section,
+  busy, button, rowButton, confirmDialog, copyable, flash, formatDate, h, heading, link, pre, section,
   showError, summary, table,
 } from './ui.js';
 
@@ -93,7 +93,7 @@ export async function rolePage(ctx) {
       table('Attached policies', [
         { title: 'Policy name', cell: (p) => link(`/iam/policies/${p.PolicyArn}`, p.PolicyName) },
         { title: 'Type', cell: (p) => (p.PolicyArn.includes(':aws:policy/') ? 'AWS managed' : 'Customer managed') },
-        { title: 'Actions', cell: (p) => button(`Detach ${p.PolicyName}`, (e) => busy(e.target, async () => {
+        { title: 'Actions', cell: (p) => rowButton('Detach', p.PolicyName, (e) => busy(e.target, async () => {
           await call('iam', 'DetachRolePolicy', { RoleName: roleName, PolicyArn: p.PolicyArn });
           await drawPerms();
         }), 'small') },

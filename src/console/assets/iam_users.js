@@ -5,7 +5,7 @@ import { mfaSection } from './mfa.js';
 import { policyPicker } from './policy_picker.js';
 import {
   fill,
-  busy, button, check, confirmDialog, field, flash, formatDate, h, heading, link, openDialog,
+  busy, button, rowButton, check, confirmDialog, field, flash, formatDate, h, heading, link, openDialog,
   section, showError, summary, table,
 } from './ui.js';
 
@@ -142,7 +142,7 @@ export async function userPage(ctx) {
         button('Add user to groups', () => addToGroups(userName, groups, drawGroups))),
       table(null, [
         { title: 'Group name', cell: (g) => link(`/iam/groups/${encodeURIComponent(g.GroupName)}`, g.GroupName) },
-        { title: 'Actions', cell: (g) => button(`Remove from ${g.GroupName}`, (e) => busy(e.target, async () => {
+        { title: 'Actions', cell: (g) => rowButton('Remove', `from ${g.GroupName}`, (e) => busy(e.target, async () => {
           await call('iam', 'RemoveUserFromGroup', { UserName: userName, GroupName: g.GroupName });
           flash(`${userName} removed from ${g.GroupName}.`);
           await drawGroups();
@@ -162,14 +162,14 @@ export async function userPage(ctx) {
           }))),
       table('Attached managed policies', [
         { title: 'Policy name', cell: (p) => link(`/iam/policies/${p.PolicyArn}`, p.PolicyName) },
-        { title: 'Actions', cell: (p) => button(`Detach ${p.PolicyName}`, (e) => busy(e.target, async () => {
+        { title: 'Actions', cell: (p) => rowButton('Detach', p.PolicyName, (e) => busy(e.target, async () => {
           await call('iam', 'DetachUserPolicy', { UserName: userName, PolicyArn: p.PolicyArn });
           await drawPerms();
         }), 'small') },
       ], attached, 'No attached policies'),
       table('Inline policies', [
         { title: 'Policy name', cell: (n) => n },
-        { title: 'Actions', cell: (n) => button(`Delete ${n}`, (e) => busy(e.target, async () => {
+        { title: 'Actions', cell: (n) => rowButton('Delete', n, (e) => busy(e.target, async () => {
           await call('iam', 'DeleteUserPolicy', { UserName: userName, PolicyName: n });
           await drawPerms();
         }), 'small') },

@@ -2,7 +2,7 @@
 // (Accept, Decline).
 import { call, callAll } from './api.js';
 import { describeOrganization } from './organizations.js';
-import { fill, busy, button, flash, formatDate, h, heading, section, showError, table } from './ui.js';
+import { fill, busy, button, rowButton, flash, formatDate, h, heading, section, showError, table } from './ui.js';
 
 const party = (hs, type) => (hs.Parties || []).find((p) => p.Type === type);
 const target = (hs) => (hs.Parties || []).filter((p) => p.Type !== 'ORGANIZATION')
@@ -28,7 +28,7 @@ export async function invitationsPage(ctx) {
         { title: 'Sent', cell: (hs) => formatDate(hs.RequestedTimestamp) },
         { title: 'Expires', cell: (hs) => formatDate(hs.ExpirationTimestamp) },
         { title: 'Actions', cell: (hs) => (['OPEN', 'REQUESTED'].includes(hs.State)
-          ? button(`Cancel invitation ${hs.Id}`, (e) => busy(e.target, async () => {
+          ? rowButton('Cancel', `invitation ${hs.Id}`, (e) => busy(e.target, async () => {
             await call('organizations', 'CancelHandshake', { HandshakeId: hs.Id });
             flash('The invitation was canceled.');
             await draw();

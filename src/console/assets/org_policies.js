@@ -4,7 +4,7 @@ import { call, callAll } from './api.js';
 import { describeOrganization, loadTree, treeTargets } from './organizations.js';
 import {
   fill,
-  busy, button, confirmDialog, field, flash, h, heading, openDialog, pre, section, select,
+  busy, button, rowButton, confirmDialog, field, flash, h, heading, openDialog, pre, section, select,
   showError, table,
 } from './ui.js';
 
@@ -82,7 +82,7 @@ async function showPolicy(summaryRow, container, redraw) {
         { title: 'Name', cell: (t) => t.Name },
         { title: 'ID', cell: (t) => h('code', {}, t.TargetId) },
         { title: 'Type', cell: (t) => t.Type },
-        { title: 'Actions', cell: (t) => button(`Detach from ${t.Name}`, (e) => busy(e.target, async () => {
+        { title: 'Actions', cell: (t) => rowButton('Detach', `from ${t.Name}`, (e) => busy(e.target, async () => {
           await org('DetachPolicy', { PolicyId: ps.Id, TargetId: t.TargetId });
           await draw();
         }), 'small') },

@@ -5,7 +5,7 @@ import { call } from './api.js';
 import { ROLE_RESOURCE_ACTIONS, SERVICES, roleArn } from './actions_catalog.js';
 import {
   fill,
-  busy, button, check, field, flash, h, heading, openDialog, pre, select, uid,
+  busy, button, rowButton, check, field, flash, h, heading, openDialog, pre, select, uid,
 } from './ui.js';
 
 function newStatement() {
@@ -125,7 +125,7 @@ export function createPolicyPage(ctx) {
     const arns = h('div', { class: 'subfields', hidden: st.resourceMode !== 'specific' },
       st.arns.length ? h('ul', { class: 'arn-list' }, st.arns.map((arn, i) => h('li', {},
         h('code', { class: 'arn' }, arn), ' ',
-        button(`Remove ${arn}`, () => { st.arns.splice(i, 1); drawResources(); }, 'small'))))
+        rowButton('Remove', arn, () => { st.arns.splice(i, 1); drawResources(); }, 'small'))))
         : h('p', { class: 'muted' }, 'No ARNs yet.'),
       button('Add ARN', () => addArnDialog(), ''));
     fill(resourcesBox, h('fieldset', {}, h('legend', {}, 'Resources'), all.row,

@@ -238,3 +238,9 @@ export function fill(el, ...children) {
   el.replaceChildren();
   return append(el, children);
 }
+
+// A table row's action: a short visible verb, named in full for assistive technology
+// ("Detach" reads as "Detach AdministratorAccess").
+export function rowButton(verb, subject, onclick, cls = 'small') {
+  return h('button', { type: 'button', class: cls, 'aria-label': `${verb} ${subject}`, onclick }, verb);
+}
