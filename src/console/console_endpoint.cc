@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/strings.h"
 #include "model/iam_entities.h"
+#include "services/iam/mfa_codes.h"
 
 namespace gatehouse::console {
 namespace {
@@ -111,6 +112,8 @@ HttpResponse ConsoleEndpoint::Handle(const HttpRequest& request,
         response = SwitchBack(call);
       } else if (name == "signout") {
         response = SignOut(call);
+      } else if (name == "root-mfa/enable" || name == "root-mfa/deactivate") {
+        response = RootMfa(call, name == "root-mfa/enable");
       } else {
         response = ErrorResponse(404, "NotFound", "No such console path.");
       }
@@ -305,6 +308,28 @@ HttpResponse ConsoleEndpoint::SwitchBack(Call& call) {
   spdlog::info("{} console switch-back: {} from {}", call.record.request_id,
                updated->principal.arn, call.request.remote_address);
   return JsonResponse(200, SessionDocument(*updated));
+}
+
+HttpResponse ConsoleEndpoint::RootMfa(Call& call, bool enable) {
+  const ConsoleSession& s = *call.session;
+  if (!s.principal.root() || s.active_role) {
+    return ErrorResponse(403, "AccessDenied", "Only the root user manages the root user's MFA.");
+  }
+  auto text = [&](const char* key) {
+    auto it = call.body.find(key);
+    return it != call.body.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const services::iam::MfaOwner root{"", true};
+  Status st = enable ? services::iam::EnableMfaDevice(iam_, s.principal.account_id,
+                                                      text("serialNumber"), root,
+                                                      text("authenticationCode1"),
+                                                      text("authenticationCode2"))
+                     : services::iam::DeactivateMfaDevice(iam_, s.principal.account_id,
+                                                          text("serialNumber"), root);
+  if (!st.ok()) return ErrorResponse(st);
+  spdlog::info("{} console: the root user of {} {} its MFA device", call.record.request_id,
+               s.principal.account_id, enable ? "enabled" : "deactivated");
+  return JsonResponse(200, json::object());
 }
 
 HttpResponse ConsoleEndpoint::SignOut(Call& call) {

@@ -65,6 +65,9 @@ class ConsoleEndpoint {
   HttpResponse SwitchRole(Call& call);
   HttpResponse SwitchBack(Call& call);
   HttpResponse SignOut(Call& call);
+  // The root user's own MFA device, which AWS assigns in the console only (the API's
+  // EnableMFADevice and DeactivateMFADevice need a user name).
+  HttpResponse RootMfa(Call& call, bool enable);
   // console_sign_in.cc
   HttpResponse SignIn(Call& call);
   HttpResponse SignInMfa(Call& call);

@@ -12,7 +12,7 @@ constexpr size_t kMaxEntries = 100000;  // beyond this, forgotten entries are sw
 int64_t SignInThrottle::DelayMs(int failures) const {
   if (failures < free_failures_) return 0;
   int doublings = std::min(failures - free_failures_, 20);
-  return std::min<int64_t>(int64_t{1000} << doublings, kMaxDelayMs);
+  return std::min<int64_t>(kFirstDelayMs << doublings, kMaxDelayMs);
 }
 
 bool SignInThrottle::Allowed(const std::string& key, int64_t now_ms) {

@@ -1,6 +1,6 @@
 // Sign-in throttling: failed sign-ins are counted per key — a user (account and name, or root
 // email) or a client address. After `free_failures` failures a key must wait before its next
-// attempt, and the wait doubles with each further failure (1 s, 2 s, 4 s … at most 15 minutes):
+// attempt, and the wait doubles with each further failure (5 s, 10 s, 20 s … at most 15 minutes):
 // a guesser gets a few dozen tries an hour, a person who mistyped waits seconds. Addresses get
 // more free failures than users, since many people may share one (an office's NAT). While a key waits, every
 // attempt — even with the right password — is refused without being checked. A success clears
@@ -19,6 +19,7 @@ class SignInThrottle {
  public:
   static constexpr int kUserFreeFailures = 5;
   static constexpr int kAddressFreeFailures = 30;
+  static constexpr int64_t kFirstDelayMs = 5000;
   static constexpr int64_t kMaxDelayMs = 15 * 60 * 1000;
   static constexpr int64_t kForgetAfterMs = 60 * 60 * 1000;
 

@@ -13,11 +13,11 @@ TEST(SignInThrottleTest, FreeFailuresThenDoublingDelays) {
     t.Failed("k", now);
   }
   EXPECT_FALSE(t.Allowed("k", now));
-  EXPECT_FALSE(t.Allowed("k", now + 999));
-  EXPECT_TRUE(t.Allowed("k", now + 1000));
-  t.Failed("k", now + 1000);
-  EXPECT_FALSE(t.Allowed("k", now + 2999));
-  EXPECT_TRUE(t.Allowed("k", now + 3000));  // 2 s after the sixth failure
+  EXPECT_FALSE(t.Allowed("k", now + 4999));
+  EXPECT_TRUE(t.Allowed("k", now + 5000));
+  t.Failed("k", now + 5000);
+  EXPECT_FALSE(t.Allowed("k", now + 14999));
+  EXPECT_TRUE(t.Allowed("k", now + 15000));  // 10 s after the sixth failure
   EXPECT_TRUE(t.Allowed("other", now));     // keys are counted apart
 }
 
