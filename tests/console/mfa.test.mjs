@@ -56,6 +56,16 @@ test('the root user enrolls a virtual MFA device and signs in with a code', asyn
     await expectHome(page);
     assert.equal(await page.locator('dt', { hasText: /^MFA$/ }).locator('xpath=following-sibling::dd[1]')
       .innerText(), 'Yes');
+
+    // The root user removes its device; the next sign-in asks for no code.
+    await page.goto('/iam/security-credentials');
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('No MFA devices assigned').waitFor();
+    await page.locator('#account-menu-button').click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
+    await expectHome(page);
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();

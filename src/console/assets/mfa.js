@@ -1,6 +1,6 @@
 // Virtual MFA devices: the assign dialog (CreateVirtualMFADevice → QR code and, on demand, the
 // secret → two consecutive codes → EnableMFADevice) and the device list with Remove.
-import { call } from './api.js';
+import { call, post } from './api.js';
 import {
   fill,
   busy, button, confirmDialog, field, flash, formatDate, h, openDialog, showError, table,
@@ -47,11 +47,16 @@ export function assignMfaDialog(owner, onDone) {
         showCodes();
         return false;
       }
-      const input = { SerialNumber: device.SerialNumber,
-                      AuthenticationCode1: codes.c1.value.trim(),
-                      AuthenticationCode2: codes.c2.value.trim() };
-      if (!owner.root) input.UserName = owner.userName;
-      await call('iam', 'EnableMFADevice', input);
+      if (owner.root) {
+        // The API's EnableMFADevice needs a user name; the root user's goes by the console.
+        await post('/console/root-mfa/enable', {
+          serialNumber: device.SerialNumber, authenticationCode1: codes.c1.value.trim(),
+          authenticationCode2: codes.c2.value.trim() });
+      } else {
+        await call('iam', 'EnableMFADevice', {
+          UserName: owner.userName, SerialNumber: device.SerialNumber,
+          AuthenticationCode1: codes.c1.value.trim(), AuthenticationCode2: codes.c2.value.trim() });
+      }
       stage = 'enabled';
       flash(`MFA device ${device.SerialNumber} assigned.`);
       onDone?.();
@@ -111,10 +116,13 @@ export async function mfaSection(owner, container) {
       { title: 'Actions', cell: (d) => button('Remove', async () => {
         if (!await confirmDialog('Remove MFA device', `Remove the MFA device ${d.SerialNumber}?`,
                                  'Remove')) return;
-        const deactivate = { SerialNumber: d.SerialNumber };
-        if (!owner.root) deactivate.UserName = owner.userName;
         await busy(null, async () => {
-          await call('iam', 'DeactivateMFADevice', deactivate);
+          if (owner.root) {
+            await post('/console/root-mfa/deactivate', { serialNumber: d.SerialNumber });
+          } else {
+            await call('iam', 'DeactivateMFADevice', { UserName: owner.userName,
+                                                       SerialNumber: d.SerialNumber });
+          }
           await call('iam', 'DeleteVirtualMFADevice', { SerialNumber: d.SerialNumber });
           flash(`MFA device ${d.SerialNumber} removed.`);
           await refresh();
