@@ -34,6 +34,9 @@
 #include "store/sqlite_store.h"
 #include "core/random.h"
 #include "http/server.h"
+#include "mail/outbox.h"
+#include "mail/outbox_mailer.h"
+#include "mail/smtp_sender.h"
 #include "protocol/model.h"
 #include "services/dispatcher.h"
 
@@ -55,6 +58,13 @@ struct ServeOptions {
   size_t max_accounts = 1000;  // per organization
   bool console_signup = true;  // the console's sign-up page creates standalone accounts
   std::string clock_offset_file;  // tests only: see ClockOffset
+  // Mail (the console's password-reset links) is queued in DATA/outbox and delivered over SMTP
+  // when smtp_url is set; without it the outbox keeps it.
+  std::string smtp_url;
+  bool smtp_starttls = false;
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string mail_from = "no-reply@gatehouse.local";
 };
 
 // Tests move the server's clock with the hidden --clock-offset-file: a file holding a number of
@@ -141,7 +151,9 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
       {"log-level", &options.log_level},
       {"account-id", &options.account_id}, {"root-email", &options.root_email},
       {"tls-cert", &options.tls_cert},     {"tls-key", &options.tls_key},
-      {"master-key", &options.master_key_hex}};
+      {"master-key", &options.master_key_hex}, {"smtp-url", &options.smtp_url},
+      {"smtp-user", &options.smtp_user},   {"smtp-password", &options.smtp_password},
+      {"mail-from", &options.mail_from}};
   for (const auto& [key, node] : table) {
     std::string name(key.str());
     const CLI::Option* option = serve.get_option_no_throw("--" + name);
@@ -165,6 +177,11 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
       known = true;
       if (!node.is_boolean()) return path + ": console-signup must be true or false";
       if (!given) options.console_signup = node.value<bool>().value();
+    }
+    if (name == "smtp-starttls") {
+      known = true;
+      if (!node.is_boolean()) return path + ": smtp-starttls must be true or false";
+      if (!given) options.smtp_starttls = node.value<bool>().value();
     }
     if (name == "threads") {
       known = true;
@@ -204,6 +221,14 @@ int Serve(const ServeOptions& options) {
   }
   if (options.log_format != "text" && options.log_format != "json") {
     std::cerr << "--log-format must be text or json\n";
+    return 2;
+  }
+  if (!mail::ValidateMailMessage({options.mail_from, options.mail_from, "", ""}).ok()) {
+    std::cerr << "--mail-from must be one plain address\n";
+    return 2;
+  }
+  if (Status s = mail::ValidateSmtpUrl(options.smtp_url); !options.smtp_url.empty() && !s.ok()) {
+    std::cerr << s.message() << "\n";
     return 2;
   }
   ::umask(077);  // the data directory holds hashes and sealed secrets: owner only
@@ -331,9 +356,26 @@ int Serve(const ServeOptions& options) {
         request, evaluation, session_keys, random, NowSeconds() * 1000);
     return encoded.ok() ? *encoded : std::string();
   });
-  auto mailer = [](const std::string&, const std::string&, const std::string&) {
-    return Status(ErrorCode::kServiceFailure, "no mail delivery is configured");
-  };
+  // The server's own mail: queued in DATA/outbox, delivered by the SMTP sender when there is
+  // one, kept in the outbox as the record otherwise.
+  Result<std::unique_ptr<mail::Outbox>> outbox =
+      mail::Outbox::Open(options.data + "/outbox", random, NowSeconds);
+  if (!outbox.ok()) {
+    std::cerr << outbox.status().message() << "\n";
+    return 1;
+  }
+  std::unique_ptr<mail::SmtpSender> smtp_sender;
+  if (!options.smtp_url.empty()) {
+    smtp_sender = std::make_unique<mail::SmtpSender>(
+        **outbox, mail::SmtpOptions{options.smtp_url, options.smtp_starttls, options.smtp_user,
+                                    options.smtp_password});
+    smtp_sender->Start();  // delivers what a previous run left queued
+  }
+  mail::OutboxMailer outbox_mailer(**outbox, options.mail_from, [&smtp_sender] {
+    if (smtp_sender) smtp_sender->Wake();
+  });
+  mail::Mailer& mailer = outbox_mailer;
+  if (!smtp_sender) spdlog::info("no --smtp-url: mail is kept in {}/outbox", options.data);
   AdminEndpoint admin(state, *master_key, *operator_secret, random,
                       [] { return NowSeconds() * 1000; });
 
@@ -346,7 +388,8 @@ int Serve(const ServeOptions& options) {
   console::ConsoleEndpoint console(
       dispatcher, credentials, iam, console_options,
       [&mailer](const std::string& to, const std::string& subject, const std::string& text) {
-        return mailer(to, subject, text);
+        Result<std::string> queued = mailer.Send(mail::MailMessage{"", to, subject, text});
+        return queued.ok() ? Status::Ok() : queued.status();
       },
       [&] {
         std::lock_guard lock(base_url_mu);
@@ -419,6 +462,7 @@ int Serve(const ServeOptions& options) {
   sigwait(&signals, &signal);
   spdlog::info("signal {}: finishing requests in flight", signal);
   server.Stop();
+  if (smtp_sender) smtp_sender->Stop();  // undelivered mail stays queued for the next start
   account_creations.Stop();
   RemoveServerInfo(options.data);
   {
@@ -471,6 +515,20 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--clock-offset-file", options->clock_offset_file)
       ->envname("GATEHOUSE_CLOCK_OFFSET_FILE")
       ->group("");
+  serve->add_option("--smtp-url", options->smtp_url,
+                    "deliver mail (password-reset links) to smtp://HOST:PORT or smtps://HOST:PORT "
+                    "(default: keep it in DATA/outbox)")
+      ->envname("GATEHOUSE_SMTP_URL");
+  serve->add_flag("--smtp-starttls", options->smtp_starttls, "require STARTTLS on smtp://")
+      ->envname("GATEHOUSE_SMTP_STARTTLS");
+  serve->add_option("--smtp-user", options->smtp_user, "log in to the SMTP server as this user")
+      ->envname("GATEHOUSE_SMTP_USER");
+  serve->add_option("--smtp-password", options->smtp_password,
+                    "the SMTP password (better in the environment: GATEHOUSE_SMTP_PASSWORD)")
+      ->envname("GATEHOUSE_SMTP_PASSWORD");
+  serve->add_option("--mail-from", options->mail_from, "the sender address of the server's mail")
+      ->envname("GATEHOUSE_MAIL_FROM")
+      ->capture_default_str();
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");
   serve->add_option("--max-accounts", options->max_accounts,

@@ -7,9 +7,11 @@ Run: python3 -m unittest test_console (from tests/integration, GATEHOUSE_BIN set
 """
 import base64
 import json
+import os
 import re
 import time
 
+from clock_helpers import MovableClock
 from console_client import ConsoleClient
 from gatehouse_fixture import GatehouseTestCase
 from mfa_helpers import now_step, totp
@@ -422,3 +424,58 @@ class ConsoleWithoutSignUpTest(GatehouseTestCase):
         status, _, doc = c.post("/console/signup", {"email": "x@example.com",
                                                     "accountName": "x", "password": STRONG})
         self.assertEqual((status, doc["error"]["code"]), (403, "SignupDisabled"))
+
+
+class ConsoleSessionTimeoutTest(MovableClock, GatehouseTestCase):
+    """Sessions end after an hour without a request, and twelve hours after sign-in however
+    busy; reset links from the "Forgot your password?" mail last an hour."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin("iam").create_user(UserName="timed")
+        cls.admin("iam").create_login_profile(UserName="timed", Password=STRONG)
+
+    def signed_in(self):
+        c = ConsoleClient(self.port)
+        self.assertEqual(c.sign_in_user(self.account, "timed", STRONG)[0], 200)
+        return c
+
+    def test_idle_timeout(self):
+        c = self.signed_in()
+        with self.clock_moved(3500):
+            self.assertTrue(c.session()["signedIn"])  # the request restarts the idle time
+        with self.clock_moved(7000):
+            self.assertTrue(c.session()["signedIn"])
+        with self.clock_moved(10700):
+            self.assertFalse(c.session()["signedIn"])
+            self.assertEqual(c.api("iam", "ListUsers")[0], 401)
+
+    def test_absolute_timeout(self):
+        c = self.signed_in()
+        for seconds in range(3000, 12 * 3600, 3000):
+            with self.clock_moved(seconds):
+                self.assertTrue(c.session()["signedIn"], seconds)
+        with self.clock_moved(12 * 3600):
+            self.assertFalse(c.session()["signedIn"])
+
+    def test_forgotten_password_link_lasts_an_hour(self):
+        c = ConsoleClient(self.port)
+        outbox = os.path.join(self.data.name, "outbox")
+        before = set(os.listdir(outbox)) if os.path.isdir(outbox) else set()
+        self.assertEqual(c.post("/console/forgot-password", {"email": ROOT_EMAIL})[2],
+                         {"sent": True})
+        self.assertEqual(c.post("/console/forgot-password", {"email": "nobody@example.com"})[2],
+                         {"sent": True})
+        new = sorted(set(os.listdir(outbox)) - before)
+        self.assertEqual(len(new), 1)  # none for the unknown email
+        with open(os.path.join(outbox, new[0])) as f:
+            mail = f.read()
+        self.assertIn("To: %s" % ROOT_EMAIL, mail)
+        # Quoted-printable: soft line breaks joined, "=3D" read as "=".
+        body = mail.replace("=\n", "").replace("=3D", "=")
+        token = re.search(r"reset-password\?token=([0-9a-f]{64})", body).group(1)
+        with self.clock_moved(3601):
+            status, _, doc = c.post("/console/reset-password",
+                                    {"token": token, "password": ROOT_PASSWORD})
+            self.assertEqual((status, doc["error"]["code"]), (400, "InvalidInput"))

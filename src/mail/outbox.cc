@@ -1,0 +1,163 @@
+#include "mail/outbox.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "core/crypto.h"
+#include "core/time_format.h"
+
+namespace gatehouse::mail {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kSuffix = ".eml";
+constexpr std::string_view kTempPrefix = ".tmp-";
+
+int64_t SystemSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "20261129T172000Z-0123456789abcdef": the only names Read and Remove accept, so that an id can
+// never reach outside the directory.
+bool IsId(std::string_view id) {
+  if (id.size() != 33 || id[8] != 'T' || id[15] != 'Z' || id[16] != '-') return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (i == 8 || i == 15 || i == 16) continue;
+    char c = id[i];
+    bool ok = i < 16 ? (c >= '0' && c <= '9') : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status IoError(const std::string& what, const std::string& path) {
+  return Status(ErrorCode::kServiceFailure, what + " " + path + ": " + std::strerror(errno));
+}
+
+// The value of the header `name` ("From") in the header block of `data`, empty when absent.
+std::string HeaderValue(const std::string& data, std::string_view name) {
+  size_t pos = 0;
+  while (pos < data.size()) {
+    size_t end = data.find("\r\n", pos);
+    if (end == std::string::npos || end == pos) break;  // the blank line ends the headers
+    std::string_view line(data.data() + pos, end - pos);
+    if (line.size() > name.size() + 1 && line.substr(0, name.size()) == name &&
+        line[name.size()] == ':') {
+      std::string_view value = line.substr(name.size() + 1);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      return std::string(value);
+    }
+    pos = end + 2;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& dir, Random& random,
+                                             std::function<int64_t()> now_seconds) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status(ErrorCode::kServiceFailure, "cannot create " + dir + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return Status(ErrorCode::kServiceFailure, "cannot restrict " + dir + ": " + ec.message());
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().starts_with(kTempPrefix)) fs::remove(entry.path(), ec);
+  }
+  if (!now_seconds) now_seconds = SystemSeconds;
+  return std::unique_ptr<Outbox>(new Outbox(dir, random, std::move(now_seconds)));
+}
+
+Result<std::string> Outbox::Queue(const MailMessage& message) {
+  int64_t now = now_seconds_();
+  std::string id = FormatAmzDate(now) + "-" + HexEncode(random_.Bytes(8));
+  Result<std::string> rendered = RenderMailMessage(message, now, id);
+  if (!rendered.ok()) return rendered.status();
+
+  std::lock_guard lock(mu_);
+  const std::string temp = dir_ + "/" + std::string(kTempPrefix) + id;
+  const std::string path = dir_ + "/" + id + std::string(kSuffix);
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("cannot create", temp);
+  const std::string& data = *rendered;
+  size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<size_t>(n);
+  }
+  bool ok = written == data.size() && ::fsync(fd) == 0;
+  Status failure = ok ? Status::Ok() : IoError("cannot write", temp);
+  ::close(fd);
+  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    failure = IoError("cannot rename", temp);
+  }
+  if (!ok) {
+    ::unlink(temp.c_str());
+    return failure;
+  }
+  // The rename is durable once the directory is flushed too.
+  if (int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  spdlog::info("queued mail {} to {}: {}", id, message.to, message.subject);
+  return id;
+}
+
+std::vector<std::string> Outbox::List() const {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.ends_with(kSuffix)) continue;
+    name.resize(name.size() - kSuffix.size());
+    if (IsId(name)) ids.push_back(std::move(name));
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Result<QueuedMail> Outbox::Read(const std::string& id) const {
+  if (!IsId(id)) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
+  std::ifstream in(dir_ + "/" + id + std::string(kSuffix), std::ios::binary);
+  if (!in) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
+  std::ostringstream data;
+  data << in.rdbuf();
+  QueuedMail mail{id, "", "", data.str()};
+  mail.from = HeaderValue(mail.data, "From");
+  mail.to = HeaderValue(mail.data, "To");
+  if (mail.from.empty() || mail.to.empty()) {
+    return Status(ErrorCode::kServiceFailure, "The queued mail " + id + " has no From or To.");
+  }
+  return mail;
+}
+
+Status Outbox::Remove(const std::string& id) {
+  if (!IsId(id)) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
+  std::lock_guard lock(mu_);
+  const std::string path = dir_ + "/" + id + std::string(kSuffix);
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
+    return IoError("cannot remove", path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace gatehouse::mail

@@ -1,0 +1,192 @@
+"""The root user's "Forgot your password?" mail, end to end: POST /console/forgot-password
+queues a mail in DATA/outbox, the server delivers it over SMTP to an aiosmtpd server in this
+process (--smtp-url), and the link's one-time token sets the root password through
+POST /console/reset-password. Also: mail survives an SMTP server that is down, and without
+--smtp-url the outbox keeps it and the log holds no token.
+
+Needs Debian's python3-aiosmtpd (scripts/install-deps).
+"""
+import email
+import email.policy
+import glob
+import http.client
+import json
+import os
+import re
+import threading
+import time
+import unittest
+
+from aiosmtpd.controller import Controller
+
+from gatehouse_fixture import GatehouseTestCase, free_port
+
+ROOT_EMAIL = "root@gatehouse.local"
+NEW_PASSWORD = "Tr0ub4dor&3-horse-staple"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []  # (envelope sender, recipients, email.message.EmailMessage)
+        self.cond = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        with self.cond:
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.cond.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count, timeout=15):
+        with self.cond:
+            self.cond.wait_for(lambda: len(self.messages) >= count, timeout)
+            return list(self.messages)
+
+
+def start_smtp(port):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return inbox, controller
+
+
+class ConsoleMailCase(GatehouseTestCase):
+    def post(self, path, body):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            text = response.read().decode()
+            try:
+                return response.status, json.loads(text)
+            except ValueError:
+                return response.status, text  # not the console's answer: shown by the assert
+        finally:
+            conn.close()
+
+    def forgot_password(self, address=ROOT_EMAIL):
+        status, body = self.post("/console/forgot-password", {"email": address})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body, {"sent": True})
+
+    def token_in(self, text):
+        link = re.search(r"http://127\.0\.0\.1:%d/reset-password\?token=([0-9a-f]{64})\b"
+                         % self.port, text)
+        self.assertIsNotNone(link, text)
+        return link.group(1)
+
+    def outbox(self):
+        return sorted(glob.glob(os.path.join(self.data.name, "outbox", "*.eml")))
+
+    def server_log(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+
+class ForgotPasswordOverSmtpTest(ConsoleMailCase):
+    @classmethod
+    def before_serve(cls):
+        cls.smtp_port = free_port()
+        cls.inbox, cls.smtp = start_smtp(cls.smtp_port)
+        cls.extra_args = ["--smtp-url", "smtp://127.0.0.1:%d" % cls.smtp_port]
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.smtp.stop()
+
+    def test_the_link_resets_the_root_password_once(self):
+        before = len(self.inbox.messages)
+        self.forgot_password()
+        messages = self.inbox.wait_for(before + 1)
+        self.assertEqual(len(messages), before + 1, "no mail arrived")
+        sender, recipients, message = messages[-1]
+        self.assertEqual(sender, "no-reply@gatehouse.local")
+        self.assertEqual(recipients, [ROOT_EMAIL])
+        self.assertEqual(message["To"], ROOT_EMAIL)
+        self.assertTrue(message["Subject"])
+        self.assertEqual(message.get_content_type(), "text/plain")
+        token = self.token_in(message.get_content())
+
+        status, body = self.post("/console/reset-password",
+                                 {"token": token, "password": NEW_PASSWORD})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body, {"accountId": self.account})
+        status, body = self.post("/console/reset-password",
+                                 {"token": token, "password": NEW_PASSWORD + "x"})
+        self.assertEqual(status, 400, body)
+        self.assertEqual(body["error"]["code"], "InvalidInput")
+
+        # Delivered mail leaves the outbox; the log names it, never its token.
+        deadline = time.time() + 5
+        while self.outbox() and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.outbox(), [])
+        log = self.server_log()
+        self.assertIn("delivered mail", log)
+        self.assertNotIn(token, log)
+
+    def test_an_unknown_email_sends_nothing(self):
+        before = len(self.inbox.messages)
+        self.forgot_password("nobody@example.com")
+        time.sleep(1)
+        self.assertEqual(len(self.inbox.messages), before)
+
+
+class MailWaitsForTheSmtpServerTest(ConsoleMailCase):
+    @classmethod
+    def before_serve(cls):
+        cls.smtp_port = free_port()  # nothing listens there yet
+        cls.extra_args = ["--smtp-url", "smtp://127.0.0.1:%d" % cls.smtp_port]
+
+    def test_mail_is_delivered_once_the_server_starts(self):
+        self.forgot_password()
+        time.sleep(2)  # a few failed attempts
+        queued = self.outbox()
+        self.assertEqual(len(queued), 1, "the mail is not kept in DATA/outbox")
+        inbox, controller = start_smtp(self.smtp_port)
+        try:
+            messages = inbox.wait_for(1, timeout=30)
+            self.assertEqual(len(messages), 1, "the mail did not arrive")
+            self.assertEqual(messages[0][1], [ROOT_EMAIL])
+            self.token_in(messages[0][2].get_content())
+            deadline = time.time() + 5
+            while self.outbox() and time.time() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(self.outbox(), [])
+        finally:
+            controller.stop()
+        self.assertIn("not delivered, will retry", self.server_log())
+
+
+class MailStaysInTheOutboxTest(ConsoleMailCase):
+    """Without --smtp-url the outbox is the record of what was sent."""
+
+    def test_the_mail_lands_in_the_outbox_and_the_log_holds_no_token(self):
+        self.forgot_password()
+        queued = self.outbox()
+        self.assertEqual(len(queued), 1)
+        self.assertRegex(os.path.basename(queued[0]), r"^\d{8}T\d{6}Z-[0-9a-f]{16}\.eml$")
+        self.assertEqual(os.stat(queued[0]).st_mode & 0o777, 0o600)
+        self.assertEqual(os.stat(os.path.dirname(queued[0])).st_mode & 0o777, 0o700)
+        with open(queued[0], "rb") as f:
+            message = email.message_from_bytes(f.read(), policy=email.policy.default)
+        self.assertEqual(message["To"], ROOT_EMAIL)
+        token = self.token_in(message.get_content())
+        time.sleep(0.5)  # still there: nothing delivers it
+        self.assertEqual(self.outbox(), queued)
+        log = self.server_log()
+        self.assertIn("queued mail", log)
+        self.assertNotIn(token, log)
+
+        status, body = self.post("/console/reset-password",
+                                 {"token": token, "password": NEW_PASSWORD})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body, {"accountId": self.account})
+
+
+if __name__ == "__main__":
+    unittest.main()
