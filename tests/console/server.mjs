@@ -95,7 +95,7 @@ export async function startServer(extraArgs = []) {
       const dir = join(dataDir, 'outbox');
       let files;
       try {
-        files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+        files = readdirSync(dir).filter((f) => f.endsWith('.eml') && !f.startsWith('.'));
       } catch {
         return null;
       }
