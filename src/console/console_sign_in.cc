@@ -27,6 +27,14 @@ std::string Field(const json& body, const char* key) {
 HttpResponse Failed() { return ErrorResponse(401, "SignInFailed", kSignInFailed); }
 HttpResponse Throttled() { return ErrorResponse(429, "Throttling", kThrottled); }
 
+// An error that lets the sign-in step be tried again: its body carries the next challenge.
+HttpResponse WithChallenge(HttpResponse error, const std::string& challenge) {
+  json body = json::parse(error.body);
+  body["challenge"] = challenge;
+  error.body = body.dump();
+  return error;
+}
+
 // The throttle's keys: the client's address, and the principal named (whether it exists or
 // not, so that guessing at one name is slowed alike).
 std::string AddressKey(const HttpRequest& r) { return "ip:" + r.remote_address; }
@@ -96,7 +104,8 @@ HttpResponse ConsoleEndpoint::SignInMfa(Call& call) {
     throttle_.Failed(user_key, now);
     spdlog::info("{} console sign-in failed for {}: wrong MFA code, from {}",
                  call.record.request_id, p.arn, call.request.remote_address);
-    return Failed();
+    // The password was right: the person may try another code, with a new challenge.
+    return WithChallenge(Failed(), challenges_.Issue(std::move(*pending), now));
   }
   pending->check.principal.mfa = true;
   pending->check.principal.mfa_time_ms = now;
@@ -116,11 +125,8 @@ HttpResponse ConsoleEndpoint::SignInNewPassword(Call& call) {
       services::iam::WithNewPassword(iam_, *profile, Field(call.body, "newPassword"));
   if (!changed.ok()) {
     // The same step may be tried again with a better password.
-    HttpResponse r = ErrorResponse(changed.status());
-    json body = json::parse(r.body);
-    body["challenge"] = challenges_.Issue(std::move(*pending), now_ms());
-    r.body = body.dump();
-    return r;
+    return WithChallenge(ErrorResponse(changed.status()),
+                         challenges_.Issue(std::move(*pending), now_ms()));
   }
   changed->password_reset_required = false;
   if (Status s = iam_.state.Commit({{store::Put<model::LoginProfile>{*changed}}}); !s.ok()) {

@@ -14,7 +14,7 @@ import time
 from clock_helpers import MovableClock
 from console_client import ConsoleClient
 from gatehouse_fixture import GatehouseTestCase
-from mfa_helpers import now_step, totp
+from mfa_helpers import now_step, totp, wrong
 
 ROOT_EMAIL = "root@gatehouse.local"
 ROOT_PASSWORD = "Root-Passw0rd-for-tests"
@@ -209,16 +209,21 @@ class ConsoleTest(GatehouseTestCase):
         status, doc = c.sign_in_user(self.account, "mfa-user", STRONG)
         self.assertEqual(doc["next"], "mfa")
         self.assertFalse(c.session()["signedIn"])
-        # A spent code is refused, and so is the challenge afterwards.
-        self.assertError(c.step("/console/signin/mfa",
-                                {"challenge": doc["challenge"], "code": totp(seed, step)}),
-                         401, "SignInFailed")
-        self.assertError(c.step("/console/signin/mfa",
-                                {"challenge": doc["challenge"], "code": totp(seed, step + 1)}),
-                         401, "SignInFailed")
-        status, doc = c.sign_in_user(self.account, "mfa-user", STRONG)
+        # A spent code is refused; the error carries a new challenge for another try, and the
+        # challenge used is spent.
+        status, spent = c.step("/console/signin/mfa",
+                               {"challenge": doc["challenge"], "code": totp(seed, step)})
+        self.assertError((status, spent), 401, "SignInFailed")
+        status, reused = c.step("/console/signin/mfa",
+                                {"challenge": doc["challenge"], "code": totp(seed, step + 1)})
+        self.assertError((status, reused), 401, "SignInFailed")
+        self.assertNotIn("challenge", reused)
+        status, wrong_code = c.step("/console/signin/mfa", {"challenge": spent["challenge"],
+                                                            "code": wrong(totp(seed, step + 1))})
+        self.assertError((status, wrong_code), 401, "SignInFailed")
+        self.assertFalse(c.session()["signedIn"])
         status, doc = c.step("/console/signin/mfa",
-                             {"challenge": doc["challenge"], "code": totp(seed, step + 1)})
+                             {"challenge": wrong_code["challenge"], "code": totp(seed, step + 1)})
         self.assertEqual((status, doc), (200, {"signedIn": True}))
         self.assertTrue(c.session()["mfa"])
 
