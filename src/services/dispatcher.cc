@@ -54,6 +54,14 @@ Status InOrganizationsTerms(const Status& error) {
   return Status(ErrorCode::kInvalidInputException, m, reason);
 }
 
+// `input` checked against its shape, refused with the validation error its protocol uses.
+Status CheckInput(const protocol::ServiceModel& model, const protocol::Shape& shape,
+                  const json& input) {
+  ErrorCode validation = model.protocol() == "json" ? ErrorCode::kValidationException
+                                                    : ErrorCode::kValidationError;
+  return protocol::ValidateInput(model, shape, input, validation);
+}
+
 }  // namespace
 
 std::string ResourceAccount(std::string_view arn, std::string_view fallback) {
@@ -195,11 +203,7 @@ Result<json> Dispatcher::Call(std::string_view service, std::string_view operati
     Result<json> read = protocol::ReadJsonInput(*model, *shape, body.empty() ? "{}" : body);
     if (!read.ok()) return fail(read.status());
     input = std::move(read).value();
-    ErrorCode validation = model->protocol() == "json" ? ErrorCode::kValidationException
-                                                       : ErrorCode::kValidationError;
-    if (Status s = protocol::ValidateInput(*model, *shape, input, validation); !s.ok()) {
-      return fail(s);
-    }
+    if (Status s = CheckInput(*model, *shape, input); !s.ok()) return fail(s);
   }
   Result<json> output = Execute(*model, *op, std::string(service), input, caller, request, rec);
   if (!output.ok()) return fail(output.status());
@@ -286,11 +290,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
                             : protocol::ReadQueryInput(*model, *shape, params);
     if (!read.ok()) return fail(read.status());
     input = std::move(read).value();
-    ErrorCode validation = model->protocol() == "json" ? ErrorCode::kValidationException
-                                                       : ErrorCode::kValidationError;
-    if (Status s = protocol::ValidateInput(*model, *shape, input, validation); !s.ok()) {
-      return fail(s);
-    }
+    if (Status s = CheckInput(*model, *shape, input); !s.ok()) return fail(s);
   }
 
   Result<json> output = Execute(*model, op, claim->service, input, *key, request, rec);

@@ -46,6 +46,17 @@ class ConsoleTest(GatehouseTestCase):
         if policy:
             iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
 
+    def give_mfa(self, user):
+        """Assigns `user` a virtual MFA device; returns its seed and the last step accepted."""
+        iam = self.admin("iam")
+        device = iam.create_virtual_mfa_device(VirtualMFADeviceName=user)["VirtualMFADevice"]
+        seed = device["Base32StringSeed"].decode()
+        step = now_step()
+        iam.enable_mfa_device(UserName=user, SerialNumber=device["SerialNumber"],
+                              AuthenticationCode1=totp(seed, step - 1),
+                              AuthenticationCode2=totp(seed, step))
+        return seed, step
+
     def assertError(self, result, status, code, message=None):
         got_status, doc = result[0], result[-1]
         self.assertEqual(got_status, status, doc)
@@ -198,13 +209,7 @@ class ConsoleTest(GatehouseTestCase):
 
     def test_mfa_sign_in(self):
         self.user_with_password("mfa-user")
-        iam = self.admin("iam")
-        device = iam.create_virtual_mfa_device(VirtualMFADeviceName="mfa-user")["VirtualMFADevice"]
-        seed = device["Base32StringSeed"].decode()
-        step = now_step()
-        iam.enable_mfa_device(UserName="mfa-user", SerialNumber=device["SerialNumber"],
-                              AuthenticationCode1=totp(seed, step - 1),
-                              AuthenticationCode2=totp(seed, step))
+        seed, step = self.give_mfa("mfa-user")
         c = self.console()
         status, doc = c.sign_in_user(self.account, "mfa-user", STRONG)
         self.assertEqual(doc["next"], "mfa")
@@ -382,13 +387,7 @@ class ConsoleTest(GatehouseTestCase):
         c = self.console()
         c.sign_in_user(self.account, "ivy", STRONG)
         self.assertEqual(c.post("/console/switch-role", switch)[0], 403)
-        iam = self.admin("iam")
-        device = iam.create_virtual_mfa_device(VirtualMFADeviceName="ivy")["VirtualMFADevice"]
-        seed = device["Base32StringSeed"].decode()
-        step = now_step()
-        iam.enable_mfa_device(UserName="ivy", SerialNumber=device["SerialNumber"],
-                              AuthenticationCode1=totp(seed, step - 1),
-                              AuthenticationCode2=totp(seed, step))
+        seed, step = self.give_mfa("ivy")
         c = self.console()
         status, doc = c.sign_in_user(self.account, "ivy", STRONG)
         c.step("/console/signin/mfa", {"challenge": doc["challenge"], "code": totp(seed, step + 1)})
