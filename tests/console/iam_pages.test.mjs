@@ -191,11 +191,11 @@ asRoot('account settings: password policy and alias', async (page, root, server)
   await page.getByLabel('Account alias').fill('acme-prod');
   await page.getByRole('button', { name: 'Create alias' }).click();
   await page.locator('#flash').getByText('The account alias is now acme-prod.').waitFor();
-  assert.match(await page.locator('#account-menu-button').innerText(), /root @ acme-prod/);
+  await page.locator('#account-menu-button', { hasText: 'root @ acme-prod' }).waitFor();
   await page.getByRole('button', { name: 'Delete alias' }).click();
   await page.locator('#flash').getByText('The account alias was deleted.').waitFor();
-  assert.match(await page.locator('#account-menu-button').innerText(),
-               new RegExp(`root @ ${server.accountId.slice(0, 4)}-`));
+  await page.locator('#account-menu-button',
+                     { hasText: `root @ ${server.accountId.slice(0, 4)}-` }).waitFor();
 });
 
 asRoot('organizations: OUs and service control policies', async (page, root) => {

@@ -46,8 +46,8 @@ export async function accountSettingsPage(ctx) {
             'Delete the custom password policy? The default rules apply again.')) return;
           await busy(e.target, async () => {
             await call('iam', 'DeleteAccountPasswordPolicy', {});
-            flash('The password policy was deleted; the default rules apply.');
             await drawPolicy();
+            flash('The password policy was deleted; the default rules apply.');
           });
         }, 'danger') : null));
     form.addEventListener('submit', (e) => {
@@ -58,8 +58,8 @@ export async function accountSettingsPage(ctx) {
         if (Number(maxAge.input.value) > 0) input.MaxPasswordAge = Number(maxAge.input.value);
         if (Number(reuse.input.value) > 0) input.PasswordReusePrevention = Number(reuse.input.value);
         await call('iam', 'UpdateAccountPasswordPolicy', input);
-        flash('The password policy was saved.');
         await drawPolicy();
+        flash('The password policy was saved.');
       });
     });
     fill(policyBox, h('h2', {}, 'Password policy'),
@@ -82,15 +82,17 @@ export async function accountSettingsPage(ctx) {
         button(alias ? 'Change alias' : 'Create alias', (e) => busy(e.target, async () => {
           if (alias) await call('iam', 'DeleteAccountAlias', { AccountAlias: alias });
           await call('iam', 'CreateAccountAlias', { AccountAlias: input.input.value.trim() });
-          flash(`The account alias is now ${input.input.value.trim()}.`);
+          const created = input.input.value.trim();
+          // The navigation bar shows the alias: it is current before the page says it is done.
           await ctx.refreshSession();
           await drawAlias();
+          flash(`The account alias is now ${created}.`);
         }), 'primary'),
         alias ? button('Delete alias', (e) => busy(e.target, async () => {
           await call('iam', 'DeleteAccountAlias', { AccountAlias: alias });
-          flash('The account alias was deleted.');
           await ctx.refreshSession();
           await drawAlias();
+          flash('The account alias was deleted.');
         }), 'danger') : null));
   };
   const safe = (fn) => fn().catch(showError);

@@ -72,8 +72,8 @@ export async function groupPage(ctx) {
             for (const arn of arns) {
               await call('iam', 'AttachGroupPolicy', { GroupName: groupName, PolicyArn: arn });
             }
-            flash(`Policies attached to ${groupName}.`);
             await drawPerms();
+            flash(`Policies attached to ${groupName}.`);
           }), 'primary'),
           button('Create inline policy', () => inlinePolicyDialog(groupName, null, drawPerms)))),
       table('Attached managed policies', [

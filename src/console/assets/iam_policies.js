@@ -80,8 +80,8 @@ export async function policyPage(ctx) {
           button(`View ${v.VersionId}`, (e) => busy(e.target, () => showVersion(v.VersionId)), 'small'),
           aws || v.IsDefaultVersion ? null : button(`Set ${v.VersionId} as default`, (e) => busy(e.target, async () => {
             await call('iam', 'SetDefaultPolicyVersion', { PolicyArn: arn, VersionId: v.VersionId });
-            flash(`${v.VersionId} is now the default version.`);
             await drawVersions();
+            flash(`${v.VersionId} is now the default version.`);
           }), 'small'),
           aws || v.IsDefaultVersion ? null : button(`Delete ${v.VersionId}`, (e) => busy(e.target, async () => {
             await call('iam', 'DeletePolicyVersion', { PolicyArn: arn, VersionId: v.VersionId });

@@ -99,8 +99,8 @@ function passwordDialog(userName, exists, refresh) {
     { label: 'Apply', primary: true, onclick: async () => {
       await call('iam', exists ? 'UpdateLoginProfile' : 'CreateLoginProfile', {
         UserName: userName, Password: pw.input.value, PasswordResetRequired: reset.input.checked });
-      flash(`Console password of ${userName} set.`);
       await refresh();
+      flash(`Console password of ${userName} set.`);
       return true;
     } },
   ]);
@@ -144,8 +144,8 @@ export async function userPage(ctx) {
         { title: 'Group name', cell: (g) => link(`/iam/groups/${encodeURIComponent(g.GroupName)}`, g.GroupName) },
         { title: 'Actions', cell: (g) => rowButton('Remove', `from ${g.GroupName}`, (e) => busy(e.target, async () => {
           await call('iam', 'RemoveUserFromGroup', { UserName: userName, GroupName: g.GroupName });
-          flash(`${userName} removed from ${g.GroupName}.`);
           await drawGroups();
+          flash(`${userName} removed from ${g.GroupName}.`);
         }), 'small') },
       ], groups, 'The user is in no group'));
   };
@@ -187,8 +187,8 @@ export async function userPage(ctx) {
               `Remove the console password of ${userName}?`, 'Disable')) return;
             await busy(e.target, async () => {
               await call('iam', 'DeleteLoginProfile', { UserName: userName });
-              flash(`Console access of ${userName} disabled.`);
               await drawCreds();
+              flash(`Console access of ${userName} disabled.`);
             });
           }, 'danger') : null)),
       summary([

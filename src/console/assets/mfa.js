@@ -124,8 +124,8 @@ export async function mfaSection(owner, container) {
                                                        SerialNumber: d.SerialNumber });
           }
           await call('iam', 'DeleteVirtualMFADevice', { SerialNumber: d.SerialNumber });
-          flash(`MFA device ${d.SerialNumber} removed.`);
           await refresh();
+          flash(`MFA device ${d.SerialNumber} removed.`);
         });
       }, 'small danger') },
     ], devices, 'No MFA devices assigned'));

@@ -30,8 +30,8 @@ export async function invitationsPage(ctx) {
         { title: 'Actions', cell: (hs) => (['OPEN', 'REQUESTED'].includes(hs.State)
           ? rowButton('Cancel', `invitation ${hs.Id}`, (e) => busy(e.target, async () => {
             await call('organizations', 'CancelHandshake', { HandshakeId: hs.Id });
-            flash('The invitation was canceled.');
             await draw();
+            flash('The invitation was canceled.');
           }), 'small') : '') },
       ], sent, 'No invitations sent'));
     } else {
@@ -56,8 +56,8 @@ export async function invitationsPage(ctx) {
         }), 'small primary'),
         button('Decline', (e) => busy(e.target, async () => {
           await call('organizations', 'DeclineHandshake', { HandshakeId: hs.Id });
-          flash('The invitation was declined.');
           await draw();
+          flash('The invitation was declined.');
         }), 'small')) : '') },
     ], received, 'No invitations received'));
   };

@@ -29,8 +29,8 @@ export async function orgPoliciesPage(ctx) {
         h('p', {}, 'Service control policies limit what the accounts of the organization may do.'),
         button('Enable service control policies', (e) => busy(e.target, async () => {
           await org('EnablePolicyType', { RootId: root.Id, PolicyType: SCP });
-          flash('Service control policies are enabled.');
           await draw();
+          flash('Service control policies are enabled.');
         }), 'primary')));
       return;
     }
@@ -73,8 +73,8 @@ async function showPolicy(summaryRow, container, redraw) {
           await busy(e.target, async () => {
             await org('DeletePolicy', { PolicyId: ps.Id });
             container.replaceChildren();
-            flash(`Policy ${ps.Name} deleted.`);
             await redraw();
+            flash(`Policy ${ps.Name} deleted.`);
           });
         }, 'danger')),
       pre(content, 'Policy content'),
@@ -116,8 +116,8 @@ function createScpDialog(done) {
   }, [{ label: 'Cancel' }, { label: 'Create policy', primary: true, onclick: async () => {
     await org('CreatePolicy', { Name: name.input.value.trim(), Description: description.input.value.trim(),
                                 Content: content.input.value, Type: SCP });
-    flash(`Policy ${name.input.value.trim()} created.`);
     await done();
+    flash(`Policy ${name.input.value.trim()} created.`);
     return true;
   } }]);
 }

@@ -128,8 +128,8 @@ function createOuDialog(tree, done) {
     setTimeout(() => name.input.focus(), 0);
   }, [{ label: 'Cancel' }, { label: 'Create organizational unit', primary: true, onclick: async () => {
     await org('CreateOrganizationalUnit', { ParentId: parent.input.value, Name: name.input.value.trim() });
-    flash(`Organizational unit ${name.input.value.trim()} created.`);
     await done();
+    flash(`Organizational unit ${name.input.value.trim()} created.`);
     return true;
   } }]);
 }
