@@ -213,6 +213,10 @@ std::string CanonicalHeaderValue(const HttpRequestView& r, std::string_view name
   return joined;
 }
 
+// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of an X-Amz-Date.
+constexpr int64_t kEarliestAmzTime = -62167219200;
+constexpr int64_t kLatestAmzTime = 253402300799;
+
 }  // namespace
 
 Result<SignatureClaim> ParseSignature(const HttpRequestView& request) {
@@ -290,6 +294,9 @@ std::string StringToSign(const SignatureClaim& claim, std::string_view canonical
 
 Status VerifySignature(const HttpRequestView& request, const SignatureClaim& claim,
                        std::string_view secret, int64_t now, SigningKeyCache* cache) {
+  // Dates are four-digit years: a clock outside them (only a broken or hostile caller's) is
+  // pinned to their bounds, so that the skew arithmetic below cannot overflow.
+  now = std::clamp<int64_t>(now, kEarliestAmzTime, kLatestAmzTime);
   if (claim.presigned) {
     if (claim.amz_time - now > kMaxClockSkewSeconds) {
       return Status(ErrorCode::kSignatureDoesNotMatch,

@@ -1,6 +1,7 @@
 #include "auth/sigv4.h"
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -77,6 +78,20 @@ TEST(SigV4Test, ClockSkewOfFifteenMinutes) {
   EXPECT_EQ(early.message(),
             "Signature not yet current: 20150830T123600Z is still later than 20150830T123559Z "
             "(20150830T122059Z + 15 min.)");
+}
+
+TEST(SigV4Test, AnAbsurdClockIsRefusedWithoutOverflow) {
+  OwnedRequest r = GetVanilla();
+  auto claim = ParseSignature(r.View());
+  ASSERT_TRUE(claim.ok());
+  for (int64_t now : {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()}) {
+    for (bool presigned : {false, true}) {
+      SignatureClaim c = *claim;
+      c.presigned = presigned;
+      Status s = VerifySignature(r.View(), c, kVanillaSecret, now, nullptr);
+      EXPECT_FALSE(s.ok()) << now;
+    }
+  }
 }
 
 TEST(SigV4Test, MissingAndIncompleteAuthentication) {
