@@ -32,7 +32,7 @@ std::optional<std::string_view> Header(const HttpRequestView& r, std::string_vie
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-QueryParams ParseQuery(std::string_view query) { return ParseQueryString(query, false); }
+QueryParams ParseQuery(std::string_view query) { return ParseQueryString(query); }
 
 const std::string* Param(const QueryParams& params, std::string_view key) {
   for (const auto& [k, v] : params) {
@@ -217,6 +217,27 @@ std::string CanonicalHeaderValue(const HttpRequestView& r, std::string_view name
 constexpr int64_t kEarliestAmzTime = -62167219200;
 constexpr int64_t kLatestAmzTime = 253402300799;
 
+Status SignatureMismatch() {
+  return Status(ErrorCode::kSignatureDoesNotMatch,
+                "The request signature we calculated does not match the signature you provided. "
+                "Check your AWS Secret Access Key and signing method. Consult the service "
+                "documentation for details.");
+}
+
+// The payload is always the body as received: an x-amz-content-sha256 header (UNSIGNED-PAYLOAD
+// included) that names anything else cannot change what is signed, so it is refused, as is one
+// the signature does not cover.
+Status CheckPayloadHeader(const HttpRequestView& request, const SignatureClaim& claim) {
+  std::optional<std::string_view> claimed = Header(request, "x-amz-content-sha256");
+  if (!claimed) return Status::Ok();
+  if (std::find(claim.signed_headers.begin(), claim.signed_headers.end(),
+                "x-amz-content-sha256") == claim.signed_headers.end()) {
+    return Incomplete("'x-amz-content-sha256' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  if (AsciiLower(Trim(*claimed)) != HexEncode(Sha256(request.body))) return SignatureMismatch();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<SignatureClaim> ParseSignature(const HttpRequestView& request) {
@@ -279,11 +300,7 @@ std::string CanonicalRequest(const HttpRequestView& request, const SignatureClai
     out.append(names[i]);
   }
   out.push_back('\n');
-  if (std::optional<std::string_view> hash = Header(request, "x-amz-content-sha256")) {
-    out.append(Trim(*hash));
-  } else {
-    out.append(HexEncode(Sha256(request.body)));
-  }
+  out.append(HexEncode(Sha256(request.body)));
   return out;
 }
 
@@ -315,18 +332,14 @@ Status VerifySignature(const HttpRequestView& request, const SignatureClaim& cla
                   "Signature not yet current: " + claim.amz_date + " is still later than " +
                       FormatAmzDate(now + kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) + " + 15 min.)");
   }
+  if (Status s = CheckPayloadHeader(request, claim); !s.ok()) return s;
   Sha256Digest key =
       cache != nullptr
           ? cache->Get(claim.access_key_id, secret, claim.date, claim.region, claim.service)
           : SigningKeyCache::Derive(secret, claim.date, claim.region, claim.service);
   std::string expected =
       HexEncode(HmacSha256(AsBytes(key), StringToSign(claim, CanonicalRequest(request, claim))));
-  if (!ConstantTimeEquals(expected, claim.signature)) {
-    return Status(ErrorCode::kSignatureDoesNotMatch,
-                  "The request signature we calculated does not match the signature you provided. "
-                  "Check your AWS Secret Access Key and signing method. Consult the service "
-                  "documentation for details.");
-  }
+  if (!ConstantTimeEquals(expected, claim.signature)) return SignatureMismatch();
   return Status::Ok();
 }
 

@@ -5,9 +5,10 @@
 //   2. VerifySignature checks the time (AWS's 15-minute skew, a presigned URL's expiry) and
 //      recomputes the signature with the secret of that key.
 // Canonicalization follows AWS's rules for services other than S3: normalized, re-encoded path;
-// decoded, re-encoded and sorted query; trimmed header values; the payload hash from
-// x-amz-content-sha256 (UNSIGNED-PAYLOAD included) or the body. Pure except for the optional
-// signing-key cache; thread-safe.
+// decoded (core/uri.h's one decoding, as routing reads it), re-encoded and sorted query; trimmed
+// header values; the payload hash always of the body as received: an x-amz-content-sha256
+// header must be signed and equal it (UNSIGNED-PAYLOAD is refused), so that no byte of the body
+// escapes the signature. Pure except for the optional signing-key cache; thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -33,14 +33,11 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view text,
-                                                                  bool plus_is_space) {
+std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view text) {
   std::vector<std::pair<std::string, std::string>> out;
-  auto decode = [&](std::string_view part) {
+  auto decode = [](std::string_view part) {
     std::string raw(part);
-    if (plus_is_space) {
-      for (char& c : raw) c = c == '+' ? ' ' : c;
-    }
+    for (char& c : raw) c = c == '+' ? ' ' : c;
     return UriDecode(raw);
   };
   size_t pos = 0;

@@ -13,10 +13,10 @@ namespace gatehouse {
 std::string UriEncode(std::string_view s, bool keep_slash = false);
 
 // Splits "a=1&b=x%20y" into decoded (key, value) pairs in order; a pair without '=' has an
-// empty value. With plus_is_space (HTML form bodies) '+' decodes to a space; SigV4
-// canonicalization keeps it as '+'.
-std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view text,
-                                                                  bool plus_is_space);
+// empty value; '+' decodes to a space (form encoding). The one decoding of a query string or
+// form body: SigV4 canonicalization and routing both read parameters through it, so that a
+// request means what its signature covers.
+std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_view text);
 
 // Decodes %XX sequences; a '%' not followed by two hex digits stays literal. '+' stays '+'.
 std::string UriDecode(std::string_view s);

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Result<nlohmann::json> value =
       model.protocol() == "json"
           ? ReadJsonInput(model, *input, body)
-          : ReadQueryInput(model, *input, ParseQueryString(body, /*plus_is_space=*/true));
+          : ReadQueryInput(model, *input, ParseQueryString(body));
   if (!value.ok()) return 0;
   (void)ValidateInput(model, *input, *value);
   // Whatever came in, written through the output writers, must not break them either.

@@ -24,7 +24,7 @@ struct Routed {
 };
 
 Routed Query(std::string_view service, std::string_view body, QueryParams* params_out) {
-  *params_out = ParseQueryString(body, /*plus_is_space=*/true);
+  *params_out = ParseQueryString(body);
   auto route = RouteRequest(Registry(), service, *params_out, "");
   EXPECT_TRUE(route.ok()) << route.status().ToString();
   return {route->model, route->operation, route->model->FindShape(route->operation->input)};
