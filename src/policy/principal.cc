@@ -19,6 +19,11 @@ std::string_view After(std::string_view s, std::string_view prefix) {
   return s.substr(prefix.size());
 }
 
+// "role/aws-service-role/…": the path IAM reserves for service-linked roles.
+bool IsServiceLinkedRolePath(std::string_view resource) {
+  return StartsWith(resource, "role/aws-service-role/");
+}
+
 }  // namespace
 
 Result<Principal> Principal::FromArn(std::string_view text) {
@@ -45,7 +50,7 @@ Result<Principal> Principal::FromArn(std::string_view text) {
       p.kind = PrincipalKind::kRole;
       p.name = std::string(arn->ResourceName());
       p.role_arn = p.arn;
-      p.service_linked = StartsWith(After(res, "role/"), "aws-service-role/");
+      p.service_linked = IsServiceLinkedRolePath(res);
       return p;
     }
   } else if (arn->service == "sts") {
@@ -60,7 +65,6 @@ Result<Principal> Principal::FromArn(std::string_view text) {
       p.name = std::string(rest.substr(0, slash));
       p.session = std::string(rest.substr(slash + 1));
       p.role_arn = "arn:" + p.partition + ":iam::" + p.account + ":role/" + p.name;
-      p.service_linked = StartsWith(p.name, "AWSServiceRoleFor");
       return p;
     }
     if (StartsWith(res, "federated-user/") && res.size() > 15) {
@@ -70,6 +74,13 @@ Result<Principal> Principal::FromArn(std::string_view text) {
     }
   }
   return BadPrincipal(text);
+}
+
+void Principal::SetRoleArn(std::string role) {
+  if (kind != PrincipalKind::kRole && kind != PrincipalKind::kAssumedRole) return;
+  std::optional<ArnView> view = ArnView::Parse(role);
+  service_linked = view && view->service == "iam" && IsServiceLinkedRolePath(view->resource);
+  role_arn = std::move(role);
 }
 
 std::string_view Principal::TypeName() const {

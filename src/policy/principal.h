@@ -23,11 +23,18 @@ struct Principal {
   std::string session;   // role session name (assumed roles)
   std::string role_arn;  // roles and assumed roles: arn:aws:iam::A:role/[path/]NAME
   std::string partition;
-  bool service_linked = false;  // path /aws-service-role/, or a session of AWSServiceRoleFor…
+  // A role under the reserved path /aws-service-role/ (only CreateServiceLinkedRole makes one),
+  // or a session of one. Never inferred from a name: a session's ARN carries no path, so it is
+  // service-linked only once SetRoleArn gives the role's ARN as its session recorded it.
+  bool service_linked = false;
 
   // Accepts arn:P:iam::A:root, arn:P:iam::A:user/[path/]N, arn:P:iam::A:role/[path/]N,
   // arn:P:sts::A:assumed-role/R/S and arn:P:sts::A:federated-user/N.
   static Result<Principal> FromArn(std::string_view arn);
+
+  // For a role session: the role's ARN with its path (from the session, never the caller's
+  // input), which also decides service_linked.
+  void SetRoleArn(std::string arn);
 
   // The value of aws:PrincipalType: Account, User, AssumedRole or FederatedUser.
   std::string_view TypeName() const;

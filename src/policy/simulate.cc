@@ -108,6 +108,9 @@ Result<SimulateResult> Simulate(const json& in, int64_t now_epoch_ms) {
   }
   Result<Principal> principal = Principal::FromArn(principal_arn->get<std::string>());
   if (!principal.ok()) return Bad(principal.status().message());
+  Result<std::string> role_arn = OptionalString(*principal_json, "roleArn", "principal.");
+  if (!role_arn.ok()) return role_arn.status();
+  if (!role_arn->empty()) principal->SetRoleArn(*role_arn);
   Result<PrincipalAttributes> attributes = ReadPrincipalAttributes(*principal_json);
   if (!attributes.ok()) return attributes.status();
 

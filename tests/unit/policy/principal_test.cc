@@ -24,6 +24,19 @@ TEST(PrincipalTest, FromArn) {
   ASSERT_TRUE(slr.ok());
   EXPECT_TRUE(slr->service_linked);
 
+  // A session is service-linked only by its role's recorded path, never by the role's name.
+  auto named = Principal::FromArn("arn:aws:sts::111111111111:assumed-role/AWSServiceRoleForEvil/s");
+  ASSERT_TRUE(named.ok());
+  EXPECT_FALSE(named->service_linked);
+  named->SetRoleArn("arn:aws:iam::111111111111:role/AWSServiceRoleForEvil");
+  EXPECT_FALSE(named->service_linked);
+  auto slr_session = Principal::FromArn(
+      "arn:aws:sts::111111111111:assumed-role/AWSServiceRoleForOrganizations/s");
+  slr_session->SetRoleArn(
+      "arn:aws:iam::111111111111:role/aws-service-role/organizations.amazonaws.com/"
+      "AWSServiceRoleForOrganizations");
+  EXPECT_TRUE(slr_session->service_linked);
+
   EXPECT_EQ(Principal::FromArn("arn:aws:iam::111111111111:root")->kind, PrincipalKind::kRoot);
   EXPECT_FALSE(Principal::FromArn("arn:aws:iam::1111:user/x").ok());
   EXPECT_FALSE(Principal::FromArn("arn:aws:s3:::bucket").ok());
