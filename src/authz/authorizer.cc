@@ -12,6 +12,11 @@ constexpr size_t kMaxCachedPolicies = 100000;
 constexpr char kAllowNothing[] =
     R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}})";
 
+// What a stored policy that no longer compiles stands for: an explicit deny of everything, so
+// that a Deny it held can never be lost with it (nothing fails open).
+constexpr char kDenyEverything[] =
+    R"({"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}})";
+
 std::string Denial(const AuthzRequest& r, const policy::Request& request,
                    policy::Decision decision, const policy::Explanation& why) {
   std::string who = request.principal.kind == policy::PrincipalKind::kRoot ? "Root" : "User";
@@ -66,6 +71,14 @@ std::shared_ptr<const policy::CompiledPolicy> Authorizer::Compile(const std::str
   return shared;
 }
 
+std::shared_ptr<const policy::CompiledPolicy> Authorizer::CompileOrDeny(
+    const std::string& document, policy::PolicyKind kind, const std::string& label) {
+  if (auto compiled = Compile(document, kind, label)) return compiled;
+  return Compile(kDenyEverything, kind == policy::PolicyKind::kScp ? kind
+                                                                   : policy::PolicyKind::kIdentity,
+                 label);
+}
+
 Result<Evaluation> Authorizer::Evaluate(const AuthzRequest& r) {
   Result<policy::Principal> principal = policy::Principal::FromArn(r.principal_arn);
   if (!principal.ok()) return principal.status();
@@ -76,7 +89,7 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   policy::PrincipalAttributes attributes;
   attributes.tags = r.principal_tags;
   if (!r.user_id.empty()) attributes.user_id = r.user_id;
-  if (!r.role_arn.empty()) principal.role_arn = r.role_arn;
+  if (!r.role_arn.empty()) principal.SetRoleArn(r.role_arn);
   attributes.mfa = r.mfa;
   attributes.mfa_age_seconds = r.mfa_age_seconds;
   attributes.source_identity = r.source_identity;
@@ -99,9 +112,8 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   std::vector<std::shared_ptr<const policy::CompiledPolicy>> held;
   policy::PolicySet set;
   for (size_t i = 0; i < r.policies.identity.size(); ++i) {
-    auto compiled = Compile(r.policies.identity[i].document, policy::PolicyKind::kIdentity,
-                            "identity[" + std::to_string(i) + "]");
-    if (compiled == nullptr) continue;
+    auto compiled = CompileOrDeny(r.policies.identity[i].document, policy::PolicyKind::kIdentity,
+                                  "identity[" + std::to_string(i) + "]");
     set.identity.push_back(compiled.get());
     held.push_back(std::move(compiled));
   }
@@ -117,9 +129,9 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   if (r.policies.session) {
     // Session policies that cannot be read (or none, for a federated user) allow nothing.
     for (size_t i = 0; i < r.policies.session->size(); ++i) {
-      auto compiled = Compile((*r.policies.session)[i].document, policy::PolicyKind::kIdentity,
-                              "session[" + std::to_string(i) + "]");
-      if (compiled == nullptr) continue;
+      auto compiled = CompileOrDeny((*r.policies.session)[i].document,
+                                    policy::PolicyKind::kIdentity,
+                                    "session[" + std::to_string(i) + "]");
       set.session.push_back(compiled.get());
       held.push_back(std::move(compiled));
     }
@@ -134,9 +146,9 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
     for (size_t level = 0; level < r.scps->size(); ++level) {
       levels.emplace_back();
       for (size_t i = 0; i < (*r.scps)[level].size(); ++i) {
-        auto compiled = Compile((*r.scps)[level][i].document, policy::PolicyKind::kScp,
-                                "scp[" + std::to_string(level) + "][" + std::to_string(i) + "]");
-        if (compiled == nullptr) continue;
+        auto compiled =
+            CompileOrDeny((*r.scps)[level][i].document, policy::PolicyKind::kScp,
+                          "scp[" + std::to_string(level) + "][" + std::to_string(i) + "]");
         levels.back().push_back(compiled.get());
         held.push_back(std::move(compiled));
       }
@@ -147,6 +159,7 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   if (!r.resource_policy.empty()) {
     policy::PolicyKind kind = policy::IsTrustRequest(out.request) ? policy::PolicyKind::kTrust
                                                                   : policy::PolicyKind::kResource;
+    // One that cannot be read grants nothing (and a trust policy must grant).
     if (auto compiled = Compile(r.resource_policy, kind, "resource")) {
       set.resource = compiled.get();
       held.push_back(std::move(compiled));

@@ -96,6 +96,10 @@ class Authorizer {
   std::shared_ptr<const policy::CompiledPolicy> Compile(const std::string& document,
                                                         policy::PolicyKind kind,
                                                         const std::string& label);
+  // Compile, or an explicit deny of everything for a document that does not compile.
+  std::shared_ptr<const policy::CompiledPolicy> CompileOrDeny(const std::string& document,
+                                                              policy::PolicyKind kind,
+                                                              const std::string& label);
 
   std::shared_mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const policy::CompiledPolicy>> compiled_;

@@ -12,6 +12,13 @@ constexpr std::array kOperations = {
 #undef X
 };
 
+constexpr std::array kFurther = {
+#define F(service, operation, member, action, resource) \
+  FurtherAuthorization{#service, #operation, member, action, ResourceForm::resource},
+#include "authz/further_authorizations.def"
+#undef F
+};
+
 }  // namespace
 
 const OperationSpec* FindOperationSpec(std::string_view service, std::string_view operation) {
@@ -19,6 +26,19 @@ const OperationSpec* FindOperationSpec(std::string_view service, std::string_vie
     if (spec.service == service && spec.operation == operation) return &spec;
   }
   return nullptr;
+}
+
+}  // namespace gatehouse::authz
+
+namespace gatehouse::authz {
+
+std::vector<const FurtherAuthorization*> FindFurtherAuthorizations(std::string_view service,
+                                                                   std::string_view operation) {
+  std::vector<const FurtherAuthorization*> out;
+  for (const FurtherAuthorization& f : kFurther) {
+    if (f.service == service && f.operation == operation) out.push_back(&f);
+  }
+  return out;
 }
 
 }  // namespace gatehouse::authz

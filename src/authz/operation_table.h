@@ -1,7 +1,9 @@
-// Lookup into operations.def: the IAM action and resource form of each implemented operation.
+// Lookup into operations.def: the IAM action and resource form of each implemented operation;
+// and into further_authorizations.def: what some inputs add to it.
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 namespace gatehouse::authz {
 
@@ -10,7 +12,8 @@ enum class ResourceForm {
   kNone, kAny, kUser, kUserPath, kKeyOwner, kGroup, kGroupPath, kRole, kRolePath, kPolicy,
   kNewPolicy, kPolicyPath, kInstanceProfile, kInstanceProfilePath, kMfa, kServiceLinkedRole,
   kPolicySource, kHandler, kOrgAccount, kOrgOu, kOrgParent, kOrgChild, kOrgTarget, kOrgRoot,
-  kOrgPolicy, kOrgHandshake, kOrgResource
+  kOrgPolicy, kOrgHandshake, kOrgResource, kRenamedUser, kRenamedGroup, kOrgSourceParent,
+  kOrgDestinationParent
 };
 
 struct OperationSpec {
@@ -22,5 +25,19 @@ struct OperationSpec {
 
 // nullptr when the operation is not in the table (and so may not be served).
 const OperationSpec* FindOperationSpec(std::string_view service, std::string_view operation);
+
+// An authorization an operation needs beyond its own when its input gives `member`
+// (further_authorizations.def).
+struct FurtherAuthorization {
+  std::string_view service;
+  std::string_view operation;
+  std::string_view member;  // "Tags", "NewUserName", …
+  std::string_view action;
+  ResourceForm resource;
+};
+
+// The further authorizations of `service`'s `operation`, in table order (none for most).
+std::vector<const FurtherAuthorization*> FindFurtherAuthorizations(std::string_view service,
+                                                                   std::string_view operation);
 
 }  // namespace gatehouse::authz

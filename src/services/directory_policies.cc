@@ -244,8 +244,11 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
         info.arn = caller.principal_arn;
         break;
       }
+      // An existing entity is named as stored (its name as created, its path); the input's
+      // spelling is only a lookup key. Only an entity that does not exist yet is named from
+      // the input, as AWS does.
       auto user = directory_.FindUser(account, name);
-      info.arn = arn("user", Input(input, "Path", user ? user->path : "/"), name);
+      info.arn = user ? arn("user", user->path, user->name) : arn("user", Input(input, "Path", "/"), name);
       if (user != nullptr) {
         info.tags = TagPairs(user->tags);
         if (auto b = directory_.Get<model::UserBoundary>(model::RecordKey({account, name}))) {
@@ -254,13 +257,27 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
       }
       break;
     }
+    case ResourceForm::kRenamedUser: {
+      auto user = directory_.FindUser(account, Input(input, "UserName"));
+      info.arn = arn("user", Input(input, "NewPath", user ? user->path : "/"),
+                     Input(input, "NewUserName", user ? user->name : Input(input, "UserName")));
+      if (user != nullptr) info.tags = TagPairs(user->tags);
+      break;
+    }
+    case ResourceForm::kRenamedGroup: {
+      std::string name = Input(input, "GroupName");
+      auto group = directory_.Get<model::Group>(model::RecordKey({account, name}));
+      info.arn = arn("group", Input(input, "NewPath", group ? group->path : "/"),
+                     Input(input, "NewGroupName", group ? group->name : name));
+      break;
+    }
     case ResourceForm::kUserPath:
       info.arn = arn("user", Input(input, "PathPrefix", "/"), "");
       break;
     case ResourceForm::kGroup: {
       std::string name = Input(input, "GroupName");
       auto group = directory_.Get<model::Group>(model::RecordKey({account, name}));
-      info.arn = arn("group", Input(input, "Path", group ? group->path : "/"), name);
+      info.arn = group ? group->Arn() : arn("group", Input(input, "Path", "/"), name);
       break;
     }
     case ResourceForm::kGroupPath:
@@ -269,7 +286,7 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
     case ResourceForm::kRole: {
       std::string name = Input(input, "RoleName");
       auto role = directory_.Get<model::Role>(model::RecordKey({account, name}));
-      info.arn = arn("role", Input(input, "Path", role ? role->path : "/"), name);
+      info.arn = role ? role->Arn() : arn("role", Input(input, "Path", "/"), name);
       if (role != nullptr) {
         info.tags = TagPairs(role->tags);
         info.boundary = role->permissions_boundary;
@@ -282,6 +299,7 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
     case ResourceForm::kPolicy: {
       info.arn = Input(input, "PolicyArn");
       if (auto policy = iam::FindCustomerPolicy(directory_, account, info.arn)) {
+        info.arn = policy->Arn();
         info.tags = TagPairs(policy->tags);
       }
       break;
@@ -295,7 +313,8 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
     case ResourceForm::kInstanceProfile: {
       std::string name = Input(input, "InstanceProfileName");
       auto profile = directory_.Get<model::InstanceProfile>(model::RecordKey({account, name}));
-      info.arn = arn("instance-profile", Input(input, "Path", profile ? profile->path : "/"), name);
+      info.arn = profile ? profile->Arn()
+                         : arn("instance-profile", Input(input, "Path", "/"), name);
       if (profile != nullptr) info.tags = TagPairs(profile->tags);
       break;
     }
@@ -309,7 +328,10 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
       }
       std::string name = info.arn.substr(info.arn.rfind('/') + 1);
       if (auto device = directory_.Get<model::MfaDevice>(model::RecordKey({account, name}))) {
-        if (device->SerialNumber() == info.arn) info.tags = TagPairs(device->tags);
+        if (EqualsIgnoreCase(device->SerialNumber(), info.arn)) {
+          info.arn = device->SerialNumber();
+          info.tags = TagPairs(device->tags);
+        }
       }
       break;
     }

@@ -1,5 +1,7 @@
 #include "services/dispatcher.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "auth/sigv4.h"
@@ -60,6 +62,39 @@ Status CheckInput(const protocol::ServiceModel& model, const protocol::Shape& sh
   ErrorCode validation = model.protocol() == "json" ? ErrorCode::kValidationException
                                                     : ErrorCode::kValidationError;
   return protocol::ValidateInput(model, shape, input, validation);
+}
+
+Status BadParameters(std::string message) {
+  return Status(ErrorCode::kInvalidQueryParameter, std::move(message));
+}
+
+// The request's parameters: the query string's, and a form body's for a POST. A request
+// authenticated by its query string carries no body (its signature does not cover one), GET
+// never reads a body, and a parameter named twice is refused, so that no second value can
+// change what the signed one meant.
+Result<protocol::QueryParams> RequestParameters(const HttpRequest& request,
+                                                const auth::SignatureClaim& claim) {
+  if (claim.presigned && !request.body.empty()) {
+    return BadParameters("A request authenticated by its query string must not carry a body.");
+  }
+  std::string_view target = request.target;
+  size_t q = target.find('?');
+  protocol::QueryParams params =
+      ParseQueryString(q == std::string_view::npos ? std::string_view() : target.substr(q + 1));
+  const std::string* content_type = request.Header("content-type");
+  if (request.method == "POST" && content_type != nullptr &&
+      content_type->find("application/x-www-form-urlencoded") != std::string::npos) {
+    auto form = ParseQueryString(request.body);
+    params.insert(params.end(), form.begin(), form.end());
+  }
+  std::vector<std::string_view> names;
+  names.reserve(params.size());
+  for (const auto& [name, value] : params) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  if (auto twice = std::adjacent_find(names.begin(), names.end()); twice != names.end()) {
+    return BadParameters("The parameter " + std::string(*twice) + " is given more than once.");
+  }
+  return params;
 }
 
 }  // namespace
@@ -127,6 +162,19 @@ Status Dispatcher::Authorize(const authz::AuthzRequest& az, DispatchRecord& reco
   return s;
 }
 
+Status Dispatcher::AuthorizeOn(const authz::AuthzRequest& caller_request, std::string_view action,
+                               authz::ResourceForm form, const auth::AccessKeyRecord& caller,
+                               const json& input, DispatchRecord& record) const {
+  authz::AuthzRequest az = caller_request;
+  az.action = std::string(action);
+  ResourceInfo resource = policies_.Resource(form, caller, input);
+  az.resource = resource.arn;
+  az.resource_account =
+      resource.account.empty() ? ResourceAccount(resource.arn, caller.account_id) : resource.account;
+  az.context = RequestContextKeys(input, resource);
+  return Authorize(az, record);
+}
+
 Dispatcher::Dispatcher(const protocol::ModelRegistry& models,
                        const auth::CredentialSource& credentials, const PolicySource& policies,
                        Random& random, std::function<int64_t()> now_epoch_seconds,
@@ -155,15 +203,14 @@ Result<json> Dispatcher::Execute(const protocol::ServiceModel& model,
   }
   if (spec->resource != authz::ResourceForm::kNone &&
       spec->resource != authz::ResourceForm::kHandler) {
-    authz::AuthzRequest az = *caller_request;
-    az.action = std::string(spec->action);
-    ResourceInfo resource = policies_.Resource(spec->resource, caller, input);
-    az.resource = resource.arn;
-    az.resource_account = resource.account.empty()
-                              ? ResourceAccount(resource.arn, caller.account_id)
-                              : resource.account;
-    az.context = RequestContextKeys(input, resource);
-    if (Status s = Authorize(az, rec); !s.ok()) return s;
+    RETURN_IF_ERROR(
+        AuthorizeOn(*caller_request, spec->action, spec->resource, caller, input, rec));
+    for (const authz::FurtherAuthorization* further :
+         authz::FindFurtherAuthorizations(service, op.name)) {
+      if (!input.contains(further->member)) continue;
+      RETURN_IF_ERROR(
+          AuthorizeOn(*caller_request, further->action, further->resource, caller, input, rec));
+    }
   }
   OperationContext context{model, op, input, caller, nullptr, nullptr};
   if (caller_request) {
@@ -242,16 +289,11 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
   if (!claim.ok()) return fail(claim.status());
   if (const protocol::ServiceModel* scoped = models_.Find(claim->service)) model = scoped;
 
-  protocol::QueryParams params = ParseQueryString(view.query(), /*plus_is_space=*/true);
-  const std::string* content_type = request.Header("content-type");
-  if (content_type != nullptr &&
-      content_type->find("application/x-www-form-urlencoded") != std::string::npos) {
-    auto form = ParseQueryString(request.body, /*plus_is_space=*/true);
-    params.insert(params.end(), form.begin(), form.end());
-  }
+  Result<protocol::QueryParams> params = RequestParameters(request, *claim);
+  if (!params.ok()) return fail(params.status());
   const std::string* target = request.Header("x-amz-target");
   Result<protocol::Route> route =
-      protocol::RouteRequest(models_, claim->service, params, target ? *target : "");
+      protocol::RouteRequest(models_, claim->service, *params, target ? *target : "");
   if (!route.ok()) return fail(route.status());
   model = route->model;
   const protocol::Operation& op = *route->operation;
@@ -287,7 +329,7 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
   if (const protocol::Shape* shape = model->FindShape(op.input)) {
     Result<json> read = model->protocol() == "json"
                             ? protocol::ReadJsonInput(*model, *shape, request.body)
-                            : protocol::ReadQueryInput(*model, *shape, params);
+                            : protocol::ReadQueryInput(*model, *shape, *params);
     if (!read.ok()) return fail(read.status());
     input = std::move(read).value();
     if (Status s = CheckInput(*model, *shape, input); !s.ok()) return fail(s);

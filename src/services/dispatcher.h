@@ -144,6 +144,10 @@ class Dispatcher {
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
 
   Status Authorize(const authz::AuthzRequest& request, DispatchRecord& record) const;
+  // Authorizes `action` on the resource `form` names in `input`, with the input's condition keys.
+  Status AuthorizeOn(const authz::AuthzRequest& caller_request, std::string_view action,
+                     authz::ResourceForm form, const auth::AccessKeyRecord& caller,
+                     const nlohmann::json& input, DispatchRecord& record) const;
   // Authorizes the routed, authenticated and validated request and runs its handler.
   Result<nlohmann::json> Execute(const protocol::ServiceModel& model, const protocol::Operation& op,
                                  const std::string& service, const nlohmann::json& input,

@@ -34,6 +34,10 @@ const char* InputOf(ResourceForm form) {
       return "HandshakeId";
     case ResourceForm::kOrgResource:
       return "ResourceId";
+    case ResourceForm::kOrgSourceParent:
+      return "SourceParentId";
+    case ResourceForm::kOrgDestinationParent:
+      return "DestinationParentId";
     default:
       return "";
   }

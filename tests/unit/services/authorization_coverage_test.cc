@@ -6,6 +6,7 @@
 // The sample requests live in authorization_samples.h.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <set>
 #include <string>
@@ -307,6 +308,97 @@ TEST(AuthorizationCoverage, ExplicitDenyIsWordedAsSuch) {
         << message;
   }
   EXPECT_EQ(i, representative.size());
+}
+
+// The input member naming the entity of each named form, and the entity's ARN type.
+std::pair<const char*, const char*> NamedEntity(ResourceForm form) {
+  switch (form) {
+    case ResourceForm::kUser:
+      return {"UserName", "user"};
+    case ResourceForm::kGroup:
+      return {"GroupName", "group"};
+    case ResourceForm::kRole:
+      return {"RoleName", "role"};
+    case ResourceForm::kInstanceProfile:
+      return {"InstanceProfileName", "instance-profile"};
+    default:
+      return {nullptr, nullptr};
+  }
+}
+
+std::string SwapCase(std::string s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 32);
+    } else if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c + 32);
+    }
+  }
+  return s;
+}
+
+// Makes entity `name` of `type` exist in `account` under that spelling (the canonical one).
+void MakeEntity(IamTestServer& server, const std::string& account, const std::string& type,
+                const std::string& name) {
+  if (type == "user") {
+    if (name != "alice") server.AddUser(account, name);
+    return;
+  }
+  store::WriteBatch batch;
+  if (type == "group") {
+    batch.writes.push_back(store::Put<model::Group>{{account, name, "/", "AGPA" + name, 0}});
+  } else if (type == "role") {
+    model::Role role;
+    role.account_id = account;
+    role.name = name;
+    role.id = "AROA" + name;
+    role.assume_role_policy = R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
+                              R"("Principal":{"AWS":")" + account + R"("},"Action":"sts:AssumeRole"}})";
+    batch.writes.push_back(store::Put<model::Role>{role});
+  } else {
+    model::InstanceProfile profile;
+    profile.account_id = account;
+    profile.name = name;
+    profile.id = "AIPA" + name;
+    batch.writes.push_back(store::Put<model::InstanceProfile>{profile});
+  }
+  EXPECT_TRUE(server.Commit(batch).ok());
+}
+
+// Generated from the table: every operation naming an existing user, group, role or instance
+// profile is authorized against the entity's ARN as stored, whatever the case of the name in
+// the request, so that a Deny naming the entity cannot be passed by another spelling.
+TEST(AuthorizationCoverage, CaseVariantsAreAuthorizedAgainstTheCanonicalArn) {
+  IamTestServer server;
+  size_t covered = 0;
+  for (size_t i = 0; i < kTable.size(); ++i) {
+    const TableEntry& e = kTable[i];
+    auto [member, type] = NamedEntity(e.resource);
+    const OperationSample* sample = FindSample(e);
+    if (member == nullptr || sample == nullptr) continue;
+    OperationSample variant = *sample;
+    auto named = std::find_if(variant.params.begin(), variant.params.end(),
+                              [&](const auto& p) { return p.first == member; });
+    if (named == variant.params.end()) continue;  // the caller itself
+    SCOPED_TRACE(Name(e));
+    Account account(server, AccountId(500000000000, i));
+    const std::string name = named->second;
+    MakeEntity(server, account.id(), type, name);
+    named->second = SwapCase(name);
+    const std::string canonical = "arn:aws:iam::" + account.id() + ":" + type + "/" + name;
+    const std::string policy = R"({"Version":"2012-10-17","Statement":[)"
+                               R"({"Effect":"Allow","Action":"*","Resource":"*"},)"
+                               R"({"Effect":"Deny","Action":")" +
+                               std::string(e.action) + R"(","Resource":")" + canonical +
+                               R"("}]})";
+    HttpResponse r = account.Call(account.AddUser("spelled", {policy}), variant);
+    EXPECT_TRUE(IsAccessDenied(r)) << Name(e) << " as " << named->second << ": " << r.body;
+    EXPECT_NE(ErrorMessageOf(r).find("on resource: " + canonical + " with an explicit deny"),
+              std::string::npos)
+        << r.body;
+    ++covered;
+  }
+  EXPECT_GE(covered, 50u);
 }
 
 // With AllowUsersToChangePassword, a user without policies may call exactly the operations of
