@@ -1,6 +1,7 @@
 #include "services/directory_credentials.h"
 
 #include "core/crypto.h"
+#include "services/organizations/organization_common.h"
 
 namespace gatehouse::services {
 
@@ -12,6 +13,8 @@ std::optional<auth::AccessKeyRecord> DirectoryCredentials::FindAccessKey(
     std::string_view id) const {
   auto key = directory_.FindAccessKey(id);
   if (key == nullptr) return std::nullopt;
+  // A closed account's keys no longer authenticate anyone.
+  if (organizations::IsAccountClosed(directory_, key->account_id)) return std::nullopt;
   std::optional<std::string> secret = Open(master_key_, key->sealed_secret, key->id);
   if (!secret) return std::nullopt;  // sealed under another master key: unusable
   auth::AccessKeyRecord record;
@@ -54,6 +57,9 @@ Result<auth::AccessKeyRecord> DirectoryCredentials::FindSession(std::string_view
   }
   if (now_epoch_seconds * 1000 >= claims->expires_ms) {
     return Status(ErrorCode::kExpiredToken, auth::kExpiredTokenMessage);
+  }
+  if (organizations::IsAccountClosed(directory_, claims->account_id)) {
+    return Status(ErrorCode::kInvalidClientTokenId, auth::kInvalidTokenMessage);
   }
   auth::AccessKeyRecord record;
   record.access_key_id = std::string(access_key_id);

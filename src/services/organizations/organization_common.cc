@@ -20,6 +20,11 @@ std::optional<Membership> FindMembership(const store::Directory& directory,
   return Membership{std::move(org), std::move(member)};
 }
 
+bool IsAccountClosed(const store::Directory& directory, std::string_view account) {
+  std::optional<Membership> m = FindMembership(directory, account);
+  return m && m->account->status == model::kAccountSuspended;
+}
+
 Result<Membership> CallerMembership(const store::Directory& directory,
                                     const OperationContext& c) {
   std::optional<Membership> m = FindMembership(directory, c.caller.account_id);

@@ -40,6 +40,9 @@ struct Membership {
 // The organization `account` belongs to; nullopt when it belongs to none.
 std::optional<Membership> FindMembership(const store::Directory& directory,
                                          std::string_view account);
+// Whether `account` was closed (CloseAccount: SUSPENDED). Its principals are refused and its
+// roles cannot be assumed.
+bool IsAccountClosed(const store::Directory& directory, std::string_view account);
 // The caller's: AWSOrganizationsNotInUseException when it belongs to none.
 Result<Membership> CallerMembership(const store::Directory& directory,
                                     const OperationContext& c);

@@ -7,6 +7,7 @@
 
 #include "core/arn.h"
 #include "core/strings.h"
+#include "services/organizations/organization_common.h"
 #include "services/sts/session_inputs.h"
 #include "services/request_context.h"
 #include "services/sts/sts_operations.h"
@@ -37,6 +38,10 @@ Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
     role = sts.iam.state.directory().Get<model::Role>(
         model::RecordKey({role_account, arn->ResourceName()}));
     if (role != nullptr && role->Arn() != role_arn) role = nullptr;  // another path
+    // A closed account's roles cannot be assumed: refused as a role that trusts nobody.
+    if (role != nullptr && organizations::IsAccountClosed(sts.iam.state.directory(), role_account)) {
+      role = nullptr;
+    }
   } else if (!arn) {
     return Status(ErrorCode::kValidationError, role_arn + " is invalid");
   }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/session_token.h"
+#include "core/arn.h"
 
 namespace gatehouse::services::sts {
 namespace {
@@ -11,6 +12,16 @@ using nlohmann::json;
 
 constexpr uint8_t kVersion = 0x41;  // distinct from session tokens' first byte
 constexpr char kAad[] = "authorization-message";
+
+// The associated data of a message about a principal of `account`.
+std::string BoundTo(std::string_view account) {
+  return std::string(kAad) + ":" + std::string(account);
+}
+
+std::string PrincipalAccount(const authz::AuthzRequest& r) {
+  std::optional<ArnView> arn = ArnView::Parse(r.principal_arn);
+  return arn ? std::string(arn->account) : "";
+}
 
 json Items(json list) { return json{{"items", std::move(list)}}; }
 
@@ -51,13 +62,15 @@ Result<std::string> EncodeAuthorizationMessage(const authz::AuthzRequest& reques
   Result<std::pair<uint32_t, std::string>> key = keys.Current(now_ms);
   if (!key.ok()) return key.status();
   return auth::SealUnderRingKey(kVersion, key->first, key->second,
-                                Decoded(request, evaluation).dump(), kAad, random.Bytes(12));
+                                Decoded(request, evaluation).dump(),
+                                BoundTo(PrincipalAccount(request)), random.Bytes(12));
 }
 
 Result<std::string> DecodeAuthorizationMessage(std::string_view encoded,
-                                               const SessionKeyRing& keys) {
+                                               const SessionKeyRing& keys,
+                                               std::string_view caller_account) {
   std::optional<std::string> plain = auth::OpenUnderRingKey(
-      kVersion, encoded, kAad, [&keys](uint32_t id) { return keys.Find(id); });
+      kVersion, encoded, BoundTo(caller_account), [&keys](uint32_t id) { return keys.Find(id); });
   if (!plain) {
     return Status(ErrorCode::kInvalidAuthorizationMessage,
                   "The encoded authorization message is invalid.");

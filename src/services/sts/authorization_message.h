@@ -22,8 +22,11 @@ Result<std::string> EncodeAuthorizationMessage(const authz::AuthzRequest& reques
                                                int64_t now_ms);
 
 // The decoded JSON; InvalidAuthorizationMessageException when `encoded` is not a message this
-// ring sealed (or its key has been retired).
+// ring sealed (or its key has been retired), or one about a principal of an account other than
+// `caller_account`: a message is bound to the refused principal's account (as the sealing's
+// associated data), so no account reads another's refusals.
 Result<std::string> DecodeAuthorizationMessage(std::string_view encoded,
-                                               const SessionKeyRing& keys);
+                                               const SessionKeyRing& keys,
+                                               std::string_view caller_account);
 
 }  // namespace gatehouse::services::sts

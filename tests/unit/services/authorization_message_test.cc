@@ -30,7 +30,7 @@ TEST(AuthorizationMessageTest, DecodesToAwsShape) {
       EncodeAuthorizationMessage(request, evaluation, ring, temp.random(), 1000);
   ASSERT_TRUE(encoded.ok());
   EXPECT_EQ(encoded->find("CreateUser"), std::string::npos);
-  Result<std::string> decoded = DecodeAuthorizationMessage(*encoded, ring);
+  Result<std::string> decoded = DecodeAuthorizationMessage(*encoded, ring, "111122223333");
   ASSERT_TRUE(decoded.ok());
   auto j = nlohmann::json::parse(*decoded);
   EXPECT_FALSE(j["allowed"].get<bool>());
@@ -42,10 +42,15 @@ TEST(AuthorizationMessageTest, DecodesToAwsShape) {
   EXPECT_EQ(j["context"]["conditions"]["items"][0]["key"], "aws:RequestTag/team");
   EXPECT_EQ(j["context"]["conditions"]["items"][0]["values"]["items"][0]["value"], "blue");
 
+  // Another account cannot read it.
+  Result<std::string> elsewhere = DecodeAuthorizationMessage(*encoded, ring, "444455556666");
+  ASSERT_FALSE(elsewhere.ok());
+  EXPECT_EQ(elsewhere.status().code(), ErrorCode::kInvalidAuthorizationMessage);
+
   std::string bytes = *Base64Decode(*encoded);
   bytes[bytes.size() / 2] ^= 1;
   for (const std::string& bad : {Base64Encode(bytes), std::string("garbage"), std::string()}) {
-    Result<std::string> refused = DecodeAuthorizationMessage(bad, ring);
+    Result<std::string> refused = DecodeAuthorizationMessage(bad, ring, "111122223333");
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidAuthorizationMessage);
   }

@@ -217,5 +217,53 @@ TEST_F(ScpPathTest, EveryRequestOfAMemberGoesThroughItsScps) {
   EXPECT_EQ(server_.Call(member_root_key_, "CreateUser", "UserName=dave").status, 200);
 }
 
+// A damaged store cannot lift the SCPs: a path broken by a missing OU, an attached SCP that is
+// gone, and a stored SCP that no longer compiles each deny everything instead of dropping out.
+TEST_F(ScpPathTest, AnOuMissingFromThePathDeniesEverything) {
+  ASSERT_TRUE(server_
+                  .Commit({{store::Erase<model::OrganizationalUnit>{std::string(kOrg) + "/" +
+                                                                    kWorkloads}}})
+                  .ok());
+  std::optional<ScpPath> path = ScpsOnPath(server_.directory(), kMember);
+  ASSERT_TRUE(path.has_value());
+  Status s = Decide(kMember, "arn:aws:iam::222222222222:user/alice",
+                    "arn:aws:iam::222222222222:user/alice", "iam:ListUsers");
+  EXPECT_EQ(s.code(), ErrorCode::kAccessDenied);
+  EXPECT_NE(s.message().find("explicit deny in a service control policy"), std::string::npos)
+      << s.message();
+}
+
+TEST_F(ScpPathTest, AnAttachedScpThatIsGoneDeniesEverything) {
+  ASSERT_TRUE(server_
+                  .Commit({{store::Erase<model::OrganizationPolicy>{std::string(kOrg) + "/" +
+                                                                    kDenyPolicy}}})
+                  .ok());
+  EXPECT_EQ(Decide(kMember, "arn:aws:iam::222222222222:user/alice",
+                   "arn:aws:iam::222222222222:user/alice", "iam:ListUsers")
+                .code(),
+            ErrorCode::kAccessDenied);
+}
+
+TEST_F(ScpPathTest, AStoredScpThatNoLongerCompilesDeniesEverything) {
+  model::OrganizationPolicy broken{kOrg, kDenyPolicy, model::kServiceControlPolicy,
+                                   "DenyCreateUser", "", "{not a policy", {}};
+  ASSERT_TRUE(server_.Commit({{store::Put<model::OrganizationPolicy>{broken}}}).ok());
+  EXPECT_EQ(Decide(kMember, "arn:aws:iam::222222222222:user/alice",
+                   "arn:aws:iam::222222222222:user/alice", "iam:ListUsers")
+                .code(),
+            ErrorCode::kAccessDenied);
+}
+
+// An identity policy that no longer compiles cannot take its Deny with it.
+TEST_F(ScpPathTest, AStoredIdentityPolicyThatNoLongerCompilesDenies) {
+  ASSERT_TRUE(server_
+                  .Commit({{store::PutUserPolicy{{kManagement, "bob", "broken", "{oops"}}}})
+                  .ok());
+  EXPECT_EQ(Decide(kManagement, "arn:aws:iam::111111111111:user/bob",
+                   "arn:aws:iam::111111111111:user/bob", "iam:ListUsers")
+                .code(),
+            ErrorCode::kAccessDenied);
+}
+
 }  // namespace
 }  // namespace gatehouse::services::organizations
