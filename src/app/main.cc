@@ -1,4 +1,6 @@
 // gatehouse: an AWS-compatible Organizations, IAM and STS server. This is the command line.
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 
 #include "app/account_command.h"
@@ -12,6 +14,13 @@ int main(int argc, char** argv) {
   gatehouse::app::AddAccountCommand(app, exit_code);
   gatehouse::app::AddPolicyCommand(app, exit_code);
   gatehouse::app::AddServeCommand(app, exit_code);
+  if (std::optional<std::string> flag = gatehouse::app::SecretFlagOnCommandLine(argc, argv)) {
+    std::cerr << *flag << " is not taken on the command line, where every local user can read it; "
+              << "use the environment (GATEHOUSE_" << (*flag == "--master-key" ? "MASTER_KEY" : "SMTP_PASSWORD")
+              << "), the config file" << (*flag == "--master-key" ? " or --master-key-file" : "")
+              << "\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -53,7 +53,8 @@ struct ServeOptions {
   std::string root_email = "root@gatehouse.local";
   std::string tls_cert;
   std::string tls_key;
-  std::string master_key_hex;  // instead of DATA/master.key
+  std::string master_key_hex;   // instead of DATA/master.key (environment or config file only)
+  std::string master_key_file;  // or a file holding those 64 hex digits
   int threads = 0;
   size_t max_accounts = 1000;  // per organization
   bool console_signup = true;  // the console's sign-up page creates standalone accounts
@@ -137,6 +138,24 @@ void LogAdminRequest(const ServeOptions& options, const std::string& request_id,
 //   data = "/var/lib/gatehouse"
 //   log-format = "json"
 // An unknown key or a value of the wrong type is an error (returned as its message).
+// The master key: from GATEHOUSE_MASTER_KEY (or the config file), from --master-key-file, or
+// DATA/master.key (created on first start).
+Result<std::string> ResolveMasterKey(const ServeOptions& options, Random& random) {
+  if (!options.master_key_hex.empty() && !options.master_key_file.empty()) {
+    return Status(ErrorCode::kInvalidParameterValue,
+                  "give the master key once: GATEHOUSE_MASTER_KEY or --master-key-file");
+  }
+  if (!options.master_key_hex.empty()) return MasterKeyFromHex(options.master_key_hex);
+  if (options.master_key_file.empty()) return LoadOrCreateMasterKey(options.data, random);
+  std::ifstream in(options.master_key_file);
+  std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    return Status(ErrorCode::kInvalidParameterValue, "cannot read " + options.master_key_file);
+  }
+  while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
+  return MasterKeyFromHex(hex);
+}
+
 std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
                             ServeOptions& options) {
   toml::table table;
@@ -151,7 +170,8 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
       {"log-level", &options.log_level},
       {"account-id", &options.account_id}, {"root-email", &options.root_email},
       {"tls-cert", &options.tls_cert},     {"tls-key", &options.tls_key},
-      {"master-key", &options.master_key_hex}, {"smtp-url", &options.smtp_url},
+      {"master-key", &options.master_key_hex}, {"master-key-file", &options.master_key_file},
+      {"smtp-url", &options.smtp_url},
       {"smtp-user", &options.smtp_user},   {"smtp-password", &options.smtp_password},
       {"mail-from", &options.mail_from}};
   for (const auto& [key, node] : table) {
@@ -263,9 +283,7 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   SystemRandom random;
-  Result<std::string> master_key = options.master_key_hex.empty()
-                                       ? LoadOrCreateMasterKey(options.data, random)
-                                       : MasterKeyFromHex(options.master_key_hex);
+  Result<std::string> master_key = ResolveMasterKey(options, random);
   if (!master_key.ok()) {
     std::cerr << master_key.status().message() << "\n";
     return 1;
@@ -478,6 +496,20 @@ int Serve(const ServeOptions& options) {
 
 }  // namespace
 
+std::optional<std::string> SecretFlagOnCommandLine(int argc, char** argv) {
+  // Every process on the machine may read another's command line (ps, /proc/PID/cmdline).
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    for (std::string_view flag : {"--master-key", "--smtp-password"}) {
+      if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() &&
+                          arg[flag.size()] == '=')) {
+        return std::string(flag);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 void AddServeCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* serve = app.add_subcommand("serve", "Run the AWS-compatible API server");
@@ -512,6 +544,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--master-key", options->master_key_hex)
       ->envname("GATEHOUSE_MASTER_KEY")
       ->group("");
+  serve->add_option("--master-key-file", options->master_key_file,
+                    "a file (0600) holding the master key's 64 hex digits, kept outside DATA")
+      ->envname("GATEHOUSE_MASTER_KEY_FILE");
   serve->add_option("--clock-offset-file", options->clock_offset_file)
       ->envname("GATEHOUSE_CLOCK_OFFSET_FILE")
       ->group("");

@@ -2,10 +2,18 @@
 // one log line per request, and a clean stop on SIGTERM/SIGINT.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace gatehouse::app {
 
 void AddServeCommand(CLI::App& app, int& exit_code);
+
+// The secret-bearing flag (--master-key, --smtp-password) given on the command line, which any
+// local user can read in the process list: refused; secrets come from the environment, the
+// config file or a file.
+std::optional<std::string> SecretFlagOnCommandLine(int argc, char** argv);
 
 }  // namespace gatehouse::app
