@@ -155,7 +155,7 @@ Result<json> ReadJsonInput(const ServiceModel& model, const Shape& input, std::s
 std::string WriteJsonResponse(const ServiceModel& model, const Operation& op, const json& output) {
   const Shape* shape = model.FindShape(op.output);
   if (shape == nullptr) return "{}";
-  return Outgoing(model, *shape, output).dump();
+  return Outgoing(model, *shape, output).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string WriteJsonError(const ServiceModel& model, std::string_view error_code,
@@ -167,7 +167,8 @@ std::string WriteJsonError(const ServiceModel& model, std::string_view error_cod
   if (!reason.empty() && shape != nullptr && shape->FindMember("Reason") != nullptr) {
     out["Reason"] = reason;
   }
-  return out.dump();
+  // A message may quote bytes of the request that are not UTF-8: replaced, never thrown on.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace gatehouse::protocol

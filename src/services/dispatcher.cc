@@ -152,7 +152,7 @@ Status Dispatcher::Authorize(const authz::AuthzRequest& az, DispatchRecord& reco
                          {"decidedBy", policy::LayerName(evaluation.explanation.decided_by)},
                          {"reason", evaluation.explanation.reason},
                          {"matched", std::move(matched)}}}}
-                      .dump());
+                      .dump(-1, ' ', false, json::error_handler_t::replace));
   }
   return s;
 }
