@@ -230,7 +230,8 @@ asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer, 
   }
 }
 
-asio::awaitable<void> Session(tcp::socket socket, ConnectionSlot slot,
+// `slot` is held for as long as the connection lives.
+asio::awaitable<void> Session(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
                               const ServerOptions& options, const Handler& handler,
                               Server::State& state) {
   beast::tcp_stream stream(std::move(socket));
@@ -240,7 +241,7 @@ asio::awaitable<void> Session(tcp::socket socket, ConnectionSlot slot,
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> TlsSession(tcp::socket socket, ConnectionSlot slot,
+asio::awaitable<void> TlsSession(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
                                  const ServerOptions& options, const Handler& handler,
                                  Server::State& state) {
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),

@@ -121,9 +121,13 @@ std::string XmlText(const std::string& xml, const std::string& tag) {
 // The server: the store in a temporary directory, and the dispatcher over it.
 class Harness {
  public:
+  static std::filesystem::path Directory() {
+    return std::filesystem::temp_directory_path() /
+           ("gatehouse-dispatcher-fuzz-" + std::to_string(getpid()));
+  }
+
   Harness()
-      : dir_(std::filesystem::temp_directory_path() /
-             ("gatehouse-dispatcher-fuzz-" + std::to_string(getpid()))),
+      : dir_(Directory()),
         catalog_(*services::iam::ManagedPolicyCatalog::LoadEmbedded()),
         models_(*protocol::ModelRegistry::LoadEmbedded()) {
     std::filesystem::remove_all(dir_);
@@ -237,7 +241,7 @@ class Harness {
 
 // Placeholders a generated string may be, replaced in the body's text by what JSON values
 // cannot hold cheaply: arrays nested deep.
-constexpr char kDeepMarker[] = "\x01deep\x01";
+constexpr char kDeepMarker[] = "\x01" "deep" "\x01";
 
 const char* const kPool[] = {
     "admin",
@@ -415,7 +419,12 @@ void CheckAnswer(const HttpResponse& r, const std::string& what) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static Harness* harness = new Harness();  // lives for the process
+  // Lives for the process; its store's directory goes when the process ends.
+  static Harness* harness = [] {
+    auto* h = new Harness();
+    std::atexit([] { std::filesystem::remove_all(Harness::Directory()); });
+    return h;
+  }();
   FuzzedDataProvider fdp(data, size);
   int requests = fdp.ConsumeIntegralInRange(1, 3);
   for (int n = 0; n < requests && fdp.remaining_bytes() > 0; ++n) {

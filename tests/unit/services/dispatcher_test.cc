@@ -162,6 +162,13 @@ TEST_F(DispatcherTest, JsonProtocolErrors) {
   EXPECT_EQ(json::parse(invalid.body)["Reason"], "INPUT_REQUIRED");
 }
 
+std::string ResponseHeader(const HttpResponse& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
 // The exception barrier: whatever a handler throws is answered 500 InternalFailure in the
 // service's envelope, with the request id, and the dispatcher goes on serving.
 TEST_F(DispatcherTest, AHandlerThatThrowsIsAnsweredInternalFailure) {
@@ -173,7 +180,7 @@ TEST_F(DispatcherTest, AHandlerThatThrowsIsAnsweredInternalFailure) {
   EXPECT_NE(r.body.find("<Type>Receiver</Type><Code>InternalFailure</Code>"), std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find("<RequestId>" + record_.request_id + "</RequestId>"), std::string::npos);
-  EXPECT_EQ(*r.Header("x-amzn-RequestId"), record_.request_id);
+  EXPECT_EQ(ResponseHeader(r, "x-amzn-RequestId"), record_.request_id);
   EXPECT_EQ(record_.status, 500);
   EXPECT_EQ(record_.error_code, "InternalFailure");
   EXPECT_EQ(record_.operation, "sts:GetCallerIdentity");
@@ -200,7 +207,7 @@ TEST_F(DispatcherTest, AThrowingHandlerIsAnsweredInTheJsonEnvelope) {
   EXPECT_EQ(answer.status, 500);
   EXPECT_EQ(json::parse(answer.body)["__type"], "InternalFailure");
   EXPECT_EQ(answer.body.find("boom"), std::string::npos);  // the message is logged, not sent
-  EXPECT_EQ(*answer.Header("x-amzn-RequestId"), record_.request_id);
+  EXPECT_EQ(ResponseHeader(answer, "x-amzn-RequestId"), record_.request_id);
 }
 
 TEST_F(DispatcherTest, AConsoleCallWhoseHandlerThrowsIsAnInternalFailure) {
