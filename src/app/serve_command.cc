@@ -19,6 +19,7 @@
 #include "app/admin_endpoint.h"
 #include "app/bootstrap.h"
 #include "app/data_dir.h"
+#include "app/log_escape.h"
 #include "app/server_lock.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
@@ -56,6 +57,7 @@ struct ServeOptions {
   std::string master_key_hex;   // instead of DATA/master.key (environment or config file only)
   std::string master_key_file;  // or a file holding those 64 hex digits
   int threads = 0;
+  int max_connections_per_client = 256;  // 0: no per-client limit
   size_t max_accounts = 1000;  // per organization
   bool console_signup = true;  // the console's sign-up page creates standalone accounts
   std::string clock_offset_file;  // tests only: see ClockOffset
@@ -105,7 +107,8 @@ void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
                            {"error", r.error_code},     {"latencyMs", millis},
                            {"remote", request.remote_address}};
     if (!r.authorization_message.empty()) line["authorizationMessage"] = r.authorization_message;
-    spdlog::info(line.dump());
+    // Bytes that are not UTF-8 (a path can carry them) are replaced, never a reason to throw.
+    spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     spdlog::info("{} {} {} {} {}{} {:.2f}ms{}", r.request_id, request.remote_address,
                  r.operation.empty() ? "-" : r.operation,
@@ -203,6 +206,16 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
       if (!node.is_boolean()) return path + ": smtp-starttls must be true or false";
       if (!given) options.smtp_starttls = node.value<bool>().value();
     }
+    if (name == "max-connections-per-client") {
+      known = true;
+      if (!node.is_integer() || node.value<int64_t>().value() < 0) {
+        return path + ": max-connections-per-client must be a non-negative integer";
+      }
+      if (!given) {
+        options.max_connections_per_client = static_cast<int>(
+            std::min<int64_t>(node.value<int64_t>().value(), 1 << 20));
+      }
+    }
     if (name == "threads") {
       known = true;
       if (!node.is_integer()) return path + ": threads must be an integer";
@@ -274,8 +287,9 @@ int Serve(const ServeOptions& options) {
 
   spdlog::set_default_logger(spdlog::stdout_logger_mt("gatehouse"));
   spdlog::set_level(level);
-  spdlog::set_pattern(options.log_format == "json" ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
-                      spdlog::pattern_time_type::utc);
+  spdlog::set_formatter(std::make_unique<EscapingFormatter>(
+      options.log_format == "json" ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+      spdlog::pattern_time_type::utc));
 
   Result<protocol::ModelRegistry> models = protocol::ModelRegistry::LoadEmbedded();
   if (!models.ok()) {
@@ -418,6 +432,7 @@ int Serve(const ServeOptions& options) {
   server_options.host = options.listen.substr(0, colon);
   server_options.port = static_cast<uint16_t>(port);
   server_options.threads = options.threads;
+  server_options.max_connections_per_client = options.max_connections_per_client;
   server_options.tls_cert = options.tls_cert;
   server_options.tls_key = options.tls_key;
   http::Server server(server_options, [&](const HttpRequest& request) {
@@ -566,6 +581,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");
+  serve->add_option("--max-connections-per-client", options->max_connections_per_client,
+                    "connections one client address may hold at once (0: no limit; behind a "
+                    "proxy every client has the proxy's address)")
+      ->envname("GATEHOUSE_MAX_CONNECTIONS_PER_CLIENT")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
   serve->add_option("--max-accounts", options->max_accounts,
                     "accounts an organization may hold, its management account included")
       ->envname("GATEHOUSE_MAX_ACCOUNTS")

@@ -9,6 +9,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <utility>
 
 namespace gatehouse::http {
 
@@ -18,19 +24,100 @@ namespace bhttp = boost::beast::http;
 using asio::ip::tcp;
 
 struct Server::State {
-  asio::io_context io;
-  std::unique_ptr<asio::ssl::context> tls;  // set when serving HTTPS
-  tcp::acceptor acceptor{io};
+  // What the connections' coroutines use comes first, so that it outlives the io_context, whose
+  // destruction destroys those coroutines (and so releases their slots).
   std::atomic<int> connections{0};
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
+  std::mutex clients_mu;
+  std::unordered_map<std::string, int> clients;  // open connections per remote address
+  std::unique_ptr<asio::ssl::context> tls;  // set when serving HTTPS
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
 };
 
 namespace {
 
-std::string ErrorBody(std::string_view code, std::string_view message) {
-  return "<ErrorResponse><Error><Type>Sender</Type><Code>" + std::string(code) +
-         "</Code><Message>" + std::string(message) + "</Message></Error></ErrorResponse>";
+constexpr char kInternalFailureMessage[] =
+    "The request processing has failed because of an unknown error, exception or failure.";
+
+std::string ErrorBody(std::string_view code, std::string_view message,
+                      std::string_view type = "Sender") {
+  return "<ErrorResponse><Error><Type>" + std::string(type) + "</Type><Code>" +
+         std::string(code) + "</Code><Message>" + std::string(message) +
+         "</Message></Error></ErrorResponse>";
+}
+
+HttpResponse InternalFailure() {
+  return {500,
+          {{"Content-Type", "text/xml"}},
+          ErrorBody("InternalFailure", kInternalFailureMessage, "Receiver")};
+}
+
+// One accepted connection's hold on the server's connection counts, released when the
+// connection's coroutine ends, however it ends.
+class ConnectionSlot {
+ public:
+  // A slot for a connection from `client`, or nullopt when the server or that client is at its
+  // limit. Called from the accepting coroutine only.
+  static std::optional<ConnectionSlot> Take(Server::State& state, const ServerOptions& options,
+                                            std::string client) {
+    std::lock_guard lock(state.clients_mu);
+    if (state.connections >= options.max_connections) return std::nullopt;
+    int& held = state.clients[client];
+    if (options.max_connections_per_client > 0 && held >= options.max_connections_per_client) {
+      if (held == 0) state.clients.erase(client);
+      return std::nullopt;
+    }
+    ++held;
+    ++state.connections;
+    return ConnectionSlot(state, std::move(client));
+  }
+
+  ConnectionSlot(ConnectionSlot&& other) noexcept
+      : state_(std::exchange(other.state_, nullptr)), client_(std::move(other.client_)) {}
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (state_ == nullptr) return;
+    std::lock_guard lock(state_->clients_mu);
+    auto it = state_->clients.find(client_);
+    if (it != state_->clients.end() && --it->second <= 0) state_->clients.erase(it);
+    --state_->connections;
+  }
+
+ private:
+  ConnectionSlot(Server::State& state, std::string client)
+      : state_(&state), client_(std::move(client)) {}
+  Server::State* state_;
+  std::string client_;
+};
+
+// Counts a request in flight (Stop waits for them) for as long as it lives.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& count) : count_(count) { ++count_; }
+  ~InFlight() { --count_; }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& count_;
+};
+
+// The request's one exception barrier at the server: whatever the handler throws is answered
+// 500 InternalFailure, and logged by its message only (never the request, which may carry
+// secrets).
+HttpResponse Answer(const Handler& handler, const HttpRequest& request) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("internal failure answering a request from {}: {}", request.remote_address,
+                  e.what());
+  } catch (...) {
+    spdlog::error("internal failure answering a request from {}: unknown exception",
+                  request.remote_address);
+  }
+  return InternalFailure();
 }
 
 bhttp::response<bhttp::string_body> ToBeast(const HttpResponse& r, unsigned version,
@@ -124,32 +211,39 @@ asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer, 
     const bool keep_alive = req.keep_alive() && !state.stopping;
     const unsigned version = req.version();
 
+    InFlight in_flight(state.in_flight);
     HttpResponse response;
-    ++state.in_flight;
     if (request.method == "GET" && request.target == "/healthz") {
       response = {200, {{"Content-Type", "text/plain"}}, "ok\n"};
     } else {
-      response = handler(request);
+      response = Answer(handler, request);
     }
-    auto res = ToBeast(response, version, keep_alive);
+    bhttp::response<bhttp::string_body> res;
+    try {
+      res = ToBeast(response, version, keep_alive);
+    } catch (const std::exception& e) {  // e.g. a status Beast does not know
+      spdlog::error("internal failure writing an answer to {}: {}", remote, e.what());
+      res = ToBeast(InternalFailure(), version, keep_alive);
+    }
     co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-    --state.in_flight;
     if (ec || !keep_alive) break;
   }
 }
 
-asio::awaitable<void> Session(tcp::socket socket, const ServerOptions& options,
-                              const Handler& handler, Server::State& state) {
+// `slot` is held for as long as the connection lives.
+asio::awaitable<void> Session(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
+                              const ServerOptions& options, const Handler& handler,
+                              Server::State& state) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   co_await ServeRequests(stream, buffer, /*secure=*/false, options, handler, state);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  --state.connections;
 }
 
-asio::awaitable<void> TlsSession(tcp::socket socket, const ServerOptions& options,
-                                 const Handler& handler, Server::State& state) {
+asio::awaitable<void> TlsSession(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
+                                 const ServerOptions& options, const Handler& handler,
+                                 Server::State& state) {
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),
                                               *state.tls);
   beast::flat_buffer buffer;
@@ -162,7 +256,6 @@ asio::awaitable<void> TlsSession(tcp::socket socket, const ServerOptions& option
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
   }
-  --state.connections;
 }
 
 asio::awaitable<void> Accept(const ServerOptions& options, const Handler& handler,
@@ -175,18 +268,22 @@ asio::awaitable<void> Accept(const ServerOptions& options, const Handler& handle
       if (state.stopping || ec == asio::error::operation_aborted) co_return;
       continue;  // e.g. too many open files: keep serving the connections we have
     }
-    if (state.connections >= options.max_connections) {
-      beast::error_code ignored;
-      socket.close(ignored);  // over the connection limit
+    beast::error_code ignored;
+    auto endpoint = socket.remote_endpoint(ignored);
+    std::optional<ConnectionSlot> slot = ConnectionSlot::Take(
+        state, options, ignored ? std::string() : endpoint.address().to_string());
+    if (!slot) {
+      socket.close(ignored);  // over the server's or this client's connection limit
       continue;
     }
-    ++state.connections;
     auto executor = socket.get_executor();
     if (state.tls) {
-      asio::co_spawn(executor, TlsSession(std::move(socket), options, handler, state),
+      asio::co_spawn(executor,
+                     TlsSession(std::move(socket), std::move(*slot), options, handler, state),
                      asio::detached);
     } else {
-      asio::co_spawn(executor, Session(std::move(socket), options, handler, state),
+      asio::co_spawn(executor,
+                     Session(std::move(socket), std::move(*slot), options, handler, state),
                      asio::detached);
     }
   }
@@ -235,6 +332,8 @@ Status Server::Start() {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { state_->io.run(); });
   return Status::Ok();
 }
+
+int Server::connections() const { return state_->connections; }
 
 void Server::Stop() {
   if (threads_.empty()) return;

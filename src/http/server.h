@@ -2,7 +2,10 @@
 // threads (one per core by default) runs every connection; each request goes to the Handler.
 // It enforces the limits that keep one client from holding the server: a request body limit
 // (413 with an AWS-style error), a header limit, a timeout for a request's headers and body
-// (a slow-loris client is dropped), an idle keep-alive timeout, and a connection limit.
+// (a slow-loris client is dropped), an idle keep-alive timeout, a connection limit, and a limit
+// of connections per client address, so that one client cannot hold every slot. A handler that
+// throws is answered 500 InternalFailure (the exception's message logged, never the request);
+// the connection and the counters are released whatever happens.
 // With a certificate and key it serves HTTPS (TLS 1.2+), and requests are marked secure, which
 // is what aws:SecureTransport reports. Stop() stops accepting, lets requests in flight finish,
 // then closes everything.
@@ -35,6 +38,9 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{10000};  // headers and body of one request
   std::chrono::milliseconds idle_timeout{60000};     // keep-alive wait for the next request
   int max_connections = 1024;
+  // Connections one remote address may hold at once; 0: no limit of its own. Behind a proxy
+  // every client has the proxy's address: raise it or turn it off there.
+  int max_connections_per_client = 256;
   std::chrono::milliseconds drain_timeout{30000};  // how long Stop waits for requests in flight
   std::string tls_cert;  // PEM certificate chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;   // PEM private key
@@ -53,6 +59,8 @@ class Server {
   uint16_t port() const { return bound_port_; }
   // Stops accepting, waits for requests in flight (up to drain_timeout), then stops.
   void Stop();
+  // Connections open now (for tests and metrics).
+  int connections() const;
 
   struct State;  // the io_context, acceptor and counters; defined in server.cc
 

@@ -11,17 +11,41 @@ Status Serialization(const std::string& message) {
   return Status(ErrorCode::kSerializationException, message);
 }
 
+// Whether `body` nests arrays and objects deeper than `max_depth`: a linear scan, before the
+// parser builds anything.
+bool NestsDeeperThan(std::string_view body, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 // Checks `v` against `shape`, converting ISO timestamps to epoch seconds as the SDKs send
-// either. Members the model does not know are dropped, as AWS ignores them.
+// either. Members the model does not know are dropped, as AWS ignores them; so are null members,
+// list elements and map values, which count as absent: a handler never meets a null.
 Result<json> Conform(const ServiceModel& model, const Shape& shape, const json& v) {
-  if (v.is_null()) return json(nullptr);
   switch (shape.type) {
     case ShapeType::kStructure: {
       if (!v.is_object()) return Serialization("Start of structure or map found where not expected.");
       json out = json::object();
       for (const Member& m : shape.members) {
         auto it = v.find(m.name);
-        if (it == v.end()) continue;
+        if (it == v.end() || it->is_null()) continue;
         const Shape* member_shape = model.FindShape(m.shape);
         if (member_shape == nullptr) continue;
         auto conformed = Conform(model, *member_shape, *it);
@@ -36,6 +60,7 @@ Result<json> Conform(const ServiceModel& model, const Shape& shape, const json& 
       json out = json::array();
       for (const json& item : v) {
         if (element == nullptr) break;
+        if (item.is_null()) continue;
         auto conformed = Conform(model, *element, item);
         if (!conformed.ok()) return conformed;
         out.push_back(std::move(conformed).value());
@@ -48,6 +73,7 @@ Result<json> Conform(const ServiceModel& model, const Shape& shape, const json& 
       json out = json::object();
       for (const auto& [k, item] : v.items()) {
         if (value_shape == nullptr) break;
+        if (item.is_null()) continue;
         auto conformed = Conform(model, *value_shape, item);
         if (!conformed.ok()) return conformed;
         out[k] = std::move(conformed).value();
@@ -114,17 +140,22 @@ json Outgoing(const ServiceModel& model, const Shape& shape, const json& v) {
 }  // namespace
 
 Result<json> ReadJsonInput(const ServiceModel& model, const Shape& input, std::string_view body) {
+  if (NestsDeeperThan(body, kMaxJsonDepth)) {
+    return Serialization("Unexpected content in the request body; it nests deeper than " +
+                         std::to_string(kMaxJsonDepth) + " levels.");
+  }
   json parsed = body.empty() ? json::object() : json::parse(body, nullptr, false);
   if (parsed.is_discarded()) {
     return Serialization("Unexpected content in the request body; expected a JSON object.");
   }
+  if (parsed.is_null()) parsed = json::object();  // a body of `null` asks nothing
   return Conform(model, input, parsed);
 }
 
 std::string WriteJsonResponse(const ServiceModel& model, const Operation& op, const json& output) {
   const Shape* shape = model.FindShape(op.output);
   if (shape == nullptr) return "{}";
-  return Outgoing(model, *shape, output).dump();
+  return Outgoing(model, *shape, output).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string WriteJsonError(const ServiceModel& model, std::string_view error_code,
@@ -136,7 +167,8 @@ std::string WriteJsonError(const ServiceModel& model, std::string_view error_cod
   if (!reason.empty() && shape != nullptr && shape->FindMember("Reason") != nullptr) {
     out["Reason"] = reason;
   }
-  return out.dump();
+  // A message may quote bytes of the request that are not UTF-8: replaced, never thrown on.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace gatehouse::protocol

@@ -14,8 +14,13 @@
 
 namespace gatehouse::protocol {
 
+// How deep arrays and objects may nest in a request body. The models' inputs nest a few
+// levels; a deeper body is refused before it is parsed.
+inline constexpr int kMaxJsonDepth = 64;
+
 // Parses the body and checks each value's JSON type against the shape; fails with
-// SerializationException as AWS does for a body of the wrong form.
+// SerializationException as AWS does for a body of the wrong form (or one nested deeper than
+// kMaxJsonDepth). Null members, list elements and map values are dropped, as absent.
 Result<nlohmann::json> ReadJsonInput(const ServiceModel& model, const Shape& input,
                                      std::string_view body);
 

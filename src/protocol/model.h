@@ -8,12 +8,12 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "protocol/pattern.h"
 
 namespace gatehouse::protocol {
 
@@ -39,8 +39,10 @@ struct Shape {
   Member key, value;  // map entry
   // Constraints.
   std::optional<int64_t> min, max;
-  std::optional<std::string> pattern;               // as in the model
-  std::shared_ptr<const std::wregex> pattern_regex;  // null when the pattern is not expressible
+  std::optional<std::string> pattern;  // as in the model
+  // The pattern compiled for RE2 (linear time, UTF-8): input of any length is matched without
+  // backtracking. Null when the pattern has no RE2 translation.
+  std::shared_ptr<const re2::RE2> pattern_regex;
   std::vector<std::string> enum_values;
   bool sensitive = false;
   // Errors.
@@ -92,12 +94,5 @@ class ModelRegistry {
  private:
   std::map<std::string, ServiceModel, std::less<>> services_;
 };
-
-// botocore patterns use Java regex syntax (\uXXXX, \p{L} …); this gives the std::wregex
-// (ECMAScript over UTF-32) equivalent, or nullopt when it has no faithful translation.
-std::optional<std::wstring> TranslatePattern(std::string_view java_pattern);
-
-// UTF-8 → UTF-32; nullopt for invalid UTF-8.
-std::optional<std::wstring> Utf8ToWide(std::string_view text);
 
 }  // namespace gatehouse::protocol

@@ -97,6 +97,36 @@ Result<protocol::QueryParams> RequestParameters(const HttpRequest& request,
   return params;
 }
 
+// `error` in `model`'s envelope (XML or JSON), recorded in `rec`.
+HttpResponse ErrorEnvelope(const protocol::ServiceModel& model, Status error,
+                           DispatchRecord& rec) {
+  if (model.signing_name() == "organizations") error = InOrganizationsTerms(error);
+  HttpResponse r;
+  r.status = error.info().http_status;
+  rec.status = r.status;
+  rec.error_code = std::string(error.info().code);
+  r.headers.emplace_back("x-amzn-RequestId", rec.request_id);
+  if (model.protocol() == "json") {
+    r.headers.emplace_back("Content-Type", kJsonContentType);
+    r.body = protocol::WriteJsonError(model, error.info().code, error.message(), error.reason());
+  } else {
+    r.headers.emplace_back("Content-Type", kQueryContentType);
+    r.body = protocol::WriteQueryError(model, error, rec.request_id);
+  }
+  return r;
+}
+
+constexpr char kInternalFailureMessage[] =
+    "The request processing has failed because of an unknown error, exception or failure.";
+
+// The answer of the exception barrier: logged by the exception's message (never the request,
+// which may carry secrets), answered 500 InternalFailure.
+Status InternalFailure(const DispatchRecord& rec, const char* what) {
+  spdlog::error("{} internal failure in {}: {}", rec.request_id,
+                rec.operation.empty() ? "-" : rec.operation, what);
+  return Status(ErrorCode::kInternalFailure, kInternalFailureMessage);
+}
+
 }  // namespace
 
 std::string ResourceAccount(std::string_view arn, std::string_view fallback) {
@@ -157,7 +187,7 @@ Status Dispatcher::Authorize(const authz::AuthzRequest& az, DispatchRecord& reco
                          {"decidedBy", policy::LayerName(evaluation.explanation.decided_by)},
                          {"reason", evaluation.explanation.reason},
                          {"matched", std::move(matched)}}}}
-                      .dump());
+                      .dump(-1, ' ', false, json::error_handler_t::replace));
   }
   return s;
 }
@@ -220,12 +250,29 @@ Result<json> Dispatcher::Execute(const protocol::ServiceModel& model,
   return handler->second(context);
 }
 
+// The exception barrier of console calls: anything thrown below is answered InternalFailure.
 Result<json> Dispatcher::Call(std::string_view service, std::string_view operation,
                               std::string_view body, const auth::AccessKeyRecord& caller,
                               const HttpRequest& request, DispatchRecord* record) const {
   DispatchRecord local;
   DispatchRecord& rec = record != nullptr ? *record : local;
   rec.request_id = random_.Uuid();
+  Status failure;
+  try {
+    return CallGuarded(service, operation, body, caller, request, rec);
+  } catch (const std::exception& e) {
+    failure = InternalFailure(rec, e.what());
+  } catch (...) {
+    failure = InternalFailure(rec, "unknown exception");
+  }
+  rec.status = failure.info().http_status;
+  rec.error_code = std::string(failure.info().code);
+  return failure;
+}
+
+Result<json> Dispatcher::CallGuarded(std::string_view service, std::string_view operation,
+                                     std::string_view body, const auth::AccessKeyRecord& caller,
+                                     const HttpRequest& request, DispatchRecord& rec) const {
   rec.operation = std::string(service) + ":" + std::string(operation);
   rec.principal = caller.principal_arn;
   const protocol::ServiceModel* model = models_.Find(service);
@@ -258,30 +305,31 @@ Result<json> Dispatcher::Call(std::string_view service, std::string_view operati
   return output;
 }
 
+// The exception barrier of API requests: anything thrown below is answered 500 InternalFailure in
+// the envelope of the service the request was routed to (or looks meant for).
 HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* record) const {
   DispatchRecord local;
   DispatchRecord& rec = record != nullptr ? *record : local;
   rec.request_id = random_.Uuid();
+  Status failure;
+  try {
+    return HandleGuarded(request, rec);
+  } catch (const std::exception& e) {
+    failure = InternalFailure(rec, e.what());
+  } catch (...) {
+    failure = InternalFailure(rec, "unknown exception");
+  }
+  std::string_view service = std::string_view(rec.operation).substr(0, rec.operation.find(':'));
+  const protocol::ServiceModel* model = models_.Find(service);
+  if (model == nullptr) model = models_.Find(LooksLikeJson(request) ? "organizations" : "iam");
+  return ErrorEnvelope(*model, std::move(failure), rec);
+}
+
+HttpResponse Dispatcher::HandleGuarded(const HttpRequest& request, DispatchRecord& rec) const {
   // Until the request is routed, errors take the envelope its form suggests.
   const protocol::ServiceModel* model = models_.Find(LooksLikeJson(request) ? "organizations"
                                                                               : "iam");
-  auto fail = [&](Status error) {
-    if (model->signing_name() == "organizations") error = InOrganizationsTerms(error);
-    HttpResponse r;
-    r.status = error.info().http_status;
-    rec.status = r.status;
-    rec.error_code = std::string(error.info().code);
-    r.headers.emplace_back("x-amzn-RequestId", rec.request_id);
-    if (model->protocol() == "json") {
-      r.headers.emplace_back("Content-Type", kJsonContentType);
-      r.body = protocol::WriteJsonError(*model, error.info().code, error.message(),
-                                        error.reason());
-    } else {
-      r.headers.emplace_back("Content-Type", kQueryContentType);
-      r.body = protocol::WriteQueryError(*model, error, rec.request_id);
-    }
-    return r;
-  };
+  auto fail = [&](Status error) { return ErrorEnvelope(*model, std::move(error), rec); };
 
   auth::HttpRequestView view{request.method, request.target, {}, request.body};
   for (const auto& [k, v] : request.headers) view.headers.emplace_back(k, v);

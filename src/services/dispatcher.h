@@ -3,7 +3,9 @@
 // signature, read and validate the input against the service model, run the operation's
 // handler (after authorizing the request with the caller's policies, as the operation table in
 // authz/operations.def describes), and write the answer — or AWS's error envelope at whichever step failed.
-// Operations without a handler answer NotImplemented, never a made-up success.
+// Operations without a handler answer NotImplemented, never a made-up success. Handle and Call
+// are each request's exception barrier: whatever is thrown below them is logged (its message,
+// never the request) and answered 500 InternalFailure with the request id.
 // Thread-safe: Handle may run concurrently; its collaborators must be thread-safe too.
 #pragma once
 
@@ -143,6 +145,11 @@ class Dispatcher {
   mutable auth::SigningKeyCache signing_keys_;
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
 
+  // Handle and Call below their exception barrier.
+  HttpResponse HandleGuarded(const HttpRequest& request, DispatchRecord& record) const;
+  Result<nlohmann::json> CallGuarded(std::string_view service, std::string_view operation,
+                                     std::string_view body, const auth::AccessKeyRecord& caller,
+                                     const HttpRequest& request, DispatchRecord& record) const;
   Status Authorize(const authz::AuthzRequest& request, DispatchRecord& record) const;
   // Authorizes `action` on the resource `form` names in `input`, with the input's condition keys.
   Status AuthorizeOn(const authz::AuthzRequest& caller_request, std::string_view action,

@@ -7,6 +7,7 @@
 // aws:EpochTime; a resource's tags) comes from ContextEntries, else it is missing; what follows
 // from the principal (aws:username, aws:userid, aws:PrincipalArn, aws:PrincipalTag/…) is filled
 // in as enforcement fills it in.
+#include <algorithm>
 #include <cstdio>
 
 #include "core/arn.h"
@@ -341,28 +342,68 @@ Result<json> EvaluationResult(authz::Authorizer& authorizer, const Simulation& s
   return result;
 }
 
+// How many actions and resources one simulation may name. They are checked before anything
+// is read or allocated, so that a request cannot ask for actions × resources results.
+constexpr size_t kMaxSimulatedActions = 1000;
+constexpr size_t kMaxSimulatedResources = 1000;
+
+size_t ListSize(const json& input, const char* name) {
+  auto it = input.find(name);
+  return it != input.end() && it->is_array() ? it->size() : 0;
+}
+
+Status CheckSimulationLimits(const json& input) {
+  if (ListSize(input, "ActionNames") > kMaxSimulatedActions) {
+    return Invalid("The list of ActionNames cannot exceed " +
+                   std::to_string(kMaxSimulatedActions) + " items.");
+  }
+  if (ListSize(input, "ResourceArns") > kMaxSimulatedResources) {
+    return Invalid("The list of ResourceArns cannot exceed " +
+                   std::to_string(kMaxSimulatedResources) + " items.");
+  }
+  return Status::Ok();
+}
+
+// A result's marker: its index, zero-padded so that markers sort as the indexes do.
+std::string ResultMarker(size_t i) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%010zu", i);
+  return text;
+}
+
 // {EvaluationResults, IsTruncated, Marker}: one result per action and resource (actions
-// first), paged.
+// first), paged. Only the page's results are computed.
 Result<json> SimulationResults(authz::Authorizer& authorizer, const Simulation& sim,
                                const json& input) {
   std::vector<std::string> actions = Strings(input, "ActionNames");
   std::vector<std::string> resources = Strings(input, "ResourceArns");
   const size_t per_action = resources.empty() ? 1 : resources.size();
-  std::vector<size_t> indexes(actions.size() * per_action);
-  for (size_t i = 0; i < indexes.size(); ++i) indexes[i] = i;
-  auto marker = [](size_t i) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%010zu", i);
-    return std::string(text);
-  };
+  const size_t total = actions.size() * per_action;
+  const PageRequest page = ReadPage(input);
+  // The page starts at the first result whose marker sorts after the request's.
+  size_t first = 0;
+  if (!page.marker.empty()) {
+    size_t low = 0, high = total;
+    while (low < high) {
+      size_t mid = low + (high - low) / 2;
+      if (page.marker < ResultMarker(mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    first = low;
+  }
+  const size_t end = std::min(total, first + page.max_items);
   json out;
   json results = json::array();
-  for (size_t i : SlicePage(indexes, ReadPage(input), marker, out)) {
+  for (size_t i = first; i < end; ++i) {
     const std::string* resource = resources.empty() ? nullptr : &resources[i % per_action];
     Result<json> result = EvaluationResult(authorizer, sim, actions[i / per_action], resource);
     if (!result.ok()) return result.status();
     results.push_back(std::move(result).value());
   }
+  FinishPage(out, end < total, end > first ? ResultMarker(end - 1) : "", page.style);
   out["EvaluationResults"] = std::move(results);
   return out;
 }
@@ -375,6 +416,7 @@ void RegisterSimulationOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register("iam", "SimulatePrincipalPolicy",
              [&iam, authorizer](const OperationContext& c) -> Result<json> {
+               if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
                Result<Simulation> sim = PrincipalSimulation(iam, c);
                if (!sim.ok()) return sim.status();
                return SimulationResults(*authorizer, *sim, c.input);
@@ -382,6 +424,7 @@ void RegisterSimulationOperations(Dispatcher& d, IamContext& iam) {
 
   d.Register("iam", "SimulateCustomPolicy",
              [&iam, authorizer](const OperationContext& c) -> Result<json> {
+               if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
                Result<Simulation> sim = CustomSimulation(iam, c);
                if (!sim.ok()) return sim.status();
                return SimulationResults(*authorizer, *sim, c.input);

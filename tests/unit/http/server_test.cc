@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <future>
+#include <stdexcept>
+#include <thread>
 
 namespace gatehouse::http {
 namespace {
@@ -112,6 +114,90 @@ TEST(ServerTest, ConnectionLimit) {
   EXPECT_EQ(refused, "");  // closed without an answer
   holder.close();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_NE(Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n")
+                .find("200 OK"),
+            std::string::npos);
+}
+
+// Waits (up to two seconds) until the server holds `n` connections.
+bool ConnectionsReach(const Server& server, int n) {
+  for (int i = 0; i < 200 && server.connections() != n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return server.connections() == n;
+}
+
+TEST(ServerTest, AThrowingHandlerIsAnswered500AndReleasesItsConnection) {
+  Server server(TestOptions(), [](const HttpRequest& r) -> HttpResponse {
+    if (r.target == "/throw") throw std::runtime_error("handler failed");
+    if (r.target == "/throw-int") throw 7;
+    return Echo(r);
+  });
+  ASSERT_TRUE(server.Start().ok());
+  for (int i = 0; i < 20; ++i) {
+    std::string reply = Exchange(server.port(),
+                                 "GET /throw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(reply.find("HTTP/1.1 500"), std::string::npos) << reply;
+    EXPECT_NE(reply.find("<Code>InternalFailure</Code>"), std::string::npos);
+    EXPECT_EQ(reply.find("handler failed"), std::string::npos);  // logged, never sent
+  }
+  std::string other = Exchange(server.port(), "GET /throw-int HTTP/1.1\r\nHost: x\r\n"
+                                              "Connection: close\r\n\r\n");
+  EXPECT_NE(other.find("HTTP/1.1 500"), std::string::npos);
+  EXPECT_TRUE(ConnectionsReach(server, 0)) << server.connections();
+  // A kept-alive connection goes on after the failure.
+  std::string two = Exchange(server.port(),
+                             "GET /throw HTTP/1.1\r\nHost: x\r\n\r\n"
+                             "GET /after HTTP/1.1\r\nHost: x\r\n\r\n",
+                             "GET /after");
+  EXPECT_NE(two.find("HTTP/1.1 500"), std::string::npos);
+  EXPECT_NE(two.find("GET /after"), std::string::npos);
+  EXPECT_TRUE(ConnectionsReach(server, 0)) << server.connections();
+}
+
+TEST(ServerTest, ThrowingHandlersDoNotUseUpTheConnectionLimit) {
+  ServerOptions o = TestOptions();
+  o.max_connections = 2;
+  Server server(o, [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("x"); });
+  ASSERT_TRUE(server.Start().ok());
+  for (int i = 0; i < 10; ++i) {
+    std::string reply =
+        Exchange(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(reply.find("HTTP/1.1 500"), std::string::npos) << i;
+    ASSERT_TRUE(ConnectionsReach(server, 0)) << server.connections();
+  }
+}
+
+TEST(ServerTest, ConnectionLimitPerClient) {
+  ServerOptions o = TestOptions();
+  o.max_connections_per_client = 2;
+  o.idle_timeout = std::chrono::milliseconds(2000);
+  o.request_timeout = std::chrono::milliseconds(2000);
+  Server server(o, Echo);
+  ASSERT_TRUE(server.Start().ok());
+  asio::io_context io;
+  tcp::socket first(io), second(io);  // 127.0.0.1 takes its two connections and keeps them
+  first.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  second.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  ASSERT_TRUE(ConnectionsReach(server, 2));
+  EXPECT_EQ(Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"), "");
+
+  // Another client address is still served.
+  tcp::socket other(io);
+  other.open(tcp::v4());
+  other.bind(tcp::endpoint(asio::ip::make_address("127.0.0.2"), 0));
+  other.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  asio::write(other, asio::buffer(request));
+  std::string reply;
+  char buf[1024];
+  boost::system::error_code ec;
+  while (!ec) reply.append(buf, other.read_some(asio::buffer(buf), ec));
+  EXPECT_NE(reply.find("200 OK"), std::string::npos);
+
+  // When one of its connections closes, the first client may open another.
+  first.close();
+  ASSERT_TRUE(ConnectionsReach(server, 1));
   EXPECT_NE(Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n")
                 .find("200 OK"),
             std::string::npos);

@@ -36,6 +36,11 @@ class TestPolicies : public PolicySource {
            R"("Resource":"arn:aws:iam::111111111111:user/team/*"}})",
            "user_alice_inline"});
     }
+    if (c.principal_arn.ends_with("/carol")) {
+      policies.identity.push_back(
+          {R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})",
+           "user_carol_inline"});
+    }
     return policies;
   }
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
@@ -155,6 +160,85 @@ TEST_F(DispatcherTest, JsonProtocolErrors) {
   // Organizations words a failed constraint as InvalidInputException with the Reason it implies.
   EXPECT_EQ(json::parse(invalid.body)["__type"], "InvalidInputException");
   EXPECT_EQ(json::parse(invalid.body)["Reason"], "INPUT_REQUIRED");
+}
+
+std::string ResponseHeader(const HttpResponse& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+// The exception barrier: whatever a handler throws is answered 500 InternalFailure in the
+// service's envelope, with the request id, and the dispatcher goes on serving.
+TEST_F(DispatcherTest, AHandlerThatThrowsIsAnsweredInternalFailure) {
+  dispatcher_.Register("sts", "GetCallerIdentity", [](const OperationContext& c) -> Result<json> {
+    return json{{"Account", c.input.at("NoSuchMember")}};  // throws json::out_of_range
+  });
+  HttpResponse r = Send(Form("Action=GetCallerIdentity&Version=2011-06-15"), "sts");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(r.body.find("<Type>Receiver</Type><Code>InternalFailure</Code>"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("<RequestId>" + record_.request_id + "</RequestId>"), std::string::npos);
+  EXPECT_EQ(ResponseHeader(r, "x-amzn-RequestId"), record_.request_id);
+  EXPECT_EQ(record_.status, 500);
+  EXPECT_EQ(record_.error_code, "InternalFailure");
+  EXPECT_EQ(record_.operation, "sts:GetCallerIdentity");
+
+  HttpResponse next = Send(Form("Action=GetUser&Version=2010-05-08&UserName=bob"));
+  EXPECT_EQ(next.status, 200);
+}
+
+TEST_F(DispatcherTest, AThrowingHandlerIsAnsweredInTheJsonEnvelope) {
+  credentials_.Add({"AKIAEXAMPLEKEY000003", "secret-3", "arn:aws:iam::111111111111:user/carol",
+                    "111111111111", "AIDAEXAMPLE3", true, nullptr});
+  dispatcher_.Register("organizations", "DescribeOrganization",
+                       [](const OperationContext&) -> Result<json> {
+                         throw std::runtime_error("boom");
+                       });
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/";
+  r.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
+  r.headers.emplace_back("X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization");
+  r.body = "{}";
+  Sign(r, "AKIAEXAMPLEKEY000003", "secret-3", "organizations");
+  HttpResponse answer = dispatcher_.Handle(r, &record_);
+  EXPECT_EQ(answer.status, 500);
+  EXPECT_EQ(json::parse(answer.body)["__type"], "InternalFailure");
+  EXPECT_EQ(answer.body.find("boom"), std::string::npos);  // the message is logged, not sent
+  EXPECT_EQ(ResponseHeader(answer, "x-amzn-RequestId"), record_.request_id);
+}
+
+TEST_F(DispatcherTest, AConsoleCallWhoseHandlerThrowsIsAnInternalFailure) {
+  dispatcher_.Register("sts", "GetCallerIdentity", [](const OperationContext&) -> Result<json> {
+    throw 42;  // not even a std::exception
+  });
+  auth::AccessKeyRecord caller{"AKIAEXAMPLEKEY000001", "secret-1",
+                               "arn:aws:iam::111111111111:user/alice", "111111111111",
+                               "AIDAEXAMPLE", true, nullptr};
+  Result<json> r = dispatcher_.Call("sts", "GetCallerIdentity", "{}", caller, HttpRequest{},
+                                    &record_);
+  EXPECT_EQ(r.status().code(), ErrorCode::kInternalFailure);
+  EXPECT_EQ(record_.status, 500);
+  EXPECT_EQ(record_.error_code, "InternalFailure");
+}
+
+// A JSON null member counts as absent: it never reaches a handler.
+TEST_F(DispatcherTest, NullMembersNeverReachAHandler) {
+  dispatcher_.Register("sts", "GetCallerIdentity", [](const OperationContext& c) -> Result<json> {
+    EXPECT_TRUE(c.input.is_object());
+    for (const auto& [name, value] : c.input.items()) EXPECT_FALSE(value.is_null()) << name;
+    return json{{"Account", "111111111111"}};
+  });
+  auth::AccessKeyRecord caller{"AKIAEXAMPLEKEY000003", "secret-3",
+                               "arn:aws:iam::111111111111:user/carol", "111111111111",
+                               "AIDAEXAMPLE3", true, nullptr};
+  EXPECT_TRUE(dispatcher_.Call("sts", "GetCallerIdentity", "null", caller, HttpRequest{}).ok());
+  Result<json> user =
+      dispatcher_.Call("iam", "GetUser", R"({"UserName":null})", caller, HttpRequest{});
+  ASSERT_TRUE(user.ok()) << user.status().ToString();
+  EXPECT_EQ((*user)["User"]["UserName"], "alice");  // the handler's default: no UserName given
 }
 
 }  // namespace
