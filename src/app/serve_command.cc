@@ -368,8 +368,13 @@ int Serve(const ServeOptions& options) {
                                 const std::string& region) {
     usage.Record(id, NowSeconds() * 1000, service, region);
   });
+  // argon2id runs on its own small pool, never on the connections' threads; password guesses
+  // (console sign-in, ChangePassword) share one throttle.
+  auth::PasswordHasher password_hasher;
+  auth::PasswordThrottle password_throttle;
   services::iam::IamContext iam{state, *catalog, random, *master_key,
-                                [] { return NowSeconds() * 1000; }, usage};
+                                [] { return NowSeconds() * 1000; }, usage, &password_hasher,
+                                &password_throttle};
   services::iam::RegisterIamOperations(dispatcher, iam);
   services::sts::StsContext sts{iam, session_keys};
   services::sts::RegisterStsOperations(dispatcher, sts);

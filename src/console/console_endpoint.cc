@@ -36,6 +36,49 @@ bool IsSigned(const HttpRequest& request) {
          query.find("Action=") != std::string_view::npos;
 }
 
+constexpr char kCrossSite[] =
+    "The console refuses requests sent from another site. Open the console's own page and try "
+    "again.";
+
+// A POST that a page of another site made the browser send: Sec-Fetch-Site says so where the
+// browser sends it; else an Origin other than this server's own. Clients that are not browsers
+// send neither and pass (they cannot carry a victim's cookies).
+bool IsCrossSite(const HttpRequest& request) {
+  if (const std::string* site = request.Header("sec-fetch-site")) {
+    return *site != "same-origin";
+  }
+  const std::string* origin = request.Header("origin");
+  if (origin == nullptr) return false;
+  const std::string* host = request.Header("host");
+  if (host == nullptr) return true;
+  const std::string expected = std::string(request.secure ? "https://" : "http://") + *host;
+  return !EqualsIgnoreCase(*origin, expected);
+}
+
+bool IsJsonContent(const HttpRequest& request) {
+  const std::string* type = request.Header("content-type");
+  if (type == nullptr) return false;
+  std::string_view media = std::string_view(*type).substr(0, type->find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  return EqualsIgnoreCase(media, "application/json");
+}
+
+// GetSessionToken and GetFederationToken hand out credentials that live up to 36 hours: through
+// the console they would outlive the session that asked (and its end when the password changes).
+bool MintsLongerCredentials(std::string_view service, std::string_view operation) {
+  return EqualsIgnoreCase(service, "sts") && (EqualsIgnoreCase(operation, "GetSessionToken") ||
+                                              EqualsIgnoreCase(operation, "GetFederationToken"));
+}
+
+// The operations by which a principal changes its own password or MFA device.
+bool ChangesOwnCredentials(std::string_view service, std::string_view operation) {
+  static constexpr std::string_view kOwn[] = {"ChangePassword", "EnableMFADevice",
+                                              "DeactivateMFADevice", "ResyncMFADevice",
+                                              "UpdateLoginProfile", "CreateLoginProfile"};
+  return service == "iam" &&
+         std::find(std::begin(kOwn), std::end(kOwn), operation) != std::end(kOwn);
+}
+
 HttpResponse MethodNotAllowed() {
   return ErrorResponse(405, "MethodNotAllowed", "This console path takes another method.");
 }
@@ -70,6 +113,7 @@ HttpResponse ConsoleEndpoint::Handle(const HttpRequest& request,
   } else {
     Call call{request, rec, json::object(), CookieValue(request, kSessionCookie), std::nullopt};
     call.session = sessions_.Touch(call.session_id, now_ms());
+    if (call.session) CheckSessionStillValid(call);
     if (call.session) rec.principal = call.session->principal.arn;
     std::string_view name = path.substr(std::string_view("/console/").size());
     rec.operation = "console:" + std::string(StartsWith(path, kApiPrefix) ? "api" : name);
@@ -77,51 +121,96 @@ HttpResponse ConsoleEndpoint::Handle(const HttpRequest& request,
       response = request.method == "GET" ? Session(call) : MethodNotAllowed();
     } else if (request.method != "POST") {
       response = MethodNotAllowed();
+    } else if (IsCrossSite(request)) {
+      spdlog::info("{} console: a cross-site POST to {} refused, from {}", rec.request_id,
+                   rec.operation, request.remote_address);
+      response = ErrorResponse(403, "CrossSiteRequest", kCrossSite);
     } else {
-      if (!request.body.empty()) {
-        call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-      }
-      static constexpr std::string_view kOpen[] = {"signin",          "signin/mfa",
-                                                   "signin/new-password", "forgot-password",
-                                                   "reset-password",  "signup"};
-      const bool open = std::find(std::begin(kOpen), std::end(kOpen), name) != std::end(kOpen);
-      const std::string* csrf = request.Header(kCsrfHeader);
-      if (!call.body.is_object()) {
-        response = ErrorResponse(400, "InvalidInput", "The request body must be a JSON object.");
-      } else if (open) {
-        if (name == "signin") response = SignIn(call);
-        if (name == "signin/mfa") response = SignInMfa(call);
-        if (name == "signin/new-password") response = SignInNewPassword(call);
-        if (name == "forgot-password") response = ForgotPassword(call);
-        if (name == "reset-password") response = ResetPassword(call);
-        if (name == "signup") response = SignUp(call);
-      } else if (!call.session) {
-        response = ErrorResponse(401, "NotSignedIn", "Sign in to continue.");
-      } else if (csrf == nullptr || !ConstantTimeEquals(*csrf, call.session->csrf_token)) {
-        response = ErrorResponse(403, "InvalidCsrfToken",
-                                 "The request lacks the session's CSRF token.");
-      } else if (StartsWith(path, kApiPrefix)) {
-        std::string_view rest = path.substr(kApiPrefix.size());
-        size_t slash = rest.find('/');
-        response = slash == std::string_view::npos
-                       ? ErrorResponse(404, "NotFound", "No such console path.")
-                       : Api(call, rest.substr(0, slash), rest.substr(slash + 1));
-      } else if (name == "switch-role") {
-        response = SwitchRole(call);
-      } else if (name == "switch-back") {
-        response = SwitchBack(call);
-      } else if (name == "signout") {
-        response = SignOut(call);
-      } else if (name == "root-mfa/enable" || name == "root-mfa/deactivate") {
-        response = RootMfa(call, name == "root-mfa/enable");
-      } else {
-        response = ErrorResponse(404, "NotFound", "No such console path.");
-      }
+      response = RoutePost(call, name);
     }
   }
   if (rec.status == 0) rec.status = response.status;
   AddSecurityHeaders(response);
   return response;
+}
+
+HttpResponse ConsoleEndpoint::RoutePost(Call& call, std::string_view name) {
+  const HttpRequest& request = call.request;
+  std::string_view path = PathOf(request.target);
+  if (!request.body.empty()) {
+    call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  }
+  static constexpr std::string_view kOpen[] = {"signin",          "signin/mfa",
+                                               "signin/new-password", "forgot-password",
+                                               "reset-password",  "signup"};
+  const bool open = std::find(std::begin(kOpen), std::end(kOpen), name) != std::end(kOpen);
+  const std::string* csrf = request.Header(kCsrfHeader);
+  if (!call.body.is_object()) {
+    return ErrorResponse(400, "InvalidInput", "The request body must be a JSON object.");
+  }
+  if (open) {
+    // A form of another site can post text/plain, never application/json without the
+    // preflight this server does not answer.
+    if (!IsJsonContent(request)) {
+      return ErrorResponse(415, "UnsupportedMediaType",
+                           "The console's forms take Content-Type: application/json.");
+    }
+    if (name == "signin") return SignIn(call);
+    if (name == "signin/mfa") return SignInMfa(call);
+    if (name == "signin/new-password") return SignInNewPassword(call);
+    if (name == "forgot-password") return ForgotPassword(call);
+    if (name == "reset-password") return ResetPassword(call);
+    return SignUp(call);
+  }
+  if (!call.session) return ErrorResponse(401, "NotSignedIn", "Sign in to continue.");
+  if (csrf == nullptr || !ConstantTimeEquals(*csrf, call.session->csrf_token)) {
+    return ErrorResponse(403, "InvalidCsrfToken", "The request lacks the session's CSRF token.");
+  }
+  if (StartsWith(path, kApiPrefix)) {
+    std::string_view rest = path.substr(kApiPrefix.size());
+    size_t slash = rest.find('/');
+    return slash == std::string_view::npos
+               ? ErrorResponse(404, "NotFound", "No such console path.")
+               : Api(call, rest.substr(0, slash), rest.substr(slash + 1));
+  }
+  if (name == "switch-role") return SwitchRole(call);
+  if (name == "switch-back") return SwitchBack(call);
+  if (name == "signout") return SignOut(call);
+  if (name == "root-mfa/enable" || name == "root-mfa/deactivate") {
+    return RootMfa(call, name == "root-mfa/enable");
+  }
+  return ErrorResponse(404, "NotFound", "No such console path.");
+}
+
+void ConsoleEndpoint::CheckSessionStillValid(Call& call) {
+  const store::Directory& dir = iam_.state.directory();
+  const ConsolePrincipal& p = call.session->principal;
+  if (p.credential_stamp.empty() || CredentialStamp(dir, p) != p.credential_stamp) {
+    sessions_.Remove(call.session_id);
+    spdlog::info("{} console session of {} ended: its password, MFA device or user changed",
+                 call.record.request_id, p.arn);
+    call.session.reset();
+    return;
+  }
+  if (!call.session->active_role) return;
+  const ActiveRole& active = *call.session->active_role;
+  auto role = dir.Get<model::Role>(model::RecordKey({active.role.account_id,
+                                                     active.role.role_name}));
+  if (role != nullptr && role->id == active.role_id) return;
+  sessions_.Update(call.session_id, now_ms(),
+                   [](ConsoleSession& live) { live.active_role.reset(); });
+  spdlog::info("{} console session of {}: the role {} is gone, back to the user",
+               call.record.request_id, p.arn, active.role_arn);
+  call.session->active_role.reset();
+  call.role_gone = true;
+}
+
+void ConsoleEndpoint::KeepSessionAfterOwnChange(Call& call) {
+  const std::string stamp = CredentialStamp(iam_.state.directory(), call.session->principal);
+  if (stamp.empty()) return;  // no password left: the session ends at its next request
+  sessions_.Update(call.session_id, now_ms(), [&](ConsoleSession& live) {
+    live.principal.credential_stamp = stamp;
+  });
 }
 
 HttpResponse ConsoleEndpoint::Static(const HttpRequest& request,
@@ -228,11 +317,27 @@ Result<auth::AccessKeyRecord> ConsoleEndpoint::CallerOf(const ConsoleSession& s)
 
 HttpResponse ConsoleEndpoint::Api(Call& call, std::string_view service,
                                   std::string_view operation) {
+  if (call.role_gone) {
+    return ErrorResponse(Status(ErrorCode::kInvalidClientTokenId,
+                                "The role this console session switched to no longer exists; "
+                                "the session acts as the signed-in user again."));
+  }
+  if (MintsLongerCredentials(service, operation)) {
+    spdlog::info("{} console: {} refused sts:{} through the console", call.record.request_id,
+                 call.session->principal.arn, operation);
+    return ErrorResponse(403, "AccessDenied",
+                         "The console cannot call sts:" + std::string(operation) +
+                             ": its credentials would outlive the console session. Call it "
+                             "with an access key instead.");
+  }
   Result<auth::AccessKeyRecord> caller = CallerOf(*call.session);
   if (!caller.ok()) return ErrorResponse(caller.status());
   Result<json> output =
       dispatcher_.Call(service, operation, call.request.body, *caller, call.request, &call.record);
   if (!output.ok()) return ErrorResponse(output.status());
+  if (!call.session->active_role && ChangesOwnCredentials(service, operation)) {
+    KeepSessionAfterOwnChange(call);
+  }
   return JsonResponse(200, *output);
 }
 
@@ -279,6 +384,7 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
   ActiveRole active;
   active.role = wanted;
   active.role_arn = role->Arn();
+  active.role_id = role->id;
   active.session_arn = (*out)["AssumedRoleUser"].value("Arn", "");
   active.access_key_id = (*out)["Credentials"].value("AccessKeyId", "");
   active.session_token = (*out)["Credentials"].value("SessionToken", "");
@@ -327,6 +433,7 @@ HttpResponse ConsoleEndpoint::RootMfa(Call& call, bool enable) {
                      : services::iam::DeactivateMfaDevice(iam_, s.principal.account_id,
                                                           text("serialNumber"), root);
   if (!st.ok()) return ErrorResponse(st);
+  KeepSessionAfterOwnChange(call);
   spdlog::info("{} console: the root user of {} {} its MFA device", call.record.request_id,
                s.principal.account_id, enable ? "enabled" : "deactivated");
   return JsonResponse(200, json::object());

@@ -3,6 +3,12 @@
 // role", and /console/api/SERVICE/OPERATION, which hands each page's API call to the
 // dispatcher with the session's principal — the same walk, authorizer and handlers as a signed
 // request. Every answer carries a strict Content-Security-Policy and X-Frame-Options: DENY.
+// A session ends as soon as its principal's password, login profile or MFA device changes, or
+// the principal is deleted (CredentialStamp, checked on every request); POSTs sent from another
+// site are refused. Passwords are checked on the IamContext's hasher and throttled by its
+// PasswordThrottle (shared with ChangePassword); the password-reset mail is issued and queued
+// on a background thread, so that the answer takes as long for an unknown email as for a known
+// one.
 // Thread-safe: the server calls Handle from many threads.
 #pragma once
 
@@ -14,10 +20,12 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/credentials.h"
+#include "auth/failure_backoff.h"
+#include "auth/password_throttle.h"
 #include "console/console_sessions.h"
 #include "console/sign_in_challenges.h"
-#include "console/sign_in_throttle.h"
 #include "core/http_message.h"
+#include "core/worker_pool.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 
@@ -57,9 +65,17 @@ class ConsoleEndpoint {
     Json body;
     std::string session_id;  // the cookie's value
     std::optional<ConsoleSession> session;
+    bool role_gone = false;  // the session's switched role was deleted: it acts as the user again
   };
 
   HttpResponse Static(const HttpRequest& request, services::DispatchRecord& record) const;
+  // Ends the call's session when its principal's credentials changed since it began, and drops
+  // a switched role that no longer exists.
+  void CheckSessionStillValid(Call& call);
+  // After the session's own principal changed its own password or MFA device through this
+  // session, the session takes the new stamp: the change ends every other session, not this one.
+  void KeepSessionAfterOwnChange(Call& call);
+  HttpResponse RoutePost(Call& call, std::string_view name);
   HttpResponse Session(Call& call);
   HttpResponse Api(Call& call, std::string_view service, std::string_view operation);
   HttpResponse SwitchRole(Call& call);
@@ -78,6 +94,11 @@ class ConsoleEndpoint {
   // The next answer for a sign-in whose password was right: an MFA or new-password challenge,
   // or the session and its cookie.
   HttpResponse ContinueSignIn(Call& call, PendingSignIn pending);
+  // Issues a reset token for `email`'s root user and mails its link; on the background thread.
+  void SendResetLink(const std::string& email, const std::string& request_id);
+  auth::PasswordThrottle& throttle() {
+    return iam_.password_throttle != nullptr ? *iam_.password_throttle : own_throttle_;
+  }
 
   Json SessionDocument(const ConsoleSession& session) const;
   // The credentials the session acts with: the switched role's, else the signed-in principal's.
@@ -94,8 +115,11 @@ class ConsoleEndpoint {
   std::function<std::string()> base_url_;
   ConsoleSessions sessions_;
   SignInChallenges challenges_;
-  SignInThrottle throttle_;  // per principal named
-  SignInThrottle address_throttle_{SignInThrottle::kAddressFreeFailures};
+  auth::PasswordThrottle own_throttle_;  // when the IamContext has none
+  // Password-reset mails and sign-ups per client address (keys "reset:…", "signup:…").
+  auth::FailureBackoff address_limits_{30};
+  // The password-reset mails' work; last, so that it stops (finishing its queue) first.
+  WorkerPool background_{1, 256};
 };
 
 }  // namespace gatehouse::console

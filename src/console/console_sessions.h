@@ -4,7 +4,10 @@
 // after sign-in. While switched to a role it also holds the role session's access key id and
 // session token (which verifies on its own, as every session token does; its secret is sealed
 // inside it) and remembers the last five roles. Sessions live in memory: a restart signs
-// everyone out, as a new deployment of the AWS console may.
+// everyone out, as a new deployment of the AWS console may. A session also holds the stamp of
+// the credentials it signed in with; the endpoint ends it as soon as the principal's stamp,
+// computed from the store's state, differs (sign_in.h: CredentialStamp), so a change of password
+// or MFA made anywhere on the shared store ends it.
 // Thread-safe: every method locks.
 #pragma once
 
@@ -28,6 +31,7 @@ struct ConsolePrincipal {
   std::string arn;
   bool mfa = false;  // signed in with an MFA code
   int64_t mfa_time_ms = 0;
+  std::string credential_stamp;  // CredentialStamp (sign_in.h) when the session began
 
   bool root() const { return user_name.empty(); }
 };
@@ -43,6 +47,7 @@ struct SwitchedRole {
 struct ActiveRole {
   SwitchedRole role;
   std::string role_arn;
+  std::string role_id;      // AROA…: a role deleted and re-created is another role
   std::string session_arn;  // arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
   std::string access_key_id;
   std::string session_token;

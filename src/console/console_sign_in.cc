@@ -2,7 +2,7 @@
 // root password recovery by mail, and sign-up of a standalone account.
 #include <spdlog/spdlog.h>
 
-#include "auth/password.h"
+#include "auth/password_hasher.h"
 #include "console/console_endpoint.h"
 #include "console/console_http.h"
 #include "core/strings.h"
@@ -25,7 +25,15 @@ std::string Field(const json& body, const char* key) {
 }
 
 HttpResponse Failed() { return ErrorResponse(401, "SignInFailed", kSignInFailed); }
-HttpResponse Throttled() { return ErrorResponse(429, "Throttling", kThrottled); }
+HttpResponse Throttled(int64_t retry_after_ms = 0) {
+  HttpResponse r = ErrorResponse(429, "Throttling", kThrottled);
+  if (retry_after_ms > 0) {
+    r.headers.emplace_back("Retry-After", std::to_string((retry_after_ms + 999) / 1000));
+  }
+  return r;
+}
+// The hasher's queue is full: the same answer as a throttled sign-in, checked nothing.
+HttpResponse Busy() { return Throttled(1000); }
 
 // An error that lets the sign-in step be tried again: its body carries the next challenge.
 HttpResponse WithChallenge(HttpResponse error, const std::string& challenge) {
@@ -35,17 +43,13 @@ HttpResponse WithChallenge(HttpResponse error, const std::string& challenge) {
   return error;
 }
 
-// The throttle's keys: the client's address, and the principal named (whether it exists or
-// not, so that guessing at one name is slowed alike).
-std::string AddressKey(const HttpRequest& r) { return "ip:" + r.remote_address; }
-std::string UserKey(const std::string& account, const std::string& user) {
-  return "user:" + AsciiLower(account) + "/" + AsciiLower(user);
-}
-std::string RootKey(const std::string& email) { return "root:" + AsciiLower(email); }
+// The throttle's keys: the client's address (as ChangePassword's aws:SourceIp gives it), and the
+// principal named (whether it exists or not, so that guessing at one name is slowed alike).
+std::string AddressKey(const HttpRequest& r) { return r.remote_address; }
 std::string PrincipalKey(const ConsolePrincipal& p, const store::Directory& dir) {
-  if (!p.root()) return UserKey(p.account_id, p.user_name);
+  if (!p.root()) return auth::UserThrottleKey(p.account_id, p.user_name);
   auto account = dir.FindAccount(p.account_id);
-  return RootKey(account ? account->email : p.account_id);
+  return auth::RootThrottleKey(account ? account->email : p.account_id);
 }
 
 }  // namespace
@@ -59,20 +63,22 @@ HttpResponse ConsoleEndpoint::SignIn(Call& call) {
   // An alias and an account id name the same user: the throttle counts by the account id.
   const std::string account_id = root ? "" : ResolveAccount(iam_.state.directory(), account);
   const std::string user_key =
-      root ? RootKey(email) : UserKey(account_id.empty() ? account : account_id, user);
+      root ? auth::RootThrottleKey(email)
+           : auth::UserThrottleKey(account_id.empty() ? account : account_id, user);
   const std::string address_key = AddressKey(call.request);
   const int64_t now = now_ms();
-  if (!address_throttle_.Allowed(address_key, now) || !throttle_.Allowed(user_key, now)) {
+  if (auth::ThrottleDecision d = throttle().Admit(user_key, address_key, now); !d.allowed) {
     spdlog::info("{} console sign-in throttled for {} from {}", call.record.request_id,
                  root ? "a root user" : "account " + account, call.request.remote_address);
-    return Throttled();
+    return Throttled(d.retry_after_ms);
   }
-  std::optional<PasswordCheck> check =
-      root ? CheckRootPassword(iam_.state.directory(), email, password)
-           : CheckUserPassword(iam_.state.directory(), account, user, password);
+  Result<std::optional<PasswordCheck>> checked =
+      root ? CheckRootPassword(iam_.state.directory(), iam_.passwords, email, password)
+           : CheckUserPassword(iam_.state.directory(), iam_.passwords, account, user, password);
+  if (!checked.ok()) return Busy();
+  std::optional<PasswordCheck>& check = *checked;
   if (!check) {
-    address_throttle_.Failed(address_key, now);
-    throttle_.Failed(user_key, now);
+    throttle().Failed(user_key, address_key, now);
     spdlog::info("{} console sign-in failed for {} from {}", call.record.request_id,
                  root ? "a root user" : "account " + account, call.request.remote_address);
     return Failed();
@@ -94,14 +100,15 @@ HttpResponse ConsoleEndpoint::SignInMfa(Call& call) {
   const ConsolePrincipal& p = pending->check.principal;
   const std::string user_key = PrincipalKey(p, iam_.state.directory());
   const std::string address_key = AddressKey(call.request);
-  if (!address_throttle_.Allowed(address_key, now) || !throttle_.Allowed(user_key, now)) {
-    return Throttled();
+  if (auth::ThrottleDecision d = throttle().Admit(user_key, address_key, now); !d.allowed) {
+    // The challenge stays good for another try once the wait is over.
+    return WithChallenge(Throttled(d.retry_after_ms),
+                         challenges_.Issue(std::move(*pending), now));
   }
   Status s = services::iam::ConsumeMfaCode(iam_, p.account_id, pending->check.mfa_serial,
                                            Field(call.body, "code"));
   if (!s.ok()) {
-    address_throttle_.Failed(address_key, now);
-    throttle_.Failed(user_key, now);
+    throttle().Failed(user_key, address_key, now);
     spdlog::info("{} console sign-in failed for {}: wrong MFA code, from {}",
                  call.record.request_id, p.arn, call.request.remote_address);
     // The password was right: the person may try another code, with a new challenge.
@@ -134,6 +141,8 @@ HttpResponse ConsoleEndpoint::SignInNewPassword(Call& call) {
   }
   spdlog::info("{} console: {} set a new password at sign-in", call.record.request_id, p.arn);
   pending->check.password_reset_required = false;
+  pending->check.principal.credential_stamp =
+      CredentialStamp(iam_.state.directory(), pending->check.principal);
   return ContinueSignIn(call, std::move(*pending));
 }
 
@@ -145,7 +154,7 @@ HttpResponse ConsoleEndpoint::ContinueSignIn(Call& call, PendingSignIn pending) 
                         {{"next", "new-password"}, {"challenge", challenges_.Issue(pending, now)}});
   }
   const ConsolePrincipal& p = pending.check.principal;
-  throttle_.Succeeded(PrincipalKey(p, iam_.state.directory()));
+  throttle().Succeeded(PrincipalKey(p, iam_.state.directory()), AddressKey(call.request), now);
   if (!p.root()) {
     // PasswordLastUsed, as GetUser and the credential report show it.
     auto profile = iam_.state.directory().Get<model::LoginProfile>(
@@ -169,22 +178,28 @@ HttpResponse ConsoleEndpoint::ContinueSignIn(Call& call, PendingSignIn pending) 
 
 HttpResponse ConsoleEndpoint::ForgotPassword(Call& call) {
   const std::string email = Field(call.body, "email");
-  // The answer is the same whether an account has that email or not.
-  const json sent = {{"sent", true}};
   if (email.empty()) return ErrorResponse(400, "InvalidInput", "Enter the root user's email.");
   const int64_t now = now_ms();
   const std::string address_key = "reset:" + AddressKey(call.request);
-  if (!address_throttle_.Allowed(address_key, now)) {
-    return Throttled();
-  }
+  if (int64_t wait = address_limits_.WaitMs(address_key, now); wait > 0) return Throttled(wait);
   // Each request counts, so that nobody floods an address with mail.
-  address_throttle_.Failed(address_key, now);
+  address_limits_.Failed(address_key, now);
+  // The lookup, the token's write and the mail happen after the answer, which is therefore the
+  // same, and as quick, whether an account has that email or not.
+  const std::string request_id = call.record.request_id;
+  if (!background_.TrySubmit([this, email, request_id] { SendResetLink(email, request_id); })) {
+    spdlog::warn("{} console: the password-reset queue is full", request_id);
+    return Throttled(1000);
+  }
+  return JsonResponse(200, {{"sent", true}});
+}
+
+void ConsoleEndpoint::SendResetLink(const std::string& email, const std::string& request_id) {
   Result<services::RootResetLink> link = services::IssueRootResetToken(
-      iam_.state, email, iam_.random, now, services::kForgotPasswordTokenLifetimeMs);
+      iam_.state, email, iam_.random, now_ms(), services::kForgotPasswordTokenLifetimeMs);
   if (!link.ok()) {
-    spdlog::info("{} console password-reset request for an unknown email from {}",
-                 call.record.request_id, call.request.remote_address);
-    return JsonResponse(200, sent);
+    spdlog::info("{} console password-reset request for an unknown email", request_id);
+    return;
   }
   const std::string url = base_url_() + "/reset-password?token=" + link->token;
   const std::string text =
@@ -197,17 +212,18 @@ HttpResponse ConsoleEndpoint::ForgotPassword(Call& call) {
                         text);
   if (!s.ok()) {
     spdlog::warn("{} console: the password-reset mail for the account {} was not queued: {}",
-                 call.record.request_id, link->account_id, s.message());
-    return ErrorResponse(500, "ServiceFailure", "The mail could not be sent. Try again later.");
+                 request_id, link->account_id, s.message());
+    return;
   }
-  spdlog::info("{} console: password-reset mail queued for the root user of {}",
-               call.record.request_id, link->account_id);
-  return JsonResponse(200, sent);
+  spdlog::info("{} console: password-reset mail queued for the root user of {}", request_id,
+               link->account_id);
 }
 
 HttpResponse ConsoleEndpoint::ResetPassword(Call& call) {
-  Result<std::string> account = services::ConsumeRootResetToken(
-      iam_.state, Field(call.body, "token"), Field(call.body, "password"), now_ms());
+  Result<std::string> account =
+      services::ConsumeRootResetToken(iam_.state, Field(call.body, "token"),
+                                      Field(call.body, "password"), now_ms(), iam_.passwords);
+  if (!account.ok() && account.status().code() == ErrorCode::kThrottling) return Busy();
   if (!account.ok()) return ErrorResponse(account.status());
   spdlog::info("{} console: the root password of {} was reset from {}", call.record.request_id,
                *account, call.request.remote_address);
@@ -228,10 +244,11 @@ HttpResponse ConsoleEndpoint::SignUp(Call& call) {
   }
   const int64_t now = now_ms();
   const std::string address_key = "signup:" + AddressKey(call.request);
-  if (!address_throttle_.Allowed(address_key, now)) return Throttled();
-  address_throttle_.Failed(address_key, now);  // every sign-up counts against the address
-  std::optional<std::string> hash = auth::HashPassword(password);
-  if (!hash) return ErrorResponse(500, "ServiceFailure", "The password could not be hashed.");
+  if (int64_t wait = address_limits_.WaitMs(address_key, now); wait > 0) return Throttled(wait);
+  address_limits_.Failed(address_key, now);  // every sign-up counts against the address
+  Result<std::string> hash = auth::HashPasswordWith(iam_.passwords, password);
+  if (!hash.ok() && hash.status().code() == ErrorCode::kThrottling) return Busy();
+  if (!hash.ok()) return ErrorResponse(hash.status());
   store::WriteBatch batch;
   Result<std::string> id = services::accounts::AddNewAccountWrites(
       iam_.state.directory(), request, iam_.random, now, batch);

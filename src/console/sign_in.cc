@@ -1,32 +1,36 @@
 #include "console/sign_in.h"
 
-#include "auth/password.h"
 #include "core/arn.h"
+#include "core/crypto.h"
 #include "core/strings.h"
 #include "model/iam_entities.h"
 
 namespace gatehouse::console {
 namespace {
 
-// A hash no password matches in practice, verified when the principal does not exist so that
-// a wrong name costs as long as a wrong password.
-const std::string& StandInHash() {
-  static const std::string hash =
-      auth::HashPassword("gatehouse stand-in for a principal that does not exist")
-          .value_or(std::string());
-  return hash;
-}
-
-std::string AssignedDevice(const store::Directory& directory, const std::string& account_id,
-                           const std::string& user_name) {
+std::shared_ptr<const model::MfaDevice> AssignedDevice(const store::Directory& directory,
+                                                       const std::string& account_id,
+                                                       const std::string& user_name) {
   for (const auto& device :
        directory.Scan<model::MfaDevice>(model::RecordKey({account_id}) + "/")) {
     const bool owned = user_name.empty()
                            ? device->root
                            : !device->root && EqualsIgnoreCase(device->user_name, user_name);
-    if (owned) return device->SerialNumber();
+    if (owned) return device;
   }
-  return "";
+  return nullptr;
+}
+
+std::string SerialOf(const std::shared_ptr<const model::MfaDevice>& device) {
+  return device ? device->SerialNumber() : "";
+}
+
+std::string StampOf(const std::string& user_id, const std::string& password_hash,
+                    const std::shared_ptr<const model::MfaDevice>& device) {
+  if (password_hash.empty()) return "";
+  const std::string mfa =
+      device ? device->SerialNumber() + "@" + std::to_string(device->enabled_ms) : "";
+  return HexEncode(Sha256(user_id + "\n" + password_hash + "\n" + mfa));
 }
 
 }  // namespace
@@ -59,10 +63,25 @@ std::optional<ConsolePrincipal> PrincipalOf(const store::Directory& directory,
   return p;
 }
 
-std::optional<PasswordCheck> CheckUserPassword(const store::Directory& directory,
-                                               const std::string& account_or_alias,
-                                               const std::string& user_name,
-                                               const std::string& password) {
+std::string CredentialStamp(const store::Directory& directory, const ConsolePrincipal& p) {
+  if (p.root()) {
+    auto root = directory.FindRoot(p.account_id);
+    if (root == nullptr) return "";
+    return StampOf(p.account_id, root->password_hash, AssignedDevice(directory, p.account_id, ""));
+  }
+  auto user = directory.FindUser(p.account_id, p.user_name);
+  if (user == nullptr || user->id != p.user_id) return "";
+  auto profile = directory.Get<model::LoginProfile>(model::RecordKey({p.account_id, user->name}));
+  if (profile == nullptr) return "";
+  return StampOf(user->id, profile->password_hash,
+                 AssignedDevice(directory, p.account_id, user->name));
+}
+
+Result<std::optional<PasswordCheck>> CheckUserPassword(const store::Directory& directory,
+                                                       auth::PasswordHasher* hasher,
+                                                       const std::string& account_or_alias,
+                                                       const std::string& user_name,
+                                                       const std::string& password) {
   std::string account = ResolveAccount(directory, account_or_alias);
   std::optional<ConsolePrincipal> principal;
   std::shared_ptr<const model::LoginProfile> profile;
@@ -71,24 +90,31 @@ std::optional<PasswordCheck> CheckUserPassword(const store::Directory& directory
     profile = directory.Get<model::LoginProfile>(
         model::RecordKey({account, principal->user_name}));
   }
-  const bool verified =
-      auth::VerifyPassword(password, profile ? profile->password_hash : StandInHash());
-  if (!verified || profile == nullptr) return std::nullopt;
-  PasswordCheck check{*principal, AssignedDevice(directory, account, principal->user_name),
-                      profile->password_reset_required};
-  return check;
+  Result<bool> verified = auth::VerifyInConstantTimeWith(
+      hasher, password, profile ? std::string_view(profile->password_hash) : "");
+  if (!verified.ok()) return verified.status();
+  if (!*verified || profile == nullptr) return std::optional<PasswordCheck>();
+  auto device = AssignedDevice(directory, account, principal->user_name);
+  principal->credential_stamp = StampOf(principal->user_id, profile->password_hash, device);
+  return std::optional<PasswordCheck>(
+      PasswordCheck{*principal, SerialOf(device), profile->password_reset_required});
 }
 
-std::optional<PasswordCheck> CheckRootPassword(const store::Directory& directory,
-                                               const std::string& email,
-                                               const std::string& password) {
+Result<std::optional<PasswordCheck>> CheckRootPassword(const store::Directory& directory,
+                                                       auth::PasswordHasher* hasher,
+                                                       const std::string& email,
+                                                       const std::string& password) {
   auto account = directory.FindAccountByEmail(email);
   auto root = account ? directory.FindRoot(account->id) : nullptr;
-  const bool verified = auth::VerifyPassword(password, root ? root->password_hash : StandInHash());
-  if (!verified || root == nullptr) return std::nullopt;
+  Result<bool> verified = auth::VerifyInConstantTimeWith(
+      hasher, password, root ? std::string_view(root->password_hash) : "");
+  if (!verified.ok()) return verified.status();
+  if (!*verified || root == nullptr) return std::optional<PasswordCheck>();
   std::optional<ConsolePrincipal> principal = PrincipalOf(directory, account->id, "");
-  if (!principal) return std::nullopt;
-  return PasswordCheck{*principal, AssignedDevice(directory, account->id, ""), false};
+  if (!principal) return std::optional<PasswordCheck>();
+  auto device = AssignedDevice(directory, account->id, "");
+  principal->credential_stamp = StampOf(account->id, root->password_hash, device);
+  return std::optional<PasswordCheck>(PasswordCheck{*principal, SerialOf(device), false});
 }
 
 }  // namespace gatehouse::console

@@ -2,12 +2,15 @@
 // or the root user's (email), and the MFA device that must follow. Every wrong detail — an
 // unknown account, alias, user or email, a user without a console password, a wrong password —
 // gives the same nullopt, and the time taken does not tell them apart either (an unknown
-// principal is checked against a stand-in hash). Pure functions of the directory; thread-safe.
+// principal, or one whose hash is cheaper than a person's password gets, is checked against a
+// stand-in hash too). The hashing runs on `hasher` (null: on the calling thread): its only error
+// is Throttling, when the hasher is full. Functions of the directory; thread-safe.
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "auth/password_hasher.h"
 #include "console/console_sessions.h"
 #include "store/directory.h"
 
@@ -22,14 +25,23 @@ struct PasswordCheck {
 // The account `account_or_alias` names: a 12-digit id, or an alias (case ignored); "" if none.
 std::string ResolveAccount(const store::Directory& directory, const std::string& account_or_alias);
 
-std::optional<PasswordCheck> CheckUserPassword(const store::Directory& directory,
-                                               const std::string& account_or_alias,
-                                               const std::string& user_name,
-                                               const std::string& password);
+Result<std::optional<PasswordCheck>> CheckUserPassword(const store::Directory& directory,
+                                                       auth::PasswordHasher* hasher,
+                                                       const std::string& account_or_alias,
+                                                       const std::string& user_name,
+                                                       const std::string& password);
 
-std::optional<PasswordCheck> CheckRootPassword(const store::Directory& directory,
-                                               const std::string& email,
-                                               const std::string& password);
+Result<std::optional<PasswordCheck>> CheckRootPassword(const store::Directory& directory,
+                                                       auth::PasswordHasher* hasher,
+                                                       const std::string& email,
+                                                       const std::string& password);
+
+// What a console session is bound to: a digest of the principal's unique id, its password hash
+// (each setting of a password draws a new salt) and its MFA device with the time it was
+// enabled. A session whose principal's stamp differs — password set or reset, login profile
+// deleted, MFA device enabled, deactivated or deleted, user deleted or re-created — has ended.
+// "" when the principal no longer exists or has no password.
+std::string CredentialStamp(const store::Directory& directory, const ConsolePrincipal& principal);
 
 // The principal of an IAM user or the root user of `account_id` (user_name ""), without a
 // password check; nullopt when there is no such user.

@@ -1,6 +1,5 @@
 #include "services/root_recovery.h"
 
-#include "auth/password.h"
 #include "core/crypto.h"
 #include "core/strings.h"
 
@@ -62,15 +61,16 @@ Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string
 }
 
 Result<std::string> ConsumeRootResetToken(store::State& state, const std::string& token,
-                                          const std::string& new_password, int64_t now_ms) {
+                                          const std::string& new_password, int64_t now_ms,
+                                          auth::PasswordHasher* hasher) {
   const std::string hash = HexEncode(Sha256(token));
   auto found = state.directory().FindRootResetToken(hash);
   if (found == nullptr || found->expires_ms <= now_ms) return InvalidToken();
   auto root = state.directory().FindRoot(found->account_id);
   if (root == nullptr) return InvalidToken();
   if (Status s = CheckRootPassword(new_password, root->email); !s.ok()) return s;
-  std::optional<std::string> password_hash = auth::HashPassword(new_password);
-  if (!password_hash) return Status(ErrorCode::kServiceFailure, "cannot hash the password");
+  Result<std::string> password_hash = auth::HashPasswordWith(hasher, new_password);
+  if (!password_hash.ok()) return password_hash.status();
   Status s = state.Commit({{store::ResetRootPassword{hash, found->account_id, *password_hash}}});
   if (s.code() == ErrorCode::kNoSuchEntity) return InvalidToken();  // spent meanwhile
   if (!s.ok()) return s;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/password_hasher.h"
 #include "core/random.h"
 #include "core/status.h"
 #include "store/directory.h"
@@ -49,7 +50,9 @@ Status CheckRootPassword(const std::string& password, const std::string& email);
 // Sets the root password of the token's account to `new_password` and spends the token.
 // InvalidInput for an unknown, spent or expired token (one message for all three, so that the
 // answer tells nothing about which), PasswordPolicyViolation for a password outside the rules.
+// The new password is hashed on `hasher` (null: on the calling thread).
 Result<std::string> ConsumeRootResetToken(store::State& state, const std::string& token,
-                                          const std::string& new_password, int64_t now_ms);
+                                          const std::string& new_password, int64_t now_ms,
+                                          auth::PasswordHasher* hasher = nullptr);
 
 }  // namespace gatehouse::services

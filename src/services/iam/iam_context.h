@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "auth/password_hasher.h"
+#include "auth/password_throttle.h"
 #include "core/random.h"
 #include "services/dispatcher.h"
 #include "services/iam/managed_policies.h"
@@ -21,6 +23,10 @@ struct IamContext {
   std::string master_key;
   std::function<int64_t()> now_ms;
   KeyUsage& usage;
+  // Where argon2id runs (null: on the calling thread), and how fast a password may be guessed
+  // (null: unthrottled); the console shares both.
+  auth::PasswordHasher* passwords = nullptr;
+  auth::PasswordThrottle* password_throttle = nullptr;
 };
 
 // The user an operation names: input UserName, else the caller itself — an IAM user, or the

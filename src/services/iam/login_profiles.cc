@@ -2,7 +2,9 @@
 // ChangePassword.
 #include "services/iam/login_profiles.h"
 
-#include "auth/password.h"
+#include <vector>
+
+#include "auth/password_hasher.h"
 #include "auth/password_rules.h"
 #include "core/time_format.h"
 
@@ -37,6 +39,29 @@ Status ReuseViolation() {
                 "change.");
 }
 
+// ChangePassword's old password is a guess at the user's password like a console sign-in:
+// throttled the same way, per (user, client address) with the user's ceiling, in the same
+// counts as the sign-ins.
+Status CheckOldPassword(const IamContext& iam, const OperationContext& c, const model::User& user,
+                        const model::LoginProfile& profile, const std::string& old_password) {
+  const std::string principal = auth::UserThrottleKey(user.account_id, user.name);
+  const std::string address = c.caller_request != nullptr ? c.caller_request->source_ip : "";
+  const int64_t now = iam.now_ms();
+  if (iam.password_throttle != nullptr &&
+      !iam.password_throttle->Admit(principal, address, now).allowed) {
+    return Status(ErrorCode::kThrottling, "Rate exceeded");
+  }
+  Result<bool> verified =
+      auth::VerifyPasswordWith(iam.passwords, old_password, profile.password_hash);
+  if (!verified.ok()) return verified.status();
+  if (!*verified) {
+    if (iam.password_throttle != nullptr) iam.password_throttle->Failed(principal, address, now);
+    return Status(ErrorCode::kAccessDenied, "The old password was incorrect.");
+  }
+  if (iam.password_throttle != nullptr) iam.password_throttle->Succeeded(principal, address, now);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status NoSuchLoginProfile(std::string_view user_name) {
@@ -55,16 +80,22 @@ Result<model::LoginProfile> WithNewPassword(const IamContext& iam, model::LoginP
   if (policy != nullptr && policy->password_reuse_prevention > 0) {
     // The last N passwords, the current one included.
     size_t remembered = static_cast<size_t>(policy->password_reuse_prevention);
+    std::vector<std::string> former;
     if (!profile.password_hash.empty()) {
-      if (auth::VerifyPassword(password, profile.password_hash)) return ReuseViolation();
+      former.push_back(profile.password_hash);
       --remembered;
     }
     for (size_t i = 0; i < remembered && i < profile.previous_hashes.size(); ++i) {
-      if (auth::VerifyPassword(password, profile.previous_hashes[i])) return ReuseViolation();
+      former.push_back(profile.previous_hashes[i]);
+    }
+    for (const std::string& old_hash : former) {
+      Result<bool> reused = auth::VerifyPasswordWith(iam.passwords, password, old_hash);
+      if (!reused.ok()) return reused.status();
+      if (*reused) return ReuseViolation();
     }
   }
-  std::optional<std::string> hash = auth::HashPassword(password);
-  if (!hash) return Status(ErrorCode::kServiceFailure, "The password could not be hashed.");
+  Result<std::string> hash = auth::HashPasswordWith(iam.passwords, password);
+  if (!hash.ok()) return hash.status();
   if (!profile.password_hash.empty()) {
     profile.previous_hashes.insert(profile.previous_hashes.begin(), profile.password_hash);
     if (profile.previous_hashes.size() > kPasswordHistory) {
@@ -148,8 +179,9 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);
     const std::string old_password = c.input.at("OldPassword");
     const std::string new_password = c.input.at("NewPassword");
-    if (!auth::VerifyPassword(old_password, found->profile->password_hash)) {
-      return Status(ErrorCode::kAccessDenied, "The old password was incorrect.");
+    if (Status s = CheckOldPassword(iam, c, *found->user, *found->profile, old_password);
+        !s.ok()) {
+      return s;
     }
     if (new_password == old_password) return ReuseViolation();
     Result<model::LoginProfile> set = WithNewPassword(iam, *found->profile, new_password);

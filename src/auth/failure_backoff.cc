@@ -1,32 +1,33 @@
-#include "console/sign_in_throttle.h"
+#include "auth/failure_backoff.h"
 
 #include <algorithm>
 
-namespace gatehouse::console {
+namespace gatehouse::auth {
 namespace {
 
 constexpr size_t kMaxEntries = 100000;  // beyond this, forgotten entries are swept first
 
 }  // namespace
 
-int64_t SignInThrottle::DelayMs(int failures) const {
+int64_t FailureBackoff::DelayMs(int failures) const {
   if (failures < free_failures_) return 0;
   int doublings = std::min(failures - free_failures_, 20);
   return std::min<int64_t>(kFirstDelayMs << doublings, kMaxDelayMs);
 }
 
-bool SignInThrottle::Allowed(const std::string& key, int64_t now_ms) {
+int64_t FailureBackoff::WaitMs(const std::string& key, int64_t now_ms) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(key);
-  if (it == entries_.end()) return true;
+  if (it == entries_.end()) return 0;
   if (now_ms - it->second.last_failure_ms >= kForgetAfterMs) {
     entries_.erase(it);
-    return true;
+    return 0;
   }
-  return now_ms - it->second.last_failure_ms >= DelayMs(it->second.failures);
+  const int64_t until = it->second.last_failure_ms + DelayMs(it->second.failures);
+  return std::max<int64_t>(0, until - now_ms);
 }
 
-void SignInThrottle::Failed(const std::string& key, int64_t now_ms) {
+void FailureBackoff::Failed(const std::string& key, int64_t now_ms) {
   std::lock_guard lock(mu_);
   if (entries_.size() >= kMaxEntries) {
     std::erase_if(entries_, [&](const auto& e) {
@@ -38,9 +39,9 @@ void SignInThrottle::Failed(const std::string& key, int64_t now_ms) {
   e.last_failure_ms = now_ms;
 }
 
-void SignInThrottle::Succeeded(const std::string& key) {
+void FailureBackoff::Succeeded(const std::string& key) {
   std::lock_guard lock(mu_);
   entries_.erase(key);
 }
 
-}  // namespace gatehouse::console
+}  // namespace gatehouse::auth
