@@ -19,7 +19,7 @@ const ModelRegistry& Registry() {
 }
 
 Status ValidateQuery(const std::string& body) {
-  QueryParams params = ParseQueryString(body, /*plus_is_space=*/true);
+  QueryParams params = ParseQueryString(body);
   Result<Route> route = RouteRequest(Registry(), "iam", params, "");
   EXPECT_TRUE(route.ok());
   const Shape& shape = *route->model->FindShape(route->operation->input);
