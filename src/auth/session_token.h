@@ -34,7 +34,10 @@ struct SessionClaims {
   // Whose identity policies apply: the role (with its path) for an assumed role, the IAM user
   // (or root) that called GetFederationToken or GetSessionToken.
   std::string source_arn;
-  std::string role_id;  // AROA… of the assumed role
+  // The unique id of the principal the session acts for: AROA… of the assumed role, AIDA… of
+  // the IAM user that called GetSessionToken or GetFederationToken ("" for the root user).
+  // Sessions end when that principal is deleted, even if a namesake is made again.
+  std::string role_id;
   // Session policies: a session that has them is bounded by them (a federated user always is).
   bool has_session_policy = false;
   std::string session_policy;  // the inline Policy, "" when none

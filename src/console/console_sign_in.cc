@@ -136,7 +136,9 @@ HttpResponse ConsoleEndpoint::SignInNewPassword(Call& call) {
                          challenges_.Issue(std::move(*pending), now_ms()));
   }
   changed->password_reset_required = false;
-  if (Status s = iam_.state.Commit({{store::Put<model::LoginProfile>{*changed}}}); !s.ok()) {
+  if (Status s = iam_.state.Commit({.writes = {store::Put<model::LoginProfile>{*changed}},
+                                    .preconditions = {store::Unchanged(*profile)}});
+      !s.ok()) {
     return ErrorResponse(s);
   }
   spdlog::info("{} console: {} set a new password at sign-in", call.record.request_id, p.arn);
@@ -162,7 +164,10 @@ HttpResponse ConsoleEndpoint::ContinueSignIn(Call& call, PendingSignIn pending) 
     if (profile != nullptr) {
       model::LoginProfile used = *profile;
       used.last_used_ms = now;
-      if (Status s = iam_.state.Commit({{store::Put<model::LoginProfile>{used}}}); !s.ok()) {
+      // Only over the profile as read: a password changed meanwhile must not come back.
+      if (Status s = iam_.state.Commit({.writes = {store::Put<model::LoginProfile>{used}},
+                                        .preconditions = {store::Unchanged(*profile)}});
+          !s.ok()) {
         spdlog::warn("console: cannot record the password's last use: {}", s.message());
       }
     }

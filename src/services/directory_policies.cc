@@ -50,6 +50,25 @@ std::optional<NamedPrincipal> Named(std::string_view account, std::string_view a
   return std::nullopt;
 }
 
+// Whether the role or IAM user a session acts for is still the one that made it, by its unique
+// id (AROA…, AIDA…): one deleted, and perhaps made again under the same name, ends the rights
+// of its sessions. A session of an IAM user that carries no id is not trusted either.
+bool SourceIsCurrent(const store::Directory& directory, std::string_view account,
+                     const auth::SessionClaims& session) {
+  std::optional<NamedPrincipal> named = Named(account, session.source_arn);
+  if (!named) return false;
+  if (named->kind == NamedPrincipal::kRoot) return true;
+  if (named->kind == NamedPrincipal::kRole) {
+    auto role = directory.Get<model::Role>(model::RecordKey({account, named->name}));
+    return role != nullptr && role->id == session.role_id;
+  }
+  if (named->kind == NamedPrincipal::kUser) {
+    auto user = directory.FindUser(account, named->name);
+    return user != nullptr && !session.role_id.empty() && user->id == session.role_id;
+  }
+  return false;
+}
+
 std::string Input(const nlohmann::json& input, const char* name, std::string fallback = "") {
   auto it = input.find(name);
   return it != input.end() && it->is_string() ? it->get<std::string>() : fallback;
@@ -146,16 +165,7 @@ authz::PrincipalPolicies DirectoryPolicies::Policies(const auth::AccessKeyRecord
   }
   // A session acts with the policies of its role, or of the user (or root) that made it.
   authz::PrincipalPolicies out;
-  bool current = true;
-  if (session->kind == auth::SessionKind::kAssumedRole) {
-    // A role deleted (and perhaps made again under the same name) ends its sessions' rights.
-    std::optional<NamedPrincipal> named = Named(caller.account_id, session->source_arn);
-    auto role = named ? directory_.Get<model::Role>(model::RecordKey({caller.account_id,
-                                                                      named->name}))
-                      : nullptr;
-    current = role != nullptr && role->id == session->role_id;
-  }
-  if (current) {
+  if (SourceIsCurrent(directory_, caller.account_id, *session)) {
     out = PoliciesOf(caller.account_id, session->source_arn).value_or(authz::PrincipalPolicies{});
     std::optional<ArnView> source = ArnView::Parse(session->source_arn);
     if (source && source->resource == "root" && session->kind != auth::SessionKind::kUserSession) {

@@ -6,6 +6,7 @@
 
 #include "auth/sigv4.h"
 #include "core/arn.h"
+#include "services/conflict_retry.h"
 #include "services/session_limits.h"
 #include "authz/operation_table.h"
 #include "core/uri.h"
@@ -36,7 +37,9 @@ Status InOrganizationsTerms(const Status& error) {
   if (error.code() == ErrorCode::kAccessDenied) {
     return Status(ErrorCode::kAccessDeniedException, error.message());
   }
-  if (error.code() != ErrorCode::kValidationException) return error;
+  if (error.code() != ErrorCode::kValidationException) {
+    return ConcurrentModificationInOrganizationsTerms(error);
+  }
   const std::string& m = error.message();
   const char* reason = "INVALID_PATTERN";
   std::string_view first = std::string_view(m).substr(0, m.find(';'));
@@ -247,7 +250,7 @@ Result<json> Dispatcher::Execute(const protocol::ServiceModel& model,
     context.caller_request = &*caller_request;
     context.authorize = [this, &rec](const authz::AuthzRequest& az) { return Authorize(az, rec); };
   }
-  return handler->second(context);
+  return RunRetryingConflicts([&] { return handler->second(context); });
 }
 
 // The exception barrier of console calls: anything thrown below is answered InternalFailure.

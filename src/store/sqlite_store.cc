@@ -209,6 +209,133 @@ Status Apply(sqlite3* db, const Write& write) {
       write);
 }
 
+Status Conflict(const std::string& what) {
+  return Status(ErrorCode::kStoreConflict, "precondition failed: " + what);
+}
+
+// The smallest string greater than every string that starts with `prefix` ("" when none is).
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+// Whether the record of kind T at `key` is `expected` (compared by canonical encoding: the
+// stored body decoded and encoded again, so that fields added since it was written compare
+// as their defaults), or absent when `expected` is nullopt.
+template <typename T>
+Status CheckExpect(sqlite3* db, const Expect<T>& e) {
+  Statement s(db, "SELECT body FROM records WHERE kind = ? AND key = ?");
+  if (!s.ok()) return Failure(db, "prepare");
+  s.Bind(1, std::string(RecordKind<T>::kName)).Bind(2, e.key);
+  int rc = s.Step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Failure(db, "read");
+  const std::string what = std::string(RecordKind<T>::kName) + " " + e.key;
+  if (!e.value) return rc == SQLITE_DONE ? Status::Ok() : Conflict(what + " exists");
+  if (rc == SQLITE_DONE) return Conflict(what + " is gone");
+  Result<T> stored = DecodeRecord<T>(s.Text(0));
+  if (!stored.ok()) return stored.status();
+  if (EncodeRecord(*stored) != EncodeRecord(*e.value)) return Conflict(what + " changed");
+  return Status::Ok();
+}
+
+template <typename T>
+Status CheckExpectFewer(sqlite3* db, const ExpectFewer<T>& e) {
+  std::string sql = "SELECT COUNT(*) FROM records WHERE kind = ?1 AND key >= ?2";
+  const std::string end = PrefixEnd(e.prefix);
+  if (!end.empty()) sql += " AND key < ?3";
+  // json_each yields a scalar field's value, or each element of an array field.
+  if (!e.field.empty()) {
+    sql += " AND EXISTS (SELECT 1 FROM json_each(body, ?4) WHERE lower(value) = lower(?5))";
+  }
+  Statement s(db, sql.c_str());
+  if (!s.ok()) return Failure(db, "prepare");
+  s.Bind(1, std::string(RecordKind<T>::kName)).Bind(2, e.prefix);
+  if (!end.empty()) s.Bind(3, end);
+  if (!e.field.empty()) s.Bind(4, "$." + e.field).Bind(5, e.value);
+  if (s.Step() != SQLITE_ROW) return Failure(db, "count");
+  if (s.Int(0) >= e.limit) {
+    return Conflict(std::to_string(s.Int(0)) + " " + RecordKind<T>::kName + " under " +
+                    e.prefix);
+  }
+  return Status::Ok();
+}
+
+Status CheckUser(sqlite3* db, const ExpectUser& e) {
+  Statement s(db, "SELECT name, path, id, created_ms FROM users WHERE account_id = ? AND "
+                  "lower(name) = lower(?)");
+  if (!s.ok()) return Failure(db, "prepare");
+  s.Bind(1, e.account_id).Bind(2, e.name);
+  int rc = s.Step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Failure(db, "read");
+  const std::string what = "user " + e.account_id + "/" + e.name;
+  if (!e.value) return rc == SQLITE_DONE ? Status::Ok() : Conflict(what + " exists");
+  if (rc == SQLITE_DONE) return Conflict(what + " is gone");
+  const model::User& u = *e.value;
+  if (s.Text(0) != u.name || s.Text(1) != u.path || s.Text(2) != u.id ||
+      s.Int(3) != u.created_ms) {
+    return Conflict(what + " changed");
+  }
+  Statement tags(db, "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ? AND "
+                     "user_name = ? ORDER BY position");
+  if (!tags.ok()) return Failure(db, "prepare");
+  tags.Bind(1, e.account_id).Bind(2, u.name);
+  std::vector<model::Tag> stored;
+  while ((rc = tags.Step()) == SQLITE_ROW) stored.push_back({tags.Text(0), tags.Text(1)});
+  if (rc != SQLITE_DONE) return Failure(db, "read");
+  bool same = stored.size() == u.tags.size();
+  for (size_t i = 0; same && i < stored.size(); ++i) {
+    same = stored[i].key == u.tags[i].key && stored[i].value == u.tags[i].value;
+  }
+  return same ? Status::Ok() : Conflict(what + "'s tags changed");
+}
+
+Status CheckFewerOfUser(sqlite3* db, const ExpectFewerOfUser& e) {
+  const char* table = e.table == UserTable::kAccessKeys        ? "access_keys"
+                      : e.table == UserTable::kInlinePolicies ? "user_policies"
+                                                               : "user_attached_policies";
+  std::string sql = std::string("SELECT COUNT(*) FROM ") + table +
+                    " WHERE account_id = ? AND lower(user_name) = lower(?)";
+  Statement s(db, sql.c_str());
+  if (!s.ok()) return Failure(db, "prepare");
+  s.Bind(1, e.account_id).Bind(2, e.user_name);
+  if (s.Step() != SQLITE_ROW) return Failure(db, "count");
+  if (s.Int(0) >= e.limit) {
+    return Conflict(std::to_string(s.Int(0)) + " " + table + " of " + e.user_name);
+  }
+  return Status::Ok();
+}
+
+Status CheckNoUserAttached(sqlite3* db, const ExpectNoUserAttached& e) {
+  Statement s(db, "SELECT COUNT(*) FROM user_attached_policies WHERE account_id = ? AND "
+                  "policy_arn = ?");
+  if (!s.ok()) return Failure(db, "prepare");
+  s.Bind(1, e.account_id).Bind(2, e.policy_arn);
+  if (s.Step() != SQLITE_ROW) return Failure(db, "count");
+  if (s.Int(0) > 0) return Conflict(e.policy_arn + " is attached to users");
+  return Status::Ok();
+}
+
+Status Check(sqlite3* db, const Precondition& precondition) {
+  return std::visit(
+      [db](const auto& p) -> Status {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (IsExpect<T>::value) {
+          return CheckExpect(db, p);
+        } else if constexpr (IsExpectFewer<T>::value) {
+          return CheckExpectFewer(db, p);
+        } else if constexpr (std::is_same_v<T, ExpectUser>) {
+          return CheckUser(db, p);
+        } else if constexpr (std::is_same_v<T, ExpectFewerOfUser>) {
+          return CheckFewerOfUser(db, p);
+        } else {
+          static_assert(std::is_same_v<T, ExpectNoUserAttached>);
+          return CheckNoUserAttached(db, p);
+        }
+      },
+      precondition);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
@@ -332,9 +459,12 @@ Status SqliteStore::Commit(const WriteBatch& batch) {
     return Failure(db_, "begin");
   }
   Status status;
-  for (const Write& w : batch.writes) {
-    status = Apply(db_, w);
+  for (const Precondition& p : batch.preconditions) {
+    status = Check(db_, p);
     if (!status.ok()) break;
+  }
+  for (size_t i = 0; status.ok() && i < batch.writes.size(); ++i) {
+    status = Apply(db_, batch.writes[i]);
   }
   if (status.ok()) {
     Statement change(db_, "INSERT INTO changes (committed_ms) VALUES (?)");

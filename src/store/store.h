@@ -5,8 +5,34 @@
 // enforced by the store and reported as EntityAlreadyExists; so is a record key written with
 // Put{.create = true} that already exists. Implementations: SqliteStore;
 // PostgreSQL later, against the same contract tests. Thread-safe.
+//
+// Conditional writes. A handler reads the Directory, decides, and commits; between the read and
+// the commit another request may have committed. So a batch carries its preconditions — what the
+// handler's decision rested on — and the store checks every one of them inside the write
+// transaction, against the committed state, before any write of the batch (SQLite: under
+// BEGIN IMMEDIATE; PostgreSQL: SELECT … FOR UPDATE / a serializable transaction). One that does
+// not hold fails the whole batch with kStoreConflict and writes nothing; the caller re-reads
+// and decides again (the dispatcher re-runs the handler, services/conflict_retry.h).
+//   Expect<T>       the record at `key` is the one read (`value`), or there is none (nullopt);
+//   ExpectFewer<T>  fewer than `limit` records of T have keys starting with `prefix` (and, when
+//                   `field` is set, that JSON field — or one element of it, when it is a list —
+//                   equal to `value` regardless of case): the
+//                   quotas (groups per user, SCPs per target, accounts per organization, MFA
+//                   devices per user) and "nothing hangs off it" (limit 1) for deletes;
+//   ExpectUser      the dedicated users table's row (with its tags) is the one read, or absent;
+//   ExpectFewerOfUser  the same count over a user's rows in the dedicated tables (access keys,
+//                   inline policies, attached policies);
+//   ExpectNoUserAttached  no user of the account has managed policy `policy_arn` attached.
+// A record is compared by value, not by a version number: the store decodes the stored body and
+// compares its canonical encoding (store/record_codec.h) with the encoding of the value read.
+// Equal values mean the handler's decision still holds, so an A→B→A change in between is
+// harmless; and the comparison needs no version column, no change to the records' encoding and
+// nothing a PostgreSQL store could not do the same way inside its transaction.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -56,6 +82,57 @@ struct Erase {
   static Erase Of(const T& value) { return Erase{value.Key()}; }
 };
 
+// Preconditions (see the header comment).
+template <typename T>
+struct Expect {
+  using Type = T;
+  std::string key;
+  std::optional<T> value;  // nullopt: no record at `key`
+};
+template <typename T>
+struct ExpectFewer {
+  using Type = T;
+  std::string prefix;
+  int64_t limit = 1;
+  std::string field;  // "": every record under `prefix` counts
+  std::string value;
+};
+struct ExpectUser {
+  std::string account_id, name;      // looked up regardless of case
+  std::optional<model::User> value;  // nullopt: no such user
+};
+enum class UserTable { kAccessKeys, kInlinePolicies, kAttachedPolicies };
+struct ExpectFewerOfUser {
+  UserTable table;
+  std::string account_id, user_name;  // regardless of case
+  int64_t limit = 1;
+};
+struct ExpectNoUserAttached {
+  std::string account_id, policy_arn;
+};
+
+// The record as read is still there, unchanged.
+template <typename T>
+Expect<T> Unchanged(const T& read) {
+  return Expect<T>{read.Key(), read};
+}
+// No record of T at `key`.
+template <typename T>
+Expect<T> Absent(std::string key) {
+  return Expect<T>{std::move(key), std::nullopt};
+}
+// No record of T under `prefix` (with `field` equal to `value`, when given).
+template <typename T>
+ExpectFewer<T> NoneUnder(std::string prefix, std::string field = {}, std::string value = {}) {
+  return ExpectFewer<T>{std::move(prefix), 1, std::move(field), std::move(value)};
+}
+inline ExpectUser UserUnchanged(const model::User& read) {
+  return ExpectUser{read.account_id, read.name, read};
+}
+inline ExpectUser UserAbsent(std::string account_id, std::string name) {
+  return ExpectUser{std::move(account_id), std::move(name), std::nullopt};
+}
+
 template <typename T>
 struct IsPut : std::false_type {};
 template <typename T>
@@ -64,6 +141,15 @@ template <typename T>
 struct IsErase : std::false_type {};
 template <typename T>
 struct IsErase<Erase<T>> : std::true_type {};
+
+template <typename T>
+struct IsExpect : std::false_type {};
+template <typename T>
+struct IsExpect<Expect<T>> : std::true_type {};
+template <typename T>
+struct IsExpectFewer : std::false_type {};
+template <typename T>
+struct IsExpectFewer<ExpectFewer<T>> : std::true_type {};
 
 template <typename T>
 struct RecordKind;  // RecordKind<T>::kName: the kind's name on disk
@@ -84,6 +170,21 @@ using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser
 #undef X
                            >;
 
+using Precondition = std::variant<ExpectUser, ExpectFewerOfUser, ExpectNoUserAttached
+#define X(Type, kind) , Expect<model::Type>, ExpectFewer<model::Type>
+#include "store/record_kinds.def"
+#undef X
+                                  >;
+
+// The records of T under `prefix` are exactly `read`: each unchanged and no other one (a count
+// below one more than them). For decisions that rest on a whole list (aggregate quotas).
+template <typename T>
+void AppendSameRange(const std::vector<std::shared_ptr<const T>>& read, std::string prefix,
+                     std::vector<Precondition>& out) {
+  for (const auto& r : read) out.push_back(Unchanged(*r));
+  out.push_back(ExpectFewer<T>{std::move(prefix), static_cast<int64_t>(read.size()) + 1, {}, {}});
+}
+
 // A record as stored: its kind, key and JSON body.
 struct RawRecord {
   std::string kind;
@@ -91,8 +192,10 @@ struct RawRecord {
   std::string body;
 };
 
+// What a commit writes, and what must still hold for it to be written (checked first).
 struct WriteBatch {
   std::vector<Write> writes;
+  std::vector<Precondition> preconditions = {};
 };
 
 // Everything the directory loads at start.
@@ -113,6 +216,8 @@ class Store {
  public:
   virtual ~Store() = default;
   virtual Result<StoreData> LoadAll() = 0;
+  // Checks the batch's preconditions and applies its writes in one transaction: all or none.
+  // A precondition that does not hold: kStoreConflict, nothing written.
   virtual Status Commit(const WriteBatch& batch) = 0;
 };
 

@@ -50,7 +50,14 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
     model::AccessKey key{id, user->account_id, user->name,
                          Seal(iam.master_key, secret, id, iam.random.Bytes(12)),
                          model::AccessKeyStatus::kActive, iam.now_ms()};
-    if (Status s = iam.state.Commit({{store::InsertAccessKey{key}}}); !s.ok()) return s;
+    // The quota holds in the store too: two requests racing for the last slot get one key.
+    Status s = iam.state.Commit(
+        {.writes = {store::InsertAccessKey{key}},
+         .preconditions = {store::UserUnchanged(*user),
+                           store::ExpectFewerOfUser{store::UserTable::kAccessKeys,
+                                                    user->account_id, user->name,
+                                                    static_cast<int64_t>(kAccessKeysPerUser)}}});
+    if (!s.ok()) return s;
     // The only time the secret ever leaves the server.
     return json{{"AccessKey",
                  {{"UserName", user->name},

@@ -96,7 +96,13 @@ void RegisterAccountOperations(Dispatcher& d, IamContext& iam) {
     if (current != nullptr && current->alias == alias) return AliasExists(alias);
     // An account has one alias: a new one replaces it.
     store::WriteBatch batch;
-    if (current != nullptr) batch.writes.push_back(store::Erase<model::AccountAlias>::Of(*current));
+    // One alias per account, whoever else is setting one: the account's aliases are as read.
+    batch.preconditions.push_back(store::ExpectFewer<model::AccountAlias>{
+        "", current != nullptr ? 2 : 1, "account_id", account});
+    if (current != nullptr) {
+      batch.preconditions.push_back(store::Unchanged(*current));
+      batch.writes.push_back(store::Erase<model::AccountAlias>::Of(*current));
+    }
     batch.writes.push_back(store::Put<model::AccountAlias>{{account, alias}, /*create=*/true});
     Status s = iam.state.Commit(batch);
     if (s.code() == ErrorCode::kEntityAlreadyExists) return AliasExists(alias);
@@ -121,7 +127,9 @@ void RegisterAccountOperations(Dispatcher& d, IamContext& iam) {
     if (current == nullptr || current->alias != alias) {
       return Status(ErrorCode::kNoSuchEntity, "The account alias " + alias + " cannot be found.");
     }
-    if (Status s = iam.state.Commit({{store::Erase<model::AccountAlias>::Of(*current)}}); !s.ok()) {
+    if (Status s = iam.state.Commit({.writes = {store::Erase<model::AccountAlias>::Of(*current)},
+                                     .preconditions = {store::Unchanged(*current)}});
+        !s.ok()) {
       return s;
     }
     return json::object();

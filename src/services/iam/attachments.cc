@@ -6,6 +6,7 @@
 #include "core/uri.h"
 #include "policy/parse.h"
 #include "policy/size.h"
+#include "services/iam/managed_policies.h"
 #include "services/iam/pagination.h"
 
 namespace gatehouse::services::iam {
@@ -88,6 +89,14 @@ json InlinePolicyJson(std::string_view owner_member, const std::string& owner,
   return json{{std::string(owner_member), owner},
               {"PolicyName", name},
               {"PolicyDocument", UriEncode(document)}};
+}
+
+std::vector<store::Precondition> AttachedPolicyPreconditions(const IamContext& iam,
+                                                             std::string_view account,
+                                                             const std::string& arn) {
+  auto policy = FindCustomerPolicy(iam.state.directory(), account, arn);
+  if (policy == nullptr) return {};
+  return {store::Unchanged(*policy)};
 }
 
 Result<bool> CheckAttach(const IamContext& iam, std::string_view account,

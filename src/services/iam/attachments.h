@@ -54,6 +54,13 @@ Result<bool> CheckAttach(const IamContext& iam, std::string_view account,
                          const std::vector<std::string>& attached, const std::string& arn,
                          std::string_view quota);
 
+// What an attachment of `arn` rests on, as a precondition of its write: the customer managed
+// policy as read (DeletePolicy then sees the attachment, or the attachment sees the deletion).
+// None for an AWS-managed policy, which is never deleted.
+std::vector<store::Precondition> AttachedPolicyPreconditions(const IamContext& iam,
+                                                             std::string_view account,
+                                                             const std::string& arn);
+
 // Detach{User,Group,Role}Policy's rule: NoSuchEntity "Policy ARN was not found." unless `arn` is
 // among `attached`.
 Status CheckDetach(const std::vector<std::string>& attached, const std::string& arn);

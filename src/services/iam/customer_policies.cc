@@ -80,7 +80,8 @@ Status ReplaceTags(IamContext& iam, const model::ManagedPolicy& policy,
                    std::vector<model::Tag> tags) {
   model::ManagedPolicy updated = policy;
   updated.tags = std::move(tags);
-  return iam.state.Commit({{store::Put<model::ManagedPolicy>{std::move(updated)}}});
+  return iam.state.Commit({.writes = {store::Put<model::ManagedPolicy>{std::move(updated)}},
+                           .preconditions = {store::Unchanged(policy)}});
 }
 
 }  // namespace
@@ -116,7 +117,10 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for PoliciesPerAccount: " +
                                                    std::to_string(kPoliciesPerAccount));
     }
-    Status s = iam.state.Commit({{store::Put<model::ManagedPolicy>{policy, true}}});
+    Status s = iam.state.Commit(
+        {.writes = {store::Put<model::ManagedPolicy>{policy, true}},
+         .preconditions = {store::ExpectFewer<model::ManagedPolicy>{
+             prefix, static_cast<int64_t>(kPoliciesPerAccount), {}, {}}}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) return AlreadyExists(name);
     if (!s.ok()) return s;
     return json{{"Policy", PolicyJson(policy, {}, {.description = false, .tags = true})}};
@@ -163,7 +167,18 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
                     "delete the policy's versions. The default version is deleted with the "
                     "policy.");
     }
-    Status s = iam.state.Commit({{store::Erase<model::ManagedPolicy>::Of(**policy)}});
+    // Still unattached when it goes: the attach operations, for their part, expect the
+    // policy as they read it.
+    const std::string in_account = model::RecordKey({account}) + "/";
+    Status s = iam.state.Commit(
+        {.writes = {store::Erase<model::ManagedPolicy>::Of(**policy)},
+         .preconditions = {
+             store::Unchanged(**policy),
+             store::NoneUnder<model::GroupAttachment>(in_account, "policy_arn", arn),
+             store::NoneUnder<model::RoleAttachment>(in_account, "policy_arn", arn),
+             store::NoneUnder<model::Role>(in_account, "permissions_boundary", arn),
+             store::NoneUnder<model::UserBoundary>(in_account, "policy_arn", arn),
+             store::ExpectNoUserAttached{account, arn}}});
     if (!s.ok()) return s;
     return json::object();
   });

@@ -34,12 +34,15 @@ void RegisterInlinePolicies(Dispatcher& d, IamContext& iam) {
     auto group = InputGroup(iam, c);
     if (!group.ok()) return group.status();
     const model::Group& g = **group;
-    Result<std::string> stored_name = CheckInlinePolicyPut(
-        iam.state.directory().Scan<model::GroupPolicy>(GroupRecordPrefix(g)), name, document,
-        "group", g.name);
+    auto policies = iam.state.directory().Scan<model::GroupPolicy>(GroupRecordPrefix(g));
+    Result<std::string> stored_name =
+        CheckInlinePolicyPut(policies, name, document, "group", g.name);
     if (!stored_name.ok()) return stored_name.status();
-    Status s = iam.state.Commit(
-        {{store::Put<model::GroupPolicy>{{g.account_id, g.name, *stored_name, document}}}});
+    store::WriteBatch batch{
+        {store::Put<model::GroupPolicy>{{g.account_id, g.name, *stored_name, document}}},
+        {store::Unchanged(g)}};
+    store::AppendSameRange(policies, GroupRecordPrefix(g), batch.preconditions);
+    Status s = iam.state.Commit(batch);
     if (!s.ok()) return s;
     return json::object();
   });
@@ -64,7 +67,8 @@ void RegisterInlinePolicies(Dispatcher& d, IamContext& iam) {
     if (!group.ok()) return group.status();
     auto p = FindGroupPolicy(iam, **group, c.input.at("PolicyName").get<std::string>());
     if (!p.ok()) return p.status();
-    Status s = iam.state.Commit({{store::Erase<model::GroupPolicy>::Of(**p)}});
+    Status s = iam.state.Commit({.writes = {store::Erase<model::GroupPolicy>::Of(**p)},
+                                 .preconditions = {store::Unchanged(**p)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -81,8 +85,14 @@ void RegisterAttachedPolicies(Dispatcher& d, IamContext& iam) {
                     "PoliciesPerGroup");
     if (!write.ok()) return write.status();
     if (!*write) return json::object();
-    Status s =
-        iam.state.Commit({{store::Put<model::GroupAttachment>{{g.account_id, g.name, arn}}}});
+    store::WriteBatch batch{{store::Put<model::GroupAttachment>{{g.account_id, g.name, arn}}},
+                            {store::Unchanged(g)}};
+    store::AppendSameRange(iam.state.directory().Scan<model::GroupAttachment>(GroupRecordPrefix(g)),
+                           GroupRecordPrefix(g), batch.preconditions);
+    for (auto& p : AttachedPolicyPreconditions(iam, g.account_id, arn)) {
+      batch.preconditions.push_back(std::move(p));
+    }
+    Status s = iam.state.Commit(batch);
     if (!s.ok()) return s;
     return json::object();
   });
@@ -94,8 +104,12 @@ void RegisterAttachedPolicies(Dispatcher& d, IamContext& iam) {
     const model::Group& g = **group;
     Status found = CheckDetach(GroupAttachedPolicies(iam.state.directory(), g), arn);
     if (!found.ok()) return found;
-    Status s = iam.state.Commit(
-        {{store::Erase<model::GroupAttachment>::Of({g.account_id, g.name, arn})}});
+    model::GroupAttachment attachment{g.account_id, g.name, arn};
+    if (auto stored = iam.state.directory().Get<model::GroupAttachment>(attachment.Key())) {
+      attachment = *stored;
+    }
+    Status s = iam.state.Commit({.writes = {store::Erase<model::GroupAttachment>::Of(attachment)},
+                                 .preconditions = {store::Unchanged(attachment)}});
     if (!s.ok()) return s;
     return json::object();
   });

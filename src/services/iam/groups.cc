@@ -52,13 +52,20 @@ std::string UserMembersPrefix(std::string_view account, std::string_view user_na
 // keyed by its name) to `new_name`.
 void RenameGroupRecords(const store::Directory& dir, const model::Group& group,
                         const std::string& new_name, store::WriteBatch& batch) {
+  int64_t members = 0;
   for (const auto& m : dir.Scan<model::GroupMember>(AccountMembersPrefix(group))) {
     if (!IsMemberOf(*m, group)) continue;
+    ++members;
+    batch.preconditions.push_back(store::Unchanged(*m));
     batch.writes.push_back(store::Erase<model::GroupMember>::Of(*m));
     batch.writes.push_back(
         store::Put<model::GroupMember>{{group.account_id, m->user_name, new_name}});
   }
+  batch.preconditions.push_back(store::ExpectFewer<model::GroupMember>{
+      AccountMembersPrefix(group), members + 1, "group_name", group.name});
   const std::string prefix = GroupRecordPrefix(group);
+  store::AppendSameRange(dir.Scan<model::GroupPolicy>(prefix), prefix, batch.preconditions);
+  store::AppendSameRange(dir.Scan<model::GroupAttachment>(prefix), prefix, batch.preconditions);
   for (const auto& p : dir.Scan<model::GroupPolicy>(prefix)) {
     model::GroupPolicy moved = *p;
     moved.group_name = new_name;
@@ -100,7 +107,10 @@ void RegisterGroupLifecycle(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for GroupsPerAccount: " +
                                                    std::to_string(kGroupsPerAccount));
     }
-    Status s = iam.state.Commit({{store::Put<model::Group>{group, true}}});
+    Status s = iam.state.Commit(
+        {.writes = {store::Put<model::Group>{group, true}},
+         .preconditions = {store::ExpectFewer<model::Group>{
+             group.account_id + "/", static_cast<int64_t>(kGroupsPerAccount), {}, {}}}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) return GroupExists(name);
     if (!s.ok()) return s;
     return json{{"Group", GroupJson(group)}};
@@ -152,7 +162,8 @@ void RegisterGroupLifecycle(Dispatcher& d, IamContext& iam) {
     if (updated.name == group.name && updated.path == group.path) return json::object();
     // Insert-only under the new key, so that a group created under that name meanwhile wins.
     store::WriteBatch batch{{store::Erase<model::Group>::Of(group),
-                             store::Put<model::Group>{updated, true}}};
+                             store::Put<model::Group>{updated, true}},
+                            {store::Unchanged(group)}};
     if (updated.name != group.name) RenameGroupRecords(dir, group, updated.name, batch);
     Status s = iam.state.Commit(batch);
     if (s.code() == ErrorCode::kEntityAlreadyExists) return GroupExists(updated.name);
@@ -175,7 +186,14 @@ void RegisterGroupLifecycle(Dispatcher& d, IamContext& iam) {
     if (!dir.Scan<model::GroupAttachment>(prefix, "", 1).empty()) {
       return DeleteConflict("detach all policies");
     }
-    if (Status s = iam.state.Commit({{store::Erase<model::Group>::Of(group)}}); !s.ok()) return s;
+    Status s = iam.state.Commit(
+        {.writes = {store::Erase<model::Group>::Of(group)},
+         .preconditions = {store::Unchanged(group),
+                           store::NoneUnder<model::GroupMember>(AccountMembersPrefix(group),
+                                                                "group_name", group.name),
+                           store::NoneUnder<model::GroupPolicy>(prefix),
+                           store::NoneUnder<model::GroupAttachment>(prefix)}});
+    if (!s.ok()) return s;
     return json::object();
   });
 }
@@ -195,8 +213,13 @@ void RegisterMembership(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kLimitExceeded,
                     "Cannot exceed quota for GroupsPerUser: " + std::to_string(kGroupsPerUser));
     }
+    // Both ends must still be there, and the quota must hold when the membership is written.
     Status s = iam.state.Commit(
-        {{store::Put<model::GroupMember>{{user.account_id, user.name, group.name}}}});
+        {.writes = {store::Put<model::GroupMember>{{user.account_id, user.name, group.name}}},
+         .preconditions = {store::UserUnchanged(user), store::Unchanged(group),
+                           store::ExpectFewer<model::GroupMember>{
+                               UserMembersPrefix(user.account_id, user.name),
+                               static_cast<int64_t>(kGroupsPerUser), {}, {}}}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -207,7 +230,8 @@ void RegisterMembership(Dispatcher& d, IamContext& iam) {
     auto member = iam.state.directory().Get<model::GroupMember>(
         model::RecordKey({found->user->account_id, found->user->name, found->group->name}));
     if (member == nullptr) return NoSuchUser(c.input.at("UserName").get<std::string>());
-    Status s = iam.state.Commit({{store::Erase<model::GroupMember>::Of(*member)}});
+    Status s = iam.state.Commit({.writes = {store::Erase<model::GroupMember>::Of(*member)},
+                                 .preconditions = {store::Unchanged(*member)}});
     if (!s.ok()) return s;
     return json::object();
   });

@@ -40,12 +40,17 @@ bool HoldsRole(const model::InstanceProfile& p, std::string_view role_name) {
                      [&](const std::string& r) { return EqualsIgnoreCase(r, role_name); });
 }
 
-// The profile with `change` applied, committed.
+// The profile with `change` applied, committed if the profile (and whatever `also` names) is
+// still as read.
 template <typename Change>
-Result<json> UpdateProfile(IamContext& iam, const model::InstanceProfile& profile, Change change) {
+Result<json> UpdateProfile(IamContext& iam, const model::InstanceProfile& profile, Change change,
+                           std::vector<store::Precondition> also = {}) {
   model::InstanceProfile updated = profile;
   change(updated);
-  if (Status s = iam.state.Commit({{store::Put<model::InstanceProfile>{updated}}}); !s.ok()) {
+  also.push_back(store::Unchanged(profile));
+  if (Status s = iam.state.Commit({.writes = {store::Put<model::InstanceProfile>{updated}},
+                                   .preconditions = std::move(also)});
+      !s.ok()) {
     return s;
   }
   return json::object();
@@ -122,7 +127,8 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kDeleteConflict,
                     "Cannot delete entity, must remove roles from instance profile first.");
     }
-    Status s = iam.state.Commit({{store::Erase<model::InstanceProfile>::Of(**profile)}});
+    Status s = iam.state.Commit({.writes = {store::Erase<model::InstanceProfile>::Of(**profile)},
+                                 .preconditions = {store::Unchanged(**profile)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -137,8 +143,9 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
                     "Cannot exceed quota for InstanceSessionsPerInstanceProfile: " +
                         std::to_string(kRolesPerInstanceProfile));
     }
-    return UpdateProfile(iam, **profile,
-                         [&](model::InstanceProfile& p) { p.role_names.push_back((*role)->name); });
+    return UpdateProfile(
+        iam, **profile, [&](model::InstanceProfile& p) { p.role_names.push_back((*role)->name); },
+        {store::Unchanged(**role)});
   });
 
   d.Register(

@@ -123,7 +123,8 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
     Result<model::LoginProfile> set =
         WithNewPassword(iam, std::move(profile), c.input.at("Password").get<std::string>());
     if (!set.ok()) return set.status();
-    Status s = iam.state.Commit({{store::Put<model::LoginProfile>{*set, /*create=*/true}}});
+    Status s = iam.state.Commit({.writes = {store::Put<model::LoginProfile>{*set, /*create=*/true}},
+                                 .preconditions = {store::UserUnchanged(user)}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) return exists;
     if (!s.ok()) return s;
     return json{{"LoginProfile", LoginProfileJson(*set)}};
@@ -150,7 +151,9 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
       if (!set.ok()) return set.status();
       profile = std::move(set).value();
     }
-    if (Status s = iam.state.Commit({{store::Put<model::LoginProfile>{profile}}}); !s.ok()) {
+    if (Status s = iam.state.Commit({.writes = {store::Put<model::LoginProfile>{profile}},
+                                     .preconditions = {store::Unchanged(*found->profile)}});
+        !s.ok()) {
       return s;
     }
     return json::object();
@@ -160,7 +163,8 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
     Result<UserLogin> found = FindUserLogin(iam, c.caller.account_id, c.input.at("UserName"));
     if (!found.ok()) return found.status();
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);
-    Status s = iam.state.Commit({{store::Erase<model::LoginProfile>::Of(*found->profile)}});
+    Status s = iam.state.Commit({.writes = {store::Erase<model::LoginProfile>::Of(*found->profile)},
+                                 .preconditions = {store::Unchanged(*found->profile)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -187,7 +191,9 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
     Result<model::LoginProfile> set = WithNewPassword(iam, *found->profile, new_password);
     if (!set.ok()) return set.status();
     set->password_reset_required = false;
-    if (Status s = iam.state.Commit({{store::Put<model::LoginProfile>{*set}}}); !s.ok()) {
+    if (Status s = iam.state.Commit({.writes = {store::Put<model::LoginProfile>{*set}},
+                                     .preconditions = {store::Unchanged(*found->profile)}});
+        !s.ok()) {
       return s;
     }
     return json::object();

@@ -92,10 +92,26 @@ Status ChangeMfaDevice(IamContext& iam, std::string_view account, std::string_vi
   if (!device.ok()) return device.status();
   Result<std::optional<model::MfaDevice>> changed = change(**device);
   if (!changed.ok()) return changed.status();
+  // The lock orders this process's changes; the preconditions hold them against every other
+  // writer of the store: the device as read and, for a device newly given to a user, the user
+  // and that user's MFA quota.
+  std::vector<store::Precondition> preconditions{store::Unchanged(**device)};
   if (!changed->has_value()) {
-    return iam.state.Commit({{store::Erase<model::MfaDevice>::Of(**device)}});
+    return iam.state.Commit({.writes = {store::Erase<model::MfaDevice>::Of(**device)},
+                             .preconditions = std::move(preconditions)});
   }
-  return iam.state.Commit({{store::Put<model::MfaDevice>{**changed}}});
+  const model::MfaDevice& updated = **changed;
+  if (!updated.root && !updated.user_name.empty() &&
+      !EqualsIgnoreCase(updated.user_name, (*device)->user_name)) {
+    auto user = iam.state.directory().FindUser(account, updated.user_name);
+    if (user == nullptr) return NoSuchUser(updated.user_name);
+    preconditions.push_back(store::UserUnchanged(*user));
+    preconditions.push_back(store::ExpectFewer<model::MfaDevice>{
+        model::RecordKey({account}) + "/", static_cast<int64_t>(kMfaDevicesPerUser),
+        "user_name", updated.user_name});
+  }
+  return iam.state.Commit({.writes = {store::Put<model::MfaDevice>{updated}},
+                           .preconditions = std::move(preconditions)});
 }
 
 Status ConsumeMfaCode(IamContext& iam, std::string_view account, std::string_view serial_number,

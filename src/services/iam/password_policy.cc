@@ -68,7 +68,9 @@ void RegisterPasswordPolicyOperations(Dispatcher& d, IamContext& iam) {
                  return Status(ErrorCode::kNoSuchEntity,
                                "The account policy with name PasswordPolicy cannot be found.");
                }
-               Status s = iam.state.Commit({{store::Erase<model::PasswordPolicy>::Of(*policy)}});
+               Status s =
+                   iam.state.Commit({.writes = {store::Erase<model::PasswordPolicy>::Of(*policy)},
+                                     .preconditions = {store::Unchanged(*policy)}});
                if (!s.ok()) return s;
                return json::object();
              });

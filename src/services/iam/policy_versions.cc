@@ -76,8 +76,11 @@ Result<VersionTarget> FindVersionToChange(const IamContext& iam, const Operation
   return VersionTarget{std::move(policy).value(), version_id};
 }
 
-Status Save(IamContext& iam, model::ManagedPolicy policy) {
-  return iam.state.Commit({{store::Put<model::ManagedPolicy>{std::move(policy)}}});
+// `policy` written over `read`, if `read` is still what is stored (the versions quota and the
+// version ids rest on it).
+Status Save(IamContext& iam, const model::ManagedPolicy& read, model::ManagedPolicy policy) {
+  return iam.state.Commit({.writes = {store::Put<model::ManagedPolicy>{std::move(policy)}},
+                           .preconditions = {store::Unchanged(read)}});
 }
 
 }  // namespace
@@ -102,7 +105,7 @@ void RegisterPolicyVersionOperations(Dispatcher& d, IamContext& iam) {
     if (set_as_default) policy.default_version = version.id;
     policy.updated_ms = now;
     policy.versions.push_back(version);
-    if (Status s = Save(iam, std::move(policy)); !s.ok()) return s;
+    if (Status s = Save(iam, **found, std::move(policy)); !s.ok()) return s;
     return json{
         {"PolicyVersion",
          VersionJson({version.id, FormatIsoTime(now), &version.document, set_as_default}, false)}};
@@ -145,7 +148,7 @@ void RegisterPolicyVersionOperations(Dispatcher& d, IamContext& iam) {
     model::ManagedPolicy policy = *target->policy;
     std::erase_if(policy.versions,
                   [&](const model::PolicyVersion& v) { return v.id == target->version_id; });
-    if (Status s = Save(iam, std::move(policy)); !s.ok()) return s;
+    if (Status s = Save(iam, *target->policy, std::move(policy)); !s.ok()) return s;
     return json::object();
   });
 
@@ -154,7 +157,7 @@ void RegisterPolicyVersionOperations(Dispatcher& d, IamContext& iam) {
     if (!target.ok()) return target.status();
     model::ManagedPolicy policy = *target->policy;
     policy.default_version = target->version_id;
-    if (Status s = Save(iam, std::move(policy)); !s.ok()) return s;
+    if (Status s = Save(iam, *target->policy, std::move(policy)); !s.ok()) return s;
     return json::object();
   });
 }

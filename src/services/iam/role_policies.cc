@@ -25,6 +25,24 @@ std::vector<std::string> AttachedPolicies(const IamContext& iam, const model::Ro
   return arns;
 }
 
+// The role's inline policies are the ones read (their aggregate size is a quota).
+std::vector<store::Precondition> SamePolicies(const IamContext& iam, const model::Role& role) {
+  std::vector<store::Precondition> out{store::Unchanged(role)};
+  store::AppendSameRange(RoleInlinePolicies(iam, role), role.Key() + "/", out);
+  return out;
+}
+
+// The role's attachments are the ones read (their number is a quota), and the policy `arn` to
+// attach is as read.
+std::vector<store::Precondition> SameAttachments(const IamContext& iam, const model::Role& role,
+                                                 const std::string& arn) {
+  std::vector<store::Precondition> out = AttachedPolicyPreconditions(iam, role.account_id, arn);
+  out.push_back(store::Unchanged(role));
+  store::AppendSameRange(iam.state.directory().Scan<model::RoleAttachment>(role.Key() + "/"),
+                         role.Key() + "/", out);
+  return out;
+}
+
 Result<json> Commit(IamContext& iam, store::WriteBatch batch) {
   if (Status s = iam.state.Commit(batch); !s.ok()) return s;
   return json::object();
@@ -40,9 +58,9 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     Result<std::string> name = CheckInlinePolicyPut(
         RoleInlinePolicies(iam, **role), c.input.at("PolicyName"), document, "role", (*role)->name);
     if (!name.ok()) return name.status();
-    return Commit(
-        iam,
-        {{store::Put<model::RolePolicy>{{(*role)->account_id, (*role)->name, *name, document}}}});
+    return Commit(iam, {.writes = {store::Put<model::RolePolicy>{
+                                       {(*role)->account_id, (*role)->name, *name, document}}},
+                        .preconditions = SamePolicies(iam, **role)});
   });
 
   d.Register("iam", "GetRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -66,7 +84,8 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("PolicyName");
     auto policy = FindInlinePolicy(RoleInlinePolicies(iam, **role), name);
     if (policy == nullptr) return NoSuchInlinePolicy("role", name);
-    return Commit(iam, {{store::Erase<model::RolePolicy>::Of(*policy)}});
+    return Commit(iam, {.writes = {store::Erase<model::RolePolicy>::Of(*policy)},
+                        .preconditions = {store::Unchanged(*policy)}});
   });
 
   d.Register("iam", "AttachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -77,8 +96,9 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
                                       "PoliciesPerRole");
     if (!attach.ok()) return attach.status();
     if (!*attach) return json::object();
-    return Commit(iam,
-                  {{store::Put<model::RoleAttachment>{{(*role)->account_id, (*role)->name, arn}}}});
+    return Commit(iam, {.writes = {store::Put<model::RoleAttachment>{
+                                       {(*role)->account_id, (*role)->name, arn}}},
+                        .preconditions = SameAttachments(iam, **role, arn)});
   });
 
   d.Register("iam", "DetachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -86,9 +106,11 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     if (!role.ok()) return role.status();
     std::string arn = c.input.at("PolicyArn");
     if (Status s = CheckDetach(AttachedPolicies(iam, **role), arn); !s.ok()) return s;
-    return Commit(
-        iam,
-        {{store::Erase<model::RoleAttachment>::Of({(*role)->account_id, (*role)->name, arn})}});
+    auto attachment = iam.state.directory().Get<model::RoleAttachment>(
+        model::RecordKey({(*role)->account_id, (*role)->name, arn}));
+    if (attachment == nullptr) return CheckDetach({}, arn);
+    return Commit(iam, {.writes = {store::Erase<model::RoleAttachment>::Of(*attachment)},
+                        .preconditions = {store::Unchanged(*attachment)}});
   });
 
   d.Register("iam", "ListAttachedRolePolicies", [&iam](const OperationContext& c) -> Result<json> {
@@ -105,7 +127,8 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
                if (Status s = CheckBoundary(iam, (*role)->account_id, arn); !s.ok()) return s;
                model::Role updated = **role;
                updated.permissions_boundary = arn;
-               return Commit(iam, {{store::Put<model::Role>{updated}}});
+               return Commit(iam, {.writes = {store::Put<model::Role>{updated}},
+                                   .preconditions = {store::Unchanged(**role)}});
              });
 
   d.Register(
@@ -118,7 +141,8 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
         }
         model::Role updated = **role;
         updated.permissions_boundary.clear();
-        return Commit(iam, {{store::Put<model::Role>{updated}}});
+        return Commit(iam, {.writes = {store::Put<model::Role>{updated}},
+                            .preconditions = {store::Unchanged(**role)}});
       });
 }
 

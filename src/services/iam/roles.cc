@@ -22,13 +22,25 @@ Status DeleteConflict(const std::string& what) {
   return Status(ErrorCode::kDeleteConflict, "Cannot delete entity, must " + what + " first.");
 }
 
-// The role with `change` applied, committed; the answer of operations that return nothing.
+// The role with `change` applied, committed if the role is still as read; the answer of
+// operations that return nothing.
 template <typename Change>
 Result<json> UpdateRoleRecord(IamContext& iam, const model::Role& role, Change change) {
   model::Role updated = role;
   change(updated);
-  if (Status s = iam.state.Commit({{store::Put<model::Role>{updated}}}); !s.ok()) return s;
+  Status s = iam.state.Commit(
+      {.writes = {store::Put<model::Role>{updated}}, .preconditions = {store::Unchanged(role)}});
+  if (!s.ok()) return s;
   return json::object();
+}
+
+// What DeleteRole's CheckDeletable saw, as preconditions: the role as read, and nothing
+// attached to it or embedded in it.
+std::vector<store::Precondition> DeletablePreconditions(const model::Role& role) {
+  const std::string prefix = role.Key() + "/";
+  return {store::Unchanged(role), store::NoneUnder<model::RoleAttachment>(prefix),
+          store::NoneUnder<model::RolePolicy>(prefix),
+          store::NoneUnder<model::InstanceProfile>(role.account_id + "/", "role_names", role.name)};
 }
 
 // Why role `role` cannot be deleted yet, if anything holds it.
@@ -127,7 +139,11 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
     if (!role.ok()) return role.status();
     model::Role updated = **role;
     updated.description = c.input.at("Description");
-    if (Status s = iam.state.Commit({{store::Put<model::Role>{updated}}}); !s.ok()) return s;
+    if (Status s = iam.state.Commit({.writes = {store::Put<model::Role>{updated}},
+                                     .preconditions = {store::Unchanged(**role)}});
+        !s.ok()) {
+      return s;
+    }
     return json{{"Role", RoleJson(updated, RoleView::kFull)}};
   });
 
@@ -143,7 +159,8 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
     auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     if (Status s = CheckDeletable(iam, **role); !s.ok()) return s;
-    Status s = iam.state.Commit({{store::Erase<model::Role>::Of(**role)}});
+    Status s = iam.state.Commit({.writes = {store::Erase<model::Role>::Of(**role)},
+                                 .preconditions = DeletablePreconditions(**role)});
     if (!s.ok()) return s;
     return json::object();
   });

@@ -7,6 +7,27 @@ namespace gatehouse::services::iam {
 
 using nlohmann::json;
 
+namespace {
+
+// The user as read, holding no more rows of `table` than the `read` it had (their number or
+// aggregate size is a quota).
+std::vector<store::Precondition> SameUser(const model::User& user, store::UserTable table,
+                                          size_t read) {
+  return {store::UserUnchanged(user),
+          store::ExpectFewerOfUser{table, user.account_id, user.name,
+                                   static_cast<int64_t>(read) + 1}};
+}
+
+// `preconditions` with those of attaching managed policy `arn`.
+std::vector<store::Precondition> WithPolicy(const IamContext& iam,
+                                            std::vector<store::Precondition> preconditions,
+                                            std::string_view account, const std::string& arn) {
+  for (auto& p : AttachedPolicyPreconditions(iam, account, arn)) preconditions.push_back(p);
+  return preconditions;
+}
+
+}  // namespace
+
 void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "PutUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
     std::string user_name = c.input.at("UserName");
@@ -15,11 +36,13 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     const store::Directory& dir = iam.state.directory();
     auto user = dir.FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    Result<std::string> stored_name = CheckInlinePolicyPut(
-        dir.UserPolicies(user->account_id, user->name), name, document, "user", user->name);
+    auto policies = dir.UserPolicies(user->account_id, user->name);
+    Result<std::string> stored_name =
+        CheckInlinePolicyPut(policies, name, document, "user", user->name);
     if (!stored_name.ok()) return stored_name.status();
     Status s = iam.state.Commit(
-        {{store::PutUserPolicy{{user->account_id, user->name, *stored_name, document}}}});
+        {.writes = {store::PutUserPolicy{{user->account_id, user->name, *stored_name, document}}},
+         .preconditions = SameUser(*user, store::UserTable::kInlinePolicies, policies.size())});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -51,7 +74,9 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     if (user == nullptr) return NoSuchUser(user_name);
     auto p = FindInlinePolicy(dir.UserPolicies(user->account_id, user->name), name);
     if (p == nullptr) return NoSuchInlinePolicy("user", name);
-    Status s = iam.state.Commit({{store::DeleteUserPolicy{user->account_id, user->name, p->name}}});
+    Status s = iam.state.Commit(
+        {.writes = {store::DeleteUserPolicy{user->account_id, user->name, p->name}},
+         .preconditions = {store::UserUnchanged(*user)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -62,12 +87,15 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     const store::Directory& dir = iam.state.directory();
     auto user = dir.FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    Result<bool> write = CheckAttach(iam, user->account_id,
-                                     dir.UserAttachedPolicies(user->account_id, user->name), arn,
-                                     "PoliciesPerUser");
+    auto attached = dir.UserAttachedPolicies(user->account_id, user->name);
+    Result<bool> write = CheckAttach(iam, user->account_id, attached, arn, "PoliciesPerUser");
     if (!write.ok()) return write.status();
     if (!*write) return json::object();
-    Status s = iam.state.Commit({{store::AttachUserPolicy{{user->account_id, user->name, arn}}}});
+    Status s = iam.state.Commit(
+        {.writes = {store::AttachUserPolicy{{user->account_id, user->name, arn}}},
+         .preconditions = WithPolicy(iam, SameUser(*user, store::UserTable::kAttachedPolicies,
+                                                   attached.size()),
+                                     user->account_id, arn)});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -80,7 +108,9 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     if (user == nullptr) return NoSuchUser(user_name);
     Status found = CheckDetach(dir.UserAttachedPolicies(user->account_id, user->name), arn);
     if (!found.ok()) return found;
-    Status s = iam.state.Commit({{store::DetachUserPolicy{{user->account_id, user->name, arn}}}});
+    Status s = iam.state.Commit(
+        {.writes = {store::DetachUserPolicy{{user->account_id, user->name, arn}}},
+         .preconditions = {store::UserUnchanged(*user)}});
     if (!s.ok()) return s;
     return json::object();
   });

@@ -16,31 +16,59 @@ using nlohmann::json;
 
 namespace {
 
-// The writes that move what hangs off user `from` (records keyed by its name) to `to`.
+// The writes that move what hangs off user `from` (records keyed by its name) to `to`, with the
+// preconditions that what they move is all there is, as read.
 void RenameUserRecords(const store::Directory& dir, const std::string& account,
                        const std::string& from, const std::string& to, store::WriteBatch& batch) {
   const std::string old_key = model::RecordKey({account, from});
-  for (const auto& m : dir.Scan<model::GroupMember>(old_key + "/")) {
+  auto members = dir.Scan<model::GroupMember>(old_key + "/");
+  store::AppendSameRange(members, old_key + "/", batch.preconditions);
+  for (const auto& m : members) {
     batch.writes.push_back(store::Erase<model::GroupMember>::Of(*m));
     batch.writes.push_back(store::Put<model::GroupMember>{{account, to, m->group_name}});
   }
-  if (auto b = dir.Get<model::UserBoundary>(old_key)) {
+  auto b = dir.Get<model::UserBoundary>(old_key);
+  batch.preconditions.push_back(b ? store::Unchanged(*b)
+                                  : store::Absent<model::UserBoundary>(old_key));
+  if (b) {
     batch.writes.push_back(store::Erase<model::UserBoundary>::Of(*b));
     batch.writes.push_back(store::Put<model::UserBoundary>{{account, to, b->policy_arn}});
   }
-  if (auto login = dir.Get<model::LoginProfile>(old_key)) {
+  auto login = dir.Get<model::LoginProfile>(old_key);
+  batch.preconditions.push_back(login ? store::Unchanged(*login)
+                                      : store::Absent<model::LoginProfile>(old_key));
+  if (login) {
     model::LoginProfile moved = *login;
     moved.user_name = to;
     batch.writes.push_back(store::Erase<model::LoginProfile>::Of(*login));
     batch.writes.push_back(store::Put<model::LoginProfile>{moved});
   }
+  int64_t devices = 0;
   for (const auto& device : dir.Scan<model::MfaDevice>(account + "/")) {
     if (!device->root && EqualsIgnoreCase(device->user_name, from)) {
       model::MfaDevice moved = *device;
       moved.user_name = to;
+      batch.preconditions.push_back(store::Unchanged(*device));
       batch.writes.push_back(store::Put<model::MfaDevice>{moved});
+      ++devices;
     }
   }
+  batch.preconditions.push_back(
+      store::ExpectFewer<model::MfaDevice>{account + "/", devices + 1, "user_name", from});
+}
+
+// What DeleteUser found, as preconditions: the user as read, with nothing left hanging off it.
+void AppendDeletable(const model::User& user, store::WriteBatch& batch) {
+  const std::string key = model::RecordKey({user.account_id, user.name});
+  batch.preconditions.insert(
+      batch.preconditions.end(),
+      {store::UserUnchanged(user), store::Absent<model::LoginProfile>(key),
+       store::NoneUnder<model::GroupMember>(key + "/"),
+       store::NoneUnder<model::MfaDevice>(user.account_id + "/", "user_name", user.name),
+       store::ExpectFewerOfUser{store::UserTable::kAccessKeys, user.account_id, user.name, 1},
+       store::ExpectFewerOfUser{store::UserTable::kInlinePolicies, user.account_id, user.name, 1},
+       store::ExpectFewerOfUser{store::UserTable::kAttachedPolicies, user.account_id, user.name,
+                                1}});
 }
 
 Status DeleteConflict(const std::string& what) {
@@ -150,7 +178,11 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kEntityAlreadyExists,
                     "User with name " + new_name + " already exists.");
     }
-    store::WriteBatch batch{{store::UpdateUser{user->account_id, user->name, new_name, new_path}}};
+    store::WriteBatch batch{{store::UpdateUser{user->account_id, user->name, new_name, new_path}},
+                            {store::UserUnchanged(*user)}};
+    if (!EqualsIgnoreCase(new_name, user->name)) {
+      batch.preconditions.push_back(store::UserAbsent(user->account_id, new_name));
+    }
     if (new_name != user->name) {
       RenameUserRecords(dir, user->account_id, user->name, new_name, batch);
     }
@@ -164,7 +196,8 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     if (user == nullptr) return NoSuchUser(name);
     Result<std::vector<model::Tag>> tags = MergeTags(user->tags, c.input.at("Tags"), "TagsPerUser");
     if (!tags.ok()) return tags.status();
-    Status s = iam.state.Commit({{store::SetUserTags{user->account_id, user->name, *tags}}});
+    Status s = iam.state.Commit({.writes = {store::SetUserTags{user->account_id, user->name, *tags}},
+                                 .preconditions = {store::UserUnchanged(*user)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -173,8 +206,10 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
-    Status s = iam.state.Commit({{store::SetUserTags{user->account_id, user->name,
-                                                     RemoveTags(user->tags, c.input.at("TagKeys"))}}});
+    Status s = iam.state.Commit(
+        {.writes = {store::SetUserTags{user->account_id, user->name,
+                                       RemoveTags(user->tags, c.input.at("TagKeys"))}},
+         .preconditions = {store::UserUnchanged(*user)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -194,7 +229,8 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     if (user == nullptr) return NoSuchUser(name);
     if (Status s = CheckBoundary(iam, user->account_id, arn); !s.ok()) return s;
     Status s = iam.state.Commit(
-        {{store::Put<model::UserBoundary>{{user->account_id, user->name, arn}}}});
+        {.writes = {store::Put<model::UserBoundary>{{user->account_id, user->name, arn}}},
+         .preconditions = {store::UserUnchanged(*user)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -210,7 +246,8 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kNoSuchEntity,
                     "The user with name " + user->name + " does not have a permissions boundary.");
     }
-    Status s = iam.state.Commit({{store::Erase<model::UserBoundary>::Of(*boundary)}});
+    Status s = iam.state.Commit({.writes = {store::Erase<model::UserBoundary>::Of(*boundary)},
+                                 .preconditions = {store::Unchanged(*boundary)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -241,12 +278,14 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
       return DeleteConflict("detach all policies");
     }
     store::WriteBatch batch;
+    AppendDeletable(*user, batch);
     if (!user->tags.empty()) {
       batch.writes.push_back(store::SetUserTags{user->account_id, user->name, {}});
     }
-    if (auto boundary = dir.Get<model::UserBoundary>(key)) {
-      batch.writes.push_back(store::Erase<model::UserBoundary>::Of(*boundary));
-    }
+    auto boundary = dir.Get<model::UserBoundary>(key);
+    batch.preconditions.push_back(boundary ? store::Unchanged(*boundary)
+                                           : store::Absent<model::UserBoundary>(key));
+    if (boundary) batch.writes.push_back(store::Erase<model::UserBoundary>::Of(*boundary));
     batch.writes.push_back(store::DeleteUser{user->account_id, user->name});
     if (Status s = iam.state.Commit(batch); !s.ok()) return s;
     return json::object();

@@ -17,6 +17,7 @@ namespace gatehouse::services::organizations {
 namespace {
 
 constexpr const char* kAdministratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
+constexpr int kMaxPlanAttempts = 8;
 
 // One request's outcome and, when it succeeded, the writes that make its account.
 struct Plan {
@@ -55,6 +56,11 @@ Plan PlanCreation(OrganizationsContext& org, const model::AccountCreation& reque
     return Failed(request, "EMAIL_ALREADY_EXISTS", now);
   }
   Plan plan{request, {}};
+  // The quota holds in the store too, whoever else adds a member meanwhile (an accepted
+  // invitation); and the request is still the one read.
+  plan.writes.preconditions.push_back(store::Unchanged(request));
+  plan.writes.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
+      o.id + "/", static_cast<int64_t>(limit - members_added), {}, {}});
   Result<std::string> account_id = accounts::AddNewAccountWrites(
       dir, {request.account_name, request.email, "", accounts::kAccountOriginOrganization},
       iam.random, now, plan.writes);
@@ -100,8 +106,13 @@ Plan PlanCreation(OrganizationsContext& org, const model::AccountCreation& reque
 // Commits one request's plan; a refused account (its email taken by a writer in between)
 // becomes a failed request.
 void CommitAlone(OrganizationsContext& org, const model::AccountCreation& request) {
-  Plan plan = PlanCreation(org, request, 0, {});
-  Status s = org.iam.state.Commit(plan.writes);
+  Status s;
+  // A conflict means another writer changed what the plan rests on: plan again on what is.
+  for (int attempt = 0; attempt < kMaxPlanAttempts; ++attempt) {
+    Plan plan = PlanCreation(org, request, 0, {});
+    s = org.iam.state.Commit(plan.writes);
+    if (s.code() != ErrorCode::kStoreConflict) break;
+  }
   if (s.ok()) return;
   const char* reason = "INTERNAL_FAILURE";
   if (s.code() == ErrorCode::kEntityAlreadyExists &&
@@ -142,6 +153,7 @@ size_t CompleteAccountCreations(OrganizationsContext& org, const std::vector<std
       emails.insert(AsciiLower(request->email));
     }
     for (auto& w : plan.writes.writes) group.writes.push_back(std::move(w));
+    for (auto& p : plan.writes.preconditions) group.preconditions.push_back(std::move(p));
     requests.push_back(*request);
   }
   if (requests.empty()) return 0;

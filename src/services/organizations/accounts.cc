@@ -51,8 +51,10 @@ Result<std::shared_ptr<const model::OrganizationAccount>> FindAccount(
 void RemovalWrites(const store::Directory& dir, const model::OrganizationAccount& member,
                    store::WriteBatch& batch) {
   LeaveWrites(member, batch);
-  for (const auto& a : dir.Scan<model::PolicyAttachment>(member.organization_id + "/" +
-                                                         member.account_id + "/")) {
+  const std::string prefix = member.organization_id + "/" + member.account_id + "/";
+  auto attachments = dir.Scan<model::PolicyAttachment>(prefix);
+  store::AppendSameRange(attachments, prefix, batch.preconditions);
+  for (const auto& a : attachments) {
     batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));
   }
 }
@@ -217,7 +219,9 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
     }
     model::OrganizationAccount moved = **member;
     moved.parent_id = destination->id;
-    if (Status s = org.iam.state.Commit({{store::Put<model::OrganizationAccount>{moved}}});
+    if (Status s = org.iam.state.Commit(
+            {.writes = {store::Put<model::OrganizationAccount>{moved}},
+             .preconditions = {store::Unchanged(**member), NodeUnchanged(dir, o, *destination)}});
         !s.ok()) {
       return s;
     }
@@ -245,7 +249,8 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
     }
     model::OrganizationAccount closed = **member;
     closed.status = model::kAccountSuspended;
-    if (Status s = org.iam.state.Commit({{store::Put<model::OrganizationAccount>{closed}}});
+    if (Status s = org.iam.state.Commit({.writes = {store::Put<model::OrganizationAccount>{closed}},
+                                         .preconditions = {store::Unchanged(**member)}});
         !s.ok()) {
       return s;
     }
@@ -286,6 +291,7 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
 struct Taggable {
   std::vector<model::Tag> tags;
   std::function<store::Write(std::vector<model::Tag>)> replace;
+  store::Precondition read;  // the resource is still as read
 };
 
 Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organization& o,
@@ -295,7 +301,8 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
                       model::Organization updated = o;
                       updated.root_tags = std::move(tags);
                       return store::Put<model::Organization>{std::move(updated)};
-                    }};
+                    },
+                    store::Unchanged(o)};
   }
   const std::string key = o.id + "/" + id;
   if (StartsWith(id, "ou-")) {
@@ -305,7 +312,8 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
                       model::OrganizationalUnit updated = *ou;
                       updated.tags = std::move(tags);
                       return store::Put<model::OrganizationalUnit>{std::move(updated)};
-                    }};
+                    },
+                    store::Unchanged(*ou)};
   }
   if (StartsWith(id, "p-")) {
     auto policy = dir.Get<model::OrganizationPolicy>(key);
@@ -314,7 +322,8 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
                       model::OrganizationPolicy updated = *policy;
                       updated.tags = std::move(tags);
                       return store::Put<model::OrganizationPolicy>{std::move(updated)};
-                    }};
+                    },
+                    store::Unchanged(*policy)};
   }
   auto member = FindMember(dir, o, id);
   if (member == nullptr) return TargetNotFound();
@@ -322,7 +331,8 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
                     model::OrganizationAccount updated = *member;
                     updated.tags = std::move(tags);
                     return store::Put<model::OrganizationAccount>{std::move(updated)};
-                  }};
+                  },
+                  store::Unchanged(*member)};
 }
 
 json TagsJson(const std::vector<model::Tag>& tags) {
@@ -340,7 +350,9 @@ void RegisterTags(Dispatcher& d, OrganizationsContext& org) {
     if (!target.ok()) return target.status();
     Result<std::vector<model::Tag>> tags = ApplyTags(target->tags, c.input.at("Tags"));
     if (!tags.ok()) return tags.status();
-    if (Status s = org.iam.state.Commit({{target->replace(std::move(tags).value())}}); !s.ok()) {
+    if (Status s = org.iam.state.Commit({.writes = {target->replace(std::move(tags).value())},
+                                         .preconditions = {target->read}});
+        !s.ok()) {
       return s;
     }
     return json::object();
@@ -357,7 +369,11 @@ void RegisterTags(Dispatcher& d, OrganizationsContext& org) {
       std::string k = key.get<std::string>();
       std::erase_if(tags, [&k](const model::Tag& t) { return t.key == k; });
     }
-    if (Status s = org.iam.state.Commit({{target->replace(std::move(tags))}}); !s.ok()) return s;
+    if (Status s = org.iam.state.Commit(
+            {.writes = {target->replace(std::move(tags))}, .preconditions = {target->read}});
+        !s.ok()) {
+      return s;
+    }
     return json::object();
   });
 

@@ -219,6 +219,8 @@ Result<json> Answer(OrganizationsContext& org, const OperationContext& c, Role a
   model::Handshake updated = h;
   updated.state = wanted;
   store::WriteBatch batch;
+  // A handshake moves once: an accept racing a cancel ends in one of them.
+  batch.preconditions.push_back(store::Unchanged(h));
   if (Status s = extra(updated, batch); !s.ok()) return s;
   batch.writes.push_back(store::Put<model::Handshake>{updated});
   Status s = iam.state.Commit(batch);
@@ -240,6 +242,10 @@ void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
       if (o == nullptr) return HandshakeNotFound();
       if (MemberCount(dir, *o) >= org.options.max_accounts) return AccountLimitExceeded();
       h.target_account_id = account;
+      // The organization as read, and its account quota met when the member is written.
+      batch.preconditions.push_back(store::Unchanged(*o));
+      batch.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
+          o->id + "/", static_cast<int64_t>(org.options.max_accounts), {}, {}});
       // An invited account joins as it is: unlike a created one it gets no role for the
       // management account to administer it through; its owner makes one if they want.
       JoinWrites({o->id, account, o->root_id, model::kJoinedInvited, org.iam.now_ms(),

@@ -27,6 +27,21 @@ Status AlreadyInOrganization() {
 void EraseOrganizationWrites(const store::Directory& dir, const model::Organization& org,
                              store::WriteBatch& batch) {
   const std::string prefix = org.id + "/";
+  // Everything erased is all there is, as read: nothing added meanwhile is left behind.
+  std::vector<store::Precondition>& read = batch.preconditions;
+  read.push_back(store::Unchanged(org));
+  store::AppendSameRange(dir.Scan<model::OrganizationAccount>(prefix), prefix, read);
+  store::AppendSameRange(dir.Scan<model::OrganizationalUnit>(prefix), prefix, read);
+  store::AppendSameRange(dir.Scan<model::OrganizationPolicy>(prefix), prefix, read);
+  store::AppendSameRange(dir.Scan<model::PolicyAttachment>(prefix), prefix, read);
+  store::AppendSameRange(dir.Scan<model::ServiceAccess>(prefix), prefix, read);
+  store::AppendSameRange(dir.Scan<model::AccountCreation>(prefix), prefix, read);
+  int64_t handshakes = 0;
+  for (const auto& h : dir.Scan<model::Handshake>("")) {
+    if (h->organization_id == org.id) ++handshakes;
+  }
+  read.push_back(
+      store::ExpectFewer<model::Handshake>{"", handshakes + 1, "organization_id", org.id});
   for (const auto& m : dir.Scan<model::OrganizationAccount>(prefix)) LeaveWrites(*m, batch);
   for (const auto& ou : dir.Scan<model::OrganizationalUnit>(prefix)) {
     batch.writes.push_back(store::Erase<model::OrganizationalUnit>::Of(*ou));
@@ -166,6 +181,9 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
     handshake.requested_ms = iam.now_ms();
     handshake.expires_ms = handshake.requested_ms + org.options.handshake_lifetime_ms;
     store::WriteBatch batch;
+    batch.preconditions.push_back(store::Unchanged(o));
+    batch.preconditions.push_back(store::NoneUnder<model::OrganizationAccount>(
+        o.id + "/", "joined_method", model::kJoinedInvited));
     batch.writes.push_back(store::Put<model::Organization>{updated});
     batch.writes.push_back(store::Put<model::Handshake>{handshake, /*create=*/true});
     batch.writes.push_back(store::Put<model::PolicyAttachment>{

@@ -157,6 +157,18 @@ json OuJson(const model::Organization& org, const model::OrganizationalUnit& ou)
   return {{"Id", ou.id}, {"Arn", OuArn(org, ou.id)}, {"Name", ou.name}};
 }
 
+store::Precondition NodeUnchanged(const store::Directory& directory,
+                                  const model::Organization& org, const Node& node) {
+  if (node.type == NodeType::kRoot) return store::Unchanged(org);
+  const std::string key = org.id + "/" + node.id;
+  if (node.type == NodeType::kOrganizationalUnit) {
+    auto ou = directory.Get<model::OrganizationalUnit>(key);
+    return ou ? store::Unchanged(*ou) : store::Absent<model::OrganizationalUnit>(key);
+  }
+  auto member = directory.Get<model::OrganizationAccount>(key);
+  return member ? store::Unchanged(*member) : store::Absent<model::OrganizationAccount>(key);
+}
+
 void JoinWrites(const model::OrganizationAccount& member, store::WriteBatch& batch) {
   batch.writes.push_back(store::Put<model::AccountOrganization>{
       {member.account_id, member.organization_id}, /*create=*/true});
@@ -164,6 +176,7 @@ void JoinWrites(const model::OrganizationAccount& member, store::WriteBatch& bat
 }
 
 void LeaveWrites(const model::OrganizationAccount& member, store::WriteBatch& batch) {
+  batch.preconditions.push_back(store::Unchanged(member));
   batch.writes.push_back(store::Erase<model::AccountOrganization>{member.account_id});
   batch.writes.push_back(store::Erase<model::OrganizationAccount>::Of(member));
 }

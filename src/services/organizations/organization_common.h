@@ -78,6 +78,9 @@ struct Node {
 };
 std::optional<Node> FindNode(const store::Directory& directory, const model::Organization& org,
                              std::string_view id);
+// The precondition that `node` is still as it was read (for the root: the organization).
+store::Precondition NodeUnchanged(const store::Directory& directory,
+                                  const model::Organization& org, const Node& node);
 // "ROOT", "ORGANIZATIONAL_UNIT" or "ACCOUNT" (TargetType, ParentType and ChildType words).
 std::string_view NodeTypeName(NodeType type);
 // The ids from node `id` up to the root, `id` first: what an account's SCPs are gathered along.
@@ -91,7 +94,8 @@ nlohmann::json AccountJson(const store::Directory& directory, const model::Organ
 nlohmann::json RootJson(const model::Organization& org);
 nlohmann::json OuJson(const model::Organization& org, const model::OrganizationalUnit& ou);
 
-// The writes that make `member` part of its organization, and that end it.
+// The writes that make `member` part of its organization, and that end it (the latter on the
+// condition that the membership is still as read).
 void JoinWrites(const model::OrganizationAccount& member, store::WriteBatch& batch);
 void LeaveWrites(const model::OrganizationAccount& member, store::WriteBatch& batch);
 

@@ -54,6 +54,17 @@ bool NameTakenUnder(const store::Directory& dir, const model::Organization& org,
   return false;
 }
 
+// The precondition that no OU named `name` (under any parent) was added since the read: what
+// NameTakenUnder decided on.
+store::Precondition NoNewNamesake(const store::Directory& dir, const model::Organization& org,
+                                  const std::string& name) {
+  int64_t namesakes = 0;
+  for (const auto& ou : dir.Scan<model::OrganizationalUnit>(org.id + "/")) {
+    if (EqualsIgnoreCase(ou->name, name)) ++namesakes;
+  }
+  return store::ExpectFewer<model::OrganizationalUnit>{org.id + "/", namesakes + 1, "name", name};
+}
+
 json ParentJson(const Node& node) { return {{"Id", node.id}, {"Type", NodeTypeName(node.type)}}; }
 
 void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
@@ -94,6 +105,10 @@ void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
       ou.tags = std::move(applied).value();
     }
     store::WriteBatch batch;
+    batch.preconditions = {NodeUnchanged(dir, o, *parent),
+                           store::ExpectFewer<model::OrganizationalUnit>{
+                               o.id + "/", static_cast<int64_t>(kOusPerOrganization), {}, {}},
+                           NoNewNamesake(dir, o, name)};
     batch.writes.push_back(store::Put<model::OrganizationalUnit>{ou, /*create=*/true});
     if (o.feature_set == model::kFeatureSetAll) {
       batch.writes.push_back(
@@ -128,7 +143,9 @@ void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
       if (NameTakenUnder(dir, o, updated.parent_id, updated.name, updated.id)) {
         return DuplicateOu();
       }
-      if (Status s = org.iam.state.Commit({{store::Put<model::OrganizationalUnit>{updated}}});
+      if (Status s = org.iam.state.Commit(
+              {.writes = {store::Put<model::OrganizationalUnit>{updated}},
+               .preconditions = {store::Unchanged(**ou), NoNewNamesake(dir, o, updated.name)}});
           !s.ok()) {
         return s;
       }
@@ -158,6 +175,12 @@ void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
                     "delete all child OUs, then try the operation again.");
     }
     store::WriteBatch batch;
+    batch.preconditions = {
+        store::Unchanged(**ou),
+        store::NoneUnder<model::OrganizationalUnit>(o.id + "/", "parent_id", id),
+        store::NoneUnder<model::OrganizationAccount>(o.id + "/", "parent_id", id)};
+    store::AppendSameRange(dir.Scan<model::PolicyAttachment>(o.id + "/" + id + "/"),
+                           o.id + "/" + id + "/", batch.preconditions);
     batch.writes.push_back(store::Erase<model::OrganizationalUnit>::Of(**ou));
     for (const auto& a : dir.Scan<model::PolicyAttachment>(o.id + "/" + id + "/")) {
       batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));

@@ -69,6 +69,16 @@ bool NameTaken(const store::Directory& dir, const model::Organization& org,
   return false;
 }
 
+// The precondition that no policy named `name` was added since the read (NameTaken's decision).
+store::Precondition NoNewNamesake(const store::Directory& dir, const model::Organization& org,
+                                  const std::string& name) {
+  int64_t namesakes = 0;
+  for (const auto& p : dir.Scan<model::OrganizationPolicy>(org.id + "/")) {
+    if (EqualsIgnoreCase(p->name, name)) ++namesakes;
+  }
+  return store::ExpectFewer<model::OrganizationPolicy>{org.id + "/", namesakes + 1, "name", name};
+}
+
 Result<std::shared_ptr<const model::OrganizationPolicy>> FindInput(
     const store::Directory& dir, const model::Organization& org, const OperationContext& c) {
   auto policy = FindPolicy(dir, org, c.input.at("PolicyId").get<std::string>());
@@ -110,7 +120,12 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
     do {
       policy.id = NewOrganizationPolicyId(iam.random);
     } while (dir.Get<model::OrganizationPolicy>(policy.Key()) != nullptr);
-    Status s = iam.state.Commit({{store::Put<model::OrganizationPolicy>{policy, /*create=*/true}}});
+    Status s = iam.state.Commit(
+        {.writes = {store::Put<model::OrganizationPolicy>{policy, /*create=*/true}},
+         .preconditions = {store::ExpectFewer<model::OrganizationPolicy>{
+                               o.id + "/", static_cast<int64_t>(kMaxPoliciesPerType), "type",
+                               policy.type},
+                           NoNewNamesake(dir, o, policy.name)}});
     if (!s.ok()) return s;
     return json{{"Policy", PolicyJson(o, policy)}};
   });
@@ -140,7 +155,9 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
       changed = true;
     }
     if (changed) {
-      Status s = org.iam.state.Commit({{store::Put<model::OrganizationPolicy>{updated}}});
+      Status s = org.iam.state.Commit(
+          {.writes = {store::Put<model::OrganizationPolicy>{updated}},
+           .preconditions = {store::Unchanged(**found), NoNewNamesake(dir, o, updated.name)}});
       if (!s.ok()) return s;
     }
     return json{{"Policy", PolicyJson(o, updated)}};
@@ -162,7 +179,11 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
                       "all roots, OUs, and accounts before performing this operation.");
       }
     }
-    Status s = org.iam.state.Commit({{store::Erase<model::OrganizationPolicy>::Of(policy)}});
+    Status s = org.iam.state.Commit(
+        {.writes = {store::Erase<model::OrganizationPolicy>::Of(policy)},
+         .preconditions = {store::Unchanged(policy),
+                           store::NoneUnder<model::PolicyAttachment>(o.id + "/", "policy_id",
+                                                                     policy.id)}});
     if (!s.ok()) return s;
     return json::object();
   });

@@ -87,8 +87,16 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
                     "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
     }
     model::PolicyAttachment attachment{o.id, in->target.id, policy.id, policy.type};
+    // The organization (its enabled types), the policy and the target as read, and the SCP
+    // quota still met when the attachment is written.
     Status s = org.iam.state.Commit(
-        {{store::Put<model::PolicyAttachment>{attachment, /*create=*/true}}});
+        {.writes = {store::Put<model::PolicyAttachment>{attachment, /*create=*/true}},
+         .preconditions = {store::Unchanged(o), store::Unchanged(policy),
+                           NodeUnchanged(dir, o, in->target),
+                           store::ExpectFewer<model::PolicyAttachment>{
+                               o.id + "/" + in->target.id + "/",
+                               static_cast<int64_t>(kMaxScpsPerTarget), "policy_type",
+                               model::kServiceControlPolicy}}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) {
       return Status(ErrorCode::kDuplicatePolicyAttachmentException,
                     "The selected policy is already attached to the specified target.");
@@ -117,8 +125,15 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
                     "required.",
                     "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
     }
-    Status s = org.iam.state.Commit({{store::Erase<model::PolicyAttachment>{
-        model::PolicyAttachment{o.id, in->target.id, policy.id, policy.type}.Key()}}});
+    // The target's attachments as read (the minimum of one SCP rests on all of them).
+    const std::string prefix = o.id + "/" + in->target.id + "/";
+    store::WriteBatch batch{{store::Erase<model::PolicyAttachment>{
+                                model::PolicyAttachment{o.id, in->target.id, policy.id,
+                                                        policy.type}
+                                    .Key()}},
+                            {store::Unchanged(o)}};
+    store::AppendSameRange(dir.Scan<model::PolicyAttachment>(prefix), prefix, batch.preconditions);
+    Status s = org.iam.state.Commit(batch);
     if (!s.ok()) return s;
     return json::object();
   });

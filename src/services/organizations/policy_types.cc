@@ -46,6 +46,16 @@ void AttachFullAwsAccessWhereNone(const store::Directory& dir, const model::Orga
   }
 }
 
+
+// The organization and its policy attachments are as read: enabling and disabling a type
+// rewrite both.
+void SameAsRead(const store::Directory& dir, const model::Organization& o,
+                store::WriteBatch& batch) {
+  batch.preconditions.push_back(store::Unchanged(o));
+  store::AppendSameRange(dir.Scan<model::PolicyAttachment>(o.id + "/"), o.id + "/",
+                         batch.preconditions);
+}
+
 }  // namespace
 
 void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
@@ -63,6 +73,7 @@ void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
     model::Organization updated = o;
     updated.enabled_policy_types.push_back(type);
     store::WriteBatch batch;
+    SameAsRead(dir, o, batch);
     batch.writes.push_back(store::Put<model::Organization>{updated});
     if (type == model::kServiceControlPolicy) AttachFullAwsAccessWhereNone(dir, o, batch);
     if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
@@ -83,6 +94,7 @@ void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
     model::Organization updated = o;
     std::erase(updated.enabled_policy_types, type);
     store::WriteBatch batch;
+    SameAsRead(dir, o, batch);
     batch.writes.push_back(store::Put<model::Organization>{updated});
     for (const auto& a : dir.Scan<model::PolicyAttachment>(o.id + "/")) {
       if (a->policy_type == type) {

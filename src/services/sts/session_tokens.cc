@@ -20,6 +20,12 @@ int64_t Duration(const OperationContext& c) {
                                                    : duration;
 }
 
+// The unique id (AIDA…) of the IAM user making a session, which the session's rights then
+// depend on; "" for the root user.
+std::string SourceUniqueId(const auth::AccessKeyRecord& caller) {
+  return caller.user_id == caller.account_id ? "" : caller.user_id;
+}
+
 Result<json> GetSessionToken(StsContext& sts, const OperationContext& c) {
   bool mfa = false;
   if (Status s = CheckMfaInput(sts, c, &mfa); !s.ok()) return s;
@@ -29,6 +35,7 @@ Result<json> GetSessionToken(StsContext& sts, const OperationContext& c) {
   claims.principal_arn = c.caller.principal_arn;
   claims.user_id = c.caller.user_id;
   claims.source_arn = c.caller.principal_arn;
+  claims.role_id = SourceUniqueId(c.caller);
   claims.mfa = mfa;
   claims.mfa_time_ms = mfa ? sts.iam.now_ms() : 0;
   Result<json> credentials = IssueCredentials(sts, claims, Duration(c));
@@ -58,6 +65,7 @@ Result<json> GetFederationToken(StsContext& sts, const OperationContext& c) {
   claims.principal_arn = arn;
   claims.user_id = c.caller.account_id + ":" + name;
   claims.source_arn = c.caller.principal_arn;
+  claims.role_id = SourceUniqueId(c.caller);
   // Without a session policy a federated user may do nothing.
   claims.has_session_policy = true;
   claims.session_policy = inputs->policy;

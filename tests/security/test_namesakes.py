@@ -1,0 +1,94 @@
+"""Namesakes: a user deleted and made again under the same name is another user (another
+AIDA… id). Nothing of the old one passes to it — in particular the old user's live temporary
+credentials (GetSessionToken, GetFederationToken) must not start acting with the new user's
+policies.
+"""
+import json
+import warnings
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from gatehouse_fixture import GatehouseTestCase
+
+
+def policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+class NamesakesTest(GatehouseTestCase):
+    def setUp(self):
+        warnings.simplefilter("ignore", ResourceWarning)  # boto3 clients keep their sockets
+
+    def make_user(self, name, document):
+        iam = self.admin("iam")
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="inline", PolicyDocument=document)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        return key
+
+    def delete_user(self, name):
+        iam = self.admin("iam")
+        for k in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
+            iam.delete_access_key(UserName=name, AccessKeyId=k["AccessKeyId"])
+        for p in iam.list_user_policies(UserName=name)["PolicyNames"]:
+            iam.delete_user_policy(UserName=name, PolicyName=p)
+        iam.delete_user(UserName=name)
+
+    def with_token(self, service, credentials):
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=credentials["AccessKeyId"],
+                            aws_secret_access_key=credentials["SecretAccessKey"],
+                            aws_session_token=credentials["SessionToken"],
+                            config=Config(retries={"max_attempts": 1}))
+
+    def test_session_token_of_a_deleted_user_does_not_pass_to_its_namesake(self):
+        iam = self.admin("iam")
+        role_arn = iam.create_role(
+            RoleName="namesake-target",
+            AssumeRolePolicyDocument=policy({
+                "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % self.account},
+                "Action": "sts:AssumeRole"}))["Role"]["Arn"]
+        may_assume = policy({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn})
+        key = self.make_user("carol", may_assume)
+        credentials = self.client("sts", key["AccessKeyId"], key["SecretAccessKey"]) \
+            .get_session_token()["Credentials"]
+        session = self.with_token("sts", credentials)
+        session.assume_role(RoleArn=role_arn, RoleSessionName="before")  # the old carol may
+
+        self.delete_user("carol")
+        with self.assertRaises(ClientError) as gone:
+            session.assume_role(RoleArn=role_arn, RoleSessionName="deleted")
+        self.assertEqual(gone.exception.response["Error"]["Code"], "AccessDenied")
+
+        # A new carol with the same rights: the old carol's session still may not.
+        self.make_user("carol", may_assume)
+        with self.assertRaises(ClientError) as namesake:
+            session.assume_role(RoleArn=role_arn, RoleSessionName="namesake")
+        self.assertEqual(namesake.exception.response["Error"]["Code"], "AccessDenied")
+        self.assertEqual(namesake.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        self.delete_user("carol")
+
+    def test_federation_token_of_a_deleted_user_does_not_pass_to_its_namesake(self):
+        may_describe = policy({"Effect": "Allow", "Action": "organizations:Describe*",
+                               "Resource": "*"})
+        key = self.make_user("dave", may_describe)
+        credentials = self.client("sts", key["AccessKeyId"], key["SecretAccessKey"]) \
+            .get_federation_token(Name="dave-fed", Policy=may_describe)["Credentials"]
+        organizations = self.with_token("organizations", credentials)
+
+        def describe():
+            try:
+                organizations.describe_organization()
+            except ClientError as e:
+                return e.response["Error"]["Code"]
+            return "allowed"
+
+        # Allowed (the account is in no organization, which is the answer past authorization).
+        self.assertEqual(describe(), "AWSOrganizationsNotInUseException")
+        self.delete_user("dave")
+        self.assertEqual(describe(), "AccessDeniedException")
+        self.make_user("dave", may_describe)
+        self.assertEqual(describe(), "AccessDeniedException")
+        self.delete_user("dave")
