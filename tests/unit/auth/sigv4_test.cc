@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/crypto.h"
+
 namespace gatehouse::auth {
 namespace {
 
@@ -173,6 +175,22 @@ TEST_P(BotocoreVectors, VerifiesAndRecomputesTheCanonicalRequest) {
   ASSERT_TRUE(tampered_claim.ok());
   EXPECT_EQ(VerifySignature(tampered.View(), *tampered_claim, secret, now, &cache).code(),
             ErrorCode::kSignatureDoesNotMatch);
+
+  // The payload is the body as received: another body, or a payload header the signature does
+  // not cover naming it, is refused.
+  if (!claim->presigned) {
+    OwnedRequest other_body = r;
+    other_body.body += other_body.body.empty() ? "Action=GetSessionToken" : "&Action=Other";
+    EXPECT_EQ(VerifySignature(other_body.View(), *claim, secret, now, &cache).code(),
+              ErrorCode::kSignatureDoesNotMatch);
+    const std::string payloads[] = {HexEncode(Sha256(other_body.body)), "UNSIGNED-PAYLOAD"};
+    for (const std::string& payload : payloads) {
+      OwnedRequest with_header = other_body;
+      with_header.headers.emplace_back("X-Amz-Content-Sha256", payload);
+      EXPECT_EQ(VerifySignature(with_header.View(), *claim, secret, now, &cache).code(),
+                ErrorCode::kIncompleteSignature);
+    }
+  }
 
   if (claim->presigned) {
     Status expired =
