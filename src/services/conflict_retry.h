@@ -17,7 +17,9 @@
 
 namespace gatehouse::services {
 
-inline constexpr int kMaxHandlerAttempts = 8;
+// Enough for every writer of a burst on one entity to get its turn (each round of a burst lets
+// one through) while a request stays bounded in time.
+inline constexpr int kMaxHandlerAttempts = 16;
 
 // AWS's wording of each service's ConcurrentModification error.
 inline constexpr char kConcurrentModificationMessage[] =

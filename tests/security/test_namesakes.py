@@ -73,7 +73,10 @@ class NamesakesTest(GatehouseTestCase):
     def test_federation_token_of_a_deleted_user_does_not_pass_to_its_namesake(self):
         may_describe = policy({"Effect": "Allow", "Action": "organizations:Describe*",
                                "Resource": "*"})
-        key = self.make_user("dave", may_describe)
+        rights = policy({"Effect": "Allow", "Action": ["organizations:Describe*",
+                                                      "sts:GetFederationToken"],
+                         "Resource": "*"})
+        key = self.make_user("dave", rights)
         credentials = self.client("sts", key["AccessKeyId"], key["SecretAccessKey"]) \
             .get_federation_token(Name="dave-fed", Policy=may_describe)["Credentials"]
         organizations = self.with_token("organizations", credentials)
@@ -89,6 +92,6 @@ class NamesakesTest(GatehouseTestCase):
         self.assertEqual(describe(), "AWSOrganizationsNotInUseException")
         self.delete_user("dave")
         self.assertEqual(describe(), "AccessDeniedException")
-        self.make_user("dave", may_describe)
+        self.make_user("dave", rights)
         self.assertEqual(describe(), "AccessDeniedException")
         self.delete_user("dave")

@@ -3,6 +3,7 @@
 // ListChildren, ListParents. An OU is keyed by its organization and id, its parent kept in it,
 // so a parent's children are found by filtering the organization's OUs (or accounts).
 #include "core/ids.h"
+#include "core/strings.h"
 #include "services/iam/pagination.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organizations_context.h"

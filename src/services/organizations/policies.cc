@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/ids.h"
+#include "core/strings.h"
 #include "policy/parse.h"
 #include "policy/validate.h"
 #include "services/iam/pagination.h"

@@ -87,16 +87,19 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
                     "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
     }
     model::PolicyAttachment attachment{o.id, in->target.id, policy.id, policy.type};
-    // The organization (its enabled types), the policy and the target as read, and the SCP
-    // quota still met when the attachment is written.
-    Status s = org.iam.state.Commit(
-        {.writes = {store::Put<model::PolicyAttachment>{attachment, /*create=*/true}},
-         .preconditions = {store::Unchanged(o), store::Unchanged(policy),
-                           NodeUnchanged(dir, o, in->target),
-                           store::ExpectFewer<model::PolicyAttachment>{
-                               o.id + "/" + in->target.id + "/",
-                               static_cast<int64_t>(kMaxScpsPerTarget), "policy_type",
-                               model::kServiceControlPolicy}}});
+    // The organization (its enabled types), the policy (unless AWS's own, which is never
+    // stored nor deleted) and the target as read, and the SCP quota still met when the
+    // attachment is written.
+    store::WriteBatch batch{
+        {store::Put<model::PolicyAttachment>{attachment, /*create=*/true}},
+        {store::Unchanged(o), NodeUnchanged(dir, o, in->target),
+         store::ExpectFewer<model::PolicyAttachment>{o.id + "/" + in->target.id + "/",
+                                                     static_cast<int64_t>(kMaxScpsPerTarget),
+                                                     "policy_type", model::kServiceControlPolicy}}};
+    if (!policy.organization_id.empty()) {
+      batch.preconditions.push_back(store::Unchanged(policy));
+    }
+    Status s = org.iam.state.Commit(batch);
     if (s.code() == ErrorCode::kEntityAlreadyExists) {
       return Status(ErrorCode::kDuplicatePolicyAttachmentException,
                     "The selected policy is already attached to the specified target.");
