@@ -31,7 +31,7 @@ struct ConsolePrincipal {
   std::string arn;
   bool mfa = false;  // signed in with an MFA code
   int64_t mfa_time_ms = 0;
-  std::string credential_stamp;  // CredentialStamp (sign_in.h) when the session began
+  std::string credential_stamp = "";  // CredentialStamp (sign_in.h) when the session began
 
   bool root() const { return user_name.empty(); }
 };
