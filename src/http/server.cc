@@ -225,6 +225,9 @@ asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer, 
       spdlog::error("internal failure writing an answer to {}: {}", remote, e.what());
       res = ToBeast(InternalFailure(), version, keep_alive);
     }
+    // The answer gets its own time to be written: a slow handler (a password hash on a busy
+    // machine) must not find the request's deadline passed and lose its answer.
+    lowest.expires_after(options.request_timeout);
     co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !keep_alive) break;
   }

@@ -203,6 +203,17 @@ TEST(ServerTest, ConnectionLimitPerClient) {
             std::string::npos);
 }
 
+// A handler slower than the request timeout still gets its answer out.
+TEST(ServerTest, ASlowHandlerIsStillAnswered) {
+  Server server(TestOptions(), [](const HttpRequest& r) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // twice the request timeout
+    return Echo(r);
+  });
+  ASSERT_TRUE(server.Start().ok());
+  std::string reply = Exchange(server.port(), "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n", "GET /slow");
+  EXPECT_NE(reply.find("200 OK"), std::string::npos) << reply;
+}
+
 TEST(ServerTest, UnusableAddressIsAnError) {
   ServerOptions o = TestOptions();
   o.host = "not-an-address";
