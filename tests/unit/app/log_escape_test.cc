@@ -13,7 +13,7 @@ namespace {
 TEST(LogEscapeTest, ControlCharactersBecomeEscapes) {
   EXPECT_EQ(EscapeControlCharacters("plain text, é and 日本"), "plain text, é and 日本");
   EXPECT_EQ(EscapeControlCharacters("a\nb\rc\td"), "a\\nb\\rc\\td");
-  EXPECT_EQ(EscapeControlCharacters(std::string("nul\0esc\x1b[31mdel\x7f", 17)),
+  EXPECT_EQ(EscapeControlCharacters(std::string("nul\0esc\x1b[31mdel\x7f", 16)),
             "nul\\u0000esc\\u001b[31mdel\\u007f");
   // NEL and the Unicode line and paragraph separators end lines in some viewers.
   EXPECT_EQ(EscapeControlCharacters("a\xC2\x85z\xE2\x80\xA8y\xE2\x80\xA9x"),

@@ -167,6 +167,7 @@ TEST_F(DirectoryPoliciesTest, FederatedUsersAreBoundedByTheirSessionPolicy) {
   claims.account_id = kAccount;
   claims.principal_arn = "arn:aws:sts::111111111111:federated-user/bob";
   claims.source_arn = "arn:aws:iam::111111111111:user/Alice";
+  claims.role_id = server_.directory().FindUser(kAccount, "Alice")->id;  // the user who made it
   claims.has_session_policy = true;  // given no policy: an empty, allow-nothing session layer
   authz::PrincipalPolicies p = policies_.Policies(SessionCaller(claims));
   EXPECT_EQ(Ids(p), (std::vector<std::string>{"user_Alice_Own", "AdministratorAccess",
