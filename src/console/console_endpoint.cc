@@ -293,6 +293,8 @@ auth::AccessKeyRecord ConsoleEndpoint::PrincipalRecord(const ConsolePrincipal& p
     claims->principal_arn = p.arn;
     claims->source_arn = p.arn;
     claims->user_id = p.user_id;
+    // The IAM user it acts for, by unique id (sessions of a deleted namesake hold nothing).
+    if (p.user_id != p.account_id) claims->role_id = p.user_id;
     claims->mfa = true;
     claims->mfa_time_ms = p.mfa_time_ms;
     claims->issued_ms = s.created_ms;

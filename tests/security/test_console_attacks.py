@@ -285,7 +285,11 @@ class NoLockoutTest(ConsoleAttackCase):
 
     def test_a_guesser_cannot_keep_the_root_user_locked_out(self):
         attacker = self.console()
-        self.keep_failing(attacker, lambda c: c.sign_in_root(ROOT_EMAIL, "Wrong-Root-1"), 6)
+        # Guess until the throttle answers (however slow the machine makes each guess), so that
+        # the attacker's address is throttled right now.
+        deadline = time.time() + 60
+        while attacker.sign_in_root(ROOT_EMAIL, "Wrong-Root-1")[0] != 429:
+            self.assertLess(time.time(), deadline, "the guesser was never throttled")
         self.assertEqual(attacker.sign_in_root(ROOT_EMAIL, self.root_password)[0], 429)
         status, doc = self.console().sign_in_root(ROOT_EMAIL, self.root_password)
         self.assertEqual(status, 200, doc)
@@ -404,9 +408,15 @@ class EmailTimingTest(ConsoleAttackCase):
         def attempt(email):
             return lambda: self.console().sign_in_root(email, "Wrong-Passw0rd-1")
         self.console().sign_in_root("warm-up@example.com", "Wrong-Passw0rd-1")
-        known = self.median_time(attempt("timing@example.com"))
-        unknown = self.median_time(attempt("nobody-%d@example.com" % time.time_ns()))
-        self.assertLess(max(known, unknown) / min(known, unknown), 2.0, (known, unknown))
+        # Interleaved, so that the machine's load falls on both alike. Without the dummy hash an
+        # unknown email answers tens of times faster; the margin is for a loaded machine.
+        known_times, unknown_times = [], []
+        unknown_email = "nobody-%d@example.com" % time.time_ns()
+        for _ in range(9):
+            known_times.append(self.median_time(attempt("timing@example.com"), rounds=1))
+            unknown_times.append(self.median_time(attempt(unknown_email), rounds=1))
+        known, unknown = statistics.median(known_times), statistics.median(unknown_times)
+        self.assertLess(max(known, unknown) / min(known, unknown), 3.0, (known, unknown))
 
     def test_forgot_password_answers_before_any_work(self):
         def ask(email):
