@@ -1,5 +1,5 @@
-// iam_load PORT KEY_ID SECRET MODE [ARGS…]: signed IAM and STS requests against a running gatehouse on
-// 127.0.0.1 over keep-alive connections, one thread per connection. (A C++ client, so that the
+// iam_load PORT KEY_ID SECRET MODE [ARGS…]: signed IAM and STS requests against a running gatehouse
+// on 127.0.0.1 over keep-alive connections, one thread per connection. (A C++ client, so that the
 // measurement is the server's and not a scripting client's.) Modes:
 //   create-users CONNECTIONS PER_CONNECTION        durable CreateUser rate
 //   create-roles CONNECTIONS PER_CONNECTION PREFIX  durable CreateRole rate (roles PREFIX-c-i)
@@ -7,13 +7,12 @@
 //   get-role REQUESTS PREFIX CONNECTIONS PER_CONNECTION  GetRole of random roles PREFIX-c-i
 //   assume-role CONNECTIONS PER_CONNECTION ROLE_ARN  sts:AssumeRole rate
 // Each mode prints its rate and the client-side latency percentiles.
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <mutex>
@@ -43,7 +42,8 @@ std::string Authorization(const std::string& host, const std::string& body,
   claim.service = service;
   claim.amz_date = amz_date;
   claim.signed_headers = {"content-type", "host", "x-amz-date"};
-  auth::HttpRequestView view{"POST", "/",
+  auth::HttpRequestView view{"POST",
+                             "/",
                              {{"Content-Type", "application/x-www-form-urlencoded"},
                               {"Host", host},
                               {"X-Amz-Date", amz_date}},
@@ -60,8 +60,11 @@ class Connection {
  public:
   Connection(const std::string& port, std::string key_id, std::string secret,
              std::string service = "iam")
-      : stream_(io_), host_("127.0.0.1:" + port), key_id_(std::move(key_id)),
-        secret_(std::move(secret)), service_(std::move(service)) {
+      : stream_(io_),
+        host_("127.0.0.1:" + port),
+        key_id_(std::move(key_id)),
+        secret_(std::move(secret)),
+        service_(std::move(service)) {
     stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"),
                                             static_cast<unsigned short>(std::stoi(port))));
   }
@@ -110,9 +113,8 @@ struct Latencies {
   }
 };
 
-const char kTrust[] =
-    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":)"
-    R"({"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]})";
+const char kTrust[] = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":)"
+                      R"({"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]})";
 
 // Runs `per_connection` requests body(c, i) on each of `connections` threads.
 template <typename Body>
@@ -135,9 +137,9 @@ int RunParallel(const std::string& what, const std::string& port, const std::str
   }
   for (auto& t : threads) t.join();
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::cout << what << ": " << ok << " ok, " << failed << " failed in " << seconds << " s = "
-            << static_cast<int>(ok / seconds) << "/s over " << connections << " connections; "
-            << latencies.Summary() << "\n";
+  std::cout << what << ": " << ok << " ok, " << failed << " failed in " << seconds
+            << " s = " << static_cast<int>(ok / seconds) << "/s over " << connections
+            << " connections; " << latencies.Summary() << "\n";
   return failed == 0 ? 0 : 1;
 }
 
@@ -161,19 +163,18 @@ int main(int argc, char** argv) {
   if (mode == "create-users") {
     return RunParallel("CreateUser", port, key_id, secret, arg(5, 16), arg(6, 200),
                        [&](int c, int i) {
-                         return "Action=CreateUser&Version=2010-05-08&UserName=load-" + tag +
-                                "-" + std::to_string(c) + "-" + std::to_string(i);
+                         return "Action=CreateUser&Version=2010-05-08&UserName=load-" + tag + "-" +
+                                std::to_string(c) + "-" + std::to_string(i);
                        });
   }
   if (mode == "create-roles") {
     const std::string prefix = argc > 7 ? argv[7] : "load";
     const std::string trust = UriEncode(kTrust);
-    return RunParallel("CreateRole", port, key_id, secret, arg(5, 16), arg(6, 200),
-                       [&](int c, int i) {
-                         return "Action=CreateRole&Version=2010-05-08&RoleName=" + prefix + "-" +
-                                std::to_string(c) + "-" + std::to_string(i) +
-                                "&AssumeRolePolicyDocument=" + trust;
-                       });
+    return RunParallel(
+        "CreateRole", port, key_id, secret, arg(5, 16), arg(6, 200), [&](int c, int i) {
+          return "Action=CreateRole&Version=2010-05-08&RoleName=" + prefix + "-" +
+                 std::to_string(c) + "-" + std::to_string(i) + "&AssumeRolePolicyDocument=" + trust;
+        });
   }
   if (mode == "list-roles") {
     Connection conn(port, key_id, secret);

@@ -6,19 +6,17 @@
 //       then ListCreateAccountStatus polled until none is IN_PROGRESS: prints the accounts
 //       completed per second, from the first request sent to the last account made.
 //   list-accounts PAGES   ListAccounts pages of 20, following NextToken (round and round).
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/sigv4.h"
 #include "core/crypto.h"
@@ -37,7 +35,9 @@ constexpr const char* kContentType = "application/x-amz-json-1.1";
 class Connection {
  public:
   Connection(const std::string& port, std::string key_id, std::string secret)
-      : stream_(io_), host_("127.0.0.1:" + port), key_id_(std::move(key_id)),
+      : stream_(io_),
+        host_("127.0.0.1:" + port),
+        key_id_(std::move(key_id)),
         secret_(std::move(secret)) {
     stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"),
                                             static_cast<unsigned short>(std::stoi(port))));
@@ -71,10 +71,10 @@ class Connection {
     req.set(http::field::content_type, kContentType);
     req.set("X-Amz-Date", amz_date);
     req.set("X-Amz-Target", target);
-    req.set(http::field::authorization,
-            "AWS4-HMAC-SHA256 Credential=" + key_id_ + "/" + claim.Scope() +
-                ", SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" +
-                signature);
+    req.set(
+        http::field::authorization,
+        "AWS4-HMAC-SHA256 Credential=" + key_id_ + "/" + claim.Scope() +
+            ", SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + signature);
     req.body() = body;
     req.keep_alive(true);
     req.prepare_payload();
@@ -127,8 +127,8 @@ int CreateAccounts(const std::string& port, const std::string& key_id, const std
   conn.Call("ListCreateAccountStatus", {{"States", {"FAILED"}}, {"MaxResults", 20}}, &page);
   const int total = connections * per_connection;
   std::cout << "CreateAccount → SUCCEEDED: " << total << " accounts (" << refused
-            << " requests refused, " << page["CreateAccountStatuses"].size()
-            << "+ failed) in " << done_ms / 1000 << " s = " << static_cast<int>(total * 1000 / done_ms)
+            << " requests refused, " << page["CreateAccountStatuses"].size() << "+ failed) in "
+            << done_ms / 1000 << " s = " << static_cast<int>(total * 1000 / done_ms)
             << " accounts/s (requests all answered after " << sent_ms / 1000 << " s, "
             << connections << " connections)\n";
   return refused == 0 && page["CreateAccountStatuses"].empty() ? 0 : 1;
@@ -151,8 +151,8 @@ int ListAccounts(const std::string& port, const std::string& key_id, const std::
     token = page.value("NextToken", "");  // "" after the last page: start over
   }
   std::sort(ms.begin(), ms.end());
-  std::cout << "ListAccounts: " << pages << " pages of 20 (" << accounts << " accounts), "
-            << failed << " failed; client p50 " << ms[ms.size() / 2] << " ms, p99 "
+  std::cout << "ListAccounts: " << pages << " pages of 20 (" << accounts << " accounts), " << failed
+            << " failed; client p50 " << ms[ms.size() / 2] << " ms, p99 "
             << ms[std::min(ms.size() - 1, ms.size() * 99 / 100)] << " ms\n";
   return failed == 0 ? 0 : 1;
 }

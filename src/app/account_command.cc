@@ -153,9 +153,9 @@ Result<T> AgainstDataDirectory(const std::string& data, const std::function<Resu
       return done;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status(ErrorCode::kServiceFailure, "a server holds " + data +
-                                                    "/server.lock but does not answer: " +
-                                                    done.status().message());
+      return Status(ErrorCode::kServiceFailure,
+                    "a server holds " + data +
+                        "/server.lock but does not answer: " + done.status().message());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -252,7 +252,7 @@ int RunCreate(const CreateOptions& options) {
 }
 
 Result<services::RootResetLink> IssueResetLinkOffline(const std::string& data,
-                                                       const std::string& email) {
+                                                      const std::string& email) {
   auto db = store::SqliteStore::Open(data + "/gatehouse.db");
   if (!db.ok()) return db.status();
   store::State state(**db);

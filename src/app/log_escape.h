@@ -6,12 +6,12 @@
 // with the same meaning.
 #pragma once
 
+#include <spdlog/formatter.h>
+#include <spdlog/pattern_formatter.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <spdlog/formatter.h>
-#include <spdlog/pattern_formatter.h>
 
 namespace gatehouse::app {
 

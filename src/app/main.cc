@@ -1,7 +1,6 @@
 // gatehouse: an AWS-compatible Organizations, IAM and STS server. This is the command line.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "app/account_command.h"
 #include "app/policy_command.h"
@@ -16,9 +15,9 @@ int main(int argc, char** argv) {
   gatehouse::app::AddServeCommand(app, exit_code);
   if (std::optional<std::string> flag = gatehouse::app::SecretFlagOnCommandLine(argc, argv)) {
     std::cerr << *flag << " is not taken on the command line, where every local user can read it; "
-              << "use the environment (GATEHOUSE_" << (*flag == "--master-key" ? "MASTER_KEY" : "SMTP_PASSWORD")
-              << "), the config file" << (*flag == "--master-key" ? " or --master-key-file" : "")
-              << "\n";
+              << "use the environment (GATEHOUSE_"
+              << (*flag == "--master-key" ? "MASTER_KEY" : "SMTP_PASSWORD") << "), the config file"
+              << (*flag == "--master-key" ? " or --master-key-file" : "") << "\n";
     return 2;
   }
   try {

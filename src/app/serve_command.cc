@@ -1,20 +1,18 @@
 #include "app/serve_command.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <toml++/toml.h>
 
 #include <condition_variable>
 #include <csignal>
-#include <mutex>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
+#include <mutex>
 #include <nlohmann/json.hpp>
-#include <toml++/toml.h>
+#include <thread>
 
 #include "app/admin_endpoint.h"
 #include "app/bootstrap.h"
@@ -23,8 +21,15 @@
 #include "app/server_lock.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
+#include "core/random.h"
+#include "http/server.h"
+#include "mail/outbox.h"
+#include "mail/outbox_mailer.h"
+#include "mail/smtp_sender.h"
+#include "protocol/model.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
+#include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
 #include "services/organizations/account_creation_queue.h"
@@ -33,13 +38,6 @@
 #include "services/sts/session_key_ring.h"
 #include "services/sts/sts_context.h"
 #include "store/sqlite_store.h"
-#include "core/random.h"
-#include "http/server.h"
-#include "mail/outbox.h"
-#include "mail/outbox_mailer.h"
-#include "mail/smtp_sender.h"
-#include "protocol/model.h"
-#include "services/dispatcher.h"
 
 namespace gatehouse::app {
 namespace {
@@ -50,7 +48,7 @@ struct ServeOptions {
   std::string region = "us-east-1";
   std::string log_format = "text";
   std::string log_level = "info";  // debug adds how each authorization was decided
-  std::string account_id;  // of the management account created on first start
+  std::string account_id;          // of the management account created on first start
   std::string root_email = "root@gatehouse.local";
   std::string tls_cert;
   std::string tls_key;
@@ -58,9 +56,9 @@ struct ServeOptions {
   std::string master_key_file;  // or a file holding those 64 hex digits
   int threads = 0;
   int max_connections_per_client = 256;  // 0: no per-client limit
-  size_t max_accounts = 1000;  // per organization
-  bool console_signup = true;  // the console's sign-up page creates standalone accounts
-  std::string clock_offset_file;  // tests only: see ClockOffset
+  size_t max_accounts = 1000;            // per organization
+  bool console_signup = true;            // the console's sign-up page creates standalone accounts
+  std::string clock_offset_file;         // tests only: see ClockOffset
   // Mail (the console's password-reset links) is queued in DATA/outbox and delivered over SMTP
   // when smtp_url is set; without it the outbox keeps it.
   std::string smtp_url;
@@ -102,18 +100,17 @@ int64_t NowSeconds() {
 void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
                 const HttpRequest& request, double millis) {
   if (options.log_format == "json") {
-    nlohmann::json line = {{"requestId", r.request_id}, {"operation", r.operation},
-                           {"principal", r.principal},  {"status", r.status},
-                           {"error", r.error_code},     {"latencyMs", millis},
+    nlohmann::json line = {{"requestId", r.request_id},       {"operation", r.operation},
+                           {"principal", r.principal},        {"status", r.status},
+                           {"error", r.error_code},           {"latencyMs", millis},
                            {"remote", request.remote_address}};
     if (!r.authorization_message.empty()) line["authorizationMessage"] = r.authorization_message;
     // Bytes that are not UTF-8 (a path can carry them) are replaced, never a reason to throw.
     spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     spdlog::info("{} {} {} {} {}{} {:.2f}ms{}", r.request_id, request.remote_address,
-                 r.operation.empty() ? "-" : r.operation,
-                 r.principal.empty() ? "-" : r.principal, r.status,
-                 r.error_code.empty() ? "" : " " + r.error_code, millis,
+                 r.operation.empty() ? "-" : r.operation, r.principal.empty() ? "-" : r.principal,
+                 r.status, r.error_code.empty() ? "" : " " + r.error_code, millis,
                  r.authorization_message.empty()
                      ? ""
                      : " encoded authorization message: " + r.authorization_message);
@@ -124,8 +121,8 @@ void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
 // names the operation and the account made, nothing else.
 void LogAdminRequest(const ServeOptions& options, const std::string& request_id,
                      const AdminRecord& r, const HttpRequest& request, double millis) {
-  services::DispatchRecord record{request_id, r.operation,
-                                  r.status == 403 ? "" : "operator", r.status, r.error_code, ""};
+  services::DispatchRecord record{request_id, r.operation,  r.status == 403 ? "" : "operator",
+                                  r.status,   r.error_code, ""};
   LogRequest(options, record, request, millis);
   if (r.account_id.empty()) return;
   if (r.operation == "gatehouse:CreateAccount") {
@@ -159,8 +156,7 @@ Result<std::string> ResolveMasterKey(const ServeOptions& options, Random& random
   return MasterKeyFromHex(hex);
 }
 
-std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
-                            ServeOptions& options) {
+std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, ServeOptions& options) {
   toml::table table;
   try {
     table = toml::parse_file(path);
@@ -168,14 +164,20 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
     return path + ": " + std::string(e.description());
   }
   const std::pair<const char*, std::string*> strings[] = {
-      {"listen", &options.listen},         {"data", &options.data},
-      {"region", &options.region},         {"log-format", &options.log_format},
+      {"listen", &options.listen},
+      {"data", &options.data},
+      {"region", &options.region},
+      {"log-format", &options.log_format},
       {"log-level", &options.log_level},
-      {"account-id", &options.account_id}, {"root-email", &options.root_email},
-      {"tls-cert", &options.tls_cert},     {"tls-key", &options.tls_key},
-      {"master-key", &options.master_key_hex}, {"master-key-file", &options.master_key_file},
+      {"account-id", &options.account_id},
+      {"root-email", &options.root_email},
+      {"tls-cert", &options.tls_cert},
+      {"tls-key", &options.tls_key},
+      {"master-key", &options.master_key_hex},
+      {"master-key-file", &options.master_key_file},
       {"smtp-url", &options.smtp_url},
-      {"smtp-user", &options.smtp_user},   {"smtp-password", &options.smtp_password},
+      {"smtp-user", &options.smtp_user},
+      {"smtp-password", &options.smtp_password},
       {"mail-from", &options.mail_from}};
   for (const auto& [key, node] : table) {
     std::string name(key.str());
@@ -212,8 +214,8 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve,
         return path + ": max-connections-per-client must be a non-negative integer";
       }
       if (!given) {
-        options.max_connections_per_client = static_cast<int>(
-            std::min<int64_t>(node.value<int64_t>().value(), 1 << 20));
+        options.max_connections_per_client =
+            static_cast<int>(std::min<int64_t>(node.value<int64_t>().value(), 1 << 20));
       }
     }
     if (name == "threads") {
@@ -247,8 +249,8 @@ int Serve(const ServeOptions& options) {
     return 2;
   }
   const spdlog::level::level_enum level = spdlog::level::from_str(options.log_level);
-  if (options.log_level != "debug" && options.log_level != "info" &&
-      options.log_level != "warn" && options.log_level != "error") {
+  if (options.log_level != "debug" && options.log_level != "info" && options.log_level != "warn" &&
+      options.log_level != "error") {
     std::cerr << "--log-level must be debug, info, warn or error\n";
     return 2;
   }
@@ -334,8 +336,8 @@ int Serve(const ServeOptions& options) {
   bootstrap_options.region = options.region;
   bootstrap_options.account_id = options.account_id;
   bootstrap_options.root_email = options.root_email;
-  Result<BootstrapResult> bootstrap = Bootstrap(state, bootstrap_options, *master_key, random,
-                                                NowSeconds() * 1000);
+  Result<BootstrapResult> bootstrap =
+      Bootstrap(state, bootstrap_options, *master_key, random, NowSeconds() * 1000);
   if (!bootstrap.ok()) {
     std::cerr << "bootstrap failed: " << bootstrap.status().message() << "\n";
     return 1;
@@ -344,8 +346,8 @@ int Serve(const ServeOptions& options) {
     // Printed once, on the terminal only: the profile's secret is in the credentials file.
     std::cout << "Created the management account " << bootstrap->account_id
               << " with the IAM user admin. To use it with the AWS CLI:\n"
-              << bootstrap->exports
-              << "To take over the root user (" << bootstrap_options.root_email
+              << bootstrap->exports << "To take over the root user ("
+              << bootstrap_options.root_email
               << "), set its password with this one-time token within 24 hours, on the "
                  "console's password-reset page:\n  "
               << bootstrap->root_reset_token << "\n"
@@ -364,24 +366,28 @@ int Serve(const ServeOptions& options) {
   services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
                                   options.region);
   services::KeyUsage usage;
-  dispatcher.OnKeyUsed([&usage](const std::string& id, const std::string& service,
-                                const std::string& region) {
-    usage.Record(id, NowSeconds() * 1000, service, region);
-  });
+  dispatcher.OnKeyUsed(
+      [&usage](const std::string& id, const std::string& service, const std::string& region) {
+        usage.Record(id, NowSeconds() * 1000, service, region);
+      });
   // argon2id runs on its own small pool, never on the connections' threads; password guesses
   // (console sign-in, ChangePassword) share one throttle.
   auth::PasswordHasher password_hasher;
   auth::PasswordThrottle password_throttle;
-  services::iam::IamContext iam{state, *catalog, random, *master_key,
-                                [] { return NowSeconds() * 1000; }, usage, &password_hasher,
+  services::iam::IamContext iam{state,
+                                *catalog,
+                                random,
+                                *master_key,
+                                [] { return NowSeconds() * 1000; },
+                                usage,
+                                &password_hasher,
                                 &password_throttle};
   services::iam::RegisterIamOperations(dispatcher, iam);
   services::sts::StsContext sts{iam, session_keys};
   services::sts::RegisterStsOperations(dispatcher, sts);
   services::organizations::OrganizationsOptions organizations_options;
   organizations_options.max_accounts = options.max_accounts;
-  services::organizations::OrganizationsContext organizations{iam, organizations_options,
-                                                              nullptr};
+  services::organizations::OrganizationsContext organizations{iam, organizations_options, nullptr};
   // Completes CreateAccount requests, those a previous run left unfinished first.
   services::organizations::AccountCreationQueue account_creations(organizations);
   organizations.creations = &account_creations;
@@ -445,19 +451,18 @@ int Serve(const ServeOptions& options) {
     if (AdminEndpoint::Handles(request.target)) {
       AdminRecord admin_record;
       HttpResponse response = admin.Handle(request, &admin_record);
-      LogAdminRequest(options, random.Uuid(), admin_record, request,
-                      std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
+      LogAdminRequest(
+          options, random.Uuid(), admin_record, request,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
       return response;
     }
     services::DispatchRecord record;
     HttpResponse response = console::ConsoleEndpoint::Handles(request)
                                 ? console.Handle(request, &record)
                                 : dispatcher.Handle(request, &record);
-    double millis = std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+    double millis =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     LogRequest(options, record, request, millis);
     return response;
   });
@@ -480,9 +485,9 @@ int Serve(const ServeOptions& options) {
     base_url = std::string(tls ? "https://" : "http://") + endpoint_host + ":" +
                std::to_string(server.port());
   }
-  if (Status s = WriteServerInfo(options.data, std::string(tls ? "https://" : "http://") +
-                                                   endpoint_host + ":" +
-                                                   std::to_string(server.port()));
+  if (Status s =
+          WriteServerInfo(options.data, std::string(tls ? "https://" : "http://") + endpoint_host +
+                                            ":" + std::to_string(server.port()));
       !s.ok()) {
     spdlog::warn("{}: `gatehouse account` cannot reach this server", s.message());
   }
@@ -521,8 +526,8 @@ std::optional<std::string> SecretFlagOnCommandLine(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     for (std::string_view flag : {"--master-key", "--smtp-password"}) {
-      if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() &&
-                          arg[flag.size()] == '=')) {
+      if (arg == flag ||
+          (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')) {
         return std::string(flag);
       }
     }
@@ -542,18 +547,21 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--region", options->region, "the region the server answers for")
       ->envname("GATEHOUSE_REGION")
       ->capture_default_str();
-  serve->add_option("--log-level", options->log_level,
-                    "debug, info, warn or error (debug: why each request was allowed or refused)")
+  serve
+      ->add_option("--log-level", options->log_level,
+                   "debug, info, warn or error (debug: why each request was allowed or refused)")
       ->envname("GATEHOUSE_LOG_LEVEL")
       ->capture_default_str();
   serve->add_option("--log-format", options->log_format, "text or json")
       ->envname("GATEHOUSE_LOG_FORMAT")
       ->capture_default_str();
-  serve->add_option("--account-id", options->account_id,
-                    "the management account's id, on first start (default: random)")
+  serve
+      ->add_option("--account-id", options->account_id,
+                   "the management account's id, on first start (default: random)")
       ->envname("GATEHOUSE_ACCOUNT_ID");
-  serve->add_option("--root-email", options->root_email,
-                    "the management account's root user email, on first start")
+  serve
+      ->add_option("--root-email", options->root_email,
+                   "the management account's root user email, on first start")
       ->envname("GATEHOUSE_ROOT_EMAIL")
       ->capture_default_str();
   serve->add_option("--tls-cert", options->tls_cert, "PEM certificate chain: serve HTTPS")
@@ -564,41 +572,47 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--master-key", options->master_key_hex)
       ->envname("GATEHOUSE_MASTER_KEY")
       ->group("");
-  serve->add_option("--master-key-file", options->master_key_file,
-                    "a file (0600) holding the master key's 64 hex digits, kept outside DATA")
+  serve
+      ->add_option("--master-key-file", options->master_key_file,
+                   "a file (0600) holding the master key's 64 hex digits, kept outside DATA")
       ->envname("GATEHOUSE_MASTER_KEY_FILE");
   serve->add_option("--clock-offset-file", options->clock_offset_file)
       ->envname("GATEHOUSE_CLOCK_OFFSET_FILE")
       ->group("");
-  serve->add_option("--smtp-url", options->smtp_url,
-                    "deliver mail (password-reset links) to smtp://HOST:PORT or smtps://HOST:PORT "
-                    "(default: keep it in DATA/outbox)")
+  serve
+      ->add_option("--smtp-url", options->smtp_url,
+                   "deliver mail (password-reset links) to smtp://HOST:PORT or smtps://HOST:PORT "
+                   "(default: keep it in DATA/outbox)")
       ->envname("GATEHOUSE_SMTP_URL");
   serve->add_flag("--smtp-starttls", options->smtp_starttls, "require STARTTLS on smtp://")
       ->envname("GATEHOUSE_SMTP_STARTTLS");
   serve->add_option("--smtp-user", options->smtp_user, "log in to the SMTP server as this user")
       ->envname("GATEHOUSE_SMTP_USER");
-  serve->add_option("--smtp-password", options->smtp_password,
-                    "the SMTP password (better in the environment: GATEHOUSE_SMTP_PASSWORD)")
+  serve
+      ->add_option("--smtp-password", options->smtp_password,
+                   "the SMTP password (better in the environment: GATEHOUSE_SMTP_PASSWORD)")
       ->envname("GATEHOUSE_SMTP_PASSWORD");
   serve->add_option("--mail-from", options->mail_from, "the sender address of the server's mail")
       ->envname("GATEHOUSE_MAIL_FROM")
       ->capture_default_str();
   serve->add_option("--threads", options->threads, "worker threads (0: one per core)")
       ->envname("GATEHOUSE_THREADS");
-  serve->add_option("--max-connections-per-client", options->max_connections_per_client,
-                    "connections one client address may hold at once (0: no limit; behind a "
-                    "proxy every client has the proxy's address)")
+  serve
+      ->add_option("--max-connections-per-client", options->max_connections_per_client,
+                   "connections one client address may hold at once (0: no limit; behind a "
+                   "proxy every client has the proxy's address)")
       ->envname("GATEHOUSE_MAX_CONNECTIONS_PER_CLIENT")
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str();
-  serve->add_option("--max-accounts", options->max_accounts,
-                    "accounts an organization may hold, its management account included")
+  serve
+      ->add_option("--max-accounts", options->max_accounts,
+                   "accounts an organization may hold, its management account included")
       ->envname("GATEHOUSE_MAX_ACCOUNTS")
       ->check(CLI::Range(size_t{1}, size_t{10000000}))
       ->capture_default_str();
-  serve->add_option("--console-signup", options->console_signup,
-                    "whether the console's sign-up page may create standalone accounts")
+  serve
+      ->add_option("--console-signup", options->console_signup,
+                   "whether the console's sign-up page may create standalone accounts")
       ->envname("GATEHOUSE_CONSOLE_SIGNUP")
       ->capture_default_str();
   auto config = std::make_shared<std::string>();

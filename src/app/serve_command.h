@@ -2,10 +2,9 @@
 // one log line per request, and a clean stop on SIGTERM/SIGINT.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace gatehouse::app {
 

@@ -14,8 +14,8 @@ Result<StandaloneAccount> CreateStandaloneAccount(store::State& state,
   const store::Directory& directory = state.directory();
   store::WriteBatch batch;
   Result<std::string> id = services::accounts::AddNewAccountWrites(
-      directory, {request.name, request.email, request.account_id, request.origin}, random,
-      now_ms, batch);
+      directory, {request.name, request.email, request.account_id, request.origin}, random, now_ms,
+      batch);
   if (!id.ok()) return id.status();
   StandaloneAccount created;
   created.account_id = *id;

@@ -23,8 +23,7 @@ class PasswordHasher {
   static constexpr size_t kDefaultThreads = 2;
   static constexpr size_t kDefaultMaxQueued = 32;
 
-  explicit PasswordHasher(size_t threads = kDefaultThreads,
-                          size_t max_queued = kDefaultMaxQueued)
+  explicit PasswordHasher(size_t threads = kDefaultThreads, size_t max_queued = kDefaultMaxQueued)
       : pool_(threads, max_queued) {}
 
   // HashPassword, on the pool. ServiceFailure when argon2 cannot allocate its memory.

@@ -45,8 +45,8 @@ void PasswordThrottle::SweepLocked(int64_t now_ms) {
   }
 }
 
-ThrottleDecision PasswordThrottle::Admit(const std::string& principal,
-                                         const std::string& address, int64_t now_ms) {
+ThrottleDecision PasswordThrottle::Admit(const std::string& principal, const std::string& address,
+                                         int64_t now_ms) {
   int64_t wait = std::max(addresses_.WaitMs(address, now_ms),
                           pairs_.WaitMs(PairKey(principal, address), now_ms));
   if (wait > 0) return {false, wait};

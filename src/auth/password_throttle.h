@@ -48,8 +48,7 @@ class PasswordThrottle {
 
   // Whether an attempt for `principal` from `address` may be checked now. An admitted attempt
   // under the ceiling takes its slot: call Failed or Succeeded once it is decided.
-  ThrottleDecision Admit(const std::string& principal, const std::string& address,
-                         int64_t now_ms);
+  ThrottleDecision Admit(const std::string& principal, const std::string& address, int64_t now_ms);
   void Failed(const std::string& principal, const std::string& address, int64_t now_ms);
   void Succeeded(const std::string& principal, const std::string& address, int64_t now_ms);
 

@@ -17,14 +17,22 @@ constexpr size_t kMaxTokenSize = 64 * 1024;
 json ToJson(const SessionClaims& c) {
   json tags = json::array();
   for (const auto& [k, v] : c.tags) tags.push_back({k, v});
-  return json{{"k", static_cast<int>(c.kind)},   {"a", c.account_id},
-              {"p", c.principal_arn},            {"u", c.user_id},
-              {"s", c.secret},                   {"src", c.source_arn},
-              {"rid", c.role_id},                {"hsp", c.has_session_policy},
-              {"sp", c.session_policy},          {"spa", c.session_policy_arns},
-              {"t", tags},                       {"tt", c.transitive_tag_keys},
-              {"si", c.source_identity},         {"m", c.mfa},
-              {"mt", c.mfa_time_ms},             {"i", c.issued_ms},
+  return json{{"k", static_cast<int>(c.kind)},
+              {"a", c.account_id},
+              {"p", c.principal_arn},
+              {"u", c.user_id},
+              {"s", c.secret},
+              {"src", c.source_arn},
+              {"rid", c.role_id},
+              {"hsp", c.has_session_policy},
+              {"sp", c.session_policy},
+              {"spa", c.session_policy_arns},
+              {"t", tags},
+              {"tt", c.transitive_tag_keys},
+              {"si", c.source_identity},
+              {"m", c.mfa},
+              {"mt", c.mfa_time_ms},
+              {"i", c.issued_ms},
               {"e", c.expires_ms}};
 }
 
@@ -43,8 +51,8 @@ std::optional<SessionClaims> FromJson(const json& j) {
     c.has_session_policy = j.at("hsp").get<bool>();
     c.session_policy = j.at("sp").get<std::string>();
     c.session_policy_arns = j.at("spa").get<std::vector<std::string>>();
-    for (const auto& t : j.at("t")) c.tags.emplace_back(t.at(0).get<std::string>(),
-                                                       t.at(1).get<std::string>());
+    for (const auto& t : j.at("t"))
+      c.tags.emplace_back(t.at(0).get<std::string>(), t.at(1).get<std::string>());
     c.transitive_tag_keys = j.at("tt").get<std::vector<std::string>>();
     c.source_identity = j.at("si").get<std::string>();
     c.mfa = j.at("m").get<bool>();

@@ -51,8 +51,10 @@ struct SessionClaims {
   int64_t expires_ms = 0;
 };
 
-inline constexpr char kInvalidTokenMessage[] = "The security token included in the request is invalid.";
-inline constexpr char kExpiredTokenMessage[] = "The security token included in the request is expired";
+inline constexpr char kInvalidTokenMessage[] =
+    "The security token included in the request is invalid.";
+inline constexpr char kExpiredTokenMessage[] =
+    "The security token included in the request is expired";
 
 // A blob sealed under key `key_id` of a key ring, as base64: a version byte, the key id
 // (big-endian), then Seal(key, plaintext, header ‖ aad, nonce12). Session tokens and encoded
@@ -61,12 +63,11 @@ std::string SealUnderRingKey(uint8_t version, uint32_t key_id, std::string_view 
                              std::string_view plaintext, std::string_view aad,
                              std::string_view nonce12);
 // The plaintext of SealUnderRingKey's blob, the key found with `find_key` (nullopt when the
-// ring has no such key, retired or never issued); nullopt unless `text` is such a blob of `version` sealed with `aad`
-// under a key the ring still has.
+// ring has no such key, retired or never issued); nullopt unless `text` is such a blob of `version`
+// sealed with `aad` under a key the ring still has.
 using SessionKeyLookup = std::function<std::optional<std::string>(uint32_t key_id)>;
 std::optional<std::string> OpenUnderRingKey(uint8_t version, std::string_view text,
-                                            std::string_view aad,
-                                            const SessionKeyLookup& find_key);
+                                            std::string_view aad, const SessionKeyLookup& find_key);
 
 // The token for `claims`, sealed with session key `key_id` / `key` (32 bytes) and `nonce12`.
 std::string SealSessionToken(const SessionClaims& claims, uint32_t key_id, std::string_view key,

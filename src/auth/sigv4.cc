@@ -230,8 +230,8 @@ Status SignatureMismatch() {
 Status CheckPayloadHeader(const HttpRequestView& request, const SignatureClaim& claim) {
   std::optional<std::string_view> claimed = Header(request, "x-amz-content-sha256");
   if (!claimed) return Status::Ok();
-  if (std::find(claim.signed_headers.begin(), claim.signed_headers.end(),
-                "x-amz-content-sha256") == claim.signed_headers.end()) {
+  if (std::find(claim.signed_headers.begin(), claim.signed_headers.end(), "x-amz-content-sha256") ==
+      claim.signed_headers.end()) {
     return Incomplete("'x-amz-content-sha256' must be a 'SignedHeader' in the AWS Authorization.");
   }
   if (AsciiLower(Trim(*claimed)) != HexEncode(Sha256(request.body))) return SignatureMismatch();
@@ -241,8 +241,8 @@ Status CheckPayloadHeader(const HttpRequestView& request, const SignatureClaim& 
 }  // namespace
 
 Result<SignatureClaim> ParseSignature(const HttpRequestView& request) {
-  Result<SignatureClaim> claim = Status(ErrorCode::kMissingAuthenticationToken,
-                                        "Request is missing Authentication Token");
+  Result<SignatureClaim> claim =
+      Status(ErrorCode::kMissingAuthenticationToken, "Request is missing Authentication Token");
   if (std::optional<std::string_view> header = Header(request, "authorization")) {
     claim = ParseAuthorizationHeader(request, *header);
   } else {
@@ -318,19 +318,22 @@ Status VerifySignature(const HttpRequestView& request, const SignatureClaim& cla
     if (claim.amz_time - now > kMaxClockSkewSeconds) {
       return Status(ErrorCode::kSignatureDoesNotMatch,
                     "Signature not yet current: " + claim.amz_date + " is still later than " +
-                        FormatAmzDate(now + kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) + " + 15 min.)");
+                        FormatAmzDate(now + kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) +
+                        " + 15 min.)");
     }
     if (now > claim.amz_time + claim.expires_seconds) {
       return Status(ErrorCode::kRequestExpired, "Request has expired.");
     }
   } else if (now - claim.amz_time > kMaxClockSkewSeconds) {
-    return Status(ErrorCode::kSignatureDoesNotMatch,
-                  "Signature expired: " + claim.amz_date + " is now earlier than " +
-                      FormatAmzDate(now - kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) + " - 15 min.)");
+    return Status(ErrorCode::kSignatureDoesNotMatch, "Signature expired: " + claim.amz_date +
+                                                         " is now earlier than " +
+                                                         FormatAmzDate(now - kMaxClockSkewSeconds) +
+                                                         " (" + FormatAmzDate(now) + " - 15 min.)");
   } else if (claim.amz_time - now > kMaxClockSkewSeconds) {
     return Status(ErrorCode::kSignatureDoesNotMatch,
                   "Signature not yet current: " + claim.amz_date + " is still later than " +
-                      FormatAmzDate(now + kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) + " + 15 min.)");
+                      FormatAmzDate(now + kMaxClockSkewSeconds) + " (" + FormatAmzDate(now) +
+                      " + 15 min.)");
   }
   if (Status s = CheckPayloadHeader(request, claim); !s.ok()) return s;
   Sha256Digest key =

@@ -28,14 +28,14 @@ inline constexpr int64_t kMaxPresignedExpirySeconds = 7 * 24 * 3600;
 struct SignatureClaim {
   bool presigned = false;
   std::string access_key_id;
-  std::string date;     // YYYYMMDD of the credential scope
+  std::string date;  // YYYYMMDD of the credential scope
   std::string region;
   std::string service;
-  std::vector<std::string> signed_headers;  // lowercase, as listed
-  std::string signature;                    // hex
-  std::string amz_date;                     // YYYYMMDD'T'HHMMSS'Z'
-  int64_t amz_time = 0;                     // amz_date as epoch seconds
-  int64_t expires_seconds = 0;              // presigned only
+  std::vector<std::string> signed_headers;    // lowercase, as listed
+  std::string signature;                      // hex
+  std::string amz_date;                       // YYYYMMDD'T'HHMMSS'Z'
+  int64_t amz_time = 0;                       // amz_date as epoch seconds
+  int64_t expires_seconds = 0;                // presigned only
   std::optional<std::string> security_token;  // X-Amz-Security-Token
 
   std::string Scope() const { return date + "/" + region + "/" + service + "/aws4_request"; }
@@ -50,7 +50,6 @@ std::string StringToSign(const SignatureClaim& claim, std::string_view canonical
 
 // Checks time and signature. `cache` may be null.
 Status VerifySignature(const HttpRequestView& request, const SignatureClaim& claim,
-                       std::string_view secret, int64_t now_epoch_seconds,
-                       SigningKeyCache* cache);
+                       std::string_view secret, int64_t now_epoch_seconds, SigningKeyCache* cache);
 
 }  // namespace gatehouse::auth

@@ -23,8 +23,8 @@ std::string TotpCode(std::string_view seed, int64_t step, unsigned digits = kTot
 
 // The step within `window` steps of `now_step` (either side) whose code is `code`, ignoring
 // steps at or before `after_step` (codes already accepted); the earliest if several match.
-std::optional<int64_t> MatchTotpStep(std::string_view seed, std::string_view code,
-                                     int64_t now_step, int64_t window, int64_t after_step);
+std::optional<int64_t> MatchTotpStep(std::string_view seed, std::string_view code, int64_t now_step,
+                                     int64_t window, int64_t after_step);
 
 // The step of `code1` when `code1` and `code2` are the codes of two consecutive steps ending
 // within `window` steps of `now_step`, none of them at or before `after_step`.

@@ -17,8 +17,8 @@ constexpr char kAllowNothing[] =
 constexpr char kDenyEverything[] =
     R"({"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}})";
 
-std::string Denial(const AuthzRequest& r, const policy::Request& request,
-                   policy::Decision decision, const policy::Explanation& why) {
+std::string Denial(const AuthzRequest& r, const policy::Request& request, policy::Decision decision,
+                   const policy::Explanation& why) {
   std::string who = request.principal.kind == policy::PrincipalKind::kRoot ? "Root" : "User";
   std::string head = who + ": " + r.principal_arn + " is not authorized to perform: " + r.action +
                      " on resource: " + r.resource;
@@ -71,12 +71,12 @@ std::shared_ptr<const policy::CompiledPolicy> Authorizer::Compile(const std::str
   return shared;
 }
 
-std::shared_ptr<const policy::CompiledPolicy> Authorizer::CompileOrDeny(
-    const std::string& document, policy::PolicyKind kind, const std::string& label) {
+std::shared_ptr<const policy::CompiledPolicy> Authorizer::CompileOrDeny(const std::string& document,
+                                                                        policy::PolicyKind kind,
+                                                                        const std::string& label) {
   if (auto compiled = Compile(document, kind, label)) return compiled;
-  return Compile(kDenyEverything, kind == policy::PolicyKind::kScp ? kind
-                                                                   : policy::PolicyKind::kIdentity,
-                 label);
+  return Compile(kDenyEverything,
+                 kind == policy::PolicyKind::kScp ? kind : policy::PolicyKind::kIdentity, label);
 }
 
 Result<Evaluation> Authorizer::Evaluate(const AuthzRequest& r) {
@@ -129,9 +129,9 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   if (r.policies.session) {
     // Session policies that cannot be read (or none, for a federated user) allow nothing.
     for (size_t i = 0; i < r.policies.session->size(); ++i) {
-      auto compiled = CompileOrDeny((*r.policies.session)[i].document,
-                                    policy::PolicyKind::kIdentity,
-                                    "session[" + std::to_string(i) + "]");
+      auto compiled =
+          CompileOrDeny((*r.policies.session)[i].document, policy::PolicyKind::kIdentity,
+                        "session[" + std::to_string(i) + "]");
       set.session.push_back(compiled.get());
       held.push_back(std::move(compiled));
     }
@@ -175,11 +175,11 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
 Status Authorizer::Authorize(const AuthzRequest& r, Evaluation* out) {
   Result<Evaluation> evaluation = Evaluate(r);
   if (!evaluation.ok()) return Status(ErrorCode::kAccessDenied, evaluation.status().message());
-  Status s = evaluation->decision == policy::Decision::kAllow
-                 ? Status::Ok()
-                 : Status(ErrorCode::kAccessDenied, Denial(r, evaluation->request,
-                                                           evaluation->decision,
-                                                           evaluation->explanation));
+  Status s =
+      evaluation->decision == policy::Decision::kAllow
+          ? Status::Ok()
+          : Status(ErrorCode::kAccessDenied,
+                   Denial(r, evaluation->request, evaluation->decision, evaluation->explanation));
   if (out != nullptr) *out = std::move(evaluation).value();
   return s;
 }

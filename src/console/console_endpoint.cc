@@ -72,9 +72,9 @@ bool MintsLongerCredentials(std::string_view service, std::string_view operation
 
 // The operations by which a principal changes its own password or MFA device.
 bool ChangesOwnCredentials(std::string_view service, std::string_view operation) {
-  static constexpr std::string_view kOwn[] = {"ChangePassword", "EnableMFADevice",
+  static constexpr std::string_view kOwn[] = {"ChangePassword",      "EnableMFADevice",
                                               "DeactivateMFADevice", "ResyncMFADevice",
-                                              "UpdateLoginProfile", "CreateLoginProfile"};
+                                              "UpdateLoginProfile",  "CreateLoginProfile"};
   return service == "iam" &&
          std::find(std::begin(kOwn), std::end(kOwn), operation) != std::end(kOwn);
 }
@@ -89,8 +89,12 @@ ConsoleEndpoint::ConsoleEndpoint(const services::Dispatcher& dispatcher,
                                  const auth::CredentialSource& credentials,
                                  services::iam::IamContext& iam, ConsoleOptions options,
                                  SendMail send_mail, std::function<std::string()> base_url)
-    : dispatcher_(dispatcher), credentials_(credentials), iam_(iam), options_(options),
-      send_mail_(std::move(send_mail)), base_url_(std::move(base_url)),
+    : dispatcher_(dispatcher),
+      credentials_(credentials),
+      iam_(iam),
+      options_(options),
+      send_mail_(std::move(send_mail)),
+      base_url_(std::move(base_url)),
       sessions_(iam.random, options.idle_timeout_ms, options.absolute_timeout_ms),
       challenges_(iam.random) {}
 
@@ -101,8 +105,7 @@ bool ConsoleEndpoint::Handles(const HttpRequest& request) {
   return path != "/healthz" && !StartsWith(path, "/_gatehouse/") && !IsSigned(request);
 }
 
-HttpResponse ConsoleEndpoint::Handle(const HttpRequest& request,
-                                     services::DispatchRecord* record) {
+HttpResponse ConsoleEndpoint::Handle(const HttpRequest& request, services::DispatchRecord* record) {
   services::DispatchRecord local;
   services::DispatchRecord& rec = record != nullptr ? *record : local;
   rec.request_id = iam_.random.Uuid();
@@ -140,9 +143,8 @@ HttpResponse ConsoleEndpoint::RoutePost(Call& call, std::string_view name) {
   if (!request.body.empty()) {
     call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   }
-  static constexpr std::string_view kOpen[] = {"signin",          "signin/mfa",
-                                               "signin/new-password", "forgot-password",
-                                               "reset-password",  "signup"};
+  static constexpr std::string_view kOpen[] = {
+      "signin", "signin/mfa", "signin/new-password", "forgot-password", "reset-password", "signup"};
   const bool open = std::find(std::begin(kOpen), std::end(kOpen), name) != std::end(kOpen);
   const std::string* csrf = request.Header(kCsrfHeader);
   if (!call.body.is_object()) {
@@ -194,8 +196,8 @@ void ConsoleEndpoint::CheckSessionStillValid(Call& call) {
   }
   if (!call.session->active_role) return;
   const ActiveRole& active = *call.session->active_role;
-  auto role = dir.Get<model::Role>(model::RecordKey({active.role.account_id,
-                                                     active.role.role_name}));
+  auto role =
+      dir.Get<model::Role>(model::RecordKey({active.role.account_id, active.role.role_name}));
   if (role != nullptr && role->id == active.role_id) return;
   sessions_.Update(call.session_id, now_ms(),
                    [](ConsoleSession& live) { live.active_role.reset(); });
@@ -208,9 +210,8 @@ void ConsoleEndpoint::CheckSessionStillValid(Call& call) {
 void ConsoleEndpoint::KeepSessionAfterOwnChange(Call& call) {
   const std::string stamp = CredentialStamp(iam_.state.directory(), call.session->principal);
   if (stamp.empty()) return;  // no password left: the session ends at its next request
-  sessions_.Update(call.session_id, now_ms(), [&](ConsoleSession& live) {
-    live.principal.credential_stamp = stamp;
-  });
+  sessions_.Update(call.session_id, now_ms(),
+                   [&](ConsoleSession& live) { live.principal.credential_stamp = stamp; });
 }
 
 HttpResponse ConsoleEndpoint::Static(const HttpRequest& request,
@@ -250,14 +251,18 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
   json role = nullptr;
   if (s.active_role) {
     const ActiveRole& r = *s.active_role;
-    role = {{"accountId", r.role.account_id}, {"roleName", r.role.role_name},
-            {"displayName", r.role.display_name}, {"color", r.role.color},
+    role = {{"accountId", r.role.account_id},
+            {"roleName", r.role.role_name},
+            {"displayName", r.role.display_name},
+            {"color", r.role.color},
             {"arn", r.role_arn}};
   }
   json recent = json::array();
   for (const SwitchedRole& r : s.recent_roles) {
-    recent.push_back({{"accountId", r.account_id}, {"roleName", r.role_name},
-                      {"displayName", r.display_name}, {"color", r.color}});
+    recent.push_back({{"accountId", r.account_id},
+                      {"roleName", r.role_name},
+                      {"displayName", r.display_name},
+                      {"color", r.color}});
   }
   return {{"signedIn", true},
           {"signupEnabled", options_.signup_enabled},
@@ -352,10 +357,10 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
   };
   SwitchedRole wanted{text("account"), text("roleName"), text("displayName"), text("color")};
   const std::string account = ResolveAccount(iam_.state.directory(), wanted.account_id);
-  auto role = account.empty() || wanted.role_name.empty()
-                  ? nullptr
-                  : iam_.state.directory().Get<model::Role>(
-                        model::RecordKey({account, wanted.role_name}));
+  auto role =
+      account.empty() || wanted.role_name.empty()
+          ? nullptr
+          : iam_.state.directory().Get<model::Role>(model::RecordKey({account, wanted.role_name}));
   if (wanted.color.empty()) wanted.color = "blue";
   const bool color_ok =
       std::find(std::begin(kColors), std::end(kColors), wanted.color) != std::end(kColors);
@@ -372,15 +377,15 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
 
   // The role is assumed with the user's own credentials, never chained from a switched role;
   // no external ID is offered, so a role whose trust policy asks for one refuses, as in AWS.
-  json input = {{"RoleArn", role->Arn()}, {"RoleSessionName", s.principal.user_name},
+  json input = {{"RoleArn", role->Arn()},
+                {"RoleSessionName", s.principal.user_name},
                 {"DurationSeconds", 3600}};
   services::DispatchRecord assume;
   Result<json> out = dispatcher_.Call("sts", "AssumeRole", input.dump(),
                                       PrincipalRecord(s.principal, s), call.request, &assume);
   if (!out.ok()) {
     spdlog::info("{} console switch-role refused: {} to {} from {}: {}", call.record.request_id,
-                 s.principal.arn, role->Arn(), call.request.remote_address,
-                 out.status().message());
+                 s.principal.arn, role->Arn(), call.request.remote_address, out.status().message());
     return ErrorResponse(403, "InvalidSwitchRole", kInvalidSwitch);
   }
   ActiveRole active;
@@ -413,8 +418,8 @@ HttpResponse ConsoleEndpoint::SwitchBack(Call& call) {
     updated = live;
   });
   if (!updated) return ErrorResponse(401, "NotSignedIn", "Sign in to continue.");
-  spdlog::info("{} console switch-back: {} from {}", call.record.request_id,
-               updated->principal.arn, call.request.remote_address);
+  spdlog::info("{} console switch-back: {} from {}", call.record.request_id, updated->principal.arn,
+               call.request.remote_address);
   return JsonResponse(200, SessionDocument(*updated));
 }
 
@@ -428,10 +433,9 @@ HttpResponse ConsoleEndpoint::RootMfa(Call& call, bool enable) {
     return it != call.body.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
   const services::iam::MfaOwner root{"", true};
-  Status st = enable ? services::iam::EnableMfaDevice(iam_, s.principal.account_id,
-                                                      text("serialNumber"), root,
-                                                      text("authenticationCode1"),
-                                                      text("authenticationCode2"))
+  Status st = enable ? services::iam::EnableMfaDevice(
+                           iam_, s.principal.account_id, text("serialNumber"), root,
+                           text("authenticationCode1"), text("authenticationCode2"))
                      : services::iam::DeactivateMfaDevice(iam_, s.principal.account_id,
                                                           text("serialNumber"), root);
   if (!st.ok()) return ErrorResponse(st);

@@ -14,10 +14,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/credentials.h"
 #include "auth/failure_backoff.h"
@@ -45,9 +44,8 @@ class ConsoleEndpoint {
  public:
   // `base_url` gives the server's own address ("http://127.0.0.1:4566") for the links of mails:
   // never taken from the request's Host header, which whoever asks for a reset controls.
-  ConsoleEndpoint(const services::Dispatcher& dispatcher,
-                  const auth::CredentialSource& credentials, services::iam::IamContext& iam,
-                  ConsoleOptions options, SendMail send_mail,
+  ConsoleEndpoint(const services::Dispatcher& dispatcher, const auth::CredentialSource& credentials,
+                  services::iam::IamContext& iam, ConsoleOptions options, SendMail send_mail,
                   std::function<std::string()> base_url);
 
   // Whether `request` is the console's: anything under /console/ or /static/, and every GET of

@@ -50,8 +50,8 @@ std::string CookieValue(const HttpRequest& request, std::string_view name) {
 }
 
 std::string SessionCookie(const std::string& id, bool secure) {
-  std::string cookie = std::string(kSessionCookie) + "=" + id +
-                       "; Path=/; HttpOnly; SameSite=Strict";
+  std::string cookie =
+      std::string(kSessionCookie) + "=" + id + "; Path=/; HttpOnly; SameSite=Strict";
   if (id.empty()) cookie += "; Max-Age=0";
   if (secure) cookie += "; Secure";
   return cookie;

@@ -2,10 +2,9 @@
 // every console response carries. Pure functions; thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/http_message.h"
 #include "core/status.h"

@@ -102,8 +102,7 @@ HttpResponse ConsoleEndpoint::SignInMfa(Call& call) {
   const std::string address_key = AddressKey(call.request);
   if (auth::ThrottleDecision d = throttle().Admit(user_key, address_key, now); !d.allowed) {
     // The challenge stays good for another try once the wait is over.
-    return WithChallenge(Throttled(d.retry_after_ms),
-                         challenges_.Issue(std::move(*pending), now));
+    return WithChallenge(Throttled(d.retry_after_ms), challenges_.Issue(std::move(*pending), now));
   }
   Status s = services::iam::ConsumeMfaCode(iam_, p.account_id, pending->check.mfa_serial,
                                            Field(call.body, "code"));
@@ -209,12 +208,15 @@ void ConsoleEndpoint::SendResetLink(const std::string& email, const std::string&
   const std::string url = base_url_() + "/reset-password?token=" + link->token;
   const std::string text =
       "Hello,\r\n\r\nSomeone asked to reset the password of the root user of the gatehouse "
-      "account " + link->account_id + ".\r\nTo choose a new password, open this link within "
-      "one hour:\r\n\r\n" + url + "\r\n\r\nThe link works once. If you did not ask for it, "
+      "account " +
+      link->account_id +
+      ".\r\nTo choose a new password, open this link within "
+      "one hour:\r\n\r\n" +
+      url +
+      "\r\n\r\nThe link works once. If you did not ask for it, "
       "ignore this mail: your password stays as it is.\r\n";
   auto account = iam_.state.directory().FindAccount(link->account_id);
-  Status s = send_mail_(account ? account->email : email, "Password reset for your account",
-                        text);
+  Status s = send_mail_(account ? account->email : email, "Password reset for your account", text);
   if (!s.ok()) {
     spdlog::warn("{} console: the password-reset mail for the account {} was not queued: {}",
                  request_id, link->account_id, s.message());
@@ -255,8 +257,8 @@ HttpResponse ConsoleEndpoint::SignUp(Call& call) {
   if (!hash.ok() && hash.status().code() == ErrorCode::kThrottling) return Busy();
   if (!hash.ok()) return ErrorResponse(hash.status());
   store::WriteBatch batch;
-  Result<std::string> id = services::accounts::AddNewAccountWrites(
-      iam_.state.directory(), request, iam_.random, now, batch);
+  Result<std::string> id = services::accounts::AddNewAccountWrites(iam_.state.directory(), request,
+                                                                   iam_.random, now, batch);
   if (!id.ok()) return ErrorResponse(id.status());
   for (store::Write& w : batch.writes) {
     if (auto* root = std::get_if<store::InsertRootUser>(&w)) root->root.password_hash = *hash;

@@ -35,8 +35,7 @@ std::string StampOf(const std::string& user_id, const std::string& password_hash
 
 }  // namespace
 
-std::string ResolveAccount(const store::Directory& directory,
-                           const std::string& account_or_alias) {
+std::string ResolveAccount(const store::Directory& directory, const std::string& account_or_alias) {
   if (IsAccountId(account_or_alias)) {
     return directory.FindAccount(account_or_alias) ? account_or_alias : "";
   }
@@ -85,10 +84,10 @@ Result<std::optional<PasswordCheck>> CheckUserPassword(const store::Directory& d
   std::string account = ResolveAccount(directory, account_or_alias);
   std::optional<ConsolePrincipal> principal;
   std::shared_ptr<const model::LoginProfile> profile;
-  if (!account.empty() && !user_name.empty()) principal = PrincipalOf(directory, account, user_name);
+  if (!account.empty() && !user_name.empty())
+    principal = PrincipalOf(directory, account, user_name);
   if (principal) {
-    profile = directory.Get<model::LoginProfile>(
-        model::RecordKey({account, principal->user_name}));
+    profile = directory.Get<model::LoginProfile>(model::RecordKey({account, principal->user_name}));
   }
   Result<bool> verified = auth::VerifyInConstantTimeWith(
       hasher, password, profile ? std::string_view(profile->password_hash) : "");

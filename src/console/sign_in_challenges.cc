@@ -13,8 +13,8 @@ std::string SignInChallenges::Issue(PendingSignIn pending, int64_t now_ms) {
   return challenge;
 }
 
-std::optional<PendingSignIn> SignInChallenges::Take(const std::string& challenge,
-                                                    SignInStep step, int64_t now_ms) {
+std::optional<PendingSignIn> SignInChallenges::Take(const std::string& challenge, SignInStep step,
+                                                    int64_t now_ms) {
   std::lock_guard lock(mu_);
   auto it = pending_.find(HexEncode(Sha256(challenge)));
   if (it == pending_.end()) return std::nullopt;

@@ -33,8 +33,7 @@ class SignInChallenges {
   std::string Issue(PendingSignIn pending, int64_t now_ms);
   // The pending sign-in of `challenge` at `step`, removed; nullopt when unknown, expired or at
   // another step.
-  std::optional<PendingSignIn> Take(const std::string& challenge, SignInStep step,
-                                    int64_t now_ms);
+  std::optional<PendingSignIn> Take(const std::string& challenge, SignInStep step, int64_t now_ms);
 
  private:
   Random& random_;

@@ -1,11 +1,11 @@
 #include "core/crypto.h"
 
-#include <cctype>
-
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <openssl/params.h>
+
+#include <cctype>
 
 namespace gatehouse {
 namespace {

@@ -30,7 +30,7 @@ inline std::string_view AsBytes(const Sha256Digest& d) {
   return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
-inline constexpr size_t kSealKeySize = 32;  // AES-256
+inline constexpr size_t kSealKeySize = 32;        // AES-256
 inline constexpr size_t kSealOverhead = 12 + 16;  // nonce + GCM tag
 
 // AES-256-GCM: nonce ‖ ciphertext ‖ tag, the nonce drawn at random. `aad` is authenticated but

@@ -30,11 +30,16 @@ std::string RandomString(Random& random, std::string_view alphabet, size_t lengt
 
 std::string_view IdPrefix(IdKind kind) {
   switch (kind) {
-    case IdKind::kUser: return "AIDA";
-    case IdKind::kRole: return "AROA";
-    case IdKind::kGroup: return "AGPA";
-    case IdKind::kManagedPolicy: return "ANPA";
-    case IdKind::kInstanceProfile: return "AIPA";
+    case IdKind::kUser:
+      return "AIDA";
+    case IdKind::kRole:
+      return "AROA";
+    case IdKind::kGroup:
+      return "AGPA";
+    case IdKind::kManagedPolicy:
+      return "ANPA";
+    case IdKind::kInstanceProfile:
+      return "AIPA";
   }
   return "";
 }
@@ -71,9 +76,7 @@ std::optional<std::string> AccountOfAccessKeyId(std::string_view id) {
   return std::to_string(number);
 }
 
-std::string NewSecretAccessKey(Random& random) {
-  return RandomString(random, kSecretAlphabet, 40);
-}
+std::string NewSecretAccessKey(Random& random) { return RandomString(random, kSecretAlphabet, 40); }
 
 namespace {
 constexpr std::string_view kLowerAlphanumeric = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -80,9 +80,9 @@ class [[nodiscard]] Result {
 }  // namespace gatehouse
 
 // Returns the Status of `expr` (a Status) from the enclosing function when it is an error.
-#define RETURN_IF_ERROR(expr)                                        \
-  do {                                                               \
-    if (::gatehouse::Status status_ = (expr); !status_.ok()) {       \
-      return status_;                                                \
-    }                                                                \
+#define RETURN_IF_ERROR(expr)                                  \
+  do {                                                         \
+    if (::gatehouse::Status status_ = (expr); !status_.ok()) { \
+      return status_;                                          \
+    }                                                          \
   } while (false)

@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -9,8 +11,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
-
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -31,7 +31,7 @@ struct Server::State {
   std::atomic<bool> stopping{false};
   std::mutex clients_mu;
   std::unordered_map<std::string, int> clients;  // open connections per remote address
-  std::unique_ptr<asio::ssl::context> tls;  // set when serving HTTPS
+  std::unique_ptr<asio::ssl::context> tls;       // set when serving HTTPS
   asio::io_context io;
   tcp::acceptor acceptor{io};
 };
@@ -43,9 +43,8 @@ constexpr char kInternalFailureMessage[] =
 
 std::string ErrorBody(std::string_view code, std::string_view message,
                       std::string_view type = "Sender") {
-  return "<ErrorResponse><Error><Type>" + std::string(type) + "</Type><Code>" +
-         std::string(code) + "</Code><Message>" + std::string(message) +
-         "</Message></Error></ErrorResponse>";
+  return "<ErrorResponse><Error><Type>" + std::string(type) + "</Type><Code>" + std::string(code) +
+         "</Code><Message>" + std::string(message) + "</Message></Error></ErrorResponse>";
 }
 
 HttpResponse InternalFailure() {
@@ -178,20 +177,21 @@ asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer, 
     }
     first = false;
     if (ec == bhttp::error::body_limit) {
-      HttpResponse too_large{413,
-                             {{"Content-Type", "text/xml"}},
-                             ErrorBody("RequestEntityTooLarge",
-                                       "Request body must be at most " +
-                                           std::to_string(options.body_limit) + " bytes")};
+      HttpResponse too_large{
+          413,
+          {{"Content-Type", "text/xml"}},
+          ErrorBody("RequestEntityTooLarge", "Request body must be at most " +
+                                                 std::to_string(options.body_limit) + " bytes")};
       auto res = ToBeast(too_large, 11, false);
       co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       co_await LingeringClose(stream, options);
       break;
     }
     if (ec == bhttp::error::header_limit) {
-      HttpResponse too_large{431, {{"Content-Type", "text/xml"}},
-                             ErrorBody("RequestHeaderFieldsTooLarge",
-                                       "Request headers are too large")};
+      HttpResponse too_large{
+          431,
+          {{"Content-Type", "text/xml"}},
+          ErrorBody("RequestHeaderFieldsTooLarge", "Request headers are too large")};
       auto res = ToBeast(too_large, 11, false);
       co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       break;
@@ -247,8 +247,7 @@ asio::awaitable<void> Session(tcp::socket socket, [[maybe_unused]] ConnectionSlo
 asio::awaitable<void> TlsSession(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot,
                                  const ServerOptions& options, const Handler& handler,
                                  Server::State& state) {
-  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),
-                                              *state.tls);
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *state.tls);
   beast::flat_buffer buffer;
   beast::error_code ec;
   beast::get_lowest_layer(stream).expires_after(options.request_timeout);
@@ -265,8 +264,8 @@ asio::awaitable<void> Accept(const ServerOptions& options, const Handler& handle
                              Server::State& state) {
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await state.acceptor.async_accept(
-        asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await state.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (state.stopping || ec == asio::error::operation_aborted) co_return;
       continue;  // e.g. too many open files: keep serving the connections we have
@@ -295,7 +294,8 @@ asio::awaitable<void> Accept(const ServerOptions& options, const Handler& handle
 }  // namespace
 
 Server::Server(ServerOptions options, Handler handler)
-    : options_(std::move(options)), handler_(std::move(handler)),
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
       state_(std::make_unique<State>()) {}
 
 Server::~Server() { Stop(); }
@@ -316,7 +316,8 @@ Status Server::Start() {
     state_->tls = std::move(tls);
   }
   auto address = asio::ip::make_address(options_.host, ec);
-  if (ec) return Status(ErrorCode::kInvalidParameterValue, "invalid listen address " + options_.host);
+  if (ec)
+    return Status(ErrorCode::kInvalidParameterValue, "invalid listen address " + options_.host);
   tcp::endpoint endpoint(address, options_.port);
   auto& acceptor = state_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
@@ -324,14 +325,15 @@ Status Server::Start() {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status(ErrorCode::kInvalidParameterValue,
-                  "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                      ": " + ec.message());
+    return Status(ErrorCode::kInvalidParameterValue, "cannot listen on " + options_.host + ":" +
+                                                         std::to_string(options_.port) + ": " +
+                                                         ec.message());
   }
   bound_port_ = acceptor.local_endpoint().port();
   asio::co_spawn(state_->io, Accept(options_, handler_, *state_), asio::detached);
-  int threads = options_.threads > 0 ? options_.threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options_.threads > 0
+                    ? options_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { state_->io.run(); });
   return Status::Ok();
 }

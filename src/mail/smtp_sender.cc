@@ -1,12 +1,11 @@
 #include "mail/smtp_sender.h"
 
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
-
-#include <spdlog/spdlog.h>
 
 namespace gatehouse::mail {
 namespace {

@@ -20,9 +20,9 @@
 namespace gatehouse::mail {
 
 struct SmtpOptions {
-  std::string url;  // smtp://host:port or smtps://host:port
+  std::string url;        // smtp://host:port or smtps://host:port
   bool starttls = false;  // require STARTTLS on smtp://
-  std::string user;  // empty: no login
+  std::string user;       // empty: no login
   std::string password;
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds timeout{30};  // one whole delivery
@@ -35,8 +35,7 @@ Status ValidateSmtpUrl(const std::string& url);
 
 class SmtpSender {
  public:
-  SmtpSender(Outbox& outbox, SmtpOptions options)
-      : outbox_(outbox), options_(std::move(options)) {}
+  SmtpSender(Outbox& outbox, SmtpOptions options) : outbox_(outbox), options_(std::move(options)) {}
   ~SmtpSender() { Stop(); }
   SmtpSender(const SmtpSender&) = delete;
   SmtpSender& operator=(const SmtpSender&) = delete;

@@ -184,7 +184,7 @@ struct PasswordPolicy {
   bool require_uppercase = false;
   bool require_lowercase = false;
   bool allow_users_to_change_password = false;
-  int64_t max_password_age = 0;          // days; 0: passwords never expire
+  int64_t max_password_age = 0;           // days; 0: passwords never expire
   int64_t password_reuse_prevention = 0;  // 0: not enforced
   bool hard_expiry = false;
 
@@ -242,7 +242,7 @@ struct RoleDeletionTask {
 // under the server's master key. The newest key seals new tokens; older ones only open tokens
 // until the longest session they could have sealed has expired.
 struct SessionKey {
-  uint32_t id = 0;  // random, so that two servers rotating at once cannot collide
+  uint32_t id = 0;         // random, so that two servers rotating at once cannot collide
   std::string sealed_key;  // hex
   int64_t created_ms = 0;
 

@@ -30,9 +30,15 @@ class Validator {
 
   void Check(const Shape& shape, const json& v, const std::string& path) {
     switch (shape.type) {
-      case ShapeType::kStructure: CheckStructure(shape, v, path); break;
-      case ShapeType::kList: CheckList(shape, v, path); break;
-      case ShapeType::kMap: CheckMap(shape, v, path); break;
+      case ShapeType::kStructure:
+        CheckStructure(shape, v, path);
+        break;
+      case ShapeType::kList:
+        CheckList(shape, v, path);
+        break;
+      case ShapeType::kMap:
+        CheckMap(shape, v, path);
+        break;
       case ShapeType::kString:
       case ShapeType::kBlob:
       case ShapeType::kTimestamp:
@@ -44,7 +50,8 @@ class Validator {
       case ShapeType::kFloat:
         if (v.is_number()) CheckNumber(shape, v, path);
         break;
-      case ShapeType::kBoolean: break;
+      case ShapeType::kBoolean:
+        break;
     }
   }
 
@@ -123,13 +130,11 @@ class Validator {
     // Lengths first; the pattern then runs in linear time whatever the length.
     if (shape.pattern_regex) {
       if (!MatchesPattern(*shape.pattern_regex, s)) {
-        Fail(shape, &v, path,
-             "Member must satisfy regular expression pattern: " + *shape.pattern);
+        Fail(shape, &v, path, "Member must satisfy regular expression pattern: " + *shape.pattern);
       }
     }
-    if (!shape.enum_values.empty() &&
-        std::find(shape.enum_values.begin(), shape.enum_values.end(), s) ==
-            shape.enum_values.end()) {
+    if (!shape.enum_values.empty() && std::find(shape.enum_values.begin(), shape.enum_values.end(),
+                                                s) == shape.enum_values.end()) {
       std::string set;
       for (const std::string& e : shape.enum_values) set += (set.empty() ? "" : ", ") + e;
       Fail(shape, &v, path, "Member must satisfy enum value set: [" + set + "]");
@@ -160,9 +165,9 @@ Status ValidateInput(const ServiceModel& model, const Shape& input, const json& 
   v.Check(input, value, "");
   const auto& errors = v.errors();
   if (errors.empty()) return Status::Ok();
-  std::string message = std::to_string(errors.size()) +
-                        (errors.size() == 1 ? " validation error detected: "
-                                            : " validation errors detected: ");
+  std::string message =
+      std::to_string(errors.size()) +
+      (errors.size() == 1 ? " validation error detected: " : " validation errors detected: ");
   for (size_t i = 0; i < errors.size(); ++i) {
     if (i) message += "; ";
     message += errors[i];

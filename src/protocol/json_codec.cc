@@ -41,7 +41,8 @@ bool NestsDeeperThan(std::string_view body, int max_depth) {
 Result<json> Conform(const ServiceModel& model, const Shape& shape, const json& v) {
   switch (shape.type) {
     case ShapeType::kStructure: {
-      if (!v.is_object()) return Serialization("Start of structure or map found where not expected.");
+      if (!v.is_object())
+        return Serialization("Start of structure or map found where not expected.");
       json out = json::object();
       for (const Member& m : shape.members) {
         auto it = v.find(m.name);
@@ -68,7 +69,8 @@ Result<json> Conform(const ServiceModel& model, const Shape& shape, const json& 
       return out;
     }
     case ShapeType::kMap: {
-      if (!v.is_object()) return Serialization("Start of structure or map found where not expected.");
+      if (!v.is_object())
+        return Serialization("Start of structure or map found where not expected.");
       const Shape* value_shape = model.FindShape(shape.value.shape);
       json out = json::object();
       for (const auto& [k, item] : v.items()) {

@@ -11,11 +11,16 @@ using ordered_json = nlohmann::ordered_json;
 
 std::optional<ShapeType> TypeFromName(std::string_view t) {
   static const std::pair<std::string_view, ShapeType> kTypes[] = {
-      {"structure", ShapeType::kStructure}, {"list", ShapeType::kList},
-      {"map", ShapeType::kMap},             {"string", ShapeType::kString},
-      {"integer", ShapeType::kInteger},     {"long", ShapeType::kLong},
-      {"boolean", ShapeType::kBoolean},     {"timestamp", ShapeType::kTimestamp},
-      {"blob", ShapeType::kBlob},           {"double", ShapeType::kDouble},
+      {"structure", ShapeType::kStructure},
+      {"list", ShapeType::kList},
+      {"map", ShapeType::kMap},
+      {"string", ShapeType::kString},
+      {"integer", ShapeType::kInteger},
+      {"long", ShapeType::kLong},
+      {"boolean", ShapeType::kBoolean},
+      {"timestamp", ShapeType::kTimestamp},
+      {"blob", ShapeType::kBlob},
+      {"double", ShapeType::kDouble},
       {"float", ShapeType::kFloat}};
   for (const auto& [name, type] : kTypes) {
     if (name == t) return type;

@@ -17,8 +17,19 @@
 
 namespace gatehouse::protocol {
 
-enum class ShapeType { kStructure, kList, kMap, kString, kInteger, kLong, kBoolean, kTimestamp,
-                       kBlob, kDouble, kFloat };
+enum class ShapeType {
+  kStructure,
+  kList,
+  kMap,
+  kString,
+  kInteger,
+  kLong,
+  kBoolean,
+  kTimestamp,
+  kBlob,
+  kDouble,
+  kFloat
+};
 
 struct Member {
   std::string name;           // "UserName"
@@ -79,8 +90,7 @@ class ServiceModel {
   const std::map<std::string, Shape, std::less<>>& shapes() const { return shapes_; }
 
  private:
-  std::string signing_name_, api_version_, protocol_, xml_namespace_, target_prefix_,
-      json_version_;
+  std::string signing_name_, api_version_, protocol_, xml_namespace_, target_prefix_, json_version_;
   std::map<std::string, Shape, std::less<>> shapes_;
   std::map<std::string, Operation, std::less<>> operations_;
 };

@@ -22,10 +22,14 @@ class Reader {
   // Reads `shape` at `prefix`; nullopt when the request says nothing about it.
   Result<std::optional<json>> Read(const Shape& shape, const std::string& prefix) {
     switch (shape.type) {
-      case ShapeType::kStructure: return ReadStructure(shape, prefix);
-      case ShapeType::kList: return ReadList(shape, prefix);
-      case ShapeType::kMap: return ReadMap(shape, prefix);
-      default: return ReadScalar(shape, prefix);
+      case ShapeType::kStructure:
+        return ReadStructure(shape, prefix);
+      case ShapeType::kList:
+        return ReadList(shape, prefix);
+      case ShapeType::kMap:
+        return ReadMap(shape, prefix);
+      default:
+        return ReadScalar(shape, prefix);
     }
   }
 
@@ -60,9 +64,10 @@ class Reader {
     if (exact != params_.end() && exact->second.empty() && !AnyUnder(prefix + ".")) {
       return std::optional<json>(json::array());
     }
-    std::string base = shape.flattened ? prefix : Join(prefix, shape.member.location_name.empty()
-                                                                   ? "member"
-                                                                   : shape.member.location_name);
+    std::string base = shape.flattened ? prefix
+                                       : Join(prefix, shape.member.location_name.empty()
+                                                          ? "member"
+                                                          : shape.member.location_name);
     if (!AnyUnder(base + ".")) return std::optional<json>();
     json list = json::array();
     for (int i = 1;; ++i) {
@@ -83,12 +88,12 @@ class Reader {
     json map = json::object();
     for (int i = 1;; ++i) {
       std::string entry = base + "." + std::to_string(i);
-      auto key = params_.find(Join(entry, shape.key.location_name.empty() ? "key"
-                                                                          : shape.key.location_name));
+      auto key = params_.find(
+          Join(entry, shape.key.location_name.empty() ? "key" : shape.key.location_name));
       if (key == params_.end()) break;
-      auto value = Read(*value_shape, Join(entry, shape.value.location_name.empty()
-                                                      ? "value"
-                                                      : shape.value.location_name));
+      auto value = Read(
+          *value_shape,
+          Join(entry, shape.value.location_name.empty() ? "value" : shape.value.location_name));
       if (!value.ok()) return value.status();
       map[key->second] = *value ? std::move(**value) : json(nullptr);
     }
@@ -104,14 +109,16 @@ class Reader {
       case ShapeType::kLong: {
         int64_t n = 0;
         auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        if (ec != std::errc() || ptr != v.data() + v.size()) return Malformed(v, prefix, "an integer");
+        if (ec != std::errc() || ptr != v.data() + v.size())
+          return Malformed(v, prefix, "an integer");
         return std::optional<json>(n);
       }
       case ShapeType::kDouble:
       case ShapeType::kFloat: {
         double d = 0;
         auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-        if (ec != std::errc() || ptr != v.data() + v.size()) return Malformed(v, prefix, "a number");
+        if (ec != std::errc() || ptr != v.data() + v.size())
+          return Malformed(v, prefix, "a number");
         return std::optional<json>(d);
       }
       case ShapeType::kBoolean:
@@ -123,7 +130,8 @@ class Reader {
         if (ParseIsoTime(v)) return std::optional<json>(v);
         double seconds = 0;
         auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-        if (ec != std::errc() || ptr != v.data() + v.size()) return Malformed(v, prefix, "a timestamp");
+        if (ec != std::errc() || ptr != v.data() + v.size())
+          return Malformed(v, prefix, "a timestamp");
         return std::optional<json>(FormatIsoTime(static_cast<int64_t>(seconds * 1000)));
       }
       default:

@@ -4,11 +4,10 @@
 // lists as arrays, maps as objects, integers and booleans typed. Pure.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "protocol/model.h"

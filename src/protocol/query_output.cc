@@ -52,8 +52,7 @@ class XmlWriter {
         for (const auto& [k, v] : value.items()) {
           Open("entry");
           Element(shape.key.location_name.empty() ? "key" : shape.key.location_name, *key, k);
-          Element(shape.value.location_name.empty() ? "value" : shape.value.location_name, *val,
-                  v);
+          Element(shape.value.location_name.empty() ? "value" : shape.value.location_name, *val, v);
           Close("entry");
         }
         Close(name);
@@ -91,19 +90,30 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
 }
 
-std::string WriteQueryResponse(const ServiceModel& model, const Operation& op,
-                               const json& output, std::string_view request_id) {
+std::string WriteQueryResponse(const ServiceModel& model, const Operation& op, const json& output,
+                               std::string_view request_id) {
   XmlWriter w(model);
   std::string& out = w.out();
   out = "<" + op.name + "Response xmlns=\"" + XmlEscape(model.xml_namespace()) + "\">";
@@ -127,9 +137,9 @@ std::string WriteQueryError(const ServiceModel& model, const Status& error,
                             ? std::string()
                             : "<Message>" + XmlEscape(error.message()) + "</Message>";
   return "<ErrorResponse xmlns=\"" + XmlEscape(model.xml_namespace()) + "\"><Error><Type>" +
-         (info.sender_fault ? "Sender" : "Receiver") + "</Type><Code>" +
-         XmlEscape(info.code) + "</Code>" + message + "</Error><RequestId>" +
-         XmlEscape(request_id) + "</RequestId></ErrorResponse>";
+         (info.sender_fault ? "Sender" : "Receiver") + "</Type><Code>" + XmlEscape(info.code) +
+         "</Code>" + message + "</Error><RequestId>" + XmlEscape(request_id) +
+         "</RequestId></ErrorResponse>";
 }
 
 }  // namespace gatehouse::protocol

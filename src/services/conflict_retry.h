@@ -10,7 +10,6 @@
 #pragma once
 
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
@@ -31,8 +30,7 @@ inline constexpr char kConcurrentModificationExceptionMessage[] =
 
 // Runs `attempt` until it ends other than in kStoreConflict, at most kMaxHandlerAttempts
 // times; a conflict on the last run becomes ConcurrentModification.
-Result<nlohmann::json> RunRetryingConflicts(
-    const std::function<Result<nlohmann::json>()>& attempt);
+Result<nlohmann::json> RunRetryingConflicts(const std::function<Result<nlohmann::json>()>& attempt);
 
 // A conflict (kStoreConflict or kConcurrentModification) in Organizations' terms.
 Status ConcurrentModificationInOrganizationsTerms(const Status& error);

@@ -5,9 +5,9 @@
 // a hash lookup instead of a decryption. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <shared_mutex>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,8 +26,7 @@ class DirectoryCredentials : public auth::CredentialSource {
       : directory_(directory), master_key_(std::move(master_key)), session_keys_(session_keys) {}
 
   std::optional<auth::AccessKeyRecord> FindAccessKey(std::string_view id) const override;
-  Result<auth::AccessKeyRecord> FindSession(std::string_view access_key_id,
-                                            std::string_view token,
+  Result<auth::AccessKeyRecord> FindSession(std::string_view access_key_id, std::string_view token,
                                             int64_t now_epoch_seconds) const override;
 
  private:

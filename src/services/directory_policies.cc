@@ -160,8 +160,7 @@ std::optional<authz::PrincipalPolicies> DirectoryPolicies::PoliciesOf(std::strin
 authz::PrincipalPolicies DirectoryPolicies::Policies(const auth::AccessKeyRecord& caller) const {
   const auth::SessionClaims* session = caller.session.get();
   if (session == nullptr) {
-    return PoliciesOf(caller.account_id, caller.principal_arn)
-        .value_or(authz::PrincipalPolicies{});
+    return PoliciesOf(caller.account_id, caller.principal_arn).value_or(authz::PrincipalPolicies{});
   }
   // A session acts with the policies of its role, or of the user (or root) that made it.
   authz::PrincipalPolicies out;
@@ -258,7 +257,8 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
       // spelling is only a lookup key. Only an entity that does not exist yet is named from
       // the input, as AWS does.
       auto user = directory_.FindUser(account, name);
-      info.arn = user ? arn("user", user->path, user->name) : arn("user", Input(input, "Path", "/"), name);
+      info.arn =
+          user ? arn("user", user->path, user->name) : arn("user", Input(input, "Path", "/"), name);
       if (user != nullptr) {
         info.tags = TagPairs(user->tags);
         if (auto b = directory_.Get<model::UserBoundary>(model::RecordKey({account, name}))) {
@@ -323,8 +323,8 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
     case ResourceForm::kInstanceProfile: {
       std::string name = Input(input, "InstanceProfileName");
       auto profile = directory_.Get<model::InstanceProfile>(model::RecordKey({account, name}));
-      info.arn = profile ? profile->Arn()
-                         : arn("instance-profile", Input(input, "Path", "/"), name);
+      info.arn =
+          profile ? profile->Arn() : arn("instance-profile", Input(input, "Path", "/"), name);
       if (profile != nullptr) info.tags = TagPairs(profile->tags);
       break;
     }
@@ -348,8 +348,9 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
     case ResourceForm::kServiceLinkedRole: {
       std::string service = Input(input, "AWSServiceName");
       const iam::ServiceLinkedRoleSpec* spec = iam::FindServiceLinkedRole(service);
-      info.arn = spec ? arn("role", iam::ServiceLinkedRolePath(service), std::string(spec->role_name))
-                      : arn("role", iam::ServiceLinkedRolePath(service), "");
+      info.arn =
+          spec ? arn("role", iam::ServiceLinkedRolePath(service), std::string(spec->role_name))
+               : arn("role", iam::ServiceLinkedRolePath(service), "");
       break;
     }
     case ResourceForm::kPolicySource:

@@ -1,21 +1,21 @@
 #include "services/dispatcher.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "auth/sigv4.h"
-#include "core/arn.h"
-#include "services/conflict_retry.h"
-#include "services/session_limits.h"
 #include "authz/operation_table.h"
+#include "core/arn.h"
 #include "core/uri.h"
 #include "protocol/input_validation.h"
 #include "protocol/json_codec.h"
 #include "protocol/query_input.h"
 #include "protocol/query_output.h"
 #include "protocol/router.h"
+#include "services/conflict_retry.h"
 #include "services/request_context.h"
+#include "services/session_limits.h"
 
 namespace gatehouse::services {
 namespace {
@@ -62,8 +62,8 @@ Status InOrganizationsTerms(const Status& error) {
 // `input` checked against its shape, refused with the validation error its protocol uses.
 Status CheckInput(const protocol::ServiceModel& model, const protocol::Shape& shape,
                   const json& input) {
-  ErrorCode validation = model.protocol() == "json" ? ErrorCode::kValidationException
-                                                    : ErrorCode::kValidationError;
+  ErrorCode validation =
+      model.protocol() == "json" ? ErrorCode::kValidationException : ErrorCode::kValidationError;
   return protocol::ValidateInput(model, shape, input, validation);
 }
 
@@ -101,8 +101,7 @@ Result<protocol::QueryParams> RequestParameters(const HttpRequest& request,
 }
 
 // `error` in `model`'s envelope (XML or JSON), recorded in `rec`.
-HttpResponse ErrorEnvelope(const protocol::ServiceModel& model, Status error,
-                           DispatchRecord& rec) {
+HttpResponse ErrorEnvelope(const protocol::ServiceModel& model, Status error, DispatchRecord& rec) {
   if (model.signing_name() == "organizations") error = InOrganizationsTerms(error);
   HttpResponse r;
   r.status = error.info().http_status;
@@ -202,8 +201,8 @@ Status Dispatcher::AuthorizeOn(const authz::AuthzRequest& caller_request, std::s
   az.action = std::string(action);
   ResourceInfo resource = policies_.Resource(form, caller, input);
   az.resource = resource.arn;
-  az.resource_account =
-      resource.account.empty() ? ResourceAccount(resource.arn, caller.account_id) : resource.account;
+  az.resource_account = resource.account.empty() ? ResourceAccount(resource.arn, caller.account_id)
+                                                 : resource.account;
   az.context = RequestContextKeys(input, resource);
   return Authorize(az, record);
 }
@@ -212,18 +211,22 @@ Dispatcher::Dispatcher(const protocol::ModelRegistry& models,
                        const auth::CredentialSource& credentials, const PolicySource& policies,
                        Random& random, std::function<int64_t()> now_epoch_seconds,
                        std::string region)
-    : models_(models), credentials_(credentials), policies_(policies), random_(random),
-      now_(std::move(now_epoch_seconds)), region_(std::move(region)) {}
+    : models_(models),
+      credentials_(credentials),
+      policies_(policies),
+      random_(random),
+      now_(std::move(now_epoch_seconds)),
+      region_(std::move(region)) {}
 
 void Dispatcher::Register(const std::string& service, const std::string& operation,
                           OperationHandler handler) {
   handlers_[service + ":" + operation] = std::move(handler);
 }
 
-Result<json> Dispatcher::Execute(const protocol::ServiceModel& model,
-                                 const protocol::Operation& op, const std::string& service,
-                                 const json& input, const auth::AccessKeyRecord& caller,
-                                 const HttpRequest& request, DispatchRecord& rec) const {
+Result<json> Dispatcher::Execute(const protocol::ServiceModel& model, const protocol::Operation& op,
+                                 const std::string& service, const json& input,
+                                 const auth::AccessKeyRecord& caller, const HttpRequest& request,
+                                 DispatchRecord& rec) const {
   auto handler = handlers_.find(rec.operation);
   const authz::OperationSpec* spec = authz::FindOperationSpec(service, op.name);
   if (handler == handlers_.end() || spec == nullptr) {
@@ -236,8 +239,7 @@ Result<json> Dispatcher::Execute(const protocol::ServiceModel& model,
   }
   if (spec->resource != authz::ResourceForm::kNone &&
       spec->resource != authz::ResourceForm::kHandler) {
-    RETURN_IF_ERROR(
-        AuthorizeOn(*caller_request, spec->action, spec->resource, caller, input, rec));
+    RETURN_IF_ERROR(AuthorizeOn(*caller_request, spec->action, spec->resource, caller, input, rec));
     for (const authz::FurtherAuthorization* further :
          authz::FindFurtherAuthorizations(service, op.name)) {
       if (!input.contains(further->member)) continue;
@@ -330,8 +332,8 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
 
 HttpResponse Dispatcher::HandleGuarded(const HttpRequest& request, DispatchRecord& rec) const {
   // Until the request is routed, errors take the envelope its form suggests.
-  const protocol::ServiceModel* model = models_.Find(LooksLikeJson(request) ? "organizations"
-                                                                              : "iam");
+  const protocol::ServiceModel* model =
+      models_.Find(LooksLikeJson(request) ? "organizations" : "iam");
   auto fail = [&](Status error) { return ErrorEnvelope(*model, std::move(error), rec); };
 
   auth::HttpRequestView view{request.method, request.target, {}, request.body};

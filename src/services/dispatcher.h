@@ -2,9 +2,9 @@
 // credential scope's service and the Action / X-Amz-Target, find the access key, verify the
 // signature, read and validate the input against the service model, run the operation's
 // handler (after authorizing the request with the caller's policies, as the operation table in
-// authz/operations.def describes), and write the answer — or AWS's error envelope at whichever step failed.
-// Operations without a handler answer NotImplemented, never a made-up success. Handle and Call
-// are each request's exception barrier: whatever is thrown below them is logged (its message,
+// authz/operations.def describes), and write the answer — or AWS's error envelope at whichever step
+// failed. Operations without a handler answer NotImplemented, never a made-up success. Handle and
+// Call are each request's exception barrier: whatever is thrown below them is logged (its message,
 // never the request) and answered 500 InternalFailure with the request id.
 // Thread-safe: Handle may run concurrently; its collaborators must be thread-safe too.
 #pragma once
@@ -12,12 +12,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/credentials.h"
 #include "auth/signing_key_cache.h"
@@ -101,8 +100,7 @@ class Dispatcher {
              std::function<int64_t()> now_epoch_seconds, std::string region = "us-east-1");
 
   // Registers the handler of `service`'s `operation` ("iam", "CreateUser").
-  void Register(const std::string& service, const std::string& operation,
-                OperationHandler handler);
+  void Register(const std::string& service, const std::string& operation, OperationHandler handler);
 
   HttpResponse Handle(const HttpRequest& request, DispatchRecord* record = nullptr) const;
 

@@ -4,11 +4,10 @@
 // iam:ResourceTag/KEY (the target's tags). Pure.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "services/dispatcher.h"
 

@@ -49,8 +49,7 @@ IssuedRootResetToken NewRootResetToken(const std::string& account_id, Random& ra
 }
 
 Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string& email,
-                                          Random& random, int64_t now_ms,
-                                          int64_t lifetime_ms) {
+                                          Random& random, int64_t now_ms, int64_t lifetime_ms) {
   auto account = state.directory().FindAccountByEmail(email);
   if (account == nullptr) {
     return Status(ErrorCode::kNoSuchEntity, "No account has the root user email " + email + ".");

@@ -6,8 +6,7 @@ namespace gatehouse::services {
 
 Status SessionMayCall(const auth::SessionClaims& session, std::string_view service,
                       std::string_view operation) {
-  if (service == "sts" &&
-      (operation == "GetSessionToken" || operation == "GetFederationToken")) {
+  if (service == "sts" && (operation == "GetSessionToken" || operation == "GetFederationToken")) {
     return Status(ErrorCode::kAccessDenied,
                   "Cannot call " + std::string(operation) + " with session credentials");
   }

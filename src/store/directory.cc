@@ -28,18 +28,18 @@ Status Directory::Load(const StoreData& data) {
   for (const auto& u : data.key_usage) all.writes.push_back(SetAccessKeyLastUsed{u});
   for (const RawRecord& r : data.records) {
     bool known = false;
-#define X(Type, kind_name)                                                           \
-    if (r.kind == kind_name) {                                                       \
-      Result<model::Type> value = DecodeRecord<model::Type>(r.body);                 \
-      if (!value.ok()) return value.status();                                        \
-      all.writes.push_back(Put<model::Type>{std::move(value).value()});              \
-      known = true;                                                                  \
-    }
+#define X(Type, kind_name)                                            \
+  if (r.kind == kind_name) {                                          \
+    Result<model::Type> value = DecodeRecord<model::Type>(r.body);    \
+    if (!value.ok()) return value.status();                           \
+    all.writes.push_back(Put<model::Type>{std::move(value).value()}); \
+    known = true;                                                     \
+  }
 #include "store/record_kinds.def"
 #undef X
     if (!known) {
-      return Status(ErrorCode::kServiceFailure, "unknown record kind " + r.kind +
-                                                    " (written by a newer gatehouse?)");
+      return Status(ErrorCode::kServiceFailure,
+                    "unknown record kind " + r.kind + " (written by a newer gatehouse?)");
     }
   }
   std::unique_lock lock(mu_);
@@ -139,7 +139,8 @@ void Directory::ApplyLocked(const Write& write) {
           key_usage_[w.usage.access_key_id] =
               std::make_shared<const model::AccessKeyLastUsed>(w.usage);
         } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
-          reset_tokens_[w.token.token_hash] = std::make_shared<const model::RootResetToken>(w.token);
+          reset_tokens_[w.token.token_hash] =
+              std::make_shared<const model::RootResetToken>(w.token);
         } else if constexpr (std::is_same_v<T, ResetRootPassword>) {
           for (auto it = reset_tokens_.begin(); it != reset_tokens_.end();) {
             it = it->second->account_id == w.account_id ? reset_tokens_.erase(it) : std::next(it);
@@ -150,14 +151,16 @@ void Directory::ApplyLocked(const Write& write) {
             it->second = std::move(updated);
           }
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
-          user_policies_[UserKey(w.policy.account_id, w.policy.user_name) + "/" + AsciiLower(w.policy.name)] =
+          user_policies_[UserKey(w.policy.account_id, w.policy.user_name) + "/" +
+                         AsciiLower(w.policy.name)] =
               std::make_shared<const model::UserPolicy>(w.policy);
         } else if constexpr (std::is_same_v<T, DeleteUserPolicy>) {
           user_policies_.erase(UserKey(w.account_id, w.user_name) + "/" + AsciiLower(w.name));
         } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
           const auto& a = w.attachment;
-          if (user_attachments_.emplace(UserKey(a.account_id, a.user_name) + "/" + a.policy_arn,
-                                        a.policy_arn).second) {
+          if (user_attachments_
+                  .emplace(UserKey(a.account_id, a.user_name) + "/" + a.policy_arn, a.policy_arn)
+                  .second) {
             CountAttachment(a.account_id, a.policy_arn, 1);
           }
         } else {

@@ -62,8 +62,8 @@ class Directory {
     std::shared_lock lock(mu_);
     const Table<T>& table = std::get<Table<T>>(records_);
     std::vector<std::shared_ptr<const T>> out;
-    auto it = after.empty() || after < prefix ? table.lower_bound(prefix)
-                                              : table.upper_bound(after);
+    auto it =
+        after.empty() || after < prefix ? table.lower_bound(prefix) : table.upper_bound(after);
     for (; it != table.end() && out.size() < limit &&
            std::string_view(it->first).substr(0, prefix.size()) == prefix;
          ++it) {

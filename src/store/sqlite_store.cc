@@ -74,7 +74,8 @@ Status Apply(sqlite3* db, const Write& write) {
           Statement s(db, w.create ? "INSERT INTO records (kind, key, body) VALUES (?,?,?)"
                                    : "INSERT OR REPLACE INTO records (kind, key, body) "
                                      "VALUES (?,?,?)");
-          s.Bind(1, std::string(RecordKind<Value>::kName)).Bind(2, w.value.Key())
+          s.Bind(1, std::string(RecordKind<Value>::kName))
+              .Bind(2, w.value.Key())
               .Bind(3, EncodeRecord(w.value));
           return Run(db, s);
         } else if constexpr (IsErase<T>::value) {
@@ -83,19 +84,26 @@ Status Apply(sqlite3* db, const Write& write) {
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertAccount>) {
           Statement s(db, "INSERT INTO accounts (id, name, email, created_ms) VALUES (?,?,?,?)");
-          s.Bind(1, w.account.id).Bind(2, w.account.name).Bind(3, w.account.email)
+          s.Bind(1, w.account.id)
+              .Bind(2, w.account.name)
+              .Bind(3, w.account.email)
               .Bind(4, w.account.created_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertRootUser>) {
-          Statement s(db, "INSERT INTO root_users (account_id, email, password_hash) "
-                          "VALUES (?,?,?)");
+          Statement s(db,
+                      "INSERT INTO root_users (account_id, email, password_hash) "
+                      "VALUES (?,?,?)");
           s.Bind(1, w.root.account_id).Bind(2, w.root.email).Bind(3, w.root.password_hash);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertUser>) {
-          Statement s(db, "INSERT INTO users (account_id, name, path, id, created_ms) "
-                          "VALUES (?,?,?,?,?)");
-          s.Bind(1, w.user.account_id).Bind(2, w.user.name).Bind(3, w.user.path)
-              .Bind(4, w.user.id).Bind(5, w.user.created_ms);
+          Statement s(db,
+                      "INSERT INTO users (account_id, name, path, id, created_ms) "
+                      "VALUES (?,?,?,?,?)");
+          s.Bind(1, w.user.account_id)
+              .Bind(2, w.user.name)
+              .Bind(3, w.user.path)
+              .Bind(4, w.user.id)
+              .Bind(5, w.user.created_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, DeleteUser>) {
           Statement s(db, "DELETE FROM users WHERE account_id = ? AND name = ?");
@@ -108,12 +116,13 @@ Status Apply(sqlite3* db, const Write& write) {
               SQLITE_OK) {
             return Failure(db, "defer_foreign_keys");
           }
-          Statement user(db, "UPDATE users SET name = ?, path = ? WHERE account_id = ? AND "
-                             "name = ?");
+          Statement user(db,
+                         "UPDATE users SET name = ?, path = ? WHERE account_id = ? AND "
+                         "name = ?");
           user.Bind(1, w.new_name).Bind(2, w.new_path).Bind(3, w.account_id).Bind(4, w.name);
           if (Status s = Run(db, user); !s.ok()) return s;
-          for (const char* table : {"access_keys", "user_policies", "user_attached_policies",
-                                    "user_tags"}) {
+          for (const char* table :
+               {"access_keys", "user_policies", "user_attached_policies", "user_tags"}) {
             std::string sql = std::string("UPDATE ") + table +
                               " SET user_name = ? WHERE account_id = ? AND user_name = ?";
             Statement child(db, sql.c_str());
@@ -126,17 +135,24 @@ Status Apply(sqlite3* db, const Write& write) {
           clear.Bind(1, w.account_id).Bind(2, w.user_name);
           if (Status s = Run(db, clear); !s.ok()) return s;
           for (size_t i = 0; i < w.tags.size(); ++i) {
-            Statement put(db, "INSERT INTO user_tags (account_id, user_name, position, tag_key, "
-                              "tag_value) VALUES (?,?,?,?,?)");
-            put.Bind(1, w.account_id).Bind(2, w.user_name).Bind(3, static_cast<int64_t>(i))
-                .Bind(4, w.tags[i].key).Bind(5, w.tags[i].value);
+            Statement put(db,
+                          "INSERT INTO user_tags (account_id, user_name, position, tag_key, "
+                          "tag_value) VALUES (?,?,?,?,?)");
+            put.Bind(1, w.account_id)
+                .Bind(2, w.user_name)
+                .Bind(3, static_cast<int64_t>(i))
+                .Bind(4, w.tags[i].key)
+                .Bind(5, w.tags[i].value);
             if (Status s = Run(db, put); !s.ok()) return s;
           }
           return Status::Ok();
         } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
-          Statement s(db, "INSERT INTO access_keys (id, account_id, user_name, sealed_secret, "
-                          "status, created_ms) VALUES (?,?,?,?,?,?)");
-          s.Bind(1, w.key.id).Bind(2, w.key.account_id).Bind(3, w.key.user_name)
+          Statement s(db,
+                      "INSERT INTO access_keys (id, account_id, user_name, sealed_secret, "
+                      "status, created_ms) VALUES (?,?,?,?,?,?)");
+          s.Bind(1, w.key.id)
+              .Bind(2, w.key.account_id)
+              .Bind(3, w.key.user_name)
               .BindBlob(4, w.key.sealed_secret)
               .Bind(5, std::string(w.key.status == model::AccessKeyStatus::kActive ? "Active"
                                                                                    : "Inactive"))
@@ -151,24 +167,29 @@ Status Apply(sqlite3* db, const Write& write) {
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, SetAccessKeyStatus>) {
           Statement s(db, "UPDATE access_keys SET status = ? WHERE id = ?");
-          s.Bind(1, std::string(w.status == model::AccessKeyStatus::kActive ? "Active"
-                                                                           : "Inactive"))
+          s.Bind(1,
+                 std::string(w.status == model::AccessKeyStatus::kActive ? "Active" : "Inactive"))
               .Bind(2, w.id);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, SetAccessKeyLastUsed>) {
-          Statement s(db, "INSERT OR REPLACE INTO access_key_last_used (access_key_id, used_ms, "
-                          "service, region) VALUES (?,?,?,?)");
-          s.Bind(1, w.usage.access_key_id).Bind(2, w.usage.used_ms).Bind(3, w.usage.service)
+          Statement s(db,
+                      "INSERT OR REPLACE INTO access_key_last_used (access_key_id, used_ms, "
+                      "service, region) VALUES (?,?,?,?)");
+          s.Bind(1, w.usage.access_key_id)
+              .Bind(2, w.usage.used_ms)
+              .Bind(3, w.usage.service)
               .Bind(4, w.usage.region);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
-          Statement s(db, "INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
-                          "VALUES (?,?,?)");
+          Statement s(db,
+                      "INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
+                      "VALUES (?,?,?)");
           s.Bind(1, w.token.token_hash).Bind(2, w.token.account_id).Bind(3, w.token.expires_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, ResetRootPassword>) {
-          Statement spend(db, "DELETE FROM root_reset_tokens WHERE token_hash = ? AND "
-                              "account_id = ?");
+          Statement spend(db,
+                          "DELETE FROM root_reset_tokens WHERE token_hash = ? AND "
+                          "account_id = ?");
           spend.Bind(1, w.token_hash).Bind(2, w.account_id);
           if (Status s = Run(db, spend); !s.ok()) return s;
           if (sqlite3_changes(db) == 0) {
@@ -181,27 +202,35 @@ Status Apply(sqlite3* db, const Write& write) {
           set.Bind(1, w.password_hash).Bind(2, w.account_id);
           return Run(db, set);
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
-          Statement s(db, "INSERT OR REPLACE INTO user_policies (account_id, user_name, name, "
-                          "document) VALUES (?,?,?,?)");
-          s.Bind(1, w.policy.account_id).Bind(2, w.policy.user_name).Bind(3, w.policy.name)
+          Statement s(db,
+                      "INSERT OR REPLACE INTO user_policies (account_id, user_name, name, "
+                      "document) VALUES (?,?,?,?)");
+          s.Bind(1, w.policy.account_id)
+              .Bind(2, w.policy.user_name)
+              .Bind(3, w.policy.name)
               .Bind(4, w.policy.document);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, DeleteUserPolicy>) {
-          Statement s(db, "DELETE FROM user_policies WHERE account_id = ? AND user_name = ? AND "
-                          "name = ?");
+          Statement s(db,
+                      "DELETE FROM user_policies WHERE account_id = ? AND user_name = ? AND "
+                      "name = ?");
           s.Bind(1, w.account_id).Bind(2, w.user_name).Bind(3, w.name);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
-          Statement s(db, "INSERT INTO user_attached_policies (account_id, user_name, "
-                          "policy_arn) VALUES (?,?,?)");
-          s.Bind(1, w.attachment.account_id).Bind(2, w.attachment.user_name)
+          Statement s(db,
+                      "INSERT INTO user_attached_policies (account_id, user_name, "
+                      "policy_arn) VALUES (?,?,?)");
+          s.Bind(1, w.attachment.account_id)
+              .Bind(2, w.attachment.user_name)
               .Bind(3, w.attachment.policy_arn);
           return Run(db, s);
         } else {
           static_assert(std::is_same_v<T, DetachUserPolicy>);
-          Statement s(db, "DELETE FROM user_attached_policies WHERE account_id = ? AND "
-                          "user_name = ? AND policy_arn = ?");
-          s.Bind(1, w.attachment.account_id).Bind(2, w.attachment.user_name)
+          Statement s(db,
+                      "DELETE FROM user_attached_policies WHERE account_id = ? AND "
+                      "user_name = ? AND policy_arn = ?");
+          s.Bind(1, w.attachment.account_id)
+              .Bind(2, w.attachment.user_name)
               .Bind(3, w.attachment.policy_arn);
           return Run(db, s);
         }
@@ -255,15 +284,15 @@ Status CheckExpectFewer(sqlite3* db, const ExpectFewer<T>& e) {
   if (!e.field.empty()) s.Bind(4, "$." + e.field).Bind(5, e.value);
   if (s.Step() != SQLITE_ROW) return Failure(db, "count");
   if (s.Int(0) >= e.limit) {
-    return Conflict(std::to_string(s.Int(0)) + " " + RecordKind<T>::kName + " under " +
-                    e.prefix);
+    return Conflict(std::to_string(s.Int(0)) + " " + RecordKind<T>::kName + " under " + e.prefix);
   }
   return Status::Ok();
 }
 
 Status CheckUser(sqlite3* db, const ExpectUser& e) {
-  Statement s(db, "SELECT name, path, id, created_ms FROM users WHERE account_id = ? AND "
-                  "lower(name) = lower(?)");
+  Statement s(db,
+              "SELECT name, path, id, created_ms FROM users WHERE account_id = ? AND "
+              "lower(name) = lower(?)");
   if (!s.ok()) return Failure(db, "prepare");
   s.Bind(1, e.account_id).Bind(2, e.name);
   int rc = s.Step();
@@ -272,12 +301,12 @@ Status CheckUser(sqlite3* db, const ExpectUser& e) {
   if (!e.value) return rc == SQLITE_DONE ? Status::Ok() : Conflict(what + " exists");
   if (rc == SQLITE_DONE) return Conflict(what + " is gone");
   const model::User& u = *e.value;
-  if (s.Text(0) != u.name || s.Text(1) != u.path || s.Text(2) != u.id ||
-      s.Int(3) != u.created_ms) {
+  if (s.Text(0) != u.name || s.Text(1) != u.path || s.Text(2) != u.id || s.Int(3) != u.created_ms) {
     return Conflict(what + " changed");
   }
-  Statement tags(db, "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ? AND "
-                     "user_name = ? ORDER BY position");
+  Statement tags(db,
+                 "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ? AND "
+                 "user_name = ? ORDER BY position");
   if (!tags.ok()) return Failure(db, "prepare");
   tags.Bind(1, e.account_id).Bind(2, u.name);
   std::vector<model::Tag> stored;
@@ -291,9 +320,9 @@ Status CheckUser(sqlite3* db, const ExpectUser& e) {
 }
 
 Status CheckFewerOfUser(sqlite3* db, const ExpectFewerOfUser& e) {
-  const char* table = e.table == UserTable::kAccessKeys        ? "access_keys"
+  const char* table = e.table == UserTable::kAccessKeys       ? "access_keys"
                       : e.table == UserTable::kInlinePolicies ? "user_policies"
-                                                               : "user_attached_policies";
+                                                              : "user_attached_policies";
   std::string sql = std::string("SELECT COUNT(*) FROM ") + table +
                     " WHERE account_id = ? AND lower(user_name) = lower(?)";
   Statement s(db, sql.c_str());
@@ -307,8 +336,9 @@ Status CheckFewerOfUser(sqlite3* db, const ExpectFewerOfUser& e) {
 }
 
 Status CheckNoUserAttached(sqlite3* db, const ExpectNoUserAttached& e) {
-  Statement s(db, "SELECT COUNT(*) FROM user_attached_policies WHERE account_id = ? AND "
-                  "policy_arn = ?");
+  Statement s(db,
+              "SELECT COUNT(*) FROM user_attached_policies WHERE account_id = ? AND "
+              "policy_arn = ?");
   if (!s.ok()) return Failure(db, "prepare");
   s.Bind(1, e.account_id).Bind(2, e.policy_arn);
   if (s.Step() != SQLITE_ROW) return Failure(db, "count");
@@ -340,9 +370,9 @@ Status Check(sqlite3* db, const Precondition& precondition) {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s(ErrorCode::kServiceFailure,
              "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
@@ -351,8 +381,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Failure(db, pragma);
     }
@@ -397,8 +427,8 @@ Result<StoreData> SqliteStore::LoadAll() {
   StoreData data;
   Statement accounts(db_, "SELECT id, name, email, created_ms FROM accounts");
   while (accounts.ok() && accounts.Step() == SQLITE_ROW) {
-    data.accounts.push_back({accounts.Text(0), accounts.Text(1), accounts.Text(2),
-                             accounts.Int(3)});
+    data.accounts.push_back(
+        {accounts.Text(0), accounts.Text(1), accounts.Text(2), accounts.Int(3)});
   }
   Statement roots(db_, "SELECT account_id, email, password_hash FROM root_users");
   while (roots.ok() && roots.Step() == SQLITE_ROW) {
@@ -409,8 +439,9 @@ Result<StoreData> SqliteStore::LoadAll() {
     data.users.push_back(
         {users.Text(0), users.Text(1), users.Text(2), users.Text(3), users.Int(4), {}});
   }
-  Statement tags(db_, "SELECT account_id, user_name, tag_key, tag_value FROM user_tags "
-                      "ORDER BY account_id, user_name, position");
+  Statement tags(db_,
+                 "SELECT account_id, user_name, tag_key, tag_value FROM user_tags "
+                 "ORDER BY account_id, user_name, position");
   while (tags.ok() && tags.Step() == SQLITE_ROW) {
     for (model::User& u : data.users) {
       if (u.account_id == tags.Text(0) && u.name == tags.Text(1)) {
@@ -418,8 +449,9 @@ Result<StoreData> SqliteStore::LoadAll() {
       }
     }
   }
-  Statement keys(db_, "SELECT id, account_id, user_name, sealed_secret, status, created_ms "
-                      "FROM access_keys");
+  Statement keys(db_,
+                 "SELECT id, account_id, user_name, sealed_secret, status, created_ms "
+                 "FROM access_keys");
   while (keys.ok() && keys.Step() == SQLITE_ROW) {
     data.access_keys.push_back({keys.Text(0), keys.Text(1), keys.Text(2), keys.Text(3),
                                 keys.Text(4) == "Active" ? model::AccessKeyStatus::kActive

@@ -45,27 +45,60 @@
 
 namespace gatehouse::store {
 
-struct InsertAccount { model::Account account; };
-struct InsertRootUser { model::RootUser root; };
-struct InsertUser { model::User user; };
-struct DeleteUser { std::string account_id, name; };
+struct InsertAccount {
+  model::Account account;
+};
+struct InsertRootUser {
+  model::RootUser root;
+};
+struct InsertUser {
+  model::User user;
+};
+struct DeleteUser {
+  std::string account_id, name;
+};
 // Renames and/or moves a user; its keys, policies and attachments follow.
-struct UpdateUser { std::string account_id, name, new_name, new_path; };
+struct UpdateUser {
+  std::string account_id, name, new_name, new_path;
+};
 // Replaces a user's whole tag set.
-struct SetUserTags { std::string account_id, user_name; std::vector<model::Tag> tags; };
-struct InsertAccessKey { model::AccessKey key; };
-struct DeleteAccessKey { std::string id; };
-struct SetAccessKeyStatus { std::string id; model::AccessKeyStatus status; };
-struct InsertRootResetToken { model::RootResetToken token; };
+struct SetUserTags {
+  std::string account_id, user_name;
+  std::vector<model::Tag> tags;
+};
+struct InsertAccessKey {
+  model::AccessKey key;
+};
+struct DeleteAccessKey {
+  std::string id;
+};
+struct SetAccessKeyStatus {
+  std::string id;
+  model::AccessKeyStatus status;
+};
+struct InsertRootResetToken {
+  model::RootResetToken token;
+};
 // Spends token `token_hash` of `account_id` (NoSuchEntity when it is gone: a token works once),
 // sets the root user's password hash and deletes the account's other tokens.
-struct ResetRootPassword { std::string token_hash, account_id, password_hash; };
-struct SetAccessKeyLastUsed { model::AccessKeyLastUsed usage; };
-struct PutUserPolicy { model::UserPolicy policy; };  // insert or replace
-struct DeleteUserPolicy { std::string account_id, user_name, name; };
-struct AttachUserPolicy { model::UserPolicyAttachment attachment; };
-struct DetachUserPolicy { model::UserPolicyAttachment attachment; };
-
+struct ResetRootPassword {
+  std::string token_hash, account_id, password_hash;
+};
+struct SetAccessKeyLastUsed {
+  model::AccessKeyLastUsed usage;
+};
+struct PutUserPolicy {
+  model::UserPolicy policy;
+};  // insert or replace
+struct DeleteUserPolicy {
+  std::string account_id, user_name, name;
+};
+struct AttachUserPolicy {
+  model::UserPolicyAttachment attachment;
+};
+struct DetachUserPolicy {
+  model::UserPolicyAttachment attachment;
+};
 
 // The records of record_kinds.def: Put writes (create: insert only, failing with
 // EntityAlreadyExists when the key exists; otherwise insert or replace), Erase deletes.
@@ -153,17 +186,17 @@ struct IsExpectFewer<ExpectFewer<T>> : std::true_type {};
 
 template <typename T>
 struct RecordKind;  // RecordKind<T>::kName: the kind's name on disk
-#define X(Type, kind) \
-  template <>         \
-  struct RecordKind<model::Type> { static constexpr const char* kName = kind; };
+#define X(Type, kind)                          \
+  template <>                                  \
+  struct RecordKind<model::Type> {             \
+    static constexpr const char* kName = kind; \
+  };
 #include "store/record_kinds.def"
 #undef X
 
 using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, UpdateUser,
-                           SetUserTags, InsertAccessKey,
-                           DeleteAccessKey, SetAccessKeyStatus, InsertRootResetToken,
-                           ResetRootPassword,
-                           SetAccessKeyLastUsed,
+                           SetUserTags, InsertAccessKey, DeleteAccessKey, SetAccessKeyStatus,
+                           InsertRootResetToken, ResetRootPassword, SetAccessKeyLastUsed,
                            PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy
 #define X(Type, kind) , Put<model::Type>, Erase<model::Type>
 #include "store/record_kinds.def"

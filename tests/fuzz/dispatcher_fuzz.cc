@@ -25,10 +25,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/signing_key_cache.h"
 #include "auth/sigv4.h"
@@ -194,8 +193,12 @@ class Harness {
     std::string key_id = NewAccessKeyId(random_, false);
     std::string secret = NewSecretAccessKey(random_);
     model::Account account{kAccount, "management", "root@example.com", kNow * 1000};
-    model::AccessKey key{key_id, kAccount, "", Seal(master_key_, secret, key_id, random_.Bytes(12)),
-                         model::AccessKeyStatus::kActive, kNow * 1000};
+    model::AccessKey key{key_id,
+                         kAccount,
+                         "",
+                         Seal(master_key_, secret, key_id, random_.Bytes(12)),
+                         model::AccessKeyStatus::kActive,
+                         kNow * 1000};
     store::WriteBatch batch{{store::InsertAccount{account},
                              store::InsertRootUser{{kAccount, account.email, "$argon2id$x"}},
                              store::InsertAccessKey{key}}};
@@ -241,7 +244,10 @@ class Harness {
 
 // Placeholders a generated string may be, replaced in the body's text by what JSON values
 // cannot hold cheaply: arrays nested deep.
-constexpr char kDeepMarker[] = "\x01" "deep" "\x01";
+constexpr char kDeepMarker[] =
+    "\x01"
+    "deep"
+    "\x01";
 
 const char* const kPool[] = {
     "admin",
@@ -279,8 +285,8 @@ class InputMaker {
   json Make(const protocol::Shape& shape, int depth) {
     if (depth > 8) return json();
     uint8_t form = fdp_.ConsumeIntegral<uint8_t>();
-    if (form < 8) return json();                   // null
-    if (form < 14) return json(kDeepMarker);       // deep nesting in place of the value
+    if (form < 8) return json();              // null
+    if (form < 14) return json(kDeepMarker);  // deep nesting in place of the value
     if (form < 20) return json(fdp_.ConsumeIntegral<int64_t>());  // maybe the wrong type
     if (form < 24) return json::array({String()});
     switch (shape.type) {
@@ -337,7 +343,8 @@ class InputMaker {
       case 2: {  // a pooled value amplified: whitespace-padded policies, 300 KB names
         std::string base = fdp_.PickValueInArray(kPool);
         std::string pad = fdp_.ConsumeBool() ? std::string(" ") : fdp_.ConsumeRandomLengthString(4);
-        size_t count = fdp_.ConsumeIntegralInRange<size_t>(0, kBodyLimit / std::max<size_t>(1, pad.size()));
+        size_t count =
+            fdp_.ConsumeIntegralInRange<size_t>(0, kBodyLimit / std::max<size_t>(1, pad.size()));
         std::string out;
         out.reserve(base.size() + pad.size() * count);
         size_t at = fdp_.ConsumeIntegralInRange<size_t>(0, base.size());
@@ -396,7 +403,8 @@ void Flatten(const protocol::ServiceModel& model, const protocol::Shape& shape,
     }
     return;
   }
-  add(v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace));
+  add(v.is_string() ? v.get<std::string>()
+                    : v.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 std::string ReplaceDeep(std::string text, const std::string& marker, size_t levels) {

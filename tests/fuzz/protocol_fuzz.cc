@@ -25,10 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Shape* input = model.FindShape(op.input);
   std::string body = fdp.ConsumeRemainingBytesAsString();
   if (input == nullptr) return 0;
-  Result<nlohmann::json> value =
-      model.protocol() == "json"
-          ? ReadJsonInput(model, *input, body)
-          : ReadQueryInput(model, *input, ParseQueryString(body));
+  Result<nlohmann::json> value = model.protocol() == "json"
+                                     ? ReadJsonInput(model, *input, body)
+                                     : ReadQueryInput(model, *input, ParseQueryString(body));
   if (!value.ok()) return 0;
   (void)ValidateInput(model, *input, *value);
   // Whatever came in, written through the output writers, must not break them either.

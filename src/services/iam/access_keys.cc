@@ -1,7 +1,7 @@
 // iam: CreateAccessKey, ListAccessKeys, UpdateAccessKey, GetAccessKeyLastUsed, DeleteAccessKey.
 #include "core/crypto.h"
-#include "core/strings.h"
 #include "core/ids.h"
+#include "core/strings.h"
 #include "core/time_format.h"
 #include "services/iam/iam_context.h"
 
@@ -47,16 +47,19 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
     }
     std::string id = NewAccessKeyId(iam.random, /*temporary=*/false, user->account_id);
     std::string secret = NewSecretAccessKey(iam.random);
-    model::AccessKey key{id, user->account_id, user->name,
+    model::AccessKey key{id,
+                         user->account_id,
+                         user->name,
                          Seal(iam.master_key, secret, id, iam.random.Bytes(12)),
-                         model::AccessKeyStatus::kActive, iam.now_ms()};
+                         model::AccessKeyStatus::kActive,
+                         iam.now_ms()};
     // The quota holds in the store too: two requests racing for the last slot get one key.
     Status s = iam.state.Commit(
         {.writes = {store::InsertAccessKey{key}},
-         .preconditions = {store::UserUnchanged(*user),
-                           store::ExpectFewerOfUser{store::UserTable::kAccessKeys,
-                                                    user->account_id, user->name,
-                                                    static_cast<int64_t>(kAccessKeysPerUser)}}});
+         .preconditions = {
+             store::UserUnchanged(*user),
+             store::ExpectFewerOfUser{store::UserTable::kAccessKeys, user->account_id, user->name,
+                                      static_cast<int64_t>(kAccessKeysPerUser)}}});
     if (!s.ok()) return s;
     // The only time the secret ever leaves the server.
     return json{{"AccessKey",

@@ -24,7 +24,8 @@ bool Exists(const IamContext& iam, std::string_view account, const std::string& 
 
 Status CheckAttachable(const IamContext& iam, std::string_view account, const std::string& arn) {
   if (Exists(iam, account, arn)) return Status::Ok();
-  return Status(ErrorCode::kNoSuchEntity, "Policy " + arn + " does not exist or is not attachable.");
+  return Status(ErrorCode::kNoSuchEntity,
+                "Policy " + arn + " does not exist or is not attachable.");
 }
 
 Status CheckBoundary(const IamContext& iam, std::string_view account, const std::string& arn) {
@@ -42,9 +43,8 @@ json AttachedPoliciesJson(std::vector<std::string> arns, const json& input) {
   std::sort(arns.begin(), arns.end());
   json out;
   json list = json::array();
-  for (const std::string& arn : SlicePage(arns, ReadPage(input), [](const std::string& a) {
-         return a;
-       }, out)) {
+  for (const std::string& arn : SlicePage(
+           arns, ReadPage(input), [](const std::string& a) { return a; }, out)) {
     list.push_back({{"PolicyName", arn.substr(arn.rfind('/') + 1)}, {"PolicyArn", arn}});
   }
   out["AttachedPolicies"] = std::move(list);
@@ -53,8 +53,7 @@ json AttachedPoliciesJson(std::vector<std::string> arns, const json& input) {
 
 Status CheckInlinePolicy(const std::string& document, const std::vector<std::string>& others,
                          std::string_view entity, std::string_view entity_name) {
-  if (Result<policy::Document> valid =
-          policy::ParsePolicy(document, policy::PolicyKind::kIdentity);
+  if (Result<policy::Document> valid = policy::ParsePolicy(document, policy::PolicyKind::kIdentity);
       !valid.ok()) {
     return valid.status();
   }
@@ -74,8 +73,8 @@ Status CheckInlinePolicy(const std::string& document, const std::vector<std::str
 json PolicyNamesJson(std::vector<std::string> names, const json& input) {
   std::sort(names.begin(), names.end());
   json out;
-  out["PolicyNames"] =
-      SlicePage(names, ReadPage(input), [](const std::string& n) { return n; }, out);
+  out["PolicyNames"] = SlicePage(
+      names, ReadPage(input), [](const std::string& n) { return n; }, out);
   return out;
 }
 
@@ -106,8 +105,7 @@ Result<bool> CheckAttach(const IamContext& iam, std::string_view account,
   if (std::find(attached.begin(), attached.end(), arn) != attached.end()) return false;
   if (attached.size() >= kManagedPoliciesPerEntity) {
     return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for " + std::string(quota) +
-                                                 ": " +
-                                                 std::to_string(kManagedPoliciesPerEntity));
+                                                 ": " + std::to_string(kManagedPoliciesPerEntity));
   }
   return true;
 }

@@ -4,11 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "core/strings.h"
@@ -84,9 +83,9 @@ std::shared_ptr<const P> FindInlinePolicy(const InlinePolicies<P>& policies,
 // policies are `existing` (CheckInlinePolicy, the replaced policy not counted). Returns the name
 // to store: a replaced policy keeps the name it was first written with.
 template <typename P>
-Result<std::string> CheckInlinePolicyPut(const InlinePolicies<P>& existing,
-                                         const std::string& name, const std::string& document,
-                                         std::string_view entity, std::string_view entity_name) {
+Result<std::string> CheckInlinePolicyPut(const InlinePolicies<P>& existing, const std::string& name,
+                                         const std::string& document, std::string_view entity,
+                                         std::string_view entity_name) {
   std::string stored_name = name;
   std::vector<std::string> others;
   for (const auto& p : existing) {

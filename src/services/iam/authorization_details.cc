@@ -89,7 +89,6 @@ json GroupDetail(const store::Directory& dir, const model::Group& g) {
       {"AttachedManagedPolicies", AttachedJson(ArnsOf(dir.Scan<model::GroupAttachment>(prefix)))}};
 }
 
-
 json RoleDetail(const store::Directory& dir, const model::Role& r) {
   const std::string prefix = r.Key() + "/";
   json profiles = json::array();

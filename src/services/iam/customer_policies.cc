@@ -117,10 +117,9 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
       return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for PoliciesPerAccount: " +
                                                    std::to_string(kPoliciesPerAccount));
     }
-    Status s = iam.state.Commit(
-        {.writes = {store::Put<model::ManagedPolicy>{policy, true}},
-         .preconditions = {store::ExpectFewer<model::ManagedPolicy>{
-             prefix, static_cast<int64_t>(kPoliciesPerAccount), {}, {}}}});
+    Status s = iam.state.Commit({.writes = {store::Put<model::ManagedPolicy>{policy, true}},
+                                 .preconditions = {store::ExpectFewer<model::ManagedPolicy>{
+                                     prefix, static_cast<int64_t>(kPoliciesPerAccount), {}, {}}}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) return AlreadyExists(name);
     if (!s.ok()) return s;
     return json{{"Policy", PolicyJson(policy, {}, {.description = false, .tags = true})}};
@@ -172,13 +171,12 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
     const std::string in_account = model::RecordKey({account}) + "/";
     Status s = iam.state.Commit(
         {.writes = {store::Erase<model::ManagedPolicy>::Of(**policy)},
-         .preconditions = {
-             store::Unchanged(**policy),
-             store::NoneUnder<model::GroupAttachment>(in_account, "policy_arn", arn),
-             store::NoneUnder<model::RoleAttachment>(in_account, "policy_arn", arn),
-             store::NoneUnder<model::Role>(in_account, "permissions_boundary", arn),
-             store::NoneUnder<model::UserBoundary>(in_account, "policy_arn", arn),
-             store::ExpectNoUserAttached{account, arn}}});
+         .preconditions = {store::Unchanged(**policy),
+                           store::NoneUnder<model::GroupAttachment>(in_account, "policy_arn", arn),
+                           store::NoneUnder<model::RoleAttachment>(in_account, "policy_arn", arn),
+                           store::NoneUnder<model::Role>(in_account, "permissions_boundary", arn),
+                           store::NoneUnder<model::UserBoundary>(in_account, "policy_arn", arn),
+                           store::ExpectNoUserAttached{account, arn}}});
     if (!s.ok()) return s;
     return json::object();
   });

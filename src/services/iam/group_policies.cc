@@ -114,8 +114,7 @@ void RegisterAttachedPolicies(Dispatcher& d, IamContext& iam) {
     return json::object();
   });
 
-  d.Register("iam", "ListAttachedGroupPolicies",
-             [&iam](const OperationContext& c) -> Result<json> {
+  d.Register("iam", "ListAttachedGroupPolicies", [&iam](const OperationContext& c) -> Result<json> {
     auto group = InputGroup(iam, c);
     if (!group.ok()) return group.status();
     return AttachedPoliciesJson(GroupAttachedPolicies(iam.state.directory(), **group), c.input);

@@ -161,9 +161,9 @@ void RegisterGroupLifecycle(Dispatcher& d, IamContext& iam) {
     }
     if (updated.name == group.name && updated.path == group.path) return json::object();
     // Insert-only under the new key, so that a group created under that name meanwhile wins.
-    store::WriteBatch batch{{store::Erase<model::Group>::Of(group),
-                             store::Put<model::Group>{updated, true}},
-                            {store::Unchanged(group)}};
+    store::WriteBatch batch{
+        {store::Erase<model::Group>::Of(group), store::Put<model::Group>{updated, true}},
+        {store::Unchanged(group)}};
     if (updated.name != group.name) RenameGroupRecords(dir, group, updated.name, batch);
     Status s = iam.state.Commit(batch);
     if (s.code() == ErrorCode::kEntityAlreadyExists) return GroupExists(updated.name);
@@ -216,10 +216,12 @@ void RegisterMembership(Dispatcher& d, IamContext& iam) {
     // Both ends must still be there, and the quota must hold when the membership is written.
     Status s = iam.state.Commit(
         {.writes = {store::Put<model::GroupMember>{{user.account_id, user.name, group.name}}},
-         .preconditions = {store::UserUnchanged(user), store::Unchanged(group),
-                           store::ExpectFewer<model::GroupMember>{
-                               UserMembersPrefix(user.account_id, user.name),
-                               static_cast<int64_t>(kGroupsPerUser), {}, {}}}});
+         .preconditions = {
+             store::UserUnchanged(user), store::Unchanged(group),
+             store::ExpectFewer<model::GroupMember>{UserMembersPrefix(user.account_id, user.name),
+                                                    static_cast<int64_t>(kGroupsPerUser),
+                                                    {},
+                                                    {}}}});
     if (!s.ok()) return s;
     return json::object();
   });

@@ -34,7 +34,6 @@ Result<std::shared_ptr<const model::InstanceProfile>> FindProfile(const IamConte
   return profile;
 }
 
-
 bool HoldsRole(const model::InstanceProfile& p, std::string_view role_name) {
   return std::any_of(p.role_names.begin(), p.role_names.end(),
                      [&](const std::string& r) { return EqualsIgnoreCase(r, role_name); });
@@ -143,9 +142,9 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
                     "Cannot exceed quota for InstanceSessionsPerInstanceProfile: " +
                         std::to_string(kRolesPerInstanceProfile));
     }
-    return UpdateProfile(
-        iam, **profile, [&](model::InstanceProfile& p) { p.role_names.push_back((*role)->name); },
-        {store::Unchanged(**role)});
+    return UpdateProfile(iam, **profile,
+                         [&](model::InstanceProfile& p) { p.role_names.push_back((*role)->name); },
+                         {store::Unchanged(**role)});
   });
 
   d.Register(

@@ -183,8 +183,7 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);
     const std::string old_password = c.input.at("OldPassword");
     const std::string new_password = c.input.at("NewPassword");
-    if (Status s = CheckOldPassword(iam, c, *found->user, *found->profile, old_password);
-        !s.ok()) {
+    if (Status s = CheckOldPassword(iam, c, *found->user, *found->profile, old_password); !s.ok()) {
       return s;
     }
     if (new_password == old_password) return ReuseViolation();

@@ -1,7 +1,7 @@
 // iam: CreateVirtualMFADevice, DeleteVirtualMFADevice, EnableMFADevice, DeactivateMFADevice,
-// ResyncMFADevice, GetMFADevice, ListMFADevices, ListVirtualMFADevices, TagMFADevice, UntagMFADevice,
-// ListMFADeviceTags. The seed and its QR code are returned once, by CreateVirtualMFADevice;
-// the store keeps the seed sealed under the master key.
+// ResyncMFADevice, GetMFADevice, ListMFADevices, ListVirtualMFADevices, TagMFADevice,
+// UntagMFADevice, ListMFADeviceTags. The seed and its QR code are returned once, by
+// CreateVirtualMFADevice; the store keeps the seed sealed under the master key.
 #include <openssl/evp.h>
 
 #include <algorithm>

@@ -107,8 +107,8 @@ Status ChangeMfaDevice(IamContext& iam, std::string_view account, std::string_vi
     if (user == nullptr) return NoSuchUser(updated.user_name);
     preconditions.push_back(store::UserUnchanged(*user));
     preconditions.push_back(store::ExpectFewer<model::MfaDevice>{
-        model::RecordKey({account}) + "/", static_cast<int64_t>(kMfaDevicesPerUser),
-        "user_name", updated.user_name});
+        model::RecordKey({account}) + "/", static_cast<int64_t>(kMfaDevicesPerUser), "user_name",
+        updated.user_name});
   }
   return iam.state.Commit({.writes = {store::Put<model::MfaDevice>{updated}},
                            .preconditions = std::move(preconditions)});

@@ -60,20 +60,19 @@ void RegisterPasswordPolicyOperations(Dispatcher& d, IamContext& iam) {
     return json{{"PasswordPolicy", PolicyJson(*policy)}};
   });
 
-  d.Register("iam", "DeleteAccountPasswordPolicy",
-             [&iam](const OperationContext& c) -> Result<json> {
-               auto policy = iam.state.directory().Get<model::PasswordPolicy>(
-                   model::RecordKey({c.caller.account_id}));
-               if (policy == nullptr) {
-                 return Status(ErrorCode::kNoSuchEntity,
-                               "The account policy with name PasswordPolicy cannot be found.");
-               }
-               Status s =
-                   iam.state.Commit({.writes = {store::Erase<model::PasswordPolicy>::Of(*policy)},
+  d.Register(
+      "iam", "DeleteAccountPasswordPolicy", [&iam](const OperationContext& c) -> Result<json> {
+        auto policy = iam.state.directory().Get<model::PasswordPolicy>(
+            model::RecordKey({c.caller.account_id}));
+        if (policy == nullptr) {
+          return Status(ErrorCode::kNoSuchEntity,
+                        "The account policy with name PasswordPolicy cannot be found.");
+        }
+        Status s = iam.state.Commit({.writes = {store::Erase<model::PasswordPolicy>::Of(*policy)},
                                      .preconditions = {store::Unchanged(*policy)}});
-               if (!s.ok()) return s;
-               return json::object();
-             });
+        if (!s.ok()) return s;
+        return json::object();
+      });
 }
 
 }  // namespace gatehouse::services::iam

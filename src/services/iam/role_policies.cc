@@ -3,7 +3,6 @@
 // PutRolePermissionsBoundary, DeleteRolePermissionsBoundary.
 #include "core/uri.h"
 #include "services/iam/attachments.h"
-#include "services/iam/attachments.h"
 #include "services/iam/iam_context.h"
 #include "services/iam/role_common.h"
 
@@ -13,7 +12,7 @@ namespace {
 using nlohmann::json;
 
 std::vector<std::shared_ptr<const model::RolePolicy>> RoleInlinePolicies(const IamContext& iam,
-                                                                     const model::Role& role) {
+                                                                         const model::Role& role) {
   return iam.state.directory().Scan<model::RolePolicy>(role.Key() + "/");
 }
 
@@ -59,7 +58,7 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
         RoleInlinePolicies(iam, **role), c.input.at("PolicyName"), document, "role", (*role)->name);
     if (!name.ok()) return name.status();
     return Commit(iam, {.writes = {store::Put<model::RolePolicy>{
-                                       {(*role)->account_id, (*role)->name, *name, document}}},
+                            {(*role)->account_id, (*role)->name, *name, document}}},
                         .preconditions = SamePolicies(iam, **role)});
   });
 
@@ -96,9 +95,10 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
                                       "PoliciesPerRole");
     if (!attach.ok()) return attach.status();
     if (!*attach) return json::object();
-    return Commit(iam, {.writes = {store::Put<model::RoleAttachment>{
-                                       {(*role)->account_id, (*role)->name, arn}}},
-                        .preconditions = SameAttachments(iam, **role, arn)});
+    return Commit(
+        iam,
+        {.writes = {store::Put<model::RoleAttachment>{{(*role)->account_id, (*role)->name, arn}}},
+         .preconditions = SameAttachments(iam, **role, arn)});
   });
 
   d.Register("iam", "DetachRolePolicy", [&iam](const OperationContext& c) -> Result<json> {

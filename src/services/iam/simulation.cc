@@ -354,8 +354,8 @@ size_t ListSize(const json& input, const char* name) {
 
 Status CheckSimulationLimits(const json& input) {
   if (ListSize(input, "ActionNames") > kMaxSimulatedActions) {
-    return Invalid("The list of ActionNames cannot exceed " +
-                   std::to_string(kMaxSimulatedActions) + " items.");
+    return Invalid("The list of ActionNames cannot exceed " + std::to_string(kMaxSimulatedActions) +
+                   " items.");
   }
   if (ListSize(input, "ResourceArns") > kMaxSimulatedResources) {
     return Invalid("The list of ResourceArns cannot exceed " +
@@ -403,7 +403,7 @@ Result<json> SimulationResults(authz::Authorizer& authorizer, const Simulation& 
     if (!result.ok()) return result.status();
     results.push_back(std::move(result).value());
   }
-  FinishPage(out, end < total, end > first ? ResultMarker(end - 1) : "", page.style);
+  FinishPage(out, end<total, end> first ? ResultMarker(end - 1) : "", page.style);
   out["EvaluationResults"] = std::move(results);
   return out;
 }

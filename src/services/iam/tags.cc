@@ -59,8 +59,8 @@ json ListTagsJson(const std::vector<model::Tag>& tags, const json& input) {
   }
   json out;
   json list = json::array();
-  for (const auto& [position, tag] :
-       SlicePage(positioned, ReadPage(input), [](const auto& p) { return p.first; }, out)) {
+  for (const auto& [position, tag] : SlicePage(
+           positioned, ReadPage(input), [](const auto& p) { return p.first; }, out)) {
     list.push_back({{"Key", tag->key}, {"Value", tag->value}});
   }
   out["Tags"] = std::move(list);

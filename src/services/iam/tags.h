@@ -3,10 +3,9 @@
 // unique regardless of case (a write replaces key and value), and may not start with "aws:".
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "model/entities.h"

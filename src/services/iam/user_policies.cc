@@ -13,9 +13,8 @@ namespace {
 // aggregate size is a quota).
 std::vector<store::Precondition> SameUser(const model::User& user, store::UserTable table,
                                           size_t read) {
-  return {store::UserUnchanged(user),
-          store::ExpectFewerOfUser{table, user.account_id, user.name,
-                                   static_cast<int64_t>(read) + 1}};
+  return {store::UserUnchanged(user), store::ExpectFewerOfUser{table, user.account_id, user.name,
+                                                               static_cast<int64_t>(read) + 1}};
 }
 
 // `preconditions` with those of attaching managed policy `arn`.
@@ -62,8 +61,8 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     std::string user_name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
-    return InlinePolicyNamesJson(
-        iam.state.directory().UserPolicies(user->account_id, user->name), c.input);
+    return InlinePolicyNamesJson(iam.state.directory().UserPolicies(user->account_id, user->name),
+                                 c.input);
   });
 
   d.Register("iam", "DeleteUserPolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -93,9 +92,9 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     if (!*write) return json::object();
     Status s = iam.state.Commit(
         {.writes = {store::AttachUserPolicy{{user->account_id, user->name, arn}}},
-         .preconditions = WithPolicy(iam, SameUser(*user, store::UserTable::kAttachedPolicies,
-                                                   attached.size()),
-                                     user->account_id, arn)});
+         .preconditions =
+             WithPolicy(iam, SameUser(*user, store::UserTable::kAttachedPolicies, attached.size()),
+                        user->account_id, arn)});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -108,9 +107,9 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     if (user == nullptr) return NoSuchUser(user_name);
     Status found = CheckDetach(dir.UserAttachedPolicies(user->account_id, user->name), arn);
     if (!found.ok()) return found;
-    Status s = iam.state.Commit(
-        {.writes = {store::DetachUserPolicy{{user->account_id, user->name, arn}}},
-         .preconditions = {store::UserUnchanged(*user)}});
+    Status s =
+        iam.state.Commit({.writes = {store::DetachUserPolicy{{user->account_id, user->name, arn}}},
+                          .preconditions = {store::UserUnchanged(*user)}});
     if (!s.ok()) return s;
     return json::object();
   });

@@ -103,8 +103,12 @@ json BoundaryJson(const std::string& arn) {
 void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "CreateUser", [&iam](const OperationContext& c) -> Result<json> {
     std::string name = c.input.at("UserName");
-    model::User user{c.caller.account_id, name, c.input.value("Path", "/"),
-                     NewUniqueId(iam.random, IdKind::kUser), iam.now_ms(), {}};
+    model::User user{c.caller.account_id,
+                     name,
+                     c.input.value("Path", "/"),
+                     NewUniqueId(iam.random, IdKind::kUser),
+                     iam.now_ms(),
+                     {}};
     if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
       Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, "TagsPerUser");
       if (!merged.ok()) return merged.status();
@@ -158,8 +162,8 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     });
     json out;
     json list = json::array();
-    for (const auto& u : SlicePage(users, ReadPage(c.input),
-                                   [](const auto& u) { return AsciiLower(u->name); }, out)) {
+    for (const auto& u : SlicePage(
+             users, ReadPage(c.input), [](const auto& u) { return AsciiLower(u->name); }, out)) {
       list.push_back(UserJson(dir, *u, false));
     }
     out["Users"] = std::move(list);
@@ -196,8 +200,9 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     if (user == nullptr) return NoSuchUser(name);
     Result<std::vector<model::Tag>> tags = MergeTags(user->tags, c.input.at("Tags"), "TagsPerUser");
     if (!tags.ok()) return tags.status();
-    Status s = iam.state.Commit({.writes = {store::SetUserTags{user->account_id, user->name, *tags}},
-                                 .preconditions = {store::UserUnchanged(*user)}});
+    Status s =
+        iam.state.Commit({.writes = {store::SetUserTags{user->account_id, user->name, *tags}},
+                          .preconditions = {store::UserUnchanged(*user)}});
     if (!s.ok()) return s;
     return json::object();
   });
@@ -221,36 +226,37 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     return ListTagsJson(user->tags, c.input);
   });
 
-  d.Register("iam", "PutUserPermissionsBoundary",
-             [&iam](const OperationContext& c) -> Result<json> {
-    std::string name = c.input.at("UserName");
-    std::string arn = c.input.at("PermissionsBoundary");
-    auto user = iam.state.directory().FindUser(c.caller.account_id, name);
-    if (user == nullptr) return NoSuchUser(name);
-    if (Status s = CheckBoundary(iam, user->account_id, arn); !s.ok()) return s;
-    Status s = iam.state.Commit(
-        {.writes = {store::Put<model::UserBoundary>{{user->account_id, user->name, arn}}},
-         .preconditions = {store::UserUnchanged(*user)}});
-    if (!s.ok()) return s;
-    return json::object();
-  });
+  d.Register(
+      "iam", "PutUserPermissionsBoundary", [&iam](const OperationContext& c) -> Result<json> {
+        std::string name = c.input.at("UserName");
+        std::string arn = c.input.at("PermissionsBoundary");
+        auto user = iam.state.directory().FindUser(c.caller.account_id, name);
+        if (user == nullptr) return NoSuchUser(name);
+        if (Status s = CheckBoundary(iam, user->account_id, arn); !s.ok()) return s;
+        Status s = iam.state.Commit(
+            {.writes = {store::Put<model::UserBoundary>{{user->account_id, user->name, arn}}},
+             .preconditions = {store::UserUnchanged(*user)}});
+        if (!s.ok()) return s;
+        return json::object();
+      });
 
-  d.Register("iam", "DeleteUserPermissionsBoundary",
-             [&iam](const OperationContext& c) -> Result<json> {
-    std::string name = c.input.at("UserName");
-    const store::Directory& dir = iam.state.directory();
-    auto user = dir.FindUser(c.caller.account_id, name);
-    if (user == nullptr) return NoSuchUser(name);
-    auto boundary = dir.Get<model::UserBoundary>(model::RecordKey({user->account_id, user->name}));
-    if (boundary == nullptr) {
-      return Status(ErrorCode::kNoSuchEntity,
-                    "The user with name " + user->name + " does not have a permissions boundary.");
-    }
-    Status s = iam.state.Commit({.writes = {store::Erase<model::UserBoundary>::Of(*boundary)},
-                                 .preconditions = {store::Unchanged(*boundary)}});
-    if (!s.ok()) return s;
-    return json::object();
-  });
+  d.Register(
+      "iam", "DeleteUserPermissionsBoundary", [&iam](const OperationContext& c) -> Result<json> {
+        std::string name = c.input.at("UserName");
+        const store::Directory& dir = iam.state.directory();
+        auto user = dir.FindUser(c.caller.account_id, name);
+        if (user == nullptr) return NoSuchUser(name);
+        auto boundary =
+            dir.Get<model::UserBoundary>(model::RecordKey({user->account_id, user->name}));
+        if (boundary == nullptr) {
+          return Status(ErrorCode::kNoSuchEntity, "The user with name " + user->name +
+                                                      " does not have a permissions boundary.");
+        }
+        Status s = iam.state.Commit({.writes = {store::Erase<model::UserBoundary>::Of(*boundary)},
+                                     .preconditions = {store::Unchanged(*boundary)}});
+        if (!s.ok()) return s;
+        return json::object();
+      });
 
   d.Register("iam", "DeleteUser", [&iam](const OperationContext& c) -> Result<json> {
     std::string name = c.input.at("UserName");

@@ -1,10 +1,10 @@
 #include "services/organizations/account_creation.h"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <optional>
 #include <set>
-
-#include <spdlog/spdlog.h>
 
 #include "core/ids.h"
 #include "core/strings.h"
@@ -45,8 +45,7 @@ Plan PlanCreation(OrganizationsContext& org, const model::AccountCreation& reque
   if (organization == nullptr) return Failed(request, "INTERNAL_FAILURE", now);
   const model::Organization& o = *organization;
   const size_t limit = org.options.max_accounts;
-  if (dir.Scan<model::OrganizationAccount>(o.id + "/", "", limit).size() + members_added >=
-      limit) {
+  if (dir.Scan<model::OrganizationAccount>(o.id + "/", "", limit).size() + members_added >= limit) {
     return Failed(request, "ACCOUNT_LIMIT_EXCEEDED", now);
   }
   if (!accounts::ValidateAccountEmail(request.email).ok()) {
@@ -74,18 +73,13 @@ Plan PlanCreation(OrganizationsContext& org, const model::AccountCreation& reque
     spdlog::warn("CreateAccount {}: {}", request.id, account_id.status().message());
     return Failed(request, "INTERNAL_FAILURE", now);
   }
-  model::Role role{*account_id,
-                   request.role_name.empty() ? kOrganizationAccountAccessRole : request.role_name,
-                   "/",
-                   NewUniqueId(iam.random, IdKind::kRole),
-                   now,
-                   AccountAccessTrustPolicy(o.management_account_id),
-                   "",
-                   3600,
-                   "",
-                   {},
-                   0,
-                   ""};
+  model::Role role{
+      *account_id, request.role_name.empty() ? kOrganizationAccountAccessRole : request.role_name,
+      "/",         NewUniqueId(iam.random, IdKind::kRole),
+      now,         AccountAccessTrustPolicy(o.management_account_id),
+      "",          3600,
+      "",          {},
+      0,           ""};
   plan.writes.writes.push_back(store::Put<model::Role>{role, /*create=*/true});
   plan.writes.writes.push_back(
       store::Put<model::RoleAttachment>{{role.account_id, role.name, kAdministratorAccess}});

@@ -10,10 +10,9 @@
 // request would both try to create its account.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/organization_entities.h"
 #include "services/organizations/organizations_context.h"

@@ -55,9 +55,8 @@ Status AccountCreationQueue::Submit(const model::AccountCreation& request) {
 
 void AccountCreationQueue::WaitIdle() {
   std::unique_lock lock(mu_);
-  idle_.wait(lock, [this] {
-    return (arrivals_.empty() && pending_.empty() && !busy_) || !running_;
-  });
+  idle_.wait(lock,
+             [this] { return (arrivals_.empty() && pending_.empty() && !busy_) || !running_; });
 }
 
 std::vector<std::string> AccountCreationQueue::Record(std::vector<Arrival>& arrivals) {

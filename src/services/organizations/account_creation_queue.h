@@ -56,9 +56,9 @@ class AccountCreationQueue {
 
   OrganizationsContext& org_;
   std::mutex mu_;
-  std::condition_variable wake_;  // the worker waits for work or the stop
-  std::condition_variable idle_;  // WaitIdle waits for no work and an idle worker
-  std::deque<Arrival> arrivals_;  // to record
+  std::condition_variable wake_;     // the worker waits for work or the stop
+  std::condition_variable idle_;     // WaitIdle waits for no work and an idle worker
+  std::deque<Arrival> arrivals_;     // to record
   std::deque<std::string> pending_;  // recorded, to complete
   bool busy_ = false;
   bool stopping_ = false;

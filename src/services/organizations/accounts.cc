@@ -34,13 +34,13 @@ Status MasterCannotLeave() {
 }
 
 Status TargetNotFound() {
-  return Status(ErrorCode::kTargetNotFoundException,
-                "You specified a target that doesn't exist.");
+  return Status(ErrorCode::kTargetNotFoundException, "You specified a target that doesn't exist.");
 }
 
 // The member `id` of `o` (the management account is one), or AccountNotFoundException.
-Result<std::shared_ptr<const model::OrganizationAccount>> FindAccount(
-    const store::Directory& dir, const model::Organization& o, const std::string& id) {
+Result<std::shared_ptr<const model::OrganizationAccount>> FindAccount(const store::Directory& dir,
+                                                                      const model::Organization& o,
+                                                                      const std::string& id) {
   auto member = FindMember(dir, o, id);
   if (member == nullptr) return AccountNotFound();
   return member;
@@ -89,8 +89,7 @@ void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
     if (org.creations != nullptr) {
       if (Status s = org.creations->Submit(request); !s.ok()) return s;
     } else {
-      Status s =
-          iam.state.Commit({{store::Put<model::AccountCreation>{request, /*create=*/true}}});
+      Status s = iam.state.Commit({{store::Put<model::AccountCreation>{request, /*create=*/true}}});
       if (!s.ok()) return s;
       CompleteAccountCreations(org, {request.Key()});
     }
@@ -99,47 +98,47 @@ void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
 
   d.Register("organizations", "DescribeCreateAccountStatus",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    std::string id = c.input.at("CreateAccountRequestId");
-    auto request = dir.Get<model::AccountCreation>(m->organization->id + "/" + id);
-    if (request == nullptr) {
-      return Status(ErrorCode::kCreateAccountStatusNotFoundException,
-                    "We can't find an create account request with the CreateAccountRequestId "
-                    "that you specified.");
-    }
-    return json{{"CreateAccountStatus", CreateAccountStatusJson(*request)}};
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               std::string id = c.input.at("CreateAccountRequestId");
+               auto request = dir.Get<model::AccountCreation>(m->organization->id + "/" + id);
+               if (request == nullptr) {
+                 return Status(
+                     ErrorCode::kCreateAccountStatusNotFoundException,
+                     "We can't find an create account request with the CreateAccountRequestId "
+                     "that you specified.");
+               }
+               return json{{"CreateAccountStatus", CreateAccountStatusJson(*request)}};
+             });
 
   d.Register("organizations", "ListCreateAccountStatus",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    std::vector<std::string> states;
-    if (auto given = c.input.find("States"); given != c.input.end()) {
-      for (const json& state : *given) states.push_back(state.get<std::string>());
-    }
-    json out;
-    json statuses = json::array();
-    for (const auto& request : iam::ScanPage<model::AccountCreation>(
-             dir, m->organization->id + "/", iam::ReadOrganizationsPage(c.input),
-             [&states](const model::AccountCreation& r) {
-               return states.empty() ||
-                      std::find(states.begin(), states.end(), r.state) != states.end();
-             },
-             out)) {
-      statuses.push_back(CreateAccountStatusJson(*request));
-    }
-    out["CreateAccountStatuses"] = std::move(statuses);
-    return out;
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               std::vector<std::string> states;
+               if (auto given = c.input.find("States"); given != c.input.end()) {
+                 for (const json& state : *given) states.push_back(state.get<std::string>());
+               }
+               json out;
+               json statuses = json::array();
+               for (const auto& request : iam::ScanPage<model::AccountCreation>(
+                        dir, m->organization->id + "/", iam::ReadOrganizationsPage(c.input),
+                        [&states](const model::AccountCreation& r) {
+                          return states.empty() ||
+                                 std::find(states.begin(), states.end(), r.state) != states.end();
+                        },
+                        out)) {
+                 statuses.push_back(CreateAccountStatusJson(*request));
+               }
+               out["CreateAccountStatuses"] = std::move(statuses);
+               return out;
+             });
 }
 
 void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "DescribeAccount",
-             [&org](const OperationContext& c) -> Result<json> {
+  d.Register("organizations", "DescribeAccount", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
     Result<Membership> m = ManagementMembership(dir, c);
     if (!m.ok()) return m.status();
@@ -164,29 +163,29 @@ void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
     return out;
   });
 
-  d.Register("organizations", "ListAccountsForParent",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    std::string parent = c.input.at("ParentId");
-    std::optional<Node> node = FindNode(dir, o, parent);
-    if (!node || node->type == NodeType::kAccount) {
-      return Status(ErrorCode::kParentNotFoundException,
-                    "We can't find a root or OU with the ParentId that you specified.");
-    }
-    json out;
-    json accounts = json::array();
-    for (const auto& member : iam::ScanPage<model::OrganizationAccount>(
-             dir, o.id + "/", iam::ReadOrganizationsPage(c.input),
-             [&parent](const model::OrganizationAccount& a) { return a.parent_id == parent; },
-             out)) {
-      accounts.push_back(AccountJson(dir, o, *member));
-    }
-    out["Accounts"] = std::move(accounts);
-    return out;
-  });
+  d.Register(
+      "organizations", "ListAccountsForParent", [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        std::string parent = c.input.at("ParentId");
+        std::optional<Node> node = FindNode(dir, o, parent);
+        if (!node || node->type == NodeType::kAccount) {
+          return Status(ErrorCode::kParentNotFoundException,
+                        "We can't find a root or OU with the ParentId that you specified.");
+        }
+        json out;
+        json accounts = json::array();
+        for (const auto& member : iam::ScanPage<model::OrganizationAccount>(
+                 dir, o.id + "/", iam::ReadOrganizationsPage(c.input),
+                 [&parent](const model::OrganizationAccount& a) { return a.parent_id == parent; },
+                 out)) {
+          accounts.push_back(AccountJson(dir, o, *member));
+        }
+        out["Accounts"] = std::move(accounts);
+        return out;
+      });
 }
 
 void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
@@ -259,31 +258,31 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
 
   d.Register("organizations", "RemoveAccountFromOrganization",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    std::string id = c.input.at("AccountId");
-    if (id == o.management_account_id) return MasterCannotLeave();
-    auto member = FindAccount(dir, o, id);
-    if (!member.ok()) return member.status();
-    store::WriteBatch batch;
-    RemovalWrites(dir, **member, batch);
-    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
-    return json::object();
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               const model::Organization& o = *m->organization;
+               std::string id = c.input.at("AccountId");
+               if (id == o.management_account_id) return MasterCannotLeave();
+               auto member = FindAccount(dir, o, id);
+               if (!member.ok()) return member.status();
+               store::WriteBatch batch;
+               RemovalWrites(dir, **member, batch);
+               if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+               return json::object();
+             });
 
   d.Register("organizations", "LeaveOrganization",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = CallerMembership(dir, c);
-    if (!m.ok()) return m.status();
-    if (m->IsManagement()) return MasterCannotLeave();
-    store::WriteBatch batch;
-    RemovalWrites(dir, *m->account, batch);
-    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
-    return json::object();
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = CallerMembership(dir, c);
+               if (!m.ok()) return m.status();
+               if (m->IsManagement()) return MasterCannotLeave();
+               store::WriteBatch batch;
+               RemovalWrites(dir, *m->account, batch);
+               if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+               return json::object();
+             });
 }
 
 // A taggable resource of the organization: an account, an OU, the root or a policy. Reads its
@@ -297,7 +296,8 @@ struct Taggable {
 Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organization& o,
                               const std::string& id) {
   if (id == o.root_id) {
-    return Taggable{o.root_tags, [o](std::vector<model::Tag> tags) -> store::Write {
+    return Taggable{o.root_tags,
+                    [o](std::vector<model::Tag> tags) -> store::Write {
                       model::Organization updated = o;
                       updated.root_tags = std::move(tags);
                       return store::Put<model::Organization>{std::move(updated)};
@@ -308,7 +308,8 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
   if (StartsWith(id, "ou-")) {
     auto ou = dir.Get<model::OrganizationalUnit>(key);
     if (ou == nullptr) return TargetNotFound();
-    return Taggable{ou->tags, [ou](std::vector<model::Tag> tags) -> store::Write {
+    return Taggable{ou->tags,
+                    [ou](std::vector<model::Tag> tags) -> store::Write {
                       model::OrganizationalUnit updated = *ou;
                       updated.tags = std::move(tags);
                       return store::Put<model::OrganizationalUnit>{std::move(updated)};
@@ -318,7 +319,8 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
   if (StartsWith(id, "p-")) {
     auto policy = dir.Get<model::OrganizationPolicy>(key);
     if (policy == nullptr) return TargetNotFound();
-    return Taggable{policy->tags, [policy](std::vector<model::Tag> tags) -> store::Write {
+    return Taggable{policy->tags,
+                    [policy](std::vector<model::Tag> tags) -> store::Write {
                       model::OrganizationPolicy updated = *policy;
                       updated.tags = std::move(tags);
                       return store::Put<model::OrganizationPolicy>{std::move(updated)};
@@ -327,7 +329,8 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
   }
   auto member = FindMember(dir, o, id);
   if (member == nullptr) return TargetNotFound();
-  return Taggable{member->tags, [member](std::vector<model::Tag> tags) -> store::Write {
+  return Taggable{member->tags,
+                  [member](std::vector<model::Tag> tags) -> store::Write {
                     model::OrganizationAccount updated = *member;
                     updated.tags = std::move(tags);
                     return store::Put<model::OrganizationAccount>{std::move(updated)};
@@ -377,16 +380,16 @@ void RegisterTags(Dispatcher& d, OrganizationsContext& org) {
     return json::object();
   });
 
-  d.Register("organizations", "ListTagsForResource",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    Result<Taggable> target = FindTaggable(dir, *m->organization, c.input.at("ResourceId"));
-    if (!target.ok()) return target.status();
-    // At most 50 tags: one page always holds them.
-    return json{{"Tags", TagsJson(target->tags)}};
-  });
+  d.Register(
+      "organizations", "ListTagsForResource", [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        Result<Taggable> target = FindTaggable(dir, *m->organization, c.input.at("ResourceId"));
+        if (!target.ok()) return target.status();
+        // At most 50 tags: one page always holds them.
+        return json{{"Tags", TagsJson(target->tags)}};
+      });
 }
 
 }  // namespace

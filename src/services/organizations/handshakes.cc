@@ -147,59 +147,59 @@ bool SameInvitation(const model::Handshake& h, const model::Organization& o, con
 }
 
 void RegisterInvite(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "InviteAccountToOrganization",
-             [&org](const OperationContext& c) -> Result<json> {
-    iam::IamContext& iam = org.iam;
-    const store::Directory& dir = iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    Result<Target> target = ReadTarget(dir, c.input);
-    if (!target.ok()) return target.status();
-    if (!target->account_id.empty() && FindMembership(dir, target->account_id)) {
-      return AlreadyInAnOrganization();
-    }
-    if (MemberCount(dir, o) >= org.options.max_accounts) return AccountLimitExceeded();
-    Result<std::vector<model::Tag>> tags = ApplyTags({}, c.input.value("Tags", json::array()));
-    if (!tags.ok()) return tags.status();
-    const int64_t now = iam.now_ms();
-    for (const auto& h : dir.Scan<model::Handshake>("")) {
-      if (SameInvitation(*h, o, *target, now)) {
-        return Status(ErrorCode::kDuplicateHandshakeException,
-                      "A handshake with the same action and target already exists.");
-      }
-    }
+  d.Register(
+      "organizations", "InviteAccountToOrganization",
+      [&org](const OperationContext& c) -> Result<json> {
+        iam::IamContext& iam = org.iam;
+        const store::Directory& dir = iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        Result<Target> target = ReadTarget(dir, c.input);
+        if (!target.ok()) return target.status();
+        if (!target->account_id.empty() && FindMembership(dir, target->account_id)) {
+          return AlreadyInAnOrganization();
+        }
+        if (MemberCount(dir, o) >= org.options.max_accounts) return AccountLimitExceeded();
+        Result<std::vector<model::Tag>> tags = ApplyTags({}, c.input.value("Tags", json::array()));
+        if (!tags.ok()) return tags.status();
+        const int64_t now = iam.now_ms();
+        for (const auto& h : dir.Scan<model::Handshake>("")) {
+          if (SameInvitation(*h, o, *target, now)) {
+            return Status(ErrorCode::kDuplicateHandshakeException,
+                          "A handshake with the same action and target already exists.");
+          }
+        }
 
-    model::Handshake h;
-    do {
-      h.id = NewHandshakeId(iam.random);
-    } while (dir.Get<model::Handshake>(h.id) != nullptr);
-    h.organization_id = o.id;
-    h.management_account_id = o.management_account_id;
-    h.action = kInvite;
-    h.parties = {{o.id, "ORGANIZATION"}, target->party};
-    auto management = dir.FindAccount(o.management_account_id);
-    h.resources = {
-        {"ORGANIZATION",
-         o.id,
-         {{"MASTER_EMAIL", AccountEmail(dir, o.management_account_id), {}},
-          {"MASTER_NAME", management != nullptr ? management->name : "", {}},
-          {"ORGANIZATION_FEATURE_SET", o.feature_set, {}}}},
-        {target->party.type, target->party.id, {}}};
-    if (std::string notes = c.input.value("Notes", ""); !notes.empty()) {
-      h.resources.push_back({"NOTES", std::move(notes), {}});
-    }
-    h.state = model::kHandshakeOpen;
-    h.requested_ms = now;
-    h.expires_ms = now + org.options.handshake_lifetime_ms;
-    h.target_account_id = target->account_id;
-    h.tags = std::move(*tags);
-    if (Status s = iam.state.Commit({{store::Put<model::Handshake>{h, /*create=*/true}}});
-        !s.ok()) {
-      return s;
-    }
-    return json{{"Handshake", HandshakeJson(h, now)}};
-  });
+        model::Handshake h;
+        do {
+          h.id = NewHandshakeId(iam.random);
+        } while (dir.Get<model::Handshake>(h.id) != nullptr);
+        h.organization_id = o.id;
+        h.management_account_id = o.management_account_id;
+        h.action = kInvite;
+        h.parties = {{o.id, "ORGANIZATION"}, target->party};
+        auto management = dir.FindAccount(o.management_account_id);
+        h.resources = {{"ORGANIZATION",
+                        o.id,
+                        {{"MASTER_EMAIL", AccountEmail(dir, o.management_account_id), {}},
+                         {"MASTER_NAME", management != nullptr ? management->name : "", {}},
+                         {"ORGANIZATION_FEATURE_SET", o.feature_set, {}}}},
+                       {target->party.type, target->party.id, {}}};
+        if (std::string notes = c.input.value("Notes", ""); !notes.empty()) {
+          h.resources.push_back({"NOTES", std::move(notes), {}});
+        }
+        h.state = model::kHandshakeOpen;
+        h.requested_ms = now;
+        h.expires_ms = now + org.options.handshake_lifetime_ms;
+        h.target_account_id = target->account_id;
+        h.tags = std::move(*tags);
+        if (Status s = iam.state.Commit({{store::Put<model::Handshake>{h, /*create=*/true}}});
+            !s.ok()) {
+          return s;
+        }
+        return json{{"Handshake", HandshakeJson(h, now)}};
+      });
 }
 
 // Moves the handshake the input names to `wanted`, which only the party `allowed` may do;
@@ -231,42 +231,41 @@ Result<json> Answer(OrganizationsContext& org, const OperationContext& c, Role a
 }
 
 void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "AcceptHandshake",
-             [&org](const OperationContext& c) -> Result<json> {
+  d.Register("organizations", "AcceptHandshake", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
-    return Answer(org, c, Role::kInvited, model::kHandshakeAccepted,
-                  [&](model::Handshake& h, store::WriteBatch& batch) -> Status {
-      const std::string& account = c.caller.account_id;
-      if (FindMembership(dir, account)) return AlreadyInAnOrganization();
-      auto o = dir.Get<model::Organization>(h.organization_id);
-      if (o == nullptr) return HandshakeNotFound();
-      if (MemberCount(dir, *o) >= org.options.max_accounts) return AccountLimitExceeded();
-      h.target_account_id = account;
-      // The organization as read, and its account quota met when the member is written.
-      batch.preconditions.push_back(store::Unchanged(*o));
-      batch.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
-          o->id + "/", static_cast<int64_t>(org.options.max_accounts), {}, {}});
-      // An invited account joins as it is: unlike a created one it gets no role for the
-      // management account to administer it through; its owner makes one if they want.
-      JoinWrites({o->id, account, o->root_id, model::kJoinedInvited, org.iam.now_ms(),
-                  model::kAccountActive, h.tags},
-                 batch);
-      if (o->feature_set == model::kFeatureSetAll) {
-        batch.writes.push_back(store::Put<model::PolicyAttachment>{
-            {o->id, account, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
-      }
-      return Status::Ok();
-    });
+    return Answer(
+        org, c, Role::kInvited, model::kHandshakeAccepted,
+        [&](model::Handshake& h, store::WriteBatch& batch) -> Status {
+          const std::string& account = c.caller.account_id;
+          if (FindMembership(dir, account)) return AlreadyInAnOrganization();
+          auto o = dir.Get<model::Organization>(h.organization_id);
+          if (o == nullptr) return HandshakeNotFound();
+          if (MemberCount(dir, *o) >= org.options.max_accounts) return AccountLimitExceeded();
+          h.target_account_id = account;
+          // The organization as read, and its account quota met when the member is written.
+          batch.preconditions.push_back(store::Unchanged(*o));
+          batch.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
+              o->id + "/", static_cast<int64_t>(org.options.max_accounts), {}, {}});
+          // An invited account joins as it is: unlike a created one it gets no role for the
+          // management account to administer it through; its owner makes one if they want.
+          JoinWrites({o->id, account, o->root_id, model::kJoinedInvited, org.iam.now_ms(),
+                      model::kAccountActive, h.tags},
+                     batch);
+          if (o->feature_set == model::kFeatureSetAll) {
+            batch.writes.push_back(store::Put<model::PolicyAttachment>{
+                {o->id, account, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
+          }
+          return Status::Ok();
+        });
   });
 
   d.Register("organizations", "DeclineHandshake",
              [&org](const OperationContext& c) -> Result<json> {
-    return Answer(org, c, Role::kInvited, model::kHandshakeDeclined,
-                  [](model::Handshake&, store::WriteBatch&) { return Status::Ok(); });
-  });
+               return Answer(org, c, Role::kInvited, model::kHandshakeDeclined,
+                             [](model::Handshake&, store::WriteBatch&) { return Status::Ok(); });
+             });
 
-  d.Register("organizations", "CancelHandshake",
-             [&org](const OperationContext& c) -> Result<json> {
+  d.Register("organizations", "CancelHandshake", [&org](const OperationContext& c) -> Result<json> {
     return Answer(org, c, Role::kSender, model::kHandshakeCanceled,
                   [](model::Handshake&, store::WriteBatch&) { return Status::Ok(); });
   });
@@ -275,56 +274,56 @@ void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
 void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
   d.Register("organizations", "DescribeHandshake",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Role role = Role::kStranger;
-    auto found = FindHandshake(dir, c, &role);
-    if (!found.ok()) return found.status();
-    return json{{"Handshake", HandshakeJson(**found, org.iam.now_ms())}};
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Role role = Role::kStranger;
+               auto found = FindHandshake(dir, c, &role);
+               if (!found.ok()) return found.status();
+               return json{{"Handshake", HandshakeJson(**found, org.iam.now_ms())}};
+             });
 
   d.Register("organizations", "ListHandshakesForAccount",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Filter> filter = ReadFilter(c.input);
-    if (!filter.ok()) return filter.status();
-    const std::string& account = c.caller.account_id;
-    const int64_t now = org.iam.now_ms();
-    json out;
-    json handshakes = json::array();
-    for (const auto& h : iam::ScanPage<model::Handshake>(
-             dir, "", iam::ReadOrganizationsPage(c.input),
-             [&](const model::Handshake& h) {
-               return InvitesAccount(dir, h, account) && filter->Keeps(h);
-             },
-             out)) {
-      handshakes.push_back(HandshakeJson(*h, now));
-    }
-    out["Handshakes"] = std::move(handshakes);
-    return out;
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Filter> filter = ReadFilter(c.input);
+               if (!filter.ok()) return filter.status();
+               const std::string& account = c.caller.account_id;
+               const int64_t now = org.iam.now_ms();
+               json out;
+               json handshakes = json::array();
+               for (const auto& h : iam::ScanPage<model::Handshake>(
+                        dir, "", iam::ReadOrganizationsPage(c.input),
+                        [&](const model::Handshake& h) {
+                          return InvitesAccount(dir, h, account) && filter->Keeps(h);
+                        },
+                        out)) {
+                 handshakes.push_back(HandshakeJson(*h, now));
+               }
+               out["Handshakes"] = std::move(handshakes);
+               return out;
+             });
 
   d.Register("organizations", "ListHandshakesForOrganization",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    Result<Filter> filter = ReadFilter(c.input);
-    if (!filter.ok()) return filter.status();
-    const std::string& org_id = m->organization->id;
-    const int64_t now = org.iam.now_ms();
-    json out;
-    json handshakes = json::array();
-    for (const auto& h : iam::ScanPage<model::Handshake>(
-             dir, "", iam::ReadOrganizationsPage(c.input),
-             [&](const model::Handshake& h) {
-               return h.organization_id == org_id && filter->Keeps(h);
-             },
-             out)) {
-      handshakes.push_back(HandshakeJson(*h, now));
-    }
-    out["Handshakes"] = std::move(handshakes);
-    return out;
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               Result<Filter> filter = ReadFilter(c.input);
+               if (!filter.ok()) return filter.status();
+               const std::string& org_id = m->organization->id;
+               const int64_t now = org.iam.now_ms();
+               json out;
+               json handshakes = json::array();
+               for (const auto& h : iam::ScanPage<model::Handshake>(
+                        dir, "", iam::ReadOrganizationsPage(c.input),
+                        [&](const model::Handshake& h) {
+                          return h.organization_id == org_id && filter->Keeps(h);
+                        },
+                        out)) {
+                 handshakes.push_back(HandshakeJson(*h, now));
+               }
+               out["Handshakes"] = std::move(handshakes);
+               return out;
+             });
 }
 
 }  // namespace

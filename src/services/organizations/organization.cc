@@ -79,171 +79,178 @@ Result<std::string> ReadServicePrincipal(const OperationContext& c) {
 }
 
 void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "CreateOrganization",
-             [&org](const OperationContext& c) -> Result<json> {
-    iam::IamContext& iam = org.iam;
-    const store::Directory& dir = iam.state.directory();
-    if (FindMembership(dir, c.caller.account_id)) return AlreadyInOrganization();
-    model::Organization created;
-    do {
-      created.id = NewOrganizationId(iam.random);
-    } while (dir.Get<model::Organization>(created.id) != nullptr);
-    created.management_account_id = c.caller.account_id;
-    created.feature_set = c.input.value("FeatureSet", model::kFeatureSetAll);
-    created.root_id = NewRootId(iam.random);
-    created.created_ms = iam.now_ms();
-    model::OrganizationAccount management{created.id, c.caller.account_id, created.root_id,
-                                          model::kJoinedCreated, created.created_ms,
-                                          model::kAccountActive, {}};
-    store::WriteBatch batch;
-    batch.writes.push_back(store::Put<model::Organization>{created, /*create=*/true});
-    JoinWrites(management, batch);
-    // AWS attaches its FullAWSAccess SCP to the root (and to every OU and account made later),
-    // so that enabling SCPs changes nothing until someone attaches a narrower one.
-    if (created.feature_set == model::kFeatureSetAll) {
-      batch.writes.push_back(store::Put<model::PolicyAttachment>{
-          {created.id, created.root_id, model::kFullAwsAccessPolicyId,
-           model::kServiceControlPolicy}});
-    }
-    Status s = iam.state.Commit(batch);
-    if (s.code() == ErrorCode::kEntityAlreadyExists) return AlreadyInOrganization();
-    if (!s.ok()) return s;
-    if (created.feature_set == model::kFeatureSetAll) {
-      const iam::ServiceLinkedRoleSpec* spec = iam::FindServiceLinkedRole(kOrganizationsService);
-      std::string role_key = model::RecordKey({c.caller.account_id, spec->role_name});
-      if (dir.Get<model::Role>(role_key) == nullptr) {
-        // Made already by someone else in between: the role existing is all that matters.
-        (void)iam::CreateServiceLinkedRoleFor(iam, c.caller.account_id, kOrganizationsService);
-      }
-    }
-    return json{{"Organization", OrganizationJson(dir, created)}};
-  });
+  d.Register(
+      "organizations", "CreateOrganization", [&org](const OperationContext& c) -> Result<json> {
+        iam::IamContext& iam = org.iam;
+        const store::Directory& dir = iam.state.directory();
+        if (FindMembership(dir, c.caller.account_id)) return AlreadyInOrganization();
+        model::Organization created;
+        do {
+          created.id = NewOrganizationId(iam.random);
+        } while (dir.Get<model::Organization>(created.id) != nullptr);
+        created.management_account_id = c.caller.account_id;
+        created.feature_set = c.input.value("FeatureSet", model::kFeatureSetAll);
+        created.root_id = NewRootId(iam.random);
+        created.created_ms = iam.now_ms();
+        model::OrganizationAccount management{created.id,
+                                              c.caller.account_id,
+                                              created.root_id,
+                                              model::kJoinedCreated,
+                                              created.created_ms,
+                                              model::kAccountActive,
+                                              {}};
+        store::WriteBatch batch;
+        batch.writes.push_back(store::Put<model::Organization>{created, /*create=*/true});
+        JoinWrites(management, batch);
+        // AWS attaches its FullAWSAccess SCP to the root (and to every OU and account made later),
+        // so that enabling SCPs changes nothing until someone attaches a narrower one.
+        if (created.feature_set == model::kFeatureSetAll) {
+          batch.writes.push_back(store::Put<model::PolicyAttachment>{
+              {created.id, created.root_id, model::kFullAwsAccessPolicyId,
+               model::kServiceControlPolicy}});
+        }
+        Status s = iam.state.Commit(batch);
+        if (s.code() == ErrorCode::kEntityAlreadyExists) return AlreadyInOrganization();
+        if (!s.ok()) return s;
+        if (created.feature_set == model::kFeatureSetAll) {
+          const iam::ServiceLinkedRoleSpec* spec =
+              iam::FindServiceLinkedRole(kOrganizationsService);
+          std::string role_key = model::RecordKey({c.caller.account_id, spec->role_name});
+          if (dir.Get<model::Role>(role_key) == nullptr) {
+            // Made already by someone else in between: the role existing is all that matters.
+            (void)iam::CreateServiceLinkedRoleFor(iam, c.caller.account_id, kOrganizationsService);
+          }
+        }
+        return json{{"Organization", OrganizationJson(dir, created)}};
+      });
 
   d.Register("organizations", "DescribeOrganization",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = CallerMembership(dir, c);
-    if (!m.ok()) return m.status();
-    return json{{"Organization", OrganizationJson(dir, *m->organization)}};
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = CallerMembership(dir, c);
+               if (!m.ok()) return m.status();
+               return json{{"Organization", OrganizationJson(dir, *m->organization)}};
+             });
 
-  d.Register("organizations", "DeleteOrganization",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    if (dir.Scan<model::OrganizationAccount>(o.id + "/", "", 2).size() > 1) {
-      return Status(ErrorCode::kOrganizationNotEmptyException,
-                    "To delete an organization you must first remove all member accounts "
-                    "(except the master).");
-    }
-    store::WriteBatch batch;
-    EraseOrganizationWrites(dir, o, batch);
-    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
-    return json::object();
-  });
+  d.Register(
+      "organizations", "DeleteOrganization", [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        if (dir.Scan<model::OrganizationAccount>(o.id + "/", "", 2).size() > 1) {
+          return Status(ErrorCode::kOrganizationNotEmptyException,
+                        "To delete an organization you must first remove all member accounts "
+                        "(except the master).");
+        }
+        store::WriteBatch batch;
+        EraseOrganizationWrites(dir, o, batch);
+        if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+        return json::object();
+      });
 
   d.Register("organizations", "EnableAllFeatures",
              [&org](const OperationContext& c) -> Result<json> {
-    iam::IamContext& iam = org.iam;
-    const store::Directory& dir = iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    if (o.feature_set == model::kFeatureSetAll) {
-      return Status(ErrorCode::kHandshakeConstraintViolationException,
-                    "This organization has already enabled all features.",
-                    "ORGANIZATION_ALREADY_HAS_ALL_FEATURES");
-    }
-    // AWS asks every invited member to approve first; accounts made by the organization agree
-    // by construction. With no invited members the change completes at once.
-    for (const auto& member : dir.Scan<model::OrganizationAccount>(o.id + "/")) {
-      if (member->joined_method == model::kJoinedInvited &&
-          member->account_id != o.management_account_id) {
-        return Status(ErrorCode::kHandshakeConstraintViolationException,
-                      "Every invited member account must approve enabling all features, and "
-                      "this server cannot ask them yet: remove the invited accounts, enable all "
-                      "features, then invite them again.",
-                      "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION");
-      }
-    }
-    model::Organization updated = o;
-    updated.feature_set = model::kFeatureSetAll;
-    model::Handshake handshake;
-    handshake.id = NewHandshakeId(iam.random);
-    handshake.organization_id = o.id;
-    handshake.management_account_id = o.management_account_id;
-    handshake.action = "ENABLE_ALL_FEATURES";
-    handshake.parties = {{o.id, "ORGANIZATION"}};
-    handshake.resources = {{"ORGANIZATION", o.id, {}}};
-    handshake.state = model::kHandshakeAccepted;
-    handshake.requested_ms = iam.now_ms();
-    handshake.expires_ms = handshake.requested_ms + org.options.handshake_lifetime_ms;
-    store::WriteBatch batch;
-    batch.preconditions.push_back(store::Unchanged(o));
-    batch.preconditions.push_back(store::NoneUnder<model::OrganizationAccount>(
-        o.id + "/", "joined_method", model::kJoinedInvited));
-    batch.writes.push_back(store::Put<model::Organization>{updated});
-    batch.writes.push_back(store::Put<model::Handshake>{handshake, /*create=*/true});
-    batch.writes.push_back(store::Put<model::PolicyAttachment>{
-        {o.id, o.root_id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
-    if (Status s = iam.state.Commit(batch); !s.ok()) return s;
-    return json{{"Handshake", HandshakeJson(handshake, handshake.requested_ms)}};
-  });
+               iam::IamContext& iam = org.iam;
+               const store::Directory& dir = iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               const model::Organization& o = *m->organization;
+               if (o.feature_set == model::kFeatureSetAll) {
+                 return Status(ErrorCode::kHandshakeConstraintViolationException,
+                               "This organization has already enabled all features.",
+                               "ORGANIZATION_ALREADY_HAS_ALL_FEATURES");
+               }
+               // AWS asks every invited member to approve first; accounts made by the organization
+               // agree by construction. With no invited members the change completes at once.
+               for (const auto& member : dir.Scan<model::OrganizationAccount>(o.id + "/")) {
+                 if (member->joined_method == model::kJoinedInvited &&
+                     member->account_id != o.management_account_id) {
+                   return Status(
+                       ErrorCode::kHandshakeConstraintViolationException,
+                       "Every invited member account must approve enabling all features, and "
+                       "this server cannot ask them yet: remove the invited accounts, enable all "
+                       "features, then invite them again.",
+                       "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION");
+                 }
+               }
+               model::Organization updated = o;
+               updated.feature_set = model::kFeatureSetAll;
+               model::Handshake handshake;
+               handshake.id = NewHandshakeId(iam.random);
+               handshake.organization_id = o.id;
+               handshake.management_account_id = o.management_account_id;
+               handshake.action = "ENABLE_ALL_FEATURES";
+               handshake.parties = {{o.id, "ORGANIZATION"}};
+               handshake.resources = {{"ORGANIZATION", o.id, {}}};
+               handshake.state = model::kHandshakeAccepted;
+               handshake.requested_ms = iam.now_ms();
+               handshake.expires_ms = handshake.requested_ms + org.options.handshake_lifetime_ms;
+               store::WriteBatch batch;
+               batch.preconditions.push_back(store::Unchanged(o));
+               batch.preconditions.push_back(store::NoneUnder<model::OrganizationAccount>(
+                   o.id + "/", "joined_method", model::kJoinedInvited));
+               batch.writes.push_back(store::Put<model::Organization>{updated});
+               batch.writes.push_back(store::Put<model::Handshake>{handshake, /*create=*/true});
+               batch.writes.push_back(store::Put<model::PolicyAttachment>{
+                   {o.id, o.root_id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
+               if (Status s = iam.state.Commit(batch); !s.ok()) return s;
+               return json{{"Handshake", HandshakeJson(handshake, handshake.requested_ms)}};
+             });
 }
 
 void RegisterServiceAccess(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "EnableAWSServiceAccess",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    Result<std::string> principal = ReadServicePrincipal(c);
-    if (!principal.ok()) return principal.status();
-    if (m->organization->feature_set != model::kFeatureSetAll) {
-      return Status(ErrorCode::kConstraintViolationException,
-                    "This operation requires the organization to have all features enabled.",
-                    "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE");
-    }
-    model::ServiceAccess access{m->organization->id, *principal, org.iam.now_ms()};
-    if (dir.Get<model::ServiceAccess>(access.Key()) != nullptr) return json::object();
-    Status s = org.iam.state.Commit({{store::Put<model::ServiceAccess>{access, true}}});
-    if (!s.ok() && s.code() != ErrorCode::kEntityAlreadyExists) return s;
-    return json::object();
-  });
+  d.Register(
+      "organizations", "EnableAWSServiceAccess", [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        Result<std::string> principal = ReadServicePrincipal(c);
+        if (!principal.ok()) return principal.status();
+        if (m->organization->feature_set != model::kFeatureSetAll) {
+          return Status(ErrorCode::kConstraintViolationException,
+                        "This operation requires the organization to have all features enabled.",
+                        "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE");
+        }
+        model::ServiceAccess access{m->organization->id, *principal, org.iam.now_ms()};
+        if (dir.Get<model::ServiceAccess>(access.Key()) != nullptr) return json::object();
+        Status s = org.iam.state.Commit({{store::Put<model::ServiceAccess>{access, true}}});
+        if (!s.ok() && s.code() != ErrorCode::kEntityAlreadyExists) return s;
+        return json::object();
+      });
 
   d.Register("organizations", "DisableAWSServiceAccess",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    Result<std::string> principal = ReadServicePrincipal(c);
-    if (!principal.ok()) return principal.status();
-    std::string key = m->organization->id + "/" + *principal;
-    if (dir.Get<model::ServiceAccess>(key) == nullptr) return json::object();
-    if (Status s = org.iam.state.Commit({{store::Erase<model::ServiceAccess>{key}}}); !s.ok()) {
-      return s;
-    }
-    return json::object();
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               Result<std::string> principal = ReadServicePrincipal(c);
+               if (!principal.ok()) return principal.status();
+               std::string key = m->organization->id + "/" + *principal;
+               if (dir.Get<model::ServiceAccess>(key) == nullptr) return json::object();
+               if (Status s = org.iam.state.Commit({{store::Erase<model::ServiceAccess>{key}}});
+                   !s.ok()) {
+                 return s;
+               }
+               return json::object();
+             });
 
   d.Register("organizations", "ListAWSServiceAccessForOrganization",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    json out;
-    json principals = json::array();
-    for (const auto& s : iam::ScanPage<model::ServiceAccess>(
-             dir, m->organization->id + "/", iam::ReadOrganizationsPage(c.input),
-             [](const model::ServiceAccess&) { return true; }, out)) {
-      principals.push_back({{"ServicePrincipal", s->service_principal},
-                            {"DateEnabled", FormatIsoTime(s->enabled_ms)}});
-    }
-    out["EnabledServicePrincipals"] = std::move(principals);
-    return out;
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               json out;
+               json principals = json::array();
+               for (const auto& s : iam::ScanPage<model::ServiceAccess>(
+                        dir, m->organization->id + "/", iam::ReadOrganizationsPage(c.input),
+                        [](const model::ServiceAccess&) { return true; }, out)) {
+                 principals.push_back({{"ServicePrincipal", s->service_principal},
+                                       {"DateEnabled", FormatIsoTime(s->enabled_ms)}});
+               }
+               out["EnabledServicePrincipals"] = std::move(principals);
+               return out;
+             });
 }
 
 }  // namespace

@@ -25,8 +25,7 @@ bool IsAccountClosed(const store::Directory& directory, std::string_view account
   return m && m->account->status == model::kAccountSuspended;
 }
 
-Result<Membership> CallerMembership(const store::Directory& directory,
-                                    const OperationContext& c) {
+Result<Membership> CallerMembership(const store::Directory& directory, const OperationContext& c) {
   std::optional<Membership> m = FindMembership(directory, c.caller.account_id);
   if (!m) return Status(ErrorCode::kOrganizationsNotInUse, kNotInUseMessage);
   return *std::move(m);
@@ -79,14 +78,19 @@ std::optional<Node> FindNode(const store::Directory& directory, const model::Org
   if (StartsWith(id, "ou-")) {
     auto ou = directory.Get<model::OrganizationalUnit>(org.id + "/" + std::string(id));
     if (ou == nullptr) return std::nullopt;
-    return Node{NodeType::kOrganizationalUnit, ou->id, ou->parent_id, ou->name,
-                OuArn(org, ou->id), ou->tags};
+    return Node{NodeType::kOrganizationalUnit,
+                ou->id,
+                ou->parent_id,
+                ou->name,
+                OuArn(org, ou->id),
+                ou->tags};
   }
   auto member = FindMember(directory, org, id);
   if (member == nullptr) return std::nullopt;
   auto account = directory.FindAccount(id);
-  return Node{NodeType::kAccount, member->account_id, member->parent_id,
-              account != nullptr ? account->name : "", AccountArn(org, id), member->tags};
+  return Node{NodeType::kAccount,  member->account_id,
+              member->parent_id,   account != nullptr ? account->name : "",
+              AccountArn(org, id), member->tags};
 }
 
 std::string_view NodeTypeName(NodeType type) {
@@ -157,8 +161,8 @@ json OuJson(const model::Organization& org, const model::OrganizationalUnit& ou)
   return {{"Id", ou.id}, {"Arn", OuArn(org, ou.id)}, {"Name", ou.name}};
 }
 
-store::Precondition NodeUnchanged(const store::Directory& directory,
-                                  const model::Organization& org, const Node& node) {
+store::Precondition NodeUnchanged(const store::Directory& directory, const model::Organization& org,
+                                  const Node& node) {
   if (node.type == NodeType::kRoot) return store::Unchanged(org);
   const std::string key = org.id + "/" + node.id;
   if (node.type == NodeType::kOrganizationalUnit) {

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "model/organization_entities.h"
@@ -19,8 +18,7 @@
 
 namespace gatehouse::services::organizations {
 
-inline constexpr const char* kNotInUseMessage =
-    "Your account is not a member of an organization.";
+inline constexpr const char* kNotInUseMessage = "Your account is not a member of an organization.";
 inline constexpr const char* kAccessDeniedMessage =
     "You don't have permissions to access this resource.";
 inline constexpr const char* kRootName = "Root";
@@ -32,9 +30,7 @@ struct Membership {
   std::shared_ptr<const model::Organization> organization;
   std::shared_ptr<const model::OrganizationAccount> account;
 
-  bool IsManagement() const {
-    return account->account_id == organization->management_account_id;
-  }
+  bool IsManagement() const { return account->account_id == organization->management_account_id; }
 };
 
 // The organization `account` belongs to; nullopt when it belongs to none.
@@ -44,8 +40,7 @@ std::optional<Membership> FindMembership(const store::Directory& directory,
 // roles cannot be assumed.
 bool IsAccountClosed(const store::Directory& directory, std::string_view account);
 // The caller's: AWSOrganizationsNotInUseException when it belongs to none.
-Result<Membership> CallerMembership(const store::Directory& directory,
-                                    const OperationContext& c);
+Result<Membership> CallerMembership(const store::Directory& directory, const OperationContext& c);
 // The caller's, which must be the management account's: AccessDeniedException otherwise.
 Result<Membership> ManagementMembership(const store::Directory& directory,
                                         const OperationContext& c);
@@ -79,8 +74,8 @@ struct Node {
 std::optional<Node> FindNode(const store::Directory& directory, const model::Organization& org,
                              std::string_view id);
 // The precondition that `node` is still as it was read (for the root: the organization).
-store::Precondition NodeUnchanged(const store::Directory& directory,
-                                  const model::Organization& org, const Node& node);
+store::Precondition NodeUnchanged(const store::Directory& directory, const model::Organization& org,
+                                  const Node& node);
 // "ROOT", "ORGANIZATIONAL_UNIT" or "ACCOUNT" (TargetType, ParentType and ChildType words).
 std::string_view NodeTypeName(NodeType type);
 // The ids from node `id` up to the root, `id` first: what an account's SCPs are gathered along.

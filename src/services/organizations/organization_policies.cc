@@ -16,9 +16,14 @@ size_t MaxPolicyContent(std::string_view type) {
 
 std::shared_ptr<const model::OrganizationPolicy> FullAwsAccessPolicy() {
   static const auto* const kPolicy = new std::shared_ptr<const model::OrganizationPolicy>(
-      std::make_shared<const model::OrganizationPolicy>(model::OrganizationPolicy{
-          "", model::kFullAwsAccessPolicyId, model::kServiceControlPolicy, "FullAWSAccess",
-          "Allows access to every operation", kFullAwsAccessContent, {}}));
+      std::make_shared<const model::OrganizationPolicy>(
+          model::OrganizationPolicy{"",
+                                    model::kFullAwsAccessPolicyId,
+                                    model::kServiceControlPolicy,
+                                    "FullAWSAccess",
+                                    "Allows access to every operation",
+                                    kFullAwsAccessContent,
+                                    {}}));
   return *kPolicy;
 }
 
@@ -37,12 +42,9 @@ bool IsPolicyTypeEnabled(const model::Organization& org, std::string_view type) 
 }
 
 json PolicySummaryJson(const model::Organization& org, const model::OrganizationPolicy& policy) {
-  return {{"Id", policy.id},
-          {"Arn", PolicyArn(org, policy.type, policy.id)},
-          {"Name", policy.name},
-          {"Description", policy.description},
-          {"Type", policy.type},
-          {"AwsManaged", policy.organization_id.empty()}};
+  return {{"Id", policy.id},     {"Arn", PolicyArn(org, policy.type, policy.id)},
+          {"Name", policy.name}, {"Description", policy.description},
+          {"Type", policy.type}, {"AwsManaged", policy.organization_id.empty()}};
 }
 
 json PolicyJson(const model::Organization& org, const model::OrganizationPolicy& policy) {

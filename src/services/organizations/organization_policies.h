@@ -5,9 +5,8 @@
 #pragma once
 
 #include <memory>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "model/organization_entities.h"
 #include "services/dispatcher.h"

@@ -58,10 +58,8 @@ std::string FindPolicyArn(const store::Directory& directory, const model::Organi
   if (policy_id == model::kFullAwsAccessPolicyId) {
     return PolicyArn(org, model::kServiceControlPolicy, policy_id);
   }
-  auto policy =
-      directory.Get<model::OrganizationPolicy>(org.id + "/" + std::string(policy_id));
-  return PolicyArn(org, policy != nullptr ? policy->type : model::kServiceControlPolicy,
-                   policy_id);
+  auto policy = directory.Get<model::OrganizationPolicy>(org.id + "/" + std::string(policy_id));
+  return PolicyArn(org, policy != nullptr ? policy->type : model::kServiceControlPolicy, policy_id);
 }
 
 ResourceInfo OrganizationResource(const store::Directory& directory, ResourceForm form,

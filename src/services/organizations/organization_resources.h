@@ -5,9 +5,8 @@
 // policies alone, so the resource's account is the caller's. Thread-safe.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "authz/operation_table.h"
 #include "services/dispatcher.h"

@@ -69,126 +69,128 @@ store::Precondition NoNewNamesake(const store::Directory& dir, const model::Orga
 json ParentJson(const Node& node) { return {{"Id", node.id}, {"Type", NodeTypeName(node.type)}}; }
 
 void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "CreateOrganizationalUnit",
-             [&org](const OperationContext& c) -> Result<json> {
-    iam::IamContext& iam = org.iam;
-    const store::Directory& dir = iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    Result<Node> parent = FindParent(dir, o, c.input.at("ParentId"));
-    if (!parent.ok()) return parent.status();
-    // The root plus at most five levels of OUs below it.
-    if (PathToRoot(dir, o, parent->id).size() > kMaxOuDepth) {
-      return Status(ErrorCode::kConstraintViolationException,
-                    "You attempted to create an OU tree that is too many levels deep.",
-                    "OU_DEPTH_LIMIT_EXCEEDED");
-    }
-    if (dir.Scan<model::OrganizationalUnit>(o.id + "/", "", kOusPerOrganization).size() >=
-        kOusPerOrganization) {
-      return Status(ErrorCode::kConstraintViolationException,
-                    "You have reached the maximum number of OUs in your organization.",
-                    "OU_NUMBER_LIMIT_EXCEEDED");
-    }
-    std::string name = c.input.at("Name");
-    if (NameTakenUnder(dir, o, parent->id, name)) return DuplicateOu();
-    model::OrganizationalUnit ou;
-    ou.organization_id = o.id;
-    do {
-      ou.id = NewOrganizationalUnitId(iam.random, o.root_id);
-    } while (dir.Get<model::OrganizationalUnit>(ou.Key()) != nullptr);
-    ou.parent_id = parent->id;
-    ou.name = name;
-    ou.created_ms = iam.now_ms();
-    if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
-      Result<std::vector<model::Tag>> applied = ApplyTags({}, *tags);
-      if (!applied.ok()) return applied.status();
-      ou.tags = std::move(applied).value();
-    }
-    store::WriteBatch batch;
-    batch.preconditions = {NodeUnchanged(dir, o, *parent),
-                           store::ExpectFewer<model::OrganizationalUnit>{
-                               o.id + "/", static_cast<int64_t>(kOusPerOrganization), {}, {}},
-                           NoNewNamesake(dir, o, name)};
-    batch.writes.push_back(store::Put<model::OrganizationalUnit>{ou, /*create=*/true});
-    if (o.feature_set == model::kFeatureSetAll) {
-      batch.writes.push_back(
-          store::Put<model::PolicyAttachment>{
-          {o.id, ou.id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
-    }
-    if (Status s = iam.state.Commit(batch); !s.ok()) return s;
-    return json{{"OrganizationalUnit", OuJson(o, ou)}};
-  });
+  d.Register(
+      "organizations", "CreateOrganizationalUnit",
+      [&org](const OperationContext& c) -> Result<json> {
+        iam::IamContext& iam = org.iam;
+        const store::Directory& dir = iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        Result<Node> parent = FindParent(dir, o, c.input.at("ParentId"));
+        if (!parent.ok()) return parent.status();
+        // The root plus at most five levels of OUs below it.
+        if (PathToRoot(dir, o, parent->id).size() > kMaxOuDepth) {
+          return Status(ErrorCode::kConstraintViolationException,
+                        "You attempted to create an OU tree that is too many levels deep.",
+                        "OU_DEPTH_LIMIT_EXCEEDED");
+        }
+        if (dir.Scan<model::OrganizationalUnit>(o.id + "/", "", kOusPerOrganization).size() >=
+            kOusPerOrganization) {
+          return Status(ErrorCode::kConstraintViolationException,
+                        "You have reached the maximum number of OUs in your organization.",
+                        "OU_NUMBER_LIMIT_EXCEEDED");
+        }
+        std::string name = c.input.at("Name");
+        if (NameTakenUnder(dir, o, parent->id, name)) return DuplicateOu();
+        model::OrganizationalUnit ou;
+        ou.organization_id = o.id;
+        do {
+          ou.id = NewOrganizationalUnitId(iam.random, o.root_id);
+        } while (dir.Get<model::OrganizationalUnit>(ou.Key()) != nullptr);
+        ou.parent_id = parent->id;
+        ou.name = name;
+        ou.created_ms = iam.now_ms();
+        if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
+          Result<std::vector<model::Tag>> applied = ApplyTags({}, *tags);
+          if (!applied.ok()) return applied.status();
+          ou.tags = std::move(applied).value();
+        }
+        store::WriteBatch batch;
+        batch.preconditions = {NodeUnchanged(dir, o, *parent),
+                               store::ExpectFewer<model::OrganizationalUnit>{
+                                   o.id + "/", static_cast<int64_t>(kOusPerOrganization), {}, {}},
+                               NoNewNamesake(dir, o, name)};
+        batch.writes.push_back(store::Put<model::OrganizationalUnit>{ou, /*create=*/true});
+        if (o.feature_set == model::kFeatureSetAll) {
+          batch.writes.push_back(store::Put<model::PolicyAttachment>{
+              {o.id, ou.id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
+        }
+        if (Status s = iam.state.Commit(batch); !s.ok()) return s;
+        return json{{"OrganizationalUnit", OuJson(o, ou)}};
+      });
 
   d.Register("organizations", "DescribeOrganizationalUnit",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    auto ou = FindOu(dir, *m->organization, c.input.at("OrganizationalUnitId"));
-    if (!ou.ok()) return ou.status();
-    return json{{"OrganizationalUnit", OuJson(*m->organization, **ou)}};
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               auto ou = FindOu(dir, *m->organization, c.input.at("OrganizationalUnitId"));
+               if (!ou.ok()) return ou.status();
+               return json{{"OrganizationalUnit", OuJson(*m->organization, **ou)}};
+             });
 
-  d.Register("organizations", "UpdateOrganizationalUnit",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    auto ou = FindOu(dir, o, c.input.at("OrganizationalUnitId"));
-    if (!ou.ok()) return ou.status();
-    model::OrganizationalUnit updated = **ou;
-    if (auto name = c.input.find("Name"); name != c.input.end()) {
-      updated.name = *name;
-      if (NameTakenUnder(dir, o, updated.parent_id, updated.name, updated.id)) {
-        return DuplicateOu();
-      }
-      if (Status s = org.iam.state.Commit(
-              {.writes = {store::Put<model::OrganizationalUnit>{updated}},
-               .preconditions = {store::Unchanged(**ou), NoNewNamesake(dir, o, updated.name)}});
-          !s.ok()) {
-        return s;
-      }
-    }
-    return json{{"OrganizationalUnit", OuJson(o, updated)}};
-  });
+  d.Register(
+      "organizations", "UpdateOrganizationalUnit",
+      [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        auto ou = FindOu(dir, o, c.input.at("OrganizationalUnitId"));
+        if (!ou.ok()) return ou.status();
+        model::OrganizationalUnit updated = **ou;
+        if (auto name = c.input.find("Name"); name != c.input.end()) {
+          updated.name = *name;
+          if (NameTakenUnder(dir, o, updated.parent_id, updated.name, updated.id)) {
+            return DuplicateOu();
+          }
+          if (Status s = org.iam.state.Commit(
+                  {.writes = {store::Put<model::OrganizationalUnit>{updated}},
+                   .preconditions = {store::Unchanged(**ou), NoNewNamesake(dir, o, updated.name)}});
+              !s.ok()) {
+            return s;
+          }
+        }
+        return json{{"OrganizationalUnit", OuJson(o, updated)}};
+      });
 
   d.Register("organizations", "DeleteOrganizationalUnit",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    auto ou = FindOu(dir, o, c.input.at("OrganizationalUnitId"));
-    if (!ou.ok()) return ou.status();
-    const std::string& id = (*ou)->id;
-    bool has_children = false;
-    for (const auto& child : dir.Scan<model::OrganizationalUnit>(o.id + "/")) {
-      has_children = has_children || child->parent_id == id;
-    }
-    for (const auto& member : dir.Scan<model::OrganizationAccount>(o.id + "/")) {
-      has_children = has_children || member->parent_id == id;
-    }
-    if (has_children) {
-      return Status(ErrorCode::kOrganizationalUnitNotEmptyException,
-                    "The specified OU is not empty. Move all accounts to another root or OU and "
-                    "delete all child OUs, then try the operation again.");
-    }
-    store::WriteBatch batch;
-    batch.preconditions = {
-        store::Unchanged(**ou),
-        store::NoneUnder<model::OrganizationalUnit>(o.id + "/", "parent_id", id),
-        store::NoneUnder<model::OrganizationAccount>(o.id + "/", "parent_id", id)};
-    store::AppendSameRange(dir.Scan<model::PolicyAttachment>(o.id + "/" + id + "/"),
-                           o.id + "/" + id + "/", batch.preconditions);
-    batch.writes.push_back(store::Erase<model::OrganizationalUnit>::Of(**ou));
-    for (const auto& a : dir.Scan<model::PolicyAttachment>(o.id + "/" + id + "/")) {
-      batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));
-    }
-    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
-    return json::object();
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               const model::Organization& o = *m->organization;
+               auto ou = FindOu(dir, o, c.input.at("OrganizationalUnitId"));
+               if (!ou.ok()) return ou.status();
+               const std::string& id = (*ou)->id;
+               bool has_children = false;
+               for (const auto& child : dir.Scan<model::OrganizationalUnit>(o.id + "/")) {
+                 has_children = has_children || child->parent_id == id;
+               }
+               for (const auto& member : dir.Scan<model::OrganizationAccount>(o.id + "/")) {
+                 has_children = has_children || member->parent_id == id;
+               }
+               if (has_children) {
+                 return Status(
+                     ErrorCode::kOrganizationalUnitNotEmptyException,
+                     "The specified OU is not empty. Move all accounts to another root or OU and "
+                     "delete all child OUs, then try the operation again.");
+               }
+               store::WriteBatch batch;
+               batch.preconditions = {
+                   store::Unchanged(**ou),
+                   store::NoneUnder<model::OrganizationalUnit>(o.id + "/", "parent_id", id),
+                   store::NoneUnder<model::OrganizationAccount>(o.id + "/", "parent_id", id)};
+               store::AppendSameRange(dir.Scan<model::PolicyAttachment>(o.id + "/" + id + "/"),
+                                      o.id + "/" + id + "/", batch.preconditions);
+               batch.writes.push_back(store::Erase<model::OrganizationalUnit>::Of(**ou));
+               for (const auto& a : dir.Scan<model::PolicyAttachment>(o.id + "/" + id + "/")) {
+                 batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));
+               }
+               if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+               return json::object();
+             });
 }
 
 void RegisterTree(Dispatcher& d, OrganizationsContext& org) {
@@ -200,25 +202,26 @@ void RegisterTree(Dispatcher& d, OrganizationsContext& org) {
     return json{{"Roots", json::array({RootJson(*m->organization)})}};
   });
 
-  d.Register("organizations", "ListOrganizationalUnitsForParent",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    Result<Node> parent = FindParent(dir, o, c.input.at("ParentId"));
-    if (!parent.ok()) return parent.status();
-    json out;
-    json ous = json::array();
-    for (const auto& ou : iam::ScanPage<model::OrganizationalUnit>(
-             dir, o.id + "/", iam::ReadOrganizationsPage(c.input),
-             [&](const model::OrganizationalUnit& ou) { return ou.parent_id == parent->id; },
-             out)) {
-      ous.push_back(OuJson(o, *ou));
-    }
-    out["OrganizationalUnits"] = std::move(ous);
-    return out;
-  });
+  d.Register(
+      "organizations", "ListOrganizationalUnitsForParent",
+      [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        Result<Node> parent = FindParent(dir, o, c.input.at("ParentId"));
+        if (!parent.ok()) return parent.status();
+        json out;
+        json ous = json::array();
+        for (const auto& ou : iam::ScanPage<model::OrganizationalUnit>(
+                 dir, o.id + "/", iam::ReadOrganizationsPage(c.input),
+                 [&](const model::OrganizationalUnit& ou) { return ou.parent_id == parent->id; },
+                 out)) {
+          ous.push_back(OuJson(o, *ou));
+        }
+        out["OrganizationalUnits"] = std::move(ous);
+        return out;
+      });
 
   d.Register("organizations", "ListChildren", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();

@@ -60,9 +60,8 @@ Status CheckContent(std::string_view type, std::string_view content) {
 }
 
 // Whether `org` has a policy of `type` named `name` other than `except_id`.
-bool NameTaken(const store::Directory& dir, const model::Organization& org,
-               const std::string& type, const std::string& name,
-               const std::string& except_id = "") {
+bool NameTaken(const store::Directory& dir, const model::Organization& org, const std::string& type,
+               const std::string& name, const std::string& except_id = "") {
   if (type == model::kServiceControlPolicy && name == FullAwsAccessPolicy()->name) return true;
   for (const auto& p : dir.Scan<model::OrganizationPolicy>(org.id + "/")) {
     if (p->type == type && p->name == name && p->id != except_id) return true;
@@ -80,8 +79,9 @@ store::Precondition NoNewNamesake(const store::Directory& dir, const model::Orga
   return store::ExpectFewer<model::OrganizationPolicy>{org.id + "/", namesakes + 1, "name", name};
 }
 
-Result<std::shared_ptr<const model::OrganizationPolicy>> FindInput(
-    const store::Directory& dir, const model::Organization& org, const OperationContext& c) {
+Result<std::shared_ptr<const model::OrganizationPolicy>> FindInput(const store::Directory& dir,
+                                                                   const model::Organization& org,
+                                                                   const OperationContext& c) {
   auto policy = FindPolicy(dir, org, c.input.at("PolicyId").get<std::string>());
   if (policy == nullptr) return PolicyNotFound();
   return policy;
@@ -123,10 +123,10 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
     } while (dir.Get<model::OrganizationPolicy>(policy.Key()) != nullptr);
     Status s = iam.state.Commit(
         {.writes = {store::Put<model::OrganizationPolicy>{policy, /*create=*/true}},
-         .preconditions = {store::ExpectFewer<model::OrganizationPolicy>{
-                               o.id + "/", static_cast<int64_t>(kMaxPoliciesPerType), "type",
-                               policy.type},
-                           NoNewNamesake(dir, o, policy.name)}});
+         .preconditions = {
+             store::ExpectFewer<model::OrganizationPolicy>{
+                 o.id + "/", static_cast<int64_t>(kMaxPoliciesPerType), "type", policy.type},
+             NoNewNamesake(dir, o, policy.name)}});
     if (!s.ok()) return s;
     return json{{"Policy", PolicyJson(o, policy)}};
   });
@@ -182,17 +182,15 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
     }
     Status s = org.iam.state.Commit(
         {.writes = {store::Erase<model::OrganizationPolicy>::Of(policy)},
-         .preconditions = {store::Unchanged(policy),
-                           store::NoneUnder<model::PolicyAttachment>(o.id + "/", "policy_id",
-                                                                     policy.id)}});
+         .preconditions = {store::Unchanged(policy), store::NoneUnder<model::PolicyAttachment>(
+                                                         o.id + "/", "policy_id", policy.id)}});
     if (!s.ok()) return s;
     return json::object();
   });
 }
 
 void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "DescribePolicy",
-             [&org](const OperationContext& c) -> Result<json> {
+  d.Register("organizations", "DescribePolicy", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
     Result<Membership> m = ManagementMembership(dir, c);
     if (!m.ok()) return m.status();
@@ -217,8 +215,7 @@ void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
       if (p->type == type) all.push_back(std::move(p));
     }
     auto id = [](const std::shared_ptr<const model::OrganizationPolicy>& p) { return p->id; };
-    std::sort(all.begin(), all.end(),
-              [&](const auto& a, const auto& b) { return id(a) < id(b); });
+    std::sort(all.begin(), all.end(), [&](const auto& a, const auto& b) { return id(a) < id(b); });
     json out;
     json policies = json::array();
     for (const auto& p : iam::SlicePage(all, iam::ReadOrganizationsPage(c.input), id, out)) {

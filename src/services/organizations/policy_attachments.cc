@@ -3,11 +3,11 @@
 // the caller for both, so these handlers authorize for themselves (kHandler). An attachment is
 // keyed by organization, target and policy: a target's policies are one scan, a policy's
 // targets a scan of the organization's attachments.
+#include "services/iam/pagination.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
 #include "services/organizations/organization_resources.h"
 #include "services/organizations/organizations_context.h"
-#include "services/iam/pagination.h"
 #include "services/request_context.h"
 
 namespace gatehouse::services::organizations {
@@ -24,8 +24,8 @@ Status TargetNotFound() {
 // The caller must be allowed `action` on the policy and on the target the input names.
 Status AuthorizeBoth(const store::Directory& dir, const OperationContext& c,
                      const std::string& action) {
-  for (authz::ResourceForm form : {authz::ResourceForm::kOrgPolicy,
-                                   authz::ResourceForm::kOrgTarget}) {
+  for (authz::ResourceForm form :
+       {authz::ResourceForm::kOrgPolicy, authz::ResourceForm::kOrgTarget}) {
     ResourceInfo resource = OrganizationResource(dir, form, c.caller.account_id, c.input);
     authz::AuthzRequest az = *c.caller_request;
     az.action = action;
@@ -130,11 +130,10 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
     }
     // The target's attachments as read (the minimum of one SCP rests on all of them).
     const std::string prefix = o.id + "/" + in->target.id + "/";
-    store::WriteBatch batch{{store::Erase<model::PolicyAttachment>{
-                                model::PolicyAttachment{o.id, in->target.id, policy.id,
-                                                        policy.type}
-                                    .Key()}},
-                            {store::Unchanged(o)}};
+    store::WriteBatch batch{
+        {store::Erase<model::PolicyAttachment>{
+            model::PolicyAttachment{o.id, in->target.id, policy.id, policy.type}.Key()}},
+        {store::Unchanged(o)}};
     store::AppendSameRange(dir.Scan<model::PolicyAttachment>(prefix), prefix, batch.preconditions);
     Status s = org.iam.state.Commit(batch);
     if (!s.ok()) return s;
@@ -143,51 +142,52 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
 }
 
 void RegisterListing(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "ListPoliciesForTarget",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    std::optional<Node> target = FindNode(dir, o, c.input.at("TargetId").get<std::string>());
-    if (!target) return TargetNotFound();
-    std::string type = c.input.at("Filter");
-    json out;
-    json policies = json::array();
-    for (const auto& a : iam::ScanPage<model::PolicyAttachment>(
-             dir, o.id + "/" + target->id + "/", iam::ReadOrganizationsPage(c.input),
-             [&](const model::PolicyAttachment& a) { return a.policy_type == type; }, out)) {
-      if (auto policy = FindPolicy(dir, o, a->policy_id)) {
-        policies.push_back(PolicySummaryJson(o, *policy));
-      }
-    }
-    out["Policies"] = std::move(policies);
-    return out;
-  });
+  d.Register(
+      "organizations", "ListPoliciesForTarget", [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        std::optional<Node> target = FindNode(dir, o, c.input.at("TargetId").get<std::string>());
+        if (!target) return TargetNotFound();
+        std::string type = c.input.at("Filter");
+        json out;
+        json policies = json::array();
+        for (const auto& a : iam::ScanPage<model::PolicyAttachment>(
+                 dir, o.id + "/" + target->id + "/", iam::ReadOrganizationsPage(c.input),
+                 [&](const model::PolicyAttachment& a) { return a.policy_type == type; }, out)) {
+          if (auto policy = FindPolicy(dir, o, a->policy_id)) {
+            policies.push_back(PolicySummaryJson(o, *policy));
+          }
+        }
+        out["Policies"] = std::move(policies);
+        return out;
+      });
 
   d.Register("organizations", "ListTargetsForPolicy",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = ManagementMembership(dir, c);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    auto policy = FindPolicy(dir, o, c.input.at("PolicyId").get<std::string>());
-    if (policy == nullptr) return PolicyNotFound();
-    json out;
-    json targets = json::array();
-    for (const auto& a : iam::ScanPage<model::PolicyAttachment>(
-             dir, o.id + "/", iam::ReadOrganizationsPage(c.input),
-             [&](const model::PolicyAttachment& a) { return a.policy_id == policy->id; }, out)) {
-      if (std::optional<Node> node = FindNode(dir, o, a->target_id)) {
-        targets.push_back({{"TargetId", node->id},
-                           {"Arn", node->arn},
-                           {"Name", node->name},
-                           {"Type", NodeTypeName(node->type)}});
-      }
-    }
-    out["Targets"] = std::move(targets);
-    return out;
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               const model::Organization& o = *m->organization;
+               auto policy = FindPolicy(dir, o, c.input.at("PolicyId").get<std::string>());
+               if (policy == nullptr) return PolicyNotFound();
+               json out;
+               json targets = json::array();
+               for (const auto& a : iam::ScanPage<model::PolicyAttachment>(
+                        dir, o.id + "/", iam::ReadOrganizationsPage(c.input),
+                        [&](const model::PolicyAttachment& a) { return a.policy_id == policy->id; },
+                        out)) {
+                 if (std::optional<Node> node = FindNode(dir, o, a->target_id)) {
+                   targets.push_back({{"TargetId", node->id},
+                                      {"Arn", node->arn},
+                                      {"Name", node->name},
+                                      {"Type", NodeTypeName(node->type)}});
+                 }
+               }
+               out["Targets"] = std::move(targets);
+               return out;
+             });
 }
 
 }  // namespace

@@ -46,7 +46,6 @@ void AttachFullAwsAccessWhereNone(const store::Directory& dir, const model::Orga
   }
 }
 
-
 // The organization and its policy attachments are as read: enabling and disabling a type
 // rewrite both.
 void SameAsRead(const store::Directory& dir, const model::Organization& o,
@@ -59,51 +58,51 @@ void SameAsRead(const store::Directory& dir, const model::Organization& o,
 }  // namespace
 
 void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
-  d.Register("organizations", "EnablePolicyType",
-             [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = RootOfCaller(dir, c, true);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    std::string type = c.input.at("PolicyType");
-    if (IsPolicyTypeEnabled(o, type)) {
-      return Status(ErrorCode::kPolicyTypeAlreadyEnabledException,
-                    "The specified policy type is already enabled in the specified root.");
-    }
-    model::Organization updated = o;
-    updated.enabled_policy_types.push_back(type);
-    store::WriteBatch batch;
-    SameAsRead(dir, o, batch);
-    batch.writes.push_back(store::Put<model::Organization>{updated});
-    if (type == model::kServiceControlPolicy) AttachFullAwsAccessWhereNone(dir, o, batch);
-    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
-    return json{{"Root", RootJson(updated)}};
-  });
+  d.Register(
+      "organizations", "EnablePolicyType", [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = RootOfCaller(dir, c, true);
+        if (!m.ok()) return m.status();
+        const model::Organization& o = *m->organization;
+        std::string type = c.input.at("PolicyType");
+        if (IsPolicyTypeEnabled(o, type)) {
+          return Status(ErrorCode::kPolicyTypeAlreadyEnabledException,
+                        "The specified policy type is already enabled in the specified root.");
+        }
+        model::Organization updated = o;
+        updated.enabled_policy_types.push_back(type);
+        store::WriteBatch batch;
+        SameAsRead(dir, o, batch);
+        batch.writes.push_back(store::Put<model::Organization>{updated});
+        if (type == model::kServiceControlPolicy) AttachFullAwsAccessWhereNone(dir, o, batch);
+        if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+        return json{{"Root", RootJson(updated)}};
+      });
 
   d.Register("organizations", "DisablePolicyType",
              [&org](const OperationContext& c) -> Result<json> {
-    const store::Directory& dir = org.iam.state.directory();
-    Result<Membership> m = RootOfCaller(dir, c, false);
-    if (!m.ok()) return m.status();
-    const model::Organization& o = *m->organization;
-    std::string type = c.input.at("PolicyType");
-    if (!IsPolicyTypeEnabled(o, type)) {
-      return Status(ErrorCode::kPolicyTypeNotEnabledException,
-                    "The specified policy type isn't currently enabled in this root.");
-    }
-    model::Organization updated = o;
-    std::erase(updated.enabled_policy_types, type);
-    store::WriteBatch batch;
-    SameAsRead(dir, o, batch);
-    batch.writes.push_back(store::Put<model::Organization>{updated});
-    for (const auto& a : dir.Scan<model::PolicyAttachment>(o.id + "/")) {
-      if (a->policy_type == type) {
-        batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));
-      }
-    }
-    if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
-    return json{{"Root", RootJson(updated)}};
-  });
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = RootOfCaller(dir, c, false);
+               if (!m.ok()) return m.status();
+               const model::Organization& o = *m->organization;
+               std::string type = c.input.at("PolicyType");
+               if (!IsPolicyTypeEnabled(o, type)) {
+                 return Status(ErrorCode::kPolicyTypeNotEnabledException,
+                               "The specified policy type isn't currently enabled in this root.");
+               }
+               model::Organization updated = o;
+               std::erase(updated.enabled_policy_types, type);
+               store::WriteBatch batch;
+               SameAsRead(dir, o, batch);
+               batch.writes.push_back(store::Put<model::Organization>{updated});
+               for (const auto& a : dir.Scan<model::PolicyAttachment>(o.id + "/")) {
+                 if (a->policy_type == type) {
+                   batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));
+                 }
+               }
+               if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+               return json{{"Root", RootJson(updated)}};
+             });
 }
 
 }  // namespace gatehouse::services::organizations

@@ -8,8 +8,8 @@
 #include "core/arn.h"
 #include "core/strings.h"
 #include "services/organizations/organization_common.h"
-#include "services/sts/session_inputs.h"
 #include "services/request_context.h"
+#include "services/sts/session_inputs.h"
 #include "services/sts/sts_operations.h"
 
 namespace gatehouse::services::sts {
@@ -39,7 +39,8 @@ Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
         model::RecordKey({role_account, arn->ResourceName()}));
     if (role != nullptr && role->Arn() != role_arn) role = nullptr;  // another path
     // A closed account's roles cannot be assumed: refused as a role that trusts nobody.
-    if (role != nullptr && organizations::IsAccountClosed(sts.iam.state.directory(), role_account)) {
+    if (role != nullptr &&
+        organizations::IsAccountClosed(sts.iam.state.directory(), role_account)) {
       role = nullptr;
     }
   } else if (!arn) {
@@ -119,7 +120,8 @@ Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
   if (role == nullptr) {  // refused above already: no trust policy allows anyone
     return Status(ErrorCode::kAccessDenied, "User: " + c.caller.principal_arn +
                                                 " is not authorized to perform: sts:AssumeRole "
-                                                "on resource: " + role_arn);
+                                                "on resource: " +
+                                                role_arn);
   }
 
   auth::SessionClaims claims;
@@ -144,9 +146,9 @@ Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
   claims.mfa_time_ms = mfa_now ? now_ms : 0;
   Result<json> credentials = IssueCredentials(sts, claims, duration);
   if (!credentials.ok()) return credentials.status();
-  json out = {{"Credentials", std::move(credentials).value()},
-              {"AssumedRoleUser", {{"AssumedRoleId", claims.user_id},
-                                   {"Arn", claims.principal_arn}}}};
+  json out = {
+      {"Credentials", std::move(credentials).value()},
+      {"AssumedRoleUser", {{"AssumedRoleId", claims.user_id}, {"Arn", claims.principal_arn}}}};
   if (inputs->has_policy || !inputs->tags.empty() || !inherited.empty()) {
     out["PackedPolicySize"] = inputs->packed_percent;
   }

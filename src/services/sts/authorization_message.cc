@@ -41,16 +41,15 @@ json Decoded(const authz::AuthzRequest& r, const authz::Evaluation& e) {
     conditions.push_back({{"key", key}, {"values", Items(std::move(items))}});
   }
   const bool allowed = e.decision == policy::Decision::kAllow;
-  return json{
-      {"allowed", allowed},
-      {"explicitDeny", e.decision == policy::Decision::kExplicitDeny},
-      {"matchedStatements", Items(std::move(matched))},
-      {"failures", Items(json::array())},
-      {"context",
-       {{"principal", {{"id", r.user_id}, {"arn", r.principal_arn}}},
-        {"action", r.action},
-        {"resource", r.resource},
-        {"conditions", Items(std::move(conditions))}}}};
+  return json{{"allowed", allowed},
+              {"explicitDeny", e.decision == policy::Decision::kExplicitDeny},
+              {"matchedStatements", Items(std::move(matched))},
+              {"failures", Items(json::array())},
+              {"context",
+               {{"principal", {{"id", r.user_id}, {"arn", r.principal_arn}}},
+                {"action", r.action},
+                {"resource", r.resource},
+                {"conditions", Items(std::move(conditions))}}}};
 }
 
 }  // namespace
@@ -66,8 +65,7 @@ Result<std::string> EncodeAuthorizationMessage(const authz::AuthzRequest& reques
                                 BoundTo(PrincipalAccount(request)), random.Bytes(12));
 }
 
-Result<std::string> DecodeAuthorizationMessage(std::string_view encoded,
-                                               const SessionKeyRing& keys,
+Result<std::string> DecodeAuthorizationMessage(std::string_view encoded, const SessionKeyRing& keys,
                                                std::string_view caller_account) {
   std::optional<std::string> plain = auth::OpenUnderRingKey(
       kVersion, encoded, BoundTo(caller_account), [&keys](uint32_t id) { return keys.Find(id); });

@@ -25,8 +25,7 @@ Result<std::string> EncodeAuthorizationMessage(const authz::AuthzRequest& reques
 // ring sealed (or its key has been retired), or one about a principal of an account other than
 // `caller_account`: a message is bound to the refused principal's account (as the sealing's
 // associated data), so no account reads another's refusals.
-Result<std::string> DecodeAuthorizationMessage(std::string_view encoded,
-                                               const SessionKeyRing& keys,
+Result<std::string> DecodeAuthorizationMessage(std::string_view encoded, const SessionKeyRing& keys,
                                                std::string_view caller_account);
 
 }  // namespace gatehouse::services::sts

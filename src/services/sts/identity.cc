@@ -28,9 +28,8 @@ Result<json> GetAccessKeyInfo(StsContext& sts, const OperationContext& c) {
 }
 
 Result<json> DecodeMessage(StsContext& sts, const OperationContext& c) {
-  Result<std::string> decoded =
-      DecodeAuthorizationMessage(c.input.value("EncodedMessage", ""), sts.keys,
-                                 c.caller.account_id);
+  Result<std::string> decoded = DecodeAuthorizationMessage(c.input.value("EncodedMessage", ""),
+                                                           sts.keys, c.caller.account_id);
   if (!decoded.ok()) return decoded.status();
   return json{{"DecodedMessage", *decoded}};
 }

@@ -60,7 +60,8 @@ Result<SessionInputs> ReadSessionInputs(
         if (EqualsIgnoreCase(inherited, key)) {
           return InvalidParameter(
               "One or more transitive tag keys in the request conflict with the tag keys of "
-              "the session: " + key);
+              "the session: " +
+              key);
         }
       }
       out.tags.emplace_back(key, tag.value("Value", ""));
@@ -113,8 +114,7 @@ Status CheckMfaInput(StsContext& sts, const OperationContext& c, bool* authentic
   if (serial.empty() && code.empty()) return Status::Ok();
   if (serial.empty() || code.empty()) return MfaFailed();
   // Only a user (or the root user) with long-term credentials owns a device.
-  if (c.caller.session != nullptr &&
-      c.caller.session->kind != auth::SessionKind::kUserSession) {
+  if (c.caller.session != nullptr && c.caller.session->kind != auth::SessionKind::kUserSession) {
     return MfaFailed();
   }
   iam::MfaOwner owner{"", false};

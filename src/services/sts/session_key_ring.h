@@ -26,7 +26,9 @@ class SessionKeyRing {
  public:
   SessionKeyRing(store::State& state, std::string master_key, Random& random,
                  int64_t rotation_ms = kSessionKeyRotationMs)
-      : state_(state), master_key_(std::move(master_key)), random_(random),
+      : state_(state),
+        master_key_(std::move(master_key)),
+        random_(random),
         rotation_ms_(rotation_ms) {}
 
   // The id and bytes of the key that seals new tokens at `now_ms`, rotating when due.

@@ -2,8 +2,8 @@
 // root user) itself — with MFA, the way to meet policies that require it — or for a federated
 // user bounded by the session policy passed. Both take long-term credentials only; the root
 // user's sessions last at most an hour.
-#include "services/sts/session_inputs.h"
 #include "services/request_context.h"
+#include "services/sts/session_inputs.h"
 #include "services/sts/sts_operations.h"
 
 namespace gatehouse::services::sts {
@@ -16,8 +16,7 @@ constexpr int64_t kRootMaxSeconds = 3600;
 
 int64_t Duration(const OperationContext& c) {
   int64_t duration = c.input.value("DurationSeconds", kDefaultDurationSeconds);
-  return c.caller.principal_arn.ends_with(":root") ? std::min(duration, kRootMaxSeconds)
-                                                   : duration;
+  return c.caller.principal_arn.ends_with(":root") ? std::min(duration, kRootMaxSeconds) : duration;
 }
 
 // The unique id (AIDA…) of the IAM user making a session, which the session's rights then

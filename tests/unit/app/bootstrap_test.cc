@@ -35,15 +35,15 @@ TEST(MasterKeyTest, FromHex) {
 }
 
 TEST(BootstrapTest, CreatesTheManagementAccountOnce) {
-  std::string dir = std::filesystem::temp_directory_path() /
-                    ("gatehouse-bootstrap-" + std::to_string(getpid()));
+  std::string dir =
+      std::filesystem::temp_directory_path() / ("gatehouse-bootstrap-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   SystemRandom random;
   auto master = LoadOrCreateMasterKey(dir, random);
   ASSERT_TRUE(master.ok());
   EXPECT_EQ(*LoadOrCreateMasterKey(dir, random), *master);  // created once
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat((dir + "/master.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 
@@ -139,8 +139,8 @@ TEST(BootstrapTest, AnAccountFromBeforeOriginsIsTheManagementAccount) {
   testing_support::TempDataDir data;
   SystemRandom random;
   ASSERT_TRUE(data.state()
-                  .Commit({{store::InsertAccount{{"210987654321", "management",
-                                                  "root@gatehouse.local", 10}}}})
+                  .Commit({{store::InsertAccount{
+                      {"210987654321", "management", "root@gatehouse.local", 10}}}})
                   .ok());
   BootstrapOptions options;
   options.data_dir = data.path();

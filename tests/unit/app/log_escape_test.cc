@@ -39,7 +39,10 @@ TEST(LogEscapeTest, AForgedEntryStaysOnItsLine) {
 }
 
 TEST(LogEscapeTest, JsonLinesStayValidJson) {
-  nlohmann::json entry = {{"principal", "a\xE2\x80\xA8" "b"}, {"operation", "x\ny"}};
+  nlohmann::json entry = {{"principal",
+                           "a\xE2\x80\xA8"
+                           "b"},
+                          {"operation", "x\ny"}};
   std::string line = Logged("%v", entry.dump());
   ASSERT_EQ(line.back(), '\n');
   line.pop_back();

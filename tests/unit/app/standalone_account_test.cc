@@ -92,8 +92,7 @@ TEST(StandaloneAccountTest, AnEmailBelongsToOneAccount) {
   EXPECT_EQ(second.status().message(),
             "The email address DEV@example.com is already in use by another account.");
   EXPECT_EQ(data.state().directory().ListAccounts().size(), 1u);
-  EXPECT_EQ(data.state().directory().FindAccountByEmail("Dev@Example.com")->id,
-            first->account_id);
+  EXPECT_EQ(data.state().directory().FindAccountByEmail("Dev@Example.com")->id, first->account_id);
 }
 
 TEST(StandaloneAccountTest, AGivenAccountIdIsUsedOnce) {

@@ -19,7 +19,7 @@ TEST(FailureBackoffTest, FreeFailuresThenDoublingDelays) {
   t.Failed("k", now + 5000);
   EXPECT_FALSE(t.Allowed("k", now + 14999));
   EXPECT_TRUE(t.Allowed("k", now + 15000));  // 10 s after the sixth failure
-  EXPECT_TRUE(t.Allowed("other", now));     // keys are counted apart
+  EXPECT_TRUE(t.Allowed("other", now));      // keys are counted apart
 }
 
 TEST(FailureBackoffTest, DelayIsCappedAndForgotten) {

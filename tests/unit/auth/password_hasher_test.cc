@@ -1,7 +1,6 @@
 #include "auth/password_hasher.h"
 
 #include <gtest/gtest.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -39,10 +38,12 @@ TEST(PasswordHasherTest, AFullQueueAnswersThrottlingAtOnce) {
   std::atomic<int> started{0};
   // One task runs (held), one waits in the queue: the pool is full.
   std::thread running([&] {
-    EXPECT_TRUE(hasher.RunAndWait([&] {
-      ++started;
-      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }).ok());
+    EXPECT_TRUE(hasher
+                    .RunAndWait([&] {
+                      ++started;
+                      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    })
+                    .ok());
   });
   while (started == 0) std::this_thread::yield();
   std::thread queued([&] { EXPECT_TRUE(hasher.RunAndWait([] {}).ok()); });

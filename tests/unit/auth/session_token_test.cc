@@ -88,8 +88,8 @@ TEST(SessionTokenTest, RefusesEveryAlteration) {
     altered[i] = static_cast<char>(altered[i] ^ 0x01);
     ExpectInvalid(OpenSessionToken(Base64Encode(altered), c.access_key_id, Ring(7, kKey)));
   }
-  ExpectInvalid(OpenSessionToken(Base64Encode(bytes.substr(0, bytes.size() - 1)),
-                                 c.access_key_id, Ring(7, kKey)));
+  ExpectInvalid(OpenSessionToken(Base64Encode(bytes.substr(0, bytes.size() - 1)), c.access_key_id,
+                                 Ring(7, kKey)));
 }
 
 TEST(SessionTokenTest, BoundToItsAccessKeyAndKey) {
@@ -101,9 +101,9 @@ TEST(SessionTokenTest, BoundToItsAccessKeyAndKey) {
 }
 
 TEST(SessionTokenTest, RefusesWhatIsNotAToken) {
-  for (std::string bad : {std::string(), std::string("not base64!"), std::string("AAAA"),
-                          std::string("FQoGZXIvYXdzEJr//////////wEaDM="),
-                          std::string(70000, 'A')}) {
+  for (std::string bad :
+       {std::string(), std::string("not base64!"), std::string("AAAA"),
+        std::string("FQoGZXIvYXdzEJr//////////wEaDM="), std::string(70000, 'A')}) {
     ExpectInvalid(OpenSessionToken(bad, "ASIAEXAMPLE000000001", Ring(7, kKey)));
   }
 }

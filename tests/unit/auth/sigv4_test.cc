@@ -1,11 +1,11 @@
 #include "auth/sigv4.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <limits>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/crypto.h"
 
@@ -133,8 +133,7 @@ TEST(SigV4Test, MissingAndIncompleteAuthentication) {
   host_unsigned.headers[2].second =
       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
       "SignedHeaders=x-amz-date, Signature=00";
-  EXPECT_EQ(ParseSignature(host_unsigned.View()).status().code(),
-            ErrorCode::kIncompleteSignature);
+  EXPECT_EQ(ParseSignature(host_unsigned.View()).status().code(), ErrorCode::kIncompleteSignature);
 }
 
 TEST(SigV4Test, SigningKeyCacheNeverReusesAnotherSecret) {

@@ -46,10 +46,10 @@ TEST(Totp, ConsecutiveCodes) {
   const int64_t now = TotpStep(2000000000);
   std::string a = TotpCode(kRfcSeed, now - 1), b = TotpCode(kRfcSeed, now);
   EXPECT_EQ(MatchConsecutiveTotp(kRfcSeed, a, b, now, 1, 0), now - 1);
-  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, b, a, now, 1, 0));  // wrong order
-  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, a, a, now, 1, 0));  // same code twice
-  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, a, b, now + 5, 1, 0));  // too old
-  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, a, b, now, 1, now - 1));  // already used
+  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, b, a, now, 1, 0));             // wrong order
+  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, a, a, now, 1, 0));             // same code twice
+  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, a, b, now + 5, 1, 0));         // too old
+  EXPECT_FALSE(MatchConsecutiveTotp(kRfcSeed, a, b, now, 1, now - 1));       // already used
   EXPECT_EQ(MatchConsecutiveTotp(kRfcSeed, a, b, now + 5, 10, 0), now - 1);  // wider window
 }
 

@@ -47,9 +47,8 @@ TEST(AuthorizerTest, SessionPoliciesNarrow) {
 TEST(AuthorizerTest, ScpsOnThePathDecideExceptForTheManagementAccount) {
   Authorizer authorizer;
   AuthzRequest r = Request("iam:CreateUser");
-  r.scps = std::vector<std::vector<SourcedPolicy>>{{{kAllowAll, "FullAWSAccess"}},
-                                                   {{kAllowAll, "FullAWSAccess"},
-                                                    {kDenyUsers, "NoUsers"}}};
+  r.scps = std::vector<std::vector<SourcedPolicy>>{
+      {{kAllowAll, "FullAWSAccess"}}, {{kAllowAll, "FullAWSAccess"}, {kDenyUsers, "NoUsers"}}};
   r.management_account = "999999999999";
   Status s = authorizer.Authorize(r);
   EXPECT_EQ(s.code(), ErrorCode::kAccessDenied);

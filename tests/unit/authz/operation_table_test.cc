@@ -1,6 +1,8 @@
 // The operation table against the IAM and Organizations models and the README: every operation
 // of a model is either in src/authz/operations.def or in the README's list of that service's
 // operations not implemented, never both, and the list names no operation the model lacks.
+#include "authz/operation_table.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,7 +10,6 @@
 #include <set>
 #include <sstream>
 
-#include "authz/operation_table.h"
 #include "protocol/model.h"
 
 namespace gatehouse::authz {
@@ -44,8 +45,8 @@ void ExpectServedOrListed(const std::string& service, const std::string& heading
     EXPECT_NE(served, not_implemented) << service << ":" << name;
   }
   for (const std::string& name : listed) {
-    EXPECT_TRUE(model->operations().count(name)) << name << " is not in the " << service
-                                                 << " model";
+    EXPECT_TRUE(model->operations().count(name))
+        << name << " is not in the " << service << " model";
   }
 }
 

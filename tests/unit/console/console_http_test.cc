@@ -25,7 +25,8 @@ TEST(ConsoleHttpTest, FindsTheSessionCookieAmongOthers) {
 }
 
 TEST(ConsoleHttpTest, SessionCookieAttributes) {
-  EXPECT_EQ(SessionCookie("abc", false), "gatehouse-session=abc; Path=/; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(SessionCookie("abc", false),
+            "gatehouse-session=abc; Path=/; HttpOnly; SameSite=Strict");
   EXPECT_EQ(SessionCookie("abc", true),
             "gatehouse-session=abc; Path=/; HttpOnly; SameSite=Strict; Secure");
   EXPECT_EQ(SessionCookie("", false),
@@ -56,8 +57,8 @@ TEST(ConsoleHttpTest, WhichRequestsAreTheConsoles) {
   EXPECT_FALSE(ConsoleEndpoint::Handles(request("POST", "/")));  // the API's
   EXPECT_FALSE(ConsoleEndpoint::Handles(request("GET", "/healthz")));
   EXPECT_FALSE(ConsoleEndpoint::Handles(request("GET", "/?Action=GetCallerIdentity")));
-  EXPECT_FALSE(ConsoleEndpoint::Handles(
-      request("GET", "/?Action=GetCallerIdentity&X-Amz-Signature=00")));
+  EXPECT_FALSE(
+      ConsoleEndpoint::Handles(request("GET", "/?Action=GetCallerIdentity&X-Amz-Signature=00")));
   HttpRequest signed_get = request("GET", "/");
   signed_get.headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=…");
   EXPECT_FALSE(ConsoleEndpoint::Handles(signed_get));

@@ -35,10 +35,10 @@ TEST(ConsoleSessionsTest, EndsAfterIdleTime) {
   SystemRandom random;
   ConsoleSessions sessions(random, kIdle, kAbsolute);
   std::string id = sessions.Create(Alice(), 0);
-  EXPECT_TRUE(sessions.Touch(id, kIdle - 1));          // each request restarts the idle time
+  EXPECT_TRUE(sessions.Touch(id, kIdle - 1));  // each request restarts the idle time
   EXPECT_TRUE(sessions.Touch(id, 2 * kIdle - 2));
   EXPECT_FALSE(sessions.Touch(id, 3 * kIdle));
-  EXPECT_FALSE(sessions.Touch(id, 3 * kIdle + 1));     // and it is gone for good
+  EXPECT_FALSE(sessions.Touch(id, 3 * kIdle + 1));  // and it is gone for good
 }
 
 TEST(ConsoleSessionsTest, EndsAtTheAbsoluteTimeoutHoweverBusy) {

@@ -1,13 +1,13 @@
 #include "http/server.h"
 
+#include <gtest/gtest.h>
+
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
-
-#include <atomic>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -66,8 +66,10 @@ TEST(ServerTest, BodyLimitAnswers413) {
   Server server(TestOptions(), Echo);
   ASSERT_TRUE(server.Start().ok());
   std::string big(2048, 'x');
-  std::string reply = Exchange(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2048"
-                                              "\r\n\r\n" + big);
+  std::string reply = Exchange(server.port(),
+                               "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2048"
+                               "\r\n\r\n" +
+                                   big);
   EXPECT_NE(reply.find("HTTP/1.1 413"), std::string::npos);
   EXPECT_NE(reply.find("<Code>RequestEntityTooLarge</Code>"), std::string::npos);
 }
@@ -114,9 +116,9 @@ TEST(ServerTest, ConnectionLimit) {
   EXPECT_EQ(refused, "");  // closed without an answer
   holder.close();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_NE(Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n")
-                .find("200 OK"),
-            std::string::npos);
+  EXPECT_NE(
+      Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n").find("200 OK"),
+      std::string::npos);
 }
 
 // Waits (up to two seconds) until the server holds `n` connections.
@@ -135,14 +137,15 @@ TEST(ServerTest, AThrowingHandlerIsAnswered500AndReleasesItsConnection) {
   });
   ASSERT_TRUE(server.Start().ok());
   for (int i = 0; i < 20; ++i) {
-    std::string reply = Exchange(server.port(),
-                                 "GET /throw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string reply =
+        Exchange(server.port(), "GET /throw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_NE(reply.find("HTTP/1.1 500"), std::string::npos) << reply;
     EXPECT_NE(reply.find("<Code>InternalFailure</Code>"), std::string::npos);
     EXPECT_EQ(reply.find("handler failed"), std::string::npos);  // logged, never sent
   }
-  std::string other = Exchange(server.port(), "GET /throw-int HTTP/1.1\r\nHost: x\r\n"
-                                              "Connection: close\r\n\r\n");
+  std::string other = Exchange(server.port(),
+                               "GET /throw-int HTTP/1.1\r\nHost: x\r\n"
+                               "Connection: close\r\n\r\n");
   EXPECT_NE(other.find("HTTP/1.1 500"), std::string::npos);
   EXPECT_TRUE(ConnectionsReach(server, 0)) << server.connections();
   // A kept-alive connection goes on after the failure.
@@ -198,9 +201,9 @@ TEST(ServerTest, ConnectionLimitPerClient) {
   // When one of its connections closes, the first client may open another.
   first.close();
   ASSERT_TRUE(ConnectionsReach(server, 1));
-  EXPECT_NE(Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n")
-                .find("200 OK"),
-            std::string::npos);
+  EXPECT_NE(
+      Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n").find("200 OK"),
+      std::string::npos);
 }
 
 // A handler slower than the request timeout still gets its answer out.

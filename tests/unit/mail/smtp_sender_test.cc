@@ -1,10 +1,11 @@
 // Delivers through a real SMTP server: smtp_sink.py (aiosmtpd) in a child process.
 #include "mail/smtp_sender.h"
 
+#include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,8 +13,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "mail/outbox_mailer.h"
 #include "temp_dir.h"
@@ -195,7 +194,7 @@ TEST_F(SmtpSenderTest, RetriesUntilTheServerAnswers) {
   sender.Start();
   OutboxMailer mailer(*outbox_, "no-reply@gatehouse.local", [&sender] { sender.Wake(); });
   std::string id = *mailer.Send(Sample());
-  std::this_thread::sleep_for(700ms);  // a few failed attempts
+  std::this_thread::sleep_for(700ms);                        // a few failed attempts
   EXPECT_EQ(outbox_->List(), std::vector<std::string>{id});  // not lost
   sink_.Start();
   std::vector<Received> received = sink_.WaitFor(1, 5s);

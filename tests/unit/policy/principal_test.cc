@@ -30,8 +30,8 @@ TEST(PrincipalTest, FromArn) {
   EXPECT_FALSE(named->service_linked);
   named->SetRoleArn("arn:aws:iam::111111111111:role/AWSServiceRoleForEvil");
   EXPECT_FALSE(named->service_linked);
-  auto slr_session = Principal::FromArn(
-      "arn:aws:sts::111111111111:assumed-role/AWSServiceRoleForOrganizations/s");
+  auto slr_session =
+      Principal::FromArn("arn:aws:sts::111111111111:assumed-role/AWSServiceRoleForOrganizations/s");
   slr_session->SetRoleArn(
       "arn:aws:iam::111111111111:role/aws-service-role/organizations.amazonaws.com/"
       "AWSServiceRoleForOrganizations");

@@ -33,8 +33,10 @@ Status ValidateQuery(const std::string& body) {
 TEST(InputLimitsTest, WhitespacePaddedPolicyDocument) {
   std::string document = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)" +
                          std::string(120 * 1024, ' ') + R"("Action":"*","Resource":"*"}]})";
-  Status s = ValidateQuery("Action=PutUserPolicy&Version=2010-05-08&UserName=alice"
-                           "&PolicyName=p&PolicyDocument=" + UriEncode(document));
+  Status s = ValidateQuery(
+      "Action=PutUserPolicy&Version=2010-05-08&UserName=alice"
+      "&PolicyName=p&PolicyDocument=" +
+      UriEncode(document));
   EXPECT_TRUE(s.ok()) << s.message().substr(0, 300);
 }
 
@@ -65,15 +67,15 @@ TEST(InputLimitsTest, DeepJsonIsASerializationError) {
   EXPECT_EQ(r.status().message(),
             "Unexpected content in the request body; it nests deeper than 64 levels.");
   // Brackets inside strings are text, not nesting.
-  Result<json> text = ReadOrganizations(
-      "CreateOrganizationalUnit",
-      R"({"ParentId":"r-abcd","Name":")" + std::string(levels, '[') + R"(\"]"})");
+  Result<json> text =
+      ReadOrganizations("CreateOrganizationalUnit",
+                        R"({"ParentId":"r-abcd","Name":")" + std::string(levels, '[') + R"(\"]"})");
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   EXPECT_EQ((*text)["Name"].get<std::string>().size(), levels + 2);
   // As deep as the limit is still read.
   std::string at_limit = std::string(kMaxJsonDepth - 1, '[') + std::string(kMaxJsonDepth - 1, ']');
-  Result<json> limit = ReadOrganizations("CreateOrganizationalUnit",
-                                         R"({"Name":)" + at_limit + "}");
+  Result<json> limit =
+      ReadOrganizations("CreateOrganizationalUnit", R"({"Name":)" + at_limit + "}");
   EXPECT_EQ(limit.status().message(), "STRING_VALUE can not be converted to a String");
 }
 
@@ -84,8 +86,7 @@ TEST(InputLimitsTest, NullsCountAsAbsent) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, json::parse(R"({"ParentId":"r-abcd","Tags":[{"Key":"k"}]})"));
   const ServiceModel& model = *Registry().Find("organizations");
-  const Shape& shape =
-      *model.FindShape(model.FindOperation("CreateOrganizationalUnit")->input);
+  const Shape& shape = *model.FindShape(model.FindOperation("CreateOrganizationalUnit")->input);
   // A required member given as null is missing, as AWS words it.
   EXPECT_NE(ValidateInput(model, shape, *r, ErrorCode::kValidationException)
                 .message()

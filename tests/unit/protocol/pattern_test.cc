@@ -71,8 +71,9 @@ TEST(PatternTest, MatchesAsJavaDoes) {
   EXPECT_TRUE(Matches(tag, "\xC3\xA9t\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC 42"));  // été 日本 42
   EXPECT_FALSE(Matches(tag, "a\x01"));
   EXPECT_FALSE(Matches(tag, "\xFF"));  // not UTF-8: never a match
-  const char* text = "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD"
-                     "\\u10000-\\u10FFFF]+";
+  const char* text =
+      "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD"
+      "\\u10000-\\u10FFFF]+";
   EXPECT_TRUE(Matches(text, "\xF0\x9F\x98\x80 ok\n"));  // 😀
   EXPECT_FALSE(Matches(text, "\x0B"));
   const char* email = "[^\\s@]+@[^\\s@]+\\.[^\\s@]+";

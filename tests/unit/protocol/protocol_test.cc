@@ -54,16 +54,18 @@ TEST(ModelTest, EveryPatternTranslates) {
 }
 
 TEST(RouterTest, UnknownOperations) {
-  auto unknown = RouteRequest(Registry(), "iam", {{"Action", "Frobnicate"}, {"Version", "2010-05-08"}},
-                              "");
+  auto unknown =
+      RouteRequest(Registry(), "iam", {{"Action", "Frobnicate"}, {"Version", "2010-05-08"}}, "");
   EXPECT_EQ(unknown.status().code(), ErrorCode::kInvalidAction);
-  EXPECT_EQ(unknown.status().message(), "Could not find operation Frobnicate for version 2010-05-08");
-  auto json_op =
-      RouteRequest(Registry(), "organizations", {}, "AWSOrganizationsV20161128.DescribeOrganization");
+  EXPECT_EQ(unknown.status().message(),
+            "Could not find operation Frobnicate for version 2010-05-08");
+  auto json_op = RouteRequest(Registry(), "organizations", {},
+                              "AWSOrganizationsV20161128.DescribeOrganization");
   ASSERT_TRUE(json_op.ok());
   EXPECT_EQ(json_op->operation->name, "DescribeOrganization");
-  EXPECT_EQ(RouteRequest(Registry(), "organizations", {}, "Other.DescribeOrganization").status().code(),
-            ErrorCode::kUnknownOperationException);
+  EXPECT_EQ(
+      RouteRequest(Registry(), "organizations", {}, "Other.DescribeOrganization").status().code(),
+      ErrorCode::kUnknownOperationException);
 }
 
 TEST(QueryInputTest, NestedListsAndTypes) {
@@ -100,8 +102,10 @@ TEST(QueryInputTest, MapsAndTimestamps) {
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   const Shape& in = *model->FindShape("In");
   auto read = ReadQueryInput(*model, in,
-                             {{"When", "1795935600"}, {"Attrs.entry.1.key", "a"},
-                              {"Attrs.entry.1.value", "1"}, {"Attrs.entry.2.key", "b"},
+                             {{"When", "1795935600"},
+                              {"Attrs.entry.1.key", "a"},
+                              {"Attrs.entry.1.value", "1"},
+                              {"Attrs.entry.2.key", "b"},
                               {"Attrs.entry.2.value", "2"}});
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_EQ(*read, json::parse(R"({"When":"2026-11-29T07:00:00Z","Attrs":{"a":"1","b":"2"}})"));
@@ -178,8 +182,10 @@ TEST(QueryOutputTest, ResponseAndErrorEnvelopes) {
   EXPECT_EQ(WriteQueryResponse(iam, *iam.FindOperation("DeleteUser"), json::object(), "r"),
             "<DeleteUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
             "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteUserResponse>");
-  EXPECT_EQ(WriteQueryError(iam, Status(ErrorCode::kNoSuchEntity, "The user with name x cannot "
-                                                                   "be found."),
+  EXPECT_EQ(WriteQueryError(iam,
+                            Status(ErrorCode::kNoSuchEntity,
+                                   "The user with name x cannot "
+                                   "be found."),
                             "r2"),
             "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>"
             "Sender</Type><Code>NoSuchEntity</Code><Message>The user with name x cannot be found."
@@ -204,10 +210,12 @@ TEST(JsonCodecTest, InputOutputAndErrors) {
             "constraint: Member must not be null");
 
   const Operation& status_op = *orgs.FindOperation("DescribeCreateAccountStatus");
-  json out = {{"CreateAccountStatus",
-               {{"Id", "car-1"}, {"State", "SUCCEEDED"}, {"RequestedTimestamp", "2026-11-29T07:00:00Z"}}}};
-  EXPECT_EQ(WriteJsonResponse(orgs, status_op, out),
-            R"({"CreateAccountStatus":{"Id":"car-1","RequestedTimestamp":1795935600.0,"State":"SUCCEEDED"}})");
+  json out = {
+      {"CreateAccountStatus",
+       {{"Id", "car-1"}, {"State", "SUCCEEDED"}, {"RequestedTimestamp", "2026-11-29T07:00:00Z"}}}};
+  EXPECT_EQ(
+      WriteJsonResponse(orgs, status_op, out),
+      R"({"CreateAccountStatus":{"Id":"car-1","RequestedTimestamp":1795935600.0,"State":"SUCCEEDED"}})");
   EXPECT_EQ(WriteJsonError(orgs, "AWSOrganizationsNotInUseException", "Not in use."),
             R"({"Message":"Not in use.","__type":"AWSOrganizationsNotInUseException"})");
 }

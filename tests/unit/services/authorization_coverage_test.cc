@@ -8,11 +8,10 @@
 
 #include <algorithm>
 #include <array>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "authorization_samples.h"
 #include "authz/operation_table.h"
@@ -118,16 +117,16 @@ class Account {
     trusting.name = "Trusting";
     trusting.id = "AROATRUSTING" + id_.substr(3);
     trusting.assume_role_policy =
-        R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":")" +
-        id_ + R"("},"Action":"sts:AssumeRole"}})";
+        R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":")" + id_ +
+        R"("},"Action":"sts:AssumeRole"}})";
     EXPECT_TRUE(server_.Commit({{store::Put<model::Role>{trusting, true}}}).ok());
     // The management account of its own organization, with an OU and an SCP.
     model::Organization org;
     org.id = "o-" + id_;
     org.management_account_id = id_;
     org.root_id = "r-" + id_;
-    model::OrganizationAccount member{org.id, id_, org.root_id, model::kJoinedCreated, 0,
-                                      model::kAccountActive, {}};
+    model::OrganizationAccount member{
+        org.id, id_, org.root_id, model::kJoinedCreated, 0, model::kAccountActive, {}};
     model::OrganizationalUnit ou{org.id, "ou-" + id_ + "-sampleou", org.root_id, "Unit", {}, 0};
     model::OrganizationPolicy scp{
         org.id, "p-" + id_, model::kServiceControlPolicy, "Sample", "", Allow("iam:*"), {}};
@@ -279,8 +278,11 @@ TEST(AuthorizationCoverage, EveryOperationNeedsExactlyItsAction) {
 
 TEST(AuthorizationCoverage, ExplicitDenyIsWordedAsSuch) {
   IamTestServer server;
-  const std::set<std::string> representative = {"iam:GetUser", "iam:ListRoles", "iam:CreatePolicy",
-                                                "iam:TagMFADevice", "iam:GetAccountSummary",
+  const std::set<std::string> representative = {"iam:GetUser",
+                                                "iam:ListRoles",
+                                                "iam:CreatePolicy",
+                                                "iam:TagMFADevice",
+                                                "iam:GetAccountSummary",
                                                 "organizations:DescribeOrganization",
                                                 "organizations:CreateOrganizationalUnit"};
   size_t i = 0;
@@ -353,7 +355,8 @@ void MakeEntity(IamTestServer& server, const std::string& account, const std::st
     role.name = name;
     role.id = "AROA" + name;
     role.assume_role_policy = R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
-                              R"("Principal":{"AWS":")" + account + R"("},"Action":"sts:AssumeRole"}})";
+                              R"("Principal":{"AWS":")" +
+                              account + R"("},"Action":"sts:AssumeRole"}})";
     batch.writes.push_back(store::Put<model::Role>{role});
   } else {
     model::InstanceProfile profile;
@@ -389,8 +392,7 @@ TEST(AuthorizationCoverage, CaseVariantsAreAuthorizedAgainstTheCanonicalArn) {
     const std::string policy = R"({"Version":"2012-10-17","Statement":[)"
                                R"({"Effect":"Allow","Action":"*","Resource":"*"},)"
                                R"({"Effect":"Deny","Action":")" +
-                               std::string(e.action) + R"(","Resource":")" + canonical +
-                               R"("}]})";
+                               std::string(e.action) + R"(","Resource":")" + canonical + R"("}]})";
     HttpResponse r = account.Call(account.AddUser("spelled", {policy}), variant);
     EXPECT_TRUE(IsAccessDenied(r)) << Name(e) << " as " << named->second << ": " << r.body;
     EXPECT_NE(ErrorMessageOf(r).find("on resource: " + canonical + " with an explicit deny"),
@@ -444,8 +446,7 @@ TEST(AuthorizationCoverage, PasswordPolicyGrants) {
     ASSERT_NE(sample, nullptr) << Name(e);
     HttpResponse r = account.Call(denied_key, *sample);
     EXPECT_TRUE(IsAccessDenied(r)) << Name(e) << ": " << r.body;
-    EXPECT_NE(ErrorMessageOf(r).find("with an explicit deny"), std::string::npos)
-        << r.body;
+    EXPECT_NE(ErrorMessageOf(r).find("with an explicit deny"), std::string::npos) << r.body;
   }
 }
 

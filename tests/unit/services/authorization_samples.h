@@ -253,7 +253,9 @@ inline const std::vector<OperationSample>& OperationSamples() {
       {"organizations",
        "CreateAccount",
        {{"Email", "new-{account}@example.com"}, {"AccountName", "Sample"}}},
-      {"organizations", "DescribeCreateAccountStatus", {{"CreateAccountRequestId", "car-{account}"}}},
+      {"organizations",
+       "DescribeCreateAccountStatus",
+       {{"CreateAccountRequestId", "car-{account}"}}},
       {"organizations", "ListCreateAccountStatus", {}},
       {"organizations", "DescribeAccount", {{"AccountId", "{account}"}}},
       {"organizations", "ListAccounts", {}},
@@ -288,9 +290,8 @@ inline const std::vector<OperationSample>& OperationSamples() {
        {{"RootId", "{root}"}, {"PolicyType", "SERVICE_CONTROL_POLICY"}}},
       {"organizations",
        "CreatePolicy",
-       {{"Content",
-         R"("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",)"
-         R"(\"Action\":\"iam:*\",\"Resource\":\"*\"}}")"},
+       {{"Content", R"("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",)"
+                    R"(\"Action\":\"iam:*\",\"Resource\":\"*\"}}")"},
         {"Description", "sample"},
         {"Name", "Created"},
         {"Type", "SERVICE_CONTROL_POLICY"}}},

@@ -50,7 +50,9 @@ class TestPolicies : public PolicySource {
                         const json& input) const override {
     std::string name = input.value("UserName", "alice");
     return {"arn:aws:iam::111111111111:user" + std::string(name == "bob" ? "/team/" : "/") + name,
-            {}, "", ""};
+            {},
+            "",
+            ""};
   }
 };
 
@@ -71,8 +73,7 @@ class DispatcherTest : public testing::Test {
     });
   }
 
-  HttpResponse Send(HttpRequest r, std::string service = "iam",
-                    std::string secret = "secret-1") {
+  HttpResponse Send(HttpRequest r, std::string service = "iam", std::string secret = "secret-1") {
     Sign(r, "AKIAEXAMPLEKEY000001", secret, service);
     return dispatcher_.Handle(r, &record_);
   }
@@ -192,10 +193,9 @@ TEST_F(DispatcherTest, AHandlerThatThrowsIsAnsweredInternalFailure) {
 TEST_F(DispatcherTest, AThrowingHandlerIsAnsweredInTheJsonEnvelope) {
   credentials_.Add({"AKIAEXAMPLEKEY000003", "secret-3", "arn:aws:iam::111111111111:user/carol",
                     "111111111111", "AIDAEXAMPLE3", true, nullptr});
-  dispatcher_.Register("organizations", "DescribeOrganization",
-                       [](const OperationContext&) -> Result<json> {
-                         throw std::runtime_error("boom");
-                       });
+  dispatcher_.Register(
+      "organizations", "DescribeOrganization",
+      [](const OperationContext&) -> Result<json> { throw std::runtime_error("boom"); });
   HttpRequest r;
   r.method = "POST";
   r.target = "/";
@@ -214,11 +214,15 @@ TEST_F(DispatcherTest, AConsoleCallWhoseHandlerThrowsIsAnInternalFailure) {
   dispatcher_.Register("sts", "GetCallerIdentity", [](const OperationContext&) -> Result<json> {
     throw 42;  // not even a std::exception
   });
-  auth::AccessKeyRecord caller{"AKIAEXAMPLEKEY000001", "secret-1",
-                               "arn:aws:iam::111111111111:user/alice", "111111111111",
-                               "AIDAEXAMPLE", true, nullptr};
-  Result<json> r = dispatcher_.Call("sts", "GetCallerIdentity", "{}", caller, HttpRequest{},
-                                    &record_);
+  auth::AccessKeyRecord caller{"AKIAEXAMPLEKEY000001",
+                               "secret-1",
+                               "arn:aws:iam::111111111111:user/alice",
+                               "111111111111",
+                               "AIDAEXAMPLE",
+                               true,
+                               nullptr};
+  Result<json> r =
+      dispatcher_.Call("sts", "GetCallerIdentity", "{}", caller, HttpRequest{}, &record_);
   EXPECT_EQ(r.status().code(), ErrorCode::kInternalFailure);
   EXPECT_EQ(record_.status, 500);
   EXPECT_EQ(record_.error_code, "InternalFailure");
@@ -231,9 +235,13 @@ TEST_F(DispatcherTest, NullMembersNeverReachAHandler) {
     for (const auto& [name, value] : c.input.items()) EXPECT_FALSE(value.is_null()) << name;
     return json{{"Account", "111111111111"}};
   });
-  auth::AccessKeyRecord caller{"AKIAEXAMPLEKEY000003", "secret-3",
-                               "arn:aws:iam::111111111111:user/carol", "111111111111",
-                               "AIDAEXAMPLE3", true, nullptr};
+  auth::AccessKeyRecord caller{"AKIAEXAMPLEKEY000003",
+                               "secret-3",
+                               "arn:aws:iam::111111111111:user/carol",
+                               "111111111111",
+                               "AIDAEXAMPLE3",
+                               true,
+                               nullptr};
   EXPECT_TRUE(dispatcher_.Call("sts", "GetCallerIdentity", "null", caller, HttpRequest{}).ok());
   Result<json> user =
       dispatcher_.Call("iam", "GetUser", R"({"UserName":null})", caller, HttpRequest{});

@@ -29,7 +29,8 @@ class AllowAll : public PolicySource {
     return {{{R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*",)"
               R"("Resource":"*"}})",
               "AllowAll"}},
-            std::nullopt, std::nullopt};
+            std::nullopt,
+            std::nullopt};
   }
   std::map<std::string, std::string> PrincipalTags(const auth::AccessKeyRecord&) const override {
     return {};
@@ -53,16 +54,16 @@ class GroupQuotasTest : public ::testing::Test {
     db_ = std::move(store::SqliteStore::Open(dir_ + "/gatehouse.db")).value();
     state_ = std::make_unique<store::State>(*db_);
     EXPECT_TRUE(state_->Load().ok());
-    EXPECT_TRUE(state_->Commit({{store::InsertAccount{{kAccount, "test", "ops@example.com", 0}}}})
-                    .ok());
+    EXPECT_TRUE(
+        state_->Commit({{store::InsertAccount{{kAccount, "test", "ops@example.com", 0}}}}).ok());
     iam_ = std::make_unique<iam::IamContext>(iam::IamContext{
         *state_, catalog_, random_, std::string(32, 'k'), [] { return kNow * 1000; }, usage_});
     iam::RegisterUserOperations(dispatcher_, *iam_);
     iam::RegisterUserPolicyOperations(dispatcher_, *iam_);
     iam::RegisterGroupOperations(dispatcher_, *iam_);
     iam::RegisterGroupPolicyOperations(dispatcher_, *iam_);
-    credentials_.Add({kKeyId, kSecret, std::string("arn:aws:iam::") + kAccount + ":root",
-                      kAccount, kAccount, true, nullptr});
+    credentials_.Add({kKeyId, kSecret, std::string("arn:aws:iam::") + kAccount + ":root", kAccount,
+                      kAccount, true, nullptr});
   }
   ~GroupQuotasTest() override { std::filesystem::remove_all(dir_); }
 
@@ -81,8 +82,9 @@ class GroupQuotasTest : public ::testing::Test {
       p.account_id = kAccount;
       p.name = "p" + std::to_string(i);
       p.id = "ANPAEXAMPLE" + std::to_string(i);
-      p.versions = {{"v1", R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
-                           R"("Action":"iam:GetUser","Resource":"*"}})",
+      p.versions = {{"v1",
+                     R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
+                     R"("Action":"iam:GetUser","Resource":"*"}})",
                      kNow * 1000}};
       arns.push_back(p.Arn());
       batch.writes.push_back(store::Put<model::ManagedPolicy>{p, true});
@@ -139,14 +141,12 @@ TEST_F(GroupQuotasTest, TenManagedPoliciesPerGroup) {
 TEST_F(GroupQuotasTest, RenameKeepsAttachmentCounts) {
   std::vector<std::string> arns = CustomerPolicies(2);
   ASSERT_EQ(Call("CreateGroup", "GroupName=Old").status, 200);
-  ASSERT_EQ(Call("AttachGroupPolicy", "GroupName=Old&PolicyArn=" + UriEncode(arns[0])).status,
-            200);
+  ASSERT_EQ(Call("AttachGroupPolicy", "GroupName=Old&PolicyArn=" + UriEncode(arns[0])).status, 200);
   ASSERT_EQ(Call("UpdateGroup", "GroupName=Old&NewGroupName=New").status, 200);
   EXPECT_EQ(state_->directory().AttachmentCount(kAccount, arns[0]), 1);
   ExpectError(Call("DetachGroupPolicy", "GroupName=Old&PolicyArn=" + UriEncode(arns[0])), 404,
               "NoSuchEntity", "The group with name Old cannot be found.");
-  EXPECT_EQ(Call("DetachGroupPolicy", "GroupName=New&PolicyArn=" + UriEncode(arns[0])).status,
-            200);
+  EXPECT_EQ(Call("DetachGroupPolicy", "GroupName=New&PolicyArn=" + UriEncode(arns[0])).status, 200);
   EXPECT_EQ(state_->directory().AttachmentCount(kAccount, arns[0]), 0);
 }
 

@@ -24,7 +24,6 @@ constexpr char kAllowS3[] =
 
 class IamRolesTest : public testing::Test {
  protected:
-
   // Customer managed policy `name` of kAccount, committed; returns its ARN.
   std::string CreatePolicy(const std::string& name) {
     model::ManagedPolicy p;

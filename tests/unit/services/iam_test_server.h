@@ -62,7 +62,8 @@ class IamTestServer {
   // Creates user `name` of `account` (with an access key, whose id is returned).
   std::string AddUser(const std::string& account, const std::string& name,
                       std::vector<model::Tag> tags = {}) {
-    model::User user{account, name, "/", NewUniqueId(temp_.random(), IdKind::kUser), now_ * 1000, {}};
+    model::User user{account,     name, "/", NewUniqueId(temp_.random(), IdKind::kUser),
+                     now_ * 1000, {}};
     std::string key = AddKey(account, name);
     store::WriteBatch batch{
         {store::InsertUser{user}, store::InsertAccessKey{pending_keys_.at(key)}}};
@@ -103,8 +104,8 @@ class IamTestServer {
     r.method = "POST";
     r.target = "/";
     r.headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
-    r.headers.emplace_back("X-Amz-Target", (model != nullptr ? model->target_prefix() : "") +
-                                               "." + operation);
+    r.headers.emplace_back("X-Amz-Target",
+                           (model != nullptr ? model->target_prefix() : "") + "." + operation);
     r.body = body;
     Sign(r, key, secrets_.at(key), service, now_);
     return dispatcher_.Handle(r);

@@ -3,9 +3,9 @@
 // as boundary), boundary usage counts, version numbers.
 #include "services/iam/managed_policies.h"
 
-#include <cctype>
-
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 #include "services/iam/policy_common.h"
 #include "services/iam/policy_entities.h"

@@ -28,8 +28,8 @@ class MfaCodesTest : public testing::Test {
     model::MfaDevice device;
     device.account_id = kAccount;
     device.name = "dev";
-    device.sealed_seed = HexEncode(Seal(iam_->master_key, kSeed, device.SerialNumber(),
-                                        std::string(12, 'n')));
+    device.sealed_seed =
+        HexEncode(Seal(iam_->master_key, kSeed, device.SerialNumber(), std::string(12, 'n')));
     serial_ = device.SerialNumber();
     batch.writes.push_back(store::Put<model::MfaDevice>{device, true});
     ASSERT_TRUE(state_->Commit(batch).ok());
@@ -54,8 +54,8 @@ TEST_F(MfaCodesTest, FindsDevicesBySerialNumberOnly) {
   EXPECT_EQ(missing.status().code(), ErrorCode::kNoSuchEntity);
   EXPECT_EQ(missing.status().message(),
             "VirtualMFADevice with serial number GAHT12345678 does not exist.");
-  EXPECT_FALSE(FindMfaDevice(state_->directory(), "222222222222",
-                             "arn:aws:iam::111111111111:mfa/dev").ok());
+  EXPECT_FALSE(
+      FindMfaDevice(state_->directory(), "222222222222", "arn:aws:iam::111111111111:mfa/dev").ok());
 }
 
 TEST_F(MfaCodesTest, RootUserHoldsADevice) {
@@ -67,8 +67,8 @@ TEST_F(MfaCodesTest, RootUserHoldsADevice) {
   EXPECT_EQ(device.enabled_ms, now_ms_);
   EXPECT_EQ(device.last_step, Step());
   EXPECT_FALSE(MfaOwner({"alice", false}).Owns(device));
-  Status taken = EnableMfaDevice(*iam_, kAccount, serial_, {"alice", false}, Code(Step()),
-                                 Code(Step() + 1));
+  Status taken =
+      EnableMfaDevice(*iam_, kAccount, serial_, {"alice", false}, Code(Step()), Code(Step() + 1));
   EXPECT_EQ(taken.message(), "MFA Device is already in use.");
   EXPECT_EQ(DeactivateMfaDevice(*iam_, kAccount, serial_, {"alice", false}).message(),
             "MFA Device invalid for user.");
@@ -78,9 +78,9 @@ TEST_F(MfaCodesTest, RootUserHoldsADevice) {
 }
 
 TEST_F(MfaCodesTest, EachCodeIsAcceptedOnce) {
-  ASSERT_TRUE(EnableMfaDevice(*iam_, kAccount, serial_, {"alice", false}, Code(Step() - 1),
-                              Code(Step()))
-                  .ok());
+  ASSERT_TRUE(
+      EnableMfaDevice(*iam_, kAccount, serial_, {"alice", false}, Code(Step() - 1), Code(Step()))
+          .ok());
   // The enabling codes are spent; the next step's code signs in once.
   EXPECT_EQ(ConsumeMfaCode(*iam_, kAccount, serial_, Code(Step())).code(),
             ErrorCode::kInvalidAuthenticationCode);
@@ -102,9 +102,8 @@ TEST_F(MfaCodesTest, ResyncAcceptsADriftedDevice) {
   MfaOwner alice{"alice", false};
   ASSERT_TRUE(
       EnableMfaDevice(*iam_, kAccount, serial_, alice, Code(Step() - 1), Code(Step())).ok());
-  EXPECT_FALSE(ResyncMfaDevice(*iam_, kAccount, serial_, alice, Code(Step() + 11),
-                               Code(Step() + 12))
-                   .ok());
+  EXPECT_FALSE(
+      ResyncMfaDevice(*iam_, kAccount, serial_, alice, Code(Step() + 11), Code(Step() + 12)).ok());
   ASSERT_TRUE(
       ResyncMfaDevice(*iam_, kAccount, serial_, alice, Code(Step() + 7), Code(Step() + 8)).ok());
   EXPECT_EQ(Device().last_step, Step() + 8);
@@ -112,8 +111,8 @@ TEST_F(MfaCodesTest, ResyncAcceptsADriftedDevice) {
 
 TEST_F(MfaCodesTest, ADeviceOpensOnlyUnderItsMasterKey) {
   iam_->master_key = std::string(kSealKeySize, 'x');
-  Status s = EnableMfaDevice(*iam_, kAccount, serial_, {"alice", false}, Code(Step() - 1),
-                             Code(Step()));
+  Status s =
+      EnableMfaDevice(*iam_, kAccount, serial_, {"alice", false}, Code(Step() - 1), Code(Step()));
   EXPECT_EQ(s.code(), ErrorCode::kServiceFailure);
   EXPECT_FALSE(Device().assigned());
 }

@@ -77,8 +77,8 @@ TEST_F(RootRecoveryTest, SetsThePasswordOnceAndEndsTheAccountsOtherTokens) {
 
 TEST_F(RootRecoveryTest, ExpiredOrUnknownTokensAreRefusedInTheSameWords) {
   std::string token = Issue("one@example.com");
-  Result<std::string> late = ConsumeRootResetToken(temp_.state(), token, kGoodPassword,
-                                                   kNow + kRootResetTokenLifetimeMs);
+  Result<std::string> late =
+      ConsumeRootResetToken(temp_.state(), token, kGoodPassword, kNow + kRootResetTokenLifetimeMs);
   Result<std::string> unknown =
       ConsumeRootResetToken(temp_.state(), std::string(64, 'a'), kGoodPassword, kNow);
   EXPECT_EQ(late.status().code(), ErrorCode::kInvalidInput);
@@ -88,8 +88,8 @@ TEST_F(RootRecoveryTest, ExpiredOrUnknownTokensAreRefusedInTheSameWords) {
 
 TEST_F(RootRecoveryTest, ThePasswordMustFollowTheRootPasswordRules) {
   std::string token = Issue("one@example.com");
-  for (const char* weak : {"Sh0rt!", "alllowercaseletters", "NoDigitsOrSymbols",
-                           "one@example.com"}) {
+  for (const char* weak :
+       {"Sh0rt!", "alllowercaseletters", "NoDigitsOrSymbols", "one@example.com"}) {
     EXPECT_EQ(ConsumeRootResetToken(temp_.state(), token, weak, kNow).status().code(),
               ErrorCode::kPasswordPolicyViolation)
         << weak;

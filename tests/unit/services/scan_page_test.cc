@@ -40,8 +40,8 @@ TEST(ScanPageTest, FollowsMarkersThroughFilteredChunks) {
     page.marker = out["Marker"];
   }
   EXPECT_EQ(pages, 5);
-  EXPECT_EQ(names, (std::vector<std::string>{"g01", "g03", "g05", "g07", "g09", "g11", "g13",
-                                             "g15", "g17", "g19"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"g01", "g03", "g05", "g07", "g09", "g11", "g13", "g15",
+                                             "g17", "g19"}));
 }
 
 // A full chunk whose last record is kept, with the page not yet full, goes on to the next chunk.

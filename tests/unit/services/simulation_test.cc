@@ -159,14 +159,16 @@ TEST_F(SimulationTest, ResourcePolicyWithCallerArn) {
 // million results.
 TEST_F(SimulationTest, LimitsComeFirst) {
   std::string actions, resources;
-  for (int i = 1; i <= 1001; ++i) actions += "&ActionNames.member." + std::to_string(i) + "=s3%3AGetObject";
+  for (int i = 1; i <= 1001; ++i)
+    actions += "&ActionNames.member." + std::to_string(i) + "=s3%3AGetObject";
   for (int i = 1; i <= 1000; ++i) {
     resources += "&ResourceArns.member." + std::to_string(i) + "=arn%3Aaws%3As3%3A%3A%3Ab%2F" +
                  std::to_string(i);
   }
   const std::string policy =
       "PolicyInputList.member.1=" +
-      UriEncode(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})");
+      UriEncode(
+          R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})");
   HttpResponse r = server_.Call(root_, "SimulateCustomPolicy", policy + actions + resources);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(XmlText(r.body, "Code"), "InvalidInput");
@@ -179,8 +181,8 @@ TEST_F(SimulationTest, LimitsComeFirst) {
 
   // At the limits, a page holds only what was asked; its marker leads to the next.
   std::string at_limit = actions.substr(0, actions.rfind("&ActionNames"));
-  HttpResponse page = server_.Call(root_, "SimulateCustomPolicy",
-                                   policy + at_limit + resources + "&MaxItems=2");
+  HttpResponse page =
+      server_.Call(root_, "SimulateCustomPolicy", policy + at_limit + resources + "&MaxItems=2");
   ASSERT_EQ(page.status, 200) << page.body.substr(0, 500);
   EXPECT_EQ(XmlText(page.body, "IsTruncated"), "true");
   EXPECT_EQ(XmlText(page.body, "Marker"), "0000000001");

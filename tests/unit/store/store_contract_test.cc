@@ -55,9 +55,9 @@ TEST_P(StoreContract, CommittedBatchesSurviveReopening) {
     b.writes.push_back(InsertAccount{Account("111111111111", "a@example.com")});
     b.writes.push_back(InsertRootUser{{"111111111111", "a@example.com", "$argon2id$hash"}});
     b.writes.push_back(InsertUser{User("111111111111", "alice", "AIDAAAAAAAAAAAAAAAAAA")});
-    b.writes.push_back(InsertAccessKey{{"AKIAAAAAAAAAAAAAAAAA", "111111111111", "alice",
-                                        std::string("sealed\0bytes", 12),
-                                        model::AccessKeyStatus::kActive, 3000}});
+    b.writes.push_back(
+        InsertAccessKey{{"AKIAAAAAAAAAAAAAAAAA", "111111111111", "alice",
+                         std::string("sealed\0bytes", 12), model::AccessKeyStatus::kActive, 3000}});
     ASSERT_TRUE(store->Commit(b).ok());
   }
   auto store = Open();
@@ -112,8 +112,8 @@ TEST_P(StoreContract, RenamesCarryKeysPoliciesAndTags) {
   WriteBatch b;
   b.writes.push_back(InsertAccount{Account("111111111111", "a@example.com")});
   b.writes.push_back(InsertUser{User("111111111111", "alice", "AIDA1")});
-  b.writes.push_back(InsertAccessKey{{"AKIA1", "111111111111", "alice", "s",
-                                      model::AccessKeyStatus::kActive, 1}});
+  b.writes.push_back(
+      InsertAccessKey{{"AKIA1", "111111111111", "alice", "s", model::AccessKeyStatus::kActive, 1}});
   b.writes.push_back(PutUserPolicy{{"111111111111", "alice", "P", "{}"}});
   b.writes.push_back(AttachUserPolicy{{"111111111111", "alice", "arn:aws:iam::aws:policy/X"}});
   b.writes.push_back(SetUserTags{"111111111111", "alice", {{"team", "blue"}, {"Cost", "7"}}});
@@ -127,8 +127,8 @@ TEST_P(StoreContract, RenamesCarryKeysPoliciesAndTags) {
   EXPECT_EQ(data->access_keys[0].user_name, "alicia");
   EXPECT_EQ(data->user_policies[0].user_name, "alicia");
   EXPECT_EQ(data->user_attachments[0].user_name, "alicia");
-  ASSERT_TRUE(store->Commit({{SetAccessKeyStatus{"AKIA1", model::AccessKeyStatus::kInactive}}})
-                  .ok());
+  ASSERT_TRUE(
+      store->Commit({{SetAccessKeyStatus{"AKIA1", model::AccessKeyStatus::kInactive}}}).ok());
   EXPECT_EQ(store->LoadAll()->access_keys[0].status, model::AccessKeyStatus::kInactive);
 }
 

@@ -53,7 +53,9 @@ class StorePreconditions : public testing::TestWithParam<Backend> {
     role.assume_role_policy = R"({"Version":"2012-10-17","Statement":[]})";
     return role;
   }
-  static model::User Alice() { return {kAccount, "alice", "/", "AIDAALICE", 2000, {{"team", "blue"}}}; }
+  static model::User Alice() {
+    return {kAccount, "alice", "/", "AIDAALICE", 2000, {{"team", "blue"}}};
+  }
 
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
@@ -108,24 +110,29 @@ TEST_P(StorePreconditions, FewerCountsUnderAPrefix) {
   const std::string prefix = model::RecordKey({kAccount, "alice"}) + "/";
   for (int i = 0; i < 3; ++i) {
     model::GroupMember m{kAccount, "alice", "g" + std::to_string(i)};
-    ASSERT_TRUE(store_->Commit({{Put<model::GroupMember>{m}},
-                                {ExpectFewer<model::GroupMember>{prefix, 3, {}, {}}}})
+    ASSERT_TRUE(store_
+                    ->Commit({{Put<model::GroupMember>{m}},
+                              {ExpectFewer<model::GroupMember>{prefix, 3, {}, {}}}})
                     .ok());
   }
   // Three are there now: a fourth under a quota of three is refused.
   model::GroupMember fourth{kAccount, "alice", "g3"};
-  EXPECT_EQ(store_->Commit({{Put<model::GroupMember>{fourth}},
-                            {ExpectFewer<model::GroupMember>{prefix, 3, {}, {}}}})
+  EXPECT_EQ(store_
+                ->Commit({{Put<model::GroupMember>{fourth}},
+                          {ExpectFewer<model::GroupMember>{prefix, 3, {}, {}}}})
                 .code(),
             ErrorCode::kStoreConflict);
   // Another user's memberships, and a prefix that merely starts alike, do not count.
-  ASSERT_TRUE(store_->Commit({{Put<model::GroupMember>{{kAccount, "alicex", "g0"}},
-                               Put<model::GroupMember>{{kAccount, "bob", "g0"}}}})
+  ASSERT_TRUE(store_
+                  ->Commit({{Put<model::GroupMember>{{kAccount, "alicex", "g0"}},
+                             Put<model::GroupMember>{{kAccount, "bob", "g0"}}}})
                   .ok());
   EXPECT_TRUE(store_->Commit({{}, {ExpectFewer<model::GroupMember>{prefix, 4, {}, {}}}}).ok());
-  EXPECT_TRUE(store_->Commit({{}, {NoneUnder<model::GroupMember>(
-                                      model::RecordKey({kAccount, "carol"}) + "/")}})
-                  .ok());
+  EXPECT_TRUE(
+      store_
+          ->Commit(
+              {{}, {NoneUnder<model::GroupMember>(model::RecordKey({kAccount, "carol"}) + "/")}})
+          .ok());
   EXPECT_EQ(store_->Commit({{}, {NoneUnder<model::GroupMember>(prefix)}}).code(),
             ErrorCode::kStoreConflict);
 }
@@ -147,15 +154,13 @@ TEST_P(StorePreconditions, FewerFiltersByAFieldOrAnElementOfAList) {
   EXPECT_TRUE(
       store_->Commit({{}, {NoneUnder<model::GroupMember>(in_account, "group_name", "ops")}}).ok());
   // An element of a list field: which instance profiles hold a role.
-  EXPECT_EQ(store_
-                ->Commit({{}, {NoneUnder<model::InstanceProfile>(in_account, "role_names",
-                                                                 "ADMIN")}})
-                .code(),
-            ErrorCode::kStoreConflict);
-  EXPECT_TRUE(store_
-                  ->Commit({{}, {NoneUnder<model::InstanceProfile>(in_account, "role_names",
-                                                                   "Reader")}})
-                  .ok());
+  EXPECT_EQ(
+      store_->Commit({{}, {NoneUnder<model::InstanceProfile>(in_account, "role_names", "ADMIN")}})
+          .code(),
+      ErrorCode::kStoreConflict);
+  EXPECT_TRUE(
+      store_->Commit({{}, {NoneUnder<model::InstanceProfile>(in_account, "role_names", "Reader")}})
+          .ok());
 }
 
 TEST_P(StorePreconditions, SameRangeSeesAChangedOrAddedRecord) {
@@ -169,11 +174,11 @@ TEST_P(StorePreconditions, SameRangeSeesAChangedOrAddedRecord) {
   EXPECT_TRUE(store_->Commit({{}, same}).ok());
   ASSERT_TRUE(store_->Commit({{Put<model::RolePolicy>{{kAccount, "admin", "P2", "{}"}}}}).ok());
   EXPECT_EQ(store_->Commit({{}, same}).code(), ErrorCode::kStoreConflict);
-  ASSERT_TRUE(store_->Commit({{Erase<model::RolePolicy>{
-                                  model::RecordKey({kAccount, "admin", "P2"})}}})
-                  .ok());
-  ASSERT_TRUE(store_->Commit({{Put<model::RolePolicy>{{kAccount, "admin", "P1", "{\"x\":1}"}}}})
-                  .ok());
+  ASSERT_TRUE(
+      store_->Commit({{Erase<model::RolePolicy>{model::RecordKey({kAccount, "admin", "P2"})}}})
+          .ok());
+  ASSERT_TRUE(
+      store_->Commit({{Put<model::RolePolicy>{{kAccount, "admin", "P1", "{\"x\":1}"}}}}).ok());
   EXPECT_EQ(store_->Commit({{}, same}).code(), ErrorCode::kStoreConflict);
 }
 
@@ -190,26 +195,25 @@ TEST_P(StorePreconditions, UserRowWithItsTags) {
                   ->Commit({{SetUserTags{kAccount, "alice", {{"team", "blue"}, {"cc", "7"}}}},
                             {UserUnchanged(Alice())}})
                   .ok());
-  EXPECT_EQ(store_->Commit({{SetUserTags{kAccount, "alice", {}}}, {UserUnchanged(Alice())}})
-                .code(),
+  EXPECT_EQ(store_->Commit({{SetUserTags{kAccount, "alice", {}}}, {UserUnchanged(Alice())}}).code(),
             ErrorCode::kStoreConflict);
   EXPECT_EQ(store_->LoadAll()->users[0].tags.size(), 2u);
 
   // A rename changes the row: an update that read the old one is refused.
   model::User tagged = Alice();
   tagged.tags = {{"team", "blue"}, {"cc", "7"}};
-  ASSERT_TRUE(store_->Commit({{UpdateUser{kAccount, "alice", "alicia", "/"}},
-                              {UserUnchanged(tagged)}})
-                  .ok());
+  ASSERT_TRUE(
+      store_->Commit({{UpdateUser{kAccount, "alice", "alicia", "/"}}, {UserUnchanged(tagged)}})
+          .ok());
   EXPECT_EQ(store_->Commit({{}, {UserUnchanged(tagged)}}).code(), ErrorCode::kStoreConflict);
   // And a user deleted and made again under the same name is another user.
   model::User renamed = tagged;
   renamed.name = "alicia";
-  ASSERT_TRUE(store_->Commit({{SetUserTags{kAccount, "alicia", {}},
-                               DeleteUser{kAccount, "alicia"},
-                               InsertUser{{kAccount, "alicia", "/", "AIDAOTHER", 3000, {}}},
-                               SetUserTags{kAccount, "alicia", tagged.tags}},
-                              {UserUnchanged(renamed)}})
+  ASSERT_TRUE(store_
+                  ->Commit({{SetUserTags{kAccount, "alicia", {}}, DeleteUser{kAccount, "alicia"},
+                             InsertUser{{kAccount, "alicia", "/", "AIDAOTHER", 3000, {}}},
+                             SetUserTags{kAccount, "alicia", tagged.tags}},
+                            {UserUnchanged(renamed)}})
                   .ok());
   EXPECT_EQ(store_->Commit({{}, {UserUnchanged(renamed)}}).code(), ErrorCode::kStoreConflict);
 }
@@ -227,8 +231,9 @@ TEST_P(StorePreconditions, FewerRowsOfAUser) {
   const ExpectFewerOfUser no_policies{UserTable::kInlinePolicies, kAccount, "alice", 1};
   const ExpectFewerOfUser no_attached{UserTable::kAttachedPolicies, kAccount, "alice", 1};
   EXPECT_TRUE(store_->Commit({{}, {no_policies, no_attached}}).ok());
-  ASSERT_TRUE(store_->Commit({{PutUserPolicy{{kAccount, "alice", "P", "{}"}},
-                               AttachUserPolicy{{kAccount, "alice", "arn:aws:iam::aws:policy/X"}}}})
+  ASSERT_TRUE(store_
+                  ->Commit({{PutUserPolicy{{kAccount, "alice", "P", "{}"}},
+                             AttachUserPolicy{{kAccount, "alice", "arn:aws:iam::aws:policy/X"}}}})
                   .ok());
   EXPECT_EQ(store_->Commit({{}, {no_policies}}).code(), ErrorCode::kStoreConflict);
   EXPECT_EQ(store_->Commit({{}, {no_attached}}).code(), ErrorCode::kStoreConflict);

@@ -76,8 +76,7 @@ TEST_F(NewAccountTest, BadNamesAndEmailsAreRefused) {
   EXPECT_EQ(Create({std::string(51, 'n'), "x@example.com", "", ""}).status().code(),
             ErrorCode::kValidationError);
   EXPECT_EQ(Create({"x", "not-an-email", "", ""}).status().code(), ErrorCode::kValidationError);
-  EXPECT_EQ(Create({"x", "a@b@example.com", "", ""}).status().code(),
-            ErrorCode::kValidationError);
+  EXPECT_EQ(Create({"x", "a@b@example.com", "", ""}).status().code(), ErrorCode::kValidationError);
   EXPECT_TRUE(temp_.state().directory().ListAccounts().empty());
 }
 

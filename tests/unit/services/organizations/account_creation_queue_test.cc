@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <cstdio>
-#include <thread>
 #include <set>
+#include <thread>
 
 #include "../temp_iam_state.h"
 #include "services/organizations/account_creation.h"
@@ -31,8 +31,7 @@ class AccountCreationQueueTest : public testing::Test {
     batch.writes.push_back(store::InsertAccount{{kManagement, "management", "m@example.com", 1}});
     batch.writes.push_back(store::InsertRootUser{{kManagement, "m@example.com", "$argon2id$x"}});
     batch.writes.push_back(store::Put<model::Organization>{o, true});
-    JoinWrites({kOrgId, kManagement, kRootId, model::kJoinedCreated, 1, model::kAccountActive,
-                {}},
+    JoinWrites({kOrgId, kManagement, kRootId, model::kJoinedCreated, 1, model::kAccountActive, {}},
                batch);
     EXPECT_TRUE(temp_.state().Commit(batch).ok());
   }
@@ -87,9 +86,10 @@ TEST_F(AccountCreationQueueTest, ASucceededRequestMakesTheWholeAccount) {
   EXPECT_EQ(role->assume_role_policy,
             R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":)"
             R"("arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]})");
-  EXPECT_NE(dir.Get<model::RoleAttachment>(model::RecordKey(
-                {id, kOrganizationAccountAccessRole, "arn:aws:iam::aws:policy/AdministratorAccess"})),
-            nullptr);
+  EXPECT_NE(
+      dir.Get<model::RoleAttachment>(model::RecordKey(
+          {id, kOrganizationAccountAccessRole, "arn:aws:iam::aws:policy/AdministratorAccess"})),
+      nullptr);
 
   auto member = dir.Get<model::OrganizationAccount>(std::string(kOrgId) + "/" + id);
   ASSERT_NE(member, nullptr);
@@ -125,8 +125,8 @@ TEST_F(AccountCreationQueueTest, TheOrganizationsQuotaCountsTheManagementAccount
   org_.options.max_accounts = 3;
   std::vector<std::string> keys;
   for (int i = 0; i < 4; ++i) {
-    keys.push_back(Request("car-limit00" + std::to_string(i),
-                           "limit" + std::to_string(i) + "@example.com"));
+    keys.push_back(
+        Request("car-limit00" + std::to_string(i), "limit" + std::to_string(i) + "@example.com"));
   }
   CompleteAccountCreations(org_, {keys[0]});
   CompleteAccountCreations(org_, {keys[1], keys[2], keys[3]});
@@ -162,7 +162,7 @@ TEST_F(AccountCreationQueueTest, SubmittedRequestsCompleteAndStoppedQueuesResume
   queue.Stop();  // idempotent
   model::AccountCreation later = NewRequest("car-later000", "later@example.com");
   ASSERT_TRUE(queue.Submit(later).ok());  // recorded, left for the next start
-  queue.WaitIdle();  // a stopped queue does not wait
+  queue.WaitIdle();                       // a stopped queue does not wait
   EXPECT_EQ(Get(later.Key())->state, model::kCreateInProgress);
   // A key taken is refused.
   EXPECT_EQ(queue.Submit(later).code(), ErrorCode::kEntityAlreadyExists);

@@ -46,8 +46,8 @@ class ScpPathTest : public testing::Test {
     role.path = "/";
     role.id = "AROAEXAMPLEEXAMPLE01";
     role.assume_role_policy = "{}";
-    model::OrganizationPolicy deny{kOrg, kDenyPolicy, model::kServiceControlPolicy,
-                                   "DenyCreateUser", "", kDenyCreateUser, {}};
+    model::OrganizationPolicy deny{
+        kOrg, kDenyPolicy, model::kServiceControlPolicy, "DenyCreateUser", "", kDenyCreateUser, {}};
     store::WriteBatch batch{{
         store::AttachUserPolicy{{kMember, "alice", kAdmin}},
         store::AttachUserPolicy{{kManagement, "bob", kAdmin}},
@@ -56,15 +56,15 @@ class ScpPathTest : public testing::Test {
         store::Put<model::Organization>{Organization(model::kFeatureSetAll, true)},
         store::Put<model::AccountOrganization>{{kManagement, kOrg}},
         store::Put<model::AccountOrganization>{{kMember, kOrg}},
-        store::Put<model::OrganizationAccount>{{kOrg, kManagement, kRoot, model::kJoinedCreated,
-                                                0, model::kAccountActive, {}}},
-        store::Put<model::OrganizationAccount>{{kOrg, kMember, kProd, model::kJoinedCreated, 0,
-                                                model::kAccountActive, {}}},
+        store::Put<model::OrganizationAccount>{
+            {kOrg, kManagement, kRoot, model::kJoinedCreated, 0, model::kAccountActive, {}}},
+        store::Put<model::OrganizationAccount>{
+            {kOrg, kMember, kProd, model::kJoinedCreated, 0, model::kAccountActive, {}}},
         store::Put<model::OrganizationalUnit>{{kOrg, kWorkloads, kRoot, "Workloads", {}, 0}},
         store::Put<model::OrganizationalUnit>{{kOrg, kProd, kWorkloads, "Prod", {}, 0}},
         store::Put<model::OrganizationPolicy>{deny},
-        store::Put<model::PolicyAttachment>{{kOrg, kProd, kDenyPolicy,
-                                             model::kServiceControlPolicy}},
+        store::Put<model::PolicyAttachment>{
+            {kOrg, kProd, kDenyPolicy, model::kServiceControlPolicy}},
     }};
     for (const char* node : {kRoot, kWorkloads, kProd, kMember, kManagement}) {
       batch.writes.push_back(store::Put<model::PolicyAttachment>{
@@ -85,8 +85,8 @@ class ScpPathTest : public testing::Test {
 
   void Detach(const char* node, const char* policy) {
     ASSERT_TRUE(server_
-                    .Commit({{store::Erase<model::PolicyAttachment>{
-                        std::string(kOrg) + "/" + node + "/" + policy}}})
+                    .Commit({{store::Erase<model::PolicyAttachment>{std::string(kOrg) + "/" + node +
+                                                                    "/" + policy}}})
                     .ok());
   }
 
@@ -149,8 +149,8 @@ TEST_F(ScpPathTest, ALevelWithoutAnScpIsEmpty) {
 TEST_F(ScpPathTest, NoneWithoutSomethingToEnforce) {
   EXPECT_FALSE(ScpsOnPath(server_.directory(), "333333333333").has_value());  // no organization
   ASSERT_TRUE(
-      server_.Commit({{store::Put<model::Organization>{Organization(model::kFeatureSetAll,
-                                                                    false)}}})
+      server_
+          .Commit({{store::Put<model::Organization>{Organization(model::kFeatureSetAll, false)}}})
           .ok());
   EXPECT_FALSE(ScpsOnPath(server_.directory(), kMember).has_value());  // SCPs disabled
   EXPECT_FALSE(policies_.Scps(kMember).has_value());
@@ -220,10 +220,10 @@ TEST_F(ScpPathTest, EveryRequestOfAMemberGoesThroughItsScps) {
 // A damaged store cannot lift the SCPs: a path broken by a missing OU, an attached SCP that is
 // gone, and a stored SCP that no longer compiles each deny everything instead of dropping out.
 TEST_F(ScpPathTest, AnOuMissingFromThePathDeniesEverything) {
-  ASSERT_TRUE(server_
-                  .Commit({{store::Erase<model::OrganizationalUnit>{std::string(kOrg) + "/" +
-                                                                    kWorkloads}}})
-                  .ok());
+  ASSERT_TRUE(
+      server_
+          .Commit({{store::Erase<model::OrganizationalUnit>{std::string(kOrg) + "/" + kWorkloads}}})
+          .ok());
   std::optional<ScpPath> path = ScpsOnPath(server_.directory(), kMember);
   ASSERT_TRUE(path.has_value());
   Status s = Decide(kMember, "arn:aws:iam::222222222222:user/alice",
@@ -245,8 +245,8 @@ TEST_F(ScpPathTest, AnAttachedScpThatIsGoneDeniesEverything) {
 }
 
 TEST_F(ScpPathTest, AStoredScpThatNoLongerCompilesDeniesEverything) {
-  model::OrganizationPolicy broken{kOrg, kDenyPolicy, model::kServiceControlPolicy,
-                                   "DenyCreateUser", "", "{not a policy", {}};
+  model::OrganizationPolicy broken{
+      kOrg, kDenyPolicy, model::kServiceControlPolicy, "DenyCreateUser", "", "{not a policy", {}};
   ASSERT_TRUE(server_.Commit({{store::Put<model::OrganizationPolicy>{broken}}}).ok());
   EXPECT_EQ(Decide(kMember, "arn:aws:iam::222222222222:user/alice",
                    "arn:aws:iam::222222222222:user/alice", "iam:ListUsers")
@@ -256,9 +256,8 @@ TEST_F(ScpPathTest, AStoredScpThatNoLongerCompilesDeniesEverything) {
 
 // An identity policy that no longer compiles cannot take its Deny with it.
 TEST_F(ScpPathTest, AStoredIdentityPolicyThatNoLongerCompilesDenies) {
-  ASSERT_TRUE(server_
-                  .Commit({{store::PutUserPolicy{{kManagement, "bob", "broken", "{oops"}}}})
-                  .ok());
+  ASSERT_TRUE(
+      server_.Commit({{store::PutUserPolicy{{kManagement, "bob", "broken", "{oops"}}}}).ok());
   EXPECT_EQ(Decide(kManagement, "arn:aws:iam::111111111111:user/bob",
                    "arn:aws:iam::111111111111:user/bob", "iam:ListUsers")
                 .code(),
