@@ -27,6 +27,10 @@ struct Case {
   json data;
 };
 
+// Printed by file and name: test listings must not depend on anything but the corpus (the
+// default prints the object's bytes, heap addresses included).
+void PrintTo(const Case& c, std::ostream* out) { *out << c.file << ": " << c.name; }
+
 std::vector<std::string> JsonFiles(const std::string& dir) {
   std::vector<std::string> files;
   if (DIR* d = opendir(dir.c_str())) {

@@ -8,15 +8,10 @@
 #include "store/directory.h"
 #include "store/migrations.h"
 #include "store/sqlite_store.h"
+#include "store_backends.h"
 
 namespace gatehouse::store {
 namespace {
-
-struct Backend {
-  std::string name;
-  // Opens the store kept at `dir`; opening the same dir again sees the same data.
-  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
-};
 
 class StoreContract : public testing::TestWithParam<Backend> {
  protected:
@@ -171,15 +166,7 @@ TEST_P(StoreContract, RecordsPutCreateEraseAndReload) {
   EXPECT_EQ(dir.Get<model::MfaDevice>(mfa.Key()), nullptr);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Backends, StoreContract,
-    testing::Values(Backend{"sqlite",
-                            [](const std::string& dir) -> std::unique_ptr<Store> {
-                              auto s = SqliteStore::Open(dir + "/gatehouse.db");
-                              EXPECT_TRUE(s.ok()) << s.status().ToString();
-                              return std::move(s).value();
-                            }}),
-    [](const testing::TestParamInfo<Backend>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, testing::ValuesIn(StoreBackends()), BackendName);
 
 TEST(SqliteStoreTest, MigratesToTheLatestSchema) {
   std::string path = std::filesystem::temp_directory_path() /

@@ -11,17 +11,12 @@
 
 #include "store/directory.h"
 #include "store/sqlite_store.h"
+#include "store_backends.h"
 
 namespace gatehouse::store {
 namespace {
 
 constexpr char kAccount[] = "111111111111";
-
-struct Backend {
-  std::string name;
-  // Opens the store kept at `dir`; opening the same dir again sees the same data.
-  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
-};
 
 class StorePreconditions : public testing::TestWithParam<Backend> {
  protected:
@@ -268,15 +263,8 @@ TEST_P(StorePreconditions, RacingWritersNeverExceedAQuota) {
   EXPECT_EQ(state.directory().Scan<model::GroupMember>(prefix).size(), static_cast<size_t>(kQuota));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Backends, StorePreconditions,
-    testing::Values(Backend{"sqlite",
-                            [](const std::string& dir) -> std::unique_ptr<Store> {
-                              auto s = SqliteStore::Open(dir + "/gatehouse.db");
-                              EXPECT_TRUE(s.ok()) << s.status().ToString();
-                              return std::move(s).value();
-                            }}),
-    [](const testing::TestParamInfo<Backend>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Backends, StorePreconditions, testing::ValuesIn(StoreBackends()),
+                         BackendName);
 
 // A record written before a field existed reads with the field's default; the comparison is
 // of canonical encodings, so such a record still counts as unchanged.

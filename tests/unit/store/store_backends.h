@@ -1,0 +1,42 @@
+// The Store implementations that the store's contract suites run against: one list, so that a
+// new backend joins every suite at once.
+#ifndef GATEHOUSE_TESTS_UNIT_STORE_STORE_BACKENDS_H_
+#define GATEHOUSE_TESTS_UNIT_STORE_STORE_BACKENDS_H_
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store.h"
+
+namespace gatehouse::store {
+
+struct Backend {
+  std::string name;
+  // Opens the store kept at `dir`; opening the same dir again sees the same data.
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+// GoogleTest prints a parameter in failure messages and test listings; without this it prints
+// the object's bytes, heap addresses included, which differ from run to run.
+inline void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
+
+inline std::vector<Backend> StoreBackends() {
+  return {Backend{"sqlite", [](const std::string& dir) -> std::unique_ptr<Store> {
+                    auto s = SqliteStore::Open(dir + "/gatehouse.db");
+                    EXPECT_TRUE(s.ok()) << s.status().ToString();
+                    return std::move(s).value();
+                  }}};
+}
+
+inline std::string BackendName(const testing::TestParamInfo<Backend>& info) {
+  return info.param.name;
+}
+
+}  // namespace gatehouse::store
+
+#endif  // GATEHOUSE_TESTS_UNIT_STORE_STORE_BACKENDS_H_
