@@ -55,7 +55,7 @@ run: build
 	$(BUILD)/gatehouse $(ARGS)
 
 format:
-	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	find src tests bench \( -name '*.h' -o -name '*.cc' \) -not -path '*/node_modules/*' | xargs clang-format-14 -i
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD)
