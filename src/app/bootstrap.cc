@@ -56,11 +56,14 @@ Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& o
     return s;
   }
   result.created = true;
-  result.root_reset_token = account->root_reset_token;
   result.account_id = account->account_id;
   result.exports = "export AWS_CONFIG_FILE=" + AwsConfigPath(options.data_dir) + "\n" +
                    "export AWS_SHARED_CREDENTIALS_FILE=" + AwsCredentialsPath(options.data_dir) +
                    "\n" + "export AWS_PROFILE=" + kBootstrapProfile + "\n";
+  // The profile names the endpoint, but only AWS CLI 2.13+ / 1.29+ (botocore 1.31+) read it.
+  result.alias = "alias aws='aws --endpoint-url " + options.endpoint_url + "'\n";
+  result.root_reset_url =
+      options.endpoint_url + "/reset-password?token=" + account->root_reset_token;
   return result;
 }
 

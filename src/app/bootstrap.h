@@ -26,9 +26,12 @@ struct BootstrapResult {
   bool created = false;  // false: the management account existed already
   std::string account_id;
   std::string exports;  // the three export lines to print once
-  // A one-time token (24 h) to take over the root user; only its SHA-256 is stored. The
-  // console's password-reset page consumes it.
-  std::string root_reset_token;
+  // A shell alias giving the endpoint to AWS CLIs older than 2.13 / 1.29, which do not read
+  // `endpoint_url` from a profile.
+  std::string alias;
+  // The console's password-reset page with a one-time token (24 h) to take over the root user;
+  // only the token's SHA-256 is stored.
+  std::string root_reset_url;
 };
 
 Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& options,

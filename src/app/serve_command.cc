@@ -345,12 +345,13 @@ int Serve(const ServeOptions& options) {
   if (bootstrap->created) {
     // Printed once, on the terminal only: the profile's secret is in the credentials file.
     std::cout << "Created the management account " << bootstrap->account_id
-              << " with the IAM user admin. To use it with the AWS CLI:\n"
-              << bootstrap->exports << "To take over the root user ("
-              << bootstrap_options.root_email
-              << "), set its password with this one-time token within 24 hours, on the "
-                 "console's password-reset page:\n  "
-              << bootstrap->root_reset_token << "\n"
+              << " with the IAM user admin. To use it with the AWS CLI, paste:\n"
+              << bootstrap->exports << bootstrap->alias
+              << "(AWS CLI 2.13+ and 1.29+ read the endpoint from the profile; the alias is for "
+                 "older ones, such as Debian bookworm's 2.9.)\n"
+              << "To take over the root user (" << bootstrap_options.root_email
+              << "), set its password within 24 hours at this one-time link:\n  "
+              << bootstrap->root_reset_url << "\n"
               << std::flush;
   }
 

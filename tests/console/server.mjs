@@ -69,7 +69,7 @@ export async function startServer(extraArgs = []) {
   }
   const accountId = /management account (\d{12})/.exec(stdout)?.[1];
   const rootEmail = /take over the root user \(([^)]+)\)/.exec(stdout)?.[1];
-  const rootResetToken = /password-reset page:\s*\n\s*(\S+)/.exec(stdout)?.[1];
+  const rootResetToken = /\/reset-password\?token=(\S+)/.exec(stdout)?.[1];
   assert.ok(accountId && rootEmail && rootResetToken, 'bootstrap output not understood');
   const creds = parseIni(readFileSync(join(dataDir, 'aws', 'credentials'), 'utf8')).gatehouse;
   const server = {

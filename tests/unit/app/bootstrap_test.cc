@@ -82,13 +82,19 @@ TEST(BootstrapTest, CreatesTheManagementAccountOnce) {
   services::DirectoryCredentials wrong(state.directory(), std::string(32, 'x'));
   EXPECT_FALSE(wrong.FindAccessKey(key_id));
 
-  // The root reset token is kept only as its SHA-256, valid for a day.
-  EXPECT_EQ(result->root_reset_token.size(), 64u);
-  auto token = state.directory().FindRootResetToken(HexEncode(Sha256(result->root_reset_token)));
+  // The alias gives the endpoint to CLIs that do not read it from the profile.
+  EXPECT_EQ(result->alias, "alias aws='aws --endpoint-url " + options.endpoint_url + "'\n");
+  // The root reset link is the console's page with a token kept only as its SHA-256, valid
+  // for a day.
+  const std::string prefix = options.endpoint_url + "/reset-password?token=";
+  ASSERT_EQ(result->root_reset_url.rfind(prefix, 0), 0u) << result->root_reset_url;
+  const std::string reset_token = result->root_reset_url.substr(prefix.size());
+  EXPECT_EQ(reset_token.size(), 64u);
+  auto token = state.directory().FindRootResetToken(HexEncode(Sha256(reset_token)));
   ASSERT_NE(token, nullptr);
   EXPECT_EQ(token->account_id, "123456789012");
   EXPECT_EQ(token->expires_ms, 1000 + 24 * 3600 * 1000LL);
-  EXPECT_EQ(state.directory().FindRootResetToken(result->root_reset_token), nullptr);
+  EXPECT_EQ(state.directory().FindRootResetToken(reset_token), nullptr);
 
   auto again = Bootstrap(state, options, *master, random, 2000);
   ASSERT_TRUE(again.ok());
