@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kSuffix = ".eml";
 constexpr std::string_view kTempPrefix = ".tmp-";
+constexpr std::string_view kReasonSuffix = ".reason";
 
 int64_t SystemSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -65,34 +66,20 @@ std::string HeaderValue(const std::string& data, std::string_view name) {
   return "";
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& dir, Random& random,
-                                             std::function<int64_t()> now_seconds) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status(ErrorCode::kServiceFailure, "cannot create " + dir + ": " + ec.message());
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return Status(ErrorCode::kServiceFailure, "cannot restrict " + dir + ": " + ec.message());
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().filename().string().starts_with(kTempPrefix)) fs::remove(entry.path(), ec);
+// Flushes a directory, so that a rename or a new file in it survives a crash.
+void SyncDirectory(const std::string& dir) {
+  if (int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
   }
-  if (!now_seconds) now_seconds = SystemSeconds;
-  return std::unique_ptr<Outbox>(new Outbox(dir, random, std::move(now_seconds)));
 }
 
-Result<std::string> Outbox::Queue(const MailMessage& message) {
-  int64_t now = now_seconds_();
-  std::string id = FormatAmzDate(now) + "-" + HexEncode(random_.Bytes(8));
-  Result<std::string> rendered = RenderMailMessage(message, now, id);
-  if (!rendered.ok()) return rendered.status();
-
-  std::lock_guard lock(mu_);
-  const std::string temp = dir_ + "/" + std::string(kTempPrefix) + id;
-  const std::string path = dir_ + "/" + id + std::string(kSuffix);
+// Writes `data` to dir/name whole or not at all: a hidden temporary file, flushed, renamed.
+Status WriteDurably(const std::string& dir, const std::string& name, const std::string& data) {
+  const std::string temp = dir + "/" + std::string(kTempPrefix) + name;
+  const std::string path = dir + "/" + name;
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return IoError("cannot create", temp);
-  const std::string& data = *rendered;
   size_t written = 0;
   while (written < data.size()) {
     ssize_t n = ::write(fd, data.data() + written, data.size() - written);
@@ -111,19 +98,27 @@ Result<std::string> Outbox::Queue(const MailMessage& message) {
     ::unlink(temp.c_str());
     return failure;
   }
-  // The rename is durable once the directory is flushed too.
-  if (int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  spdlog::info("queued mail {} to {}: {}", id, message.to, message.subject);
-  return id;
+  SyncDirectory(dir);
+  return Status::Ok();
 }
 
-std::vector<std::string> Outbox::List() const {
+// Renames `from` to `to` (same file system) and flushes both folders; NoSuchEntity with
+// `missing` when `from` does not exist.
+Status MoveDurably(const std::string& from, const std::string& to, const std::string& missing) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    if (errno == ENOENT) return Status(ErrorCode::kNoSuchEntity, missing);
+    return IoError("cannot move", from);
+  }
+  SyncDirectory(fs::path(to).parent_path());
+  SyncDirectory(fs::path(from).parent_path());
+  return Status::Ok();
+}
+
+// The ids of the mails in `dir`, oldest first.
+std::vector<std::string> ListIds(const std::string& dir) {
   std::vector<std::string> ids;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
     if (!name.ends_with(kSuffix)) continue;
     name.resize(name.size() - kSuffix.size());
@@ -133,20 +128,57 @@ std::vector<std::string> Outbox::List() const {
   return ids;
 }
 
-Result<QueuedMail> Outbox::Read(const std::string& id) const {
-  if (!IsId(id)) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
-  std::ifstream in(dir_ + "/" + id + std::string(kSuffix), std::ios::binary);
-  if (!in) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
+Result<QueuedMail> ReadMail(const std::string& dir, const std::string& id) {
+  if (!IsId(id)) return Status(ErrorCode::kNoSuchEntity, "No mail " + id + ".");
+  std::ifstream in(dir + "/" + id + std::string(kSuffix), std::ios::binary);
+  if (!in) return Status(ErrorCode::kNoSuchEntity, "No mail " + id + ".");
   std::ostringstream data;
   data << in.rdbuf();
   QueuedMail mail{id, "", "", data.str()};
   mail.from = HeaderValue(mail.data, "From");
   mail.to = HeaderValue(mail.data, "To");
   if (mail.from.empty() || mail.to.empty()) {
-    return Status(ErrorCode::kServiceFailure, "The queued mail " + id + " has no From or To.");
+    return Status(ErrorCode::kServiceFailure, "The mail " + id + " has no From or To.");
   }
   return mail;
 }
+
+}  // namespace
+
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& dir, Random& random,
+                                             std::function<int64_t()> now_seconds) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status(ErrorCode::kServiceFailure, "cannot create " + dir + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return Status(ErrorCode::kServiceFailure, "cannot restrict " + dir + ": " + ec.message());
+  fs::create_directories(dir + "/dead", ec);
+  if (ec)
+    return Status(ErrorCode::kServiceFailure, "cannot create " + dir + "/dead: " + ec.message());
+  for (const std::string& folder : {dir, dir + "/dead"}) {
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+      if (entry.path().filename().string().starts_with(kTempPrefix)) fs::remove(entry.path(), ec);
+    }
+  }
+  if (!now_seconds) now_seconds = SystemSeconds;
+  return std::unique_ptr<Outbox>(new Outbox(dir, random, std::move(now_seconds)));
+}
+
+Result<std::string> Outbox::Queue(const MailMessage& message) {
+  int64_t now = now_seconds_();
+  std::string id = FormatAmzDate(now) + "-" + HexEncode(random_.Bytes(8));
+  Result<std::string> rendered = RenderMailMessage(message, now, id);
+  if (!rendered.ok()) return rendered.status();
+
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(WriteDurably(dir_, id + std::string(kSuffix), *rendered));
+  spdlog::info("queued mail {} to {}: {}", id, message.to, message.subject);
+  return id;
+}
+
+std::vector<std::string> Outbox::List() const { return ListIds(dir_); }
+
+Result<QueuedMail> Outbox::Read(const std::string& id) const { return ReadMail(dir_, id); }
 
 Status Outbox::Remove(const std::string& id) {
   if (!IsId(id)) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
@@ -156,6 +188,40 @@ Status Outbox::Remove(const std::string& id) {
     if (errno == ENOENT) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
     return IoError("cannot remove", path);
   }
+  return Status::Ok();
+}
+
+Status Outbox::Park(const std::string& id, const std::string& reason) {
+  if (!IsId(id)) return Status(ErrorCode::kNoSuchEntity, "No queued mail " + id + ".");
+  std::lock_guard lock(mu_);
+  // The reason first: a parked mail always has one, a stray reason file is harmless.
+  RETURN_IF_ERROR(WriteDurably(dead_dir(), id + std::string(kReasonSuffix), reason + "\n"));
+  RETURN_IF_ERROR(MoveDurably(dir_ + "/" + id + std::string(kSuffix),
+                              dead_dir() + "/" + id + std::string(kSuffix),
+                              "No queued mail " + id + "."));
+  spdlog::warn("mail {} parked in {}: {}", id, dead_dir(), reason);
+  return Status::Ok();
+}
+
+std::vector<std::string> Outbox::ListParked() const { return ListIds(dead_dir()); }
+
+Result<ParkedMail> Outbox::ReadParked(const std::string& id) const {
+  Result<QueuedMail> mail = ReadMail(dead_dir(), id);
+  if (!mail.ok()) return mail.status();
+  std::ifstream in(dead_dir() + "/" + id + std::string(kReasonSuffix), std::ios::binary);
+  std::string reason;
+  std::getline(in, reason);
+  return ParkedMail{std::move(*mail), std::move(reason)};
+}
+
+Status Outbox::Replay(const std::string& id) {
+  if (!IsId(id)) return Status(ErrorCode::kNoSuchEntity, "No parked mail " + id + ".");
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(MoveDurably(dead_dir() + "/" + id + std::string(kSuffix),
+                              dir_ + "/" + id + std::string(kSuffix),
+                              "No parked mail " + id + "."));
+  ::unlink((dead_dir() + "/" + id + std::string(kReasonSuffix)).c_str());
+  spdlog::info("mail {} replayed: queued again", id);
   return Status::Ok();
 }
 

@@ -2,7 +2,11 @@
 // delivered, `20261129T172000Z-<16 hex>.eml`, so that names sort by the time they were queued.
 // A file appears whole or not at all (written to a hidden temporary name, flushed, renamed),
 // so a crash never leaves half a mail for the sender. Without an SMTP server configured the
-// files stay: the outbox is then the record of what was sent. Thread-safe.
+// files stay: the outbox is then the record of what was sent. A mail the SMTP server refuses
+// for good is parked in the dead-letter folder DIR/dead, with the server's answer beside it
+// (`ID.reason`), until the operator replays it (`gatehouse mail replay`). Thread-safe; moves
+// between the folders are renames, so another process (the command line) may use the same
+// directory at the same time.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +30,12 @@ struct QueuedMail {
   std::string data;
 };
 
+// A mail the SMTP server refused for good, and its answer.
+struct ParkedMail {
+  QueuedMail mail;
+  std::string reason;
+};
+
 class Outbox {
  public:
   // Creates `dir` (mode 0700) when missing and removes temporary files a crash left behind.
@@ -42,7 +52,17 @@ class Outbox {
   Result<QueuedMail> Read(const std::string& id) const;
   Status Remove(const std::string& id);
 
+  // Moves a queued mail to the dead-letter folder with `reason`; the sender no longer tries
+  // it. NoSuchEntity when it is not queued.
+  Status Park(const std::string& id, const std::string& reason);
+  // The parked mails' ids, oldest first.
+  std::vector<std::string> ListParked() const;
+  Result<ParkedMail> ReadParked(const std::string& id) const;
+  // Moves a parked mail back into the outbox, where the sender tries it again.
+  Status Replay(const std::string& id);
+
   const std::string& dir() const { return dir_; }
+  std::string dead_dir() const { return dir_ + "/dead"; }
 
  private:
   Outbox(std::string dir, Random& random, std::function<int64_t()> now_seconds)

@@ -28,6 +28,14 @@ int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
 }
 
+// A 5xx reply refuses the mail for good (RFC 5321 4.2.1), except the login's own replies:
+// those say the server's configuration is wrong, not the mail, and it may be fixed.
+bool IsRefusal(CURLcode code, long reply) {
+  if (code == CURLE_LOGIN_DENIED || code == CURLE_OPERATION_TIMEDOUT) return false;
+  if (reply == 530 || reply == 534 || reply == 535 || reply == 538) return false;
+  return reply >= 500 && reply <= 599;
+}
+
 }  // namespace
 
 Status ValidateSmtpUrl(const std::string& url) {
@@ -82,7 +90,7 @@ void SmtpSender::Run() {
     lock.lock();
     if (delivered_all) {
       delay = options_.first_retry;
-      wake_.wait(lock, [this] { return stopping_ || woken_; });
+      wake_.wait_for(lock, options_.idle_scan, [this] { return stopping_ || woken_; });
     } else {
       // New mail does not cut the wait short: the server just failed, and it will be tried
       // with the rest.
@@ -106,8 +114,16 @@ bool SmtpSender::DeliverAll() {
       all = false;
       continue;
     }
-    if (Status s = Deliver(*mail); !s.ok()) {
-      spdlog::warn("mail {} to {} not delivered, will retry: {}", id, mail->to, s.message());
+    Delivery delivery = Deliver(*mail);
+    if (delivery.outcome == Delivery::kRefused) {
+      if (Status s = outbox_.Park(id, delivery.reason); !s.ok()) {
+        spdlog::warn("mail {} refused ({}) but not parked: {}", id, delivery.reason, s.message());
+        all = false;
+      }
+      continue;
+    }
+    if (delivery.outcome == Delivery::kTryAgain) {
+      spdlog::warn("mail {} to {} not delivered, will retry: {}", id, mail->to, delivery.reason);
       all = false;
       continue;
     }
@@ -119,9 +135,9 @@ bool SmtpSender::DeliverAll() {
   return all;
 }
 
-Status SmtpSender::Deliver(const QueuedMail& mail) const {
+Delivery SmtpSender::Deliver(const QueuedMail& mail) const {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return Status(ErrorCode::kServiceFailure, "curl_easy_init failed");
+  if (!curl) return {Delivery::kTryAgain, "curl_easy_init failed"};
   std::unique_ptr<curl_slist, void (*)(curl_slist*)> recipients(
       curl_slist_append(nullptr, ("<" + mail.to + ">").c_str()), curl_slist_free_all);
   char error[CURL_ERROR_SIZE] = {};
@@ -149,9 +165,12 @@ Status SmtpSender::Deliver(const QueuedMail& mail) const {
     curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
   }
   CURLcode code = curl_easy_perform(c);
-  if (code == CURLE_OK) return Status::Ok();
+  if (code == CURLE_OK) return {Delivery::kDelivered, ""};
+  long reply = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
   std::string reason = error[0] != '\0' ? error : curl_easy_strerror(code);
-  return Status(ErrorCode::kServiceFailure, reason);
+  if (reply != 0) reason += " (SMTP " + std::to_string(reply) + ")";
+  return {IsRefusal(code, reply) ? Delivery::kRefused : Delivery::kTryAgain, reason};
 }
 
 }  // namespace gatehouse::mail

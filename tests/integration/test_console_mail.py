@@ -1,8 +1,9 @@
 """The root user's "Forgot your password?" mail, end to end: POST /console/forgot-password
 queues a mail in DATA/outbox, the server delivers it over SMTP to an aiosmtpd server in this
 process (--smtp-url), and the link's one-time token sets the root password through
-POST /console/reset-password. Also: mail survives an SMTP server that is down, and without
---smtp-url the outbox keeps it and the log holds no token.
+POST /console/reset-password. Also: mail survives an SMTP server that is down, mail the server
+refuses for good is parked (`gatehouse mail list`) and replayed (`gatehouse mail replay`), and
+without --smtp-url the outbox keeps it and the log holds no token.
 
 Needs Debian's python3-aiosmtpd (scripts/install-deps).
 """
@@ -31,6 +32,15 @@ class Inbox:
     def __init__(self):
         self.messages = []  # (envelope sender, recipients, email.message.EmailMessage)
         self.cond = threading.Condition()
+        self.refusing = False  # answer every recipient 550, as for an unknown mailbox
+        self.recipients_offered = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.recipients_offered += 1
+        if self.refusing:
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
@@ -160,6 +170,56 @@ class MailWaitsForTheSmtpServerTest(ConsoleMailCase):
         finally:
             controller.stop()
         self.assertIn("not delivered, will retry", self.server_log())
+
+
+class RefusedMailIsParkedTest(ConsoleMailCase):
+    @classmethod
+    def before_serve(cls):
+        cls.smtp_port = free_port()
+        cls.inbox, cls.smtp = start_smtp(cls.smtp_port)
+        cls.extra_args = ["--smtp-url", "smtp://127.0.0.1:%d" % cls.smtp_port]
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.smtp.stop()
+
+    def mail(self, *args):
+        p = self.gatehouse("mail", *args, "--data", self.data.name)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
+    def test_a_refused_mail_is_parked_not_retried_and_replayed_by_the_operator(self):
+        self.inbox.refusing = True
+        self.forgot_password()
+        deadline = time.time() + 15
+        while "parked" not in self.mail("list") and time.time() < deadline:
+            time.sleep(0.1)
+        listing = self.mail("list")
+        self.assertRegex(listing, r"^parked \d{8}T\d{6}Z-[0-9a-f]{16} to %s: .*550" % ROOT_EMAIL)
+        self.assertNotIn("queued", listing)
+        self.assertEqual(self.outbox(), [])
+        time.sleep(3)  # retry delays of 1 s and 2 s would have passed
+        self.assertEqual(self.inbox.recipients_offered, 1, "a refused mail was tried again")
+        self.assertIn("parked", self.server_log())
+
+        # The operator fixes the cause and replays: the running server delivers it.
+        self.inbox.refusing = False
+        p = self.gatehouse("mail", "replay", "--data", self.data.name)
+        self.assertEqual(p.returncode, 2, "replay needs ids or --all")
+        self.assertIn("queued again", self.mail("replay", "--all"))
+        messages = self.inbox.wait_for(1, timeout=20)
+        self.assertEqual(len(messages), 1, "the replayed mail did not arrive")
+        self.assertEqual(messages[0][1], [ROOT_EMAIL])
+        self.token_in(messages[0][2].get_content())
+        deadline = time.time() + 5  # the file goes once the server has accepted the mail
+        while self.mail("list") and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.mail("list"), "")
+        p = self.gatehouse("mail", "replay", "--data", self.data.name,
+                           "20261129T172000Z-0123456789abcdef")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("No parked mail", p.stderr)
 
 
 class MailStaysInTheOutboxTest(ConsoleMailCase):

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -36,7 +37,7 @@ int Mode(const std::string& path) {
 std::vector<std::string> Files(const std::string& dir) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    names.push_back(entry.path().filename().string());
+    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -92,6 +93,35 @@ TEST_F(OutboxTest, ReadsListsAndRemoves) {
   EXPECT_EQ(outbox->Read(ids[1]).status().code(), ErrorCode::kNoSuchEntity);
   EXPECT_EQ(outbox->Read("../../etc/passwd").status().code(), ErrorCode::kNoSuchEntity);
   EXPECT_EQ(outbox->Remove("../outbox").code(), ErrorCode::kNoSuchEntity);
+}
+
+TEST_F(OutboxTest, ParksAndReplaysMail) {
+  std::unique_ptr<Outbox> outbox = Open();
+  std::string id = *outbox->Queue(Sample());
+  std::string other = *outbox->Queue(Sample("another"));
+  EXPECT_EQ(Mode(dir() + "/dead"), 0700);
+  ASSERT_TRUE(outbox->Park(id, "550 5.1.1 User unknown (SMTP 550)").ok());
+  EXPECT_EQ(outbox->List(), std::vector<std::string>{other});
+  EXPECT_EQ(outbox->ListParked(), std::vector<std::string>{id});
+  EXPECT_EQ(Files(dir() + "/dead"), (std::vector<std::string>{id + ".eml", id + ".reason"}));
+  Result<ParkedMail> parked = outbox->ReadParked(id);
+  ASSERT_TRUE(parked.ok()) << parked.status().ToString();
+  EXPECT_EQ(parked->reason, "550 5.1.1 User unknown (SMTP 550)");
+  EXPECT_EQ(parked->mail.to, "root@example.com");
+  EXPECT_EQ(outbox->Park(id, "again").code(), ErrorCode::kNoSuchEntity);  // no longer queued
+
+  // A reopened outbox (another process) sees the parked mail and replays it.
+  std::unique_ptr<Outbox> reopened = Open();
+  EXPECT_EQ(reopened->ListParked(), std::vector<std::string>{id});
+  ASSERT_TRUE(reopened->Replay(id).ok());
+  std::vector<std::string> both = {id, other};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(outbox->List(), both);
+  EXPECT_TRUE(outbox->ListParked().empty());
+  EXPECT_TRUE(Files(dir() + "/dead").empty());
+  EXPECT_EQ(outbox->Replay(id).code(), ErrorCode::kNoSuchEntity);
+  EXPECT_EQ(outbox->Replay("../" + id).code(), ErrorCode::kNoSuchEntity);
+  EXPECT_EQ(outbox->ReadParked("../../etc/passwd").status().code(), ErrorCode::kNoSuchEntity);
 }
 
 TEST_F(OutboxTest, RefusesHeaderInjectionAndWritesNothing) {

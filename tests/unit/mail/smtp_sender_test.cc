@@ -131,6 +131,7 @@ class SmtpSenderTest : public ::testing::Test {
     options.timeout = 5s;
     options.first_retry = 100ms;
     options.max_retry = 400ms;
+    options.idle_scan = 200ms;
     return options;
   }
 
@@ -214,6 +215,44 @@ TEST_F(SmtpSenderTest, StopsPromptlyAndKeepsUndeliveredMail) {
   sender.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
   EXPECT_EQ(outbox_->List(), std::vector<std::string>{id});
+}
+
+TEST_F(SmtpSenderTest, ParksMailTheServerRefusesForGoodAndRetriesTheRest) {
+  std::string refused = *outbox_->Queue(Sample("refused@example.com"));
+  std::string later = *outbox_->Queue(Sample("later@example.com"));
+  std::string fine = *outbox_->Queue(Sample("fine@example.com"));
+  sink_.Start();
+  SmtpSender sender(*outbox_, Options());
+  sender.Start();
+  ASSERT_EQ(sink_.WaitFor(1).size(), 1u);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (outbox_->ListParked().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  std::this_thread::sleep_for(1s);  // several retry rounds (max_retry is 400 ms)
+  // The refused mail is parked once, with the server's answer; the deferred one is still queued.
+  EXPECT_EQ(outbox_->ListParked(), std::vector<std::string>{refused});
+  EXPECT_EQ(outbox_->List(), std::vector<std::string>{later});
+  Result<ParkedMail> parked = outbox_->ReadParked(refused);
+  ASSERT_TRUE(parked.ok()) << parked.status().ToString();
+  EXPECT_EQ(parked->mail.to, "refused@example.com");
+  EXPECT_NE(parked->reason.find("550"), std::string::npos) << parked->reason;
+  std::vector<Received> received = sink_.Messages();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].to, "fine@example.com");
+  EXPECT_FALSE(outbox_->Read(fine).ok());
+}
+
+TEST_F(SmtpSenderTest, FindsMailQueuedWithoutAWake) {
+  sink_.Start();
+  SmtpSender sender(*outbox_, Options());
+  sender.Start();
+  std::this_thread::sleep_for(100ms);  // idle, waiting
+  // As `gatehouse mail replay` queues from another process: no Wake.
+  outbox_->Queue(Sample("replayed@example.com")).value();
+  std::vector<Received> received = sink_.WaitFor(1, 3s);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].to, "replayed@example.com");
 }
 
 TEST(SmtpUrlTest, AcceptsSmtpAndSmtpsOnly) {

@@ -2,6 +2,8 @@
 
 Writes each message it accepts to DIR/NNNN.msg (the envelope sender on the first line, the
 recipients on the second, then the message's bytes as received) and DIR/ready once it listens.
+Refuses recipients whose address starts with "refused" for good (550) and those starting with
+"later" for now (451), as a real server refuses unknown and busy mailboxes.
 Runs until SIGTERM or SIGINT. Needs aiosmtpd (Debian's python3-aiosmtpd).
 """
 import os
@@ -15,6 +17,14 @@ class Sink:
     def __init__(self, out):
         self.out = out
         self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("refused"):
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if address.startswith("later"):
+            return "451 4.3.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
