@@ -148,13 +148,15 @@ Result<QueuedMail> ReadMail(const std::string& dir, const std::string& id) {
 Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& dir, Random& random,
                                              std::function<int64_t()> now_seconds) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status(ErrorCode::kServiceFailure, "cannot create " + dir + ": " + ec.message());
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return Status(ErrorCode::kServiceFailure, "cannot restrict " + dir + ": " + ec.message());
-  fs::create_directories(dir + "/dead", ec);
-  if (ec)
-    return Status(ErrorCode::kServiceFailure, "cannot create " + dir + "/dead: " + ec.message());
+  for (const std::string& folder : {dir, dir + "/dead"}) {
+    fs::create_directories(folder, ec);
+    if (ec)
+      return Status(ErrorCode::kServiceFailure, "cannot create " + folder + ": " + ec.message());
+    fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) {
+      return Status(ErrorCode::kServiceFailure, "cannot restrict " + folder + ": " + ec.message());
+    }
+  }
   for (const std::string& folder : {dir, dir + "/dead"}) {
     for (const auto& entry : fs::directory_iterator(folder, ec)) {
       if (entry.path().filename().string().starts_with(kTempPrefix)) fs::remove(entry.path(), ec);

@@ -10,6 +10,7 @@ import shlex
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -56,6 +57,9 @@ class QuickStart(unittest.TestCase):
         cls.proc = subprocess.Popen([BIN] + make_run_args(), cwd=cls.cwd.name, text=True,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         cls.printed = cls.read_bootstrap_message()
+        # The server goes on logging to the pipe: keep draining it so that it never blocks.
+        cls.drain = threading.Thread(target=cls.proc.stdout.read, daemon=True)
+        cls.drain.start()
 
     @classmethod
     def read_bootstrap_message(cls):
@@ -74,6 +78,8 @@ class QuickStart(unittest.TestCase):
     def tearDownClass(cls):
         cls.proc.terminate()
         cls.proc.wait(10)
+        cls.drain.join(10)
+        cls.proc.stdout.close()
         cls.cwd.cleanup()
 
     def pasted_lines(self):
@@ -127,8 +133,10 @@ class QuickStart(unittest.TestCase):
         conn.request("POST", "/console/reset-password", body,
                      {"Content-Type": "application/json", "Origin": "http://127.0.0.1:4566"})
         answer = conn.getresponse()
-        self.assertEqual(answer.status, 200, answer.read())
-        self.assertEqual(json.loads(answer.read())["accountId"], self.account())
+        text = answer.read()
+        conn.close()
+        self.assertEqual(answer.status, 200, text)
+        self.assertEqual(json.loads(text)["accountId"], self.account())
 
 
 if __name__ == "__main__":
