@@ -1,0 +1,526 @@
+#include "store/postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstring>
+#include <regex>
+#include <type_traits>
+#include <vector>
+
+#include "core/crypto.h"
+#include "store/migrations.h"
+#include "store/record_codec.h"
+
+namespace gatehouse::store {
+namespace {
+
+// The key of the advisory locks: migrations (session lock) and commits (transaction lock).
+constexpr int64_t kMigrationLock = 0x6761746568;  // "gateh"
+constexpr int64_t kCommitLock = 0x6761746569;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One statement's result, cleared on scope exit.
+class PgResult {
+ public:
+  explicit PgResult(PGresult* result) : result_(result) {}
+  ~PgResult() { PQclear(result_); }
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+
+  bool ok() const {
+    ExecStatusType s = PQresultStatus(result_);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+  }
+  std::string sqlstate() const {
+    const char* s = PQresultErrorField(result_, PG_DIAG_SQLSTATE);
+    return s == nullptr ? "" : s;
+  }
+  std::string error() const {
+    const char* s = PQresultErrorField(result_, PG_DIAG_MESSAGE_PRIMARY);
+    return s == nullptr ? PQresStatus(PQresultStatus(result_)) : s;
+  }
+  int rows() const { return PQntuples(result_); }
+  std::string Text(int row, int col) const {
+    return std::string(PQgetvalue(result_, row, col), PQgetlength(result_, row, col));
+  }
+  int64_t Int(int row, int col) const { return std::stoll(Text(row, col)); }
+  int64_t affected() const {
+    const char* n = PQcmdTuples(result_);
+    return n[0] == '\0' ? 0 : std::stoll(n);
+  }
+
+ private:
+  PGresult* result_;
+};
+
+// Runs `sql` with text parameters ($1, $2 …).
+std::unique_ptr<PgResult> Exec(pg_conn* conn, const char* sql,
+                               const std::vector<std::string>& params = {}) {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  for (const std::string& p : params) {
+    values.push_back(p.c_str());
+    lengths.push_back(static_cast<int>(p.size()));
+  }
+  return std::make_unique<PgResult>(PQexecParams(conn, sql, static_cast<int>(params.size()),
+                                                 nullptr, values.data(), lengths.data(), nullptr,
+                                                 0));
+}
+
+// A failed statement as a Status: a unique or foreign-key violation is EntityAlreadyExists (as
+// in SqliteStore), a serialization failure or deadlock a conflict the caller runs again, the
+// rest ServiceFailure.
+Status Failure(const PgResult& r, const std::string& what) {
+  const std::string state = r.sqlstate();
+  if (state.starts_with("23")) return Status(ErrorCode::kEntityAlreadyExists, r.error());
+  if (state == "40001" || state == "40P01") {
+    return Status(ErrorCode::kStoreConflict, "precondition failed: " + r.error());
+  }
+  return Status(ErrorCode::kServiceFailure, what + ": " + r.error());
+}
+
+Status Run(pg_conn* conn, const char* sql, const std::vector<std::string>& params = {}) {
+  std::unique_ptr<PgResult> r = Exec(conn, sql, params);
+  return r->ok() ? Status::Ok() : Failure(*r, "write");
+}
+
+std::string KeyStatus(model::AccessKeyStatus status) {
+  return status == model::AccessKeyStatus::kActive ? "Active" : "Inactive";
+}
+
+Status UpdateUserRows(pg_conn* conn, const UpdateUser& w) {
+  RETURN_IF_ERROR(Run(conn, "SET CONSTRAINTS ALL DEFERRED"));
+  RETURN_IF_ERROR(Run(conn,
+                      "UPDATE users SET name = $1, path = $2 WHERE account_id = $3 AND name = $4",
+                      {w.new_name, w.new_path, w.account_id, w.name}));
+  for (const char* table :
+       {"access_keys", "user_policies", "user_attached_policies", "user_tags"}) {
+    std::string sql = std::string("UPDATE ") + table +
+                      " SET user_name = $1 WHERE account_id = $2 AND user_name = $3";
+    RETURN_IF_ERROR(Run(conn, sql.c_str(), {w.new_name, w.account_id, w.name}));
+  }
+  return Status::Ok();
+}
+
+Status SetTags(pg_conn* conn, const SetUserTags& w) {
+  RETURN_IF_ERROR(Run(conn, "DELETE FROM user_tags WHERE account_id = $1 AND user_name = $2",
+                      {w.account_id, w.user_name}));
+  for (size_t i = 0; i < w.tags.size(); ++i) {
+    RETURN_IF_ERROR(
+        Run(conn,
+            "INSERT INTO user_tags (account_id, user_name, position, tag_key, "
+            "tag_value) VALUES ($1, $2, $3, $4, $5)",
+            {w.account_id, w.user_name, std::to_string(i), w.tags[i].key, w.tags[i].value}));
+  }
+  return Status::Ok();
+}
+
+Status SpendResetToken(pg_conn* conn, const ResetRootPassword& w) {
+  std::unique_ptr<PgResult> spend =
+      Exec(conn, "DELETE FROM root_reset_tokens WHERE token_hash = $1 AND account_id = $2",
+           {w.token_hash, w.account_id});
+  if (!spend->ok()) return Failure(*spend, "write");
+  if (spend->affected() == 0) {
+    return Status(ErrorCode::kNoSuchEntity, "the password-reset token is spent");
+  }
+  RETURN_IF_ERROR(Run(conn, "DELETE FROM root_reset_tokens WHERE account_id = $1", {w.account_id}));
+  return Run(conn, "UPDATE root_users SET password_hash = $1 WHERE account_id = $2",
+             {w.password_hash, w.account_id});
+}
+
+// The batch's writes of the generic records (record_kinds.def).
+template <typename T>
+Status PutRecord(pg_conn* conn, const Put<T>& w) {
+  return Run(conn,
+             w.create ? "INSERT INTO records (kind, key, body) VALUES ($1, $2, $3)"
+                      : "INSERT INTO records (kind, key, body) VALUES ($1, $2, $3) "
+                        "ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body",
+             {RecordKind<T>::kName, w.value.Key(), EncodeRecord(w.value)});
+}
+
+Status Apply(pg_conn* conn, const Write& write) {
+  return std::visit(
+      [conn](const auto& w) -> Status {
+        using T = std::decay_t<decltype(w)>;
+        if constexpr (IsPut<T>::value) {
+          return PutRecord(conn, w);
+        } else if constexpr (IsErase<T>::value) {
+          return Run(conn, "DELETE FROM records WHERE kind = $1 AND key = $2",
+                     {RecordKind<typename T::Type>::kName, w.key});
+        } else if constexpr (std::is_same_v<T, InsertAccount>) {
+          return Run(conn,
+                     "INSERT INTO accounts (id, name, email, created_ms) VALUES ($1,$2,$3,$4)",
+                     {w.account.id, w.account.name, w.account.email,
+                      std::to_string(w.account.created_ms)});
+        } else if constexpr (std::is_same_v<T, InsertRootUser>) {
+          return Run(conn,
+                     "INSERT INTO root_users (account_id, email, password_hash) "
+                     "VALUES ($1,$2,$3)",
+                     {w.root.account_id, w.root.email, w.root.password_hash});
+        } else if constexpr (std::is_same_v<T, InsertUser>) {
+          return Run(conn,
+                     "INSERT INTO users (account_id, name, path, id, created_ms) "
+                     "VALUES ($1,$2,$3,$4,$5)",
+                     {w.user.account_id, w.user.name, w.user.path, w.user.id,
+                      std::to_string(w.user.created_ms)});
+        } else if constexpr (std::is_same_v<T, DeleteUser>) {
+          return Run(conn, "DELETE FROM users WHERE account_id = $1 AND name = $2",
+                     {w.account_id, w.name});
+        } else if constexpr (std::is_same_v<T, UpdateUser>) {
+          return UpdateUserRows(conn, w);
+        } else if constexpr (std::is_same_v<T, SetUserTags>) {
+          return SetTags(conn, w);
+        } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
+          return Run(conn,
+                     "INSERT INTO access_keys (id, account_id, user_name, sealed_secret, status, "
+                     "created_ms) VALUES ($1, $2, $3, decode($4, 'hex'), $5, $6)",
+                     {w.key.id, w.key.account_id, w.key.user_name, HexEncode(w.key.sealed_secret),
+                      KeyStatus(w.key.status), std::to_string(w.key.created_ms)});
+        } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
+          RETURN_IF_ERROR(
+              Run(conn, "DELETE FROM access_key_last_used WHERE access_key_id = $1", {w.id}));
+          return Run(conn, "DELETE FROM access_keys WHERE id = $1", {w.id});
+        } else if constexpr (std::is_same_v<T, SetAccessKeyStatus>) {
+          return Run(conn, "UPDATE access_keys SET status = $1 WHERE id = $2",
+                     {KeyStatus(w.status), w.id});
+        } else if constexpr (std::is_same_v<T, SetAccessKeyLastUsed>) {
+          return Run(conn,
+                     "INSERT INTO access_key_last_used (access_key_id, used_ms, service, region) "
+                     "VALUES ($1,$2,$3,$4) ON CONFLICT (access_key_id) DO UPDATE SET "
+                     "used_ms = EXCLUDED.used_ms, service = EXCLUDED.service, "
+                     "region = EXCLUDED.region",
+                     {w.usage.access_key_id, std::to_string(w.usage.used_ms), w.usage.service,
+                      w.usage.region});
+        } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
+          return Run(conn,
+                     "INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
+                     "VALUES ($1,$2,$3)",
+                     {w.token.token_hash, w.token.account_id, std::to_string(w.token.expires_ms)});
+        } else if constexpr (std::is_same_v<T, ResetRootPassword>) {
+          return SpendResetToken(conn, w);
+        } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
+          return Run(conn,
+                     "INSERT INTO user_policies (account_id, user_name, name, document) "
+                     "VALUES ($1,$2,$3,$4) ON CONFLICT (account_id, user_name, name) "
+                     "DO UPDATE SET document = EXCLUDED.document",
+                     {w.policy.account_id, w.policy.user_name, w.policy.name, w.policy.document});
+        } else if constexpr (std::is_same_v<T, DeleteUserPolicy>) {
+          return Run(conn,
+                     "DELETE FROM user_policies WHERE account_id = $1 AND user_name = $2 AND "
+                     "name = $3",
+                     {w.account_id, w.user_name, w.name});
+        } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
+          return Run(conn,
+                     "INSERT INTO user_attached_policies (account_id, user_name, policy_arn) "
+                     "VALUES ($1,$2,$3)",
+                     {w.attachment.account_id, w.attachment.user_name, w.attachment.policy_arn});
+        } else {
+          static_assert(std::is_same_v<T, DetachUserPolicy>);
+          return Run(conn,
+                     "DELETE FROM user_attached_policies WHERE account_id = $1 AND "
+                     "user_name = $2 AND policy_arn = $3",
+                     {w.attachment.account_id, w.attachment.user_name, w.attachment.policy_arn});
+        }
+      },
+      write);
+}
+
+Status Conflict(const std::string& what) {
+  return Status(ErrorCode::kStoreConflict, "precondition failed: " + what);
+}
+
+// As SqliteStore's: the stored body decoded and encoded again equals the value read.
+template <typename T>
+Status CheckExpect(pg_conn* conn, const Expect<T>& e) {
+  std::unique_ptr<PgResult> r = Exec(conn, "SELECT body FROM records WHERE kind = $1 AND key = $2",
+                                     {RecordKind<T>::kName, e.key});
+  if (!r->ok()) return Failure(*r, "read");
+  const std::string what = std::string(RecordKind<T>::kName) + " " + e.key;
+  if (!e.value) return r->rows() == 0 ? Status::Ok() : Conflict(what + " exists");
+  if (r->rows() == 0) return Conflict(what + " is gone");
+  Result<T> stored = DecodeRecord<T>(r->Text(0, 0));
+  if (!stored.ok()) return stored.status();
+  if (EncodeRecord(*stored) != EncodeRecord(*e.value)) return Conflict(what + " changed");
+  return Status::Ok();
+}
+
+template <typename T>
+Status CheckExpectFewer(pg_conn* conn, const ExpectFewer<T>& e) {
+  // starts_with compares bytes, whatever the database's collation. A field counts when it is
+  // the value, or a list holding it.
+  std::unique_ptr<PgResult> r =
+      e.field.empty()
+          ? Exec(conn, "SELECT COUNT(*) FROM records WHERE kind = $1 AND starts_with(key, $2)",
+                 {RecordKind<T>::kName, e.prefix})
+          : Exec(conn,
+                 "SELECT COUNT(*) FROM records WHERE kind = $1 AND starts_with(key, $2) AND "
+                 "EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN "
+                 "jsonb_typeof(body::jsonb -> $3) = 'array' THEN body::jsonb -> $3 ELSE "
+                 "jsonb_build_array(body::jsonb -> $3) END) AS v (value) "
+                 "WHERE lower(v.value) = lower($4))",
+                 {RecordKind<T>::kName, e.prefix, e.field, e.value});
+  if (!r->ok()) return Failure(*r, "count");
+  const int64_t count = r->Int(0, 0);
+  if (count >= e.limit) {
+    return Conflict(std::to_string(count) + " " + RecordKind<T>::kName + " under " + e.prefix);
+  }
+  return Status::Ok();
+}
+
+Status CheckUser(pg_conn* conn, const ExpectUser& e) {
+  std::unique_ptr<PgResult> r = Exec(conn,
+                                     "SELECT name, path, id, created_ms FROM users WHERE "
+                                     "account_id = $1 AND lower(name) = lower($2)",
+                                     {e.account_id, e.name});
+  if (!r->ok()) return Failure(*r, "read");
+  const std::string what = "user " + e.account_id + "/" + e.name;
+  if (!e.value) return r->rows() == 0 ? Status::Ok() : Conflict(what + " exists");
+  if (r->rows() == 0) return Conflict(what + " is gone");
+  const model::User& u = *e.value;
+  if (r->Text(0, 0) != u.name || r->Text(0, 1) != u.path || r->Text(0, 2) != u.id ||
+      r->Int(0, 3) != u.created_ms) {
+    return Conflict(what + " changed");
+  }
+  std::unique_ptr<PgResult> tags = Exec(conn,
+                                        "SELECT tag_key, tag_value FROM user_tags WHERE "
+                                        "account_id = $1 AND user_name = $2 ORDER BY position",
+                                        {e.account_id, u.name});
+  if (!tags->ok()) return Failure(*tags, "read");
+  bool same = tags->rows() == static_cast<int>(u.tags.size());
+  for (int i = 0; same && i < tags->rows(); ++i) {
+    same = tags->Text(i, 0) == u.tags[i].key && tags->Text(i, 1) == u.tags[i].value;
+  }
+  return same ? Status::Ok() : Conflict(what + "'s tags changed");
+}
+
+Status CheckFewerOfUser(pg_conn* conn, const ExpectFewerOfUser& e) {
+  const char* table = e.table == UserTable::kAccessKeys       ? "access_keys"
+                      : e.table == UserTable::kInlinePolicies ? "user_policies"
+                                                              : "user_attached_policies";
+  std::string sql = std::string("SELECT COUNT(*) FROM ") + table +
+                    " WHERE account_id = $1 AND lower(user_name) = lower($2)";
+  std::unique_ptr<PgResult> r = Exec(conn, sql.c_str(), {e.account_id, e.user_name});
+  if (!r->ok()) return Failure(*r, "count");
+  if (r->Int(0, 0) >= e.limit) {
+    return Conflict(std::to_string(r->Int(0, 0)) + " " + table + " of " + e.user_name);
+  }
+  return Status::Ok();
+}
+
+Status CheckNoUserAttached(pg_conn* conn, const ExpectNoUserAttached& e) {
+  std::unique_ptr<PgResult> r = Exec(conn,
+                                     "SELECT COUNT(*) FROM user_attached_policies WHERE "
+                                     "account_id = $1 AND policy_arn = $2",
+                                     {e.account_id, e.policy_arn});
+  if (!r->ok()) return Failure(*r, "count");
+  if (r->Int(0, 0) > 0) return Conflict(e.policy_arn + " is attached to users");
+  return Status::Ok();
+}
+
+Status Check(pg_conn* conn, const Precondition& precondition) {
+  return std::visit(
+      [conn](const auto& p) -> Status {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (IsExpect<T>::value) {
+          return CheckExpect(conn, p);
+        } else if constexpr (IsExpectFewer<T>::value) {
+          return CheckExpectFewer(conn, p);
+        } else if constexpr (std::is_same_v<T, ExpectUser>) {
+          return CheckUser(conn, p);
+        } else if constexpr (std::is_same_v<T, ExpectFewerOfUser>) {
+          return CheckFewerOfUser(conn, p);
+        } else {
+          static_assert(std::is_same_v<T, ExpectNoUserAttached>);
+          return CheckNoUserAttached(conn, p);
+        }
+      },
+      precondition);
+}
+
+// Checks and writes the batch inside the open transaction.
+Status CommitInTransaction(pg_conn* conn, const WriteBatch& batch) {
+  RETURN_IF_ERROR(Run(conn, "SELECT pg_advisory_xact_lock($1)", {std::to_string(kCommitLock)}));
+  for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(conn, p));
+  for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(conn, w));
+  return Run(conn, "INSERT INTO changes (committed_ms) VALUES ($1)", {std::to_string(NowMs())});
+}
+
+// Runs `sql` for every row of its result.
+template <typename F>
+Status ForEachRow(pg_conn* conn, const char* sql, F&& row) {
+  std::unique_ptr<PgResult> r = Exec(conn, sql);
+  if (!r->ok()) return Failure(*r, "load");
+  for (int i = 0; i < r->rows(); ++i) row(*r, i);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string PostgresSchema(std::string_view migration) {
+  std::string sql(migration);
+  sql = std::regex_replace(sql, std::regex(R"(\bBLOB\b)"), "BYTEA");
+  sql = std::regex_replace(sql, std::regex(R"(\bseq INTEGER PRIMARY KEY\b)"),
+                           "seq BIGSERIAL PRIMARY KEY");
+  sql = std::regex_replace(sql, std::regex(R"(REFERENCES users \(account_id, name\))"),
+                           "REFERENCES users (account_id, name) DEFERRABLE INITIALLY IMMEDIATE");
+  return sql;
+}
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& conninfo) {
+  std::unique_ptr<PostgresStore> store(new PostgresStore(conninfo));
+  std::lock_guard lock(store->mu_);
+  RETURN_IF_ERROR(store->Connect());
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+PostgresStore::~PostgresStore() { PQfinish(conn_); }
+
+Status PostgresStore::Connect() {
+  PQfinish(conn_);
+  conn_ = PQconnectdb(conninfo_.c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    // libpq's message names the host and the reason, never the password.
+    std::string reason = conn_ == nullptr ? "out of memory" : PQerrorMessage(conn_);
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    return Status(ErrorCode::kServiceFailure, "cannot connect to PostgreSQL: " + reason);
+  }
+  // Commits must not wait forever for a lock held by a stuck transaction.
+  std::unique_ptr<PgResult> r = Exec(conn_, "SET lock_timeout = '10s'");
+  if (!r->ok()) return Failure(*r, "set-up");
+  return Status::Ok();
+}
+
+Status PostgresStore::EnsureConnected() {
+  if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+  return Connect();
+}
+
+Status PostgresStore::Migrate() {
+  // One instance migrates at a time; the others find the work done.
+  RETURN_IF_ERROR(Run(conn_, "SELECT pg_advisory_lock($1)", {std::to_string(kMigrationLock)}));
+  struct Unlock {
+    pg_conn* conn;
+    ~Unlock() { Exec(conn, "SELECT pg_advisory_unlock($1)", {std::to_string(kMigrationLock)}); }
+  } unlock{conn_};
+  RETURN_IF_ERROR(Run(conn_,
+                      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                      "applied_ms BIGINT NOT NULL)"));
+  std::unique_ptr<PgResult> current =
+      Exec(conn_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!current->ok()) return Failure(*current, "schema version");
+  schema_version_ = static_cast<int>(current->Int(0, 0));
+  if (schema_version_ > static_cast<int>(kMigrations.size())) {
+    return Status(ErrorCode::kServiceFailure,
+                  "the database was written by a newer gatehouse (schema version " +
+                      std::to_string(schema_version_) + ")");
+  }
+  for (size_t v = schema_version_ + 1; v <= kMigrations.size(); ++v) {
+    std::string sql = "BEGIN;" + PostgresSchema(kMigrations[v - 1]) +
+                      "INSERT INTO schema_migrations (version, applied_ms) VALUES (" +
+                      std::to_string(v) + ", " + std::to_string(NowMs()) + ");COMMIT;";
+    PgResult r(PQexec(conn_, sql.c_str()));
+    if (!r.ok()) {
+      Status s = Failure(r, "migration " + std::to_string(v));
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      return s;
+    }
+    schema_version_ = static_cast<int>(v);
+  }
+  return Status::Ok();
+}
+
+Result<StoreData> PostgresStore::LoadAll() {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  // One snapshot for every table.
+  RETURN_IF_ERROR(Run(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  struct Rollback {
+    pg_conn* conn;
+    ~Rollback() { PQclear(PQexec(conn, "ROLLBACK")); }
+  } rollback{conn_};
+  StoreData data;
+  using R = const PgResult&;
+  RETURN_IF_ERROR(
+      ForEachRow(conn_, "SELECT id, name, email, created_ms FROM accounts", [&](R r, int i) {
+        data.accounts.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Int(i, 3)});
+      }));
+  RETURN_IF_ERROR(
+      ForEachRow(conn_, "SELECT account_id, email, password_hash FROM root_users", [&](R r, int i) {
+        data.roots.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2)});
+      }));
+  RETURN_IF_ERROR(ForEachRow(
+      conn_, "SELECT account_id, name, path, id, created_ms FROM users", [&](R r, int i) {
+        data.users.push_back(
+            {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Int(i, 4), {}});
+      }));
+  RETURN_IF_ERROR(ForEachRow(conn_,
+                             "SELECT account_id, user_name, tag_key, tag_value FROM user_tags "
+                             "ORDER BY account_id, user_name, position",
+                             [&](R r, int i) {
+                               for (model::User& u : data.users) {
+                                 if (u.account_id == r.Text(i, 0) && u.name == r.Text(i, 1)) {
+                                   u.tags.push_back({r.Text(i, 2), r.Text(i, 3)});
+                                 }
+                               }
+                             }));
+  RETURN_IF_ERROR(ForEachRow(conn_,
+                             "SELECT id, account_id, user_name, encode(sealed_secret, 'hex'), "
+                             "status, created_ms FROM access_keys",
+                             [&](R r, int i) {
+                               data.access_keys.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2),
+                                                           HexDecode(r.Text(i, 3)).value_or(""),
+                                                           r.Text(i, 4) == "Active"
+                                                               ? model::AccessKeyStatus::kActive
+                                                               : model::AccessKeyStatus::kInactive,
+                                                           r.Int(i, 5)});
+                             }));
+  RETURN_IF_ERROR(ForEachRow(
+      conn_, "SELECT account_id, user_name, name, document FROM user_policies", [&](R r, int i) {
+        data.user_policies.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3)});
+      }));
+  RETURN_IF_ERROR(
+      ForEachRow(conn_, "SELECT account_id, user_name, policy_arn FROM user_attached_policies",
+                 [&](R r, int i) {
+                   data.user_attachments.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2)});
+                 }));
+  RETURN_IF_ERROR(ForEachRow(
+      conn_, "SELECT token_hash, account_id, expires_ms FROM root_reset_tokens", [&](R r, int i) {
+        data.root_reset_tokens.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 2)});
+      }));
+  RETURN_IF_ERROR(ForEachRow(
+      conn_, "SELECT access_key_id, used_ms, service, region FROM access_key_last_used",
+      [&](R r, int i) {
+        data.key_usage.push_back({r.Text(i, 0), r.Int(i, 1), r.Text(i, 2), r.Text(i, 3)});
+      }));
+  RETURN_IF_ERROR(ForEachRow(conn_,
+                             "SELECT kind, key, body FROM records ORDER BY kind COLLATE \"C\", "
+                             "key COLLATE \"C\"",
+                             [&](R r, int i) {
+                               data.records.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2)});
+                             }));
+  RETURN_IF_ERROR(ForEachRow(conn_, "SELECT COALESCE(MAX(seq), 0) FROM changes",
+                             [&](R r, int i) { data.sequence = r.Int(i, 0); }));
+  return data;
+}
+
+Status PostgresStore::Commit(const WriteBatch& batch) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  RETURN_IF_ERROR(Run(conn_, "BEGIN"));
+  Status status = CommitInTransaction(conn_, batch);
+  if (status.ok()) {
+    std::unique_ptr<PgResult> r = Exec(conn_, "COMMIT");
+    if (!r->ok()) status = Failure(*r, "commit");
+  }
+  if (!status.ok()) PQclear(PQexec(conn_, "ROLLBACK"));
+  return status;
+}
+
+}  // namespace gatehouse::store

@@ -1,0 +1,53 @@
+// PostgresStore: the Store on a PostgreSQL database through libpq, for deployments that outgrow
+// one machine. The schema is migrations.h's, in PostgreSQL's dialect (PostgresSchema); the
+// migrations run under an advisory lock, so instances starting together apply each one once,
+// and a database migrated by a newer gatehouse is refused. A commit is one transaction that
+// first takes a transaction-scoped advisory lock — commits are serialized as SQLite's
+// BEGIN IMMEDIATE serializes them, so the preconditions read the state the writes apply to —
+// then checks the preconditions, writes, and appends to `changes`. Uniqueness is the
+// database's (unique indexes), so racing instances get one winner. One connection, serialized
+// by a mutex: writes are small and the directory answers all reads. A lost connection is
+// re-established at the next call; while the database cannot be reached, calls fail at once
+// with ServiceFailure. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/store.h"
+
+struct pg_conn;
+
+namespace gatehouse::store {
+
+// A migration of migrations.h (written in SQL that both engines share) in PostgreSQL's
+// dialect: BLOB is BYTEA, the change sequence a BIGSERIAL, and the foreign keys to a user are
+// deferrable (a rename moves the user's rows in every table before they are checked).
+std::string PostgresSchema(std::string_view migration);
+
+class PostgresStore : public Store {
+ public:
+  // Connects with a libpq connection string or URI (postgresql://…); the password comes from
+  // libpq's own places (PGPASSWORD, ~/.pgpass), never from a logged string. Migrates.
+  static Result<std::unique_ptr<PostgresStore>> Open(const std::string& conninfo);
+  ~PostgresStore() override;
+
+  Result<StoreData> LoadAll() override;
+  Status Commit(const WriteBatch& batch) override;
+
+  int schema_version() const { return schema_version_; }
+
+ private:
+  explicit PostgresStore(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+  Status Connect();
+  Status EnsureConnected();
+  Status Migrate();
+
+  const std::string conninfo_;
+  pg_conn* conn_ = nullptr;
+  std::mutex mu_;
+  int schema_version_ = 0;
+};
+
+}  // namespace gatehouse::store

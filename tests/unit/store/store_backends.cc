@@ -1,0 +1,42 @@
+#include "store_backends.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "core/crypto.h"
+
+namespace gatehouse::store {
+
+std::string TestPostgresUri() {
+  const char* file = std::getenv("GATEHOUSE_TEST_POSTGRES_URI_FILE");
+  std::string uri;
+  if (file != nullptr) std::getline(std::ifstream(file), uri);
+  if (uri.empty()) {
+    ADD_FAILURE() << "no PostgreSQL test cluster: run through ctest, whose `postgres` fixture "
+                     "starts one (tests/support/postgres_cluster.sh) and names it in "
+                     "GATEHOUSE_TEST_POSTGRES_URI_FILE";
+  }
+  return uri;
+}
+
+std::unique_ptr<Store> OpenPostgresFor(const std::string& dir) {
+  const std::string base = TestPostgresUri();
+  if (base.empty()) return nullptr;
+  const std::string name = "t_" + HexEncode(Sha256(dir)).substr(0, 24);
+  PGconn* admin = PQconnectdb(base.c_str());
+  EXPECT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  PGresult* created = PQexec(admin, ("CREATE DATABASE " + name).c_str());
+  const char* state = PQresultErrorField(created, PG_DIAG_SQLSTATE);
+  EXPECT_TRUE(PQresultStatus(created) == PGRES_COMMAND_OK ||
+              (state != nullptr && std::string(state) == "42P04"))  // exists: opened again
+      << PQresultErrorMessage(created);
+  PQclear(created);
+  PQfinish(admin);
+  auto store = PostgresStore::Open(base.substr(0, base.rfind('/') + 1) + name);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+}  // namespace gatehouse::store
