@@ -18,6 +18,7 @@
 #include "app/bootstrap.h"
 #include "app/data_dir.h"
 #include "app/log_escape.h"
+#include "app/master_key_check.h"
 #include "app/server_lock.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
@@ -37,7 +38,7 @@
 #include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
 #include "services/sts/sts_context.h"
-#include "store/sqlite_store.h"
+#include "store/database_url.h"
 
 namespace gatehouse::app {
 namespace {
@@ -45,6 +46,7 @@ namespace {
 struct ServeOptions {
   std::string listen = "127.0.0.1:4566";
   std::string data = "./data";
+  std::string database;  // sqlite:PATH or postgresql://…; default sqlite:DATA/gatehouse.db
   std::string region = "us-east-1";
   std::string log_format = "text";
   std::string log_level = "info";  // debug adds how each authorization was decided
@@ -139,14 +141,24 @@ void LogAdminRequest(const ServeOptions& options, const std::string& request_id,
 //   log-format = "json"
 // An unknown key or a value of the wrong type is an error (returned as its message).
 // The master key: from GATEHOUSE_MASTER_KEY (or the config file), from --master-key-file, or
-// DATA/master.key (created on first start).
-Result<std::string> ResolveMasterKey(const ServeOptions& options, Random& random) {
+// DATA/master.key (created on first start) — never the last with a database that several
+// instances share.
+Result<std::string> ResolveMasterKey(const ServeOptions& options, bool shared_database,
+                                     Random& random) {
   if (!options.master_key_hex.empty() && !options.master_key_file.empty()) {
     return Status(ErrorCode::kInvalidParameterValue,
                   "give the master key once: GATEHOUSE_MASTER_KEY or --master-key-file");
   }
   if (!options.master_key_hex.empty()) return MasterKeyFromHex(options.master_key_hex);
-  if (options.master_key_file.empty()) return LoadOrCreateMasterKey(options.data, random);
+  if (options.master_key_file.empty()) {
+    if (shared_database) {
+      return Status(ErrorCode::kInvalidParameterValue,
+                    "with PostgreSQL, give the master key in GATEHOUSE_MASTER_KEY or "
+                    "--master-key-file: every instance needs the same one, not a key of its own "
+                    "data directory");
+    }
+    return LoadOrCreateMasterKey(options.data, random);
+  }
   std::ifstream in(options.master_key_file);
   std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) {
@@ -166,6 +178,7 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, Serv
   const std::pair<const char*, std::string*> strings[] = {
       {"listen", &options.listen},
       {"data", &options.data},
+      {"database", &options.database},
       {"region", &options.region},
       {"log-format", &options.log_format},
       {"log-level", &options.log_level},
@@ -266,6 +279,12 @@ int Serve(const ServeOptions& options) {
     std::cerr << s.message() << "\n";
     return 2;
   }
+  Result<store::DatabaseUrl> database = store::ParseDatabaseUrl(
+      options.database.empty() ? "sqlite:" + options.data + "/gatehouse.db" : options.database);
+  if (!database.ok()) {
+    std::cerr << database.status().message() << "\n";
+    return 2;
+  }
   ::umask(077);  // the data directory holds hashes and sealed secrets: owner only
   std::error_code ec;
   std::filesystem::create_directories(options.data, ec);
@@ -299,7 +318,8 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   SystemRandom random;
-  Result<std::string> master_key = ResolveMasterKey(options, random);
+  Result<std::string> master_key =
+      ResolveMasterKey(options, database->engine == store::DatabaseUrl::kPostgres, random);
   if (!master_key.ok()) {
     std::cerr << master_key.status().message() << "\n";
     return 1;
@@ -309,13 +329,17 @@ int Serve(const ServeOptions& options) {
     std::cerr << operator_secret.status().message() << "\n";
     return 1;
   }
-  auto db = store::SqliteStore::Open(options.data + "/gatehouse.db");
+  auto db = store::OpenDatabase(*database);
   if (!db.ok()) {
     std::cerr << db.status().message() << "\n";
     return 1;
   }
   store::State state(**db);
   if (Status s = state.Load(); !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 1;
+  }
+  if (Status s = CheckMasterKey(state, *master_key, random, NowSeconds() * 1000); !s.ok()) {
     std::cerr << s.message() << "\n";
     return 1;
   }
@@ -545,6 +569,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--data", options->data, "data directory")
       ->envname("GATEHOUSE_DATA")
       ->capture_default_str();
+  serve
+      ->add_option("--database", options->database,
+                   "sqlite:PATH (default sqlite:DATA/gatehouse.db) or postgresql://HOST[:PORT]/DB "
+                   "(password from PGPASSWORD or ~/.pgpass)")
+      ->envname("GATEHOUSE_DATABASE");
   serve->add_option("--region", options->region, "the region the server answers for")
       ->envname("GATEHOUSE_REGION")
       ->capture_default_str();

@@ -29,6 +29,16 @@ struct AccountOrigin {
   std::string Key() const { return account_id; }
 };
 
+// A known text sealed under the master key the database was created with: an instance given
+// another key cannot open it, and refuses to start rather than write secrets no other instance
+// can read. One per database.
+struct MasterKeyCheck {
+  std::string sealed;  // hex
+  int64_t created_ms = 0;
+
+  std::string Key() const { return "master"; }
+};
+
 // An account's root user. The password exists only as an argon2id hash.
 struct RootUser {
   std::string account_id;

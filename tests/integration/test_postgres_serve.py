@@ -1,0 +1,179 @@
+"""`gatehouse serve --database postgresql://…` on the private cluster of ctest's `postgres`
+fixture (tests/support/postgres_cluster.sh): the state lives in PostgreSQL, so an instance on
+another data directory serves it; the master key must come from outside the data directory and
+match the database's key check; a URI with a password, or a database that cannot be reached, is
+refused at start."""
+import configparser
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+import boto3
+from botocore.config import Config
+
+BIN = os.environ.get("GATEHOUSE_BIN", "build/gatehouse")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cluster_uri():
+    path = os.environ.get("GATEHOUSE_TEST_POSTGRES_URI_FILE")
+    if not path or not os.path.exists(path):
+        raise AssertionError("no PostgreSQL test cluster: run through ctest (fixture postgres)")
+    with open(path) as f:
+        return f.read().strip()
+
+
+def fresh_database(name):
+    """A new, empty database of the cluster; returns its URI."""
+    base = cluster_uri()
+    db = "%s_%d" % (name, os.getpid())
+    for sql in ("DROP DATABASE IF EXISTS %s" % db, "CREATE DATABASE %s" % db):
+        subprocess.run(["psql", base, "-q", "-c", sql], check=True, capture_output=True)
+    return base.rsplit("/", 1)[0] + "/" + db
+
+
+class Instance:
+    """One `gatehouse serve` on its own data directory and port."""
+
+    def __init__(self, database, master_key):
+        self.data = tempfile.TemporaryDirectory()
+        self.port = free_port()
+        self.endpoint = "http://127.0.0.1:%d" % self.port
+        env = dict(os.environ, GATEHOUSE_DATABASE=database)
+        env.pop("GATEHOUSE_MASTER_KEY", None)
+        if master_key is not None:
+            env["GATEHOUSE_MASTER_KEY"] = master_key
+        self.log = open(os.path.join(self.data.name, "serve.log"), "w+")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data", self.data.name],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("gatehouse exited %d:\n%s"
+                                     % (self.proc.returncode, self.output()))
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("gatehouse did not start:\n" + self.output())
+
+    def exit_code(self, timeout=20):
+        return self.proc.wait(timeout)
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def admin_key(self):
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(os.path.join(self.data.name, "aws", "credentials"))
+        section = parser["gatehouse"]
+        return section["aws_access_key_id"], section["aws_secret_access_key"]
+
+    def client(self, service, key):
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=key[0], aws_secret_access_key=key[1],
+                            config=Config(retries={"max_attempts": 1}))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        if not self.log.closed:
+            self.log.close()
+        self.data.cleanup()
+
+
+class PostgresServeTest(unittest.TestCase):
+    def setUp(self):
+        self.instances = []
+
+    def tearDown(self):
+        for instance in self.instances:
+            instance.stop()
+
+    def start(self, database, master_key):
+        instance = Instance(database, master_key)
+        self.instances.append(instance)
+        return instance
+
+    def test_the_state_lives_in_postgres_and_serves_from_another_data_directory(self):
+        database, key = fresh_database("serve"), secrets.token_hex(32)
+        first = self.start(database, key).wait_ready()
+        self.assertIn("Created the management account", first.output())
+        admin = first.admin_key()
+        iam = first.client("iam", admin)
+        iam.create_user(UserName="alice", Tags=[{"Key": "team", "Value": "blue"}])
+        iam.create_group(GroupName="ops")
+        iam.add_user_to_group(GroupName="ops", UserName="alice")
+        alice_key = iam.create_access_key(UserName="alice")["AccessKey"]
+        account = first.client("sts", admin).get_caller_identity()["Account"]
+        first.proc.terminate()
+        first.proc.wait(10)
+
+        # Another instance, another data directory: nothing bootstrapped again, all there.
+        second = self.start(database, key).wait_ready()
+        self.assertNotIn("Created the management account", second.output())
+        iam = second.client("iam", admin)
+        user = iam.get_user(UserName="ALICE")["User"]
+        self.assertEqual(user["Arn"], "arn:aws:iam::%s:user/alice" % account)
+        self.assertEqual(user["Tags"], [{"Key": "team", "Value": "blue"}])
+        groups = iam.list_groups_for_user(UserName="alice")["Groups"]
+        self.assertEqual([g["GroupName"] for g in groups], ["ops"])
+        # alice's secret was sealed by the first instance and opens on the second.
+        alice = second.client("sts", (alice_key["AccessKeyId"], alice_key["SecretAccessKey"]))
+        self.assertTrue(alice.get_caller_identity()["Arn"].endswith(":user/alice"))
+        with self.assertRaises(iam.exceptions.EntityAlreadyExistsException):
+            iam.create_user(UserName="Alice")
+
+    def test_an_instance_with_another_master_key_refuses_to_start(self):
+        database = fresh_database("keycheck")
+        first = self.start(database, secrets.token_hex(32)).wait_ready()
+        first.proc.terminate()
+        first.proc.wait(10)
+        other = self.start(database, secrets.token_hex(32))
+        self.assertEqual(other.exit_code(), 1)
+        self.assertIn("does not open this database's key check", other.output())
+
+    def test_postgres_needs_a_master_key_from_outside_the_data_directory(self):
+        instance = self.start(fresh_database("nokey"), None)
+        self.assertEqual(instance.exit_code(), 1)
+        self.assertIn("GATEHOUSE_MASTER_KEY or --master-key-file", instance.output())
+        self.assertFalse(os.path.exists(os.path.join(instance.data.name, "master.key")))
+
+    def test_a_password_in_the_uri_is_refused(self):
+        uri = cluster_uri().replace("gatehouse@", "gatehouse:s3cret@")
+        instance = self.start(uri, secrets.token_hex(32))
+        self.assertEqual(instance.exit_code(), 2)
+        self.assertIn("PGPASSWORD", instance.output())
+        self.assertNotIn("s3cret", instance.output())
+
+    def test_an_unreachable_database_fails_the_start_at_once(self):
+        started = time.time()
+        instance = self.start("postgresql://gatehouse@127.0.0.1:%d/none?connect_timeout=3"
+                              % free_port(), secrets.token_hex(32))
+        self.assertEqual(instance.exit_code(), 1)
+        self.assertIn("cannot connect to PostgreSQL", instance.output())
+        self.assertLess(time.time() - started, 10)
+
+
+if __name__ == "__main__":
+    unittest.main()
