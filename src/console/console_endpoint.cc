@@ -361,9 +361,9 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
       account.empty() || wanted.role_name.empty()
           ? nullptr
           : iam_.state.directory().Get<model::Role>(model::RecordKey({account, wanted.role_name}));
-  if (wanted.color.empty()) wanted.color = "blue";
-  const bool color_ok =
-      std::find(std::begin(kColors), std::end(kColors), wanted.color) != std::end(kColors);
+  // The color is optional, as in AWS: "" shows the role without one.
+  const bool color_ok = wanted.color.empty() || std::find(std::begin(kColors), std::end(kColors),
+                                                          wanted.color) != std::end(kColors);
   if (role == nullptr || !color_ok || s.principal.root()) {
     spdlog::info("{} console switch-role refused: {} to role {} of {} from {}",
                  call.record.request_id, s.principal.arn, wanted.role_name, wanted.account_id,
@@ -372,7 +372,8 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
   }
   wanted.account_id = account;
   wanted.role_name = role->name;
-  if (wanted.display_name.empty()) wanted.display_name = role->name + " @ " + account;
+  // The bar adds " @ ACCOUNT" to the display name: the default is the role's name alone.
+  if (wanted.display_name.empty()) wanted.display_name = role->name;
   if (wanted.display_name.size() > 64) wanted.display_name.resize(64);
 
   // The role is assumed with the user's own credentials, never chained from a switched role;

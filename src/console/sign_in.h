@@ -22,7 +22,12 @@ struct PasswordCheck {
   bool password_reset_required = false;
 };
 
-// The account `account_or_alias` names: a 12-digit id, or an alias (case ignored); "" if none.
+// An account id as typed: "123456789012", or as the console shows it, "1234-5678-9012" (AWS's
+// sign-in takes both). The 12 digits, or the text unchanged when it is neither form.
+std::string NormalizeAccountId(const std::string& typed);
+
+// The account `account_or_alias` names: a 12-digit id (with or without the hyphens of
+// NormalizeAccountId), or an alias (case ignored); "" if none.
 std::string ResolveAccount(const store::Directory& directory, const std::string& account_or_alias);
 
 Result<std::optional<PasswordCheck>> CheckUserPassword(const store::Directory& directory,

@@ -20,6 +20,7 @@ before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
 const GREEN = 'rgb(29, 129, 2)';
+const hyphenated = (id) => `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`;
 
 async function createRoleWithWizard(page, { trustedAccount, roleName, requireMfa = false,
   externalId, policy = 'AdministratorAccess' }) {
@@ -195,7 +196,7 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
     await switchRoleForm(alice, switchLink, { displayName: 'Invited admin', color: 'Green' });
     await expectHome(alice);
     const nav = alice.locator('#account-menu-button');
-    assert.equal(await nav.innerText(), `Invited admin @ ${invitedId}`);
+    assert.equal(await nav.innerText(), `Invited admin @ ${hyphenated(invitedId)}`);
     assert.equal(await nav.evaluate((el) => getComputedStyle(el).backgroundColor), GREEN);
     assert.equal(await alice.locator('.account-id').innerText(), invitedId);
     assert.match(await alice.locator('.principal-arn').innerText(),
@@ -222,7 +223,7 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
 
     // The role history switches in one click.
     await openAccountMenu(alice);
-    await alice.getByRole('button', { name: `Invited admin @ ${invitedId}` }).click();
+    await alice.getByRole('button', { name: `Invited admin @ ${hyphenated(invitedId)}` }).click();
     await expectHome(alice);
     assert.equal(await alice.locator('.account-id').innerText(), invitedId);
     await openAccountMenu(alice);

@@ -209,6 +209,21 @@ export async function createConsoleUser(client, userName, password, { resetRequi
   }
 }
 
+// Creates a member account of the caller's organization (with its
+// OrganizationAccountAccessRole) and waits for it; returns its id.
+export async function createMemberAccount(root, name = 'Research', email = 'research@example.com') {
+  const out = await root.call('organizations', 'CreateAccount', { AccountName: name, Email: email });
+  const requestId = out.CreateAccountStatus.Id;
+  for (let i = 0; i < 200; i++) {
+    const s = await root.call('organizations', 'DescribeCreateAccountStatus',
+                              { CreateAccountRequestId: requestId });
+    if (s.CreateAccountStatus.State === 'SUCCEEDED') return s.CreateAccountStatus.AccountId;
+    assert.notEqual(s.CreateAccountStatus.State, 'FAILED', JSON.stringify(s));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('CreateAccount did not finish');
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',

@@ -1,7 +1,7 @@
 // Sign-in (IAM user or root user, then MFA or a new password), the root user's forgotten
 // password, the reset-password page of the mail link, and sign-up.
 import { post } from './api.js';
-import { fill, busy, field, h, link } from './ui.js';
+import { fill, busy, field, h, link, normalizeAccountId } from './ui.js';
 
 function card(title, ...children) {
   return h('div', { class: 'signin-card' }, h('h1', {}, title), children);

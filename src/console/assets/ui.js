@@ -198,6 +198,18 @@ export function confirmDialog(title, message, confirmLabel = 'Delete') {
   });
 }
 
+// An account id as AWS's console shows it: 1234-5678-9012 (anything else unchanged).
+export function formatAccountId(id) {
+  return /^\d{12}$/.test(id || '') ? `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}` : id;
+}
+
+// An account id as typed, with or without the hyphens, as the API takes it: 123456789012.
+// An alias (or anything else) comes back unchanged.
+export function normalizeAccountId(text) {
+  const t = (text || '').trim();
+  return /^\d{4}-\d{4}-\d{4}$/.test(t) ? t.replaceAll('-', '') : t;
+}
+
 export function formatDate(value) {
   if (!value) return '-';
   const d = new Date(value);
