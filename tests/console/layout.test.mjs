@@ -40,8 +40,8 @@ test('every page: labelled controls, no sideways scrolling, no script errors', a
         await page.locator('#page h1').first().waitFor();
         await page.waitForLoadState('networkidle');
         const where = `${path} at ${viewport.width}px`;
-        assert.equal(await page.locator('#alert .alert').count(), 0,
-                     `${where}: ${await page.locator('#alert').innerText()}`);
+        assert.equal(await page.locator('.alert.error').count(), 0,
+                     `${where}: ${(await page.locator('.alert.error').allInnerTexts()).join()}`);
         const unlabelled = await page.evaluate(() => [...document.querySelectorAll(
           'input:not([type="hidden"]), select, textarea')]
           .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label'))

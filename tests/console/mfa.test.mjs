@@ -30,7 +30,7 @@ test('the root user enrolls a virtual MFA device and signs in with a code', asyn
     await dialog.getByLabel('MFA code 1').fill('000000');
     await dialog.getByLabel('MFA code 2').fill('000001');
     await dialog.getByRole('button', { name: 'Add MFA' }).click();
-    await dialog.getByRole('alert').getByText('InvalidAuthenticationCode').waitFor();
+    await errorWithCode(dialog, 'InvalidAuthenticationCode').waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('button', { name: 'Assign MFA device' }).click();
@@ -43,7 +43,7 @@ test('the root user enrolls a virtual MFA device and signs in with a code', asyn
     await page.getByLabel('MFA code').waitFor();
     await page.getByLabel('MFA code').fill('000000');
     await page.getByRole('button', { name: 'Submit' }).click();
-    await page.locator('#alert').getByText('SignInFailed').waitFor();
+    await errorWithCode(page, 'SignInFailed').waitFor();
     // A wrong code spends the sign-in's challenge unless the server hands out another one:
     // then the password comes first again.
     if (!(await page.getByLabel('MFA code').isVisible())) {

@@ -278,8 +278,15 @@ export async function expectHome(page) {
   await page.getByRole('heading', { name: 'Console Home' }).waitFor();
 }
 
-export function alertText(page) {
-  return page.locator('#alert').innerText();
+// The text of every error the page shows (the page's banner, a form's or a dialog's), or ''.
+export async function alertText(page) {
+  return (await page.locator('.alert.error').allInnerTexts()).join('\n');
+}
+
+// The error with the API's error code `code` (kept in data-code; the console shows the message
+// only) inside `scope` (a page, a dialog, a form).
+export function errorWithCode(scope, code) {
+  return scope.locator(`.alert.error[data-code="${code}"]`);
 }
 
 // Opens the account menu of the navigation bar.

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ConsoleClient, alertText, createConsoleUser, expectHome, launchBrowser, newPage, rootClient,
-  screenshot, signInAsRoot, signInAsUser, startServer, waitForMail,
+  ConsoleClient, ROOT_PASSWORD, alertText, createConsoleUser, errorWithCode, expectHome,
+  launchBrowser, newPage, rootClient, screenshot, signInAsRoot, signInAsUser, startServer,
+  waitForMail,
 } from './server.mjs';
 
 let browser;
@@ -51,7 +52,17 @@ withServer('root password recovery through the mailed link, then root sign-in', 
   await page.getByLabel('New password', { exact: true }).fill('An0ther-password!');
   await page.getByLabel('Confirm new password').fill('An0ther-password!');
   await page.getByRole('button', { name: 'Reset password' }).click();
-  await page.locator('#alert').getByText('InvalidInput').waitFor();
+  // The page says so next to its form, turns the form off and offers a new link.
+  const form = page.locator('form');
+  await form.locator('.form-alert').getByText(
+    'This password reset link has expired or was already used.').waitFor();
+  assert.doesNotMatch(await alertText(page), /InvalidInput/);
+  assert.equal(await page.getByRole('button', { name: 'Reset password' }).isDisabled(), true);
+  assert.equal(await page.getByLabel('New password', { exact: true }).isDisabled(), true);
+  await screenshot(page, 'reset-link-spent');
+  await page.getByRole('link', { name: 'Request a new password reset link' }).click();
+  await page.getByRole('heading', { name: 'Password recovery' }).waitFor();
+  await page.getByRole('button', { name: 'Send reset link' }).waitFor();
 
   await signInAsRoot(page, server.rootEmail, 'N3w-root-password!');
   await expectHome(page);
@@ -76,9 +87,14 @@ withServer('an IAM user signs in with the account alias and lands where it was g
   await page.getByLabel('IAM user name').fill('alice');
   await page.getByLabel('Password', { exact: true }).fill('wrong-password');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('#alert').getByText(
+  // In the sign-in card, in AWS's words, without the API's code; the password field is emptied.
+  await page.locator('.signin-card .form-alert').getByText(
     'Your authentication information is incorrect. Please try again.').waitFor();
-  assert.match(await alertText(page), /SignInFailed/);
+  assert.doesNotMatch(await alertText(page), /SignInFailed/);
+  assert.equal(await page.locator('#alert .alert').count(), 0);
+  assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '');
+  assert.equal(await page.getByLabel('IAM user name').inputValue(), 'alice');
+  await screenshot(page, 'signin-failed');
   await page.getByLabel('Password', { exact: true }).fill('Alice-pa55word!');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Users' }).waitFor();
@@ -97,7 +113,7 @@ withServer('a user whose password must be reset chooses a new one at sign-in', a
   await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByLabel('Retype new password').fill('short');
   await page.getByRole('button', { name: 'Confirm password change' }).click();
-  await page.locator('#alert').getByText('PasswordPolicyViolation').waitFor();
+  await errorWithCode(page.locator('.signin-card'), 'PasswordPolicyViolation').waitFor();
   await page.getByLabel('New password', { exact: true }).fill('Bobs-new-Pa55word!');
   await page.getByLabel('Retype new password').fill('Bobs-new-Pa55word!');
   await page.getByRole('button', { name: 'Confirm password change' }).click();
@@ -181,16 +197,16 @@ withServer('repeated wrong passwords are throttled, even the right one for a whi
   for (let i = 0; i < 30 && !throttled; i++) {
     await page.getByLabel('Password', { exact: true }).fill(`wrong-${i}`);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('#alert .alert').waitFor();
-    const text = await alertText(page);
-    throttled = /Throttling/.test(text);
-    if (!throttled) assert.match(text, /SignInFailed/);
+    const error = page.locator('.signin-card .alert.error');
+    await error.waitFor();
+    throttled = (await error.getAttribute('data-code')) === 'Throttling';
+    if (!throttled) assert.match(await error.innerText(), /authentication information is incorrect/);
   }
   assert.ok(throttled, 'no throttling after 30 failures');
   assert.match(await alertText(page), /Too many sign-in attempts\. Wait a few minutes and try again\./);
   await page.getByLabel('Password', { exact: true }).fill('Dave-pa55word!');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('#alert').getByText('Too many sign-in attempts').waitFor();
+  await page.locator('.signin-card .form-alert').getByText('Too many sign-in attempts').waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Console Home' }).count(), 0);
 });
 
@@ -212,7 +228,7 @@ withServer('sign-up creates a standalone account whose root user signs in', asyn
   await page.getByLabel('Root user password', { exact: true }).fill('F0under-password!');
   await page.getByLabel('Confirm root user password').fill('F0under-password!');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.locator('#alert').getByText('EntityAlreadyExists').waitFor();
+  await errorWithCode(page.locator('.signin-card'), 'EntityAlreadyExists').waitFor();
 
   await signInAsRoot(page, 'founder@example.com', 'F0under-password!');
   await expectHome(page);
@@ -242,7 +258,7 @@ withServer('a user changes its own password on its security credentials page', a
   await page.getByLabel('New password', { exact: true }).fill('Hank-new-pa55word!');
   await page.getByLabel('Confirm new password').fill('Hank-new-pa55word!');
   await page.getByRole('button', { name: 'Change password' }).click();
-  await page.locator('#alert').getByText('The old password was incorrect.').waitFor();
+  await page.locator('form .form-alert').getByText('The old password was incorrect.').waitFor();
   await page.getByLabel('Current password').fill('Hank-pa55word!');
   await page.getByLabel('New password', { exact: true }).fill('Hank-new-pa55word!');
   await page.getByLabel('Confirm new password').fill('Hank-new-pa55word!');
