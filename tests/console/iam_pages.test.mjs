@@ -204,13 +204,13 @@ asRoot('organizations: OUs and service control policies', async (page, root) => 
   await page.getByRole('button', { name: 'Create organizational unit' }).click();
   await page.getByLabel('Organizational unit name').fill('Workloads');
   await page.getByRole('dialog').getByRole('button', { name: 'Create organizational unit' }).click();
-  await page.locator('.ou-node .node-name', { hasText: 'Workloads' }).waitFor();
+  await page.locator('.ou-row[aria-level="2"] .node-name', { hasText: 'Workloads' }).waitFor();
   await page.getByRole('button', { name: 'Create organizational unit' }).click();
   await page.getByLabel('Parent').selectOption(
     await page.getByLabel('Parent').locator('option', { hasText: 'OU Workloads' }).getAttribute('value'));
   await page.getByLabel('Organizational unit name').fill('Prod');
   await page.getByRole('dialog').getByRole('button', { name: 'Create organizational unit' }).click();
-  await page.locator('.ou-node .ou-node .node-name', { hasText: 'Prod' }).waitFor();
+  await page.locator('.ou-row[aria-level="3"] .node-name', { hasText: 'Prod' }).waitFor();
 
   await page.goto('/organizations/policies');
   await page.getByRole('button', { name: 'Enable service control policies' }).click();
