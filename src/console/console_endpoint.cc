@@ -273,6 +273,7 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
           {"userName", p.root() ? json(nullptr) : json(p.user_name)},
           {"root", p.root()},
           {"mfa", p.mfa},
+          {"mfaDeviceAssigned", HasMfaDevice(dir, p)},
           {"role", role},
           {"recentRoles", recent}};
 }

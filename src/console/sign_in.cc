@@ -52,6 +52,10 @@ std::string ResolveAccount(const store::Directory& directory, const std::string&
   return alias ? alias->account_id : "";
 }
 
+bool HasMfaDevice(const store::Directory& directory, const ConsolePrincipal& principal) {
+  return AssignedDevice(directory, principal.account_id, principal.user_name) != nullptr;
+}
+
 std::optional<ConsolePrincipal> PrincipalOf(const store::Directory& directory,
                                             const std::string& account_id,
                                             const std::string& user_name) {

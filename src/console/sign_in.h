@@ -48,6 +48,10 @@ Result<std::optional<PasswordCheck>> CheckRootPassword(const store::Directory& d
 // "" when the principal no longer exists or has no password.
 std::string CredentialStamp(const store::Directory& directory, const ConsolePrincipal& principal);
 
+// Whether the principal (IAM user or root user) has an MFA device assigned now: what the
+// console's home page shows beside whether the session itself was signed in with MFA.
+bool HasMfaDevice(const store::Directory& directory, const ConsolePrincipal& principal);
+
 // The principal of an IAM user or the root user of `account_id` (user_name ""), without a
 // password check; nullopt when there is no such user.
 std::optional<ConsolePrincipal> PrincipalOf(const store::Directory& directory,
