@@ -11,6 +11,7 @@
 #include "core/strings.h"
 #include "model/iam_entities.h"
 #include "services/iam/mfa_codes.h"
+#include "services/root_password.h"
 
 namespace gatehouse::console {
 namespace {
@@ -181,6 +182,7 @@ HttpResponse ConsoleEndpoint::RoutePost(Call& call, std::string_view name) {
   if (name == "root-mfa/enable" || name == "root-mfa/deactivate") {
     return RootMfa(call, name == "root-mfa/enable");
   }
+  if (name == "root-password") return RootPassword(call);
   return ErrorResponse(404, "NotFound", "No such console path.");
 }
 
@@ -444,6 +446,31 @@ HttpResponse ConsoleEndpoint::RootMfa(Call& call, bool enable) {
   KeepSessionAfterOwnChange(call);
   spdlog::info("{} console: the root user of {} {} its MFA device", call.record.request_id,
                s.principal.account_id, enable ? "enabled" : "deactivated");
+  return JsonResponse(200, json::object());
+}
+
+HttpResponse ConsoleEndpoint::RootPassword(Call& call) {
+  const ConsoleSession& s = *call.session;
+  if (!s.principal.root() || s.active_role) {
+    return ErrorResponse(403, "AccessDenied", "Only the root user changes the root password.");
+  }
+  auto text = [&](const char* key) {
+    auto it = call.body.find(key);
+    return it != call.body.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  Status st =
+      services::ChangeRootPassword(iam_, s.principal.account_id, call.request.remote_address,
+                                   text("currentPassword"), text("newPassword"));
+  if (!st.ok()) {
+    spdlog::info("{} console: the root user of {} did not change its password from {}: {}",
+                 call.record.request_id, s.principal.account_id, call.request.remote_address,
+                 st.info().code);
+    return ErrorResponse(st);
+  }
+  // This session goes on; every other session of the root user has ended.
+  KeepSessionAfterOwnChange(call);
+  spdlog::info("{} console: the root user of {} changed its password from {}",
+               call.record.request_id, s.principal.account_id, call.request.remote_address);
   return JsonResponse(200, json::object());
 }
 

@@ -82,6 +82,8 @@ class ConsoleEndpoint {
   // The root user's own MFA device, which AWS assigns in the console only (the API's
   // EnableMFADevice and DeactivateMFADevice need a user name).
   HttpResponse RootMfa(Call& call, bool enable);
+  // The root user's own password, changed with the current one (AWS: the console only).
+  HttpResponse RootPassword(Call& call);
   // console_sign_in.cc
   HttpResponse SignIn(Call& call);
   HttpResponse SignInMfa(Call& call);

@@ -268,3 +268,47 @@ withServer('a user changes its own password on its security credentials page', a
   assert.deepEqual(await c.signIn({ account: server.accountId, userName: 'hank',
                                     password: 'Hank-new-pa55word!' }), { signedIn: true });
 });
+
+withServer('the root user changes its password; its other console sessions end', async (server, page) => {
+  const other = await rootClient(server);  // another session of the root user
+  assert.equal((await other.request('POST', '/console/api/iam/ListUsers', {})).status, 200);
+  await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
+  await expectHome(page);
+  await page.goto('/iam/security-credentials');
+  const form = page.locator('form', { has: page.getByLabel('Current password') });
+  await page.getByLabel('Current password').fill('not-the-password');
+  await page.getByLabel('New password', { exact: true }).fill('R00t-changed-password!');
+  await page.getByLabel('Confirm new password').fill('R00t-changed-password!');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await form.locator('.form-alert').getByText('The current password is incorrect.').waitFor();
+  // The rules of root passwords apply.
+  await page.getByLabel('Current password').fill(ROOT_PASSWORD);
+  await page.getByLabel('New password', { exact: true }).fill('short');
+  await page.getByLabel('Confirm new password').fill('short');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await errorWithCode(form, 'PasswordPolicyViolation').waitFor();
+  await page.getByLabel('Current password').fill(ROOT_PASSWORD);
+  await page.getByLabel('New password', { exact: true }).fill('R00t-changed-password!');
+  await page.getByLabel('Confirm new password').fill('R00t-changed-password!');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.locator('#flash').getByText('Your password was changed.').waitFor();
+  await screenshot(page, 'root-password-changed');
+
+  // This session goes on; the other one has ended; only the new password signs in.
+  await page.goto('/');
+  await expectHome(page);
+  assert.equal((await other.request('POST', '/console/api/iam/ListUsers', {})).status, 401);
+  const c = new ConsoleClient(server.endpoint);
+  const old = await c.request('POST', '/console/signin',
+    { email: server.rootEmail, password: ROOT_PASSWORD }, { csrf: false });
+  assert.equal(old.status, 401);
+  assert.deepEqual(await c.signIn({ email: server.rootEmail, password: 'R00t-changed-password!' }),
+                   { signedIn: true });
+  // An IAM user cannot use the root user's endpoint.
+  await createConsoleUser(c, 'ivy', 'Ivy-pa55word!');
+  const ivy = new ConsoleClient(server.endpoint);
+  await ivy.signIn({ account: server.accountId, userName: 'ivy', password: 'Ivy-pa55word!' });
+  const refused = await ivy.request('POST', '/console/root-password',
+    { currentPassword: 'R00t-changed-password!', newPassword: 'Ivy-owns-r00t-now!' });
+  assert.equal(refused.status, 403);
+});
