@@ -268,6 +268,7 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
   }
   return {{"signedIn", true},
           {"signupEnabled", options_.signup_enabled},
+          {"mailKeptInOutbox", options_.mail_kept_in_outbox},
           {"csrfToken", s.csrf_token},
           {"accountId", p.account_id},
           {"accountAlias", alias},
@@ -282,7 +283,9 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
 
 HttpResponse ConsoleEndpoint::Session(Call& call) {
   if (!call.session) {
-    return JsonResponse(200, {{"signedIn", false}, {"signupEnabled", options_.signup_enabled}});
+    return JsonResponse(200, {{"signedIn", false},
+                              {"signupEnabled", options_.signup_enabled},
+                              {"mailKeptInOutbox", options_.mail_kept_in_outbox}});
   }
   return JsonResponse(200, SessionDocument(*call.session));
 }

@@ -32,6 +32,9 @@ namespace gatehouse::console {
 
 struct ConsoleOptions {
   bool signup_enabled = true;
+  // No SMTP server is configured: mail stays in DATA/outbox/, and the "Check your email" page
+  // says where to look.
+  bool mail_kept_in_outbox = false;
   int64_t idle_timeout_ms = 3600 * 1000LL;
   int64_t absolute_timeout_ms = 12 * 3600 * 1000LL;
 };

@@ -39,6 +39,9 @@ withServer('root password recovery through the mailed link, then root sign-in', 
   await assert.equal(await page.getByLabel('Email address').inputValue(), server.rootEmail);
   await page.getByRole('button', { name: 'Send reset link' }).click();
   await page.getByText('a message with a link').waitFor();
+  // No SMTP server is configured: the page says where the mail waits.
+  assert.match(await page.locator('.outbox-notice').innerText(), /no SMTP server.*DATA\/outbox\//s);
+  await screenshot(page, 'check-your-email');
 
   const [link] = await waitForMail(server, /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_%.~-]+/);
   await page.goto(link);

@@ -87,7 +87,8 @@ class ConsoleTest(GatehouseTestCase):
         # Signed requests still reach the API, and the health check its own answer.
         self.assertEqual(self.admin("sts").get_caller_identity()["Account"], self.account)
         self.assertEqual(c.request("GET", "/healthz")[0], 200)
-        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": True})
+        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": True,
+                                       "mailKeptInOutbox": True})
 
     # --- root recovery and root sign-in -----------------------------------------------------
 
@@ -424,7 +425,8 @@ class ConsoleWithoutSignUpTest(GatehouseTestCase):
 
     def test_sign_up_is_refused(self):
         c = ConsoleClient(self.port)
-        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": False})
+        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": False,
+                                       "mailKeptInOutbox": True})
         status, _, doc = c.post("/console/signup", {"email": "x@example.com",
                                                     "accountName": "x", "password": STRONG})
         self.assertEqual((status, doc["error"]["code"]), (403, "SignupDisabled"))

@@ -195,6 +195,10 @@ export function forgotPasswordPage(ctx) {
       fill(wrap, card('Check your email',
         h('p', { class: 'sent' }, 'If an account uses this email address, a message with a link to ' +
           'reset its root user password is on its way. The link works once, within an hour.'),
+        ctx.session.mailKeptInOutbox ? h('p', { class: 'notice outbox-notice' },
+          'This server has no SMTP server configured: it sends no mail. The message waits in ' +
+          'the outbox/ folder of the server\'s data directory (DATA/outbox/), where its ' +
+          'operator can open it.') : null,
         h('p', {}, link('/signin?root=1', 'Back to sign in'))));
     }, email.row, submitButton('Send reset link')),
     h('p', { class: 'alt' }, link('/signin', 'Back to sign in'))));
