@@ -18,7 +18,7 @@ const PAGES = [
   '/iam/policies/create', '/iam/policies/arn:aws:iam::aws:policy/ReadOnlyAccess',
   '/iam/account-settings', '/iam/security-credentials', '/organizations',
   '/organizations/add-account', '/organizations/invitations', '/organizations/policies',
-  '/switchrole?account=123456789012&roleName=Reader',
+  '/iam/roles/Reader/inline-policies/create', '/switchrole?account=123456789012&roleName=Reader',
 ];
 
 test('every page: labelled controls, no sideways scrolling, no script errors', async () => {
