@@ -394,7 +394,9 @@ class ConsoleTest(GatehouseTestCase):
         c.step("/console/signin/mfa", {"challenge": doc["challenge"], "code": totp(seed, step + 1)})
         status, _, doc = c.post("/console/switch-role", switch)
         self.assertEqual(status, 200, doc)
-        self.assertEqual(doc["role"]["displayName"], "NeedsMfa @ %s" % member["account_id"])
+        # The display name defaults to the role's name (the bar adds " @ ACCOUNT").
+        self.assertEqual(doc["role"]["displayName"], "NeedsMfa")
+        self.assertEqual(doc["role"]["accountId"], member["account_id"])
 
     # --- sign-up ----------------------------------------------------------------------------
 
