@@ -214,7 +214,8 @@ export async function createConsoleUser(client, userName, password, { resetRequi
 export async function createMemberAccount(root, name = 'Research', email = 'research@example.com') {
   const out = await root.call('organizations', 'CreateAccount', { AccountName: name, Email: email });
   const requestId = out.CreateAccountStatus.Id;
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
     const s = await root.call('organizations', 'DescribeCreateAccountStatus',
                               { CreateAccountRequestId: requestId });
     if (s.CreateAccountStatus.State === 'SUCCEEDED') return s.CreateAccountStatus.AccountId;
