@@ -247,17 +247,17 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
   const store::Directory& dir = iam_.state.directory();
   const ConsolePrincipal& p = s.principal;
   json alias = nullptr;
+  json role_alias = nullptr;  // of the switched role's account
   for (const auto& a : dir.Scan<model::AccountAlias>("")) {
     if (a->account_id == p.account_id) alias = a->alias;
+    if (s.active_role && a->account_id == s.active_role->role.account_id) role_alias = a->alias;
   }
   json role = nullptr;
   if (s.active_role) {
     const ActiveRole& r = *s.active_role;
-    role = {{"accountId", r.role.account_id},
-            {"roleName", r.role.role_name},
-            {"displayName", r.role.display_name},
-            {"color", r.role.color},
-            {"arn", r.role_arn}};
+    role = {{"accountId", r.role.account_id}, {"accountAlias", role_alias},
+            {"roleName", r.role.role_name},   {"displayName", r.role.display_name},
+            {"color", r.role.color},          {"arn", r.role_arn}};
   }
   json recent = json::array();
   for (const SwitchedRole& r : s.recent_roles) {

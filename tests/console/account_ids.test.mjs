@@ -34,6 +34,8 @@ test('hyphenated account ids at sign-in and in Switch role; the menu names the r
         account: hyphenated(memberId), roleName: 'OrganizationAccountAccessRole' });
       assert.equal(switched.status, 200, switched.text);
       assert.equal(switched.body.role.accountId, memberId);
+      // Acting in the member account through the console API: its alias.
+      await api.call('iam', 'CreateAccountAlias', { AccountAlias: 'research-lab' });
 
       // The sign-in page, with the id as the menu shows it.
       await signInAsUser(page, hyphenated(server.accountId), 'alice', 'Alice-pa55word!');
@@ -51,6 +53,8 @@ test('hyphenated account ids at sign-in and in Switch role; the menu names the r
       await page.getByRole('button', { name: 'Switch Role' }).click();
       await expectHome(page);
       assert.equal(await page.locator('.account-id').innerText(), memberId);
+      assert.equal(await page.locator('#page dt', { hasText: /^Account alias$/ })
+        .locator('xpath=following-sibling::dd[1]').innerText(), 'research-lab');
       const bar = page.locator('#account-menu-button');
       assert.equal(await bar.innerText(), `Research admin @ ${hyphenated(memberId)}`);
       await openAccountMenu(page);
@@ -60,6 +64,7 @@ test('hyphenated account ids at sign-in and in Switch role; the menu names the r
       assert.equal(await page.locator('.menu-user').innerText(), 'alice');
       assert.equal(await page.locator('.menu-signed-in-account').innerText(),
                    hyphenated(server.accountId));
+      assert.equal(await page.locator('.menu-account-alias').innerText(), 'research-lab');
       await screenshot(page, 'switched-role-menu');
 
       // Back: the menu names alice's own account again; the history keeps the hyphens.
@@ -68,6 +73,7 @@ test('hyphenated account ids at sign-in and in Switch role; the menu names the r
       await openAccountMenu(page);
       assert.equal(await page.locator('.menu-account-id').innerText(),
                    hyphenated(server.accountId));
+      assert.equal(await page.locator('.menu-account-alias').count(), 0);
       await page.getByRole('button', { name: `Research admin @ ${hyphenated(memberId)}` }).waitFor();
 
       // The color is optional, as in AWS: none is chosen unless asked for.

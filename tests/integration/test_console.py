@@ -324,7 +324,8 @@ class ConsoleTest(GatehouseTestCase):
             "account": member["account_id"], "roleName": "Reader", "displayName": "Member RO",
             "color": "green"})
         self.assertEqual(status, 200, doc)
-        self.assertEqual(doc["role"], {"accountId": member["account_id"], "roleName": "Reader",
+        self.assertEqual(doc["role"], {"accountId": member["account_id"], "accountAlias": None,
+                                       "roleName": "Reader",
                                        "displayName": "Member RO", "color": "green",
                                        "arn": "arn:aws:iam::%s:role/Reader" % member["account_id"]})
         self.assertEqual(doc["principalArn"],

@@ -9,7 +9,7 @@ export function homePage(ctx) {
     section('Account',
       summary([
         ['Account ID', h('span', { class: 'account-id' }, s.role ? s.role.accountId : s.accountId)],
-        ['Account alias', s.accountAlias || '-'],
+        ['Account alias', (s.role ? s.role.accountAlias : s.accountAlias) || '-'],
         ['Signed in as', h('span', { class: 'principal-arn' }, s.principalArn)],
         s.userName ? ['IAM user', s.userName] : null,
         s.root ? ['Root user', 'Yes'] : null,

@@ -57,7 +57,10 @@ export function renderTopbar(ctx) {
     h('dl', { class: 'menu-facts' },
       h('dt', {}, 'Account ID'),
       h('dd', { class: 'menu-account-id' }, formatAccountId(s.role ? s.role.accountId : s.accountId)),
-      s.accountAlias && !s.role ? [h('dt', {}, 'Account alias'), h('dd', {}, s.accountAlias)] : null,
+      (s.role ? s.role.accountAlias : s.accountAlias)
+        ? [h('dt', {}, 'Account alias'),
+           h('dd', { class: 'menu-account-alias' }, s.role ? s.role.accountAlias : s.accountAlias)]
+        : null,
       s.role ? [h('dt', {}, 'Currently active as'),
                 h('dd', { class: 'menu-role' }, s.role.displayName || s.role.roleName),
                 h('dt', {}, 'Role'), h('dd', { class: 'menu-role-name' }, s.role.roleName)]
