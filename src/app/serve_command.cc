@@ -453,6 +453,7 @@ int Serve(const ServeOptions& options) {
   std::string base_url = bootstrap_options.endpoint_url;
   console::ConsoleOptions console_options;
   console_options.signup_enabled = options.console_signup;
+  console_options.mail_kept_in_outbox = !smtp_sender;
   console::ConsoleEndpoint console(
       dispatcher, credentials, iam, console_options,
       [&mailer](const std::string& to, const std::string& subject, const std::string& text) {

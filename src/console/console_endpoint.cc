@@ -11,6 +11,7 @@
 #include "core/strings.h"
 #include "model/iam_entities.h"
 #include "services/iam/mfa_codes.h"
+#include "services/root_password.h"
 
 namespace gatehouse::console {
 namespace {
@@ -181,6 +182,7 @@ HttpResponse ConsoleEndpoint::RoutePost(Call& call, std::string_view name) {
   if (name == "root-mfa/enable" || name == "root-mfa/deactivate") {
     return RootMfa(call, name == "root-mfa/enable");
   }
+  if (name == "root-password") return RootPassword(call);
   return ErrorResponse(404, "NotFound", "No such console path.");
 }
 
@@ -245,17 +247,17 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
   const store::Directory& dir = iam_.state.directory();
   const ConsolePrincipal& p = s.principal;
   json alias = nullptr;
+  json role_alias = nullptr;  // of the switched role's account
   for (const auto& a : dir.Scan<model::AccountAlias>("")) {
     if (a->account_id == p.account_id) alias = a->alias;
+    if (s.active_role && a->account_id == s.active_role->role.account_id) role_alias = a->alias;
   }
   json role = nullptr;
   if (s.active_role) {
     const ActiveRole& r = *s.active_role;
-    role = {{"accountId", r.role.account_id},
-            {"roleName", r.role.role_name},
-            {"displayName", r.role.display_name},
-            {"color", r.role.color},
-            {"arn", r.role_arn}};
+    role = {{"accountId", r.role.account_id}, {"accountAlias", role_alias},
+            {"roleName", r.role.role_name},   {"displayName", r.role.display_name},
+            {"color", r.role.color},          {"arn", r.role_arn}};
   }
   json recent = json::array();
   for (const SwitchedRole& r : s.recent_roles) {
@@ -266,6 +268,7 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
   }
   return {{"signedIn", true},
           {"signupEnabled", options_.signup_enabled},
+          {"mailKeptInOutbox", options_.mail_kept_in_outbox},
           {"csrfToken", s.csrf_token},
           {"accountId", p.account_id},
           {"accountAlias", alias},
@@ -273,13 +276,16 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
           {"userName", p.root() ? json(nullptr) : json(p.user_name)},
           {"root", p.root()},
           {"mfa", p.mfa},
+          {"mfaDeviceAssigned", HasMfaDevice(dir, p)},
           {"role", role},
           {"recentRoles", recent}};
 }
 
 HttpResponse ConsoleEndpoint::Session(Call& call) {
   if (!call.session) {
-    return JsonResponse(200, {{"signedIn", false}, {"signupEnabled", options_.signup_enabled}});
+    return JsonResponse(200, {{"signedIn", false},
+                              {"signupEnabled", options_.signup_enabled},
+                              {"mailKeptInOutbox", options_.mail_kept_in_outbox}});
   }
   return JsonResponse(200, SessionDocument(*call.session));
 }
@@ -361,9 +367,9 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
       account.empty() || wanted.role_name.empty()
           ? nullptr
           : iam_.state.directory().Get<model::Role>(model::RecordKey({account, wanted.role_name}));
-  if (wanted.color.empty()) wanted.color = "blue";
-  const bool color_ok =
-      std::find(std::begin(kColors), std::end(kColors), wanted.color) != std::end(kColors);
+  // The color is optional, as in AWS: "" shows the role without one.
+  const bool color_ok = wanted.color.empty() || std::find(std::begin(kColors), std::end(kColors),
+                                                          wanted.color) != std::end(kColors);
   if (role == nullptr || !color_ok || s.principal.root()) {
     spdlog::info("{} console switch-role refused: {} to role {} of {} from {}",
                  call.record.request_id, s.principal.arn, wanted.role_name, wanted.account_id,
@@ -372,7 +378,8 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
   }
   wanted.account_id = account;
   wanted.role_name = role->name;
-  if (wanted.display_name.empty()) wanted.display_name = role->name + " @ " + account;
+  // The bar adds " @ ACCOUNT" to the display name: the default is the role's name alone.
+  if (wanted.display_name.empty()) wanted.display_name = role->name;
   if (wanted.display_name.size() > 64) wanted.display_name.resize(64);
 
   // The role is assumed with the user's own credentials, never chained from a switched role;
@@ -442,6 +449,31 @@ HttpResponse ConsoleEndpoint::RootMfa(Call& call, bool enable) {
   KeepSessionAfterOwnChange(call);
   spdlog::info("{} console: the root user of {} {} its MFA device", call.record.request_id,
                s.principal.account_id, enable ? "enabled" : "deactivated");
+  return JsonResponse(200, json::object());
+}
+
+HttpResponse ConsoleEndpoint::RootPassword(Call& call) {
+  const ConsoleSession& s = *call.session;
+  if (!s.principal.root() || s.active_role) {
+    return ErrorResponse(403, "AccessDenied", "Only the root user changes the root password.");
+  }
+  auto text = [&](const char* key) {
+    auto it = call.body.find(key);
+    return it != call.body.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  Status st =
+      services::ChangeRootPassword(iam_, s.principal.account_id, call.request.remote_address,
+                                   text("currentPassword"), text("newPassword"));
+  if (!st.ok()) {
+    spdlog::info("{} console: the root user of {} did not change its password from {}: {}",
+                 call.record.request_id, s.principal.account_id, call.request.remote_address,
+                 st.info().code);
+    return ErrorResponse(st);
+  }
+  // This session goes on; every other session of the root user has ended.
+  KeepSessionAfterOwnChange(call);
+  spdlog::info("{} console: the root user of {} changed its password from {}",
+               call.record.request_id, s.principal.account_id, call.request.remote_address);
   return JsonResponse(200, json::object());
 }
 

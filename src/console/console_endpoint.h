@@ -32,6 +32,9 @@ namespace gatehouse::console {
 
 struct ConsoleOptions {
   bool signup_enabled = true;
+  // No SMTP server is configured: mail stays in DATA/outbox/, and the "Check your email" page
+  // says where to look.
+  bool mail_kept_in_outbox = false;
   int64_t idle_timeout_ms = 3600 * 1000LL;
   int64_t absolute_timeout_ms = 12 * 3600 * 1000LL;
 };
@@ -82,6 +85,8 @@ class ConsoleEndpoint {
   // The root user's own MFA device, which AWS assigns in the console only (the API's
   // EnableMFADevice and DeactivateMFADevice need a user name).
   HttpResponse RootMfa(Call& call, bool enable);
+  // The root user's own password, changed with the current one (AWS: the console only).
+  HttpResponse RootPassword(Call& call);
   // console_sign_in.cc
   HttpResponse SignIn(Call& call);
   HttpResponse SignInMfa(Call& call);

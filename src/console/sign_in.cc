@@ -35,12 +35,25 @@ std::string StampOf(const std::string& user_id, const std::string& password_hash
 
 }  // namespace
 
+std::string NormalizeAccountId(const std::string& typed) {
+  if (typed.size() != 14 || typed[4] != '-' || typed[9] != '-') return typed;
+  std::string digits = typed.substr(0, 4) + typed.substr(5, 4) + typed.substr(10, 4);
+  return IsAccountId(digits) ? digits : typed;
+}
+
 std::string ResolveAccount(const store::Directory& directory, const std::string& account_or_alias) {
   if (IsAccountId(account_or_alias)) {
     return directory.FindAccount(account_or_alias) ? account_or_alias : "";
   }
+  // "1234-5678-9012" is an account id as the console shows it, or else an alias of that shape.
+  const std::string id = NormalizeAccountId(account_or_alias);
+  if (id != account_or_alias && directory.FindAccount(id)) return id;
   auto alias = directory.Get<model::AccountAlias>(model::RecordKey({AsciiLower(account_or_alias)}));
   return alias ? alias->account_id : "";
+}
+
+bool HasMfaDevice(const store::Directory& directory, const ConsolePrincipal& principal) {
+  return AssignedDevice(directory, principal.account_id, principal.user_name) != nullptr;
 }
 
 std::optional<ConsolePrincipal> PrincipalOf(const store::Directory& directory,

@@ -22,7 +22,12 @@ struct PasswordCheck {
   bool password_reset_required = false;
 };
 
-// The account `account_or_alias` names: a 12-digit id, or an alias (case ignored); "" if none.
+// An account id as typed: "123456789012", or as the console shows it, "1234-5678-9012" (AWS's
+// sign-in takes both). The 12 digits, or the text unchanged when it is neither form.
+std::string NormalizeAccountId(const std::string& typed);
+
+// The account `account_or_alias` names: a 12-digit id (with or without the hyphens of
+// NormalizeAccountId), or an alias (case ignored); "" if none.
 std::string ResolveAccount(const store::Directory& directory, const std::string& account_or_alias);
 
 Result<std::optional<PasswordCheck>> CheckUserPassword(const store::Directory& directory,
@@ -42,6 +47,10 @@ Result<std::optional<PasswordCheck>> CheckRootPassword(const store::Directory& d
 // deleted, MFA device enabled, deactivated or deleted, user deleted or re-created — has ended.
 // "" when the principal no longer exists or has no password.
 std::string CredentialStamp(const store::Directory& directory, const ConsolePrincipal& principal);
+
+// Whether the principal (IAM user or root user) has an MFA device assigned now: what the
+// console's home page shows beside whether the session itself was signed in with MFA.
+bool HasMfaDevice(const store::Directory& directory, const ConsolePrincipal& principal);
 
 // The principal of an IAM user or the root user of `account_id` (user_name ""), without a
 // password check; nullopt when there is no such user.

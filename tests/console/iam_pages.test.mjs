@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  alertText, expectHome, launchBrowser, newPage, ROOT_PASSWORD, rootClient, signInAsRoot,
+  alertText, errorWithCode, expectHome, launchBrowser, newPage, ROOT_PASSWORD, rootClient, signInAsRoot,
   startServer,
 } from './server.mjs';
 
@@ -54,7 +54,7 @@ asRoot('users: access keys, console password, groups, delete', async (page, root
   await page.getByRole('button', { name: 'Enable console access' }).click();
   await page.getByLabel('New console password').fill('short');
   await page.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
-  await page.getByRole('dialog').getByRole('alert').getByText('PasswordPolicyViolation').waitFor();
+  await errorWithCode(page.getByRole('dialog'), 'PasswordPolicyViolation').waitFor();
   await page.getByLabel('New console password').fill('Frank-pa55word!');
   await page.getByRole('dialog').getByRole('button', { name: 'Apply' }).click();
   await page.getByRole('button', { name: 'Disable console access' }).waitFor();
@@ -113,7 +113,7 @@ asRoot('groups: members, attached and inline policies', async (page, root) => {
   await page.getByLabel('Policy name').fill('deny-leave');
   await page.getByLabel('Policy document (JSON)').fill('{"Version":"2012-10-17","Statement":[]}');
   await page.getByRole('button', { name: 'Save policy' }).click();
-  await page.getByRole('dialog').getByRole('alert').getByText('MalformedPolicyDocument').waitFor();
+  await errorWithCode(page.getByRole('dialog'), 'MalformedPolicyDocument').waitFor();
   await page.getByLabel('Policy document (JSON)').fill(JSON.stringify({ Version: '2012-10-17',
     Statement: [{ Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] }));
   await page.getByRole('button', { name: 'Save policy' }).click();
@@ -144,7 +144,7 @@ asRoot('policies: the JSON editor, versions, delete', async (page, root, server)
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Policy name').fill('ListOnly');
   await page.getByRole('button', { name: 'Create policy' }).click();
-  await page.locator('#alert').getByText('MalformedPolicyDocument').waitFor();
+  await errorWithCode(page, 'MalformedPolicyDocument').waitFor();
   assert.match(await alertText(page), /Policy statement must contain resources\./);
   await page.getByRole('button', { name: 'Previous' }).click();
   await page.getByLabel('Policy editor', { exact: true }).fill(JSON.stringify({ Version: '2012-10-17',
@@ -187,7 +187,7 @@ asRoot('account settings: password policy and alias', async (page, root, server)
 
   await page.getByLabel('Account alias').fill('Bad_Alias');
   await page.getByRole('button', { name: 'Create alias' }).click();
-  await page.locator('#alert').getByText('ValidationError').waitFor();
+  await errorWithCode(page, 'ValidationError').waitFor();
   await page.getByLabel('Account alias').fill('acme-prod');
   await page.getByRole('button', { name: 'Create alias' }).click();
   await page.locator('#flash').getByText('The account alias is now acme-prod.').waitFor();
@@ -204,13 +204,13 @@ asRoot('organizations: OUs and service control policies', async (page, root) => 
   await page.getByRole('button', { name: 'Create organizational unit' }).click();
   await page.getByLabel('Organizational unit name').fill('Workloads');
   await page.getByRole('dialog').getByRole('button', { name: 'Create organizational unit' }).click();
-  await page.locator('.ou-node .node-name', { hasText: 'Workloads' }).waitFor();
+  await page.locator('.ou-row[aria-level="2"] .node-name', { hasText: 'Workloads' }).waitFor();
   await page.getByRole('button', { name: 'Create organizational unit' }).click();
   await page.getByLabel('Parent').selectOption(
     await page.getByLabel('Parent').locator('option', { hasText: 'OU Workloads' }).getAttribute('value'));
   await page.getByLabel('Organizational unit name').fill('Prod');
   await page.getByRole('dialog').getByRole('button', { name: 'Create organizational unit' }).click();
-  await page.locator('.ou-node .ou-node .node-name', { hasText: 'Prod' }).waitFor();
+  await page.locator('.ou-row[aria-level="3"] .node-name', { hasText: 'Prod' }).waitFor();
 
   await page.goto('/organizations/policies');
   await page.getByRole('button', { name: 'Enable service control policies' }).click();

@@ -18,7 +18,7 @@ const PAGES = [
   '/iam/policies/create', '/iam/policies/arn:aws:iam::aws:policy/ReadOnlyAccess',
   '/iam/account-settings', '/iam/security-credentials', '/organizations',
   '/organizations/add-account', '/organizations/invitations', '/organizations/policies',
-  '/switchrole?account=123456789012&roleName=Reader',
+  '/iam/roles/Reader/inline-policies/create', '/switchrole?account=123456789012&roleName=Reader',
 ];
 
 test('every page: labelled controls, no sideways scrolling, no script errors', async () => {
@@ -40,8 +40,8 @@ test('every page: labelled controls, no sideways scrolling, no script errors', a
         await page.locator('#page h1').first().waitFor();
         await page.waitForLoadState('networkidle');
         const where = `${path} at ${viewport.width}px`;
-        assert.equal(await page.locator('#alert .alert').count(), 0,
-                     `${where}: ${await page.locator('#alert').innerText()}`);
+        assert.equal(await page.locator('.alert.error').count(), 0,
+                     `${where}: ${(await page.locator('.alert.error').allInnerTexts()).join()}`);
         const unlabelled = await page.evaluate(() => [...document.querySelectorAll(
           'input:not([type="hidden"]), select, textarea')]
           .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label'))

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  alertText, completeMfaAssignment, expectHome, launchBrowser, newPage, ROOT_PASSWORD,
-  rootClient, signInAsRoot, signInAsUser, createConsoleUser, startServer,
+  alertText, completeMfaAssignment, errorWithCode, expectHome, launchBrowser, newPage, ROOT_PASSWORD,
+  rootClient, screenshot, signInAsRoot, signInAsUser, createConsoleUser, startServer,
 } from './server.mjs';
 import { currentStep, settledStep, totp } from './totp.mjs';
 
@@ -30,12 +30,19 @@ test('the root user enrolls a virtual MFA device and signs in with a code', asyn
     await dialog.getByLabel('MFA code 1').fill('000000');
     await dialog.getByLabel('MFA code 2').fill('000001');
     await dialog.getByRole('button', { name: 'Add MFA' }).click();
-    await dialog.getByRole('alert').getByText('InvalidAuthenticationCode').waitFor();
+    await errorWithCode(dialog, 'InvalidAuthenticationCode').waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('button', { name: 'Assign MFA device' }).click();
     const seed = await completeMfaAssignment(page, { totp, settledStep });
     await page.getByRole('cell', { name: /mfa\// }).waitFor();
+    // Home tells the device (assigned now) apart from this session (signed in without MFA).
+    await page.goto('/');
+    await expectHome(page);
+    assert.equal(await page.locator('.mfa-assigned').innerText(), 'Yes');
+    assert.equal(await page.locator('.session-mfa').innerText(), 'No');
+    assert.equal(await page.locator('dt', { hasText: /^Root user MFA device$/ }).count(), 1);
+    await screenshot(page, 'home-mfa-assigned');
 
     await page.locator('#account-menu-button').click();
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -43,7 +50,7 @@ test('the root user enrolls a virtual MFA device and signs in with a code', asyn
     await page.getByLabel('MFA code').waitFor();
     await page.getByLabel('MFA code').fill('000000');
     await page.getByRole('button', { name: 'Submit' }).click();
-    await page.locator('#alert').getByText('SignInFailed').waitFor();
+    await errorWithCode(page, 'SignInFailed').waitFor();
     // A wrong code spends the sign-in's challenge unless the server hands out another one:
     // then the password comes first again.
     if (!(await page.getByLabel('MFA code').isVisible())) {
@@ -54,8 +61,9 @@ test('the root user enrolls a virtual MFA device and signs in with a code', asyn
     await page.getByLabel('MFA code').fill(totp(seed, currentStep() + 1));
     await page.getByRole('button', { name: 'Submit' }).click();
     await expectHome(page);
-    assert.equal(await page.locator('dt', { hasText: /^MFA$/ }).locator('xpath=following-sibling::dd[1]')
-      .innerText(), 'Yes');
+    assert.equal(await page.locator('dt', { hasText: /^Signed in with MFA$/ })
+      .locator('xpath=following-sibling::dd[1]').innerText(), 'Yes');
+    assert.equal(await page.locator('.mfa-assigned').innerText(), 'Yes');
 
     // The root user removes its device; the next sign-in asks for no code.
     await page.goto('/iam/security-credentials');
@@ -66,6 +74,8 @@ test('the root user enrolls a virtual MFA device and signs in with a code', asyn
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
     await expectHome(page);
+    assert.equal(await page.locator('.mfa-assigned').innerText(), 'No');
+    assert.equal(await page.locator('.session-mfa').innerText(), 'No');
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();

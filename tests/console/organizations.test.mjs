@@ -1,11 +1,11 @@
-// Organizations invitations in Chromium: by email, canceled by the management account,
-// declined by the invited account's root user.
+// Organizations in Chromium: the tree of the root, its OUs and accounts; invitations by email,
+// canceled by the management account, declined by the invited account's root user.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ConsoleClient, expectHome, launchBrowser, newPage, ROOT_PASSWORD, rootClient, signInAsRoot,
-  startServer,
+  ConsoleClient, createMemberAccount, expectHome, launchBrowser, newPage, ROOT_PASSWORD,
+  rootClient, screenshot, signInAsRoot, startServer,
 } from './server.mjs';
 
 let browser;
@@ -59,6 +59,84 @@ test('invitations by email: canceled by the sender, declined by the invited acco
     for (const p of [mgmt, guest]) assert.deepEqual(p.errors, []);
   } finally {
     for (const p of [mgmt, guest]) await p.context().close();
+    await server.stop();
+  }
+});
+
+// [aria-level, name] of every row of the tree, top to bottom.
+function treeRows(page) {
+  return page.locator('.org-tree tbody tr').evaluateAll((rows) => rows.map((r) =>
+    [Number(r.getAttribute('aria-level')), r.querySelector('.node-name').textContent]));
+}
+
+test('the organization tree: OUs nested under the root, accounts under their OU; Move', async () => {
+  const server = await startServer();
+  const page = await newPage(browser, server);
+  try {
+    const root = await rootClient(server);
+    await root.call('organizations', 'CreateOrganization', { FeatureSet: 'ALL' });
+    const rootId = (await root.call('organizations', 'ListRoots')).Roots[0].Id;
+    const eng = (await root.call('organizations', 'CreateOrganizationalUnit',
+      { ParentId: rootId, Name: 'Engineering' })).OrganizationalUnit.Id;
+    const platform = (await root.call('organizations', 'CreateOrganizationalUnit',
+      { ParentId: eng, Name: 'Platform' })).OrganizationalUnit.Id;
+    const research = await createMemberAccount(root, 'Research', 'research@example.com');
+    await createMemberAccount(root, 'Billing', 'billing@example.com');
+    await root.call('organizations', 'MoveAccount',
+      { AccountId: research, SourceParentId: rootId, DestinationParentId: platform });
+
+    await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
+    await expectHome(page);
+    await page.goto('/organizations');
+    await page.locator(`.org-tree tr[data-account-id="${research}"]`).waitFor();
+    const rows = await treeRows(page);
+    const mgmtName = (await root.call('organizations', 'DescribeAccount',
+      { AccountId: server.accountId })).Account.Name;
+    // Depth first: an OU's own OUs and accounts follow it, one level deeper.
+    assert.deepEqual(rows, [[1, 'Root'], [2, 'Engineering'], [3, 'Platform'], [4, 'Research'],
+      ...[[2, 'Billing'], [2, mgmtName]].sort((a, b) => a[1].localeCompare(b[1]))]);
+
+    const row = page.locator(`tr[data-account-id="${research}"]`);
+    assert.equal(await row.locator('.account-id').innerText(), research);
+    assert.equal(await row.locator('.account-email').innerText(), 'research@example.com');
+    assert.equal(await row.locator('.account-status').innerText(), 'Active');
+    assert.equal(await row.locator('.account-joined').innerText(), 'Created');
+    assert.equal(await row.locator('.account-joined-date').innerText(),
+                 new Date().toISOString().slice(0, 10));
+    const mgmt = page.locator(`tr[data-account-id="${server.accountId}"]`);
+    assert.match(await mgmt.innerText(), /management account/);
+    // One column each: every account's email (and status) starts at the same x.
+    for (const cls of ['.account-email', '.account-status', '.account-joined']) {
+      const xs = await page.locator(`.org-tree ${cls}`).evaluateAll(
+        (els) => els.map((e) => Math.round(e.closest('td').getBoundingClientRect().left)));
+      assert.equal(xs.length, 3);
+      assert.equal(new Set(xs).size, 1, `${cls} not aligned: ${xs}`);
+    }
+    // The name column shows the nesting: deeper rows start further right.
+    const indent = await page.locator('.org-tree .node-name').evaluateAll(
+      (els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+    assert.ok(indent[0] < indent[1] && indent[1] < indent[2] && indent[2] < indent[3],
+              `not indented: ${indent}`);
+    await screenshot(page, 'organization-tree');
+
+    // Move an account to another OU, as AWS's console does: Billing goes under Engineering.
+    await page.getByRole('button', { name: 'Move Billing' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Move AWS account Billing' });
+    const destination = dialog.getByLabel('Destination');
+    await destination.selectOption(
+      await destination.locator('option', { hasText: 'OU Engineering' }).getAttribute('value'));
+    await dialog.getByRole('button', { name: 'Move AWS account' }).click();
+    await page.locator('#flash').getByText('Billing moved to OU Engineering').waitFor();
+    const moved = await treeRows(page);
+    assert.deepEqual(moved.slice(0, 5),
+                     [[1, 'Root'], [2, 'Engineering'], [3, 'Platform'], [4, 'Research'], [3, 'Billing']]);
+    const parents = await root.call('organizations', 'ListParents',
+      { ChildId: (await root.call('organizations', 'ListAccountsForParent', { ParentId: eng }))
+        .Accounts[0].Id });
+    assert.equal(parents.Parents[0].Id, eng);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
     await server.stop();
   }
 });

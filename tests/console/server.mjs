@@ -209,6 +209,22 @@ export async function createConsoleUser(client, userName, password, { resetRequi
   }
 }
 
+// Creates a member account of the caller's organization (with its
+// OrganizationAccountAccessRole) and waits for it; returns its id.
+export async function createMemberAccount(root, name = 'Research', email = 'research@example.com') {
+  const out = await root.call('organizations', 'CreateAccount', { AccountName: name, Email: email });
+  const requestId = out.CreateAccountStatus.Id;
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
+    const s = await root.call('organizations', 'DescribeCreateAccountStatus',
+                              { CreateAccountRequestId: requestId });
+    if (s.CreateAccountStatus.State === 'SUCCEEDED') return s.CreateAccountStatus.AccountId;
+    assert.notEqual(s.CreateAccountStatus.State, 'FAILED', JSON.stringify(s));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('CreateAccount did not finish');
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
@@ -263,8 +279,15 @@ export async function expectHome(page) {
   await page.getByRole('heading', { name: 'Console Home' }).waitFor();
 }
 
-export function alertText(page) {
-  return page.locator('#alert').innerText();
+// The text of every error the page shows (the page's banner, a form's or a dialog's), or ''.
+export async function alertText(page) {
+  return (await page.locator('.alert.error').allInnerTexts()).join('\n');
+}
+
+// The error with the API's error code `code` (kept in data-code; the console shows the message
+// only) inside `scope` (a page, a dialog, a form).
+export function errorWithCode(scope, code) {
+  return scope.locator(`.alert.error[data-code="${code}"]`);
 }
 
 // Opens the account menu of the navigation bar.

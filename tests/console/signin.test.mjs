@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ConsoleClient, alertText, createConsoleUser, expectHome, launchBrowser, newPage, rootClient,
-  screenshot, signInAsRoot, signInAsUser, startServer, waitForMail,
+  ConsoleClient, ROOT_PASSWORD, alertText, createConsoleUser, errorWithCode, expectHome,
+  launchBrowser, newPage, rootClient, screenshot, signInAsRoot, signInAsUser, startServer,
+  waitForMail,
 } from './server.mjs';
 
 let browser;
@@ -38,6 +39,9 @@ withServer('root password recovery through the mailed link, then root sign-in', 
   await assert.equal(await page.getByLabel('Email address').inputValue(), server.rootEmail);
   await page.getByRole('button', { name: 'Send reset link' }).click();
   await page.getByText('a message with a link').waitFor();
+  // No SMTP server is configured: the page says where the mail waits.
+  assert.match(await page.locator('.outbox-notice').innerText(), /no SMTP server.*DATA\/outbox\//s);
+  await screenshot(page, 'check-your-email');
 
   const [link] = await waitForMail(server, /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_%.~-]+/);
   await page.goto(link);
@@ -51,7 +55,17 @@ withServer('root password recovery through the mailed link, then root sign-in', 
   await page.getByLabel('New password', { exact: true }).fill('An0ther-password!');
   await page.getByLabel('Confirm new password').fill('An0ther-password!');
   await page.getByRole('button', { name: 'Reset password' }).click();
-  await page.locator('#alert').getByText('InvalidInput').waitFor();
+  // The page says so next to its form, turns the form off and offers a new link.
+  const form = page.locator('form');
+  await form.locator('.form-alert').getByText(
+    'This password reset link has expired or was already used.').waitFor();
+  assert.doesNotMatch(await alertText(page), /InvalidInput/);
+  assert.equal(await page.getByRole('button', { name: 'Reset password' }).isDisabled(), true);
+  assert.equal(await page.getByLabel('New password', { exact: true }).isDisabled(), true);
+  await screenshot(page, 'reset-link-spent');
+  await page.getByRole('link', { name: 'Request a new password reset link' }).click();
+  await page.getByRole('heading', { name: 'Password recovery' }).waitFor();
+  await page.getByRole('button', { name: 'Send reset link' }).waitFor();
 
   await signInAsRoot(page, server.rootEmail, 'N3w-root-password!');
   await expectHome(page);
@@ -76,9 +90,14 @@ withServer('an IAM user signs in with the account alias and lands where it was g
   await page.getByLabel('IAM user name').fill('alice');
   await page.getByLabel('Password', { exact: true }).fill('wrong-password');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('#alert').getByText(
+  // In the sign-in card, in AWS's words, without the API's code; the password field is emptied.
+  await page.locator('.signin-card .form-alert').getByText(
     'Your authentication information is incorrect. Please try again.').waitFor();
-  assert.match(await alertText(page), /SignInFailed/);
+  assert.doesNotMatch(await alertText(page), /SignInFailed/);
+  assert.equal(await page.locator('#alert .alert').count(), 0);
+  assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '');
+  assert.equal(await page.getByLabel('IAM user name').inputValue(), 'alice');
+  await screenshot(page, 'signin-failed');
   await page.getByLabel('Password', { exact: true }).fill('Alice-pa55word!');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Users' }).waitFor();
@@ -97,7 +116,7 @@ withServer('a user whose password must be reset chooses a new one at sign-in', a
   await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByLabel('Retype new password').fill('short');
   await page.getByRole('button', { name: 'Confirm password change' }).click();
-  await page.locator('#alert').getByText('PasswordPolicyViolation').waitFor();
+  await errorWithCode(page.locator('.signin-card'), 'PasswordPolicyViolation').waitFor();
   await page.getByLabel('New password', { exact: true }).fill('Bobs-new-Pa55word!');
   await page.getByLabel('Retype new password').fill('Bobs-new-Pa55word!');
   await page.getByRole('button', { name: 'Confirm password change' }).click();
@@ -181,16 +200,16 @@ withServer('repeated wrong passwords are throttled, even the right one for a whi
   for (let i = 0; i < 30 && !throttled; i++) {
     await page.getByLabel('Password', { exact: true }).fill(`wrong-${i}`);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('#alert .alert').waitFor();
-    const text = await alertText(page);
-    throttled = /Throttling/.test(text);
-    if (!throttled) assert.match(text, /SignInFailed/);
+    const error = page.locator('.signin-card .alert.error');
+    await error.waitFor();
+    throttled = (await error.getAttribute('data-code')) === 'Throttling';
+    if (!throttled) assert.match(await error.innerText(), /authentication information is incorrect/);
   }
   assert.ok(throttled, 'no throttling after 30 failures');
   assert.match(await alertText(page), /Too many sign-in attempts\. Wait a few minutes and try again\./);
   await page.getByLabel('Password', { exact: true }).fill('Dave-pa55word!');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.locator('#alert').getByText('Too many sign-in attempts').waitFor();
+  await page.locator('.signin-card .form-alert').getByText('Too many sign-in attempts').waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Console Home' }).count(), 0);
 });
 
@@ -212,7 +231,7 @@ withServer('sign-up creates a standalone account whose root user signs in', asyn
   await page.getByLabel('Root user password', { exact: true }).fill('F0under-password!');
   await page.getByLabel('Confirm root user password').fill('F0under-password!');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.locator('#alert').getByText('EntityAlreadyExists').waitFor();
+  await errorWithCode(page.locator('.signin-card'), 'EntityAlreadyExists').waitFor();
 
   await signInAsRoot(page, 'founder@example.com', 'F0under-password!');
   await expectHome(page);
@@ -242,7 +261,7 @@ withServer('a user changes its own password on its security credentials page', a
   await page.getByLabel('New password', { exact: true }).fill('Hank-new-pa55word!');
   await page.getByLabel('Confirm new password').fill('Hank-new-pa55word!');
   await page.getByRole('button', { name: 'Change password' }).click();
-  await page.locator('#alert').getByText('The old password was incorrect.').waitFor();
+  await page.locator('form .form-alert').getByText('The old password was incorrect.').waitFor();
   await page.getByLabel('Current password').fill('Hank-pa55word!');
   await page.getByLabel('New password', { exact: true }).fill('Hank-new-pa55word!');
   await page.getByLabel('Confirm new password').fill('Hank-new-pa55word!');
@@ -251,4 +270,48 @@ withServer('a user changes its own password on its security credentials page', a
   const c = new ConsoleClient(server.endpoint);
   assert.deepEqual(await c.signIn({ account: server.accountId, userName: 'hank',
                                     password: 'Hank-new-pa55word!' }), { signedIn: true });
+});
+
+withServer('the root user changes its password; its other console sessions end', async (server, page) => {
+  const other = await rootClient(server);  // another session of the root user
+  assert.equal((await other.request('POST', '/console/api/iam/ListUsers', {})).status, 200);
+  await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
+  await expectHome(page);
+  await page.goto('/iam/security-credentials');
+  const form = page.locator('form', { has: page.getByLabel('Current password') });
+  await page.getByLabel('Current password').fill('not-the-password');
+  await page.getByLabel('New password', { exact: true }).fill('R00t-changed-password!');
+  await page.getByLabel('Confirm new password').fill('R00t-changed-password!');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await form.locator('.form-alert').getByText('The current password is incorrect.').waitFor();
+  // The rules of root passwords apply.
+  await page.getByLabel('Current password').fill(ROOT_PASSWORD);
+  await page.getByLabel('New password', { exact: true }).fill('short');
+  await page.getByLabel('Confirm new password').fill('short');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await errorWithCode(form, 'PasswordPolicyViolation').waitFor();
+  await page.getByLabel('Current password').fill(ROOT_PASSWORD);
+  await page.getByLabel('New password', { exact: true }).fill('R00t-changed-password!');
+  await page.getByLabel('Confirm new password').fill('R00t-changed-password!');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.locator('#flash').getByText('Your password was changed.').waitFor();
+  await screenshot(page, 'root-password-changed');
+
+  // This session goes on; the other one has ended; only the new password signs in.
+  await page.goto('/');
+  await expectHome(page);
+  assert.equal((await other.request('POST', '/console/api/iam/ListUsers', {})).status, 401);
+  const c = new ConsoleClient(server.endpoint);
+  const old = await c.request('POST', '/console/signin',
+    { email: server.rootEmail, password: ROOT_PASSWORD }, { csrf: false });
+  assert.equal(old.status, 401);
+  assert.deepEqual(await c.signIn({ email: server.rootEmail, password: 'R00t-changed-password!' }),
+                   { signedIn: true });
+  // An IAM user cannot use the root user's endpoint.
+  await createConsoleUser(c, 'ivy', 'Ivy-pa55word!');
+  const ivy = new ConsoleClient(server.endpoint);
+  await ivy.signIn({ account: server.accountId, userName: 'ivy', password: 'Ivy-pa55word!' });
+  const refused = await ivy.request('POST', '/console/root-password',
+    { currentPassword: 'R00t-changed-password!', newPassword: 'Ivy-owns-r00t-now!' });
+  assert.equal(refused.status, 403);
 });

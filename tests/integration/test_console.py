@@ -87,7 +87,8 @@ class ConsoleTest(GatehouseTestCase):
         # Signed requests still reach the API, and the health check its own answer.
         self.assertEqual(self.admin("sts").get_caller_identity()["Account"], self.account)
         self.assertEqual(c.request("GET", "/healthz")[0], 200)
-        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": True})
+        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": True,
+                                       "mailKeptInOutbox": True})
 
     # --- root recovery and root sign-in -----------------------------------------------------
 
@@ -323,7 +324,8 @@ class ConsoleTest(GatehouseTestCase):
             "account": member["account_id"], "roleName": "Reader", "displayName": "Member RO",
             "color": "green"})
         self.assertEqual(status, 200, doc)
-        self.assertEqual(doc["role"], {"accountId": member["account_id"], "roleName": "Reader",
+        self.assertEqual(doc["role"], {"accountId": member["account_id"], "accountAlias": None,
+                                       "roleName": "Reader",
                                        "displayName": "Member RO", "color": "green",
                                        "arn": "arn:aws:iam::%s:role/Reader" % member["account_id"]})
         self.assertEqual(doc["principalArn"],
@@ -393,7 +395,9 @@ class ConsoleTest(GatehouseTestCase):
         c.step("/console/signin/mfa", {"challenge": doc["challenge"], "code": totp(seed, step + 1)})
         status, _, doc = c.post("/console/switch-role", switch)
         self.assertEqual(status, 200, doc)
-        self.assertEqual(doc["role"]["displayName"], "NeedsMfa @ %s" % member["account_id"])
+        # The display name defaults to the role's name (the bar adds " @ ACCOUNT").
+        self.assertEqual(doc["role"]["displayName"], "NeedsMfa")
+        self.assertEqual(doc["role"]["accountId"], member["account_id"])
 
     # --- sign-up ----------------------------------------------------------------------------
 
@@ -424,7 +428,8 @@ class ConsoleWithoutSignUpTest(GatehouseTestCase):
 
     def test_sign_up_is_refused(self):
         c = ConsoleClient(self.port)
-        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": False})
+        self.assertEqual(c.session(), {"signedIn": False, "signupEnabled": False,
+                                       "mailKeptInOutbox": True})
         status, _, doc = c.post("/console/signup", {"email": "x@example.com",
                                                     "accountName": "x", "password": STRONG})
         self.assertEqual((status, doc["error"]["code"]), (403, "SignupDisabled"))

@@ -139,6 +139,14 @@ class ForgotPasswordOverSmtpTest(ConsoleMailCase):
         self.assertIn("delivered mail", log)
         self.assertNotIn(token, log)
 
+    def test_the_console_is_told_mail_goes_out(self):
+        # The "Check your email" page mentions DATA/outbox/ only when no SMTP server is set.
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request("GET", "/console/session", headers={"Accept": "application/json"})
+        session = json.loads(conn.getresponse().read())
+        conn.close()
+        self.assertEqual(session["mailKeptInOutbox"], False)
+
     def test_an_unknown_email_sends_nothing(self):
         before = len(self.inbox.messages)
         self.forgot_password("nobody@example.com")

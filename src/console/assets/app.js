@@ -18,6 +18,8 @@ const routes = [
   [/^\/iam\/?$/, () => import('./home.js').then((m) => m.iamHomePage)],
   [/^\/iam\/users\/?$/, () => import('./iam_users.js').then((m) => m.usersPage)],
   [/^\/iam\/users\/create\/?$/, () => import('./iam_users.js').then((m) => m.createUserPage)],
+  [/^\/iam\/(users|roles)\/([^/]+)\/inline-policies\/([^/]+)\/?$/,
+   () => import('./inline_policy.js').then((m) => m.inlinePolicyPage)],
   [/^\/iam\/users\/([^/]+)\/?$/, () => import('./iam_users.js').then((m) => m.userPage)],
   [/^\/iam\/groups\/?$/, () => import('./iam_groups.js').then((m) => m.groupsPage)],
   [/^\/iam\/groups\/([^/]+)\/?$/, () => import('./iam_groups.js').then((m) => m.groupPage)],

@@ -1,7 +1,8 @@
 // IAM roles: the list and a role's summary (ARN, trust policy, permissions, the switch-role
 // link to give to users, Delete role).
 import { call, callAll, decodePolicyDocument } from './api.js';
-import { attachDialog } from './iam_users.js';
+import { attachDialog, inlinePolicyTable } from './iam_users.js';
+import { inlinePolicyHref } from './inline_policy.js';
 import {
   fill,
   busy, button, rowButton, confirmDialog, copyable, flash, formatDate, h, heading, link, pre, section,
@@ -86,10 +87,12 @@ export async function rolePage(ctx) {
     const inline = await callAll('iam', 'ListRolePolicies', { RoleName: roleName }, 'PolicyNames');
     fill(permsBox,
       h('div', { class: 'panel-head' }, h('h2', {}, 'Permissions policies'),
-        button('Attach policies', () => attachDialog(attached.map((p) => p.PolicyArn), async (arns) => {
-          for (const arn of arns) await call('iam', 'AttachRolePolicy', { RoleName: roleName, PolicyArn: arn });
-          await drawPerms();
-        }))),
+        h('div', { class: 'actions' },
+          button('Attach policies', () => attachDialog(attached.map((p) => p.PolicyArn), async (arns) => {
+            for (const arn of arns) await call('iam', 'AttachRolePolicy', { RoleName: roleName, PolicyArn: arn });
+            await drawPerms();
+          })),
+          link(inlinePolicyHref('roles', roleName), 'Create inline policy', 'button-link'))),
       table('Attached policies', [
         { title: 'Policy name', cell: (p) => link(`/iam/policies/${p.PolicyArn}`, p.PolicyName) },
         { title: 'Type', cell: (p) => (p.PolicyArn.includes(':aws:policy/') ? 'AWS managed' : 'Customer managed') },
@@ -98,7 +101,7 @@ export async function rolePage(ctx) {
           await drawPerms();
         }), 'small') },
       ], attached, 'No attached policies'),
-      inline.length ? table('Inline policies', [{ title: 'Policy name', cell: (n) => n }], inline) : null);
+      inlinePolicyTable('roles', roleName, inline, drawPerms));
   };
   await drawPerms().catch(showError);
 }

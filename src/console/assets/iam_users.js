@@ -1,6 +1,7 @@
 // IAM users: the list, Create user (console password, require reset, groups) and the user's
 // page: groups, permissions, console password, access keys and MFA.
 import { call, callAll } from './api.js';
+import { inlinePolicyHref } from './inline_policy.js';
 import { mfaSection } from './mfa.js';
 import { policyPicker } from './policy_picker.js';
 import {
@@ -155,11 +156,13 @@ export async function userPage(ctx) {
     const inline = await callAll('iam', 'ListUserPolicies', { UserName: userName }, 'PolicyNames');
     fill(permsBox,
       h('div', { class: 'panel-head' }, h('h2', {}, 'Permissions policies'),
-        button('Attach policies', () => attachDialog(attached.map((p) => p.PolicyArn),
-          async (arns) => {
-            for (const arn of arns) await call('iam', 'AttachUserPolicy', { UserName: userName, PolicyArn: arn });
-            await drawPerms();
-          }))),
+        h('div', { class: 'actions' },
+          button('Attach policies', () => attachDialog(attached.map((p) => p.PolicyArn),
+            async (arns) => {
+              for (const arn of arns) await call('iam', 'AttachUserPolicy', { UserName: userName, PolicyArn: arn });
+              await drawPerms();
+            })),
+          link(inlinePolicyHref('users', userName), 'Create inline policy', 'button-link'))),
       table('Attached managed policies', [
         { title: 'Policy name', cell: (p) => link(`/iam/policies/${p.PolicyArn}`, p.PolicyName) },
         { title: 'Actions', cell: (p) => rowButton('Detach', p.PolicyName, (e) => busy(e.target, async () => {
@@ -167,13 +170,7 @@ export async function userPage(ctx) {
           await drawPerms();
         }), 'small') },
       ], attached, 'No attached policies'),
-      table('Inline policies', [
-        { title: 'Policy name', cell: (n) => n },
-        { title: 'Actions', cell: (n) => rowButton('Delete', n, (e) => busy(e.target, async () => {
-          await call('iam', 'DeleteUserPolicy', { UserName: userName, PolicyName: n });
-          await drawPerms();
-        }), 'small') },
-      ], inline, 'No inline policies'));
+      inlinePolicyTable('users', userName, inline, drawPerms));
   };
   const drawCreds = async () => {
     const profile = await hasLoginProfile(userName);
@@ -285,4 +282,24 @@ async function deleteUser(ctx, userName) {
     await ctx.navigate('/iam/users');
     flash(`User ${userName} deleted.`);
   });
+}
+
+// The inline policies of a user or a role: each opens in the policy editor, or is deleted.
+export function inlinePolicyTable(kind, owner, names, redraw) {
+  const remove = kind === 'users' ? ['DeleteUserPolicy', 'UserName']
+    : ['DeleteRolePolicy', 'RoleName'];
+  return table('Inline policies', [
+    { title: 'Policy name', cell: (n) => link(inlinePolicyHref(kind, owner, n), n) },
+    { title: 'Actions', cell: (n) => h('div', { class: 'actions' },
+      h('a', { href: inlinePolicyHref(kind, owner, n), class: 'button-link small-link',
+               'aria-label': `Edit ${n}` }, 'Edit'),
+      rowButton('Delete', n, async (e) => {
+        if (!await confirmDialog('Delete inline policy', `Delete the inline policy ${n}?`)) return;
+        await busy(e.target, async () => {
+          await call('iam', remove[0], { [remove[1]]: owner, PolicyName: n });
+          await redraw();
+          flash(`Policy ${n} deleted.`);
+        });
+      }, 'small')) },
+  ], names, 'No inline policies');
 }

@@ -1,25 +1,27 @@
 // The top navigation bar (account, who am I, Switch role, role history, Back to <user>,
 // Sign out) and the side navigation of the IAM and Organizations pages.
 import { post } from './api.js';
-import { fill, h, showError } from './ui.js';
+import { fill, formatAccountId, h, showError } from './ui.js';
 
 let closeOpenMenu = () => {};
 document.addEventListener('click', (e) => closeOpenMenu(e));
 
 export const ROLE_COLORS = ['red', 'orange', 'yellow', 'green', 'blue'];
 
-function formatAccount(id) {
-  return /^\d{12}$/.test(id || '') ? `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}` : id;
+// A switched role as the bar and the role history name it: "Admin @ 1234-5678-9012".
+function roleLabel(r) {
+  return `${r.displayName || r.roleName} @ ${formatAccountId(r.accountId)}`;
 }
 
 function identityLabel(s) {
-  if (s.role) return `${s.role.displayName} @ ${s.role.accountId}`;
+  if (s.role) return roleLabel(s.role);
   const who = s.root ? 'root' : s.userName || s.principalArn;
-  return `${who} @ ${s.accountAlias || formatAccount(s.accountId)}`;
+  return `${who} @ ${s.accountAlias || formatAccountId(s.accountId)}`;
 }
 
+// A role without a color (it is optional) gets no class: the bar keeps its own look.
 function colorClass(color) {
-  return ROLE_COLORS.includes(color) ? `role-color-${color}` : 'role-color-none';
+  return ROLE_COLORS.includes(color) ? `role-color-${color}` : '';
 }
 
 async function switchTo(ctx, role) {
@@ -44,19 +46,31 @@ export function renderTopbar(ctx) {
   }
   const menuId = 'account-menu';
   const toggle = h('button', {
-    type: 'button', id: 'account-menu-button', class: `account-button ${s.role ? colorClass(s.role.color) : ''}`,
-    'aria-expanded': 'false', 'aria-controls': menuId, 'data-role-color': s.role ? s.role.color : null,
+    type: 'button', id: 'account-menu-button', class: `account-button ${s.role ? colorClass(s.role.color) : ''}`.trim(),
+    'aria-expanded': 'false', 'aria-controls': menuId, 'data-role-color': s.role && s.role.color ? s.role.color : null,
   }, identityLabel(s));
   const recent = (s.recentRoles || []).slice(0, 5).filter((r) =>
     !(s.role && r.accountId === s.role.accountId && r.roleName === s.role.roleName));
   const menu = h('div', { id: menuId, class: 'account-menu', hidden: true },
+    // While a role is active, the account is the role's (as AWS shows it); the signed-in
+    // user's own account follows.
     h('dl', { class: 'menu-facts' },
-      h('dt', {}, 'Account ID'), h('dd', { class: 'menu-account-id' }, formatAccount(s.accountId)),
-      s.accountAlias ? [h('dt', {}, 'Account alias'), h('dd', {}, s.accountAlias)] : null,
-      h('dt', {}, s.role ? 'Signed in as' : 'Signed in as'),
-      h('dd', { class: 'menu-user' }, s.root ? 'Root user' : s.userName),
+      h('dt', {}, 'Account ID'),
+      h('dd', { class: 'menu-account-id' }, formatAccountId(s.role ? s.role.accountId : s.accountId)),
+      (s.role ? s.role.accountAlias : s.accountAlias)
+        ? [h('dt', {}, 'Account alias'),
+           h('dd', { class: 'menu-account-alias' }, s.role ? s.role.accountAlias : s.accountAlias)]
+        : null,
       s.role ? [h('dt', {}, 'Currently active as'),
-                h('dd', { class: 'menu-role' }, `${s.role.displayName} (${s.role.arn || s.role.roleName})`)]
+                h('dd', { class: 'menu-role' }, s.role.displayName || s.role.roleName),
+                h('dt', {}, 'Role'), h('dd', { class: 'menu-role-name' }, s.role.roleName)]
+        : null,
+      h('dt', {}, 'Signed in as'),
+      h('dd', { class: 'menu-user' }, s.root ? 'Root user' : s.userName),
+      s.role ? [h('dt', {}, 'Signed-in account'),
+                h('dd', { class: 'menu-signed-in-account' },
+                  s.accountAlias ? `${formatAccountId(s.accountId)} (${s.accountAlias})`
+                    : formatAccountId(s.accountId))]
         : null),
     s.role ? h('button', {
       type: 'button', class: 'menu-item',
@@ -75,7 +89,7 @@ export function renderTopbar(ctx) {
         h('button', {
           type: 'button', class: `menu-item role-entry ${colorClass(r.color)}`,
           onclick: () => switchTo(ctx, r),
-        }, `${r.displayName} @ ${r.accountId}`))))) : null,
+        }, roleLabel(r)))))) : null,
     h('a', { href: '/switchrole', class: 'menu-item' }, 'Switch role'),
     h('a', { href: '/iam/security-credentials', class: 'menu-item' }, 'Security credentials'),
     h('button', {

@@ -1,6 +1,8 @@
-// Create policy: a visual editor (service, actions with a filter, resources "All resources" or
-// ARNs added with an account and a role name) and a JSON editor; then name, description and
-// review. The server's MalformedPolicyDocument message shows in the alert region.
+// The policy editor, as AWS's console has it: a visual editor of one or more statements (each a
+// service, an effect, actions with a filter, and "All resources" or ARNs added with an account
+// and a role name) and a JSON editor of the same document; and the Create policy page that uses
+// it (then name, description and review). Inline policies (inline_policy.js) use it too. The
+// server's MalformedPolicyDocument message shows next to the page's buttons.
 import { call } from './api.js';
 import { ROLE_RESOURCE_ACTIONS, SERVICES, roleArn } from './actions_catalog.js';
 import {
@@ -22,20 +24,18 @@ export function statementJson(st) {
   return svc ? out : null;
 }
 
-function documentOf(st) {
-  const s = statementJson(st);
-  return { Version: '2012-10-17', Statement: s ? [s] : [] };
+function documentOf(statements) {
+  return { Version: '2012-10-17', Statement: statements.map(statementJson).filter(Boolean) };
 }
 
-// Reads a simple document (one statement, one service) back into the visual model.
-function statementFromJson(text) {
-  const doc = JSON.parse(text);
-  const statements = [].concat(doc.Statement || []);
-  if (statements.length !== 1) return null;
-  const s = statements[0];
-  if (s.NotAction || s.NotResource || s.Condition || s.Principal) return null;
+// One statement of a document in the visual model; null when the visual editor cannot show it
+// (several services, conditions, NotAction …).
+function statementFromObject(s) {
+  if (!s || typeof s !== 'object' || s.NotAction || s.NotResource || s.Condition || s.Principal) {
+    return null;
+  }
   const actions = [].concat(s.Action || []);
-  const prefixes = new Set(actions.map((a) => a.split(':')[0].toLowerCase()));
+  const prefixes = new Set(actions.map((a) => String(a).split(':')[0].toLowerCase()));
   if (prefixes.size !== 1) return null;
   const st = newStatement();
   st.effect = s.Effect === 'Deny' ? 'Deny' : 'Allow';
@@ -57,29 +57,73 @@ function statementFromJson(text) {
   return st;
 }
 
-export function createPolicyPage(ctx) {
-  const accountId = ctx.session.role ? ctx.session.role.accountId : ctx.session.accountId;
-  let st = newStatement();
-  let mode = 'visual';
-  let jsonDirty = false;
-  let stage = 'edit';
+// A whole document in the visual model: one entry per statement, or null.
+function statementsFromJson(text) {
+  const doc = JSON.parse(text);
+  const list = [].concat(doc.Statement || []);
+  if (!list.length) return null;
+  const statements = list.map(statementFromObject);
+  return statements.every(Boolean) ? statements : null;
+}
 
-  const visualTab = h('button', { type: 'button', role: 'tab', id: 'tab-visual' }, 'Visual');
-  const jsonTab = h('button', { type: 'button', role: 'tab', id: 'tab-json' }, 'JSON');
-  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Editor mode' }, visualTab, jsonTab);
-  const visualPanel = h('div', { role: 'tabpanel', 'aria-labelledby': 'tab-visual' });
-  const jsonEditor = field('Policy editor', { id: 'policy-json', textarea: true, rows: 18,
-                                              spellcheck: 'false' });
-  jsonEditor.input.addEventListener('input', () => { jsonDirty = true; });
-  const jsonNotice = h('p', { class: 'notice', hidden: true });
-  const jsonPanel = h('div', { role: 'tabpanel', 'aria-labelledby': 'tab-json', hidden: true },
-    jsonNotice, jsonEditor.row);
+// The Add ARN dialog of statement `st`: an account and a role name for role actions, else an ARN.
+function addArnDialog(st, redraw) {
+  const roleActions = st.all ? ['sts', 'iam'].includes(st.service)
+    : [...st.actions].some((a) => ROLE_RESOURCE_ACTIONS.has(a));
+  if (roleActions) {
+    const acct = field('Account', { id: 'arn-account', value: '', inputmode: 'numeric', maxlength: '14',
+                                    hint: 'The 12-digit ID of the account that holds the role.' });
+    const name = field('Role name with path', { id: 'arn-role-name', spellcheck: 'false' });
+    const preview = h('code', { class: 'arn', 'aria-live': 'polite' });
+    const accountOf = () => acct.input.value.trim().replace(/^(\d{4})-(\d{4})-(\d{4})$/, '$1$2$3');
+    const update = () => {
+      preview.textContent = roleArn(accountOf() || '{Account}', name.input.value.trim() || '{RoleNameWithPath}');
+    };
+    acct.input.addEventListener('input', update);
+    name.input.addEventListener('input', update);
+    update();
+    openDialog('Add ARN', (body) => {
+      body.append(h('p', {}, 'Specify the role the policy applies to.'), acct.row, name.row,
+        h('p', {}, 'Resource ARN: ', preview));
+      setTimeout(() => acct.input.focus(), 0);
+    }, [{ label: 'Cancel' }, { label: 'Add ARNs', primary: true, onclick: () => {
+      const a = accountOf();
+      const n = name.input.value.trim();
+      if (!/^(\d{12}|\*)$/.test(a)) {
+        throw Object.assign(new Error('The account must be 12 digits.'), { code: 'InvalidInput' });
+      }
+      if (!n) throw Object.assign(new Error('Enter a role name.'), { code: 'InvalidInput' });
+      st.arns.push(roleArn(a, n));
+      redraw();
+      return true;
+    } }]);
+  } else {
+    const arn = field('Resource ARN', { id: 'arn-value', spellcheck: 'false',
+                                        hint: 'For example arn:aws:iam::123456789012:user/alice' });
+    openDialog('Add ARN', (body) => {
+      body.append(arn.row);
+      setTimeout(() => arn.input.focus(), 0);
+    }, [{ label: 'Cancel' }, { label: 'Add ARNs', primary: true, onclick: () => {
+      const v = arn.input.value.trim();
+      if (!v.startsWith('arn:')) throw Object.assign(new Error('An ARN begins with arn:'), { code: 'InvalidInput' });
+      st.arns.push(v);
+      redraw();
+      return true;
+    } }]);
+  }
+}
 
+// The visual editor of statement number n (1-based): service, effect, actions, resources.
+// `remove` is null when it is the only statement.
+function statementEditor(st, n, remove) {
+  const p = `s${n}`;
+  const headingId = uid('statement');
   const serviceSelect = select('Service', [['', 'Choose a service'],
-    ...SERVICES.map((s) => [s.prefix, s.name])], { id: 'policy-service' });
+    ...SERVICES.map((s) => [s.prefix, s.name])], { id: `${p}-service`, value: st.service });
   const effectBox = h('fieldset', {}, h('legend', {}, 'Effect'),
-    ['Allow', 'Deny'].map((e) => check(e, { type: 'radio', name: 'effect', value: e, id: `effect-${e.toLowerCase()}`,
-      checked: e === 'Allow', onchange: () => { st.effect = e; } }).row));
+    ['Allow', 'Deny'].map((e) => check(e, { type: 'radio', name: `${p}-effect`, value: e,
+      id: `${p}-effect-${e.toLowerCase()}`, checked: st.effect === e,
+      onchange: () => { st.effect = e; } }).row));
   const actionsBox = h('div');
   const resourcesBox = h('div');
 
@@ -93,13 +137,13 @@ export function createPolicyPage(ctx) {
     const filter = h('input', { type: 'search', id: filterId, autocomplete: 'off',
                                 placeholder: 'Filter actions' });
     const list = h('div', { class: 'action-list' });
-    const all = check(`All ${svc.name} actions (${svc.prefix}:*)`, { id: 'actions-all', checked: st.all,
-      onchange: (e) => { st.all = e.target.checked; draw(); } });
+    const all = check(`All ${svc.name} actions (${svc.prefix}:*)`, { id: `${p}-actions-all`,
+      checked: st.all, onchange: (e) => { st.all = e.target.checked; draw(); } });
     const draw = () => {
       const t = filter.value.trim().toLowerCase();
       fill(list, ...svc.actions.filter((a) => !t || a.toLowerCase().includes(t)).map((a) => {
         const full = `${svc.prefix}:${a}`;
-        return check(a, { id: `action-${svc.prefix}-${a}`, checked: st.all || st.actions.has(full),
+        return check(a, { id: `${p}-action-${svc.prefix}-${a}`, checked: st.all || st.actions.has(full),
           disabled: st.all, onchange: (e) => {
             if (e.target.checked) st.actions.add(full);
             else st.actions.delete(full);
@@ -116,65 +160,19 @@ export function createPolicyPage(ctx) {
   };
 
   const drawResources = () => {
-    const all = check('All resources', { type: 'radio', name: 'resources', value: 'all',
-      id: 'resources-all', checked: st.resourceMode === 'all',
+    const all = check('All resources', { type: 'radio', name: `${p}-resources`, value: 'all',
+      id: `${p}-resources-all`, checked: st.resourceMode === 'all',
       onchange: () => { st.resourceMode = 'all'; drawResources(); } });
-    const specific = check('Specific', { type: 'radio', name: 'resources', value: 'specific',
-      id: 'resources-specific', checked: st.resourceMode === 'specific',
+    const specific = check('Specific', { type: 'radio', name: `${p}-resources`, value: 'specific',
+      id: `${p}-resources-specific`, checked: st.resourceMode === 'specific',
       onchange: () => { st.resourceMode = 'specific'; drawResources(); } });
     const arns = h('div', { class: 'subfields', hidden: st.resourceMode !== 'specific' },
       st.arns.length ? h('ul', { class: 'arn-list' }, st.arns.map((arn, i) => h('li', {},
         h('code', { class: 'arn' }, arn), ' ',
         rowButton('Remove', arn, () => { st.arns.splice(i, 1); drawResources(); }, 'small'))))
         : h('p', { class: 'muted' }, 'No ARNs yet.'),
-      button('Add ARN', () => addArnDialog(), ''));
-    fill(resourcesBox, h('fieldset', {}, h('legend', {}, 'Resources'), all.row,
-                                                   specific.row, arns));
-  };
-
-  const addArnDialog = () => {
-    const roleActions = st.all ? ['sts', 'iam'].includes(st.service)
-      : [...st.actions].some((a) => ROLE_RESOURCE_ACTIONS.has(a));
-    if (roleActions) {
-      const acct = field('Account', { id: 'arn-account', value: '', inputmode: 'numeric', maxlength: '12',
-                                      hint: 'The 12-digit ID of the account that holds the role.' });
-      const name = field('Role name with path', { id: 'arn-role-name', spellcheck: 'false' });
-      const preview = h('code', { class: 'arn', 'aria-live': 'polite' });
-      const update = () => {
-        preview.textContent = roleArn(acct.input.value.trim() || '{Account}', name.input.value.trim() || '{RoleNameWithPath}');
-      };
-      acct.input.addEventListener('input', update);
-      name.input.addEventListener('input', update);
-      update();
-      openDialog('Add ARN', (body) => {
-        body.append(h('p', {}, 'Specify the role the policy applies to.'), acct.row, name.row,
-          h('p', {}, 'Resource ARN: ', preview));
-        setTimeout(() => acct.input.focus(), 0);
-      }, [{ label: 'Cancel' }, { label: 'Add ARNs', primary: true, onclick: () => {
-        const a = acct.input.value.trim();
-        const n = name.input.value.trim();
-        if (!/^(\d{12}|\*)$/.test(a)) {
-          throw Object.assign(new Error('The account must be 12 digits.'), { code: 'InvalidInput' });
-        }
-        if (!n) throw Object.assign(new Error('Enter a role name.'), { code: 'InvalidInput' });
-        st.arns.push(roleArn(a, n));
-        drawResources();
-        return true;
-      } }]);
-    } else {
-      const arn = field('Resource ARN', { id: 'arn-value', spellcheck: 'false',
-                                          hint: 'For example arn:aws:iam::123456789012:user/alice' });
-      openDialog('Add ARN', (body) => {
-        body.append(arn.row);
-        setTimeout(() => arn.input.focus(), 0);
-      }, [{ label: 'Cancel' }, { label: 'Add ARNs', primary: true, onclick: () => {
-        const v = arn.input.value.trim();
-        if (!v.startsWith('arn:')) throw Object.assign(new Error('An ARN begins with arn:'), { code: 'InvalidInput' });
-        st.arns.push(v);
-        drawResources();
-        return true;
-      } }]);
-    }
+      button('Add ARN', () => addArnDialog(st, drawResources), ''));
+    fill(resourcesBox, h('fieldset', {}, h('legend', {}, 'Resources'), all.row, specific.row, arns));
   };
 
   serviceSelect.input.addEventListener('change', () => {
@@ -184,50 +182,114 @@ export function createPolicyPage(ctx) {
     drawActions();
     drawResources();
   });
-  visualPanel.append(serviceSelect.row, effectBox, actionsBox, resourcesBox);
+  drawActions();
+  drawResources();
+  return h('div', { class: 'statement', role: 'group', 'aria-labelledby': headingId,
+                    'data-statement': String(n) },
+    h('div', { class: 'statement-head' }, h('h3', { id: headingId }, `Statement ${n}`),
+      remove ? rowButton('Remove', `statement ${n}`, remove, 'small') : null),
+    serviceSelect.row, effectBox, actionsBox, resourcesBox);
+}
 
-  const setMode = (m) => {
-    if (m === 'json' && mode === 'visual' && !jsonDirty) {
-      jsonEditor.input.value = JSON.stringify(documentOf(st), null, 2);
-    }
-    if (m === 'visual' && mode === 'json') {
-      let parsed = null;
-      try {
-        parsed = statementFromJson(jsonEditor.input.value);
-      } catch {
-        parsed = null;
-      }
-      if (!parsed) {
-        jsonNotice.hidden = false;
-        jsonNotice.textContent = 'The visual editor cannot show this policy. Edit it as JSON.';
-        return;
-      }
-      st = parsed;
-      jsonDirty = false;
-      serviceSelect.input.value = st.service;
-      document.getElementById(`effect-${st.effect.toLowerCase()}`).checked = true;
-      drawActions();
-      drawResources();
-    }
-    jsonNotice.hidden = true;
+// The editor: { element, documentText(), check(), load(text) }. check() throws what the visual
+// editor's statements lack; load() shows a document (in the visual editor when it can).
+export function policyEditor() {
+  let statements = [newStatement()];
+  let mode = 'visual';
+  let jsonDirty = false;
+
+  const visualTab = h('button', { type: 'button', role: 'tab', id: 'tab-visual' }, 'Visual');
+  const jsonTab = h('button', { type: 'button', role: 'tab', id: 'tab-json' }, 'JSON');
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Editor mode' }, visualTab, jsonTab);
+  const statementsBox = h('div', { class: 'statements' });
+  const add = button('Add more permissions', () => {
+    statements.push(newStatement());
+    drawStatements();
+    statementsBox.lastElementChild?.querySelector('select')?.focus();
+  });
+  const visualPanel = h('div', { role: 'tabpanel', 'aria-labelledby': 'tab-visual' },
+    statementsBox, h('div', { class: 'form-actions' }, add));
+  const jsonEditor = field('Policy editor', { id: 'policy-json', textarea: true, rows: 18,
+                                              spellcheck: 'false' });
+  jsonEditor.input.addEventListener('input', () => { jsonDirty = true; });
+  const jsonNotice = h('p', { class: 'notice', hidden: true });
+  const jsonPanel = h('div', { role: 'tabpanel', 'aria-labelledby': 'tab-json', hidden: true },
+    jsonNotice, jsonEditor.row);
+
+  const drawStatements = () => {
+    fill(statementsBox, statements.map((st, i) => statementEditor(st, i + 1,
+      statements.length > 1 ? () => { statements.splice(i, 1); drawStatements(); } : null)));
+  };
+
+  const show = (m) => {
     mode = m;
     visualTab.setAttribute('aria-selected', String(m === 'visual'));
     jsonTab.setAttribute('aria-selected', String(m === 'json'));
     visualPanel.hidden = m !== 'visual';
     jsonPanel.hidden = m !== 'json';
   };
-  visualTab.addEventListener('click', () => setMode('visual'));
-  jsonTab.addEventListener('click', () => setMode('json'));
+  const toVisual = () => {
+    let parsed = null;
+    try {
+      parsed = statementsFromJson(jsonEditor.input.value);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed) {
+      jsonNotice.hidden = false;
+      jsonNotice.textContent = 'The visual editor cannot show this policy. Edit it as JSON.';
+      return false;
+    }
+    statements = parsed;
+    jsonDirty = false;
+    jsonNotice.hidden = true;
+    drawStatements();
+    show('visual');
+    return true;
+  };
+  visualTab.addEventListener('click', () => { if (mode === 'json') toVisual(); });
+  jsonTab.addEventListener('click', () => {
+    if (mode === 'visual' && !jsonDirty) {
+      jsonEditor.input.value = JSON.stringify(documentOf(statements), null, 2);
+    }
+    jsonNotice.hidden = true;
+    show('json');
+  });
 
   const documentText = () => (mode === 'json' || jsonDirty ? jsonEditor.input.value
-    : JSON.stringify(documentOf(st), null, 2));
+    : JSON.stringify(documentOf(statements), null, 2));
+  const fail = (message) => { throw Object.assign(new Error(message), { code: 'InvalidInput' }); };
+  const checkStatements = () => {
+    if (mode !== 'visual' || jsonDirty) return;
+    statements.forEach((st, i) => {
+      const which = statements.length > 1 ? `Statement ${i + 1}: ` : '';
+      if (!st.service) fail(`${which}Choose a service.`);
+      if (!st.all && !st.actions.size) fail(`${which}Choose at least one action.`);
+      if (st.resourceMode === 'specific' && !st.arns.length) {
+        fail(`${which}Add an ARN or choose All resources.`);
+      }
+    });
+  };
+  const load = (text) => {
+    jsonEditor.input.value = text;
+    jsonDirty = true;
+    if (!toVisual()) show('json');
+  };
+  show('visual');
+  drawStatements();
+  return { element: h('div', { class: 'policy-editor' }, tabs, visualPanel, jsonPanel),
+           documentText, check: checkStatements, load };
+}
 
+export function createPolicyPage(ctx) {
+  const editor = policyEditor();
+  let stage = 'edit';
   const name = field('Policy name', { id: 'policy-name', spellcheck: 'false',
     hint: 'Up to 128 characters: letters, digits and +=,.@-_' });
   const description = field('Description', { id: 'policy-description', textarea: true, rows: 3,
                                              maxlength: '1000' });
   const reviewDoc = h('div');
-  const editStage = h('div', {}, tabs, visualPanel, jsonPanel);
+  const editStage = h('div', {}, editor.element);
   const reviewStage = h('div', { hidden: true }, name.row, description.row,
     h('h2', {}, 'Permissions defined in this policy'), reviewDoc);
   const prev = h('button', { type: 'button', hidden: true }, 'Previous');
@@ -247,31 +309,20 @@ export function createPolicyPage(ctx) {
   });
   next.addEventListener('click', () => busy(next, async () => {
     if (stage === 'edit') {
-      if (mode === 'visual' && !jsonDirty) {
-        if (!st.service) throw Object.assign(new Error('Choose a service.'), { code: 'InvalidInput' });
-        if (!st.all && !st.actions.size) {
-          throw Object.assign(new Error('Choose at least one action.'), { code: 'InvalidInput' });
-        }
-        if (st.resourceMode === 'specific' && !st.arns.length) {
-          throw Object.assign(new Error('Add an ARN or choose All resources.'), { code: 'InvalidInput' });
-        }
-      }
+      editor.check();
       stage = 'review';
       editStage.hidden = true;
       reviewStage.hidden = false;
       prev.hidden = false;
       next.textContent = 'Create policy';
-      fill(reviewDoc, pre(documentText(), 'Policy document'));
+      fill(reviewDoc, pre(editor.documentText(), 'Policy document'));
       name.input.focus();
       return;
     }
-    const input = { PolicyName: name.input.value.trim(), PolicyDocument: documentText() };
+    const input = { PolicyName: name.input.value.trim(), PolicyDocument: editor.documentText() };
     if (description.input.value.trim()) input.Description = description.input.value.trim();
     const out = await call('iam', 'CreatePolicy', input);
     await ctx.navigate(`/iam/policies/${out.Policy.Arn}`);
     flash(`Policy ${out.Policy.PolicyName} created.`);
   }));
-  setMode('visual');
-  drawActions();
-  drawResources();
 }

@@ -1,7 +1,7 @@
 // Sign-in (IAM user or root user, then MFA or a new password), the root user's forgotten
 // password, the reset-password page of the mail link, and sign-up.
 import { post } from './api.js';
-import { fill, busy, field, h, link } from './ui.js';
+import { fill, busy, field, h, link, normalizeAccountId } from './ui.js';
 
 function card(title, ...children) {
   return h('div', { class: 'signin-card' }, h('h1', {}, title), children);
@@ -31,6 +31,17 @@ function requireValue(input, message) {
   if (!input.value.trim()) {
     input.focus();
     throw Object.assign(new Error(message), { code: 'MissingValue' });
+  }
+}
+
+// Posts a sign-in; a refused one empties the password field (as AWS's does) for the next try.
+async function postClearing(passwordInput, path, body) {
+  try {
+    return await post(path, body);
+  } catch (e) {
+    passwordInput.value = '';
+    passwordInput.focus();
+    throw e;
   }
 }
 
@@ -76,8 +87,10 @@ export function signinPage(ctx) {
         requireValue(account.input, 'Enter your account ID or alias.');
         requireValue(user.input, 'Enter your IAM user name.');
         requireValue(password.input, 'Enter your password.');
-        const typed = { account: account.input.value.trim(), userName: user.input.value.trim() };
-        next(await post('/console/signin', { ...typed, password: password.input.value }),
+        const typed = { account: normalizeAccountId(account.input.value),
+                        userName: user.input.value.trim() };
+        next(await postClearing(password.input, '/console/signin',
+                                { ...typed, password: password.input.value }),
              () => iamStep(typed));
       }, account.row, user.row, password.row, submitButton('Sign in')),
       h('p', { class: 'alt' }, link(withQuery({ root: '1' }), 'Sign in using root user email')),
@@ -104,7 +117,8 @@ export function signinPage(ctx) {
       h('p', { class: 'muted' }, 'Email: ', h('strong', {}, email)),
       form(async () => {
         requireValue(password.input, 'Enter your password.');
-        next(await post('/console/signin', { email, password: password.input.value }),
+        next(await postClearing(password.input, '/console/signin',
+                                { email, password: password.input.value }),
              () => rootPasswordStep(email));
       }, password.row, submitButton('Sign in')),
       h('p', { class: 'alt' },
@@ -181,6 +195,10 @@ export function forgotPasswordPage(ctx) {
       fill(wrap, card('Check your email',
         h('p', { class: 'sent' }, 'If an account uses this email address, a message with a link to ' +
           'reset its root user password is on its way. The link works once, within an hour.'),
+        ctx.session.mailKeptInOutbox ? h('p', { class: 'notice outbox-notice' },
+          'This server has no SMTP server configured: it sends no mail. The message waits in ' +
+          'the outbox/ folder of the server\'s data directory (DATA/outbox/), where its ' +
+          'operator can open it.') : null,
         h('p', {}, link('/signin?root=1', 'Back to sign in'))));
     }, email.row, submitButton('Send reset link')),
     h('p', { class: 'alt' }, link('/signin', 'Back to sign in'))));
@@ -200,20 +218,36 @@ export function resetPasswordPage(ctx) {
                                      autocomplete: 'new-password' });
   const p2 = field('Confirm new password', { id: 'reset-password2', type: 'password',
                                              autocomplete: 'new-password' });
+  const submit = submitButton('Reset password');
+  // A spent or expired link: the form stays visible but off, with the way to a new link.
+  const linkSpent = (f) => {
+    f.dataset.off = 'true';
+    for (const el of f.querySelectorAll('input, button')) el.disabled = true;
+    f.after(h('p', { class: 'alt' }, link('/forgot-password', 'Request a new password reset link')));
+    history.replaceState(null, '', '/reset-password');
+    throw Object.assign(new Error('This password reset link has expired or was already used. ' +
+      'Request a new link to reset your password.'), { code: 'ExpiredResetLink' });
+  };
   wrap.append(card('Reset password',
     h('p', {}, 'Choose a new password for the root user.'),
-    form(async () => {
+    form(async (f) => {
       requireValue(p1.input, 'Enter a new password.');
       if (p1.input.value !== p2.input.value) {
         throw Object.assign(new Error('The passwords do not match.'), { code: 'PasswordMismatch' });
       }
-      const out = await post('/console/reset-password', { token, password: p1.input.value });
+      let out;
+      try {
+        out = await post('/console/reset-password', { token, password: p1.input.value });
+      } catch (e) {
+        if (e.code === 'InvalidInput') linkSpent(f);
+        throw e;
+      }
       history.replaceState(null, '', '/reset-password');
       fill(wrap, card('Password reset',
         h('p', { class: 'sent' }, 'The root user password of account ', h('strong', {}, out.accountId),
           ' is set. Sign in with the account\'s email address and the new password.'),
         h('p', {}, link('/signin?root=1', 'Sign in'))));
-    }, p1.row, p2.row, submitButton('Reset password'))));
+    }, p1.row, p2.row, submit)));
   p1.input.focus();
 }
 

@@ -2,7 +2,7 @@
 // summary page gives (?account=&roleName=&displayName=).
 import { post } from './api.js';
 import { ROLE_COLORS } from './nav.js';
-import { busy, check, field, h, heading } from './ui.js';
+import { busy, check, field, h, heading, normalizeAccountId } from './ui.js';
 
 export function switchRolePage(ctx) {
   const q = ctx.query;
@@ -13,13 +13,14 @@ export function switchRolePage(ctx) {
   const display = field('Display name', {
     id: 'switch-display-name', value: q.get('displayName') || '', maxlength: '64',
     hint: 'Shown in the navigation bar while you use the role. Optional.' });
-  const wanted = q.get('color');
-  const colors = h('fieldset', { class: 'colors' }, h('legend', {}, 'Display color'),
-    ROLE_COLORS.map((c, i) => {
-      const r = check(c[0].toUpperCase() + c.slice(1), {
-        type: 'radio', name: 'switch-color', value: c, id: `switch-color-${c}`,
-        checked: wanted ? wanted === c : i === 0 });
-      r.row.classList.add('swatch', `role-color-${c}`);
+  const wanted = ROLE_COLORS.includes(q.get('color')) ? q.get('color') : '';
+  // Optional, as in AWS: "None" shows the role in the bar without a color.
+  const colors = h('fieldset', { class: 'colors' }, h('legend', {}, 'Display color (optional)'),
+    ['', ...ROLE_COLORS].map((c) => {
+      const r = check(c ? c[0].toUpperCase() + c.slice(1) : 'None', {
+        type: 'radio', name: 'switch-color', value: c, id: `switch-color-${c || 'none'}`,
+        checked: wanted === c });
+      r.row.classList.add('swatch', c ? `role-color-${c}` : 'no-color');
       return r.row;
     }));
   const form = h('form', { class: 'form narrow', novalidate: true },
@@ -30,12 +31,12 @@ export function switchRolePage(ctx) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('button[type="submit"]'), async () => {
-      const acct = account.input.value.trim();
+      const acct = normalizeAccountId(account.input.value);
       const name = role.input.value.trim();
-      const color = form.querySelector('input[name="switch-color"]:checked')?.value || 'red';
+      const color = form.querySelector('input[name="switch-color"]:checked')?.value || '';
       await post('/console/switch-role', {
         account: acct, roleName: name,
-        displayName: display.input.value.trim() || `${name} @ ${acct}`, color,
+        displayName: display.input.value.trim(), color,
       });
       await ctx.navigate('/');
     });

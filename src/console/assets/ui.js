@@ -112,44 +112,64 @@ export function section(title, ...children) {
   return h('section', { class: 'panel' }, h('h2', {}, title), children);
 }
 
-function alertRegion() {
+// Where an error about `near` (a button, a form or a panel) shows: the open dialog's region,
+// else the region at the top of the form or panel it belongs to (made on first use), else the
+// page's. An error belongs next to what the person was doing, not in a banner far away.
+function alertRegion(near) {
   const dialogs = [...document.querySelectorAll('dialog[open]')];
   const top = dialogs[dialogs.length - 1];
-  return (top && top.querySelector('[role="alert"]')) || document.getElementById('alert');
+  if (top) return top.querySelector('[role="alert"]') || document.getElementById('alert');
+  // A step that failed may have been replaced (a sign-in that starts over): its successor.
+  const here = near && near.isConnected ? near : near && document.querySelector('#page form');
+  const box = here && here.closest ? here.closest('form, .panel, .signin-card') : null;
+  if (!box) return document.getElementById('alert');
+  let region = box.querySelector(':scope > .form-alert');
+  if (!region) {
+    region = h('div', { class: 'alert-region form-alert', role: 'alert' });
+    const head = box.firstElementChild;
+    if (head && head.matches('h1, h2, .panel-head')) head.after(region);
+    else box.prepend(region);
+  }
+  return region;
 }
 
-// Shows a server error (code and message) or any Error in the alert region.
-export function showError(err) {
-  const region = alertRegion();
+// Shows an error with the console's wording, next to `near` when given (see alertRegion). The
+// API's error code is not shown (AWS's console shows none); it stays in data-code.
+export function showError(err, near) {
+  const region = alertRegion(near);
   const code = err && err.code ? err.code : 'Error';
-  const message = err && err.message ? err.message : String(err);
-  region.replaceChildren(h('div', { class: 'alert error' },
-    h('strong', { class: 'alert-code' }, code), ' ', h('span', { class: 'alert-message' }, message)));
+  const message = err && err.message ? err.message : String(err || code);
+  region.replaceChildren(h('div', { class: 'alert error', 'data-code': code },
+    h('span', { class: 'alert-message' }, message)));
   region.scrollIntoView?.({ block: 'nearest' });
+  return region;
 }
 
 export function clearAlerts() {
   document.getElementById('alert')?.replaceChildren();
   document.getElementById('flash')?.replaceChildren();
-  for (const d of document.querySelectorAll('dialog [role="alert"]')) d.replaceChildren();
+  for (const d of document.querySelectorAll('dialog [role="alert"], .form-alert')) {
+    d.replaceChildren();
+  }
 }
 
 export function flash(message) {
   document.getElementById('flash').replaceChildren(h('div', { class: 'alert success' }, message));
 }
 
-// Runs fn with the button disabled; shows any error.
+// Runs fn with the button disabled; shows any error next to the button's form.
 export async function busy(btn, fn) {
   if (btn) btn.disabled = true;
   try {
-    const errRegion = alertRegion();
-    if (errRegion) errRegion.replaceChildren();
+    alertRegion(btn)?.replaceChildren();
+    document.getElementById('alert')?.replaceChildren();
     return await fn();
   } catch (e) {
-    showError(e);
+    showError(e, btn);
     return undefined;
   } finally {
-    if (btn) btn.disabled = false;
+    // A form turned off for good (a spent reset link) keeps its button off.
+    if (btn && !btn.closest('form[data-off]')) btn.disabled = false;
   }
 }
 
@@ -196,6 +216,18 @@ export function confirmDialog(title, message, confirmLabel = 'Delete') {
     ]);
     dialog.addEventListener('close', () => { if (!done) resolve(false); });
   });
+}
+
+// An account id as AWS's console shows it: 1234-5678-9012 (anything else unchanged).
+export function formatAccountId(id) {
+  return /^\d{12}$/.test(id || '') ? `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}` : id;
+}
+
+// An account id as typed, with or without the hyphens, as the API takes it: 123456789012.
+// An alias (or anything else) comes back unchanged.
+export function normalizeAccountId(text) {
+  const t = (text || '').trim();
+  return /^\d{4}-\d{4}-\d{4}$/.test(t) ? t.replaceAll('-', '') : t;
 }
 
 export function formatDate(value) {
