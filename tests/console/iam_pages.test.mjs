@@ -8,28 +8,14 @@ import { after, before, test } from 'node:test';
 import {
   alertText, errorWithCode, expectHome, launchBrowser, newPage, ROOT_PASSWORD, rootClient, signInAsRoot,
   startServer,
+  rootTest,
 } from './server.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-function asRoot(name, body) {
-  test(name, async () => {
-    const server = await startServer();
-    const page = await newPage(browser, server);
-    try {
-      const root = await rootClient(server);
-      await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
-      await expectHome(page);
-      await body(page, root, server);
-      assert.deepEqual(page.errors, []);
-    } finally {
-      await page.context().close();
-      await server.stop();
-    }
-  });
-}
+const asRoot = rootTest(() => browser);
 
 asRoot('users: access keys, console password, groups, delete', async (page, root) => {
   await root.call('iam', 'CreateGroup', { GroupName: 'Readers' });

@@ -7,28 +7,14 @@ import { after, before, test } from 'node:test';
 import {
   expectHome, launchBrowser, newPage, ROOT_PASSWORD, rootClient, screenshot, signInAsRoot,
   startServer,
+  rootTest,
 } from './server.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-function asRoot(name, body) {
-  test(name, async () => {
-    const server = await startServer();
-    const page = await newPage(browser, server);
-    try {
-      const root = await rootClient(server);
-      await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
-      await expectHome(page);
-      await body(page, root, server);
-      assert.deepEqual(page.errors, []);
-    } finally {
-      await page.context().close();
-      await server.stop();
-    }
-  });
-}
+const asRoot = rootTest(() => browser);
 
 // Fills statement n of the visual editor: a service, actions, and all resources.
 async function fillStatement(page, n, { service, actions, effect }) {

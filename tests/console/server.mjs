@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { chromium } from 'playwright-core';
@@ -314,4 +315,24 @@ export async function completeMfaAssignment(page, { totp, settledStep }) {
   await dialog.waitFor({ state: 'detached' });
   await page.locator('#flash').getByText('assigned').waitFor();
   return seed;
+}
+
+// Declares a test that runs body(page, root, server) signed in as the root user of a fresh
+// server, in a fresh context of the browser that getBrowser() returns, and fails on any error
+// the page logged.
+export function rootTest(getBrowser) {
+  return (name, body) => test(name, async () => {
+    const server = await startServer();
+    const page = await newPage(getBrowser(), server);
+    try {
+      const root = await rootClient(server);
+      await signInAsRoot(page, server.rootEmail, ROOT_PASSWORD);
+      await expectHome(page);
+      await body(page, root, server);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.context().close();
+      await server.stop();
+    }
+  });
 }

@@ -96,7 +96,9 @@ class ConsoleMailCase(GatehouseTestCase):
             return f.read()
 
 
-class ForgotPasswordOverSmtpTest(ConsoleMailCase):
+class WithSmtpServerCase(ConsoleMailCase):
+    """A server that delivers to an SMTP server of this process (self.inbox)."""
+
     @classmethod
     def before_serve(cls):
         cls.smtp_port = free_port()
@@ -107,6 +109,9 @@ class ForgotPasswordOverSmtpTest(ConsoleMailCase):
     def tearDownClass(cls):
         super().tearDownClass()
         cls.smtp.stop()
+
+
+class ForgotPasswordOverSmtpTest(WithSmtpServerCase):
 
     def test_the_link_resets_the_root_password_once(self):
         before = len(self.inbox.messages)
@@ -180,18 +185,7 @@ class MailWaitsForTheSmtpServerTest(ConsoleMailCase):
         self.assertIn("not delivered, will retry", self.server_log())
 
 
-class RefusedMailIsParkedTest(ConsoleMailCase):
-    @classmethod
-    def before_serve(cls):
-        cls.smtp_port = free_port()
-        cls.inbox, cls.smtp = start_smtp(cls.smtp_port)
-        cls.extra_args = ["--smtp-url", "smtp://127.0.0.1:%d" % cls.smtp_port]
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.smtp.stop()
-
+class RefusedMailIsParkedTest(WithSmtpServerCase):
     def mail(self, *args):
         p = self.gatehouse("mail", *args, "--data", self.data.name)
         self.assertEqual(p.returncode, 0, p.stderr)
