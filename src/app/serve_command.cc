@@ -38,6 +38,7 @@
 #include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
 #include "services/sts/sts_context.h"
+#include "store/change_follower.h"
 #include "store/database_url.h"
 
 namespace gatehouse::app {
@@ -343,6 +344,9 @@ int Serve(const ServeOptions& options) {
     std::cerr << s.message() << "\n";
     return 1;
   }
+  // Other instances on the same database commit too: the directory follows their changes.
+  store::ChangeFollower follower(**db, state, std::chrono::milliseconds(500));
+  follower.Start();
   std::string endpoint_host = options.listen.substr(0, colon);
   if (endpoint_host == "0.0.0.0" || endpoint_host == "::") endpoint_host = "127.0.0.1";
   if (endpoint_host.find(':') != std::string::npos && endpoint_host.front() != '[') {

@@ -317,16 +317,50 @@ std::shared_ptr<const model::RootResetToken> Directory::FindRootResetToken(
 }
 
 Status State::Load() {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  return LoadLocked();
+}
+
+Status State::LoadLocked() {
   Result<StoreData> data = store_.LoadAll();
   if (!data.ok()) return data.status();
-  return directory_.Load(*data);
+  RETURN_IF_ERROR(directory_.Load(*data));
+  sequence_ = data->sequence;
+  return Status::Ok();
 }
 
 Status State::Commit(const WriteBatch& batch) {
   std::lock_guard<std::mutex> lock(commit_mu_);
-  if (Status s = store_.Commit(batch); !s.ok()) return s;
+  Status s = store_.Commit(batch);
+  if (s.code() == ErrorCode::kStoreConflict) {
+    // The decision may have rested on a directory that missed another writer's commit: catch
+    // up, so that the request's next run decides on what the store holds.
+    if (Result<bool> caught_up = CatchUpLocked(); !caught_up.ok()) return caught_up.status();
+  }
+  RETURN_IF_ERROR(s);
   directory_.Apply(batch);
+  // The batch followed what the directory held: it is up to date. Otherwise another writer's
+  // commit came first; the directory misses it until the next catch-up.
+  if (store_.last_commit_sequence() == sequence_ + 1) sequence_ = store_.last_commit_sequence();
   return Status::Ok();
+}
+
+Result<bool> State::CatchUp() {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  return CatchUpLocked();
+}
+
+Result<bool> State::CatchUpLocked() {
+  Result<int64_t> latest = store_.LatestSequence();
+  if (!latest.ok()) return latest.status();
+  if (*latest <= sequence_) return false;
+  RETURN_IF_ERROR(LoadLocked());
+  return true;
+}
+
+int64_t State::sequence() const {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  return sequence_;
 }
 
 }  // namespace gatehouse::store

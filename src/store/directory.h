@@ -108,18 +108,32 @@ class Directory {
 };
 
 // State: the store and its directory together. Commit writes a batch durably, then applies it
-// to the directory; commits are serialized so the directory sees them in order.
+// to the directory; commits are serialized so the directory sees them in order. With other
+// writers on the same database (other instances), the directory also follows the store's
+// change feed: CatchUp reloads it when the store holds commits it has not seen (a whole
+// reload: simple and always consistent, at a cost that grows with the state), and a commit
+// refused by a precondition catches up first, so that the request's next run decides on the
+// store's state. Thread-safe.
 class State {
  public:
   explicit State(Store& store) : store_(store) {}
   Status Load();
   Status Commit(const WriteBatch& batch);
+  // Reloads the directory when the store's latest commit is newer than the directory; true
+  // when it did.
+  Result<bool> CatchUp();
+  // The store's change sequence number up to which the directory is known complete.
+  int64_t sequence() const;
   const Directory& directory() const { return directory_; }
 
  private:
+  Status LoadLocked();
+  Result<bool> CatchUpLocked();
+
   Store& store_;
   Directory directory_;
-  std::mutex commit_mu_;
+  mutable std::mutex commit_mu_;
+  int64_t sequence_ = 0;
 };
 
 }  // namespace gatehouse::store

@@ -1,10 +1,12 @@
 #include "store/postgres_store.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <chrono>
 #include <cstring>
 #include <regex>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace {
 // The key of the advisory locks: migrations (session lock) and commits (transaction lock).
 constexpr int64_t kMigrationLock = 0x6761746568;  // "gateh"
 constexpr int64_t kCommitLock = 0x6761746569;
+// The channel each commit NOTIFYs.
+constexpr std::string_view kChannel = "gatehouse_changes";
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -343,12 +347,19 @@ Status Check(pg_conn* conn, const Precondition& precondition) {
       precondition);
 }
 
-// Checks and writes the batch inside the open transaction.
-Status CommitInTransaction(pg_conn* conn, const WriteBatch& batch) {
+// Checks and writes the batch inside the open transaction; `sequence` receives its number in the
+// change feed.
+Status CommitInTransaction(pg_conn* conn, const WriteBatch& batch, int64_t* sequence) {
   RETURN_IF_ERROR(Run(conn, "SELECT pg_advisory_xact_lock($1)", {std::to_string(kCommitLock)}));
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(conn, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(conn, w));
-  return Run(conn, "INSERT INTO changes (committed_ms) VALUES ($1)", {std::to_string(NowMs())});
+  std::unique_ptr<PgResult> change =
+      Exec(conn, "INSERT INTO changes (committed_ms) VALUES ($1) RETURNING seq",
+           {std::to_string(NowMs())});
+  if (!change->ok()) return Failure(*change, "write");
+  *sequence = change->Int(0, 0);
+  // Delivered to the listeners when (and only if) the transaction commits.
+  return Run(conn, ("NOTIFY " + std::string(kChannel)).c_str());
 }
 
 // Runs `sql` for every row of its result.
@@ -380,7 +391,10 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& co
   return store;
 }
 
-PostgresStore::~PostgresStore() { PQfinish(conn_); }
+PostgresStore::~PostgresStore() {
+  PQfinish(conn_);
+  PQfinish(listen_conn_);
+}
 
 Status PostgresStore::Connect() {
   PQfinish(conn_);
@@ -514,13 +528,54 @@ Status PostgresStore::Commit(const WriteBatch& batch) {
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(EnsureConnected());
   RETURN_IF_ERROR(Run(conn_, "BEGIN"));
-  Status status = CommitInTransaction(conn_, batch);
+  int64_t sequence = 0;
+  Status status = CommitInTransaction(conn_, batch, &sequence);
   if (status.ok()) {
     std::unique_ptr<PgResult> r = Exec(conn_, "COMMIT");
     if (!r->ok()) status = Failure(*r, "commit");
   }
-  if (!status.ok()) PQclear(PQexec(conn_, "ROLLBACK"));
+  if (!status.ok()) {
+    PQclear(PQexec(conn_, "ROLLBACK"));
+    return status;
+  }
+  last_commit_sequence_ = sequence;
   return status;
+}
+
+Result<int64_t> PostgresStore::LatestSequence() {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  std::unique_ptr<PgResult> r = Exec(conn_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
+  if (!r->ok()) return Failure(*r, "sequence");
+  return r->Int(0, 0);
+}
+
+bool PostgresStore::WaitForChange(std::chrono::milliseconds timeout) {
+  std::lock_guard lock(listen_mu_);
+  if (listen_conn_ == nullptr || PQstatus(listen_conn_) != CONNECTION_OK) {
+    PQfinish(listen_conn_);
+    listen_conn_ = PQconnectdb(conninfo_.c_str());
+    PgResult listen(PQexec(listen_conn_, ("LISTEN " + std::string(kChannel)).c_str()));
+    if (PQstatus(listen_conn_) != CONNECTION_OK || !listen.ok()) {
+      // The database is away: wait, and let the caller poll when it is back.
+      std::this_thread::sleep_for(timeout);
+      return false;
+    }
+  }
+  auto announced = [this] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(listen_conn_)) {
+      PQfreemem(n);
+      any = true;
+    }
+    return any;
+  };
+  PQconsumeInput(listen_conn_);
+  if (announced()) return true;
+  pollfd fd{PQsocket(listen_conn_), POLLIN, 0};
+  if (fd.fd < 0 || ::poll(&fd, 1, static_cast<int>(timeout.count())) <= 0) return false;
+  PQconsumeInput(listen_conn_);
+  return announced();
 }
 
 }  // namespace gatehouse::store

@@ -6,7 +6,8 @@
 // BEGIN IMMEDIATE serializes them, so the preconditions read the state the writes apply to —
 // then checks the preconditions, writes, and appends to `changes`. Uniqueness is the
 // database's (unique indexes), so racing instances get one winner. One connection, serialized
-// by a mutex: writes are small and the directory answers all reads. A lost connection is
+// by a mutex: writes are small and the directory answers all reads; a second one LISTENs for
+// the NOTIFY each commit sends (the change feed's wake-up). A lost connection is
 // re-established at the next call; while the database cannot be reached, calls fail at once
 // with ServiceFailure. Thread-safe.
 #pragma once
@@ -35,6 +36,10 @@ class PostgresStore : public Store {
 
   Result<StoreData> LoadAll() override;
   Status Commit(const WriteBatch& batch) override;
+  Result<int64_t> LatestSequence() override;
+  int64_t last_commit_sequence() const override { return last_commit_sequence_; }
+  // LISTENs on a connection of its own for the NOTIFY every commit sends.
+  bool WaitForChange(std::chrono::milliseconds timeout) override;
 
   int schema_version() const { return schema_version_; }
 
@@ -48,6 +53,9 @@ class PostgresStore : public Store {
   pg_conn* conn_ = nullptr;
   std::mutex mu_;
   int schema_version_ = 0;
+  int64_t last_commit_sequence_ = 0;
+  pg_conn* listen_conn_ = nullptr;  // used by WaitForChange only, under listen_mu_
+  std::mutex listen_mu_;
 };
 
 }  // namespace gatehouse::store

@@ -503,11 +503,23 @@ Status SqliteStore::Commit(const WriteBatch& batch) {
     change.Bind(1, NowMs());
     status = Run(db_, change);
   }
+  const int64_t sequence = sqlite3_last_insert_rowid(db_);
   if (status.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     status = Failure(db_, "commit");
   }
-  if (!status.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!status.ok()) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return status;
+  }
+  last_commit_sequence_ = sequence;
   return status;
+}
+
+Result<int64_t> SqliteStore::LatestSequence() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
+  if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "sequence");
+  return seq.Int(0);
 }
 
 }  // namespace gatehouse::store

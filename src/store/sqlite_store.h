@@ -22,6 +22,8 @@ class SqliteStore : public Store {
 
   Result<StoreData> LoadAll() override;
   Status Commit(const WriteBatch& batch) override;
+  Result<int64_t> LatestSequence() override;
+  int64_t last_commit_sequence() const override { return last_commit_sequence_; }
 
   int schema_version() const { return schema_version_; }
 
@@ -32,6 +34,7 @@ class SqliteStore : public Store {
   sqlite3* db_;
   std::mutex mu_;
   int schema_version_ = 0;
+  int64_t last_commit_sequence_ = 0;
 };
 
 }  // namespace gatehouse::store

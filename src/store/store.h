@@ -30,10 +30,12 @@
 // nothing a PostgreSQL store could not do the same way inside its transaction.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -250,8 +252,22 @@ class Store {
   virtual ~Store() = default;
   virtual Result<StoreData> LoadAll() = 0;
   // Checks the batch's preconditions and applies its writes in one transaction: all or none.
-  // A precondition that does not hold: kStoreConflict, nothing written.
+  // A precondition that does not hold: kStoreConflict, nothing written. Each committed batch
+  // takes the next number of the store's change sequence (StoreData::sequence counts them).
   virtual Status Commit(const WriteBatch& batch) = 0;
+
+  // The change feed, for a directory that must follow other writers (other instances on one
+  // database). The sequence number of the latest batch any writer committed:
+  virtual Result<int64_t> LatestSequence() = 0;
+  // The number this store's own last successful Commit took (0 before any). Read it under the
+  // lock that serializes the caller's commits.
+  virtual int64_t last_commit_sequence() const = 0;
+  // Waits until another writer announces a commit, or `timeout` passes; true when announced.
+  // Engines without announcements (SQLite) only wait: their followers poll LatestSequence.
+  virtual bool WaitForChange(std::chrono::milliseconds timeout) {
+    std::this_thread::sleep_for(timeout);
+    return false;
+  }
 };
 
 }  // namespace gatehouse::store

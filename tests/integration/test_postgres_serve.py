@@ -10,6 +10,7 @@ import secrets
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -143,6 +144,86 @@ class PostgresServeTest(unittest.TestCase):
         self.assertTrue(alice.get_caller_identity()["Arn"].endswith(":user/alice"))
         with self.assertRaises(iam.exceptions.EntityAlreadyExistsException):
             iam.create_user(UserName="Alice")
+
+    def test_instances_on_one_database_follow_each_others_writes(self):
+        database, key = fresh_database("follow"), secrets.token_hex(32)
+        a = self.start(database, key).wait_ready()
+        b = self.start(database, key).wait_ready()
+        admin = a.admin_key()
+        iam_a, iam_b = a.client("iam", admin), b.client("iam", admin)
+
+        # A write on one is seen on the other within the bound (the follower wakes on NOTIFY).
+        delays = []
+        for i in range(20):
+            iam_a.create_group(GroupName="team%d" % i)
+            started = time.time()
+            while True:
+                try:
+                    iam_b.get_group(GroupName="team%d" % i)
+                    break
+                except iam_b.exceptions.NoSuchEntityException:
+                    self.assertLess(time.time() - started, 2, "team%d never reached b" % i)
+                    time.sleep(0.005)
+            delays.append(time.time() - started)
+        self.assertLess(sorted(delays)[-1], 2)
+        print("propagation a→b over %d writes: median %.1f ms, max %.1f ms"
+              % (len(delays), 1000 * sorted(delays)[len(delays) // 2], 1000 * max(delays)))
+
+        # Racing creates of one name on the two instances: exactly one wins.
+        for i in range(5):
+            name = "racer%d" % i
+            results = []
+            threads = [threading.Thread(target=lambda c=c, n=n: results.append(self.create(c, n)))
+                       for c, n in ((iam_a, name), (iam_b, name.upper()))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(sorted(results), ["EntityAlreadyExists", "created"], name)
+
+        # A write that rests on a stale directory is decided again on the store's state: b
+        # deletes a group a has just given a member.
+        iam_b.create_group(GroupName="doomed")
+        iam_a.create_user(UserName="member")
+        self.eventually(lambda: iam_a.get_group(GroupName="doomed"))
+        iam_a.add_user_to_group(GroupName="doomed", UserName="member")
+        with self.assertRaises(iam_b.exceptions.DeleteConflictException):
+            iam_b.delete_group(GroupName="doomed")
+
+        # A role session made on one instance is accepted by the other.
+        sts_a = a.client("sts", admin)
+        account = sts_a.get_caller_identity()["Account"]
+        trust = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+                 '{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}' % account)
+        iam_a.create_role(RoleName="shared", AssumeRolePolicyDocument=trust)
+        self.eventually(lambda: iam_b.get_role(RoleName="shared"))
+        creds = sts_a.assume_role(RoleArn="arn:aws:iam::%s:role/shared" % account,
+                                  RoleSessionName="across")["Credentials"]
+        session_b = boto3.client("sts", endpoint_url=b.endpoint, region_name="us-east-1",
+                                 aws_access_key_id=creds["AccessKeyId"],
+                                 aws_secret_access_key=creds["SecretAccessKey"],
+                                 aws_session_token=creds["SessionToken"])
+        arn = self.eventually(lambda: session_b.get_caller_identity()["Arn"])
+        self.assertEqual(arn, "arn:aws:sts::%s:assumed-role/shared/across" % account)
+
+    @staticmethod
+    def create(iam, name):
+        try:
+            iam.create_user(UserName=name)
+            return "created"
+        except iam.exceptions.EntityAlreadyExistsException:
+            return "EntityAlreadyExists"
+
+    def eventually(self, call, timeout=3):
+        """call()'s value once it stops raising, within timeout seconds."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                return call()
+            except Exception:  # noqa: BLE001 - any client error means "not there yet"
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def test_an_instance_with_another_master_key_refuses_to_start(self):
         database = fresh_database("keycheck")

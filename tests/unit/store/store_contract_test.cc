@@ -166,6 +166,45 @@ TEST_P(StoreContract, RecordsPutCreateEraseAndReload) {
   EXPECT_EQ(dir.Get<model::MfaDevice>(mfa.Key()), nullptr);
 }
 
+// Two writers on one database (two instances): each one's sequence numbers count every
+// commit, and a State catches up with what the other committed.
+TEST_P(StoreContract, StatesFollowAnotherWritersCommits) {
+  auto store_a = Open();
+  auto store_b = Open();
+  State a(*store_a);
+  State b(*store_b);
+  ASSERT_TRUE(a.Load().ok());
+  ASSERT_TRUE(b.Load().ok());
+  ASSERT_TRUE(a.Commit({{InsertAccount{Account("111111111111", "a@example.com")}}}).ok());
+  EXPECT_EQ(store_a->last_commit_sequence(), 1);
+  EXPECT_EQ(a.sequence(), 1);
+  EXPECT_EQ(*store_b->LatestSequence(), 1);
+  EXPECT_EQ(b.directory().FindAccount("111111111111"), nullptr);
+  EXPECT_TRUE(*b.CatchUp());
+  EXPECT_NE(b.directory().FindAccount("111111111111"), nullptr);
+  EXPECT_FALSE(*b.CatchUp());  // nothing new
+
+  // b commits after a's next commit, which it has not seen: its directory is not complete
+  // until it catches up.
+  ASSERT_TRUE(a.Commit({{InsertUser{User("111111111111", "alice", "AIDA1")}}}).ok());
+  ASSERT_TRUE(b.Commit({{InsertUser{User("111111111111", "bob", "AIDA2")}}}).ok());
+  EXPECT_EQ(store_b->last_commit_sequence(), 3);
+  EXPECT_EQ(b.sequence(), 1);
+  EXPECT_TRUE(*b.CatchUp());
+  EXPECT_EQ(b.sequence(), 3);
+  EXPECT_NE(b.directory().FindUser("111111111111", "alice"), nullptr);
+
+  // A decision on a stale directory is refused by its precondition, and the refusal brings the
+  // directory up to date for the next run.
+  ASSERT_TRUE(a.Commit({{SetUserTags{"111111111111", "bob", {{"k", "v"}}}}}).ok());
+  auto stale_bob = b.directory().FindUser("111111111111", "bob");
+  ASSERT_NE(stale_bob, nullptr);
+  Status refused = b.Commit({{DeleteUser{"111111111111", "bob"}}, {UserUnchanged(*stale_bob)}});
+  EXPECT_EQ(refused.code(), ErrorCode::kStoreConflict);
+  EXPECT_EQ(b.directory().FindUser("111111111111", "bob")->tags.size(), 1u);
+  EXPECT_EQ(b.sequence(), 4);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, testing::ValuesIn(StoreBackends()), BackendName);
 
 TEST(SqliteStoreTest, MigratesToTheLatestSchema) {
