@@ -47,6 +47,16 @@ Result<BootstrapResult> Bootstrap(store::State& state, const BootstrapOptions& o
   request.origin = model::kAccountOriginBootstrap;
   Result<StandaloneAccount> account =
       CreateStandaloneAccount(state, request, master_key, random, now_ms);
+  if (!account.ok() && account.status().code() == ErrorCode::kStoreConflict) {
+    // Another instance bootstrapped the same database first (its commit is in the directory
+    // now): that is the management account.
+    existing = ExistingManagementAccount(state);
+    if (!existing.ok()) return existing.status();
+    if (!existing->empty()) {
+      result.account_id = *existing;
+      return result;
+    }
+  }
   if (!account.ok()) return account.status();
 
   if (Status s = WriteAwsProfile(options.data_dir,

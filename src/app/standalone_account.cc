@@ -37,6 +37,11 @@ Result<StandaloneAccount> CreateStandaloneAccount(store::State& state,
     batch.writes.push_back(
         store::AttachUserPolicy{{account_id, admin.name, kAdministratorAccessArn}});
   }
+  if (request.origin == model::kAccountOriginBootstrap) {
+    // One management account per database, though instances start together on an empty one.
+    batch.preconditions.push_back(
+        store::NoneUnder<model::AccountOrigin>("", "origin", model::kAccountOriginBootstrap));
+  }
   if (Status s = state.Commit(batch); !s.ok()) {
     // Another writer may have taken the email between the check and the commit.
     if (s.code() == ErrorCode::kEntityAlreadyExists &&

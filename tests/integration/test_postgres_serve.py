@@ -225,6 +225,17 @@ class PostgresServeTest(unittest.TestCase):
                     raise
                 time.sleep(0.01)
 
+    def test_instances_starting_together_on_an_empty_database_bootstrap_once(self):
+        database, key = fresh_database("together"), secrets.token_hex(32)
+        instances = [self.start(database, key) for _ in range(3)]
+        for instance in instances:
+            instance.wait_ready()
+        created = [i for i in instances if "Created the management account" in i.output()]
+        self.assertEqual(len(created), 1, [i.output() for i in instances])
+        admin = created[0].admin_key()
+        accounts = {i.client("sts", admin).get_caller_identity()["Account"] for i in instances}
+        self.assertEqual(len(accounts), 1)
+
     def test_an_instance_with_another_master_key_refuses_to_start(self):
         database = fresh_database("keycheck")
         first = self.start(database, secrets.token_hex(32)).wait_ready()
