@@ -424,6 +424,15 @@ Status SqliteStore::Migrate() {
 
 Result<StoreData> SqliteStore::LoadAll() {
   std::lock_guard<std::mutex> lock(mu_);
+  // One read transaction: every table, and the sequence, from the same snapshot, whatever
+  // another process commits meanwhile.
+  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(db_, "begin");
+  }
+  struct EndRead {
+    sqlite3* db;
+    ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+  } end_read{db_};
   StoreData data;
   Statement accounts(db_, "SELECT id, name, email, created_ms FROM accounts");
   while (accounts.ok() && accounts.Step() == SQLITE_ROW) {
