@@ -17,6 +17,8 @@ import unittest
 import boto3
 from botocore.config import Config
 
+import mfa_helpers
+
 BIN = os.environ.get("GATEHOUSE_BIN", "build/gatehouse")
 
 
@@ -205,6 +207,38 @@ class PostgresServeTest(unittest.TestCase):
                                  aws_session_token=creds["SessionToken"])
         arn = self.eventually(lambda: session_b.get_caller_identity()["Arn"])
         self.assertEqual(arn, "arn:aws:sts::%s:assumed-role/shared/across" % account)
+
+    def test_a_totp_code_used_on_one_instance_is_refused_on_another(self):
+        database, key = fresh_database("totp"), secrets.token_hex(32)
+        a = self.start(database, key).wait_ready()
+        b = self.start(database, key).wait_ready()
+        admin = a.admin_key()
+        iam_a, sts_a = a.client("iam", admin), a.client("sts", admin)
+        account = sts_a.get_caller_identity()["Account"]
+        device = iam_a.create_virtual_mfa_device(VirtualMFADeviceName="admin-mfa")
+        serial = device["VirtualMFADevice"]["SerialNumber"]
+        seed = device["VirtualMFADevice"]["Base32StringSeed"].decode()
+        step = mfa_helpers.now_step()
+        iam_a.enable_mfa_device(UserName="admin", SerialNumber=serial,
+                                AuthenticationCode1=mfa_helpers.totp(seed, step - 1),
+                                AuthenticationCode2=mfa_helpers.totp(seed, step))
+        trust = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+                 '{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole",'
+                 '"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}' % account)
+        iam_a.create_role(RoleName="guarded", AssumeRolePolicyDocument=trust)
+        arn = "arn:aws:iam::%s:role/guarded" % account
+        sts_b = b.client("sts", admin)
+        self.eventually(lambda: b.client("iam", admin).get_role(RoleName="guarded"))
+        # Wait for a fresh time step, so the code below has not been used by the enabling.
+        while mfa_helpers.now_step() == step:
+            time.sleep(0.2)
+        code = mfa_helpers.totp(seed, mfa_helpers.now_step())
+        sts_a.assume_role(RoleArn=arn, RoleSessionName="first", SerialNumber=serial,
+                          TokenCode=code)
+        with self.assertRaises(sts_b.exceptions.ClientError) as refused:
+            sts_b.assume_role(RoleArn=arn, RoleSessionName="again", SerialNumber=serial,
+                              TokenCode=code)
+        self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDenied")
 
     @staticmethod
     def create(iam, name):
