@@ -22,6 +22,7 @@
 #include "app/server_lock.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
+#include "core/crypto.h"
 #include "core/random.h"
 #include "http/server.h"
 #include "mail/outbox.h"
@@ -62,6 +63,8 @@ struct ServeOptions {
   size_t max_accounts = 1000;            // per organization
   bool console_signup = true;            // the console's sign-up page creates standalone accounts
   std::string clock_offset_file;         // tests only: see ClockOffset
+  // How long CreateAccount stays IN_PROGRESS (hidden: for clients' waiters, and tests).
+  int64_t account_creation_delay_ms = 0;
   // Mail (the console's password-reset links) is queued in DATA/outbox and delivered over SMTP
   // when smtp_url is set; without it the outbox keeps it.
   std::string smtp_url;
@@ -418,7 +421,10 @@ int Serve(const ServeOptions& options) {
   organizations_options.max_accounts = options.max_accounts;
   services::organizations::OrganizationsContext organizations{iam, organizations_options, nullptr};
   // Completes CreateAccount requests, those a previous run left unfinished first.
-  services::organizations::AccountCreationQueue account_creations(organizations);
+  // Its leases name this instance: other instances on the database finish its work if it dies.
+  services::organizations::AccountCreationQueue account_creations(
+      organizations, "instance-" + HexEncode(random.Bytes(8)));
+  account_creations.set_completion_delay_ms(options.account_creation_delay_ms);
   organizations.creations = &account_creations;
   account_creations.Start();
   services::organizations::RegisterOrganizationsOperations(dispatcher, organizations);
@@ -613,6 +619,10 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("GATEHOUSE_MASTER_KEY_FILE");
   serve->add_option("--clock-offset-file", options->clock_offset_file)
       ->envname("GATEHOUSE_CLOCK_OFFSET_FILE")
+      ->group("");
+  serve->add_option("--account-creation-delay-ms", options->account_creation_delay_ms)
+      ->envname("GATEHOUSE_ACCOUNT_CREATION_DELAY_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}))
       ->group("");
   serve
       ->add_option("--smtp-url", options->smtp_url,

@@ -96,8 +96,8 @@ ConsoleEndpoint::ConsoleEndpoint(const services::Dispatcher& dispatcher,
       options_(options),
       send_mail_(std::move(send_mail)),
       base_url_(std::move(base_url)),
-      sessions_(iam.random, options.idle_timeout_ms, options.absolute_timeout_ms),
-      challenges_(iam.random) {}
+      sessions_(iam.state, iam.random, options.idle_timeout_ms, options.absolute_timeout_ms),
+      challenges_(iam.state, iam.random) {}
 
 bool ConsoleEndpoint::Handles(const HttpRequest& request) {
   std::string_view path = PathOf(request.target);

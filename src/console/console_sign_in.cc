@@ -171,12 +171,17 @@ HttpResponse ConsoleEndpoint::ContinueSignIn(Call& call, PendingSignIn pending) 
       }
     }
   }
-  std::string id = sessions_.Create(p, now);
+  Result<std::string> id = sessions_.Create(p, now);
+  if (!id.ok()) {
+    spdlog::error("{} console sign-in: cannot keep the session: {}", call.record.request_id,
+                  id.status().message());
+    return ErrorResponse(503, "ServiceFailure", "Sign-in is unavailable. Try again later.");
+  }
   spdlog::info("{} console sign-in: {}{} from {}", call.record.request_id, p.arn,
                p.mfa ? " with MFA" : "", call.request.remote_address);
   call.record.principal = p.arn;
   HttpResponse r = JsonResponse(200, {{"signedIn", true}});
-  r.headers.emplace_back("Set-Cookie", SessionCookie(id, call.request.secure));
+  r.headers.emplace_back("Set-Cookie", SessionCookie(*id, call.request.secure));
   return r;
 }
 

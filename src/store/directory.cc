@@ -326,6 +326,7 @@ Status State::LoadLocked() {
   if (!data.ok()) return data.status();
   RETURN_IF_ERROR(directory_.Load(*data));
   sequence_ = data->sequence;
+  stale_ = false;
   return Status::Ok();
 }
 
@@ -338,10 +339,20 @@ Status State::Commit(const WriteBatch& batch) {
     if (Result<bool> caught_up = CatchUpLocked(); !caught_up.ok()) return caught_up.status();
   }
   RETURN_IF_ERROR(s);
+  const int64_t committed = store_.last_commit_sequence();
+  if (committed == sequence_ + 1 && !stale_) {
+    directory_.Apply(batch);
+    sequence_ = committed;
+    return Status::Ok();
+  }
+  // Another writer's commits came first: apply theirs and this one from the feed, in order.
+  if (Result<bool> caught_up = CatchUpLocked(); caught_up.ok() && sequence_ >= committed) {
+    return Status::Ok();
+  }
+  // The feed cannot be read now. The caller must still read its own write: apply it, and
+  // reload everything at the next catch-up.
   directory_.Apply(batch);
-  // The batch followed what the directory held: it is up to date. Otherwise another writer's
-  // commit came first; the directory misses it until the next catch-up.
-  if (store_.last_commit_sequence() == sequence_ + 1) sequence_ = store_.last_commit_sequence();
+  stale_ = true;
   return Status::Ok();
 }
 
@@ -351,11 +362,26 @@ Result<bool> State::CatchUp() {
 }
 
 Result<bool> State::CatchUpLocked() {
-  Result<int64_t> latest = store_.LatestSequence();
-  if (!latest.ok()) return latest.status();
-  if (*latest <= sequence_) return false;
-  RETURN_IF_ERROR(LoadLocked());
-  return true;
+  if (stale_) {
+    RETURN_IF_ERROR(LoadLocked());
+    return true;
+  }
+  bool applied = false;
+  while (true) {
+    Result<std::vector<Change>> changes = store_.ChangesAfter(sequence_, kCatchUpBatch);
+    if (!changes.ok()) return changes.status();
+    for (const Change& change : *changes) {
+      // A batch the feed no longer keeps (or cannot read): only a reload is complete.
+      if (!change.writes) {
+        RETURN_IF_ERROR(LoadLocked());
+        return true;
+      }
+      directory_.Apply(WriteBatch{*change.writes});
+      sequence_ = change.sequence;
+      applied = true;
+    }
+    if (static_cast<int64_t>(changes->size()) < kCatchUpBatch) return applied;
+  }
 }
 
 int64_t State::sequence() const {

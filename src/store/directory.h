@@ -110,30 +110,36 @@ class Directory {
 // State: the store and its directory together. Commit writes a batch durably, then applies it
 // to the directory; commits are serialized so the directory sees them in order. With other
 // writers on the same database (other instances), the directory also follows the store's
-// change feed: CatchUp reloads it when the store holds commits it has not seen (a whole
-// reload: simple and always consistent, at a cost that grows with the state), and a commit
-// refused by a precondition catches up first, so that the request's next run decides on the
-// store's state. Thread-safe.
+// change feed: CatchUp applies, in commit order, the batches committed after the directory's
+// mark (Store::ChangesAfter), exactly as their writers applied them; only a batch the feed no
+// longer keeps makes it reload everything. A commit that finds others' commits before its own
+// applies them all from the feed, and a commit refused by a precondition catches up first, so
+// that the request's next run decides on the store's state. Thread-safe.
 class State {
  public:
   explicit State(Store& store) : store_(store) {}
   Status Load();
   Status Commit(const WriteBatch& batch);
-  // Reloads the directory when the store's latest commit is newer than the directory; true
-  // when it did.
+  // Applies the batches committed after the directory's mark; true when there were some.
   Result<bool> CatchUp();
   // The store's change sequence number up to which the directory is known complete.
   int64_t sequence() const;
   const Directory& directory() const { return directory_; }
+  // The store, for what is not a batch of writes (Store::ClaimWork).
+  Store& store() { return store_; }
 
  private:
   Status LoadLocked();
   Result<bool> CatchUpLocked();
 
+  // How many batches one read of the feed brings.
+  static constexpr int64_t kCatchUpBatch = 500;
+
   Store& store_;
   Directory directory_;
   mutable std::mutex commit_mu_;
   int64_t sequence_ = 0;
+  bool stale_ = false;  // the directory holds a batch applied out of order: reload
 };
 
 }  // namespace gatehouse::store

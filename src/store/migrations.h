@@ -8,7 +8,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 6> kMigrations = {
+inline constexpr std::array<std::string_view, 8> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -98,6 +98,18 @@ CREATE TABLE records (
   key TEXT NOT NULL,
   body TEXT NOT NULL,
   PRIMARY KEY (kind, key)
+);
+)sql",
+    R"sql(
+ALTER TABLE changes ADD COLUMN writes TEXT;
+)sql",
+    R"sql(
+CREATE TABLE work_leases (
+  queue TEXT NOT NULL,
+  key TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  PRIMARY KEY (queue, key)
 );
 )sql",
 };

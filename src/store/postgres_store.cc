@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/crypto.h"
+#include "store/change_codec.h"
 #include "store/migrations.h"
 #include "store/record_codec.h"
 
@@ -54,6 +55,7 @@ class PgResult {
     return std::string(PQgetvalue(result_, row, col), PQgetlength(result_, row, col));
   }
   int64_t Int(int row, int col) const { return std::stoll(Text(row, col)); }
+  bool Null(int row, int col) const { return PQgetisnull(result_, row, col) != 0; }
   int64_t affected() const {
     const char* n = PQcmdTuples(result_);
     return n[0] == '\0' ? 0 : std::stoll(n);
@@ -354,10 +356,15 @@ Status CommitInTransaction(pg_conn* conn, const WriteBatch& batch, int64_t* sequ
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(conn, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(conn, w));
   std::unique_ptr<PgResult> change =
-      Exec(conn, "INSERT INTO changes (committed_ms) VALUES ($1) RETURNING seq",
-           {std::to_string(NowMs())});
+      Exec(conn, "INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
+           {std::to_string(NowMs()), EncodeWrites(batch.writes)});
   if (!change->ok()) return Failure(*change, "write");
   *sequence = change->Int(0, 0);
+  if (*sequence % kFeedPruneEvery == 0) {
+    RETURN_IF_ERROR(Run(conn,
+                        "UPDATE changes SET writes = NULL WHERE seq <= $1 AND writes IS NOT NULL",
+                        {std::to_string(*sequence - kFeedKept)}));
+  }
   // Delivered to the listeners when (and only if) the transaction commits.
   return Run(conn, ("NOTIFY " + std::string(kChannel)).c_str());
 }
@@ -548,6 +555,74 @@ Result<int64_t> PostgresStore::LatestSequence() {
   std::unique_ptr<PgResult> r = Exec(conn_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
   if (!r->ok()) return Failure(*r, "sequence");
   return r->Int(0, 0);
+}
+
+Result<std::vector<Change>> PostgresStore::ChangesAfter(int64_t sequence, int64_t limit) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  std::unique_ptr<PgResult> r =
+      Exec(conn_, "SELECT seq, writes FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+           {std::to_string(sequence), std::to_string(limit)});
+  if (!r->ok()) return Failure(*r, "changes");
+  std::vector<Change> changes;
+  for (int i = 0; i < r->rows(); ++i) {
+    changes.push_back(
+        ReadChange(r->Int(i, 0), r->Null(i, 1) ? std::nullopt : std::optional(r->Text(i, 1))));
+  }
+  return changes;
+}
+
+namespace {
+
+// A PostgreSQL array literal of `items`: {"a","b"}.
+std::string ArrayLiteral(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> PostgresStore::ClaimWork(const std::string& queue,
+                                                          const std::vector<std::string>& keys,
+                                                          const std::string& owner, int64_t now_ms,
+                                                          int64_t lease_ms) {
+  if (keys.empty()) return std::vector<std::string>();
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  const std::string array = ArrayLiteral(keys);
+  RETURN_IF_ERROR(Run(conn_,
+                      "INSERT INTO work_leases (queue, key, owner, expires_ms) "
+                      "SELECT $1, k, '', 0 FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING",
+                      {queue, array}));
+  // Rows another instance is claiming right now are skipped, not waited for.
+  std::unique_ptr<PgResult> r =
+      Exec(conn_,
+           "UPDATE work_leases AS l SET owner = $3, expires_ms = $4::bigint + $5::bigint "
+           "FROM (SELECT queue, key FROM work_leases WHERE queue = $1 AND key = ANY($2::text[]) "
+           "AND (owner = $3 OR expires_ms <= $4::bigint) ORDER BY key FOR UPDATE SKIP LOCKED) AS c "
+           "WHERE l.queue = c.queue AND l.key = c.key RETURNING l.key",
+           {queue, array, owner, std::to_string(now_ms), std::to_string(lease_ms)});
+  if (!r->ok()) return Failure(*r, "claim");
+  std::vector<std::string> claimed;
+  for (int i = 0; i < r->rows(); ++i) claimed.push_back(r->Text(i, 0));
+  return claimed;
+}
+
+Status PostgresStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys) {
+  if (keys.empty()) return Status::Ok();
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  return Run(conn_, "DELETE FROM work_leases WHERE queue = $1 AND key = ANY($2::text[])",
+             {queue, ArrayLiteral(keys)});
 }
 
 bool PostgresStore::WaitForChange(std::chrono::milliseconds timeout) {

@@ -37,6 +37,12 @@ class PostgresStore : public Store {
   Result<StoreData> LoadAll() override;
   Status Commit(const WriteBatch& batch) override;
   Result<int64_t> LatestSequence() override;
+  Result<std::vector<Change>> ChangesAfter(int64_t sequence, int64_t limit) override;
+  Result<std::vector<std::string>> ClaimWork(const std::string& queue,
+                                             const std::vector<std::string>& keys,
+                                             const std::string& owner, int64_t now_ms,
+                                             int64_t lease_ms) override;
+  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) override;
   int64_t last_commit_sequence() const override { return last_commit_sequence_; }
   // LISTENs on a connection of its own for the NOTIFY every commit sends.
   bool WaitForChange(std::chrono::milliseconds timeout) override;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <type_traits>
 
+#include "store/change_codec.h"
 #include "store/migrations.h"
 #include "store/record_codec.h"
 
@@ -42,6 +43,7 @@ class Statement {
     return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), n);
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool Null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
   sqlite3* db_;
@@ -508,11 +510,16 @@ Status SqliteStore::Commit(const WriteBatch& batch) {
     status = Apply(db_, batch.writes[i]);
   }
   if (status.ok()) {
-    Statement change(db_, "INSERT INTO changes (committed_ms) VALUES (?)");
-    change.Bind(1, NowMs());
+    Statement change(db_, "INSERT INTO changes (committed_ms, writes) VALUES (?, ?)");
+    change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
     status = Run(db_, change);
   }
   const int64_t sequence = sqlite3_last_insert_rowid(db_);
+  if (status.ok() && sequence % kFeedPruneEvery == 0) {
+    Statement prune(db_, "UPDATE changes SET writes = NULL WHERE seq <= ? AND writes IS NOT NULL");
+    prune.Bind(1, sequence - kFeedKept);
+    status = Run(db_, prune);
+  }
   if (status.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     status = Failure(db_, "commit");
   }
@@ -529,6 +536,64 @@ Result<int64_t> SqliteStore::LatestSequence() {
   Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
   if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "sequence");
   return seq.Int(0);
+}
+
+Result<std::vector<Change>> SqliteStore::ChangesAfter(int64_t sequence, int64_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement rows(db_, "SELECT seq, writes FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!rows.ok()) return Failure(db_, "changes");
+  rows.Bind(1, sequence).Bind(2, limit);
+  std::vector<Change> changes;
+  int step;
+  while ((step = rows.Step()) == SQLITE_ROW) {
+    changes.push_back(
+        ReadChange(rows.Int(0), rows.Null(1) ? std::nullopt : std::optional(rows.Text(1))));
+  }
+  if (step != SQLITE_DONE) return Failure(db_, "changes");
+  return changes;
+}
+
+// One writer at a time (BEGIN IMMEDIATE) is SQLite's form of SKIP LOCKED: no other claim runs
+// meanwhile.
+Result<std::vector<std::string>> SqliteStore::ClaimWork(const std::string& queue,
+                                                        const std::vector<std::string>& keys,
+                                                        const std::string& owner, int64_t now_ms,
+                                                        int64_t lease_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(db_, "begin");
+  }
+  std::vector<std::string> claimed;
+  Status status;
+  for (const std::string& key : keys) {
+    Statement claim(db_,
+                    "INSERT INTO work_leases (queue, key, owner, expires_ms) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (queue, key) DO UPDATE SET owner = excluded.owner, "
+                    "expires_ms = excluded.expires_ms "
+                    "WHERE work_leases.owner = excluded.owner OR work_leases.expires_ms <= ?");
+    claim.Bind(1, queue).Bind(2, key).Bind(3, owner).Bind(4, now_ms + lease_ms).Bind(5, now_ms);
+    status = Run(db_, claim);
+    if (!status.ok()) break;
+    if (sqlite3_changes(db_) == 1) claimed.push_back(key);
+  }
+  if (status.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    status = Failure(db_, "commit");
+  }
+  if (!status.ok()) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return status;
+  }
+  return claimed;
+}
+
+Status SqliteStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& key : keys) {
+    Statement done(db_, "DELETE FROM work_leases WHERE queue = ? AND key = ?");
+    done.Bind(1, queue).Bind(2, key);
+    RETURN_IF_ERROR(Run(db_, done));
+  }
+  return Status::Ok();
 }
 
 }  // namespace gatehouse::store

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "model/console_entities.h"
 #include "model/entities.h"
 #include "model/iam_entities.h"
 #include "model/organization_entities.h"
@@ -247,6 +248,17 @@ struct StoreData {
   int64_t sequence = 0;  // the number of batches committed so far
 };
 
+// One committed batch of the change feed.
+struct Change {
+  int64_t sequence = 0;
+  std::optional<std::vector<Write>> writes;  // nullopt: no longer kept
+};
+
+// How many of the latest batches the feed keeps with their writes.
+inline constexpr int64_t kFeedKept = 10000;
+// Every this many commits, a commit forgets the writes of the batches older than kFeedKept.
+inline constexpr int64_t kFeedPruneEvery = 1000;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -262,8 +274,25 @@ class Store {
   // The number this store's own last successful Commit took (0 before any). Read it under the
   // lock that serializes the caller's commits.
   virtual int64_t last_commit_sequence() const = 0;
+  // The batches committed after `sequence`, oldest first, at most `limit` of them. A batch too
+  // old to be kept (the feed keeps the latest kFeedKept) comes without its writes: the reader
+  // must reload everything.
+  virtual Result<std::vector<Change>> ChangesAfter(int64_t sequence, int64_t limit) = 0;
+  // Background work the instances on one database share (the account-creation queue, by
+  // queue name): of `keys`, those that no other owner holds an unexpired lease on are leased to
+  // `owner` until now_ms + lease_ms, and returned; an owner's own leases are renewed. Claimed
+  // as a work queue claims rows (PostgreSQL: FOR UPDATE SKIP LOCKED), so instances sweeping
+  // together never wait for each other and never both hold a key. A lease only spares
+  // duplicated effort: the work's own commit still carries the preconditions that make it
+  // happen once.
+  virtual Result<std::vector<std::string>> ClaimWork(const std::string& queue,
+                                                     const std::vector<std::string>& keys,
+                                                     const std::string& owner, int64_t now_ms,
+                                                     int64_t lease_ms) = 0;
+  // Forgets the leases of `keys` (their work is done).
+  virtual Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) = 0;
   // Waits until another writer announces a commit, or `timeout` passes; true when announced.
-  // Engines without announcements (SQLite) only wait: their followers poll LatestSequence.
+  // Engines without announcements (SQLite) only wait: their followers poll the feed.
   virtual bool WaitForChange(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(timeout);
     return false;

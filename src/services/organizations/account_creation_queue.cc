@@ -1,5 +1,6 @@
 #include "services/organizations/account_creation_queue.h"
 
+#include <chrono>
 #include <vector>
 
 #include "services/organizations/account_creation.h"
@@ -18,9 +19,8 @@ void AccountCreationQueue::Start() {
   if (worker_.joinable()) return;
   stopping_ = false;
   running_ = true;
-  for (const auto& request : org_.iam.state.directory().Scan<model::AccountCreation>("")) {
-    if (request->state == model::kCreateInProgress) pending_.push_back(request->Key());
-  }
+  SweepLocked();
+  next_sweep_ms_ = org_.iam.now_ms() + kSweepMs;
   worker_ = std::thread([this] { Run(); });
 }
 
@@ -81,28 +81,85 @@ std::vector<std::string> AccountCreationQueue::Record(std::vector<Arrival>& arri
   return keys;
 }
 
+bool AccountCreationQueue::AnyDueLocked(int64_t now_ms) const {
+  for (const auto& [key, due] : pending_) {
+    if (due <= now_ms) return true;
+  }
+  return false;
+}
+
+void AccountCreationQueue::SweepLocked() {
+  for (const auto& request : org_.iam.state.directory().Scan<model::AccountCreation>("")) {
+    if (request->state == model::kCreateInProgress) {
+      pending_.emplace(request->Key(), request->requested_ms + delay_ms_);
+    }
+  }
+}
+
+std::map<std::string, int64_t> AccountCreationQueue::Work(std::map<std::string, int64_t> pending) {
+  const int64_t now = org_.iam.now_ms();
+  std::vector<std::string> keys;
+  for (const auto& [key, due] : pending) keys.push_back(key);
+  Result<std::vector<std::string>> claimed =
+      org_.iam.state.store().ClaimWork(kWorkQueue, keys, owner_, now, kLeaseMs);
+  if (!claimed.ok()) {
+    // The database is away: try again at the next sweep.
+    std::lock_guard lock(mu_);
+    hold_until_ms_ = now + kSweepMs;
+    return pending;
+  }
+  std::map<std::string, int64_t> ours;
+  for (const std::string& key : *claimed) ours.emplace(key, pending[key]);
+  // Another instance holds the rest; a sweep brings them back if it stops renewing.
+  std::vector<std::string> group;
+  for (auto it = ours.begin(); it != ours.end() && group.size() < kMaxGroup;) {
+    if (it->second > now) {
+      ++it;
+      continue;
+    }
+    group.push_back(it->first);
+    it = ours.erase(it);
+  }
+  if (!group.empty()) {
+    CompleteAccountCreations(org_, group);
+    // A request the completion could not commit is still IN_PROGRESS: the next sweep retries.
+    (void)org_.iam.state.store().FinishWork(kWorkQueue, group);
+  }
+  return ours;
+}
+
 void AccountCreationQueue::Run() {
   std::unique_lock lock(mu_);
   while (true) {
-    wake_.wait(lock, [this] { return stopping_ || !arrivals_.empty() || !pending_.empty(); });
+    auto now = [this] { return org_.iam.now_ms(); };
+    wake_.wait_for(lock, std::chrono::milliseconds(kSweepMs), [&] {
+      return stopping_ || !arrivals_.empty() || now() >= next_sweep_ms_ ||
+             (now() >= hold_until_ms_ && AnyDueLocked(now()));
+    });
     if (stopping_) return;
+    if (now() >= next_sweep_ms_) {
+      SweepLocked();
+      next_sweep_ms_ = now() + kSweepMs;
+    }
     std::vector<Arrival> arrivals;
     while (!arrivals_.empty()) {
       arrivals.push_back(std::move(arrivals_.front()));
       arrivals_.pop_front();
     }
-    std::vector<std::string> group;
-    while (!pending_.empty() && group.size() < kMaxGroup) {
-      group.push_back(std::move(pending_.front()));
-      pending_.pop_front();
-    }
+    std::map<std::string, int64_t> pending = std::move(pending_);
+    pending_.clear();
     busy_ = true;
     lock.unlock();
-    std::vector<std::string> recorded;
-    if (!arrivals.empty()) recorded = Record(arrivals);
-    if (!group.empty()) CompleteAccountCreations(org_, group);
+    if (!arrivals.empty()) {
+      for (std::string& key : Record(arrivals)) {
+        const auto request = org_.iam.state.directory().Get<model::AccountCreation>(key);
+        pending.emplace(std::move(key), (request ? request->requested_ms : 0) + delay_ms_);
+      }
+    }
+    std::map<std::string, int64_t> remaining;
+    if (!pending.empty()) remaining = Work(std::move(pending));
     lock.lock();
-    for (std::string& key : recorded) pending_.push_back(std::move(key));
+    pending_.merge(remaining);
     busy_ = false;
     if (arrivals_.empty() && pending_.empty()) idle_.notify_all();
   }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "store/change_codec.h"
 #include "store/directory.h"
 #include "store/migrations.h"
 #include "store/sqlite_store.h"
@@ -184,15 +185,17 @@ TEST_P(StoreContract, StatesFollowAnotherWritersCommits) {
   EXPECT_NE(b.directory().FindAccount("111111111111"), nullptr);
   EXPECT_FALSE(*b.CatchUp());  // nothing new
 
-  // b commits after a's next commit, which it has not seen: its directory is not complete
-  // until it catches up.
+  // b commits after a's next commit, which it has not seen: the commit applies a's batch and
+  // its own from the feed, in order.
   ASSERT_TRUE(a.Commit({{InsertUser{User("111111111111", "alice", "AIDA1")}}}).ok());
   ASSERT_TRUE(b.Commit({{InsertUser{User("111111111111", "bob", "AIDA2")}}}).ok());
   EXPECT_EQ(store_b->last_commit_sequence(), 3);
-  EXPECT_EQ(b.sequence(), 1);
-  EXPECT_TRUE(*b.CatchUp());
   EXPECT_EQ(b.sequence(), 3);
   EXPECT_NE(b.directory().FindUser("111111111111", "alice"), nullptr);
+  EXPECT_NE(b.directory().FindUser("111111111111", "bob"), nullptr);
+  EXPECT_FALSE(*b.CatchUp());
+  EXPECT_TRUE(*a.CatchUp());
+  EXPECT_NE(a.directory().FindUser("111111111111", "bob"), nullptr);
 
   // A decision on a stale directory is refused by its precondition, and the refusal brings the
   // directory up to date for the next run.
@@ -203,6 +206,59 @@ TEST_P(StoreContract, StatesFollowAnotherWritersCommits) {
   EXPECT_EQ(refused.code(), ErrorCode::kStoreConflict);
   EXPECT_EQ(b.directory().FindUser("111111111111", "bob")->tags.size(), 1u);
   EXPECT_EQ(b.sequence(), 4);
+}
+
+// The change feed keeps each batch's writes: another writer reads exactly what was committed,
+// in order, and a directory following it ends where the writer's own did.
+TEST_P(StoreContract, TheFeedKeepsEveryBatchsWrites) {
+  auto store_a = Open();
+  auto store_b = Open();
+  State a(*store_a);
+  State b(*store_b);
+  ASSERT_TRUE(a.Load().ok());
+  ASSERT_TRUE(b.Load().ok());
+  model::Role role;
+  role.account_id = "111111111111";
+  role.name = "Admin";
+  role.id = "AROAAAAAAAAAAAAAAAAAA";
+  std::vector<WriteBatch> batches = {
+      {{InsertAccount{Account("111111111111", "a@example.com")},
+        InsertRootUser{{"111111111111", "a@example.com", "$argon2id$hash"}},
+        InsertUser{User("111111111111", "alice", "AIDAAAAAAAAAAAAAAAAAA")}}},
+      {{InsertAccessKey{{"AKIAAAAAAAAAAAAAAAAA", "111111111111", "alice",
+                         std::string("sealed\0\xff", 8), model::AccessKeyStatus::kActive, 3}},
+        SetUserTags{"111111111111", "alice", {{"team", "blue"}}},
+        Put<model::Role>{role, /*create=*/true}}},
+      {{UpdateUser{"111111111111", "alice", "Alicia", "/ops/"},
+        SetAccessKeyStatus{"AKIAAAAAAAAAAAAAAAAA", model::AccessKeyStatus::kInactive},
+        Erase<model::Role>::Of(role)}},
+  };
+  for (const WriteBatch& batch : batches) ASSERT_TRUE(a.Commit(batch).ok());
+
+  auto changes = store_b->ChangesAfter(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  ASSERT_EQ(changes->size(), batches.size());
+  for (size_t i = 0; i < batches.size(); ++i) {
+    ASSERT_TRUE((*changes)[i].writes.has_value());
+    EXPECT_EQ(EncodeWrites(*(*changes)[i].writes), EncodeWrites(batches[i].writes));
+  }
+  auto after_first = store_b->ChangesAfter((*changes)[0].sequence, 1);
+  ASSERT_TRUE(after_first.ok());
+  ASSERT_EQ(after_first->size(), 1u);
+  EXPECT_EQ((*after_first)[0].sequence, (*changes)[1].sequence);
+
+  EXPECT_TRUE(*b.CatchUp());
+  EXPECT_EQ(b.sequence(), a.sequence());
+  auto alicia = b.directory().FindUser("111111111111", "alicia");
+  ASSERT_NE(alicia, nullptr);
+  EXPECT_EQ(alicia->path, "/ops/");
+  EXPECT_EQ(alicia->tags.size(), 1u);
+  auto key = b.directory().FindAccessKey("AKIAAAAAAAAAAAAAAAAA");
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->user_name, "Alicia");
+  EXPECT_EQ(key->status, model::AccessKeyStatus::kInactive);
+  EXPECT_EQ(key->sealed_secret, std::string("sealed\0\xff", 8));
+  EXPECT_EQ(b.directory().Get<model::Role>(role.Key()), nullptr);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, testing::ValuesIn(StoreBackends()), BackendName);

@@ -22,7 +22,7 @@ constexpr const char* kRootId = "r-abcd";
 
 class AccountCreationQueueTest : public testing::Test {
  protected:
-  AccountCreationQueueTest() : temp_(std::string(32, 'k'), [] { return int64_t{9000}; }) {
+  AccountCreationQueueTest() : temp_(std::string(32, 'k'), [this] { return clock_.load(); }) {
     model::Organization o;
     o.id = kOrgId;
     o.management_account_id = kManagement;
@@ -61,13 +61,14 @@ class AccountCreationQueueTest : public testing::Test {
     return temp_.state().directory().Get<model::AccountCreation>(key);
   }
 
+  std::atomic<int64_t> clock_{9000};
   TempIamState temp_;
   OrganizationsContext org_{temp_.iam(), {}, nullptr};
 };
 
 TEST_F(AccountCreationQueueTest, ASucceededRequestMakesTheWholeAccount) {
   std::string key = Request("car-aaaaaaaa", "new@example.com", {{"team", "blue"}});
-  AccountCreationQueue queue(org_);
+  AccountCreationQueue queue(org_, "instance-a");
   queue.Start();
   queue.WaitIdle();
   auto done = Get(key);
@@ -138,7 +139,7 @@ TEST_F(AccountCreationQueueTest, TheOrganizationsQuotaCountsTheManagementAccount
 }
 
 TEST_F(AccountCreationQueueTest, SubmittedRequestsCompleteAndStoppedQueuesResumeOnStart) {
-  AccountCreationQueue queue(org_);
+  AccountCreationQueue queue(org_, "instance-a");
   queue.Start();
   std::vector<std::string> keys;
   for (int i = 0; i < 150; ++i) {
@@ -166,14 +167,14 @@ TEST_F(AccountCreationQueueTest, SubmittedRequestsCompleteAndStoppedQueuesResume
   EXPECT_EQ(Get(later.Key())->state, model::kCreateInProgress);
   // A key taken is refused.
   EXPECT_EQ(queue.Submit(later).code(), ErrorCode::kEntityAlreadyExists);
-  AccountCreationQueue next_run(org_);
+  AccountCreationQueue next_run(org_, "instance-b");
   next_run.Start();
   next_run.WaitIdle();
   EXPECT_EQ(Get(later.Key())->state, model::kCreateSucceeded);
 }
 
 TEST_F(AccountCreationQueueTest, ConcurrentCallersShareCommitsAndAllComplete) {
-  AccountCreationQueue queue(org_);
+  AccountCreationQueue queue(org_, "instance-a");
   queue.Start();
   std::vector<std::thread> callers;
   std::atomic<int> refused{0};
@@ -194,6 +195,35 @@ TEST_F(AccountCreationQueueTest, ConcurrentCallersShareCommitsAndAllComplete) {
   }
   EXPECT_EQ(succeeded, 200u);
   EXPECT_EQ(temp_.state().directory().Scan<model::OrganizationAccount>(kOrgId).size(), 201u);
+}
+
+// Two instances on one database: a request whose instance stopped before completing it (its
+// lease still held) is left alone until the lease runs out, then the other one finishes it.
+TEST_F(AccountCreationQueueTest, AnotherInstanceFinishesTheWorkOfOneThatStopped) {
+  AccountCreationQueue a(org_, "instance-a");
+  a.set_completion_delay_ms(60'000);  // a still waits when it goes away
+  a.Start();
+  model::AccountCreation r = NewRequest("car-orphan00", "orphan@example.com");
+  r.requested_ms = clock_.load();
+  ASSERT_TRUE(a.Submit(r).ok());
+  // a claims it in the round that records it, right after Submit returns.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  a.Stop();
+  auto probe = temp_.state().store().ClaimWork(AccountCreationQueue::kWorkQueue, {r.Key()}, "probe",
+                                               clock_.load(), 1);
+  ASSERT_TRUE(probe.ok());
+  EXPECT_TRUE(probe->empty());  // a's lease
+
+  AccountCreationQueue b(org_, "instance-b");
+  b.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(Get(r.Key())->state, model::kCreateInProgress);  // a's lease holds
+  clock_ += AccountCreationQueue::kLeaseMs + AccountCreationQueue::kSweepMs;
+  for (int i = 0; i < 300 && Get(r.Key())->state == model::kCreateInProgress; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(Get(r.Key())->state, model::kCreateSucceeded);
+  b.Stop();
 }
 
 }  // namespace
