@@ -23,7 +23,7 @@ from botocore.config import Config
 import mfa_helpers
 from console_client import ConsoleClient
 from gatehouse_fixture import BIN, GatehouseTestCase
-from test_postgres_serve import Instance, fresh_database
+from test_postgres_serve import Instance, eventually, fresh_database
 
 SHA = re.compile(r"^sha256 (source|target) ([0-9a-f]{64})$", re.M)
 LINK = re.compile(r"^root password-reset link \(one-time, valid 24 hours\): \S+token=(\w+)$", re.M)
@@ -49,18 +49,6 @@ def with_master_key(key_hex):
 def checksums(output):
     sums = dict(SHA.findall(output))
     return sums.get("source"), sums.get("target")
-
-
-def eventually(call, timeout=5):
-    """call()'s value once it stops raising, within timeout seconds."""
-    deadline = time.time() + timeout
-    while True:
-        try:
-            return call()
-        except Exception:  # noqa: BLE001 - any client error means "not there yet"
-            if time.time() > deadline:
-                raise
-            time.sleep(0.02)
 
 
 def client(endpoint, service, key_id, secret, token=None):
