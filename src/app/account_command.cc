@@ -15,13 +15,14 @@
 
 #include "app/admin_endpoint.h"
 #include "app/data_dir.h"
+#include "app/database_options.h"
+#include "app/deployment_store.h"
 #include "app/profile_files.h"
 #include "app/server_lock.h"
 #include "app/standalone_account.h"
 #include "core/random.h"
 #include "http/client.h"
 #include "services/root_recovery.h"
-#include "store/sqlite_store.h"
 
 namespace gatehouse::app {
 namespace {
@@ -34,13 +35,13 @@ constexpr const char* kDefaultRegion = "us-east-1";
 constexpr auto kServerWait = std::chrono::seconds(15);
 
 struct ResetLinkOptions {
-  std::string data = "./data";
+  DatabaseSettings database;  // the master key is not needed: the token is kept as a hash
   std::string email;
   std::string endpoint_url;  // default: the bootstrap profile's
 };
 
 struct CreateOptions {
-  std::string data = "./data";
+  DatabaseSettings database;
   std::string email;
   std::string name;
   std::string profile;  // default: the name
@@ -60,30 +61,16 @@ int64_t NowMs() {
       .count();
 }
 
-// No server runs and `lock` keeps one from starting: create the account in the store directly.
-Result<StandaloneAccount> CreateOffline(const std::string& data,
+// Creates the account in the store itself: no server runs on the SQLite database (and the lock
+// keeps one from starting), or the database is PostgreSQL, whose running instances take the
+// account from the change feed.
+Result<StandaloneAccount> CreateInStore(const DatabaseSettings& settings,
                                         const StandaloneAccountRequest& request) {
-  auto db = store::SqliteStore::Open(data + "/gatehouse.db");
-  if (!db.ok()) return db.status();
-  store::State state(**db);
-  if (Status s = state.Load(); !s.ok()) return s;
   SystemRandom random;
-  Result<std::string> master_key = Status(ErrorCode::kServiceFailure, "no master key");
-  if (const char* hex = std::getenv("GATEHOUSE_MASTER_KEY"); hex != nullptr && *hex != '\0') {
-    master_key = MasterKeyFromHex(hex);
-  } else if (::access((data + "/master.key").c_str(), F_OK) != 0 &&
-             !state.directory().ListAccounts().empty()) {
-    // The server keeps its key elsewhere; a new DATA/master.key would seal the admin's secret
-    // under a key the server does not have.
-    return Status(ErrorCode::kServiceFailure,
-                  data +
-                      "/master.key is missing but the store holds accounts: give the "
-                      "server's key in GATEHOUSE_MASTER_KEY");
-  } else {
-    master_key = LoadOrCreateMasterKey(data, random);
-  }
-  if (!master_key.ok()) return master_key.status();
-  return CreateStandaloneAccount(state, request, *master_key, random, NowMs());
+  Result<Deployment> deployment = OpenDeployment(settings, random, NowMs());
+  if (!deployment.ok()) return deployment.status();
+  return CreateStandaloneAccount(*deployment->loaded.state, request, deployment->master_key, random,
+                                 NowMs());
 }
 
 // A server holds the lock: POST `body` to its admin endpoint at `path`. An error Status without
@@ -213,21 +200,26 @@ int RunCreate(const CreateOptions& options) {
     return usage("--region must be one word, like us-east-1");
   }
 
+  Result<store::DatabaseUrl> url = DatabaseUrlOf(options.database);
+  if (!url.ok()) return usage(url.status().message());
+  const std::string& data = options.database.data;
   ::umask(077);  // the data directory holds hashes and sealed secrets: owner only
   std::error_code ec;
-  std::filesystem::create_directories(options.data, ec);
-  if (ec) return fail("cannot create data directory " + options.data + ": " + ec.message());
+  std::filesystem::create_directories(data, ec);
+  if (ec) return fail("cannot create data directory " + data + ": " + ec.message());
 
   std::optional<std::string> server_endpoint;
-  Result<StandaloneAccount> created = AgainstDataDirectory<StandaloneAccount>(
-      options.data, [&] { return CreateOffline(options.data, request); },
-      [&](bool* answered) { return CreateOnline(options.data, request, answered); },
-      &server_endpoint);
+  Result<StandaloneAccount> created =
+      url->engine == store::DatabaseUrl::kPostgres
+          ? CreateInStore(options.database, request)
+          : AgainstDataDirectory<StandaloneAccount>(
+                data, [&] { return CreateInStore(options.database, request); },
+                [&](bool* answered) { return CreateOnline(data, request, answered); },
+                &server_endpoint);
   if (!created.ok()) return fail(created.status().message());
 
-  std::map<std::string, std::string> bootstrap =
-      ReadAwsConfigProfile(options.data, kBootstrapProfile);
-  std::string endpoint = ChooseEndpoint(options.data, options.endpoint_url, server_endpoint);
+  std::map<std::string, std::string> bootstrap = ReadAwsConfigProfile(data, kBootstrapProfile);
+  std::string endpoint = ChooseEndpoint(data, options.endpoint_url, server_endpoint);
   std::string region = !options.region.empty()        ? options.region
                        : bootstrap.contains("region") ? bootstrap["region"]
                                                       : kDefaultRegion;
@@ -239,26 +231,36 @@ int RunCreate(const CreateOptions& options) {
     std::cout << "profile: none (--no-admin-user)\n" << std::flush;
     return 0;
   }
-  if (Status s = WriteAwsProfile(options.data, {profile, region, endpoint, created->access_key_id,
-                                                created->secret_access_key});
+  if (Status s = WriteAwsProfile(
+          data, {profile, region, endpoint, created->access_key_id, created->secret_access_key});
       !s.ok()) {
     std::cout << std::flush;
     return fail("the account exists, but its profile could not be written: " + s.message());
   }
   std::cout << "profile: " << profile << " (IAM user admin, AdministratorAccess; "
-            << AwsConfigPath(options.data) << ", " << AwsCredentialsPath(options.data) << ")\n"
+            << AwsConfigPath(data) << ", " << AwsCredentialsPath(data) << ")\n"
             << std::flush;
   return 0;
 }
 
-Result<services::RootResetLink> IssueResetLinkOffline(const std::string& data,
+Result<services::RootResetLink> IssueResetLinkInStore(const store::DatabaseUrl& url,
                                                       const std::string& email) {
-  auto db = store::SqliteStore::Open(data + "/gatehouse.db");
-  if (!db.ok()) return db.status();
-  store::State state(**db);
-  if (Status s = state.Load(); !s.ok()) return s;
+  Result<LoadedStore> loaded = OpenAndLoad(url);
+  if (!loaded.ok()) return loaded.status();
   SystemRandom random;
-  return services::IssueRootResetToken(state, email, random, NowMs());
+  return services::IssueRootResetToken(*loaded->state, email, random, NowMs());
+}
+
+Result<services::RootResetLink> IssueResetLinkOnline(const std::string& data,
+                                                     const std::string& email, bool* answered) {
+  Result<nlohmann::json> out =
+      PostAdmin(data, kAdminRootResetLinksPath, {{"email", email}}, answered);
+  if (!out.ok()) return out.status();
+  services::RootResetLink got{Text(*out, "accountId"), Text(*out, "rootResetToken")};
+  if (got.account_id.empty() || got.token.empty()) {
+    return Status(ErrorCode::kServiceFailure, "unexpected answer from the server");
+  }
+  return got;
 }
 
 int RunResetLink(const ResetLinkOptions& options) {
@@ -266,27 +268,28 @@ int RunResetLink(const ResetLinkOptions& options) {
     std::cerr << "gatehouse account root-reset-link: " << message << "\n";
     return kExitFailed;
   };
-  if (!std::filesystem::exists(options.data + "/gatehouse.db")) {
-    return fail("no gatehouse data in " + options.data);
+  Result<store::DatabaseUrl> url = DatabaseUrlOf(options.database);
+  if (!url.ok()) {
+    std::cerr << "gatehouse account root-reset-link: " << url.status().message() << "\n";
+    return kExitUsage;
   }
+  const std::string& data = options.database.data;
   std::optional<std::string> server_endpoint;
-  Result<services::RootResetLink> link = AgainstDataDirectory<services::RootResetLink>(
-      options.data, [&] { return IssueResetLinkOffline(options.data, options.email); },
-      [&](bool* answered) -> Result<services::RootResetLink> {
-        Result<nlohmann::json> out =
-            PostAdmin(options.data, kAdminRootResetLinksPath, {{"email", options.email}}, answered);
-        if (!out.ok()) return out.status();
-        services::RootResetLink got{Text(*out, "accountId"), Text(*out, "rootResetToken")};
-        if (got.account_id.empty() || got.token.empty()) {
-          return Status(ErrorCode::kServiceFailure, "unexpected answer from the server");
-        }
-        return got;
-      },
-      &server_endpoint);
+  Result<services::RootResetLink> link = Status(ErrorCode::kServiceFailure, "");
+  if (url->engine == store::DatabaseUrl::kPostgres) {
+    link = IssueResetLinkInStore(*url, options.email);
+  } else if (!std::filesystem::exists(url->target)) {
+    return fail("no gatehouse database at " + url->target);
+  } else {
+    link = AgainstDataDirectory<services::RootResetLink>(
+        data, [&] { return IssueResetLinkInStore(*url, options.email); },
+        [&](bool* answered) { return IssueResetLinkOnline(data, options.email, answered); },
+        &server_endpoint);
+  }
   if (!link.ok()) return fail(link.status().message());
   std::cout << "account: " << link->account_id << "\n"
             << "root password-reset link (one-time, valid 24 hours): "
-            << ChooseEndpoint(options.data, options.endpoint_url, server_endpoint)
+            << ChooseEndpoint(data, options.endpoint_url, server_endpoint)
             << "/reset-password?token=" << link->token << "\n"
             << std::flush;
   return 0;
@@ -301,9 +304,8 @@ void AddAccountCommand(CLI::App& app, int& exit_code) {
   CLI::App* create = account->add_subcommand(
       "create",
       "Create a standalone account with its root user and an IAM user admin with a profile");
-  create->add_option("--data", options->data, "data directory")
-      ->envname("GATEHOUSE_DATA")
-      ->capture_default_str();
+  AddDatabaseOptions(*create, options->database.data, options->database.database);
+  AddMasterKeyOptions(*create, options->database.master_key_hex, options->database.master_key_file);
   create->add_option("--email", options->email, "the root user's email (unique)")->required();
   create->add_option("--name", options->name, "the account's name")->required();
   create->add_option("--profile", options->profile,
@@ -319,9 +321,7 @@ void AddAccountCommand(CLI::App& app, int& exit_code) {
   auto reset = std::make_shared<ResetLinkOptions>();
   CLI::App* link = account->add_subcommand(
       "root-reset-link", "Print a new one-time password-reset link for an account's root user");
-  link->add_option("--data", reset->data, "data directory")
-      ->envname("GATEHOUSE_DATA")
-      ->capture_default_str();
+  AddDatabaseOptions(*link, reset->database.data, reset->database.database);
   link->add_option("--email", reset->email, "the root user's email")->required();
   link->add_option("--endpoint-url", reset->endpoint_url,
                    "the link's endpoint (default: the gatehouse profile's)");

@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "app/account_command.h"
+#include "app/backup_command.h"
 #include "app/mail_command.h"
+#include "app/migrate_command.h"
 #include "app/policy_command.h"
 #include "app/serve_command.h"
 
@@ -12,7 +14,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   gatehouse::app::AddAccountCommand(app, exit_code);
+  gatehouse::app::AddBackupCommand(app, exit_code);
   gatehouse::app::AddMailCommand(app, exit_code);
+  gatehouse::app::AddMigrateCommand(app, exit_code);
   gatehouse::app::AddPolicyCommand(app, exit_code);
   gatehouse::app::AddServeCommand(app, exit_code);
   if (std::optional<std::string> flag = gatehouse::app::SecretFlagOnCommandLine(argc, argv)) {

@@ -17,8 +17,9 @@
 #include "app/admin_endpoint.h"
 #include "app/bootstrap.h"
 #include "app/data_dir.h"
+#include "app/database_options.h"
+#include "app/deployment_store.h"
 #include "app/log_escape.h"
-#include "app/master_key_check.h"
 #include "app/server_lock.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
@@ -144,34 +145,6 @@ void LogAdminRequest(const ServeOptions& options, const std::string& request_id,
 //   data = "/var/lib/gatehouse"
 //   log-format = "json"
 // An unknown key or a value of the wrong type is an error (returned as its message).
-// The master key: from GATEHOUSE_MASTER_KEY (or the config file), from --master-key-file, or
-// DATA/master.key (created on first start) — never the last with a database that several
-// instances share.
-Result<std::string> ResolveMasterKey(const ServeOptions& options, bool shared_database,
-                                     Random& random) {
-  if (!options.master_key_hex.empty() && !options.master_key_file.empty()) {
-    return Status(ErrorCode::kInvalidParameterValue,
-                  "give the master key once: GATEHOUSE_MASTER_KEY or --master-key-file");
-  }
-  if (!options.master_key_hex.empty()) return MasterKeyFromHex(options.master_key_hex);
-  if (options.master_key_file.empty()) {
-    if (shared_database) {
-      return Status(ErrorCode::kInvalidParameterValue,
-                    "with PostgreSQL, give the master key in GATEHOUSE_MASTER_KEY or "
-                    "--master-key-file: every instance needs the same one, not a key of its own "
-                    "data directory");
-    }
-    return LoadOrCreateMasterKey(options.data, random);
-  }
-  std::ifstream in(options.master_key_file);
-  std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) {
-    return Status(ErrorCode::kInvalidParameterValue, "cannot read " + options.master_key_file);
-  }
-  while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
-  return MasterKeyFromHex(hex);
-}
-
 std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, ServeOptions& options) {
   toml::table table;
   try {
@@ -283,9 +256,9 @@ int Serve(const ServeOptions& options) {
     std::cerr << s.message() << "\n";
     return 2;
   }
-  Result<store::DatabaseUrl> database = store::ParseDatabaseUrl(
-      options.database.empty() ? "sqlite:" + options.data + "/gatehouse.db" : options.database);
-  if (!database.ok()) {
+  const DatabaseSettings database_settings{options.data, options.database, options.master_key_hex,
+                                           options.master_key_file};
+  if (Result<store::DatabaseUrl> database = DatabaseUrlOf(database_settings); !database.ok()) {
     std::cerr << database.status().message() << "\n";
     return 2;
   }
@@ -322,33 +295,20 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   SystemRandom random;
-  Result<std::string> master_key =
-      ResolveMasterKey(options, database->engine == store::DatabaseUrl::kPostgres, random);
-  if (!master_key.ok()) {
-    std::cerr << master_key.status().message() << "\n";
-    return 1;
-  }
   Result<std::string> operator_secret = LoadOrCreateOperatorSecret(options.data, random);
   if (!operator_secret.ok()) {
     std::cerr << operator_secret.status().message() << "\n";
     return 1;
   }
-  auto db = store::OpenDatabase(*database);
-  if (!db.ok()) {
-    std::cerr << db.status().message() << "\n";
+  Result<Deployment> deployment = OpenDeployment(database_settings, random, NowSeconds() * 1000);
+  if (!deployment.ok()) {
+    std::cerr << deployment.status().message() << "\n";
     return 1;
   }
-  store::State state(**db);
-  if (Status s = state.Load(); !s.ok()) {
-    std::cerr << s.message() << "\n";
-    return 1;
-  }
-  if (Status s = CheckMasterKey(state, *master_key, random, NowSeconds() * 1000); !s.ok()) {
-    std::cerr << s.message() << "\n";
-    return 1;
-  }
+  store::State& state = *deployment->loaded.state;
+  const std::string& master_key = deployment->master_key;
   // Other instances on the same database commit too: the directory follows their changes.
-  store::ChangeFollower follower(**db, state, std::chrono::milliseconds(500));
+  store::ChangeFollower follower(*deployment->loaded.store, state, std::chrono::milliseconds(500));
   follower.Start();
   std::string endpoint_host = options.listen.substr(0, colon);
   if (endpoint_host == "0.0.0.0" || endpoint_host == "::") endpoint_host = "127.0.0.1";
@@ -368,7 +328,7 @@ int Serve(const ServeOptions& options) {
   bootstrap_options.account_id = options.account_id;
   bootstrap_options.root_email = options.root_email;
   Result<BootstrapResult> bootstrap =
-      Bootstrap(state, bootstrap_options, *master_key, random, NowSeconds() * 1000);
+      Bootstrap(state, bootstrap_options, master_key, random, NowSeconds() * 1000);
   if (!bootstrap.ok()) {
     std::cerr << "bootstrap failed: " << bootstrap.status().message() << "\n";
     return 1;
@@ -392,8 +352,8 @@ int Serve(const ServeOptions& options) {
     std::cerr << catalog.status().message() << "\n";
     return 1;
   }
-  services::sts::SessionKeyRing session_keys(state, *master_key, random);
-  services::DirectoryCredentials credentials(state.directory(), *master_key, &session_keys);
+  services::sts::SessionKeyRing session_keys(state, master_key, random);
+  services::DirectoryCredentials credentials(state.directory(), master_key, &session_keys);
   services::DirectoryPolicies policies(state.directory(), *catalog);
   services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
                                   options.region);
@@ -409,7 +369,7 @@ int Serve(const ServeOptions& options) {
   services::iam::IamContext iam{state,
                                 *catalog,
                                 random,
-                                *master_key,
+                                master_key,
                                 [] { return NowSeconds() * 1000; },
                                 usage,
                                 &password_hasher,
@@ -454,7 +414,7 @@ int Serve(const ServeOptions& options) {
   });
   mail::Mailer& mailer = outbox_mailer;
   if (!smtp_sender) spdlog::info("no --smtp-url: mail is kept in {}/outbox", options.data);
-  AdminEndpoint admin(state, *master_key, *operator_secret, random,
+  AdminEndpoint admin(state, master_key, *operator_secret, random,
                       [] { return NowSeconds() * 1000; });
 
   // The console's mail links name the server as its operator configured it, never as a
@@ -577,14 +537,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--listen", options->listen, "HOST:PORT to listen on")
       ->envname("GATEHOUSE_LISTEN")
       ->capture_default_str();
-  serve->add_option("--data", options->data, "data directory")
-      ->envname("GATEHOUSE_DATA")
-      ->capture_default_str();
-  serve
-      ->add_option("--database", options->database,
-                   "sqlite:PATH (default sqlite:DATA/gatehouse.db) or postgresql://HOST[:PORT]/DB "
-                   "(password from PGPASSWORD or ~/.pgpass)")
-      ->envname("GATEHOUSE_DATABASE");
+  AddDatabaseOptions(*serve, options->data, options->database);
   serve->add_option("--region", options->region, "the region the server answers for")
       ->envname("GATEHOUSE_REGION")
       ->capture_default_str();
@@ -609,14 +562,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("GATEHOUSE_TLS_CERT");
   serve->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert")
       ->envname("GATEHOUSE_TLS_KEY");
-  // No flag: a secret on the command line would show in the process list.
-  serve->add_option("--master-key", options->master_key_hex)
-      ->envname("GATEHOUSE_MASTER_KEY")
-      ->group("");
-  serve
-      ->add_option("--master-key-file", options->master_key_file,
-                   "a file (0600) holding the master key's 64 hex digits, kept outside DATA")
-      ->envname("GATEHOUSE_MASTER_KEY_FILE");
+  AddMasterKeyOptions(*serve, options->master_key_hex, options->master_key_file);
   serve->add_option("--clock-offset-file", options->clock_offset_file)
       ->envname("GATEHOUSE_CLOCK_OFFSET_FILE")
       ->group("");

@@ -45,6 +45,18 @@ def fresh_database(name):
     return base.rsplit("/", 1)[0] + "/" + db
 
 
+def eventually(call, timeout=3):
+    """call()'s value once it stops raising, within timeout seconds."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return call()
+        except Exception:  # noqa: BLE001 - any client error means "not there yet"
+            if time.time() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class Instance:
     """One `gatehouse serve` on its own data directory and port."""
 
@@ -248,16 +260,7 @@ class PostgresServeTest(unittest.TestCase):
         except iam.exceptions.EntityAlreadyExistsException:
             return "EntityAlreadyExists"
 
-    def eventually(self, call, timeout=3):
-        """call()'s value once it stops raising, within timeout seconds."""
-        deadline = time.time() + timeout
-        while True:
-            try:
-                return call()
-            except Exception:  # noqa: BLE001 - any client error means "not there yet"
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.01)
+    eventually = staticmethod(eventually)
 
     def test_instances_starting_together_on_an_empty_database_bootstrap_once(self):
         database, key = fresh_database("together"), secrets.token_hex(32)
