@@ -1,14 +1,15 @@
 """The deployment of docs/deployment.md, as written: three `gatehouse serve --database
 postgresql://…` instances on one database of ctest's `postgres` cluster, behind Debian's nginx
 running docs/examples/nginx-gatehouse.conf itself (only the instances' ports and the listening
-port changed). The AWS CLI and boto3 work through it, with requests spread over the instances
-(nginx's access log names the instance of each); role sessions made on one instance work on
-the others; the console loads and signs in through it; one instance stopped, the others answer.
+port changed). The AWS CLI and boto3 work through it: a caller reads its own writes at once (its
+requests stay on one instance), callers are spread over the instances (nginx's access log names
+the instance of each) and each instance reads the others' writes; presigned URLs, the console
+page and console sign-in pass; the operator's endpoint does not; a caller whose instance stops
+moves to another.
 """
 import http.client
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
