@@ -1,11 +1,12 @@
 """The deployment of docs/deployment.md, as written: three `gatehouse serve --database
 postgresql://…` instances on one database of ctest's `postgres` cluster, behind Debian's nginx
-running docs/examples/nginx-gatehouse.conf itself (only the instances' ports and the listening
-port changed). The AWS CLI and boto3 work through it: a caller reads its own writes at once (its
-requests stay on one instance), callers are spread over the instances (nginx's access log names
-the instance of each) and each instance reads the others' writes; presigned URLs, the console
-page and console sign-in pass; the operator's endpoint does not; a caller whose instance stops
-moves to another.
+running docs/examples/nginx-gatehouse.conf, and behind Debian's HAProxy running
+docs/examples/haproxy-gatehouse.cfg — the files themselves, with only the instances' ports and the
+listening port changed. The AWS CLI and boto3 work through them: a caller reads its own writes at
+once (its requests stay on one instance), callers are spread over the instances (the instance of
+an answer is the one whose log has its request id) and each instance reads the others' writes;
+presigned URLs, the console page and console sign-in pass; the operator's endpoint does not; a
+caller whose instance stops moves to another.
 """
 import http.client
 import json
@@ -27,47 +28,86 @@ from console_client import ConsoleClient
 from test_postgres_serve import Instance, fresh_database, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CONFIG = os.path.join(HERE, "..", "..", "docs", "examples", "nginx-gatehouse.conf")
-DOC_UPSTREAMS = ("127.0.0.1:4571", "127.0.0.1:4572", "127.0.0.1:4573")
-DOC_LISTEN = "listen 4566;"
+EXAMPLES = os.path.join(HERE, "..", "..", "docs", "examples")
+DOC_INSTANCES = ("127.0.0.1:4571", "127.0.0.1:4572", "127.0.0.1:4573")
 PASSWORD = "Str0ng-Console-Pass!"
 READ_ONLY = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}]}
 
 
-def nginx_binary():
-    found = shutil.which("nginx") or "/usr/sbin/nginx"
+def binary(name):
+    found = shutil.which(name) or "/usr/sbin/" + name
     if not os.path.exists(found):
-        raise AssertionError("no nginx: scripts/install-deps installs Debian's")
+        raise AssertionError("no %s: scripts/install-deps installs Debian's" % name)
     return found
 
 
-def render(upstreams, listen_port):
-    """The documented file with the instances' ports and nginx's port put in."""
-    with open(CONFIG) as f:
+def render(file_name, instances, listen, listen_as):
+    """The documented file with the instances' addresses and the proxy's port put in: each
+    documented address is in both backends, the listening line once."""
+    with open(os.path.join(EXAMPLES, file_name)) as f:
         text = f.read()
-    for documented in DOC_UPSTREAMS:
-        assert text.count("server %s " % documented) == 2, documented
-    assert text.count(DOC_LISTEN) == 1
-    for documented, actual in zip(DOC_UPSTREAMS, upstreams):
-        text = text.replace("server %s " % documented, "server %s " % actual)
-    return text.replace(DOC_LISTEN, "listen 127.0.0.1:%d;" % listen_port)
+    assert text.count(listen) == 1, listen
+    for documented, actual in zip(DOC_INSTANCES, instances):
+        assert text.count(" %s " % documented) == 2, documented
+        text = text.replace(" %s " % documented, " %s " % actual)
+    return text.replace(listen, listen_as)
 
 
-class Nginx:
-    """nginx in the foreground on a private prefix: the main file only sets paths and includes
-    the rendered documented file in its http context, as Debian's conf.d does."""
+class Proxy:
+    """A proxy in the foreground in a private directory, running a documented file."""
 
-    def __init__(self, upstreams):
-        self.prefix = tempfile.mkdtemp(prefix="nginx-")
-        os.chmod(self.prefix, 0o755)  # the workers run as nobody when started by root
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="proxy-")
+        os.chmod(self.dir, 0o755)  # nginx's workers run as nobody when started by root
         self.port = free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
-        site = os.path.join(self.prefix, "gatehouse.conf")
+        self.log = os.path.join(self.dir, "proxy.log")
+
+    def start(self, command):
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                ready = conn.getresponse().status == 200
+                conn.close()
+                if ready:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise AssertionError("%s did not start:\n%s" % (command[0], self.output()))
+            time.sleep(0.05)
+
+    def output(self):
+        text = ""
+        for name in ("proxy.log", "error.log"):
+            path = os.path.join(self.dir, name)
+            if os.path.exists(path):
+                text += open(path).read()
+        return text
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Nginx(Proxy):
+    """Debian's nginx: the main file only sets paths and includes the documented file in its
+    http context, as Debian's conf.d does."""
+
+    def __init__(self, instances):
+        super().__init__()
+        site = os.path.join(self.dir, "gatehouse.conf")
         with open(site, "w") as f:
-            f.write(render(upstreams, self.port))
-        self.access_log = os.path.join(self.prefix, "access.log")
-        main = os.path.join(self.prefix, "nginx.conf")
+            f.write(render("nginx-gatehouse.conf", instances, "listen 4566;",
+                           "listen 127.0.0.1:%d;" % self.port))
+        main = os.path.join(self.dir, "nginx.conf")
         with open(main, "w") as f:
             f.write("""worker_processes 1;
 daemon off;
@@ -75,84 +115,69 @@ pid {p}/nginx.pid;
 error_log {p}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
+    access_log off;
     client_body_temp_path {p}/client_body;
     proxy_temp_path {p}/proxy;
     fastcgi_temp_path {p}/fastcgi;
     uwsgi_temp_path {p}/uwsgi;
     scgi_temp_path {p}/scgi;
     include {site};
-    # Who called (the documented file's caller key) and which instances nginx tried.
-    log_format upstream '$gatehouse_caller $status $upstream_addr';
-    access_log {p}/access.log upstream;
 }}
-""".format(p=self.prefix, site=site))
-        subprocess.run([nginx_binary(), "-t", "-p", self.prefix, "-c", main, "-e",
-                        os.path.join(self.prefix, "error.log")], check=True, capture_output=True)
-        self.proc = subprocess.Popen(
-            [nginx_binary(), "-p", self.prefix, "-c", main, "-e",
-             os.path.join(self.prefix, "error.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise AssertionError("nginx did not start:\n" + self.errors())
-            time.sleep(0.05)
-
-    def errors(self):
-        path = os.path.join(self.prefix, "error.log")
-        return open(path).read() if os.path.exists(path) else ""
-
-    def served(self, caller):
-        """The instances that answered `caller`'s requests so far, in order (the last one nginx
-        tried for each request). nginx logs a request just after answering it: the log is read
-        once it has stopped growing."""
-        size = -1
-        while size != os.path.getsize(self.access_log):
-            size = os.path.getsize(self.access_log)
-            time.sleep(0.05)
-        with open(self.access_log) as f:
-            entries = [line.split(" ", 2) for line in f.read().splitlines()]
-        return [e[2].split(",")[-1].strip() for e in entries if e[0] == caller]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-        shutil.rmtree(self.prefix, ignore_errors=True)
+""".format(p=self.dir, site=site))
+        command = [binary("nginx"), "-p", self.dir, "-c", main, "-e",
+                   os.path.join(self.dir, "error.log")]
+        subprocess.run(command + ["-t"], check=True, capture_output=True)
+        self.start(command)
 
 
-class NginxDeploymentTest(unittest.TestCase):
+class Haproxy(Proxy):
+    """Debian's HAProxy on the documented file alone."""
+
+    def __init__(self, instances):
+        super().__init__()
+        config = os.path.join(self.dir, "haproxy.cfg")
+        with open(config, "w") as f:
+            f.write(render("haproxy-gatehouse.cfg", instances, "bind :4566",
+                           "bind 127.0.0.1:%d" % self.port))
+        subprocess.run([binary("haproxy"), "-c", "-q", "-f", config], check=True)
+        self.start([binary("haproxy"), "-db", "-f", config])
+
+
+class Deployment:
+    """The tests, run behind each documented proxy (the subclasses below)."""
+
+    proxy = None
+
     @classmethod
     def setUpClass(cls):
-        database, key = fresh_database("nginx"), secrets.token_hex(32)
+        database, key = fresh_database(cls.proxy.__name__.lower()), secrets.token_hex(32)
         cls.instances = []
         with mock.patch.dict(os.environ, {"GATEHOUSE_MAX_CONNECTIONS_PER_CLIENT": "0"}):
             for _ in range(3):
                 cls.instances.append(Instance(database, key))
+                cls.addClassCleanup(cls.instances[-1].stop)
         for instance in cls.instances:
             instance.wait_ready()
         creators = [i for i in cls.instances if "Created the management account" in i.output()]
         assert len(creators) == 1, [i.output() for i in cls.instances]
         cls.admin_key = creators[0].admin_key()
-        cls.upstreams = ["127.0.0.1:%d" % i.port for i in cls.instances]
-        cls.nginx = Nginx(cls.upstreams)
+        cls.front = cls.proxy(["127.0.0.1:%d" % i.port for i in cls.instances])
+        cls.addClassCleanup(cls.front.stop)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.nginx.stop()
-        for instance in cls.instances:
-            instance.stop()
+    def served(self, response):
+        """The instance that answered a boto3 call: the one whose log has its request id."""
+        request_id = response["ResponseMetadata"]["RequestId"]
+        deadline = time.time() + 2
+        while True:
+            found = [i for i in self.instances if request_id in i.output()]
+            if found or time.time() > deadline:
+                self.assertEqual(len(found), 1, request_id)
+                return found[0]
+            time.sleep(0.02)
 
     def client(self, service, key=None, token=None):
         key = key or self.admin_key
-        return boto3.client(service, endpoint_url=self.nginx.endpoint, region_name="us-east-1",
+        return boto3.client(service, endpoint_url=self.front.endpoint, region_name="us-east-1",
                             aws_access_key_id=key[0], aws_secret_access_key=key[1],
                             aws_session_token=token,
                             config=Config(retries={"max_attempts": 1}))
@@ -162,7 +187,7 @@ class NginxDeploymentTest(unittest.TestCase):
                    AWS_SECRET_ACCESS_KEY=self.admin_key[1], AWS_DEFAULT_REGION="us-east-1",
                    AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
         env.pop("AWS_PROFILE", None)
-        p = subprocess.run(["aws", "--endpoint-url", self.nginx.endpoint, "--output", "json"]
+        p = subprocess.run(["aws", "--endpoint-url", self.front.endpoint, "--output", "json"]
                            + list(args), env=env, capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
         return json.loads(p.stdout) if p.stdout.strip() else None
@@ -210,7 +235,7 @@ class NginxDeploymentTest(unittest.TestCase):
                  "--policy-document", json.dumps(READ_ONLY))
         sts = self.client("sts")
         role_arn = "arn:aws:iam::%s:role/reader" % account
-        # Each role session is a caller of its own (a new access key id): nginx spreads them.
+        # Each role session is a caller of its own (a new access key id): the proxy spreads them.
         served = set()
         for n in range(60):
             creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="s%d" % n)["Credentials"]
@@ -218,15 +243,16 @@ class NginxDeploymentTest(unittest.TestCase):
             caller = self.client("sts", *token).get_caller_identity
             # The first session on a new database is sealed with the key ring's first key, which
             # the other instances see within the propagation bound; later ones at once.
-            who = (self.eventually(caller) if n == 0 else caller())["Arn"]
+            answer = self.eventually(caller) if n == 0 else caller()
+            who = answer["Arn"]
             self.assertEqual(who, "arn:aws:sts::%s:assumed-role/reader/s%d" % (account, n))
             user = self.eventually(lambda: self.client("iam", *token).get_user(
                 UserName="written-once"))["User"]
             self.assertEqual(user["UserName"], "written-once")
-            served.update(self.nginx.served(creds["AccessKeyId"]))
-            if served == set(self.upstreams):
+            served.add(self.served(answer))
+            if len(served) == len(self.instances):
                 break
-        self.assertEqual(served, set(self.upstreams))
+        self.assertEqual(len(served), len(self.instances))
 
     def test_a_presigned_url_passes_unchanged(self):
         # A presigned URL signs Host and the query string: both must reach the instance as sent.
@@ -239,13 +265,14 @@ class NginxDeploymentTest(unittest.TestCase):
                                    timeout=10)
         self.assertEqual(altered.exception.code, 403)
 
-    def test_the_console_loads_and_signs_in_through_nginx(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.nginx.port, timeout=10)
+    def test_the_console_loads_and_signs_in_through_the_proxy(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.front.port, timeout=10)
         conn.request("GET", "/")
         page = conn.getresponse()
         self.assertEqual(page.status, 200)
         self.assertIn("text/html", page.getheader("Content-Type"))
         self.assertIn(b"gatehouse", page.read().lower())
+        conn.close()
 
         iam = self.client("iam")
         iam.create_user(UserName="console-user")
@@ -253,17 +280,17 @@ class NginxDeploymentTest(unittest.TestCase):
         iam.put_user_policy(UserName="console-user", PolicyName="read",
                             PolicyDocument=json.dumps(READ_ONLY))
         account = self.account()
-        console = ConsoleClient(self.nginx.port)
-        # The Origin a browser sends names nginx's address: the console compares it with the
-        # Host header, which nginx passes on as the browser sent it.
-        origin = {"Origin": self.nginx.endpoint}
+        console = ConsoleClient(self.front.port)
+        # The Origin a browser sends names the proxy's address: the console compares it with the
+        # Host header, which the proxy passes on as the browser sent it.
+        origin = {"Origin": self.front.endpoint}
         status, _, doc = self.eventually(lambda: self.signed_in(console, account, origin))
         self.assertEqual(status, 200, doc)
         console.session()
         for _ in range(4):
             status, doc = console.api("iam", "GetUser", {"UserName": "console-user"})
             self.assertEqual(status, 200, doc)
-        cross = ConsoleClient(self.nginx.port).post(
+        cross = ConsoleClient(self.front.port).post(
             "/console/signin", {"account": account, "userName": "console-user",
                                 "password": PASSWORD},
             headers={"Origin": "http://evil.example"})
@@ -278,27 +305,34 @@ class NginxDeploymentTest(unittest.TestCase):
         return result
 
     def test_the_operator_endpoint_is_not_exposed(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.nginx.port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", self.front.port, timeout=10)
         conn.request("POST", "/_gatehouse/admin/accounts", body="{}")
         self.assertEqual(conn.getresponse().status, 404)
+        conn.close()
 
     def test_z_the_instance_of_a_caller_stopped_the_caller_moves_to_another(self):
         # Runs last (unittest orders by name): it stops an instance for good.
         iam = self.client("iam")
         iam.create_group(GroupName="before-the-stop")
-        iam.get_group(GroupName="before-the-stop")
-        before = self.nginx.served(self.admin_key[0])
-        [home] = set(before)
-        stopped = self.instances[self.upstreams.index(home)]
-        stopped.proc.terminate()
-        stopped.proc.wait(10)
+        home = self.served(iam.get_group(GroupName="before-the-stop"))
+        stopped = home.proc
+        stopped.terminate()
+        stopped.wait(10)
+        answered = set()
         for i in range(6):
             self.eventually(lambda: iam.get_group(GroupName="before-the-stop"))
             iam.create_group(GroupName="after-the-stop-%d" % i)
-            iam.get_group(GroupName="after-the-stop-%d" % i)
-        answered = set(self.nginx.served(self.admin_key[0])[len(before):])
-        self.assertEqual(len(answered), 1, answered)
+            answered.add(self.served(iam.get_group(GroupName="after-the-stop-%d" % i)))
+        self.assertEqual(len(answered), 1)
         self.assertNotIn(home, answered)
+
+
+class NginxDeploymentTest(Deployment, unittest.TestCase):
+    proxy = Nginx
+
+
+class HaproxyDeploymentTest(Deployment, unittest.TestCase):
+    proxy = Haproxy
 
 
 if __name__ == "__main__":
