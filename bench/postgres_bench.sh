@@ -9,7 +9,7 @@
 #                write at a time: p50 and p99 of the delay over $WRITES writes (default 1,000).
 #   nginx        GetCallerIdentity by presigned URLs of 16 callers with wrk, through nginx running
 #                docs/examples/nginx-gatehouse.conf over two instances, and against one instance
-#                directly; both rates and their ratio.
+#                directly, in alternating rounds ($ROUNDS, default 3); the medians and their ratio.
 # DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -18,6 +18,7 @@ parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(writes propagation nginx)
 duration=${DURATION:-10s}
 clients=${CLIENTS:-16}
+rounds=${ROUNDS:-3}
 writes=${WRITES:-1000}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cluster="$here/tests/support/postgres_cluster.sh"
@@ -163,7 +164,7 @@ wrk_rate() {  # ENDPOINT LUA: requests/s, failing on any non-2xx answer
 
 nginx_part() {
   start_cluster pg-nginx
-  echo "== sts GetCallerIdentity, 16 callers' presigned URLs, wrk 64 connections, $duration"
+  echo "== sts GetCallerIdentity, 16 callers' presigned URLs, wrk 64 connections, $rounds rounds of $duration"
   start_instance gh-one
   local port_a=$port
   start_instance gh-two
@@ -187,12 +188,20 @@ PY
   wait_for "http://127.0.0.1:$nginx_port/healthz" || { cat "$work/nginx/error.log"; exit 1; }
   presigned_lua "http://127.0.0.1:$port_a" >"$work/direct.lua"
   presigned_lua "http://127.0.0.1:$nginx_port" >"$work/nginx.lua"
-  local direct proxied
-  echo "one instance, direct:"
-  direct=$(wrk_rate "http://127.0.0.1:$port_a" "$work/direct.lua")
-  echo "nginx over two instances:"
-  proxied=$(wrk_rate "http://127.0.0.1:$nginx_port" "$work/nginx.lua")
-  python3 -c "print('nginx over two / one direct: %.2f' % ($proxied / $direct))"
+  local direct="" proxied="" round
+  for round in $(seq "$rounds"); do
+    echo "round $round of $rounds, one instance, direct:"
+    direct+="$(wrk_rate "http://127.0.0.1:$port_a" "$work/direct.lua") "
+    echo "round $round of $rounds, nginx over two instances:"
+    proxied+="$(wrk_rate "http://127.0.0.1:$nginx_port" "$work/nginx.lua") "
+  done
+  python3 - "$direct" "$proxied" <<'PY'
+import statistics, sys
+direct, proxied = [[float(x) for x in s.split()] for s in sys.argv[1:3]]
+d, p = statistics.median(direct), statistics.median(proxied)
+print("median: one instance direct %.0f requests/s, nginx over two %.0f requests/s, ratio %.2f"
+      % (d, p, p / d))
+PY
 }
 
 for part in "${parts[@]}"; do
