@@ -2,7 +2,8 @@
 postgresql://…` instances on one database of ctest's `postgres` cluster, behind Debian's nginx
 running docs/examples/nginx-gatehouse.conf, and behind Debian's HAProxy running
 docs/examples/haproxy-gatehouse.cfg — the files themselves, with only the instances' ports and the
-listening port changed. The AWS CLI and boto3 work through them: a caller reads its own writes at
+listening port changed; and with TLS end to end, docs/examples/nginx-gatehouse-tls.conf (with
+certificates of the test's own). The AWS CLI and boto3 work through them: a caller reads its own writes at
 once (its requests stay on one instance), callers are spread over the instances (the instance of
 an answer is the one whose log has its request id) and each instance reads the others' writes;
 presigned URLs, the console page and console sign-in pass; the operator's endpoint does not; a
@@ -13,6 +14,7 @@ import json
 import os
 import secrets
 import shutil
+import ssl
 import subprocess
 import tempfile
 import time
@@ -42,16 +44,25 @@ def binary(name):
     return found
 
 
-def render(file_name, instances, listen, listen_as):
-    """The documented file with the instances' addresses and the proxy's port put in: each
-    documented address is in both backends, the listening line once."""
+def render(file_name, instances, changes):
+    """The documented file with the instances' addresses put in (each is in both backends) and
+    the other `changes` (documented text → actual), each of which it holds once."""
     with open(os.path.join(EXAMPLES, file_name)) as f:
         text = f.read()
-    assert text.count(listen) == 1, listen
     for documented, actual in zip(DOC_INSTANCES, instances):
         assert text.count(documented) == 2, documented
         text = text.replace(documented, actual)
-    return text.replace(listen, listen_as)
+    for documented, actual in changes:
+        assert text.count(documented) == 1, documented
+        text = text.replace(documented, actual)
+    return text
+
+
+def connection(port, context=None):
+    """An HTTP connection to 127.0.0.1:port, over TLS with `context`."""
+    if context is None:
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
 
 
 class Proxy:
@@ -64,13 +75,13 @@ class Proxy:
         self.endpoint = "http://127.0.0.1:%d" % self.port
         self.log = os.path.join(self.dir, "proxy.log")
 
-    def start(self, command):
+    def start(self, command, context=None):
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 10
         while True:
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn = connection(self.port, context)
                 conn.request("GET", "/healthz")
                 ready = conn.getresponse().status == 200
                 conn.close()
@@ -101,12 +112,13 @@ class Nginx(Proxy):
     """Debian's nginx: the main file only sets paths and includes the documented file in its
     http context, as Debian's conf.d does."""
 
-    def __init__(self, instances):
+    file_name = "nginx-gatehouse.conf"
+
+    def __init__(self, instances, context=None):
         super().__init__()
         site = os.path.join(self.dir, "gatehouse.conf")
         with open(site, "w") as f:
-            f.write(render("nginx-gatehouse.conf", instances, "listen 4566;",
-                           "listen 127.0.0.1:%d;" % self.port))
+            f.write(render(self.file_name, instances, self.changes()))
         main = os.path.join(self.dir, "nginx.conf")
         with open(main, "w") as f:
             f.write("""worker_processes 1;
@@ -127,7 +139,10 @@ http {{
         command = [binary("nginx"), "-p", self.dir, "-c", main, "-e",
                    os.path.join(self.dir, "error.log")]
         subprocess.run(command + ["-t"], check=True, capture_output=True)
-        self.start(command)
+        self.start(command, context)
+
+    def changes(self):
+        return [("listen 4566;", "listen 127.0.0.1:%d;" % self.port)]
 
 
 class Haproxy(Proxy):
@@ -137,8 +152,8 @@ class Haproxy(Proxy):
         super().__init__()
         config = os.path.join(self.dir, "haproxy.cfg")
         with open(config, "w") as f:
-            f.write(render("haproxy-gatehouse.cfg", instances, "bind :4566",
-                           "bind 127.0.0.1:%d" % self.port))
+            f.write(render("haproxy-gatehouse.cfg", instances,
+                           [("bind :4566", "bind 127.0.0.1:%d" % self.port)]))
         subprocess.run([binary("haproxy"), "-c", "-q", "-f", config], check=True)
         self.start([binary("haproxy"), "-db", "-f", config])
 
@@ -332,6 +347,131 @@ class NginxDeploymentTest(Deployment, unittest.TestCase):
 
 class HaproxyDeploymentTest(Deployment, unittest.TestCase):
     proxy = Haproxy
+
+
+def self_signed(directory, name, subject_alt_name):
+    """A self-signed certificate and its key in `directory`: (certificate path, key path)."""
+    cert, key = (os.path.join(directory, name + ext) for ext in (".pem", ".key"))
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=" + name,
+                    "-addext", "subjectAltName=" + subject_alt_name, "-keyout", key, "-out",
+                    cert], check=True, capture_output=True)
+    os.chmod(key, 0o600)
+    return cert, key
+
+
+class NginxTls(Nginx):
+    """nginx on the TLS example: its own certificate for the clients, the instances' checked."""
+
+    file_name = "nginx-gatehouse-tls.conf"
+    edge = instances_ca = None  # (certificate, key), set by the test
+
+    def changes(self):
+        return [("listen 443 ssl;", "listen 127.0.0.1:%d ssl;" % self.port),
+                ("/etc/ssl/certs/gatehouse.example.com.pem", self.edge[0]),
+                ("/etc/ssl/private/gatehouse.example.com.key", self.edge[1]),
+                ("/etc/gatehouse/instances-ca.pem", self.instances_ca)]
+
+
+class NginxTlsDeploymentTest(unittest.TestCase):
+    """TLS from the client to nginx and from nginx to the instances (their own --tls-cert):
+    aws:SecureTransport holds for requests through the proxy, the console cookie is Secure, and
+    a browser's https Origin passes the console's check."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certs = tempfile.mkdtemp(prefix="certs-")
+        cls.addClassCleanup(shutil.rmtree, cls.certs, True)
+        os.chmod(cls.certs, 0o755)
+        instance_cert, instance_key = self_signed(cls.certs, "gatehouse.internal",
+                                                  "DNS:gatehouse.internal")
+        cls.edge = self_signed(cls.certs, "edge", "IP:127.0.0.1")
+        database, key = fresh_database("nginxtls"), secrets.token_hex(32)
+        cls.instances = []
+        tls = {"GATEHOUSE_MAX_CONNECTIONS_PER_CLIENT": "0", "GATEHOUSE_TLS_CERT": instance_cert,
+               "GATEHOUSE_TLS_KEY": instance_key}
+        with mock.patch.dict(os.environ, tls):
+            for _ in range(3):
+                cls.instances.append(Instance(database, key))
+                cls.addClassCleanup(cls.instances[-1].stop)
+        unverified = ssl._create_unverified_context()  # the instances' name is not 127.0.0.1
+        for instance in cls.instances:
+            wait_for_https(instance, unverified)
+        cls.admin_key = next(i.admin_key() for i in cls.instances
+                             if "Created the management account" in i.output())
+        NginxTls.edge, NginxTls.instances_ca = cls.edge, instance_cert
+        cls.context = ssl.create_default_context(cafile=cls.edge[0])
+        cls.front = NginxTls(["127.0.0.1:%d" % i.port for i in cls.instances], cls.context)
+        cls.addClassCleanup(cls.front.stop)
+        cls.endpoint = "https://127.0.0.1:%d" % cls.front.port
+
+    def client(self, service, key=None):
+        key = key or self.admin_key
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=key[0], aws_secret_access_key=key[1],
+                            verify=self.edge[0], config=Config(retries={"max_attempts": 1}))
+
+    def test_the_aws_cli_and_boto3_over_tls_with_secure_transport(self):
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.admin_key[0],
+                   AWS_SECRET_ACCESS_KEY=self.admin_key[1], AWS_DEFAULT_REGION="us-east-1",
+                   AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+        env.pop("AWS_PROFILE", None)
+        p = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--ca-bundle", self.edge[0],
+                            "--output", "json", "iam", "create-user", "--user-name", "tls-user"],
+                           env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        iam = self.client("iam")
+        iam.put_user_policy(UserName="tls-user", PolicyName="tls-only", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "iam:GetUser", "Resource": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}))
+        key = iam.create_access_key(UserName="tls-user")["AccessKey"]
+        user = self.client("iam", (key["AccessKeyId"], key["SecretAccessKey"]))
+        got = self.eventually(lambda: user.get_user(UserName="tls-user"))
+        self.assertEqual(got["User"]["UserName"], "tls-user")
+
+    def test_the_console_over_tls_sets_a_secure_cookie(self):
+        iam = self.client("iam")
+        iam.create_user(UserName="tls-console")
+        iam.create_login_profile(UserName="tls-console", Password=PASSWORD)
+        account = self.client("sts").get_caller_identity()["Account"]
+
+        def sign_in():
+            conn = connection(self.front.port, self.context)
+            conn.request("POST", "/console/signin", body=json.dumps(
+                {"account": account, "userName": "tls-console", "password": PASSWORD}),
+                headers={"Content-Type": "application/json", "Origin": self.endpoint})
+            answer = conn.getresponse()
+            answer.read()
+            conn.close()
+            if answer.status != 200:
+                raise AssertionError(answer.status)
+            return answer.getheader("Set-Cookie")
+
+        cookie = self.eventually(sign_in)
+        self.assertIn("gatehouse-session=", cookie)
+        self.assertIn("; Secure", cookie)
+
+    eventually = Deployment.eventually
+
+
+def wait_for_https(instance, context):
+    deadline = time.time() + 20
+    while True:
+        if instance.proc.poll() is not None:
+            raise AssertionError("gatehouse exited:\n" + instance.output())
+        try:
+            conn = connection(instance.port, context)
+            conn.request("GET", "/healthz")
+            ready = conn.getresponse().status == 200
+            conn.close()
+            if ready:
+                return
+        except OSError:
+            pass
+        if time.time() > deadline:
+            raise AssertionError("gatehouse did not start:\n" + instance.output())
+        time.sleep(0.05)
 
 
 if __name__ == "__main__":
