@@ -50,6 +50,7 @@ bench: configure
 	bench/server_bench.sh $(BUILD)
 	bench/organizations_bench.sh $(BUILD)
 	bench/console_bench.py $(BUILD)
+	bench/postgres_bench.sh $(BUILD)
 
 run: build
 	$(BUILD)/gatehouse $(ARGS)

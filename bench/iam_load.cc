@@ -6,6 +6,8 @@
 //   list-roles PAGES                               ListRoles pages of 100, following Marker
 //   get-role REQUESTS PREFIX CONNECTIONS PER_CONNECTION  GetRole of random roles PREFIX-c-i
 //   assume-role CONNECTIONS PER_CONNECTION ROLE_ARN  sts:AssumeRole rate
+//   propagation WRITES PORT_B                      CreateUser on PORT, then GetUser on PORT_B
+//                                                  until it answers: the delay per write
 // Each mode prints its rate and the client-side latency percentiles.
 #include <algorithm>
 #include <atomic>
@@ -150,6 +152,39 @@ std::string Between(const std::string& text, const std::string& open, const std:
   return text.substr(a, text.find(close, a) - a);
 }
 
+// Writes `writes` users one at a time on `port_a`; after each acknowledged CreateUser, asks
+// `port_b` for the user every 250 µs until it answers 200. Prints the delays' percentiles.
+int Propagation(const std::string& port_a, const std::string& port_b, const std::string& key_id,
+                const std::string& secret, int writes) {
+  Connection a(port_a, key_id, secret), b(port_b, key_id, secret);
+  const std::string name = "propagation-" + std::to_string(getpid()) + "-";
+  std::vector<double> ms;
+  int polls = 0;
+  for (int i = 0; i < writes; ++i) {
+    const std::string user = name + std::to_string(i);
+    if (a.Send("Action=CreateUser&Version=2010-05-08&UserName=" + user) != 200) {
+      std::cerr << "CreateUser failed on the writing instance\n";
+      return 1;
+    }
+    auto written = Clock::now();
+    while (b.Send("Action=GetUser&Version=2010-05-08&UserName=" + user) != 200) {
+      ++polls;
+      if (Clock::now() - written > std::chrono::seconds(10)) {
+        std::cerr << user << " never reached the other instance\n";
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(250));
+    }
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - written).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  auto at = [&](double q) { return ms[std::min(ms.size() - 1, size_t(q * ms.size()))]; };
+  std::cout << "propagation over " << writes << " writes: p50 " << at(0.5) << " ms, p99 "
+            << at(0.99) << " ms, max " << ms.back() << " ms (" << polls
+            << " polls found nothing yet)\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -219,6 +254,9 @@ int main(int argc, char** argv) {
                  "&RoleSessionName=load-" + std::to_string(c) + "-" + std::to_string(i);
         },
         "sts");
+  }
+  if (mode == "propagation" && argc > 6) {
+    return Propagation(port, argv[6], key_id, secret, arg(5, 1000));
   }
   std::cerr << "unknown mode " << mode << "\n";
   return 2;
