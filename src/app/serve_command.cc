@@ -442,6 +442,16 @@ int Serve(const ServeOptions& options) {
   server_options.max_connections_per_client = options.max_connections_per_client;
   server_options.tls_cert = options.tls_cert;
   server_options.tls_key = options.tls_key;
+  // While the database is away the instance still authenticates and answers reads from its
+  // directory, so a load balancer should keep it: 200, with the state in the body.
+  server_options.health = [&store = *deployment->loaded.store] {
+    return store.Reachable()
+               ? HttpResponse{200, {{"Content-Type", "text/plain"}}, "ok\n"}
+               : HttpResponse{200,
+                              {{"Content-Type", "text/plain"}},
+                              "degraded: the database is unreachable (reads and sign-ins are "
+                              "served, writes fail with ServiceUnavailable)\n"};
+  };
   http::Server server(server_options, [&](const HttpRequest& request) {
     auto start = std::chrono::steady_clock::now();
     if (AdminEndpoint::Handles(request.target)) {

@@ -53,7 +53,8 @@ std::shared_ptr<const ConsoleSession> ConsoleSessions::Find(const std::string& i
   if (now - last < kCatchUpEveryMs || !last_catch_up_ms_.compare_exchange_strong(last, now)) {
     return nullptr;
   }
-  if (Result<bool> caught_up = state_.CatchUp(); !caught_up.ok() || !*caught_up) return nullptr;
+  // Look again even when the catch-up found nothing new: the follower may have applied it.
+  if (Result<bool> caught_up = state_.CatchUp(); !caught_up.ok()) return nullptr;
   return state_.directory().Get<ConsoleSession>(key);
 }
 

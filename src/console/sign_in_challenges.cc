@@ -41,9 +41,8 @@ std::optional<PendingSignIn> SignInChallenges::Take(const std::string& challenge
   auto stored = state_.directory().Get<model::SignInChallenge>(key);
   if (stored == nullptr) {
     // Issued on another instance a moment ago, perhaps.
-    if (Result<bool> caught_up = state_.CatchUp(); !caught_up.ok() || !*caught_up) {
-      return std::nullopt;
-    }
+    // Look again even when the catch-up found nothing new: the follower may have applied it.
+    if (Result<bool> caught_up = state_.CatchUp(); !caught_up.ok()) return std::nullopt;
     stored = state_.directory().Get<model::SignInChallenge>(key);
     if (stored == nullptr) return std::nullopt;
   }

@@ -214,7 +214,8 @@ asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer, 
     InFlight in_flight(state.in_flight);
     HttpResponse response;
     if (request.method == "GET" && request.target == "/healthz") {
-      response = {200, {{"Content-Type", "text/plain"}}, "ok\n"};
+      response = options.health ? options.health()
+                                : HttpResponse{200, {{"Content-Type", "text/plain"}}, "ok\n"};
     } else {
       response = Answer(handler, request);
     }

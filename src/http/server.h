@@ -44,6 +44,8 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{30000};  // how long Stop waits for requests in flight
   std::string tls_cert;  // PEM certificate chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;   // PEM private key
+  // The answer to GET /healthz (default: 200 "ok"), e.g. the state of the database behind.
+  std::function<HttpResponse()> health;
 };
 
 class Server {

@@ -2,7 +2,9 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <regex>
@@ -403,24 +405,73 @@ PostgresStore::~PostgresStore() {
   PQfinish(listen_conn_);
 }
 
+// Connects with the caller's URI over defaults that keep a call from hanging on a database that
+// does not answer: a connect timeout and a TCP user timeout (a value in the URI wins).
+pg_conn* OpenConnection(const std::string& conninfo) {
+  const char* keys[] = {"connect_timeout", "tcp_user_timeout", "keepalives_idle", "dbname",
+                        nullptr};
+  const char* values[] = {"5", "10000", "30", conninfo.c_str(), nullptr};
+  return PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+}
+
+// libpq's message names the host and the reason, never the password.
+std::string ConnectionError(pg_conn* conn) {
+  std::string reason = conn == nullptr ? "out of memory" : PQerrorMessage(conn);
+  while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+  return reason;
+}
+
 Status PostgresStore::Connect() {
-  PQfinish(conn_);
-  conn_ = PQconnectdb(conninfo_.c_str());
-  if (PQstatus(conn_) != CONNECTION_OK) {
-    // libpq's message names the host and the reason, never the password.
-    std::string reason = conn_ == nullptr ? "out of memory" : PQerrorMessage(conn_);
-    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-    return Status(ErrorCode::kServiceFailure, "cannot connect to PostgreSQL: " + reason);
+  pg_conn* conn = OpenConnection(conninfo_);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    Status s(ErrorCode::kServiceFailure, "cannot connect to PostgreSQL: " + ConnectionError(conn));
+    PQfinish(conn);
+    return s;
   }
   // Commits must not wait forever for a lock held by a stuck transaction.
-  std::unique_ptr<PgResult> r = Exec(conn_, "SET lock_timeout = '10s'");
-  if (!r->ok()) return Failure(*r, "set-up");
+  std::unique_ptr<PgResult> r = Exec(conn, "SET lock_timeout = '10s'");
+  if (!r->ok()) {
+    Status s = Failure(*r, "set-up");
+    PQfinish(conn);
+    return s;
+  }
+  PQfinish(conn_);
+  conn_ = conn;
   return Status::Ok();
 }
 
 Status PostgresStore::EnsureConnected() {
   if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-  return Connect();
+  // Calls never wait for a reconnection: the follower's thread reconnects (Reconnect), and
+  // meanwhile every call fails at once.
+  down_ = true;
+  return Status(ErrorCode::kServiceUnavailable,
+                "the database is unreachable; the server is reconnecting");
+}
+
+void PostgresStore::Reconnect() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_attempt_) return;
+  pg_conn* conn = OpenConnection(conninfo_);  // outside the lock: calls keep failing fast
+  PgResult setup(PQstatus(conn) == CONNECTION_OK ? PQexec(conn, "SET lock_timeout = '10s'")
+                                                 : nullptr);
+  if (PQstatus(conn) != CONNECTION_OK || !setup.ok()) {
+    if (backoff_.count() == 0) {
+      spdlog::warn("cannot reach PostgreSQL: {}", ConnectionError(conn));
+    }
+    PQfinish(conn);
+    backoff_ = std::min(kMaxBackoff, std::max(kMinBackoff, backoff_ * 2));
+    next_attempt_ = now + backoff_;
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    PQfinish(conn_);
+    conn_ = conn;
+    down_ = false;
+  }
+  backoff_ = std::chrono::milliseconds(0);
+  spdlog::info("reconnected to PostgreSQL");
 }
 
 Status PostgresStore::Migrate() {
@@ -626,10 +677,11 @@ Status PostgresStore::FinishWork(const std::string& queue, const std::vector<std
 }
 
 bool PostgresStore::WaitForChange(std::chrono::milliseconds timeout) {
+  if (down_) Reconnect();
   std::lock_guard lock(listen_mu_);
   if (listen_conn_ == nullptr || PQstatus(listen_conn_) != CONNECTION_OK) {
     PQfinish(listen_conn_);
-    listen_conn_ = PQconnectdb(conninfo_.c_str());
+    listen_conn_ = OpenConnection(conninfo_);
     PgResult listen(PQexec(listen_conn_, ("LISTEN " + std::string(kChannel)).c_str()));
     if (PQstatus(listen_conn_) != CONNECTION_OK || !listen.ok()) {
       // The database is away: wait, and let the caller poll when it is back.

@@ -8,10 +8,13 @@
 // database's (unique indexes), so racing instances get one winner. One connection, serialized
 // by a mutex: writes are small and the directory answers all reads; a second one LISTENs for
 // the NOTIFY each commit sends (the change feed's wake-up). A lost connection is
-// re-established at the next call; while the database cannot be reached, calls fail at once
-// with ServiceFailure. Thread-safe.
+// re-established by the follower's thread (WaitForChange) with backoff; while the database
+// cannot be reached, calls fail at once with ServiceUnavailable and Reachable() is false.
+// Thread-safe.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,12 +50,17 @@ class PostgresStore : public Store {
   // LISTENs on a connection of its own for the NOTIFY every commit sends.
   bool WaitForChange(std::chrono::milliseconds timeout) override;
 
+  bool Reachable() const override { return !down_; }
+
   int schema_version() const { return schema_version_; }
 
  private:
   explicit PostgresStore(std::string conninfo) : conninfo_(std::move(conninfo)) {}
   Status Connect();
   Status EnsureConnected();
+  // Replaces a lost connection, at most once per backoff (250 ms doubling to 5 s); from the
+  // follower's thread (WaitForChange), never from a call.
+  void Reconnect();
   Status Migrate();
 
   const std::string conninfo_;
@@ -60,6 +68,11 @@ class PostgresStore : public Store {
   std::mutex mu_;
   int schema_version_ = 0;
   int64_t last_commit_sequence_ = 0;
+  std::atomic<bool> down_{false};  // the connection was lost; calls fail at once
+  static constexpr std::chrono::milliseconds kMinBackoff{250};
+  static constexpr std::chrono::milliseconds kMaxBackoff{5000};
+  std::chrono::milliseconds backoff_{0};                // Reconnect's, on the follower's thread
+  std::chrono::steady_clock::time_point next_attempt_;  // likewise
   pg_conn* listen_conn_ = nullptr;  // used by WaitForChange only, under listen_mu_
   std::mutex listen_mu_;
 };

@@ -291,6 +291,8 @@ class Store {
                                                      int64_t lease_ms) = 0;
   // Forgets the leases of `keys` (their work is done).
   virtual Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) = 0;
+  // False while the database cannot be reached (its calls then fail at once); for /healthz.
+  virtual bool Reachable() const { return true; }
   // Waits until another writer announces a commit, or `timeout` passes; true when announced.
   // Engines without announcements (SQLite) only wait: their followers poll the feed.
   virtual bool WaitForChange(std::chrono::milliseconds timeout) {

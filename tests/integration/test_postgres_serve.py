@@ -60,7 +60,7 @@ def eventually(call, timeout=3):
 class Instance:
     """One `gatehouse serve` on its own data directory and port."""
 
-    def __init__(self, database, master_key):
+    def __init__(self, database, master_key, extra_args=()):
         self.data = tempfile.TemporaryDirectory()
         self.port = free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
@@ -70,7 +70,8 @@ class Instance:
             env["GATEHOUSE_MASTER_KEY"] = master_key
         self.log = open(os.path.join(self.data.name, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data", self.data.name],
+            [BIN, "serve", "--listen", "127.0.0.1:%d" % self.port, "--data", self.data.name,
+             *extra_args],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self):
