@@ -59,7 +59,9 @@ TEST(TrustedProxiesTest, RefusesWhatIsNotARange) {
         "10.0.0.256", "fe80::1%eth0", "10.0.0/8", "::ffff:10.0.0.0/8", "1.2.3.4/0008"}) {
     Result<TrustedProxies> parsed = TrustedProxies::Parse(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
-    if (!parsed.ok()) EXPECT_NE(parsed.status().message().find(bad), std::string::npos);
+    if (!parsed.ok()) {
+      EXPECT_NE(parsed.status().message().find(bad), std::string::npos);
+    }
   }
   Result<TrustedProxies> none = TrustedProxies::Parse(" , ");
   ASSERT_TRUE(none.ok());
