@@ -379,7 +379,7 @@ class Deployment:
             self.assertIn("<Code>AccessDenied</Code>", text)
         # The instance's log names the client, not the proxy.
         logs = "".join(i.output() for i in self.instances)
-        self.assertRegex(logs, r" 127\.0\.0\.6 GetUser .* 403 AccessDenied")
+        self.assertRegex(logs, r" 127\.0\.0\.6 iam:GetUser .* 403 AccessDenied")
 
     def test_links_printed_and_mailed_name_the_public_url(self):
         printed = self.creator.output()
