@@ -9,10 +9,10 @@
 // With a certificate and key it serves HTTPS (TLS 1.2+), and requests are marked secure, which
 // is what aws:SecureTransport reports. Behind trusted proxies (see TrustedProxies) a request's
 // remote_address and secure are its client's, as the proxy's X-Forwarded-For and
-// X-Forwarded-Proto give them, and a trusted proxy is not held to the per-client limit. Stop()
-// stops accepting, lets requests in flight finish, then closes everything. Thread-safety:
-// Start/Stop/Wait from one controlling thread; the Handler is called concurrently from the pool and
-// must be thread-safe.
+// X-Forwarded-Proto give them; a trusted proxy is not held to the per-client limit.
+// Stop() stops accepting, lets requests in flight finish, then closes everything.
+// Thread-safety: Start/Stop/Wait from one controlling thread; the Handler is called
+// concurrently from the pool and must be thread-safe.
 #pragma once
 
 #include <atomic>

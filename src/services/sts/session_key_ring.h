@@ -3,9 +3,9 @@
 // seals; a new one is made when it is older than the rotation period, and a key is erased once
 // no token it sealed can still be valid. Opened keys are cached: after the first use of a key,
 // sealing and opening read nothing but memory. A key the directory does not hold yet (another
-// instance made it a moment ago) makes Find catch up with the store once, at most once per
-// kCatchUpEveryMs for the whole ring, so that made-up key ids cost the database nothing more.
-// Thread-safe.
+// instance made it a moment ago) makes Find catch up with the store and look again; catch-ups
+// are at most one per kCatchUpEveryMs for the whole ring, so that tokens naming made-up key ids
+// cost the database at most one query per interval. Thread-safe.
 #pragma once
 
 #include <atomic>
