@@ -20,6 +20,7 @@
 #include "app/database_options.h"
 #include "app/deployment_store.h"
 #include "app/log_escape.h"
+#include "app/public_url.h"
 #include "app/server_lock.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
@@ -57,6 +58,10 @@ struct ServeOptions {
   std::string root_email = "root@gatehouse.local";
   std::string tls_cert;
   std::string tls_key;
+  // Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.
+  std::string trusted_proxies;
+  // How clients reach the server (the proxy's URL), for the links it prints and mails.
+  std::string public_url;
   std::string master_key_hex;   // instead of DATA/master.key (environment or config file only)
   std::string master_key_file;  // or a file holding those 64 hex digits
   int threads = 0;
@@ -163,6 +168,7 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, Serv
       {"root-email", &options.root_email},
       {"tls-cert", &options.tls_cert},
       {"tls-key", &options.tls_key},
+      {"public-url", &options.public_url},
       {"master-key", &options.master_key_hex},
       {"master-key-file", &options.master_key_file},
       {"smtp-url", &options.smtp_url},
@@ -180,6 +186,22 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, Serv
       known = true;
       if (!node.is_string()) return path + ": " + name + " must be a string";
       if (!given) *target = node.value<std::string>().value();
+    }
+    if (name == "trusted-proxy") {
+      // One string of ranges, or an array of them.
+      known = true;
+      std::string ranges;
+      if (node.is_string()) {
+        ranges = node.value<std::string>().value();
+      } else if (const toml::array* list = node.as_array()) {
+        for (const toml::node& range : *list) {
+          if (!range.is_string()) return path + ": trusted-proxy must be strings";
+          ranges += range.value<std::string>().value() + ",";
+        }
+      } else {
+        return path + ": trusted-proxy must be a string or an array of strings";
+      }
+      if (!given) options.trusted_proxies = ranges;
     }
     if (name == "max-accounts") {
       known = true;
@@ -256,6 +278,21 @@ int Serve(const ServeOptions& options) {
     std::cerr << s.message() << "\n";
     return 2;
   }
+  Result<http::TrustedProxies> trusted_proxies =
+      http::TrustedProxies::Parse(options.trusted_proxies);
+  if (!trusted_proxies.ok()) {
+    std::cerr << trusted_proxies.status().message() << "\n";
+    return 2;
+  }
+  std::string public_url;
+  if (!options.public_url.empty()) {
+    Result<std::string> normalized = NormalizePublicUrl(options.public_url);
+    if (!normalized.ok()) {
+      std::cerr << normalized.status().message() << "\n";
+      return 2;
+    }
+    public_url = *normalized;
+  }
   const DatabaseSettings database_settings{options.data, options.database, options.master_key_hex,
                                            options.master_key_file};
   if (Result<store::DatabaseUrl> database = DatabaseUrlOf(database_settings); !database.ok()) {
@@ -322,8 +359,11 @@ int Serve(const ServeOptions& options) {
     std::cerr << "--tls-cert and --tls-key go together\n";
     return 2;
   }
+  // The bootstrap profile and its printed link name the server as clients reach it.
   bootstrap_options.endpoint_url =
-      std::string(tls ? "https://" : "http://") + endpoint_host + ":" + std::to_string(port);
+      !public_url.empty()
+          ? public_url
+          : std::string(tls ? "https://" : "http://") + endpoint_host + ":" + std::to_string(port);
   bootstrap_options.region = options.region;
   bootstrap_options.account_id = options.account_id;
   bootstrap_options.root_email = options.root_email;
@@ -417,8 +457,9 @@ int Serve(const ServeOptions& options) {
   AdminEndpoint admin(state, master_key, *operator_secret, random,
                       [] { return NowSeconds() * 1000; });
 
-  // The console's mail links name the server as its operator configured it, never as a
-  // request's Host header does; with port 0 the port is known once the server listens.
+  // The console's mail links name the server as its operator configured it (--public-url, else
+  // the listen address), never as a request's Host header does; with port 0 the port is known
+  // once the server listens.
   std::mutex base_url_mu;
   std::string base_url = bootstrap_options.endpoint_url;
   console::ConsoleOptions console_options;
@@ -452,6 +493,7 @@ int Serve(const ServeOptions& options) {
                               "degraded: the database is unreachable (reads and sign-ins are "
                               "served, writes fail with ServiceUnavailable)\n"};
   };
+  server_options.trusted_proxies = *trusted_proxies;
   http::Server server(server_options, [&](const HttpRequest& request) {
     auto start = std::chrono::steady_clock::now();
     if (AdminEndpoint::Handles(request.target)) {
@@ -486,10 +528,16 @@ int Serve(const ServeOptions& options) {
   }
   spdlog::info("gatehouse listening on {}://{}:{} (region {}, data {})", tls ? "https" : "http",
                server_options.host, server.port(), options.region, options.data);
-  {
+  if (public_url.empty()) {
     std::lock_guard lock(base_url_mu);
     base_url = std::string(tls ? "https://" : "http://") + endpoint_host + ":" +
                std::to_string(server.port());
+  } else {
+    spdlog::info("links in mail and on the terminal name {}", public_url);
+  }
+  if (!trusted_proxies->empty()) {
+    spdlog::info("clients' addresses are taken from X-Forwarded-For sent by {}",
+                 options.trusted_proxies);
   }
   if (Status s =
           WriteServerInfo(options.data, std::string(tls ? "https://" : "http://") + endpoint_host +
@@ -572,6 +620,18 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("GATEHOUSE_TLS_CERT");
   serve->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert")
       ->envname("GATEHOUSE_TLS_KEY");
+  serve
+      ->add_option("--trusted-proxy", options->trusted_proxies,
+                   "CIDR[,CIDR...]: reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+                   "name the client (aws:SourceIp, aws:SecureTransport); default: none")
+      ->envname("GATEHOUSE_TRUSTED_PROXIES")
+      ->multi_option_policy(CLI::MultiOptionPolicy::Join)
+      ->delimiter(',');
+  serve
+      ->add_option("--public-url", options->public_url,
+                   "the URL clients reach the server at, such as https://iam.example.com, for "
+                   "the links it prints and mails (default: the listen address)")
+      ->envname("GATEHOUSE_PUBLIC_URL");
   AddMasterKeyOptions(*serve, options->master_key_hex, options->master_key_file);
   serve->add_option("--clock-offset-file", options->clock_offset_file)
       ->envname("GATEHOUSE_CLOCK_OFFSET_FILE")
@@ -600,8 +660,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("GATEHOUSE_THREADS");
   serve
       ->add_option("--max-connections-per-client", options->max_connections_per_client,
-                   "connections one client address may hold at once (0: no limit; behind a "
-                   "proxy every client has the proxy's address)")
+                   "connections one client address may hold at once (0: no limit; a "
+                   "--trusted-proxy is not held to it)")
       ->envname("GATEHOUSE_MAX_CONNECTIONS_PER_CLIENT")
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str();

@@ -61,10 +61,13 @@ class ConnectionSlot {
   // limit. Called from the accepting coroutine only.
   static std::optional<ConnectionSlot> Take(Server::State& state, const ServerOptions& options,
                                             std::string client) {
+    // A trusted proxy carries the connections of many clients.
+    const bool limited =
+        options.max_connections_per_client > 0 && !options.trusted_proxies.Contains(client);
     std::lock_guard lock(state.clients_mu);
     if (state.connections >= options.max_connections) return std::nullopt;
     int& held = state.clients[client];
-    if (options.max_connections_per_client > 0 && held >= options.max_connections_per_client) {
+    if (limited && held >= options.max_connections_per_client) {
       if (held == 0) state.clients.erase(client);
       return std::nullopt;
     }
@@ -208,6 +211,11 @@ asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer, 
     request.body = std::move(req.body());
     request.remote_address = remote;
     request.secure = secure;
+    if (!options.trusted_proxies.empty()) {
+      TrustedProxies::Client client = options.trusted_proxies.ClientOf(request);
+      request.remote_address = std::move(client.address);
+      request.secure = client.secure;
+    }
     const bool keep_alive = req.keep_alive() && !state.stopping;
     const unsigned version = req.version();
 

@@ -7,8 +7,10 @@
 // throws is answered 500 InternalFailure (the exception's message logged, never the request);
 // the connection and the counters are released whatever happens.
 // With a certificate and key it serves HTTPS (TLS 1.2+), and requests are marked secure, which
-// is what aws:SecureTransport reports. Stop() stops accepting, lets requests in flight finish,
-// then closes everything.
+// is what aws:SecureTransport reports. Behind trusted proxies (see TrustedProxies) a request's
+// remote_address and secure are its client's, as the proxy's X-Forwarded-For and
+// X-Forwarded-Proto give them; a trusted proxy is not held to the per-client limit.
+// Stop() stops accepting, lets requests in flight finish, then closes everything.
 // Thread-safety: Start/Stop/Wait from one controlling thread; the Handler is called
 // concurrently from the pool and must be thread-safe.
 #pragma once
@@ -24,6 +26,7 @@
 
 #include "core/http_message.h"
 #include "core/status.h"
+#include "http/trusted_proxies.h"
 
 namespace gatehouse::http {
 
@@ -38,14 +41,16 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{10000};  // headers and body of one request
   std::chrono::milliseconds idle_timeout{60000};     // keep-alive wait for the next request
   int max_connections = 1024;
-  // Connections one remote address may hold at once; 0: no limit of its own. Behind a proxy
-  // every client has the proxy's address: raise it or turn it off there.
+  // Connections one remote address may hold at once; 0: no limit of its own. A trusted proxy
+  // carries many clients' connections and is not held to it.
   int max_connections_per_client = 256;
   std::chrono::milliseconds drain_timeout{30000};  // how long Stop waits for requests in flight
   std::string tls_cert;  // PEM certificate chain; with tls_key, the server speaks HTTPS only
   std::string tls_key;   // PEM private key
   // The answer to GET /healthz (default: 200 "ok"), e.g. the state of the database behind.
   std::function<HttpResponse()> health;
+  // Peers whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default.
+  TrustedProxies trusted_proxies;
 };
 
 class Server {

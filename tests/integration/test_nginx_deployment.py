@@ -7,8 +7,14 @@ certificates of the test's own). The AWS CLI and boto3 work through them: a call
 once (its requests stay on one instance), callers are spread over the instances (the instance of
 an answer is the one whose log has its request id) and each instance reads the others' writes;
 presigned URLs, the console page and console sign-in pass; the operator's endpoint does not; a
-caller whose instance stops moves to another.
+caller whose instance stops moves to another. The instances trust the proxy (--trusted-proxy):
+aws:SourceIp is the client's address, which a client cannot forge, and the links of the
+server's mail name the proxy (--public-url). Apart from any proxy: a role session sealed with a
+session key one instance has just made is accepted by another at once.
 """
+import email
+import email.policy
+import glob
 import http.client
 import json
 import os
@@ -24,8 +30,12 @@ import urllib.request
 from unittest import mock
 
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 
+from clock_helpers import MovableClock
 from console_client import ConsoleClient
 from test_postgres_serve import Instance, fresh_database, free_port
 
@@ -35,6 +45,9 @@ DOC_INSTANCES = ("127.0.0.1:4571", "127.0.0.1:4572", "127.0.0.1:4573")
 PASSWORD = "Str0ng-Console-Pass!"
 READ_ONLY = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}]}
+ROOT_EMAIL = "root@gatehouse.local"  # the bootstrap's default
+# The instances' environment, as docs/deployment.md starts them: they trust the proxy's address.
+BEHIND_THE_PROXY = {"GATEHOUSE_TRUSTED_PROXIES": "127.0.0.1/32"}
 
 
 def binary(name):
@@ -58,6 +71,22 @@ def render(file_name, instances, changes):
     return text
 
 
+def signed_call(port, service, params, key, token=None, source=None, headers=None):
+    """A query-protocol call signed with botocore's SigV4 and sent over http.client, from the
+    local address `source` when given; (HTTP status, body text)."""
+    body = "&".join("%s=%s" % (k, v) for k, v in params.items())
+    request = AWSRequest(method="POST", url="http://127.0.0.1:%d/" % port, data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    SigV4Auth(Credentials(key[0], key[1], token), service, "us-east-1").add_auth(request)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                      source_address=(source, 0) if source else None)
+    conn.request("POST", "/", body=body, headers=dict(request.headers.items(), **(headers or {})))
+    answer = conn.getresponse()
+    text = answer.read().decode()
+    conn.close()
+    return answer.status, text
+
+
 def connection(port, context=None):
     """An HTTP connection to 127.0.0.1:port, over TLS with `context`."""
     if context is None:
@@ -68,10 +97,10 @@ def connection(port, context=None):
 class Proxy:
     """A proxy in the foreground in a private directory, running a documented file."""
 
-    def __init__(self):
+    def __init__(self, port=None):
         self.dir = tempfile.mkdtemp(prefix="proxy-")
         os.chmod(self.dir, 0o755)  # nginx's workers run as nobody when started by root
-        self.port = free_port()
+        self.port = port or free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
         self.log = os.path.join(self.dir, "proxy.log")
 
@@ -114,8 +143,8 @@ class Nginx(Proxy):
 
     file_name = "nginx-gatehouse.conf"
 
-    def __init__(self, instances, context=None):
-        super().__init__()
+    def __init__(self, instances, context=None, port=None):
+        super().__init__(port)
         site = os.path.join(self.dir, "gatehouse.conf")
         with open(site, "w") as f:
             f.write(render(self.file_name, instances, self.changes()))
@@ -148,8 +177,8 @@ http {{
 class Haproxy(Proxy):
     """Debian's HAProxy on the documented file alone."""
 
-    def __init__(self, instances):
-        super().__init__()
+    def __init__(self, instances, port=None):
+        super().__init__(port)
         config = os.path.join(self.dir, "haproxy.cfg")
         with open(config, "w") as f:
             f.write(render("haproxy-gatehouse.cfg", instances,
@@ -166,8 +195,11 @@ class Deployment:
     @classmethod
     def setUpClass(cls):
         database, key = fresh_database(cls.proxy.__name__.lower()), secrets.token_hex(32)
+        front_port = free_port()
+        cls.public_url = "http://127.0.0.1:%d" % front_port
         cls.instances = []
-        with mock.patch.dict(os.environ, {"GATEHOUSE_MAX_CONNECTIONS_PER_CLIENT": "0"}):
+        with mock.patch.dict(os.environ, dict(BEHIND_THE_PROXY,
+                                              GATEHOUSE_PUBLIC_URL=cls.public_url)):
             for _ in range(3):
                 cls.instances.append(Instance(database, key))
                 cls.addClassCleanup(cls.instances[-1].stop)
@@ -175,8 +207,9 @@ class Deployment:
             instance.wait_ready()
         creators = [i for i in cls.instances if "Created the management account" in i.output()]
         assert len(creators) == 1, [i.output() for i in cls.instances]
+        cls.creator = creators[0]
         cls.admin_key = creators[0].admin_key()
-        cls.front = cls.proxy(["127.0.0.1:%d" % i.port for i in cls.instances])
+        cls.front = cls.proxy(["127.0.0.1:%d" % i.port for i in cls.instances], port=front_port)
         cls.addClassCleanup(cls.front.stop)
 
     def served(self, response):
@@ -255,9 +288,9 @@ class Deployment:
         for n in range(60):
             creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="s%d" % n)["Credentials"]
             token = (creds["AccessKeyId"], creds["SecretAccessKey"]), creds["SessionToken"]
-            # Sessions on a new database are sealed with the key ring's first key, made by the
-            # instance of the first AssumeRole: the others see it within the propagation bound.
-            answer = self.eventually(self.client("sts", *token).get_caller_identity)
+            # The first session on a new database is sealed with the key ring's first key, made
+            # a moment ago by the instance of the AssumeRole: every instance opens it at once.
+            answer = self.client("sts", *token).get_caller_identity()
             who = answer["Arn"]
             self.assertEqual(who, "arn:aws:sts::%s:assumed-role/reader/s%d" % (account, n))
             user = self.eventually(lambda: self.client("iam", *token).get_user(
@@ -317,6 +350,65 @@ class Deployment:
         if result[0] != 200 or not result[2].get("signedIn"):
             raise AssertionError(result)
         return result
+
+    def test_aws_source_ip_is_the_client_behind_the_proxy(self):
+        # The proxy connects from 127.0.0.1; the clients below from 127.0.0.5 and 127.0.0.6.
+        iam = self.client("iam")
+        iam.create_user(UserName="office-only")
+        iam.put_user_policy(UserName="office-only", PolicyName="office", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "iam:GetUser", "Resource": "*",
+                "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.5/32"}}}]}))
+        created = iam.create_access_key(UserName="office-only")["AccessKey"]
+        key = created["AccessKeyId"], created["SecretAccessKey"]
+        get_user = {"Action": "GetUser", "Version": "2010-05-08", "UserName": "office-only"}
+
+        def from_the_office():
+            status, text = signed_call(self.front.port, "iam", get_user, key, source="127.0.0.5")
+            if status != 200:
+                raise AssertionError((status, text))
+            return text
+
+        self.assertIn("<UserName>office-only</UserName>", self.eventually(from_the_office))
+        # Another client is refused, also when it names the office's address itself: the proxy
+        # appends the address it saw, and only that one is believed.
+        for spoof in (None, {"X-Forwarded-For": "127.0.0.5"}):
+            status, text = signed_call(self.front.port, "iam", get_user, key,
+                                       source="127.0.0.6", headers=spoof)
+            self.assertEqual(status, 403, text)
+            self.assertIn("<Code>AccessDenied</Code>", text)
+        # The instance's log names the client, not the proxy.
+        logs = "".join(i.output() for i in self.instances)
+        self.assertRegex(logs, r" 127\.0\.0\.6 iam:GetUser .* 403 AccessDenied")
+
+    def test_links_printed_and_mailed_name_the_public_url(self):
+        printed = self.creator.output()
+        self.assertIn("  %s/reset-password?token=" % self.public_url, printed)
+        self.assertIn("alias aws='aws --endpoint-url %s'" % self.public_url, printed)
+        # The console's "Forgot your password?" through the proxy: without --smtp-url the mail
+        # stays in the outbox of the instance that answered.
+        conn = http.client.HTTPConnection("127.0.0.1", self.front.port, timeout=10)
+        conn.request("POST", "/console/forgot-password", json.dumps({"email": ROOT_EMAIL}),
+                     {"Content-Type": "application/json"})
+        answer = conn.getresponse()
+        self.assertEqual(answer.status, 200, answer.read())
+        conn.close()
+
+        def mailed():
+            found = [path for i in self.instances
+                     for path in glob.glob(os.path.join(i.data.name, "outbox", "*.eml"))]
+            if not found:
+                raise AssertionError("no mail in any outbox")
+            with open(found[0], "rb") as f:
+                return email.message_from_bytes(f.read(), policy=email.policy.default)
+
+        message = self.eventually(mailed, timeout=10)
+        self.assertEqual(message["To"], ROOT_EMAIL)
+        text = message.get_content()
+        self.assertRegex(text, r"%s/reset-password\?token=[0-9a-f]{64}"
+                         % self.public_url.replace(".", r"\."))
+        self.assertNotRegex(text, r"127\.0\.0\.1:(%s)/"
+                            % "|".join(str(i.port) for i in self.instances))
 
     def test_the_operator_endpoint_is_not_exposed(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.front.port, timeout=10)
@@ -388,8 +480,8 @@ class NginxTlsDeploymentTest(unittest.TestCase):
         cls.edge = self_signed(cls.certs, "edge", "IP:127.0.0.1")
         database, key = fresh_database("nginxtls"), secrets.token_hex(32)
         cls.instances = []
-        tls = {"GATEHOUSE_MAX_CONNECTIONS_PER_CLIENT": "0", "GATEHOUSE_TLS_CERT": instance_cert,
-               "GATEHOUSE_TLS_KEY": instance_key}
+        tls = dict(BEHIND_THE_PROXY, GATEHOUSE_TLS_CERT=instance_cert,
+                   GATEHOUSE_TLS_KEY=instance_key)
         with mock.patch.dict(os.environ, tls):
             for _ in range(3):
                 cls.instances.append(Instance(database, key))
@@ -472,6 +564,52 @@ def wait_for_https(instance, context):
         if time.time() > deadline:
             raise AssertionError("gatehouse did not start:\n" + instance.output())
         time.sleep(0.05)
+
+
+class SessionKeysAcrossInstancesTest(MovableClock, unittest.TestCase):
+    """Two instances on one database, no proxy: a role session sealed with a session key that
+    one instance made a moment ago (the ring's first key, then each daily rotation) is accepted
+    by the other at once — the other catches up with the database for a key it does not know,
+    rather than answering InvalidClientTokenId until its follower brings the key."""
+
+    ROUNDS = 8
+
+    @classmethod
+    def setUpClass(cls):
+        cls.clock_dir = tempfile.mkdtemp(prefix="clock-")
+        cls.addClassCleanup(shutil.rmtree, cls.clock_dir, True)
+        cls.clock_file = os.path.join(cls.clock_dir, "clock-offset")
+        cls.clock_writes = 0
+        database, key = fresh_database("keyring"), secrets.token_hex(32)
+        with mock.patch.dict(os.environ, {"GATEHOUSE_CLOCK_OFFSET_FILE": cls.clock_file}):
+            cls.a = Instance(database, key)
+            cls.addClassCleanup(cls.a.stop)
+            cls.a.wait_ready()
+            cls.b = Instance(database, key)
+            cls.addClassCleanup(cls.b.stop)
+            cls.b.wait_ready()
+        cls.admin_key = cls.a.admin_key()
+
+    def test_a_session_from_one_instance_is_accepted_by_another_at_once(self):
+        iam, sts = self.a.client("iam", self.admin_key), self.a.client("sts", self.admin_key)
+        account = sts.get_caller_identity()["Account"]
+        iam.create_role(RoleName="worker", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"AWS": "arn:aws:iam::%s:root" % account}}]}))
+        identity = {"Action": "GetCallerIdentity", "Version": "2011-06-15"}
+        for n in range(self.ROUNDS):
+            # Round 0 makes the database's first session key; each later one is two days on,
+            # past the daily rotation, so that AssumeRole on `a` makes a new key.
+            with self.clock_moved(n * 2 * 24 * 3600):
+                creds = sts.assume_role(RoleArn="arn:aws:iam::%s:role/worker" % account,
+                                        RoleSessionName="r%d" % n)["Credentials"]
+                status, text = signed_call(
+                    self.b.port, "sts", identity,
+                    (creds["AccessKeyId"], creds["SecretAccessKey"]), creds["SessionToken"])
+                self.assertEqual(status, 200, "round %d: %s" % (n, text))
+                self.assertIn(":assumed-role/worker/r%d</Arn>" % n, text)
+            time.sleep(0.02)  # each round its own catch-up: they are at most one per 10 ms
 
 
 if __name__ == "__main__":

@@ -518,3 +518,90 @@ class MasterKeyFromEnvironmentTest(unittest.TestCase):
                                  capture_output=True, text=True, timeout=10)
             self.assertEqual(bad.returncode, 1)
             self.assertIn("64 hex digits", bad.stderr)
+
+
+class ProxySettingsTest(unittest.TestCase):
+    """--trusted-proxy and --public-url as flags, variables and config keys; bad values refuse
+    to start."""
+
+    def serve(self, args, env=None):
+        """Starts `serve` on a fresh data directory; returns (process, port, data)."""
+        data = tempfile.mkdtemp()
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", data]))
+        port = free_port()
+        proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % port, "--data", data]
+                                + args, env=dict(os.environ, **(env or {})),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+        def stop():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+            return proc.communicate(timeout=10)[0]
+        self.stop = stop
+
+        def health():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            return conn.getresponse().status
+        self.assertEqual(retry(health, retry_on=OSError), 200)
+        return proc, port, data
+
+    def forwarded_request(self, port, forwarded_for):
+        """An unsigned request (refused, and logged) that claims to come from `forwarded_for`."""
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("POST", "/", body="Action=GetCallerIdentity&Version=2011-06-15",
+                     headers={"X-Forwarded-For": forwarded_for,
+                              "Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(conn.getresponse().status, 403)
+        conn.close()
+
+    def test_bad_values_refuse_to_start(self):
+        for args, env, message in (
+                (["--trusted-proxy", "10.0.0.0/33"], {}, "10.0.0.0/33 is not an IP address"),
+                (["--trusted-proxy", "proxy.example.com"], {}, "proxy.example.com"),
+                ([], {"GATEHOUSE_TRUSTED_PROXIES": "10.0.0.1,nope"}, "nope"),
+                (["--public-url", "https://iam.example.com/console"], {}, "--public-url"),
+                (["--public-url", "ftp://iam.example.com"], {}, "--public-url"),
+                ([], {"GATEHOUSE_PUBLIC_URL": "https://user@iam.example.com"}, "--public-url")):
+            with tempfile.TemporaryDirectory() as data:
+                bad = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:%d" % free_port(),
+                                      "--data", data] + args, env=dict(os.environ, **env),
+                                     capture_output=True, text=True, timeout=20)
+            self.assertEqual(bad.returncode, 2, (args, env, bad.stderr))
+            self.assertIn(message, bad.stderr)
+        with tempfile.TemporaryDirectory() as data:
+            config = os.path.join(data, "gatehouse.toml")
+            with open(config, "w") as f:
+                f.write("trusted-proxy = 5\n")
+            bad = subprocess.run([BIN, "serve", "--config", config, "--data", data],
+                                 capture_output=True, text=True, timeout=20)
+            self.assertEqual(bad.returncode, 2)
+            self.assertIn("trusted-proxy must be a string or an array of strings", bad.stderr)
+
+    def test_config_file_keys(self):
+        with tempfile.TemporaryDirectory() as home:
+            config = os.path.join(home, "gatehouse.toml")
+            with open(config, "w") as f:
+                f.write('trusted-proxy = ["10.0.0.0/8", "127.0.0.1"]\n'
+                        'public-url = "https://IAM.example.com/"\n')
+            proc, port, data = self.serve(["--config", config])
+            self.forwarded_request(port, "203.0.113.50")
+            out = self.stop()
+        self.assertIn("links in mail and on the terminal name https://iam.example.com\n", out)
+        self.assertIn("  https://iam.example.com/reset-password?token=", out)
+        self.assertRegex(out, r" 203\.0\.113\.50 - - 403 ")
+        with open(os.path.join(data, "aws", "config")) as f:
+            self.assertIn("endpoint_url = https://iam.example.com\n", f.read())
+
+    def test_flags_given_twice_and_the_default(self):
+        _, port, _ = self.serve(["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy",
+                                 "127.0.0.1/32"])
+        self.forwarded_request(port, "203.0.113.51")
+        self.assertRegex(self.stop(), r" 203\.0\.113\.51 - - 403 ")
+        # Without --trusted-proxy the header is not read; links name the listen address.
+        _, port, _ = self.serve([])
+        self.forwarded_request(port, "203.0.113.52")
+        out = self.stop()
+        self.assertNotIn("203.0.113.52", out)
+        self.assertRegex(out, r" 127\.0\.0\.1 - - 403 ")
+        self.assertIn("  http://127.0.0.1:%d/reset-password?token=" % port, out)

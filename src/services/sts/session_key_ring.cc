@@ -1,5 +1,6 @@
 #include "services/sts/session_key_ring.h"
 
+#include <chrono>
 #include <mutex>
 
 #include "core/crypto.h"
@@ -75,6 +76,17 @@ std::optional<std::string> SessionKeyRing::Find(uint32_t id) const {
     auto it = opened_.find(id);
     if (it != opened_.end()) return it->second;
   }
+  if (std::optional<std::string> key = FindInDirectory(id)) return key;
+  // Another instance may have made the key a moment ago: catch up with the store, then look
+  // again — also when this catch-up found nothing new, since the change follower may have
+  // applied the key in the meantime. A failed catch-up (the database away) leaves the
+  // directory as it was.
+  if (!MayCatchUp()) return std::nullopt;
+  (void)state_.CatchUp();
+  return FindInDirectory(id);
+}
+
+std::optional<std::string> SessionKeyRing::FindInDirectory(uint32_t id) const {
   model::SessionKey probe;
   probe.id = id;
   std::shared_ptr<const model::SessionKey> key =
@@ -85,6 +97,14 @@ std::optional<std::string> SessionKeyRing::Find(uint32_t id) const {
   std::unique_lock lock(mu_);
   opened_[id] = *opened;
   return opened;
+}
+
+bool SessionKeyRing::MayCatchUp() const {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = last_catch_up_ms_.load();
+  return now - last >= catch_up_every_ms_ && last_catch_up_ms_.compare_exchange_strong(last, now);
 }
 
 }  // namespace gatehouse::services::sts

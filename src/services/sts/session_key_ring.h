@@ -2,9 +2,13 @@
 // server's master key) so that every server sharing the store opens every token. The newest key
 // seals; a new one is made when it is older than the rotation period, and a key is erased once
 // no token it sealed can still be valid. Opened keys are cached: after the first use of a key,
-// sealing and opening read nothing but memory. Thread-safe.
+// sealing and opening read nothing but memory. A key the directory does not hold yet (another
+// instance made it a moment ago) makes Find catch up with the store and look again; catch-ups
+// are at most one per kCatchUpEveryMs for the whole ring, so that tokens naming made-up key ids
+// cost the database at most one query per interval. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -24,12 +28,16 @@ inline constexpr int64_t kMaxSessionMs = 36 * 3600 * 1000LL;
 
 class SessionKeyRing {
  public:
+  static constexpr int64_t kCatchUpEveryMs = 10;
+
   SessionKeyRing(store::State& state, std::string master_key, Random& random,
-                 int64_t rotation_ms = kSessionKeyRotationMs)
+                 int64_t rotation_ms = kSessionKeyRotationMs,
+                 int64_t catch_up_every_ms = kCatchUpEveryMs)
       : state_(state),
         master_key_(std::move(master_key)),
         random_(random),
-        rotation_ms_(rotation_ms) {}
+        rotation_ms_(rotation_ms),
+        catch_up_every_ms_(catch_up_every_ms) {}
 
   // The id and bytes of the key that seals new tokens at `now_ms`, rotating when due.
   Result<std::pair<uint32_t, std::string>> Current(int64_t now_ms);
@@ -38,12 +46,18 @@ class SessionKeyRing {
 
  private:
   std::optional<std::string> OpenKey(const model::SessionKey& key) const;
+  // The key `id` as the directory holds it, opened and cached.
+  std::optional<std::string> FindInDirectory(uint32_t id) const;
+  // Claims the ring's catch-up slot: false when another catch-up began within the interval.
+  bool MayCatchUp() const;
   Status Rotate(int64_t now_ms);  // holds mu_ exclusively
 
   store::State& state_;
   const std::string master_key_;
   Random& random_;
   const int64_t rotation_ms_;
+  const int64_t catch_up_every_ms_;
+  mutable std::atomic<int64_t> last_catch_up_ms_{INT64_MIN / 2};  // steady clock
   mutable std::shared_mutex mu_;
   mutable std::map<uint32_t, std::string> opened_;
   uint32_t current_id_ = 0;

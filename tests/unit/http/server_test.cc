@@ -206,6 +206,66 @@ TEST(ServerTest, ConnectionLimitPerClient) {
       std::string::npos);
 }
 
+// The handler sees the client a trusted proxy names; a peer that is not trusted is the client,
+// whatever it sends.
+TEST(ServerTest, RequestsCarryTheClientATrustedProxyNames) {
+  ServerOptions o = TestOptions();
+  o.trusted_proxies = *TrustedProxies::Parse("127.0.0.1/32");
+  auto who = [](const HttpRequest& r) -> HttpResponse {
+    return {200, {}, "client=" + r.remote_address + (r.secure ? " secure" : " plain") + "\n"};
+  };
+  Server trusting(o, who);
+  ASSERT_TRUE(trusting.Start().ok());
+  const std::string forwarded =
+      "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 1.2.3.4, 203.0.113.9\r\n"
+      "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n";
+  EXPECT_NE(Exchange(trusting.port(), forwarded).find("client=203.0.113.9 secure\n"),
+            std::string::npos);
+
+  o.trusted_proxies = *TrustedProxies::Parse("10.0.0.0/8");
+  Server distrusting(o, who);
+  ASSERT_TRUE(distrusting.Start().ok());
+  EXPECT_NE(Exchange(distrusting.port(), forwarded).find("client=127.0.0.1 plain\n"),
+            std::string::npos);
+}
+
+// A trusted proxy carries many clients: the per-client limit does not hold it.
+TEST(ServerTest, ATrustedProxyIsNotHeldToThePerClientLimit) {
+  ServerOptions o = TestOptions();
+  o.max_connections_per_client = 1;
+  o.idle_timeout = std::chrono::milliseconds(2000);
+  o.request_timeout = std::chrono::milliseconds(2000);
+  o.trusted_proxies = *TrustedProxies::Parse("127.0.0.1");
+  Server server(o, Echo);
+  ASSERT_TRUE(server.Start().ok());
+  asio::io_context io;
+  tcp::socket first(io), second(io);
+  first.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  second.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  ASSERT_TRUE(ConnectionsReach(server, 2));
+  EXPECT_NE(
+      Exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "ok\n").find("200 OK"),
+      std::string::npos);
+
+  // Another address, not trusted, is held to one connection.
+  auto from_other = [&](tcp::socket& socket) {
+    socket.open(tcp::v4());
+    socket.bind(tcp::endpoint(asio::ip::make_address("127.0.0.2"), 0));
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  };
+  tcp::socket other(io), refused(io);
+  from_other(other);
+  ASSERT_TRUE(ConnectionsReach(server, 3));
+  from_other(refused);
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  boost::system::error_code ec;
+  asio::write(refused, asio::buffer(request), ec);
+  std::string reply;
+  char buf[1024];
+  while (!ec) reply.append(buf, refused.read_some(asio::buffer(buf), ec));
+  EXPECT_EQ(reply, "");
+}
+
 // A handler slower than the request timeout still gets its answer out.
 TEST(ServerTest, ASlowHandlerIsStillAnswered) {
   Server server(TestOptions(), [](const HttpRequest& r) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../console/shared_state.h"
 #include "core/crypto.h"
 #include "temp_iam_state.h"
 
@@ -69,6 +70,46 @@ TEST_F(SessionKeyRingTest, KeysAreStoredSealedAndSharedAcrossRings) {
 TEST_F(SessionKeyRingTest, UnknownKeysAreNotFound) {
   SessionKeyRing ring(temp_.state(), temp_.iam().master_key, temp_.random());
   EXPECT_FALSE(ring.Find(12345));
+}
+
+// Two instances on one database: a token sealed with a key the other instance made a moment
+// ago, before its directory followed, opens at once.
+TEST(SessionKeyRingInstancesTest, AKeyMadeByAnotherInstanceIsFoundAtOnce) {
+  console::testing_support::SharedState db;
+  store::State& a = db.Instance();
+  store::State& b = db.Instance();
+  SystemRandom random;
+  const std::string master_key(kSealKeySize, 'm');
+  SessionKeyRing ring_a(a, master_key, random);
+  SessionKeyRing ring_b(b, master_key, random);
+  auto key = ring_a.Current(1000);
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(b.directory().Scan<model::SessionKey>("").empty());  // b has not followed yet
+  EXPECT_EQ(ring_b.Find(key->first), key->second);
+  // And b seals with it too, rather than making a key of its own.
+  auto current = ring_b.Current(2000);
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->first, key->first);
+}
+
+// Made-up key ids do not turn into database reads: one catch-up per interval for the ring.
+TEST(SessionKeyRingInstancesTest, CatchUpsAreRateLimited) {
+  console::testing_support::SharedState db;
+  store::State& a = db.Instance();
+  store::State& b = db.Instance();
+  SystemRandom random;
+  const std::string master_key(kSealKeySize, 'm');
+  constexpr int64_t kHour = 3600 * 1000;
+  SessionKeyRing ring_a(a, master_key, random);
+  SessionKeyRing ring_b(b, master_key, random, kSessionKeyRotationMs, /*catch_up_every_ms=*/kHour);
+  EXPECT_FALSE(ring_b.Find(12345));  // a forged id: the interval's one catch-up
+  auto key = ring_a.Current(1000);
+  ASSERT_TRUE(key.ok());
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(ring_b.Find(key->first));
+  EXPECT_TRUE(b.directory().Scan<model::SessionKey>("").empty());  // no catch-up since
+  // Another interval (here: a ring whose interval has passed) catches up again.
+  SessionKeyRing later_b(b, master_key, random, kSessionKeyRotationMs, /*catch_up_every_ms=*/0);
+  EXPECT_EQ(later_b.Find(key->first), key->second);
 }
 
 }  // namespace
