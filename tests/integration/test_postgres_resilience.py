@@ -86,6 +86,9 @@ class PostgresResilienceTest(unittest.TestCase):
         account = a.client("sts", admin).get_caller_identity()["Account"]
         iam.create_user(UserName="carol")
         iam.create_login_profile(UserName="carol", Password=PASSWORD)
+        iam.put_user_policy(UserName="carol", PolicyName="self", PolicyDocument=(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser",'
+            '"Resource":"*"}]}'))
         eventually(lambda: b.client("iam", admin).get_login_profile(UserName="carol"))
 
         # Signed in on a, the session works on b, and signing out on b ends it on a.
