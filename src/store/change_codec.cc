@@ -111,7 +111,13 @@ std::string EncodeWrites(const std::vector<Write>& writes) {
         },
         write);
   }
-  return out.dump();
+  try {
+    return out.dump();
+  } catch (const nlohmann::json::exception&) {
+    // Text that is not UTF-8 cannot be kept as JSON: the batch goes into the feed without its
+    // writes, and followers reload everything from the tables instead.
+    return "";
+  }
 }
 
 Result<std::vector<Write>> DecodeWrites(std::string_view text) {

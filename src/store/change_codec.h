@@ -15,6 +15,8 @@
 
 namespace gatehouse::store {
 
+// Never throws: writes that JSON cannot hold (text that is not UTF-8) encode as "", which reads
+// back as a change without writes.
 std::string EncodeWrites(const std::vector<Write>& writes);
 // kServiceFailure when `text` is not a list of known writes.
 Result<std::vector<Write>> DecodeWrites(std::string_view text);

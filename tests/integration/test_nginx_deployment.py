@@ -94,6 +94,25 @@ def connection(port, context=None):
     return http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
 
 
+def wait_healthy(port, context, proc, seconds, failure):
+    """Returns once GET /healthz on `port` answers 200; raises failure() when `proc` exits or
+    `seconds` pass first."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            conn = connection(port, context)
+            conn.request("GET", "/healthz")
+            ready = conn.getresponse().status == 200
+            conn.close()
+            if ready:
+                return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            raise AssertionError(failure())
+        time.sleep(0.05)
+
+
 class Proxy:
     """A proxy in the foreground in a private directory, running a documented file."""
 
@@ -107,20 +126,8 @@ class Proxy:
     def start(self, command, context=None):
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while True:
-            try:
-                conn = connection(self.port, context)
-                conn.request("GET", "/healthz")
-                ready = conn.getresponse().status == 200
-                conn.close()
-                if ready:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise AssertionError("%s did not start:\n%s" % (command[0], self.output()))
-            time.sleep(0.05)
+        wait_healthy(self.port, context, self.proc, 10,
+                     lambda: "%s did not start:\n%s" % (command[0], self.output()))
 
     def output(self):
         text = ""
@@ -548,22 +555,8 @@ class NginxTlsDeploymentTest(unittest.TestCase):
 
 
 def wait_for_https(instance, context):
-    deadline = time.time() + 20
-    while True:
-        if instance.proc.poll() is not None:
-            raise AssertionError("gatehouse exited:\n" + instance.output())
-        try:
-            conn = connection(instance.port, context)
-            conn.request("GET", "/healthz")
-            ready = conn.getresponse().status == 200
-            conn.close()
-            if ready:
-                return
-        except OSError:
-            pass
-        if time.time() > deadline:
-            raise AssertionError("gatehouse did not start:\n" + instance.output())
-        time.sleep(0.05)
+    wait_healthy(instance.port, context, instance.proc, 20,
+                 lambda: "gatehouse did not start:\n" + instance.output())
 
 
 class SessionKeysAcrossInstancesTest(MovableClock, unittest.TestCase):

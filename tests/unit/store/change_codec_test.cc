@@ -73,6 +73,14 @@ TEST(ChangeCodecTest, OpNamesAreDistinct) {
   EXPECT_EQ(ops.count(""), 0u);
 }
 
+// Text JSON cannot hold never throws inside a commit: the change is kept without its writes,
+// and its readers reload instead.
+TEST(ChangeCodecTest, TextThatIsNotUtf8MakesAChangeWithoutWrites) {
+  std::string text = EncodeWrites({SetUserTags{"111111111111", "alice", {{"k", "\xff\xfe"}}}});
+  EXPECT_EQ(text, "");
+  EXPECT_FALSE(ReadChange(8, text).writes.has_value());
+}
+
 TEST(ChangeCodecTest, RefusesWhatIsNotAListOfKnownWrites) {
   for (const char* text :
        {"", "{}", "[1]", "[{\"op\":\"drop_table\",\"v\":{}}]", "[{\"op\":\"put/role\"}]",

@@ -26,6 +26,20 @@ class StoreContract : public testing::TestWithParam<Backend> {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::unique_ptr<Store> Open() { return GetParam().open(dir_.string()); }
 
+  // Two writers on one database (two instances), each a store and its loaded State.
+  struct Writers {
+    std::unique_ptr<Store> store_a, store_b;
+    std::unique_ptr<State> a, b;
+  };
+  Writers OpenTwo() {
+    Writers w{Open(), Open(), nullptr, nullptr};
+    w.a = std::make_unique<State>(*w.store_a);
+    w.b = std::make_unique<State>(*w.store_b);
+    EXPECT_TRUE(w.a->Load().ok());
+    EXPECT_TRUE(w.b->Load().ok());
+    return w;
+  }
+
   std::filesystem::path dir_;
 };
 
@@ -170,12 +184,11 @@ TEST_P(StoreContract, RecordsPutCreateEraseAndReload) {
 // Two writers on one database (two instances): each one's sequence numbers count every
 // commit, and a State catches up with what the other committed.
 TEST_P(StoreContract, StatesFollowAnotherWritersCommits) {
-  auto store_a = Open();
-  auto store_b = Open();
-  State a(*store_a);
-  State b(*store_b);
-  ASSERT_TRUE(a.Load().ok());
-  ASSERT_TRUE(b.Load().ok());
+  Writers writers = OpenTwo();
+  Store* store_a = writers.store_a.get();
+  Store* store_b = writers.store_b.get();
+  State& a = *writers.a;
+  State& b = *writers.b;
   ASSERT_TRUE(a.Commit({{InsertAccount{Account("111111111111", "a@example.com")}}}).ok());
   EXPECT_EQ(store_a->last_commit_sequence(), 1);
   EXPECT_EQ(a.sequence(), 1);
@@ -211,12 +224,10 @@ TEST_P(StoreContract, StatesFollowAnotherWritersCommits) {
 // The change feed keeps each batch's writes: another writer reads exactly what was committed,
 // in order, and a directory following it ends where the writer's own did.
 TEST_P(StoreContract, TheFeedKeepsEveryBatchsWrites) {
-  auto store_a = Open();
-  auto store_b = Open();
-  State a(*store_a);
-  State b(*store_b);
-  ASSERT_TRUE(a.Load().ok());
-  ASSERT_TRUE(b.Load().ok());
+  Writers writers = OpenTwo();
+  Store* store_b = writers.store_b.get();
+  State& a = *writers.a;
+  State& b = *writers.b;
   model::Role role;
   role.account_id = "111111111111";
   role.name = "Admin";
