@@ -62,9 +62,12 @@ def render(file_name, instances, changes):
     the other `changes` (documented text → actual), each of which it holds once."""
     with open(os.path.join(EXAMPLES, file_name)) as f:
         text = f.read()
-    for documented, actual in zip(DOC_INSTANCES, instances):
+    # Through placeholders: an actual address may contain a documented one (127.0.0.1:45721).
+    for i, documented in enumerate(DOC_INSTANCES):
         assert text.count(documented) == 2, documented
-        text = text.replace(documented, actual)
+        text = text.replace(documented, "@instance%d@" % i)
+    for i, documented in enumerate(DOC_INSTANCES):
+        text = text.replace("@instance%d@" % i, instances[i] if i < len(instances) else documented)
     for documented, actual in changes:
         assert text.count(documented) == 1, documented
         text = text.replace(documented, actual)
