@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "core/crypto.h"
 
@@ -44,17 +43,7 @@ std::shared_ptr<const ConsoleSession> ConsoleSessions::Find(const std::string& i
   const std::string key = HashOf(id);
   auto session = state_.directory().Get<ConsoleSession>(key);
   if (session != nullptr) return session;
-  // At most one catch-up per kCatchUpEveryMs: cookies made up by the thousand cost the database
-  // no more than that.
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
-  int64_t last = last_catch_up_ms_.load();
-  if (now - last < kCatchUpEveryMs || !last_catch_up_ms_.compare_exchange_strong(last, now)) {
-    return nullptr;
-  }
-  // Look again even when the catch-up found nothing new: the follower may have applied it.
-  if (Result<bool> caught_up = state_.CatchUp(); !caught_up.ok()) return nullptr;
+  if (!catch_up_.CatchUp(state_)) return nullptr;
   return state_.directory().Get<ConsoleSession>(key);
 }
 

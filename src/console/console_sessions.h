@@ -28,6 +28,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "model/console_entities.h"
+#include "store/catch_up_limiter.h"
 #include "store/directory.h"
 
 namespace gatehouse::console {
@@ -42,7 +43,6 @@ class ConsoleSessions {
  public:
   static constexpr int64_t kTouchWriteMs = 60 * 1000;
   static constexpr int64_t kSweepEveryMs = 60 * 1000;
-  static constexpr int64_t kCatchUpEveryMs = 10;
 
   ConsoleSessions(store::State& state, Random& random, int64_t idle_ms, int64_t absolute_ms)
       : state_(state), random_(random), idle_ms_(idle_ms), absolute_ms_(absolute_ms) {}
@@ -69,7 +69,7 @@ class ConsoleSessions {
   const int64_t idle_ms_;
   const int64_t absolute_ms_;
   std::atomic<int64_t> next_sweep_ms_{0};
-  std::atomic<int64_t> last_catch_up_ms_{INT64_MIN / 2};  // steady clock
+  store::CatchUpLimiter catch_up_;
 };
 
 }  // namespace gatehouse::console

@@ -14,6 +14,7 @@
 
 #include "console/sign_in.h"
 #include "core/random.h"
+#include "store/catch_up_limiter.h"
 #include "store/directory.h"
 
 namespace gatehouse::console {
@@ -46,6 +47,7 @@ class SignInChallenges {
   store::State& state_;
   Random& random_;
   std::atomic<int64_t> next_sweep_ms_{0};
+  store::CatchUpLimiter catch_up_;
 };
 
 }  // namespace gatehouse::console

@@ -81,8 +81,7 @@ std::optional<std::string> SessionKeyRing::Find(uint32_t id) const {
   // again — also when this catch-up found nothing new, since the change follower may have
   // applied the key in the meantime. A failed catch-up (the database away) leaves the
   // directory as it was.
-  if (!MayCatchUp()) return std::nullopt;
-  (void)state_.CatchUp();
+  if (!catch_up_.CatchUp(state_)) return std::nullopt;
   return FindInDirectory(id);
 }
 
@@ -97,14 +96,6 @@ std::optional<std::string> SessionKeyRing::FindInDirectory(uint32_t id) const {
   std::unique_lock lock(mu_);
   opened_[id] = *opened;
   return opened;
-}
-
-bool SessionKeyRing::MayCatchUp() const {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
-  int64_t last = last_catch_up_ms_.load();
-  return now - last >= catch_up_every_ms_ && last_catch_up_ms_.compare_exchange_strong(last, now);
 }
 
 }  // namespace gatehouse::services::sts

@@ -18,6 +18,7 @@
 
 #include "core/random.h"
 #include "core/status.h"
+#include "store/catch_up_limiter.h"
 #include "store/directory.h"
 
 namespace gatehouse::services::sts {
@@ -28,7 +29,7 @@ inline constexpr int64_t kMaxSessionMs = 36 * 3600 * 1000LL;
 
 class SessionKeyRing {
  public:
-  static constexpr int64_t kCatchUpEveryMs = 10;
+  static constexpr int64_t kCatchUpEveryMs = store::CatchUpLimiter::kDefaultEveryMs;
 
   SessionKeyRing(store::State& state, std::string master_key, Random& random,
                  int64_t rotation_ms = kSessionKeyRotationMs,
@@ -37,7 +38,7 @@ class SessionKeyRing {
         master_key_(std::move(master_key)),
         random_(random),
         rotation_ms_(rotation_ms),
-        catch_up_every_ms_(catch_up_every_ms) {}
+        catch_up_(catch_up_every_ms) {}
 
   // The id and bytes of the key that seals new tokens at `now_ms`, rotating when due.
   Result<std::pair<uint32_t, std::string>> Current(int64_t now_ms);
@@ -48,16 +49,13 @@ class SessionKeyRing {
   std::optional<std::string> OpenKey(const model::SessionKey& key) const;
   // The key `id` as the directory holds it, opened and cached.
   std::optional<std::string> FindInDirectory(uint32_t id) const;
-  // Claims the ring's catch-up slot: false when another catch-up began within the interval.
-  bool MayCatchUp() const;
   Status Rotate(int64_t now_ms);  // holds mu_ exclusively
 
   store::State& state_;
   const std::string master_key_;
   Random& random_;
   const int64_t rotation_ms_;
-  const int64_t catch_up_every_ms_;
-  mutable std::atomic<int64_t> last_catch_up_ms_{INT64_MIN / 2};  // steady clock
+  mutable store::CatchUpLimiter catch_up_;
   mutable std::shared_mutex mu_;
   mutable std::map<uint32_t, std::string> opened_;
   uint32_t current_id_ = 0;
