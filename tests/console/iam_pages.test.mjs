@@ -148,6 +148,7 @@ asRoot('policies: the JSON editor, versions, delete', async (page, root, server)
   await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
   await page.getByRole('button', { name: 'Set v2 as default' }).click();
   await page.getByText('v2 (Default)').waitFor();
+  await page.getByRole('heading', { name: 'Permissions (version v2)' }).waitFor();
   assert.match(await page.getByLabel('Policy document').innerText(), /iam:GetUser/);
   await page.getByRole('button', { name: 'Delete v1' }).click();
   await page.getByText('Policy versions (1)').waitFor();

@@ -68,6 +68,8 @@ export async function policyPage(ctx) {
   const drawVersions = async () => {
     const versions = await callAll('iam', 'ListPolicyVersions', { PolicyArn: arn }, 'Versions');
     const def = versions.find((v) => v.IsDefaultVersion);
+    // The default version's document is shown before the list that names it the default.
+    if (def) await showVersion(def.VersionId);
     fill(versionsBox,
       h('div', { class: 'panel-head' }, h('h2', {}, `Policy versions (${versions.length})`),
         aws ? null : button('Create new version', () => newVersionDialog(arn, def, async () => {
@@ -88,7 +90,6 @@ export async function policyPage(ctx) {
             await drawVersions();
           }), 'small danger')) },
       ], versions));
-    if (def) await showVersion(def.VersionId);
   };
   await drawVersions().catch(showError);
 }
