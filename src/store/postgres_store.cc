@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <regex>
 #include <thread>
@@ -349,12 +350,22 @@ Status Check(pg_conn* conn, const Precondition& precondition) {
       precondition);
 }
 
-// Checks and writes the batch inside the open transaction; `sequence` receives its number in the
-// change feed.
-Status CommitInTransaction(pg_conn* conn, const WriteBatch& batch, int64_t* sequence) {
-  RETURN_IF_ERROR(Run(conn, "SELECT pg_advisory_xact_lock($1)", {std::to_string(kCommitLock)}));
+// Whether the batch renames a user, which defers the foreign keys to a user.
+bool RenamesUser(const WriteBatch& batch) {
+  for (const Write& w : batch.writes) {
+    if (std::holds_alternative<UpdateUser>(w)) return true;
+  }
+  return false;
+}
+
+// Checks and writes one batch inside the group's open transaction and appends it to the change
+// feed; `sequence` receives its number.
+Status CommitBatch(pg_conn* conn, const WriteBatch& batch, int64_t* sequence) {
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(conn, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(conn, w));
+  // The foreign keys a rename deferred are checked now, so that a violation fails this batch
+  // and not the COMMIT of the whole group.
+  if (RenamesUser(batch)) RETURN_IF_ERROR(Run(conn, "SET CONSTRAINTS ALL IMMEDIATE"));
   std::unique_ptr<PgResult> change =
       Exec(conn, "INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
            {std::to_string(NowMs()), EncodeWrites(batch.writes)});
@@ -365,8 +376,37 @@ Status CommitInTransaction(pg_conn* conn, const WriteBatch& batch, int64_t* sequ
                         "UPDATE changes SET writes = NULL WHERE seq <= $1 AND writes IS NOT NULL",
                         {std::to_string(*sequence - kFeedKept)}));
   }
-  // Delivered to the listeners when (and only if) the transaction commits.
-  return Run(conn, ("NOTIFY " + std::string(kChannel)).c_str());
+  return Status::Ok();
+}
+
+// Commits `batches` inside the open transaction, each in a savepoint: one that fails is rolled
+// back alone. Fails as a whole (every batch) when the transaction itself breaks.
+Result<std::vector<Result<int64_t>>> CommitBatches(pg_conn* conn,
+                                                   const std::vector<const WriteBatch*>& batches) {
+  std::vector<Result<int64_t>> out;
+  for (const WriteBatch* batch : batches) {
+    // Savepoints are not released: releasing costs a round trip, and the COMMIT ends them all.
+    RETURN_IF_ERROR(Run(conn, "SAVEPOINT batch"));
+    int64_t sequence = 0;
+    Status status = CommitBatch(conn, *batch, &sequence);
+    if (!status.ok()) {
+      // The failed statement aborted the transaction; back to before this batch.
+      RETURN_IF_ERROR(Run(conn, "ROLLBACK TO SAVEPOINT batch"));
+      if (RenamesUser(*batch)) RETURN_IF_ERROR(Run(conn, "SET CONSTRAINTS ALL IMMEDIATE"));
+    }
+    out.push_back(status.ok() ? Result<int64_t>(sequence) : Result<int64_t>(status));
+  }
+  return out;
+}
+
+// libpq's notice receiver: the server's NOTICEs ("relation … already exists, skipping" at
+// every start) are routine and dropped; warnings still go to stderr, as libpq's default does.
+void DropNotices(void*, const PGresult* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity == nullptr) return;
+  const std::string_view level(severity);
+  if (level == "NOTICE" || level == "INFO" || level == "DEBUG" || level == "LOG") return;
+  std::fputs(PQresultErrorMessage(notice), stderr);
 }
 
 // Runs `sql` for every row of its result.
@@ -412,6 +452,7 @@ Status PostgresStore::Connect() {
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
     return Status(ErrorCode::kServiceFailure, "cannot connect to PostgreSQL: " + reason);
   }
+  PQsetNoticeReceiver(conn_, DropNotices, nullptr);
   // Commits must not wait forever for a lock held by a stuck transaction.
   std::unique_ptr<PgResult> r = Exec(conn_, "SET lock_timeout = '10s'");
   if (!r->ok()) return Failure(*r, "set-up");
@@ -531,22 +572,44 @@ Result<StoreData> PostgresStore::LoadAll() {
   return data;
 }
 
-Status PostgresStore::Commit(const WriteBatch& batch) {
+Status PostgresStore::Commit(const WriteBatch& batch) { return CommitGroup({&batch})[0].status(); }
+
+std::vector<Result<int64_t>> PostgresStore::CommitGroup(
+    const std::vector<const WriteBatch*>& batches) {
   std::lock_guard lock(mu_);
+  Result<std::vector<Result<int64_t>>> out = CommitTransaction(batches);
+  if (!out.ok()) {
+    if (conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+    }
+    return std::vector<Result<int64_t>>(batches.size(), out.status());
+  }
+  for (const Result<int64_t>& r : *out) {
+    if (r.ok()) last_commit_sequence_ = *r;
+  }
+  return std::move(out).value();
+}
+
+Result<std::vector<Result<int64_t>>> PostgresStore::CommitTransaction(
+    const std::vector<const WriteBatch*>& batches) {
   RETURN_IF_ERROR(EnsureConnected());
   RETURN_IF_ERROR(Run(conn_, "BEGIN"));
-  int64_t sequence = 0;
-  Status status = CommitInTransaction(conn_, batch, &sequence);
-  if (status.ok()) {
-    std::unique_ptr<PgResult> r = Exec(conn_, "COMMIT");
-    if (!r->ok()) status = Failure(*r, "commit");
+  // Commits take this lock in turn (other instances' too), so that the preconditions read the
+  // state the writes apply to and the change feed's numbers become visible in order.
+  RETURN_IF_ERROR(Run(conn_, "SELECT pg_advisory_xact_lock($1)", {std::to_string(kCommitLock)}));
+  Result<std::vector<Result<int64_t>>> out = CommitBatches(conn_, batches);
+  if (!out.ok()) return out.status();
+  bool any = false;
+  for (const Result<int64_t>& r : *out) any = any || r.ok();
+  if (!any) {
+    RETURN_IF_ERROR(Run(conn_, "ROLLBACK"));
+    return out;
   }
-  if (!status.ok()) {
-    PQclear(PQexec(conn_, "ROLLBACK"));
-    return status;
-  }
-  last_commit_sequence_ = sequence;
-  return status;
+  // Delivered to the listeners when (and only if) the transaction commits: once per group.
+  RETURN_IF_ERROR(Run(conn_, ("NOTIFY " + std::string(kChannel)).c_str()));
+  std::unique_ptr<PgResult> commit = Exec(conn_, "COMMIT");
+  if (!commit->ok()) return Failure(*commit, "commit");
+  return out;
 }
 
 Result<int64_t> PostgresStore::LatestSequence() {
