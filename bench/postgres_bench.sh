@@ -10,7 +10,9 @@
 #   nginx        GetCallerIdentity by presigned URLs of 16 callers with wrk, through nginx running
 #                docs/examples/nginx-gatehouse.conf over two instances, and against one instance
 #                directly, in alternating rounds ($ROUNDS, default 3); the medians and their ratio.
-# DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both.
+# DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both;
+# THREADS (default 0: one per core) each instance's --threads. A write holds its thread until its
+# group's COMMIT is flushed, so the threads bound how many commits share one flush.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 shift || true
@@ -20,6 +22,7 @@ duration=${DURATION:-10s}
 clients=${CLIENTS:-16}
 rounds=${ROUNDS:-3}
 writes=${WRITES:-1000}
+threads=${THREADS:-0}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cluster="$here/tests/support/postgres_cluster.sh"
 work=$(mktemp -d)
@@ -50,6 +53,7 @@ start_instance() {
   mkdir -p "$work/$1"
   GATEHOUSE_MASTER_KEY=$master_key "$build/gatehouse" serve --listen "127.0.0.1:$port" \
     --data "$work/$1" --database "$uri" --log-level warn --max-connections-per-client 0 \
+    --threads "$threads" \
     >"$work/$1.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$port/healthz" || { cat "$work/$1.log"; exit 1; }
@@ -95,7 +99,7 @@ SQL
   admin_key gh-writes
   local out rate
   out=$("$build/bench/iam_load" "$port" "$key" "$secret" create-users "$clients" 200)
-  echo "gatehouse $out"
+  echo "gatehouse (--threads $threads) $out"
   rate=$(echo "$out" | sed -E 's/.* = ([0-9]+)\/s.*/\1/')
   python3 -c "import sys; print('CreateUser / pgbench insert: %.0f%%' % (100 * $rate / $pg_tps))"
 }

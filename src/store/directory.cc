@@ -1,6 +1,7 @@
 #include "store/directory.h"
 
 #include <algorithm>
+#include <exception>
 #include <mutex>
 #include <type_traits>
 
@@ -348,7 +349,16 @@ Status State::Commit(const WriteBatch& batch) {
     lock.unlock();
     {
       std::lock_guard<std::mutex> commit_lock(commit_mu_);
-      CommitGroupLocked(group);
+      try {
+        CommitGroupLocked(group);
+      } catch (const std::exception& e) {
+        // Whatever the group's fate, its callers must wake: none is told of a success that
+        // is not known, and the directory reloads at its next catch-up.
+        for (Pending* p : group) {
+          p->status = Status(ErrorCode::kServiceFailure, std::string("commit: ") + e.what());
+        }
+        stale_ = true;
+      }
     }
     lock.lock();
     for (Pending* p : group) p->done = true;

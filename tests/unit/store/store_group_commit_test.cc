@@ -349,7 +349,9 @@ TEST_P(GroupCommitTest, ConcurrentCallersOfOneStateEachGetTheirOwnAnswer) {
         EXPECT_EQ(s.code(), ErrorCode::kStoreConflict) << t << "/" << i;
       }
     }
-    if (i % 3 == 1) EXPECT_EQ(won, 1) << "round " << i;
+    if (i % 3 == 1) {
+      EXPECT_EQ(won, 1) << "round " << i;
+    }
   }
   EXPECT_EQ(successes, kThreads * 3 + 3 + kThreads / 2 * 3);
   EXPECT_EQ(unread.load(), 0);
