@@ -11,8 +11,9 @@
 #                docs/examples/nginx-gatehouse.conf over two instances, and against one instance
 #                directly, in alternating rounds ($ROUNDS, default 3); the medians and their ratio.
 # DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both;
-# THREADS (default 0: one per core) each instance's --threads. A write holds its thread until its
-# group's COMMIT is flushed, so the threads bound how many commits share one flush.
+# THREADS (default: CLIENTS) the writing instance's --threads (0: one per core). A write holds
+# its thread until its group's COMMIT is flushed, so the threads bound how many commits share
+# one flush; the other parts run with one thread per core.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 shift || true
@@ -22,7 +23,7 @@ duration=${DURATION:-10s}
 clients=${CLIENTS:-16}
 rounds=${ROUNDS:-3}
 writes=${WRITES:-1000}
-threads=${THREADS:-0}
+threads=${THREADS:-$clients}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cluster="$here/tests/support/postgres_cluster.sh"
 work=$(mktemp -d)
@@ -53,7 +54,7 @@ start_instance() {
   mkdir -p "$work/$1"
   GATEHOUSE_MASTER_KEY=$master_key "$build/gatehouse" serve --listen "127.0.0.1:$port" \
     --data "$work/$1" --database "$uri" --log-level warn --max-connections-per-client 0 \
-    --threads "$threads" \
+    --threads "${instance_threads:-0}" \
     >"$work/$1.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$port/healthz" || { cat "$work/$1.log"; exit 1; }
@@ -95,7 +96,7 @@ SQL
   single=$(pgbench -n -M prepared -c 1 -T "${duration%s}" -f "$work/insert.sql" "$uri" \
     2>/dev/null | awk '/^tps/ {print $3; exit}')
   echo "  for comparison: under one advisory lock in turn $locked/s; one client $single/s"
-  start_instance gh-writes
+  instance_threads=$threads start_instance gh-writes
   admin_key gh-writes
   local out rate
   out=$("$build/bench/iam_load" "$port" "$key" "$secret" create-users "$clients" 200)
