@@ -10,7 +10,10 @@
 #   nginx        GetCallerIdentity by presigned URLs of 16 callers with wrk, through nginx running
 #                docs/examples/nginx-gatehouse.conf over two instances, and against one instance
 #                directly, in alternating rounds ($ROUNDS, default 3); the medians and their ratio.
-# DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both.
+# DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both;
+# THREADS (default: CLIENTS) the writing instance's --threads (0: one per core). A write holds
+# its thread until its group's COMMIT is flushed, so the threads bound how many commits share
+# one flush; the other parts run with one thread per core.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 shift || true
@@ -20,6 +23,7 @@ duration=${DURATION:-10s}
 clients=${CLIENTS:-16}
 rounds=${ROUNDS:-3}
 writes=${WRITES:-1000}
+threads=${THREADS:-$clients}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cluster="$here/tests/support/postgres_cluster.sh"
 work=$(mktemp -d)
@@ -50,6 +54,7 @@ start_instance() {
   mkdir -p "$work/$1"
   GATEHOUSE_MASTER_KEY=$master_key "$build/gatehouse" serve --listen "127.0.0.1:$port" \
     --data "$work/$1" --database "$uri" --log-level warn --max-connections-per-client 0 \
+    --threads "${instance_threads:-0}" \
     >"$work/$1.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$port/healthz" || { cat "$work/$1.log"; exit 1; }
@@ -91,11 +96,11 @@ SQL
   single=$(pgbench -n -M prepared -c 1 -T "${duration%s}" -f "$work/insert.sql" "$uri" \
     2>/dev/null | awk '/^tps/ {print $3; exit}')
   echo "  for comparison: under one advisory lock in turn $locked/s; one client $single/s"
-  start_instance gh-writes
+  instance_threads=$threads start_instance gh-writes
   admin_key gh-writes
   local out rate
   out=$("$build/bench/iam_load" "$port" "$key" "$secret" create-users "$clients" 200)
-  echo "gatehouse $out"
+  echo "gatehouse (--threads $threads) $out"
   rate=$(echo "$out" | sed -E 's/.* = ([0-9]+)\/s.*/\1/')
   python3 -c "import sys; print('CreateUser / pgbench insert: %.0f%%' % (100 * $rate / $pg_tps))"
 }

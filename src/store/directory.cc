@@ -1,5 +1,7 @@
 #include "store/directory.h"
 
+#include <algorithm>
+#include <exception>
 #include <mutex>
 #include <type_traits>
 
@@ -331,29 +333,84 @@ Status State::LoadLocked() {
 }
 
 Status State::Commit(const WriteBatch& batch) {
-  std::lock_guard<std::mutex> lock(commit_mu_);
-  Status s = store_.Commit(batch);
-  if (s.code() == ErrorCode::kStoreConflict) {
-    // The decision may have rested on a directory that missed another writer's commit: catch
-    // up, so that the request's next run decides on what the store holds.
-    if (Result<bool> caught_up = CatchUpLocked(); !caught_up.ok()) return caught_up.status();
+  Pending mine{&batch, Status::Ok()};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (leading_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // No commit runs: lead one for every batch waiting (this one among them).
+    leading_ = true;
+    const size_t n = std::min(queue_.size(), kMaxGroup);
+    std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    lock.unlock();
+    {
+      std::lock_guard<std::mutex> commit_lock(commit_mu_);
+      try {
+        CommitGroupLocked(group);
+      } catch (const std::exception& e) {
+        // Whatever the group's fate, its callers must wake: none is told of a success that
+        // is not known, and the directory reloads at its next catch-up.
+        for (Pending* p : group) {
+          p->status = Status(ErrorCode::kServiceFailure, std::string("commit: ") + e.what());
+        }
+        stale_ = true;
+      }
+    }
+    lock.lock();
+    for (Pending* p : group) p->done = true;
+    leading_ = false;
+    queue_cv_.notify_all();
   }
-  RETURN_IF_ERROR(s);
-  const int64_t committed = store_.last_commit_sequence();
-  if (committed == sequence_ + 1 && !stale_) {
+  return mine.status;
+}
+
+void State::CommitGroupLocked(const std::vector<Pending*>& group) {
+  std::vector<const WriteBatch*> batches;
+  batches.reserve(group.size());
+  for (const Pending* p : group) batches.push_back(p->batch);
+  std::vector<Result<int64_t>> committed = store_.CommitGroup(batches);
+  bool conflict = false;
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (i >= committed.size()) {
+      group[i]->status = Status(ErrorCode::kServiceFailure, "the store did not answer a batch");
+      continue;
+    }
+    group[i]->status = committed[i].status();
+    if (committed[i].ok()) {
+      ApplyCommittedLocked(*group[i]->batch, *committed[i]);
+    } else if (committed[i].status().code() == ErrorCode::kStoreConflict) {
+      conflict = true;
+    }
+  }
+  if (!conflict) return;
+  // A refused decision may have rested on a directory that missed another writer's commit:
+  // catch up, so that the request's next run decides on what the store holds.
+  Result<bool> caught_up = CatchUpLocked();
+  if (caught_up.ok()) return;
+  for (Pending* p : group) {
+    if (p->status.code() == ErrorCode::kStoreConflict) p->status = caught_up.status();
+  }
+}
+
+void State::ApplyCommittedLocked(const WriteBatch& batch, int64_t committed) {
+  if (!stale_ && sequence_ >= committed) return;  // the feed brought it already
+  if (!stale_ && committed == sequence_ + 1) {
     directory_.Apply(batch);
     sequence_ = committed;
-    return Status::Ok();
+    return;
   }
   // Another writer's commits came first: apply theirs and this one from the feed, in order.
   if (Result<bool> caught_up = CatchUpLocked(); caught_up.ok() && sequence_ >= committed) {
-    return Status::Ok();
+    return;
   }
   // The feed cannot be read now. The caller must still read its own write: apply it, and
   // reload everything at the next catch-up.
   directory_.Apply(batch);
   stale_ = true;
-  return Status::Ok();
 }
 
 Result<bool> State::CatchUp() {
@@ -382,6 +439,11 @@ Result<bool> State::CatchUpLocked() {
     }
     if (static_cast<int64_t>(changes->size()) < kCatchUpBatch) return applied;
   }
+}
+
+size_t State::waiting() const {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  return queue_.size();
 }
 
 int64_t State::sequence() const {

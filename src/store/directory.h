@@ -4,8 +4,11 @@
 // (State applies committed batches in commit order).
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -114,7 +117,11 @@ class Directory {
 // mark (Store::ChangesAfter), exactly as their writers applied them; only a batch the feed no
 // longer keeps makes it reload everything. A commit that finds others' commits before its own
 // applies them all from the feed, and a commit refused by a precondition catches up first, so
-// that the request's next run decides on the store's state. Thread-safe.
+// that the request's next run decides on the store's state.
+// Group commit: requests that commit at once share one transaction. Whoever commits while no
+// commit runs leads: it takes every batch waiting (Store::CommitGroup), applies the successful
+// ones to the directory in sequence order, and wakes their callers; a caller returns once its
+// batch is durable and applied. Thread-safe.
 class State {
  public:
   explicit State(Store& store) : store_(store) {}
@@ -124,13 +131,26 @@ class State {
   Result<bool> CatchUp();
   // The store's change sequence number up to which the directory is known complete.
   int64_t sequence() const;
+  // How many commits wait for the one running.
+  size_t waiting() const;
   const Directory& directory() const { return directory_; }
   // The store, for what is not a batch of writes (Store::ClaimWork).
   Store& store() { return store_; }
 
  private:
+  // A caller's batch waiting in the queue, and its answer once a leader committed it.
+  struct Pending {
+    const WriteBatch* batch;
+    Status status;
+    bool done = false;
+  };
+
   Status LoadLocked();
   Result<bool> CatchUpLocked();
+  // Commits `group` (under commit_mu_) and applies its successful batches to the directory.
+  void CommitGroupLocked(const std::vector<Pending*>& group);
+  // Applies a batch committed as number `committed`, after whatever the feed holds before it.
+  void ApplyCommittedLocked(const WriteBatch& batch, int64_t committed);
 
   // How many batches one read of the feed brings.
   static constexpr int64_t kCatchUpBatch = 500;
@@ -140,6 +160,15 @@ class State {
   mutable std::mutex commit_mu_;
   int64_t sequence_ = 0;
   bool stale_ = false;  // the directory holds a batch applied out of order: reload
+
+  // At most this many batches share one transaction (PostgreSQL tracks a transaction's first
+  // 64 savepoints that write in shared memory; more cost every other session's snapshots).
+  static constexpr size_t kMaxGroup = 64;
+  mutable std::mutex
+      queue_mu_;  // guards queue_ and leading_; taken before commit_mu_, never inside
+  std::condition_variable queue_cv_;
+  std::deque<Pending*> queue_;
+  bool leading_ = false;
 };
 
 }  // namespace gatehouse::store

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <regex>
 #include <thread>
 #include <type_traits>
@@ -52,6 +54,7 @@ class PgResult {
     const char* s = PQresultErrorField(result_, PG_DIAG_MESSAGE_PRIMARY);
     return s == nullptr ? PQresStatus(PQresultStatus(result_)) : s;
   }
+  PGresult* get() const { return result_; }
   int rows() const { return PQntuples(result_); }
   std::string Text(int row, int col) const {
     return std::string(PQgetvalue(result_, row, col), PQgetlength(result_, row, col));
@@ -102,141 +105,204 @@ std::string KeyStatus(model::AccessKeyStatus status) {
   return status == model::AccessKeyStatus::kActive ? "Active" : "Inactive";
 }
 
-Status UpdateUserRows(pg_conn* conn, const UpdateUser& w) {
-  RETURN_IF_ERROR(Run(conn, "SET CONSTRAINTS ALL DEFERRED"));
-  RETURN_IF_ERROR(Run(conn,
-                      "UPDATE users SET name = $1, path = $2 WHERE account_id = $3 AND name = $4",
-                      {w.new_name, w.new_path, w.account_id, w.name}));
+// One statement of a batch's writes, with its text parameters ($1, $2 …).
+struct Sql {
+  std::string text;
+  std::vector<std::string> params = {};
+  // Spending a password-reset token: NoSuchEntity when the statement changed no row.
+  bool must_change = false;
+};
+
+void UpdateUserRows(const UpdateUser& w, std::vector<Sql>& out) {
+  out.push_back({"SET CONSTRAINTS ALL DEFERRED"});
+  out.push_back({"UPDATE users SET name = $1, path = $2 WHERE account_id = $3 AND name = $4",
+                 {w.new_name, w.new_path, w.account_id, w.name}});
   for (const char* table :
        {"access_keys", "user_policies", "user_attached_policies", "user_tags"}) {
-    std::string sql = std::string("UPDATE ") + table +
-                      " SET user_name = $1 WHERE account_id = $2 AND user_name = $3";
-    RETURN_IF_ERROR(Run(conn, sql.c_str(), {w.new_name, w.account_id, w.name}));
+    out.push_back({std::string("UPDATE ") + table +
+                       " SET user_name = $1 WHERE account_id = $2 AND user_name = $3",
+                   {w.new_name, w.account_id, w.name}});
   }
-  return Status::Ok();
 }
 
-Status SetTags(pg_conn* conn, const SetUserTags& w) {
-  RETURN_IF_ERROR(Run(conn, "DELETE FROM user_tags WHERE account_id = $1 AND user_name = $2",
-                      {w.account_id, w.user_name}));
+void SetTags(const SetUserTags& w, std::vector<Sql>& out) {
+  out.push_back({"DELETE FROM user_tags WHERE account_id = $1 AND user_name = $2",
+                 {w.account_id, w.user_name}});
   for (size_t i = 0; i < w.tags.size(); ++i) {
-    RETURN_IF_ERROR(
-        Run(conn,
-            "INSERT INTO user_tags (account_id, user_name, position, tag_key, "
-            "tag_value) VALUES ($1, $2, $3, $4, $5)",
-            {w.account_id, w.user_name, std::to_string(i), w.tags[i].key, w.tags[i].value}));
+    out.push_back(
+        {"INSERT INTO user_tags (account_id, user_name, position, tag_key, "
+         "tag_value) VALUES ($1, $2, $3, $4, $5)",
+         {w.account_id, w.user_name, std::to_string(i), w.tags[i].key, w.tags[i].value}});
   }
-  return Status::Ok();
 }
 
-Status SpendResetToken(pg_conn* conn, const ResetRootPassword& w) {
-  std::unique_ptr<PgResult> spend =
-      Exec(conn, "DELETE FROM root_reset_tokens WHERE token_hash = $1 AND account_id = $2",
-           {w.token_hash, w.account_id});
-  if (!spend->ok()) return Failure(*spend, "write");
-  if (spend->affected() == 0) {
-    return Status(ErrorCode::kNoSuchEntity, "the password-reset token is spent");
-  }
-  RETURN_IF_ERROR(Run(conn, "DELETE FROM root_reset_tokens WHERE account_id = $1", {w.account_id}));
-  return Run(conn, "UPDATE root_users SET password_hash = $1 WHERE account_id = $2",
-             {w.password_hash, w.account_id});
+void SpendResetToken(const ResetRootPassword& w, std::vector<Sql>& out) {
+  out.push_back({"DELETE FROM root_reset_tokens WHERE token_hash = $1 AND account_id = $2",
+                 {w.token_hash, w.account_id},
+                 /*must_change=*/true});
+  out.push_back({"DELETE FROM root_reset_tokens WHERE account_id = $1", {w.account_id}});
+  out.push_back({"UPDATE root_users SET password_hash = $1 WHERE account_id = $2",
+                 {w.password_hash, w.account_id}});
 }
 
 // The batch's writes of the generic records (record_kinds.def).
 template <typename T>
-Status PutRecord(pg_conn* conn, const Put<T>& w) {
-  return Run(conn,
-             w.create ? "INSERT INTO records (kind, key, body) VALUES ($1, $2, $3)"
-                      : "INSERT INTO records (kind, key, body) VALUES ($1, $2, $3) "
-                        "ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body",
-             {RecordKind<T>::kName, w.value.Key(), EncodeRecord(w.value)});
+Sql PutRecord(const Put<T>& w) {
+  return {w.create ? "INSERT INTO records (kind, key, body) VALUES ($1, $2, $3)"
+                   : "INSERT INTO records (kind, key, body) VALUES ($1, $2, $3) "
+                     "ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body",
+          {RecordKind<T>::kName, w.value.Key(), EncodeRecord(w.value)}};
 }
 
-Status Apply(pg_conn* conn, const Write& write) {
-  return std::visit(
-      [conn](const auto& w) -> Status {
+// The statements that make `write`, appended to `out`.
+void AppendStatements(const Write& write, std::vector<Sql>& out) {
+  std::visit(
+      [&out](const auto& w) {
         using T = std::decay_t<decltype(w)>;
         if constexpr (IsPut<T>::value) {
-          return PutRecord(conn, w);
+          out.push_back(PutRecord(w));
         } else if constexpr (IsErase<T>::value) {
-          return Run(conn, "DELETE FROM records WHERE kind = $1 AND key = $2",
-                     {RecordKind<typename T::Type>::kName, w.key});
+          out.push_back({"DELETE FROM records WHERE kind = $1 AND key = $2",
+                         {RecordKind<typename T::Type>::kName, w.key}});
         } else if constexpr (std::is_same_v<T, InsertAccount>) {
-          return Run(conn,
-                     "INSERT INTO accounts (id, name, email, created_ms) VALUES ($1,$2,$3,$4)",
-                     {w.account.id, w.account.name, w.account.email,
-                      std::to_string(w.account.created_ms)});
+          out.push_back({"INSERT INTO accounts (id, name, email, created_ms) VALUES ($1,$2,$3,$4)",
+                         {w.account.id, w.account.name, w.account.email,
+                          std::to_string(w.account.created_ms)}});
         } else if constexpr (std::is_same_v<T, InsertRootUser>) {
-          return Run(conn,
-                     "INSERT INTO root_users (account_id, email, password_hash) "
-                     "VALUES ($1,$2,$3)",
-                     {w.root.account_id, w.root.email, w.root.password_hash});
+          out.push_back(
+              {"INSERT INTO root_users (account_id, email, password_hash) "
+               "VALUES ($1,$2,$3)",
+               {w.root.account_id, w.root.email, w.root.password_hash}});
         } else if constexpr (std::is_same_v<T, InsertUser>) {
-          return Run(conn,
-                     "INSERT INTO users (account_id, name, path, id, created_ms) "
-                     "VALUES ($1,$2,$3,$4,$5)",
-                     {w.user.account_id, w.user.name, w.user.path, w.user.id,
-                      std::to_string(w.user.created_ms)});
+          out.push_back(
+              {"INSERT INTO users (account_id, name, path, id, created_ms) "
+               "VALUES ($1,$2,$3,$4,$5)",
+               {w.user.account_id, w.user.name, w.user.path, w.user.id,
+                std::to_string(w.user.created_ms)}});
         } else if constexpr (std::is_same_v<T, DeleteUser>) {
-          return Run(conn, "DELETE FROM users WHERE account_id = $1 AND name = $2",
-                     {w.account_id, w.name});
+          out.push_back(
+              {"DELETE FROM users WHERE account_id = $1 AND name = $2", {w.account_id, w.name}});
         } else if constexpr (std::is_same_v<T, UpdateUser>) {
-          return UpdateUserRows(conn, w);
+          UpdateUserRows(w, out);
         } else if constexpr (std::is_same_v<T, SetUserTags>) {
-          return SetTags(conn, w);
+          SetTags(w, out);
         } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
-          return Run(conn,
-                     "INSERT INTO access_keys (id, account_id, user_name, sealed_secret, status, "
-                     "created_ms) VALUES ($1, $2, $3, decode($4, 'hex'), $5, $6)",
-                     {w.key.id, w.key.account_id, w.key.user_name, HexEncode(w.key.sealed_secret),
-                      KeyStatus(w.key.status), std::to_string(w.key.created_ms)});
+          out.push_back(
+              {"INSERT INTO access_keys (id, account_id, user_name, sealed_secret, "
+               "status, created_ms) VALUES ($1, $2, $3, decode($4, 'hex'), $5, $6)",
+               {w.key.id, w.key.account_id, w.key.user_name, HexEncode(w.key.sealed_secret),
+                KeyStatus(w.key.status), std::to_string(w.key.created_ms)}});
         } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
-          RETURN_IF_ERROR(
-              Run(conn, "DELETE FROM access_key_last_used WHERE access_key_id = $1", {w.id}));
-          return Run(conn, "DELETE FROM access_keys WHERE id = $1", {w.id});
+          out.push_back({"DELETE FROM access_key_last_used WHERE access_key_id = $1", {w.id}});
+          out.push_back({"DELETE FROM access_keys WHERE id = $1", {w.id}});
         } else if constexpr (std::is_same_v<T, SetAccessKeyStatus>) {
-          return Run(conn, "UPDATE access_keys SET status = $1 WHERE id = $2",
-                     {KeyStatus(w.status), w.id});
+          out.push_back(
+              {"UPDATE access_keys SET status = $1 WHERE id = $2", {KeyStatus(w.status), w.id}});
         } else if constexpr (std::is_same_v<T, SetAccessKeyLastUsed>) {
-          return Run(conn,
-                     "INSERT INTO access_key_last_used (access_key_id, used_ms, service, region) "
-                     "VALUES ($1,$2,$3,$4) ON CONFLICT (access_key_id) DO UPDATE SET "
-                     "used_ms = EXCLUDED.used_ms, service = EXCLUDED.service, "
-                     "region = EXCLUDED.region",
-                     {w.usage.access_key_id, std::to_string(w.usage.used_ms), w.usage.service,
-                      w.usage.region});
+          out.push_back(
+              {"INSERT INTO access_key_last_used (access_key_id, used_ms, service, "
+               "region) VALUES ($1,$2,$3,$4) ON CONFLICT (access_key_id) DO UPDATE SET "
+               "used_ms = EXCLUDED.used_ms, service = EXCLUDED.service, "
+               "region = EXCLUDED.region",
+               {w.usage.access_key_id, std::to_string(w.usage.used_ms), w.usage.service,
+                w.usage.region}});
         } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
-          return Run(conn,
-                     "INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
-                     "VALUES ($1,$2,$3)",
-                     {w.token.token_hash, w.token.account_id, std::to_string(w.token.expires_ms)});
+          out.push_back(
+              {"INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
+               "VALUES ($1,$2,$3)",
+               {w.token.token_hash, w.token.account_id, std::to_string(w.token.expires_ms)}});
         } else if constexpr (std::is_same_v<T, ResetRootPassword>) {
-          return SpendResetToken(conn, w);
+          SpendResetToken(w, out);
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
-          return Run(conn,
-                     "INSERT INTO user_policies (account_id, user_name, name, document) "
-                     "VALUES ($1,$2,$3,$4) ON CONFLICT (account_id, user_name, name) "
-                     "DO UPDATE SET document = EXCLUDED.document",
-                     {w.policy.account_id, w.policy.user_name, w.policy.name, w.policy.document});
+          out.push_back(
+              {"INSERT INTO user_policies (account_id, user_name, name, document) "
+               "VALUES ($1,$2,$3,$4) ON CONFLICT (account_id, user_name, name) "
+               "DO UPDATE SET document = EXCLUDED.document",
+               {w.policy.account_id, w.policy.user_name, w.policy.name, w.policy.document}});
         } else if constexpr (std::is_same_v<T, DeleteUserPolicy>) {
-          return Run(conn,
-                     "DELETE FROM user_policies WHERE account_id = $1 AND user_name = $2 AND "
-                     "name = $3",
-                     {w.account_id, w.user_name, w.name});
+          out.push_back(
+              {"DELETE FROM user_policies WHERE account_id = $1 AND user_name = $2 AND "
+               "name = $3",
+               {w.account_id, w.user_name, w.name}});
         } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
-          return Run(conn,
-                     "INSERT INTO user_attached_policies (account_id, user_name, policy_arn) "
-                     "VALUES ($1,$2,$3)",
-                     {w.attachment.account_id, w.attachment.user_name, w.attachment.policy_arn});
+          out.push_back(
+              {"INSERT INTO user_attached_policies (account_id, user_name, policy_arn) "
+               "VALUES ($1,$2,$3)",
+               {w.attachment.account_id, w.attachment.user_name, w.attachment.policy_arn}});
         } else {
           static_assert(std::is_same_v<T, DetachUserPolicy>);
-          return Run(conn,
-                     "DELETE FROM user_attached_policies WHERE account_id = $1 AND "
-                     "user_name = $2 AND policy_arn = $3",
-                     {w.attachment.account_id, w.attachment.user_name, w.attachment.policy_arn});
+          out.push_back(
+              {"DELETE FROM user_attached_policies WHERE account_id = $1 AND "
+               "user_name = $2 AND policy_arn = $3",
+               {w.attachment.account_id, w.attachment.user_name, w.attachment.policy_arn}});
         }
       },
       write);
+}
+
+// The answer of one statement of `sql`.
+Status Outcome(const PgResult& r, const Sql& sql) {
+  if (!r.ok()) return Failure(r, "write");
+  if (sql.must_change && r.affected() == 0) {
+    return Status(ErrorCode::kNoSuchEntity, "the password-reset token is spent");
+  }
+  return Status::Ok();
+}
+
+// Runs `statements` in order, each waiting for the previous one; stops at the first failure.
+// `last` receives the last statement's result.
+Status RunEach(pg_conn* conn, const std::vector<Sql>& statements, std::unique_ptr<PgResult>* last) {
+  for (const Sql& sql : statements) {
+    *last = Exec(conn, sql.text.c_str(), sql.params);
+    RETURN_IF_ERROR(Outcome(**last, sql));
+  }
+  return Status::Ok();
+}
+
+// Sends `statements` together (libpq's pipeline mode: one round trip) and reads their results;
+// after a failed one the server skips the rest. `last` receives the last statement's result.
+Status RunPipelined(pg_conn* conn, const std::vector<Sql>& statements,
+                    std::unique_ptr<PgResult>* last) {
+  if (PQenterPipelineMode(conn) != 1) return RunEach(conn, statements, last);
+  Status status;
+  size_t sent = 0;
+  for (const Sql& sql : statements) {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    for (const std::string& p : sql.params) {
+      values.push_back(p.c_str());
+      lengths.push_back(static_cast<int>(p.size()));
+    }
+    if (PQsendQueryParams(conn, sql.text.c_str(), static_cast<int>(sql.params.size()), nullptr,
+                          values.data(), lengths.data(), nullptr, 0) != 1) {
+      break;
+    }
+    ++sent;
+  }
+  const bool synced = PQpipelineSync(conn) == 1;
+  if (sent < statements.size() || !synced) {
+    status = Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
+  }
+  // Every result is read, up to the sync's, whatever failed: the connection must be idle again.
+  for (size_t i = 0; i < sent; ++i) {
+    auto r = std::make_unique<PgResult>(PQgetResult(conn));
+    while (PGresult* extra = PQgetResult(conn)) PQclear(extra);  // the query's end
+    if (status.ok() && PQresultStatus(r->get()) != PGRES_PIPELINE_ABORTED) {
+      status = Outcome(*r, statements[i]);
+    }
+    if (i + 1 == statements.size()) *last = std::move(r);
+  }
+  if (synced) {
+    while (PGresult* r = PQgetResult(conn)) {
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+  }
+  if (PQexitPipelineMode(conn) != 1 && status.ok()) {
+    status = Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
+  }
+  return status;
 }
 
 Status Conflict(const std::string& what) {
@@ -351,24 +417,80 @@ Status Check(pg_conn* conn, const Precondition& precondition) {
       precondition);
 }
 
-// Checks and writes the batch inside the open transaction; `sequence` receives its number in the
-// change feed.
-Status CommitInTransaction(pg_conn* conn, const WriteBatch& batch, int64_t* sequence) {
-  RETURN_IF_ERROR(Run(conn, "SELECT pg_advisory_xact_lock($1)", {std::to_string(kCommitLock)}));
-  for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(conn, p));
-  for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(conn, w));
-  std::unique_ptr<PgResult> change =
-      Exec(conn, "INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
-           {std::to_string(NowMs()), EncodeWrites(batch.writes)});
-  if (!change->ok()) return Failure(*change, "write");
+// Whether the batch renames a user, which defers the foreign keys to a user.
+bool RenamesUser(const WriteBatch& batch) {
+  for (const Write& w : batch.writes) {
+    if (std::holds_alternative<UpdateUser>(w)) return true;
+  }
+  return false;
+}
+
+// Checks and writes one batch inside the group's open transaction, in a savepoint of its own
+// named `savepoint`, and appends it to the change feed; `sequence` receives its number.
+Status CommitBatch(pg_conn* conn, const WriteBatch& batch, const std::string& savepoint,
+                   int64_t* sequence) {
+  std::vector<Sql> statements;
+  if (batch.preconditions.empty()) {
+    statements.push_back({"SAVEPOINT " + savepoint});
+  } else {
+    // The checks' answers decide whether the writes are sent.
+    RETURN_IF_ERROR(Run(conn, ("SAVEPOINT " + savepoint).c_str()));
+    for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(conn, p));
+  }
+  for (const Write& w : batch.writes) AppendStatements(w, statements);
+  // The foreign keys a rename deferred are checked now, so that a violation fails this batch
+  // and not the COMMIT of the whole group.
+  if (RenamesUser(batch)) statements.push_back({"SET CONSTRAINTS ALL IMMEDIATE"});
+  statements.push_back({"INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
+                        {std::to_string(NowMs()), EncodeWrites(batch.writes)}});
+  // A statement whose row count decides the batch is waited for, so that a batch it fails
+  // never takes a number of the change feed; the others go in one round trip.
+  const bool waits = std::any_of(statements.begin(), statements.end(),
+                                 [](const Sql& sql) { return sql.must_change; });
+  std::unique_ptr<PgResult> change;
+  RETURN_IF_ERROR(waits ? RunEach(conn, statements, &change)
+                        : RunPipelined(conn, statements, &change));
+  if (change == nullptr || change->rows() != 1) {
+    return Status(ErrorCode::kServiceFailure, "write: the change feed gave no number");
+  }
   *sequence = change->Int(0, 0);
   if (*sequence % kFeedPruneEvery == 0) {
     RETURN_IF_ERROR(Run(conn,
                         "UPDATE changes SET writes = NULL WHERE seq <= $1 AND writes IS NOT NULL",
                         {std::to_string(*sequence - kFeedKept)}));
   }
-  // Delivered to the listeners when (and only if) the transaction commits.
-  return Run(conn, ("NOTIFY " + std::string(kChannel)).c_str());
+  return Status::Ok();
+}
+
+// Commits `batches` inside the open transaction, each in a savepoint of its own: one that fails
+// is rolled back alone. Fails as a whole (every batch) when the transaction itself breaks.
+Result<std::vector<Result<int64_t>>> CommitBatches(pg_conn* conn,
+                                                   const std::vector<const WriteBatch*>& batches) {
+  std::vector<Result<int64_t>> out;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    // Savepoints are not released (that costs a round trip; the COMMIT ends them all), and each
+    // has a name of its own, so that a rollback never reaches a predecessor's.
+    const std::string savepoint = "batch_" + std::to_string(i);
+    int64_t sequence = 0;
+    Status status = CommitBatch(conn, *batches[i], savepoint, &sequence);
+    if (!status.ok()) {
+      // A failed statement aborted the transaction; back to before this batch.
+      RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + savepoint).c_str()));
+      if (RenamesUser(*batches[i])) RETURN_IF_ERROR(Run(conn, "SET CONSTRAINTS ALL IMMEDIATE"));
+    }
+    out.push_back(status.ok() ? Result<int64_t>(sequence) : Result<int64_t>(status));
+  }
+  return out;
+}
+
+// libpq's notice receiver: the server's NOTICEs ("relation … already exists, skipping" at
+// every start) are routine and dropped; warnings still go to stderr, as libpq's default does.
+void DropNotices(void*, const PGresult* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity == nullptr) return;
+  const std::string_view level(severity);
+  if (level == "NOTICE" || level == "INFO" || level == "DEBUG" || level == "LOG") return;
+  std::fputs(PQresultErrorMessage(notice), stderr);
 }
 
 // Runs `sql` for every row of its result.
@@ -411,7 +533,9 @@ pg_conn* OpenConnection(const std::string& conninfo) {
   const char* keys[] = {"connect_timeout", "tcp_user_timeout", "keepalives_idle", "dbname",
                         nullptr};
   const char* values[] = {"5", "10000", "30", conninfo.c_str(), nullptr};
-  return PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  pg_conn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (conn != nullptr) PQsetNoticeReceiver(conn, DropNotices, nullptr);
+  return conn;
 }
 
 // libpq's message names the host and the reason, never the password.
@@ -582,22 +706,56 @@ Result<StoreData> PostgresStore::LoadAll() {
   return data;
 }
 
-Status PostgresStore::Commit(const WriteBatch& batch) {
+Status PostgresStore::Commit(const WriteBatch& batch) { return CommitGroup({&batch})[0].status(); }
+
+std::vector<Result<int64_t>> PostgresStore::CommitGroup(
+    const std::vector<const WriteBatch*>& batches) {
   std::lock_guard lock(mu_);
+  std::optional<Result<std::vector<Result<int64_t>>>> tried;
+  try {
+    tried.emplace(CommitTransaction(batches));
+  } catch (...) {
+    // A connection left inside a transaction (or a pipeline) would refuse every later commit:
+    // drop it; the follower's thread reconnects.
+    PQfinish(conn_);
+    conn_ = nullptr;
+    down_ = true;
+    throw;
+  }
+  Result<std::vector<Result<int64_t>>>& out = *tried;
+  if (!out.ok()) {
+    if (conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+    }
+    return std::vector<Result<int64_t>>(batches.size(), out.status());
+  }
+  for (const Result<int64_t>& r : *out) {
+    if (r.ok()) last_commit_sequence_ = *r;
+  }
+  return std::move(out).value();
+}
+
+Result<std::vector<Result<int64_t>>> PostgresStore::CommitTransaction(
+    const std::vector<const WriteBatch*>& batches) {
   RETURN_IF_ERROR(EnsureConnected());
-  RETURN_IF_ERROR(Run(conn_, "BEGIN"));
-  int64_t sequence = 0;
-  Status status = CommitInTransaction(conn_, batch, &sequence);
-  if (status.ok()) {
-    std::unique_ptr<PgResult> r = Exec(conn_, "COMMIT");
-    if (!r->ok()) status = Failure(*r, "commit");
+  // Commits take this lock in turn (other instances' too), so that the preconditions read the
+  // state the writes apply to and the change feed's numbers become visible in order.
+  const std::string begin =
+      "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kCommitLock) + ")";
+  if (PgResult r(PQexec(conn_, begin.c_str())); !r.ok()) return Failure(r, "begin");
+  Result<std::vector<Result<int64_t>>> out = CommitBatches(conn_, batches);
+  if (!out.ok()) return out.status();
+  bool any = false;
+  for (const Result<int64_t>& r : *out) any = any || r.ok();
+  if (!any) {
+    RETURN_IF_ERROR(Run(conn_, "ROLLBACK"));
+    return out;
   }
-  if (!status.ok()) {
-    PQclear(PQexec(conn_, "ROLLBACK"));
-    return status;
-  }
-  last_commit_sequence_ = sequence;
-  return status;
+  // The NOTIFY is delivered to the listeners when (and only if) the transaction commits: once
+  // per group.
+  const std::string commit = "NOTIFY " + std::string(kChannel) + "; COMMIT";
+  if (PgResult r(PQexec(conn_, commit.c_str())); !r.ok()) return Failure(r, "commit");
+  return out;
 }
 
 Result<int64_t> PostgresStore::LatestSequence() {

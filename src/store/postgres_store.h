@@ -4,13 +4,14 @@
 // and a database migrated by a newer gatehouse is refused. A commit is one transaction that
 // first takes a transaction-scoped advisory lock — commits are serialized as SQLite's
 // BEGIN IMMEDIATE serializes them, so the preconditions read the state the writes apply to —
-// then checks the preconditions, writes, and appends to `changes`. Uniqueness is the
-// database's (unique indexes), so racing instances get one winner. One connection, serialized
-// by a mutex: writes are small and the directory answers all reads; a second one LISTENs for
-// the NOTIFY each commit sends (the change feed's wake-up). A lost connection is
-// re-established by the follower's thread (WaitForChange) with backoff; while the database
-// cannot be reached, calls fail at once with ServiceUnavailable and Reachable() is false.
-// Thread-safe.
+// then, for each batch of the group (CommitGroup) in a savepoint of its own, checks the
+// preconditions, writes, and appends to `changes`; one COMMIT, one WAL flush, for the group.
+// Uniqueness is the database's (unique indexes), so racing instances get one winner. One
+// connection, serialized by a mutex: writes are small and the directory answers all reads; a
+// second one LISTENs for the NOTIFY each commit sends (the change feed's wake-up). A lost
+// connection is re-established by the follower's thread (WaitForChange) with backoff; while the
+// database cannot be reached, calls fail at once with ServiceUnavailable and Reachable() is
+// false. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -39,6 +40,8 @@ class PostgresStore : public Store {
 
   Result<StoreData> LoadAll() override;
   Status Commit(const WriteBatch& batch) override;
+  // One transaction for the group, a savepoint for each batch.
+  std::vector<Result<int64_t>> CommitGroup(const std::vector<const WriteBatch*>& batches) override;
   Result<int64_t> LatestSequence() override;
   Result<std::vector<Change>> ChangesAfter(int64_t sequence, int64_t limit) override;
   Result<std::vector<std::string>> ClaimWork(const std::string& queue,
@@ -62,6 +65,9 @@ class PostgresStore : public Store {
   // follower's thread (WaitForChange), never from a call.
   void Reconnect();
   Status Migrate();
+  // CommitGroup's transaction (under mu_); an error when the transaction itself failed.
+  Result<std::vector<Result<int64_t>>> CommitTransaction(
+      const std::vector<const WriteBatch*>& batches);
 
   const std::string conninfo_;
   pg_conn* conn_ = nullptr;

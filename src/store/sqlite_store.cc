@@ -368,6 +368,31 @@ Status Check(sqlite3* db, const Precondition& precondition) {
       precondition);
 }
 
+// Whether the batch renames a user (which defers the foreign keys to the transaction's end).
+bool RenamesUser(const WriteBatch& batch) {
+  for (const Write& w : batch.writes) {
+    if (std::holds_alternative<UpdateUser>(w)) return true;
+  }
+  return false;
+}
+
+// Checks and writes one batch inside the open transaction and appends it to the change feed;
+// `sequence` receives its number.
+Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
+  for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(db, p));
+  for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(db, w));
+  Statement change(db, "INSERT INTO changes (committed_ms, writes) VALUES (?, ?)");
+  change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
+  RETURN_IF_ERROR(Run(db, change));
+  *sequence = sqlite3_last_insert_rowid(db);
+  if (*sequence % kFeedPruneEvery == 0) {
+    Statement prune(db, "UPDATE changes SET writes = NULL WHERE seq <= ? AND writes IS NOT NULL");
+    prune.Bind(1, *sequence - kFeedKept);
+    RETURN_IF_ERROR(Run(db, prune));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
@@ -496,39 +521,74 @@ Result<StoreData> SqliteStore::LoadAll() {
   return data;
 }
 
-Status SqliteStore::Commit(const WriteBatch& batch) {
+Status SqliteStore::Commit(const WriteBatch& batch) { return CommitGroup({&batch})[0].status(); }
+
+std::vector<Result<int64_t>> SqliteStore::CommitGroup(
+    const std::vector<const WriteBatch*>& batches) {
   std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Result<int64_t>> out;
+  out.reserve(batches.size());
+  // A rename defers the foreign keys to the end of its transaction, where a violation would
+  // fail every batch of the group: it gets a transaction of its own.
+  for (size_t begin = 0; begin < batches.size();) {
+    size_t end = begin + 1;
+    if (!RenamesUser(*batches[begin])) {
+      while (end < batches.size() && !RenamesUser(*batches[end])) ++end;
+    }
+    std::vector<Result<int64_t>> part;
+    try {
+      part = CommitTogether(
+          std::vector<const WriteBatch*>(batches.begin() + static_cast<ptrdiff_t>(begin),
+                                         batches.begin() + static_cast<ptrdiff_t>(end)));
+    } catch (...) {
+      // A transaction left open would refuse every later BEGIN: end it, then let the caller
+      // know (State reloads from what the store holds).
+      if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    for (Result<int64_t>& r : part) out.push_back(std::move(r));
+    begin = end;
+  }
+  return out;
+}
+
+std::vector<Result<int64_t>> SqliteStore::CommitTogether(
+    const std::vector<const WriteBatch*>& batches) {
+  auto fail_all = [&](const Status& s) { return std::vector<Result<int64_t>>(batches.size(), s); };
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return Failure(db_, "begin");
+    return fail_all(Failure(db_, "begin"));
   }
-  Status status;
-  for (const Precondition& p : batch.preconditions) {
-    status = Check(db_, p);
-    if (!status.ok()) break;
+  std::vector<Result<int64_t>> out;
+  Status broken;  // the transaction itself failed
+  bool any = false;
+  for (const WriteBatch* batch : batches) {
+    if (sqlite3_exec(db_, "SAVEPOINT batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      broken = Failure(db_, "savepoint");
+      break;
+    }
+    int64_t sequence = 0;
+    Status status = CommitBatch(db_, *batch, &sequence);
+    if (!status.ok() &&
+        sqlite3_exec(db_, "ROLLBACK TO batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      broken = Failure(db_, "rollback to savepoint");
+      break;
+    }
+    if (sqlite3_exec(db_, "RELEASE batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      broken = Failure(db_, "release savepoint");
+      break;
+    }
+    any = any || status.ok();
+    out.push_back(status.ok() ? Result<int64_t>(sequence) : Result<int64_t>(status));
   }
-  for (size_t i = 0; status.ok() && i < batch.writes.size(); ++i) {
-    status = Apply(db_, batch.writes[i]);
+  if (broken.ok() && any && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    broken = Failure(db_, "commit");
   }
-  if (status.ok()) {
-    Statement change(db_, "INSERT INTO changes (committed_ms, writes) VALUES (?, ?)");
-    change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
-    status = Run(db_, change);
+  if (!broken.ok() || !any) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!broken.ok()) return fail_all(broken);
+  for (const Result<int64_t>& r : out) {
+    if (r.ok()) last_commit_sequence_ = *r;
   }
-  const int64_t sequence = sqlite3_last_insert_rowid(db_);
-  if (status.ok() && sequence % kFeedPruneEvery == 0) {
-    Statement prune(db_, "UPDATE changes SET writes = NULL WHERE seq <= ? AND writes IS NOT NULL");
-    prune.Bind(1, sequence - kFeedKept);
-    status = Run(db_, prune);
-  }
-  if (status.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    status = Failure(db_, "commit");
-  }
-  if (!status.ok()) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return status;
-  }
-  last_commit_sequence_ = sequence;
-  return status;
+  return out;
 }
 
 Result<int64_t> SqliteStore::LatestSequence() {

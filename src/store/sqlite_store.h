@@ -1,7 +1,8 @@
 // SqliteStore: the Store on an SQLite file — WAL journal, synchronous=FULL (a committed batch
 // survives kill -9 and power loss), a busy timeout for the occasional second process (the
 // `gatehouse account` command), and versioned migrations applied at open. One connection,
-// serialized by a mutex: writes are small and the directory answers all reads.
+// serialized by a mutex: writes are small and the directory answers all reads. Batches
+// committed together (CommitGroup) share one transaction, so one fsync.
 #pragma once
 
 #include <memory>
@@ -22,6 +23,9 @@ class SqliteStore : public Store {
 
   Result<StoreData> LoadAll() override;
   Status Commit(const WriteBatch& batch) override;
+  // One transaction for the group, a savepoint for each batch (a batch that renames a user
+  // gets a transaction of its own: see CommitTogether).
+  std::vector<Result<int64_t>> CommitGroup(const std::vector<const WriteBatch*>& batches) override;
   Result<int64_t> LatestSequence() override;
   Result<std::vector<Change>> ChangesAfter(int64_t sequence, int64_t limit) override;
   Result<std::vector<std::string>> ClaimWork(const std::string& queue,
@@ -36,6 +40,8 @@ class SqliteStore : public Store {
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   Status Migrate();
+  // Commits `batches` in one transaction, each in a savepoint of its own (under mu_).
+  std::vector<Result<int64_t>> CommitTogether(const std::vector<const WriteBatch*>& batches);
 
   sqlite3* db_;
   std::mutex mu_;

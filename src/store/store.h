@@ -3,8 +3,9 @@
 // Reads happen once, at start (LoadAll), after which the Directory answers every read.
 // Uniqueness (account email, user name per account regardless of case, access key id) is
 // enforced by the store and reported as EntityAlreadyExists; so is a record key written with
-// Put{.create = true} that already exists. Implementations: SqliteStore;
-// PostgreSQL later, against the same contract tests. Thread-safe.
+// Put{.create = true} that already exists. Implementations: SqliteStore and PostgresStore,
+// against the same contract tests. Concurrent commits are grouped (CommitGroup): one
+// transaction, one flush, for every batch waiting. Thread-safe.
 //
 // Conditional writes. A handler reads the Directory, decides, and commits; between the read and
 // the commit another request may have committed. So a batch carries its preconditions — what the
@@ -267,6 +268,23 @@ class Store {
   // A precondition that does not hold: kStoreConflict, nothing written. Each committed batch
   // takes the next number of the store's change sequence (StoreData::sequence counts them).
   virtual Status Commit(const WriteBatch& batch) = 0;
+  // Commits `batches` as Commit would commit them one after another, in order, but together:
+  // one transaction, so one flush to disk for all of them. Each batch is checked and written
+  // inside a savepoint of its own, against the state its predecessors in the group left; one
+  // whose precondition does not hold or whose write fails is rolled back alone and answered
+  // with its own Status, and the others still commit. Each batch's answer: the number it took
+  // in the change sequence (the successful ones take consecutive numbers, in order), or why it
+  // failed. When the transaction itself fails (its COMMIT), every batch fails with that error.
+  // last_commit_sequence() becomes the number of the group's last successful batch. The
+  // default commits them one by one.
+  virtual std::vector<Result<int64_t>> CommitGroup(const std::vector<const WriteBatch*>& batches) {
+    std::vector<Result<int64_t>> out;
+    for (const WriteBatch* batch : batches) {
+      Status s = Commit(*batch);
+      out.push_back(s.ok() ? Result<int64_t>(last_commit_sequence()) : Result<int64_t>(s));
+    }
+    return out;
+  }
 
   // The change feed, for a directory that must follow other writers (other instances on one
   // database). The sequence number of the latest batch any writer committed:

@@ -21,10 +21,24 @@ std::string TestPostgresUri() {
   return uri;
 }
 
+namespace {
+
+std::string DatabaseNameFor(const std::string& dir) {
+  return "t_" + HexEncode(Sha256(dir)).substr(0, 24);
+}
+
+}  // namespace
+
+std::string PostgresUriFor(const std::string& dir) {
+  const std::string base = TestPostgresUri();
+  if (base.empty()) return "";
+  return base.substr(0, base.rfind('/') + 1) + DatabaseNameFor(dir);
+}
+
 std::unique_ptr<Store> OpenPostgresFor(const std::string& dir) {
   const std::string base = TestPostgresUri();
   if (base.empty()) return nullptr;
-  const std::string name = "t_" + HexEncode(Sha256(dir)).substr(0, 24);
+  const std::string name = DatabaseNameFor(dir);
   PGconn* admin = PQconnectdb(base.c_str());
   EXPECT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
   PGresult* created = PQexec(admin, ("CREATE DATABASE " + name).c_str());

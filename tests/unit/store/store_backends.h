@@ -31,6 +31,9 @@ inline void PrintTo(const Backend& backend, std::ostream* out) { *out << backend
 // The test cluster's URI (postgresql://…/gatehouse), or "" with a failure when there is none.
 std::string TestPostgresUri();
 
+// The URI of the test cluster's database for `dir` ("" with a failure when there is none).
+std::string PostgresUriFor(const std::string& dir);
+
 // A database of the test cluster for `dir`, created on first use: the same dir opens the same
 // database again.
 std::unique_ptr<Store> OpenPostgresFor(const std::string& dir);
