@@ -1,7 +1,9 @@
 // The Store implementations that the store's contract suites run against: one list, so that a
 // new backend joins every suite at once. The PostgreSQL backend needs the private cluster that
 // ctest's `postgres` fixture starts (tests/support/postgres_cluster.sh), named by the file in
-// GATEHOUSE_TEST_POSTGRES_URI_FILE; without it its tests fail, they are never skipped.
+// GATEHOUSE_TEST_POSTGRES_URI_FILE; without it its tests fail, they are never skipped. The
+// memory backend keeps one MemoryDatabase per directory: opening the directory again (another
+// instance, or the same one restarted) is a new MemoryStore over the same data.
 #ifndef GATEHOUSE_TESTS_UNIT_STORE_STORE_BACKENDS_H_
 #define GATEHOUSE_TESTS_UNIT_STORE_STORE_BACKENDS_H_
 
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "store/memory_store.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 
@@ -35,6 +38,10 @@ std::string TestPostgresUri();
 // database again.
 std::unique_ptr<Store> OpenPostgresFor(const std::string& dir);
 
+// A MemoryStore over the database kept for `dir` while the directory lives (a marker file in
+// it): the same dir opens the same data again; a dir removed and made again starts empty.
+std::unique_ptr<Store> OpenMemoryFor(const std::string& dir);
+
 inline std::vector<Backend> StoreBackends() {
   return {Backend{"sqlite",
                   [](const std::string& dir) -> std::unique_ptr<Store> {
@@ -42,7 +49,7 @@ inline std::vector<Backend> StoreBackends() {
                     EXPECT_TRUE(s.ok()) << s.status().ToString();
                     return std::move(s).value();
                   }},
-          Backend{"postgres", OpenPostgresFor}};
+          Backend{"postgres", OpenPostgresFor}, Backend{"memory", OpenMemoryFor}};
 }
 
 inline std::string BackendName(const testing::TestParamInfo<Backend>& info) {
