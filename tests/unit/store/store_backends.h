@@ -8,7 +8,9 @@
 #define GATEHOUSE_TESTS_UNIT_STORE_STORE_BACKENDS_H_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -25,6 +27,9 @@ struct Backend {
   std::string name;
   // Opens the store kept at `dir`; opening the same dir again sees the same data.
   std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+  // Whether a commit wakes another store's WaitForChange (SQLite has no announcements: its
+  // followers poll).
+  bool announces = true;
 };
 
 // GoogleTest prints a parameter in failure messages and test listings; without this it prints
@@ -48,13 +53,31 @@ inline std::vector<Backend> StoreBackends() {
                     auto s = SqliteStore::Open(dir + "/gatehouse.db");
                     EXPECT_TRUE(s.ok()) << s.status().ToString();
                     return std::move(s).value();
-                  }},
+                  },
+                  /*announces=*/false},
           Backend{"postgres", OpenPostgresFor}, Backend{"memory", OpenMemoryFor}};
 }
 
 inline std::string BackendName(const testing::TestParamInfo<Backend>& info) {
   return info.param.name;
 }
+
+// A suite run on every backend, each test in a fresh directory of its own (its store's data).
+class BackendTest : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gatehouse-backend-" + std::to_string(getpid()) + "-" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  // A store on this test's database; each call is another instance on it.
+  std::unique_ptr<Store> Open() { return GetParam().open(dir_.string()); }
+
+  std::filesystem::path dir_;
+};
 
 }  // namespace gatehouse::store
 
