@@ -17,6 +17,7 @@
 #include "core/crypto.h"
 #include "store/change_codec.h"
 #include "store/migrations.h"
+#include "store/precondition_check.h"
 #include "store/record_codec.h"
 
 namespace gatehouse::store {
@@ -309,19 +310,15 @@ Status Conflict(const std::string& what) {
   return Status(ErrorCode::kStoreConflict, "precondition failed: " + what);
 }
 
-// As SqliteStore's: the stored body decoded and encoded again equals the value read.
+// As SqliteStore's (store/precondition_check.h).
 template <typename T>
 Status CheckExpect(pg_conn* conn, const Expect<T>& e) {
   std::unique_ptr<PgResult> r = Exec(conn, "SELECT body FROM records WHERE kind = $1 AND key = $2",
                                      {RecordKind<T>::kName, e.key});
   if (!r->ok()) return Failure(*r, "read");
-  const std::string what = std::string(RecordKind<T>::kName) + " " + e.key;
-  if (!e.value) return r->rows() == 0 ? Status::Ok() : Conflict(what + " exists");
-  if (r->rows() == 0) return Conflict(what + " is gone");
-  Result<T> stored = DecodeRecord<T>(r->Text(0, 0));
-  if (!stored.ok()) return stored.status();
-  if (EncodeRecord(*stored) != EncodeRecord(*e.value)) return Conflict(what + " changed");
-  return Status::Ok();
+  const std::string body = r->rows() == 0 ? "" : r->Text(0, 0);
+  return CheckStoredRecord(e,
+                           r->rows() == 0 ? std::nullopt : std::optional<std::string_view>(body));
 }
 
 template <typename T>
@@ -353,24 +350,17 @@ Status CheckUser(pg_conn* conn, const ExpectUser& e) {
                                      "account_id = $1 AND lower(name) = lower($2)",
                                      {e.account_id, e.name});
   if (!r->ok()) return Failure(*r, "read");
-  const std::string what = "user " + e.account_id + "/" + e.name;
-  if (!e.value) return r->rows() == 0 ? Status::Ok() : Conflict(what + " exists");
-  if (r->rows() == 0) return Conflict(what + " is gone");
-  const model::User& u = *e.value;
-  if (r->Text(0, 0) != u.name || r->Text(0, 1) != u.path || r->Text(0, 2) != u.id ||
-      r->Int(0, 3) != u.created_ms) {
-    return Conflict(what + " changed");
-  }
+  if (r->rows() == 0) return CheckStoredUser(e, nullptr);
+  model::User stored{e.account_id, r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Int(0, 3), {}};
   std::unique_ptr<PgResult> tags = Exec(conn,
                                         "SELECT tag_key, tag_value FROM user_tags WHERE "
                                         "account_id = $1 AND user_name = $2 ORDER BY position",
-                                        {e.account_id, u.name});
+                                        {e.account_id, stored.name});
   if (!tags->ok()) return Failure(*tags, "read");
-  bool same = tags->rows() == static_cast<int>(u.tags.size());
-  for (int i = 0; same && i < tags->rows(); ++i) {
-    same = tags->Text(i, 0) == u.tags[i].key && tags->Text(i, 1) == u.tags[i].value;
+  for (int i = 0; i < tags->rows(); ++i) {
+    stored.tags.push_back({tags->Text(i, 0), tags->Text(i, 1)});
   }
-  return same ? Status::Ok() : Conflict(what + "'s tags changed");
+  return CheckStoredUser(e, &stored);
 }
 
 Status CheckFewerOfUser(pg_conn* conn, const ExpectFewerOfUser& e) {

@@ -7,6 +7,7 @@
 
 #include "store/change_codec.h"
 #include "store/migrations.h"
+#include "store/precondition_check.h"
 #include "store/record_codec.h"
 
 namespace gatehouse::store {
@@ -251,9 +252,8 @@ std::string PrefixEnd(std::string prefix) {
   return prefix;
 }
 
-// Whether the record of kind T at `key` is `expected` (compared by canonical encoding: the
-// stored body decoded and encoded again, so that fields added since it was written compare
-// as their defaults), or absent when `expected` is nullopt.
+// Whether the record of kind T at `key` is `expected` (store/precondition_check.h), or absent
+// when `expected` is nullopt.
 template <typename T>
 Status CheckExpect(sqlite3* db, const Expect<T>& e) {
   Statement s(db, "SELECT body FROM records WHERE kind = ? AND key = ?");
@@ -261,13 +261,9 @@ Status CheckExpect(sqlite3* db, const Expect<T>& e) {
   s.Bind(1, std::string(RecordKind<T>::kName)).Bind(2, e.key);
   int rc = s.Step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Failure(db, "read");
-  const std::string what = std::string(RecordKind<T>::kName) + " " + e.key;
-  if (!e.value) return rc == SQLITE_DONE ? Status::Ok() : Conflict(what + " exists");
-  if (rc == SQLITE_DONE) return Conflict(what + " is gone");
-  Result<T> stored = DecodeRecord<T>(s.Text(0));
-  if (!stored.ok()) return stored.status();
-  if (EncodeRecord(*stored) != EncodeRecord(*e.value)) return Conflict(what + " changed");
-  return Status::Ok();
+  const std::string body = rc == SQLITE_ROW ? s.Text(0) : "";
+  return CheckStoredRecord(e,
+                           rc == SQLITE_ROW ? std::optional<std::string_view>(body) : std::nullopt);
 }
 
 template <typename T>
@@ -299,26 +295,16 @@ Status CheckUser(sqlite3* db, const ExpectUser& e) {
   s.Bind(1, e.account_id).Bind(2, e.name);
   int rc = s.Step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Failure(db, "read");
-  const std::string what = "user " + e.account_id + "/" + e.name;
-  if (!e.value) return rc == SQLITE_DONE ? Status::Ok() : Conflict(what + " exists");
-  if (rc == SQLITE_DONE) return Conflict(what + " is gone");
-  const model::User& u = *e.value;
-  if (s.Text(0) != u.name || s.Text(1) != u.path || s.Text(2) != u.id || s.Int(3) != u.created_ms) {
-    return Conflict(what + " changed");
-  }
+  if (rc == SQLITE_DONE) return CheckStoredUser(e, nullptr);
+  model::User stored{e.account_id, s.Text(0), s.Text(1), s.Text(2), s.Int(3), {}};
   Statement tags(db,
                  "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ? AND "
                  "user_name = ? ORDER BY position");
   if (!tags.ok()) return Failure(db, "prepare");
-  tags.Bind(1, e.account_id).Bind(2, u.name);
-  std::vector<model::Tag> stored;
-  while ((rc = tags.Step()) == SQLITE_ROW) stored.push_back({tags.Text(0), tags.Text(1)});
+  tags.Bind(1, e.account_id).Bind(2, stored.name);
+  while ((rc = tags.Step()) == SQLITE_ROW) stored.tags.push_back({tags.Text(0), tags.Text(1)});
   if (rc != SQLITE_DONE) return Failure(db, "read");
-  bool same = stored.size() == u.tags.size();
-  for (size_t i = 0; same && i < stored.size(); ++i) {
-    same = stored[i].key == u.tags[i].key && stored[i].value == u.tags[i].value;
-  }
-  return same ? Status::Ok() : Conflict(what + "'s tags changed");
+  return CheckStoredUser(e, &stored);
 }
 
 Status CheckFewerOfUser(sqlite3* db, const ExpectFewerOfUser& e) {

@@ -3,7 +3,10 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 #include "core/crypto.h"
 
@@ -51,6 +54,19 @@ std::unique_ptr<Store> OpenPostgresFor(const std::string& dir) {
   auto store = PostgresStore::Open(base.substr(0, base.rfind('/') + 1) + name);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::unique_ptr<Store> OpenMemoryFor(const std::string& dir) {
+  static std::mutex mu;
+  static auto* databases = new std::map<std::string, std::shared_ptr<MemoryDatabase>>();
+  std::lock_guard lock(mu);
+  const std::filesystem::path marker = std::filesystem::path(dir) / "memory-store";
+  std::shared_ptr<MemoryDatabase>& database = (*databases)[dir];
+  if (database == nullptr || !std::filesystem::exists(marker)) {
+    database = MemoryStore::NewDatabase();
+    std::ofstream(marker) << "the data of this directory's MemoryStore is in the test's memory\n";
+  }
+  return std::make_unique<MemoryStore>(database);
 }
 
 }  // namespace gatehouse::store

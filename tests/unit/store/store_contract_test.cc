@@ -14,18 +14,8 @@
 namespace gatehouse::store {
 namespace {
 
-class StoreContract : public testing::TestWithParam<Backend> {
+class StoreContract : public BackendTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-store-" + std::to_string(getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::unique_ptr<Store> Open() { return GetParam().open(dir_.string()); }
-
   // Two writers on one database (two instances), each a store and its loaded State.
   struct Writers {
     std::unique_ptr<Store> store_a, store_b;
@@ -39,8 +29,6 @@ class StoreContract : public testing::TestWithParam<Backend> {
     EXPECT_TRUE(w.b->Load().ok());
     return w;
   }
-
-  std::filesystem::path dir_;
 };
 
 model::Account Account(const std::string& id, const std::string& email) {

@@ -18,15 +18,11 @@ namespace {
 
 constexpr char kAccount[] = "111111111111";
 
-class StorePreconditions : public testing::TestWithParam<Backend> {
+class StorePreconditions : public BackendTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-preconditions-" + std::to_string(getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = GetParam().open(dir_.string());
+    BackendTest::SetUp();
+    store_ = Open();
     WriteBatch b;
     b.writes.push_back(InsertAccount{{kAccount, "acct", "a@example.com", 1000}});
     b.writes.push_back(InsertUser{{kAccount, "alice", "/", "AIDAALICE", 2000, {}}});
@@ -35,7 +31,7 @@ class StorePreconditions : public testing::TestWithParam<Backend> {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    BackendTest::TearDown();
   }
 
   int64_t Sequence() { return store_->LoadAll()->sequence; }
@@ -52,7 +48,6 @@ class StorePreconditions : public testing::TestWithParam<Backend> {
     return {kAccount, "alice", "/", "AIDAALICE", 2000, {{"team", "blue"}}};
   }
 
-  std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
 
