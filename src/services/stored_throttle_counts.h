@@ -18,7 +18,9 @@ namespace gatehouse::services {
 
 class StoredThrottleCounts final : public auth::ThrottleCounts {
  public:
-  static constexpr int kUpdateAttempts = 16;
+  // Each conflict is another commit of one of the counts; counts are hot only while their free
+  // failures last (at most 30 for an address), after which attempts wait without a commit.
+  static constexpr int kUpdateAttempts = 64;
   static constexpr size_t kSweepBatch = 500;
 
   explicit StoredThrottleCounts(store::State& state) : state_(state) {}
