@@ -38,6 +38,7 @@
 #include "services/key_usage.h"
 #include "services/organizations/account_creation_queue.h"
 #include "services/organizations/organizations_context.h"
+#include "services/stored_throttle_counts.h"
 #include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
 #include "services/sts/sts_context.h"
@@ -403,9 +404,10 @@ int Serve(const ServeOptions& options) {
         usage.Record(id, NowSeconds() * 1000, service, region);
       });
   // argon2id runs on its own small pool, never on the connections' threads; password guesses
-  // (console sign-in, ChangePassword) share one throttle.
+  // (console sign-in, ChangePassword) share one throttle, its counts in the store.
   auth::PasswordHasher password_hasher;
-  auth::PasswordThrottle password_throttle;
+  services::StoredThrottleCounts throttle_counts(state);
+  auth::PasswordThrottle password_throttle(throttle_counts);
   services::iam::IamContext iam{state,
                                 *catalog,
                                 random,

@@ -9,11 +9,13 @@ constexpr size_t kMaxEntries = 100000;  // beyond this, forgotten entries are sw
 
 }  // namespace
 
-int64_t FailureBackoff::DelayMs(int failures) const {
-  if (failures < free_failures_) return 0;
-  int doublings = std::min(failures - free_failures_, 20);
+int64_t FailureBackoff::DelayAfter(int64_t free_failures, int64_t failures) {
+  if (failures < free_failures) return 0;
+  const int64_t doublings = std::min<int64_t>(failures - free_failures, 20);
   return std::min<int64_t>(kFirstDelayMs << doublings, kMaxDelayMs);
 }
+
+int64_t FailureBackoff::DelayMs(int failures) const { return DelayAfter(free_failures_, failures); }
 
 int64_t FailureBackoff::WaitMs(const std::string& key, int64_t now_ms) {
   std::lock_guard lock(mu_);

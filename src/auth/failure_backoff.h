@@ -31,6 +31,9 @@ class FailureBackoff {
   void Failed(const std::string& key, int64_t now_ms);
   void Succeeded(const std::string& key);
 
+  // The wait after `failures` failures when the first `free_failures` are free.
+  static int64_t DelayAfter(int64_t free_failures, int64_t failures);
+
  private:
   struct Entry {
     int failures = 0;

@@ -15,19 +15,37 @@
 //
 // A failure counts in all three; a success clears its (principal, address) count and makes the
 // address known to the principal, but leaves the principal's count, so that signing in during an
-// attack does not reopen the ceiling. The counts live in this process's memory: a restart
-// forgets them, and each instance counts its own attempts.
+// attack does not reopen the ceiling.
+//
+// The counts live where `counts` keeps them: in production the store (StoredThrottleCounts), so
+// that every instance on one database counts the same failures — 5 free failures per pair in
+// all, not per instance; one ceiling slot per 5 s in all — and a restart forgets none. Admit
+// reads this instance's copy (no database round trip); a failure is one commit of its three
+// counts, made over the counts as read and made again when another instance counted one
+// meanwhile, so that no failure is lost; a ceiling slot is taken by a commit of the same kind,
+// so two instances never hand out one slot twice. A success writes only when it changes
+// something: a pair count to clear, or an address not known, or known for a day without being
+// rewritten (so a known address may stop counting as one up to a day before its 30 days).
+// Counts expire (an hour after the failure that set them, 30 days after a success) and are
+// swept at most once a minute; principals and addresses are kept bounded in length
+// (model/throttle_entities.h), so made-up names cost storage only for an hour each.
+//
+// When the counts cannot be written (the store unreachable), the attempt fails closed: Failed
+// and Succeeded return the error and the caller answers with it — whether the password was
+// right or wrong, so the answer tells a guesser nothing — and an attempt under the ceiling
+// whose slot cannot be taken is refused for one interval. Nothing is left behind: once the store
+// answers again, so does the throttle.
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "auth/failure_backoff.h"
+#include "auth/throttle_counts.h"
+#include "core/status.h"
 
 namespace gatehouse::auth {
 
@@ -45,32 +63,30 @@ class PasswordThrottle {
   static constexpr int64_t kPrincipalWindowMs = 60 * 60 * 1000;
   static constexpr int64_t kKnownAddressMs = 30LL * 24 * 3600 * 1000;
   static constexpr size_t kKnownAddressesPerPrincipal = 8;
+  // A known address's time of success is rewritten at most this often.
+  static constexpr int64_t kKnownRefreshMs = 24LL * 3600 * 1000;
+  static constexpr int64_t kSweepEveryMs = 60 * 1000;
+  // Principals and addresses longer than this are kept as their SHA-256.
+  static constexpr size_t kMaxKeyPartLength = 128;
+
+  explicit PasswordThrottle(ThrottleCounts& counts) : counts_(counts) {}
 
   // Whether an attempt for `principal` from `address` may be checked now. An admitted attempt
   // under the ceiling takes its slot: call Failed or Succeeded once it is decided.
   ThrottleDecision Admit(const std::string& principal, const std::string& address, int64_t now_ms);
-  void Failed(const std::string& principal, const std::string& address, int64_t now_ms);
-  void Succeeded(const std::string& principal, const std::string& address, int64_t now_ms);
+  // Count the attempt's outcome; an error when it cannot be counted, to answer instead of the
+  // outcome.
+  Status Failed(const std::string& principal, const std::string& address, int64_t now_ms);
+  Status Succeeded(const std::string& principal, const std::string& address, int64_t now_ms);
 
  private:
-  struct PrincipalEntry {
-    int failures = 0;
-    int64_t first_failure_ms = 0;
-    int64_t next_slot_ms = 0;
-  };
-  struct KnownAddress {
-    std::string address;
-    int64_t last_success_ms = 0;
-  };
-  static std::string PairKey(const std::string& principal, const std::string& address);
-  bool KnownLocked(const std::string& principal, const std::string& address, int64_t now_ms);
-  void SweepLocked(int64_t now_ms);
+  struct Keys;
+  ThrottleDecision TakeCeilingSlot(const Keys& keys, int64_t now_ms);
+  bool Known(const Keys& keys, int64_t now_ms) const;
+  void SweepIfDue(int64_t now_ms);
 
-  FailureBackoff pairs_{kPairFreeFailures};
-  FailureBackoff addresses_{kAddressFreeFailures};
-  std::mutex mu_;
-  std::map<std::string, PrincipalEntry> principals_;
-  std::map<std::string, std::vector<KnownAddress>> known_;
+  ThrottleCounts& counts_;
+  std::atomic<int64_t> next_sweep_ms_{0};
 };
 
 // The principal keys: an IAM user by account and name, the root user by email (case ignored).

@@ -27,6 +27,7 @@
 #include "core/worker_pool.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
+#include "services/stored_throttle_counts.h"
 
 namespace gatehouse::console {
 
@@ -118,7 +119,9 @@ class ConsoleEndpoint {
   std::function<std::string()> base_url_;
   ConsoleSessions sessions_;
   SignInChallenges challenges_;
-  auth::PasswordThrottle own_throttle_;  // when the IamContext has none
+  // When the IamContext has none: the same counts in the store.
+  services::StoredThrottleCounts own_throttle_counts_{iam_.state};
+  auth::PasswordThrottle own_throttle_{own_throttle_counts_};
   // Password-reset mails and sign-ups per client address (keys "reset:…", "signup:…").
   auth::FailureBackoff address_limits_{30};
   // The password-reset mails' work; last, so that it stops (finishing its queue) first.

@@ -78,7 +78,10 @@ HttpResponse ConsoleEndpoint::SignIn(Call& call) {
   if (!checked.ok()) return Busy();
   std::optional<PasswordCheck>& check = *checked;
   if (!check) {
-    throttle().Failed(user_key, address_key, now);
+    // A failure that cannot be counted answers the store's error, as a success would.
+    if (Status s = throttle().Failed(user_key, address_key, now); !s.ok()) {
+      return ErrorResponse(s);
+    }
     spdlog::info("{} console sign-in failed for {} from {}", call.record.request_id,
                  root ? "a root user" : "account " + account, call.request.remote_address);
     return Failed();
@@ -107,7 +110,9 @@ HttpResponse ConsoleEndpoint::SignInMfa(Call& call) {
   Status s = services::iam::ConsumeMfaCode(iam_, p.account_id, pending->check.mfa_serial,
                                            Field(call.body, "code"));
   if (!s.ok()) {
-    throttle().Failed(user_key, address_key, now);
+    if (Status counted = throttle().Failed(user_key, address_key, now); !counted.ok()) {
+      return ErrorResponse(counted);
+    }
     spdlog::info("{} console sign-in failed for {}: wrong MFA code, from {}",
                  call.record.request_id, p.arn, call.request.remote_address);
     // The password was right: the person may try another code, with a new challenge.
@@ -155,7 +160,11 @@ HttpResponse ConsoleEndpoint::ContinueSignIn(Call& call, PendingSignIn pending) 
                         {{"next", "new-password"}, {"challenge", challenges_.Issue(pending, now)}});
   }
   const ConsolePrincipal& p = pending.check.principal;
-  throttle().Succeeded(PrincipalKey(p, iam_.state.directory()), AddressKey(call.request), now);
+  if (Status s = throttle().Succeeded(PrincipalKey(p, iam_.state.directory()),
+                                      AddressKey(call.request), now);
+      !s.ok()) {
+    return ErrorResponse(s);
+  }
   if (!p.root()) {
     // PasswordLastUsed, as GetUser and the credential report show it.
     auto profile = iam_.state.directory().Get<model::LoginProfile>(

@@ -19,12 +19,16 @@ Status CheckCurrentPassword(iam::IamContext& iam, const model::RootUser& root,
   }
   Result<bool> verified = auth::VerifyPasswordWith(iam.passwords, password, root.password_hash);
   if (!verified.ok()) return verified.status();
+  if (throttle == nullptr) {
+    return *verified ? Status::Ok()
+                     : Status(ErrorCode::kAccessDenied, "The current password is incorrect.");
+  }
+  // An attempt the throttle cannot count answers the throttle's error, right or wrong.
   if (!*verified) {
-    if (throttle != nullptr) throttle->Failed(principal, client_address, now);
+    RETURN_IF_ERROR(throttle->Failed(principal, client_address, now));
     return Status(ErrorCode::kAccessDenied, "The current password is incorrect.");
   }
-  if (throttle != nullptr) throttle->Succeeded(principal, client_address, now);
-  return Status::Ok();
+  return throttle->Succeeded(principal, client_address, now);
 }
 
 }  // namespace

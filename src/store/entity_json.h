@@ -11,6 +11,7 @@
 #include "model/entities.h"
 #include "model/iam_entities.h"
 #include "model/organization_entities.h"
+#include "model/throttle_entities.h"
 
 namespace gatehouse::model {
 
@@ -140,5 +141,10 @@ inline void from_json(const nlohmann::json& j, ConsoleSession& s) {
   if (auto it = j.find("active_role"); it != j.end()) s.active_role = it->get<ActiveRole>();
   s.recent_roles = j.value("recent_roles", std::deque<SwitchedRole>{});
 }
+
+// The password throttle's counts.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KnownAddress, address, last_success_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ThrottleCount, key, failures, first_failure_ms,
+                                                last_failure_ms, next_slot_ms, known, expires_ms)
 
 }  // namespace gatehouse::model

@@ -46,6 +46,7 @@
 #include "model/entities.h"
 #include "model/iam_entities.h"
 #include "model/organization_entities.h"
+#include "model/throttle_entities.h"
 
 namespace gatehouse::store {
 

@@ -132,6 +132,35 @@ class PostgresResilienceTest(unittest.TestCase):
                                    {"challenge": doc["challenge"], "code": code})
         self.assertEqual(status, 401, again)
 
+    def test_wrong_passwords_spread_over_instances_meet_one_throttle(self):
+        database, key = fresh_database("throttle"), secrets.token_hex(32)
+        a = self.start(database, key)
+        b = self.start(database, key)
+        admin = a.admin_key()
+        iam = a.client("iam", admin)
+        account = a.client("sts", admin).get_caller_identity()["Account"]
+        iam.create_user(UserName="dave")
+        iam.create_login_profile(UserName="dave", Password=PASSWORD)
+        eventually(lambda: b.client("iam", admin).get_login_profile(UserName="dave"))
+
+        # Five wrong passwords in all, taking turns: the counts are the database's, so the next
+        # attempt waits on either instance, not after five more on each.
+        for i in range(5):
+            on = ConsoleClient((a if i % 2 == 0 else b).port)
+            status, doc = on.sign_in_user(account, "dave", "Wrong-pass-%d" % i)
+            self.assertEqual(status, 401, (i, doc))
+        time.sleep(0.5)  # far beyond the propagation delay
+        for instance in (a, b):
+            status, doc = ConsoleClient(instance.port).sign_in_user(account, "dave", PASSWORD)
+            self.assertEqual(status, 429, doc)
+            self.assertEqual(doc["error"]["code"], "Throttling", doc)
+        # A restart forgets nothing.
+        b.stop()
+        self.instances.remove(b)
+        c = self.start(database, key)
+        status, doc = ConsoleClient(c.port).sign_in_user(account, "dave", PASSWORD)
+        self.assertEqual(status, 429, doc)
+
     def test_kill_9_under_write_load_loses_no_acknowledged_write(self):
         database, key = fresh_database("kill9"), secrets.token_hex(32)
         a = self.start(database, key)

@@ -54,12 +54,16 @@ Status CheckOldPassword(const IamContext& iam, const OperationContext& c, const 
   Result<bool> verified =
       auth::VerifyPasswordWith(iam.passwords, old_password, profile.password_hash);
   if (!verified.ok()) return verified.status();
+  if (iam.password_throttle == nullptr) {
+    return *verified ? Status::Ok()
+                     : Status(ErrorCode::kAccessDenied, "The old password was incorrect.");
+  }
+  // An attempt the throttle cannot count answers the throttle's error, right or wrong.
   if (!*verified) {
-    if (iam.password_throttle != nullptr) iam.password_throttle->Failed(principal, address, now);
+    RETURN_IF_ERROR(iam.password_throttle->Failed(principal, address, now));
     return Status(ErrorCode::kAccessDenied, "The old password was incorrect.");
   }
-  if (iam.password_throttle != nullptr) iam.password_throttle->Succeeded(principal, address, now);
-  return Status::Ok();
+  return iam.password_throttle->Succeeded(principal, address, now);
 }
 
 }  // namespace

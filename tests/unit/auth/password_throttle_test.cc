@@ -16,11 +16,12 @@ TEST(PasswordThrottleTest, KeysIgnoreCase) {
 }
 
 TEST(PasswordThrottleTest, AGuesserWaitsAtItsOwnAddressOnly) {
-  PasswordThrottle t;
+  MemoryThrottleCounts counts;
+  PasswordThrottle t(counts);
   const int64_t now = 1000000;
   for (int i = 0; i < PasswordThrottle::kPairFreeFailures; ++i) {
     ASSERT_TRUE(t.Admit(kVictim, "ip:attacker", now).allowed) << i;
-    t.Failed(kVictim, "ip:attacker", now);
+    ASSERT_TRUE(t.Failed(kVictim, "ip:attacker", now).ok());
   }
   ThrottleDecision d = t.Admit(kVictim, "ip:attacker", now);
   EXPECT_FALSE(d.allowed);
@@ -33,11 +34,12 @@ TEST(PasswordThrottleTest, AGuesserWaitsAtItsOwnAddressOnly) {
 }
 
 TEST(PasswordThrottleTest, AnAddressSprayingManyNamesWaits) {
-  PasswordThrottle t;
+  MemoryThrottleCounts counts;
+  PasswordThrottle t(counts);
   for (int i = 0; i < PasswordThrottle::kAddressFreeFailures; ++i) {
     const std::string user = UserThrottleKey("111122223333", "user" + std::to_string(i));
     ASSERT_TRUE(t.Admit(user, "ip:sprayer", 0).allowed) << i;
-    t.Failed(user, "ip:sprayer", 0);
+    ASSERT_TRUE(t.Failed(user, "ip:sprayer", 0).ok());
   }
   EXPECT_FALSE(t.Admit(UserThrottleKey("111122223333", "fresh"), "ip:sprayer", 0).allowed);
   EXPECT_TRUE(t.Admit(UserThrottleKey("111122223333", "fresh"), "ip:other", 0).allowed);
@@ -46,17 +48,18 @@ TEST(PasswordThrottleTest, AnAddressSprayingManyNamesWaits) {
 // Many addresses guessing at one principal meet its ceiling: one attempt per interval for the
 // addresses it has never signed in from — slowed, never shut out.
 TEST(PasswordThrottleTest, TheCeilingSlowsDistributedGuessingButNeverLocksOut) {
-  PasswordThrottle t;
+  MemoryThrottleCounts counts;
+  PasswordThrottle t(counts);
   int64_t now = 5000000;
-  t.Succeeded(kVictim, "ip:home", now);  // the user's usual address
+  ASSERT_TRUE(t.Succeeded(kVictim, "ip:home", now).ok());  // the user's usual address
   for (int i = 0; i < PasswordThrottle::kPrincipalFreeFailures; ++i) {
     const std::string bot = "ip:bot" + std::to_string(i);
     ASSERT_TRUE(t.Admit(kVictim, bot, now).allowed) << i;
-    t.Failed(kVictim, bot, now);
+    ASSERT_TRUE(t.Failed(kVictim, bot, now).ok());
   }
   // Now a new address gets one attempt, the next must wait at most the interval.
   EXPECT_TRUE(t.Admit(kVictim, "ip:bot-a", now).allowed);
-  t.Failed(kVictim, "ip:bot-a", now);
+  ASSERT_TRUE(t.Failed(kVictim, "ip:bot-a", now).ok());
   ThrottleDecision d = t.Admit(kVictim, "ip:traveller", now + 1);
   EXPECT_FALSE(d.allowed);
   EXPECT_GT(d.retry_after_ms, 0);
@@ -69,7 +72,7 @@ TEST(PasswordThrottleTest, TheCeilingSlowsDistributedGuessingButNeverLocksOut) {
     now += PasswordThrottle::kCeilingIntervalMs;
     const std::string bot = "ip:bot-r" + std::to_string(round);
     ASSERT_TRUE(t.Admit(kVictim, bot, now).allowed) << round;
-    t.Failed(kVictim, bot, now);
+    ASSERT_TRUE(t.Failed(kVictim, bot, now).ok());
   }
   const int64_t arrived = now + 1;
   int64_t at = arrived;
@@ -80,15 +83,16 @@ TEST(PasswordThrottleTest, TheCeilingSlowsDistributedGuessingButNeverLocksOut) {
   }
   EXPECT_TRUE(user.allowed);
   EXPECT_LE(at - arrived, PasswordThrottle::kCeilingIntervalMs);
-  t.Succeeded(kVictim, "ip:traveller", at);
+  ASSERT_TRUE(t.Succeeded(kVictim, "ip:traveller", at).ok());
   // Signed in once, that address is known: no more ceiling for it.
   EXPECT_TRUE(t.Admit(kVictim, "ip:traveller", at + 1).allowed);
 }
 
 TEST(PasswordThrottleTest, TheCeilingEndsWithItsWindow) {
-  PasswordThrottle t;
+  MemoryThrottleCounts counts;
+  PasswordThrottle t(counts);
   for (int i = 0; i < PasswordThrottle::kPrincipalFreeFailures + 5; ++i) {
-    t.Failed(kVictim, "ip:bot" + std::to_string(i), 0);
+    ASSERT_TRUE(t.Failed(kVictim, "ip:bot" + std::to_string(i), 0).ok());
   }
   EXPECT_TRUE(t.Admit(kVictim, "ip:new", 1).allowed);
   EXPECT_FALSE(t.Admit(kVictim, "ip:new2", 2).allowed);
@@ -97,10 +101,11 @@ TEST(PasswordThrottleTest, TheCeilingEndsWithItsWindow) {
 }
 
 TEST(PasswordThrottleTest, SuccessClearsThePairButNotThePrincipal) {
-  PasswordThrottle t;
-  for (int i = 0; i < 10; ++i) t.Failed(kVictim, "ip:a", 0);
+  MemoryThrottleCounts counts;
+  PasswordThrottle t(counts);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(t.Failed(kVictim, "ip:a", 0).ok());
   EXPECT_FALSE(t.Admit(kVictim, "ip:a", 1).allowed);
-  t.Succeeded(kVictim, "ip:a", 1);
+  ASSERT_TRUE(t.Succeeded(kVictim, "ip:a", 1).ok());
   EXPECT_TRUE(t.Admit(kVictim, "ip:a", 2).allowed);
 }
 

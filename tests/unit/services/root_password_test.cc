@@ -8,6 +8,7 @@
 #include "auth/password.h"
 #include "auth/password_throttle.h"
 #include "services/root_recovery.h"
+#include "services/stored_throttle_counts.h"
 #include "temp_iam_state.h"
 
 namespace gatehouse::services {
@@ -38,8 +39,9 @@ class RootPasswordTest : public ::testing::Test {
     return temp_.state().directory().FindRoot(kAccount)->password_hash;
   }
 
-  auth::PasswordThrottle throttle_;
   TempIamState temp_;
+  StoredThrottleCounts counts_{temp_.state()};
+  auth::PasswordThrottle throttle_{counts_};
 };
 
 TEST_F(RootPasswordTest, ChangesWithTheCurrentPasswordAndSpendsResetLinks) {
@@ -78,6 +80,31 @@ TEST_F(RootPasswordTest, WrongGuessesAreThrottledLikeSignIns) {
   // Even the right password waits, and nothing changed.
   EXPECT_EQ(Change(kCurrent, kNew).code(), ErrorCode::kThrottling);
   EXPECT_TRUE(auth::VerifyPassword(kCurrent, RootHash()));
+}
+
+// Counts that cannot be written, as while the database is unreachable.
+class UnwritableCounts final : public auth::ThrottleCounts {
+ public:
+  std::shared_ptr<const model::ThrottleCount> Get(const std::string&) const override {
+    return nullptr;
+  }
+  Status Update(const std::vector<std::string>&, const Change&) override {
+    return Status(ErrorCode::kServiceUnavailable, "The database is unreachable.");
+  }
+  void Sweep(int64_t) override {}
+};
+
+// An attempt the throttle cannot count is answered with the throttle's error, whether the
+// password was right or wrong: an uncounted guess tells the guesser nothing.
+TEST_F(RootPasswordTest, AnAttemptThatCannotBeCountedAnswersAlikeRightOrWrong) {
+  UnwritableCounts unwritable;
+  auth::PasswordThrottle throttle(unwritable);
+  temp_.iam().password_throttle = &throttle;
+  const std::string before = RootHash();
+  EXPECT_EQ(Change("not-it", kNew).code(), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(Change(kCurrent, kNew).code(), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(RootHash(), before);
+  temp_.iam().password_throttle = &throttle_;
 }
 
 }  // namespace
