@@ -10,6 +10,7 @@
 #include "model/console_entities.h"
 #include "model/entities.h"
 #include "model/iam_entities.h"
+#include "model/mail_entities.h"
 #include "model/organization_entities.h"
 
 namespace gatehouse::model {
@@ -140,5 +141,9 @@ inline void from_json(const nlohmann::json& j, ConsoleSession& s) {
   if (auto it = j.find("active_role"); it != j.end()) s.active_role = it->get<ActiveRole>();
   s.recent_roles = j.value("recent_roles", std::deque<SwitchedRole>{});
 }
+
+// The server's outbox.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutboxMail, id, from, to, sealed_message, queued_ms,
+                                                attempts, next_attempt_ms, state, reason)
 
 }  // namespace gatehouse::model
