@@ -28,8 +28,10 @@
 #include "core/random.h"
 #include "http/server.h"
 #include "mail/outbox.h"
+#include "mail/outbox_files.h"
 #include "mail/outbox_mailer.h"
-#include "mail/smtp_sender.h"
+#include "mail/outbox_sender.h"
+#include "mail/smtp_transport.h"
 #include "protocol/model.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
@@ -72,8 +74,8 @@ struct ServeOptions {
   std::string clock_offset_file;         // tests only: see ClockOffset
   // How long CreateAccount stays IN_PROGRESS (hidden: for clients' waiters, and tests).
   int64_t account_creation_delay_ms = 0;
-  // Mail (the console's password-reset links) is queued in DATA/outbox and delivered over SMTP
-  // when smtp_url is set; without it the outbox keeps it.
+  // Mail (the console's password-reset links) is queued in the store and delivered over SMTP
+  // when smtp_url is set; without it the outbox keeps it (and DATA/outbox a copy).
   std::string smtp_url;
   bool smtp_starttls = false;
   std::string smtp_user;
@@ -436,26 +438,32 @@ int Serve(const ServeOptions& options) {
         request, evaluation, session_keys, random, NowSeconds() * 1000);
     return encoded.ok() ? *encoded : std::string();
   });
-  // The server's own mail: queued in DATA/outbox, delivered by the SMTP sender when there is
-  // one, kept in the outbox as the record otherwise.
-  Result<std::unique_ptr<mail::Outbox>> outbox =
-      mail::Outbox::Open(options.data + "/outbox", random, NowSeconds);
-  if (!outbox.ok()) {
-    std::cerr << outbox.status().message() << "\n";
+  // The server's own mail: queued in the store's outbox, which every instance with an SMTP
+  // server sends (each mail leased to one); without one the mail stays queued, with a copy in
+  // DATA/outbox for the operator.
+  mail::Outbox outbox(state, master_key, random, [] { return NowSeconds() * 1000; });
+  std::unique_ptr<mail::OutboxFiles> outbox_files;
+  std::unique_ptr<mail::OutboxSender> mail_sender;
+  if (!options.smtp_url.empty()) {
+    mail_sender = std::make_unique<mail::OutboxSender>(
+        outbox,
+        mail::SmtpTransport(
+            {options.smtp_url, options.smtp_starttls, options.smtp_user, options.smtp_password}),
+        "instance-" + HexEncode(random.Bytes(8)));
+    mail_sender->Start();  // sends what is queued, a previous run's or another instance's
+  } else if (Result<std::unique_ptr<mail::OutboxFiles>> files =
+                 mail::OutboxFiles::Open(options.data + "/outbox");
+             files.ok()) {
+    outbox_files = std::move(files).value();
+    spdlog::info("no --smtp-url: mail stays queued, with a copy in {}/outbox", options.data);
+  } else {
+    std::cerr << files.status().message() << "\n";
     return 1;
   }
-  std::unique_ptr<mail::SmtpSender> smtp_sender;
-  if (!options.smtp_url.empty()) {
-    smtp_sender = std::make_unique<mail::SmtpSender>(
-        **outbox, mail::SmtpOptions{options.smtp_url, options.smtp_starttls, options.smtp_user,
-                                    options.smtp_password});
-    smtp_sender->Start();  // delivers what a previous run left queued
-  }
-  mail::OutboxMailer outbox_mailer(**outbox, options.mail_from, [&smtp_sender] {
-    if (smtp_sender) smtp_sender->Wake();
+  mail::OutboxMailer outbox_mailer(outbox, options.mail_from, outbox_files.get(), [&mail_sender] {
+    if (mail_sender) mail_sender->Wake();
   });
   mail::Mailer& mailer = outbox_mailer;
-  if (!smtp_sender) spdlog::info("no --smtp-url: mail is kept in {}/outbox", options.data);
   AdminEndpoint admin(state, master_key, *operator_secret, random,
                       [] { return NowSeconds() * 1000; });
 
@@ -466,7 +474,7 @@ int Serve(const ServeOptions& options) {
   std::string base_url = bootstrap_options.endpoint_url;
   console::ConsoleOptions console_options;
   console_options.signup_enabled = options.console_signup;
-  console_options.mail_kept_in_outbox = !smtp_sender;
+  console_options.mail_kept_in_outbox = !mail_sender;
   console::ConsoleEndpoint console(
       dispatcher, credentials, iam, console_options,
       [&mailer](const std::string& to, const std::string& subject, const std::string& text) {
@@ -561,7 +569,7 @@ int Serve(const ServeOptions& options) {
   sigwait(&signals, &signal);
   spdlog::info("signal {}: finishing requests in flight", signal);
   server.Stop();
-  if (smtp_sender) smtp_sender->Stop();  // undelivered mail stays queued for the next start
+  if (mail_sender) mail_sender->Stop();  // undelivered mail stays queued, for any instance
   account_creations.Stop();
   RemoveServerInfo(options.data);
   {
@@ -645,7 +653,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve
       ->add_option("--smtp-url", options->smtp_url,
                    "deliver mail (password-reset links) to smtp://HOST:PORT or smtps://HOST:PORT "
-                   "(default: keep it in DATA/outbox)")
+                   "(default: keep it queued, with a copy in DATA/outbox)")
       ->envname("GATEHOUSE_SMTP_URL");
   serve->add_flag("--smtp-starttls", options->smtp_starttls, "require STARTTLS on smtp://")
       ->envname("GATEHOUSE_SMTP_STARTTLS");

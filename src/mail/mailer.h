@@ -1,7 +1,8 @@
 // Mailer: how the server sends a mail of its own (the console's password-reset link). Send
-// returns once the mail is durably queued, not once it is delivered; delivery happens in the
-// background (smtp_sender.h), or not at all when no SMTP server is configured, in which case the
-// outbox keeps the mail. Implementations are thread-safe.
+// returns once the mail is durably queued (in the store's outbox, mail/outbox.h), not once it is
+// delivered; delivery happens in the background on any instance (outbox_sender.h), or not at all
+// when no SMTP server is configured, in which case the outbox keeps the mail. Implementations
+// are thread-safe.
 #pragma once
 
 #include <string>

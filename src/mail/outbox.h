@@ -1,24 +1,32 @@
-// The outbox: a directory (DATA/outbox, owner only) holding one RFC 5322 file per mail not yet
-// delivered, `20261129T172000Z-<16 hex>.eml`, so that names sort by the time they were queued.
-// A file appears whole or not at all (written to a hidden temporary name, flushed, renamed),
-// so a crash never leaves half a mail for the sender. Without an SMTP server configured the
-// files stay: the outbox is then the record of what was sent. A mail the SMTP server refuses
-// for good is parked in the dead-letter folder DIR/dead, with the server's answer beside it
-// (`ID.reason`), until the operator replays it (`gatehouse mail replay`). Thread-safe; moves
-// between the folders are renames, so another process (the command line) may use the same
-// directory at the same time.
+// The outbox: the server's mail waiting to be handed to the SMTP server, kept in the store
+// (model::OutboxMail records) so that every instance on one database sees every mail and any of
+// them may send it (mail/outbox_sender.h leases each one to a single sender). Queuing is one
+// commit: once Queue returns, the mail survives a crash of this instance and is sent by
+// whichever instance gets to it. The message's bytes are sealed with the master key (they hold
+// a one-time token) and opened only to be sent or shown to the operator.
+//
+// A mail is queued (waiting, maybe with an attempt count and a time before which it is not
+// tried again) or parked: refused for good by the SMTP server, with its answer, until the
+// operator replays it (`gatehouse mail replay`). A delivered mail's record is erased. Without
+// an SMTP server no instance delivers: the records stay, as the record of what was sent
+// (`gatehouse mail list`, `gatehouse mail show`).
+//
+// Every change but Queue is conditional on the record as read (a store precondition), so a
+// change decided on a record another instance changed meanwhile fails with kStoreConflict and
+// writes nothing. Reads come from the State's directory. Thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/random.h"
 #include "core/status.h"
 #include "mail/mail_message.h"
+#include "model/mail_entities.h"
+#include "store/directory.h"
 
 namespace gatehouse::mail {
 
@@ -30,48 +38,50 @@ struct QueuedMail {
   std::string data;
 };
 
-// A mail the SMTP server refused for good, and its answer.
-struct ParkedMail {
-  QueuedMail mail;
-  std::string reason;
-};
-
 class Outbox {
  public:
-  // Creates `dir` (mode 0700) when missing and removes temporary files a crash left behind.
-  // `now_seconds` stamps names and Date headers.
-  static Result<std::unique_ptr<Outbox>> Open(const std::string& dir, Random& random,
-                                              std::function<int64_t()> now_seconds = {});
+  // `master_key` seals and opens messages; empty for a reader that never needs their bytes
+  // (`gatehouse mail list` and `replay`), whose Queue and Open then fail.
+  Outbox(store::State& state, std::string master_key, Random& random,
+         std::function<int64_t()> now_ms)
+      : state_(state),
+        master_key_(std::move(master_key)),
+        random_(random),
+        now_ms_(std::move(now_ms)) {}
 
-  // Renders and writes `message`; returns its id. Logs its recipient and subject, never its
-  // text (it holds one-time tokens).
-  Result<std::string> Queue(const MailMessage& message);
-  // The ids of the queued mails, oldest first.
-  std::vector<std::string> List() const;
-  // NoSuchEntity when `id` is not queued (or is not an id at all).
-  Result<QueuedMail> Read(const std::string& id) const;
-  Status Remove(const std::string& id);
+  // Renders, seals and records `message`; returns it as queued. Logs its recipient and
+  // subject, never its text (it holds one-time tokens).
+  Result<QueuedMail> Queue(const MailMessage& message);
 
-  // Moves a queued mail to the dead-letter folder with `reason`; the sender no longer tries
-  // it. NoSuchEntity when it is not queued.
-  Status Park(const std::string& id, const std::string& reason);
-  // The parked mails' ids, oldest first.
-  std::vector<std::string> ListParked() const;
-  Result<ParkedMail> ReadParked(const std::string& id) const;
-  // Moves a parked mail back into the outbox, where the sender tries it again.
+  // The queued mails, oldest first; the parked ones, oldest first.
+  std::vector<std::shared_ptr<const model::OutboxMail>> Queued() const;
+  std::vector<std::shared_ptr<const model::OutboxMail>> Parked() const;
+  // The record of `id` as this instance's directory holds it, or nullptr.
+  std::shared_ptr<const model::OutboxMail> Find(const std::string& id) const;
+  // The mail's bytes: ServiceFailure when they do not open with the master key.
+  Result<QueuedMail> Open(const model::OutboxMail& mail) const;
+
+  // Erases a delivered mail.
+  Status Delivered(const model::OutboxMail& mail);
+  // Counts a failed attempt and puts the next one off until `next_attempt_ms`.
+  Status Deferred(const model::OutboxMail& mail, const std::string& reason,
+                  int64_t next_attempt_ms);
+  // Parks a mail the SMTP server refused for good, with its answer.
+  Status Park(const model::OutboxMail& mail, const std::string& reason);
+  // Queues a parked mail again, to be tried at once. NoSuchEntity when `id` is not parked.
   Status Replay(const std::string& id);
 
-  const std::string& dir() const { return dir_; }
-  std::string dead_dir() const { return dir_ + "/dead"; }
+  store::State& state() { return state_; }
+  int64_t now_ms() const { return now_ms_(); }
 
  private:
-  Outbox(std::string dir, Random& random, std::function<int64_t()> now_seconds)
-      : dir_(std::move(dir)), random_(random), now_seconds_(std::move(now_seconds)) {}
+  // Replaces `read` with `changed`, provided the store still holds `read`.
+  Status Replace(const model::OutboxMail& read, const model::OutboxMail& changed);
 
-  const std::string dir_;
+  store::State& state_;
+  const std::string master_key_;
   Random& random_;
-  const std::function<int64_t()> now_seconds_;
-  mutable std::mutex mu_;  // one writer of the directory at a time
+  const std::function<int64_t()> now_ms_;
 };
 
 }  // namespace gatehouse::mail

@@ -10,6 +10,7 @@
 #include "model/console_entities.h"
 #include "model/entities.h"
 #include "model/iam_entities.h"
+#include "model/mail_entities.h"
 #include "model/organization_entities.h"
 #include "model/throttle_entities.h"
 
@@ -146,5 +147,9 @@ inline void from_json(const nlohmann::json& j, ConsoleSession& s) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KnownAddress, address, last_success_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ThrottleCount, key, failures, first_failure_ms,
                                                 last_failure_ms, next_slot_ms, known, expires_ms)
+
+// The server's outbox.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutboxMail, id, from, to, sealed_message, queued_ms,
+                                                attempts, next_attempt_ms, state, reason)
 
 }  // namespace gatehouse::model

@@ -45,6 +45,7 @@
 #include "model/console_entities.h"
 #include "model/entities.h"
 #include "model/iam_entities.h"
+#include "model/mail_entities.h"
 #include "model/organization_entities.h"
 #include "model/throttle_entities.h"
 

@@ -1,9 +1,10 @@
 """The root user's "Forgot your password?" mail, end to end: POST /console/forgot-password
-queues a mail in DATA/outbox, the server delivers it over SMTP to an aiosmtpd server in this
-process (--smtp-url), and the link's one-time token sets the root password through
-POST /console/reset-password. Also: mail survives an SMTP server that is down, mail the server
-refuses for good is parked (`gatehouse mail list`) and replayed (`gatehouse mail replay`), and
-without --smtp-url the outbox keeps it and the log holds no token.
+queues a mail in the store's outbox, the server delivers it over SMTP to an aiosmtpd server in
+this process (--smtp-url), and the link's one-time token sets the root password through
+POST /console/reset-password. Also: mail survives an SMTP server that is down (`gatehouse mail
+list` shows it queued), mail the server refuses for good is parked (`gatehouse mail list`) and
+replayed (`gatehouse mail replay`), and without --smtp-url the mail stays queued (`gatehouse
+mail show` prints it), a copy lands in DATA/outbox, and the log holds no token.
 
 Needs Debian's python3-aiosmtpd (scripts/install-deps).
 """
@@ -88,7 +89,20 @@ class ConsoleMailCase(GatehouseTestCase):
         return link.group(1)
 
     def outbox(self):
+        """The copies in DATA/outbox (written only without --smtp-url)."""
         return sorted(glob.glob(os.path.join(self.data.name, "outbox", "*.eml")))
+
+    def mail(self, *args):
+        p = self.gatehouse("mail", *args, "--data", self.data.name)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
+    def wait_for_no_mail(self, timeout=5):
+        """Waits until `gatehouse mail list` lists nothing: every mail delivered."""
+        deadline = time.time() + timeout
+        while self.mail("list") and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(self.mail("list"), "")
 
     def server_log(self):
         self.log.flush()
@@ -135,10 +149,9 @@ class ForgotPasswordOverSmtpTest(WithSmtpServerCase):
         self.assertEqual(status, 400, body)
         self.assertEqual(body["error"]["code"], "InvalidInput")
 
-        # Delivered mail leaves the outbox; the log names it, never its token.
-        deadline = time.time() + 5
-        while self.outbox() and time.time() < deadline:
-            time.sleep(0.05)
+        # Delivered mail leaves the outbox, and no copy was left in DATA/outbox; the log names
+        # it, never its token.
+        self.wait_for_no_mail()
         self.assertEqual(self.outbox(), [])
         log = self.server_log()
         self.assertIn("delivered mail", log)
@@ -168,29 +181,22 @@ class MailWaitsForTheSmtpServerTest(ConsoleMailCase):
     def test_mail_is_delivered_once_the_server_starts(self):
         self.forgot_password()
         time.sleep(2)  # a few failed attempts
-        queued = self.outbox()
-        self.assertEqual(len(queued), 1, "the mail is not kept in DATA/outbox")
+        listing = self.mail("list")
+        self.assertRegex(listing, r"^queued \d{8}T\d{6}Z-[0-9a-f]{16} to %s "
+                         r"\(\d+ failed attempts, the last: .+\)\n$" % ROOT_EMAIL)
         inbox, controller = start_smtp(self.smtp_port)
         try:
             messages = inbox.wait_for(1, timeout=30)
             self.assertEqual(len(messages), 1, "the mail did not arrive")
             self.assertEqual(messages[0][1], [ROOT_EMAIL])
             self.token_in(messages[0][2].get_content())
-            deadline = time.time() + 5
-            while self.outbox() and time.time() < deadline:
-                time.sleep(0.05)
-            self.assertEqual(self.outbox(), [])
+            self.wait_for_no_mail()
         finally:
             controller.stop()
         self.assertIn("not delivered, will retry", self.server_log())
 
 
 class RefusedMailIsParkedTest(WithSmtpServerCase):
-    def mail(self, *args):
-        p = self.gatehouse("mail", *args, "--data", self.data.name)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        return p.stdout
-
     def test_a_refused_mail_is_parked_not_retried_and_replayed_by_the_operator(self):
         self.inbox.refusing = True
         self.forgot_password()
@@ -214,10 +220,7 @@ class RefusedMailIsParkedTest(WithSmtpServerCase):
         self.assertEqual(len(messages), 1, "the replayed mail did not arrive")
         self.assertEqual(messages[0][1], [ROOT_EMAIL])
         self.token_in(messages[0][2].get_content())
-        deadline = time.time() + 5  # the file goes once the server has accepted the mail
-        while self.mail("list") and time.time() < deadline:
-            time.sleep(0.05)
-        self.assertEqual(self.mail("list"), "")
+        self.wait_for_no_mail()  # the record goes once the server has accepted the mail
         p = self.gatehouse("mail", "replay", "--data", self.data.name,
                            "20261129T172000Z-0123456789abcdef")
         self.assertEqual(p.returncode, 1)
@@ -225,7 +228,8 @@ class RefusedMailIsParkedTest(WithSmtpServerCase):
 
 
 class MailStaysInTheOutboxTest(ConsoleMailCase):
-    """Without --smtp-url the outbox is the record of what was sent."""
+    """Without --smtp-url the outbox is the record of what was sent: the mail stays queued in the
+    store, with a copy in DATA/outbox."""
 
     def test_the_mail_lands_in_the_outbox_and_the_log_holds_no_token(self):
         self.forgot_password()
@@ -246,6 +250,18 @@ class MailStaysInTheOutboxTest(ConsoleMailCase):
         log = self.server_log()
         self.assertIn("queued mail", log)
         self.assertNotIn(token, log)
+
+        # The store holds it too: listed, and shown byte for byte as the copy.
+        mail_id = os.path.basename(queued[0])[:-len(".eml")]
+        self.assertEqual(self.mail("list"), "queued %s to %s\n" % (mail_id, ROOT_EMAIL))
+        shown = self.gatehouse("mail", "show", mail_id, "--data", self.data.name)
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        with open(queued[0]) as f:
+            self.assertEqual(shown.stdout, f.read())
+        missing = self.gatehouse("mail", "show", "20261129T172000Z-0123456789abcdef",
+                                 "--data", self.data.name)
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("No mail", missing.stderr)
 
         status, body = self.post("/console/reset-password",
                                  {"token": token, "password": NEW_PASSWORD})

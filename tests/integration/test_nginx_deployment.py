@@ -396,7 +396,7 @@ class Deployment:
         self.assertIn("  %s/reset-password?token=" % self.public_url, printed)
         self.assertIn("alias aws='aws --endpoint-url %s'" % self.public_url, printed)
         # The console's "Forgot your password?" through the proxy: without --smtp-url the mail
-        # stays in the outbox of the instance that answered.
+        # stays queued, with a copy in the DATA/outbox of the instance that answered.
         conn = http.client.HTTPConnection("127.0.0.1", self.front.port, timeout=10)
         conn.request("POST", "/console/forgot-password", json.dumps({"email": ROOT_EMAIL}),
                      {"Content-Type": "application/json"})

@@ -2,7 +2,8 @@
 fixture (tests/support/postgres_cluster.sh): the state lives in PostgreSQL, so an instance on
 another data directory serves it; the master key must come from outside the data directory and
 match the database's key check; a URI with a password, or a database that cannot be reached, is
-refused at start."""
+refused at start. The mail outbox is shared: any instance with an SMTP server sends any mail,
+each once."""
 import configparser
 import http.client
 import os
@@ -18,6 +19,7 @@ import boto3
 from botocore.config import Config
 
 import mfa_helpers
+from test_console_mail import start_smtp
 
 BIN = os.environ.get("GATEHOUSE_BIN", "build/gatehouse")
 
@@ -126,10 +128,54 @@ class PostgresServeTest(unittest.TestCase):
         for instance in self.instances:
             instance.stop()
 
-    def start(self, database, master_key):
-        instance = Instance(database, master_key)
+    def start(self, database, master_key, extra_args=()):
+        instance = Instance(database, master_key, extra_args)
         self.instances.append(instance)
         return instance
+
+    def test_mail_queued_on_one_instance_is_sent_once_by_any_with_an_smtp_server(self):
+        # The outbox is in the database: a mail queued on an instance without an SMTP server is
+        # sent by the others, each mail by one of them only.
+        database, key = fresh_database("mail"), secrets.token_hex(32)
+        smtp_port = free_port()
+        inbox, controller = start_smtp(smtp_port)
+        self.addCleanup(controller.stop)
+        a = self.start(database, key).wait_ready()
+        smtp = ["--smtp-url", "smtp://127.0.0.1:%d" % smtp_port]
+        b = self.start(database, key, smtp).wait_ready()
+        c = self.start(database, key, smtp).wait_ready()
+        for _ in range(3):
+            conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=10)
+            conn.request("POST", "/console/forgot-password", '{"email":"root@gatehouse.local"}',
+                         {"Content-Type": "application/json"})
+            answer = conn.getresponse()
+            self.assertEqual(answer.status, 200, answer.read())
+            conn.close()
+        messages = inbox.wait_for(3, timeout=30)
+        time.sleep(1.5)  # any second delivery would arrive meanwhile
+        self.assertEqual(len(inbox.messages), 3)
+        self.assertEqual(len({m[2]["Message-ID"] for m in messages}), 3)
+        tokens = [t for m in messages
+                  for t in [m[2].get_content().split("token=")[1][:64]]]
+        logs = b.output() + c.output()
+        self.assertEqual(logs.count("delivered mail"), 3, logs)
+        self.assertNotIn("delivered mail", a.output())
+        for token in tokens:
+            self.assertNotIn(token, logs + a.output())
+        # a left its copies in its DATA/outbox; the store's queue is empty, as the command line
+        # sees it against the PostgreSQL deployment.
+        self.assertEqual(len(os.listdir(os.path.join(a.data.name, "outbox"))), 3)
+        env = dict(os.environ, GATEHOUSE_DATABASE=database)
+        with tempfile.TemporaryDirectory() as data:
+            listing = eventually(lambda: self.listed_nothing(env, data), timeout=5)
+        self.assertEqual(listing, "")
+
+    def listed_nothing(self, env, data):
+        p = subprocess.run([BIN, "mail", "list", "--data", data], env=env, capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "")
+        return p.stdout
 
     def test_the_state_lives_in_postgres_and_serves_from_another_data_directory(self):
         database, key = fresh_database("serve"), secrets.token_hex(32)
