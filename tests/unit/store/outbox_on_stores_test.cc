@@ -5,7 +5,6 @@
 // on every instance. Each instance is a Store, its State and its Outbox; transports are fakes
 // that count what they are handed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -22,6 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using store::Backend;
+using store::BackendTest;
 
 constexpr int64_t kStartMs = 1795972800000;  // 2026-11-29T17:20:00Z
 const std::string kMasterKey(32, 'k');
@@ -53,7 +53,7 @@ class FakeTransport {
   std::map<std::string, int> handed_;
 };
 
-class OutboxOnStores : public testing::TestWithParam<Backend> {
+class OutboxOnStores : public BackendTest {
  protected:
   struct Instance {
     std::unique_ptr<store::Store> store;
@@ -61,16 +61,9 @@ class OutboxOnStores : public testing::TestWithParam<Backend> {
     std::unique_ptr<Outbox> outbox;
   };
 
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-outbox-" + std::to_string(getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
   void TearDown() override {
     instances_.clear();
-    std::filesystem::remove_all(dir_);
+    BackendTest::TearDown();
   }
 
   // A new instance on the test's database; `master_key` "" for the command line's view.
@@ -100,7 +93,6 @@ class OutboxOnStores : public testing::TestWithParam<Backend> {
     return options;
   }
 
-  std::filesystem::path dir_;
   std::atomic<int64_t> now_{kStartMs};
   SystemRandom random_;
   std::vector<std::unique_ptr<Instance>> instances_;

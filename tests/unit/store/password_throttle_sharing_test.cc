@@ -3,7 +3,6 @@
 // database, run against each Store. The limits hold across the instances and across a restart,
 // concurrent failures are all counted, and a store that cannot be written fails closed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -72,18 +71,11 @@ struct Instance {
   PasswordThrottle throttle;
 };
 
-class PasswordThrottleSharing : public testing::TestWithParam<Backend> {
+class PasswordThrottleSharing : public BackendTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-throttle-" + std::to_string(getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
   void TearDown() override {
     instances_.clear();
-    std::filesystem::remove_all(dir_);
+    BackendTest::TearDown();
   }
 
   Instance& Start() {
@@ -94,7 +86,6 @@ class PasswordThrottleSharing : public testing::TestWithParam<Backend> {
     std::erase_if(instances_, [&](const auto& i) { return i.get() == &instance; });
   }
 
-  std::filesystem::path dir_;
   std::vector<std::unique_ptr<Instance>> instances_;
 };
 

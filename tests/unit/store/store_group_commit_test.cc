@@ -48,14 +48,10 @@ WriteBatch CreateUser(const std::string& name, const std::string& id) {
   return WriteBatch{{InsertUser{User(name, id)}}};
 }
 
-class GroupCommitTest : public testing::TestWithParam<Backend> {
+class GroupCommitTest : public BackendTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-group-" + std::to_string(getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    BackendTest::SetUp();
     store_ = GetParam().open(dir_.string());
     ASSERT_NE(store_, nullptr);
     WriteBatch setup{{InsertAccount{{kAccount, "acct", "a@example.com", 1000}},
@@ -64,7 +60,7 @@ class GroupCommitTest : public testing::TestWithParam<Backend> {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    BackendTest::TearDown();
   }
 
   // Makes every transaction whose change feed receives a batch mentioning kTrap fail at its
@@ -97,7 +93,6 @@ class GroupCommitTest : public testing::TestWithParam<Backend> {
     PQfinish(conn);
   }
 
-  std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
 
