@@ -260,12 +260,12 @@ Status RunEach(pg_conn* conn, const std::vector<Sql>& statements, std::unique_pt
   return Status::Ok();
 }
 
-// Sends `statements` together (libpq's pipeline mode: one round trip) and reads their results;
-// after a failed one the server skips the rest. `last` receives the last statement's result.
-Status RunPipelined(pg_conn* conn, const std::vector<Sql>& statements,
-                    std::unique_ptr<PgResult>* last) {
-  if (PQenterPipelineMode(conn) != 1) return RunEach(conn, statements, last);
-  Status status;
+// Sends `statements` together (libpq's pipeline mode: one round trip) and reads every result,
+// up to the sync's, whatever failed, so that the connection is idle again; after a failed
+// statement the server skips the rest (PGRES_PIPELINE_ABORTED). The connection must be in
+// pipeline mode; it leaves it. An error when the statements could not all be sent.
+Result<std::vector<std::unique_ptr<PgResult>>> SendPipelined(pg_conn* conn,
+                                                             const std::vector<Sql>& statements) {
   size_t sent = 0;
   for (const Sql& sql : statements) {
     std::vector<const char*> values;
@@ -281,17 +281,14 @@ Status RunPipelined(pg_conn* conn, const std::vector<Sql>& statements,
     ++sent;
   }
   const bool synced = PQpipelineSync(conn) == 1;
+  Status status;
   if (sent < statements.size() || !synced) {
     status = Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
   }
-  // Every result is read, up to the sync's, whatever failed: the connection must be idle again.
+  std::vector<std::unique_ptr<PgResult>> results;
   for (size_t i = 0; i < sent; ++i) {
-    auto r = std::make_unique<PgResult>(PQgetResult(conn));
+    results.push_back(std::make_unique<PgResult>(PQgetResult(conn)));
     while (PGresult* extra = PQgetResult(conn)) PQclear(extra);  // the query's end
-    if (status.ok() && PQresultStatus(r->get()) != PGRES_PIPELINE_ABORTED) {
-      status = Outcome(*r, statements[i]);
-    }
-    if (i + 1 == statements.size()) *last = std::move(r);
   }
   if (synced) {
     while (PGresult* r = PQgetResult(conn)) {
@@ -303,6 +300,24 @@ Status RunPipelined(pg_conn* conn, const std::vector<Sql>& statements,
   if (PQexitPipelineMode(conn) != 1 && status.ok()) {
     status = Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
   }
+  if (!status.ok()) return status;
+  return results;
+}
+
+bool Aborted(const PgResult& r) { return PQresultStatus(r.get()) == PGRES_PIPELINE_ABORTED; }
+
+// Sends `statements` in one round trip; stops at the first failure. `last` receives the last
+// statement's result.
+Status RunPipelined(pg_conn* conn, const std::vector<Sql>& statements,
+                    std::unique_ptr<PgResult>* last) {
+  if (PQenterPipelineMode(conn) != 1) return RunEach(conn, statements, last);
+  Result<std::vector<std::unique_ptr<PgResult>>> results = SendPipelined(conn, statements);
+  if (!results.ok()) return results.status();
+  Status status;
+  for (size_t i = 0; i < results->size(); ++i) {
+    if (status.ok() && !Aborted(*(*results)[i])) status = Outcome(*(*results)[i], statements[i]);
+  }
+  if (!results->empty()) *last = std::move(results->back());
   return status;
 }
 
@@ -415,6 +430,13 @@ bool RenamesUser(const WriteBatch& batch) {
   return false;
 }
 
+// Forgets the writes of batches the feed no longer keeps, every kFeedPruneEvery numbers.
+Status PruneFeedAt(pg_conn* conn, int64_t sequence) {
+  if (sequence % kFeedPruneEvery != 0) return Status::Ok();
+  return Run(conn, "UPDATE changes SET writes = NULL WHERE seq <= $1 AND writes IS NOT NULL",
+             {std::to_string(sequence - kFeedKept)});
+}
+
 // Checks and writes one batch inside the group's open transaction, in a savepoint of its own
 // named `savepoint`, and appends it to the change feed; `sequence` receives its number.
 Status CommitBatch(pg_conn* conn, const WriteBatch& batch, const std::string& savepoint,
@@ -444,23 +466,92 @@ Status CommitBatch(pg_conn* conn, const WriteBatch& batch, const std::string& sa
     return Status(ErrorCode::kServiceFailure, "write: the change feed gave no number");
   }
   *sequence = change->Int(0, 0);
-  if (*sequence % kFeedPruneEvery == 0) {
-    RETURN_IF_ERROR(Run(conn,
-                        "UPDATE changes SET writes = NULL WHERE seq <= $1 AND writes IS NOT NULL",
-                        {std::to_string(*sequence - kFeedKept)}));
+  return PruneFeedAt(conn, *sequence);
+}
+
+// The savepoint of the group's batch number `i`. Savepoints are not released (that costs a
+// round trip; the COMMIT ends them all), and each has a name of its own, so that a rollback
+// never reaches a predecessor's.
+std::string SavepointName(size_t i) { return "batch_" + std::to_string(i); }
+
+// Whether nothing in `batch` waits for an answer before the next statement: no precondition,
+// no statement whose row count decides it, no rename (whose deferred keys are checked alone).
+bool Plain(const WriteBatch& batch) {
+  if (!batch.preconditions.empty() || RenamesUser(batch)) return false;
+  std::vector<Sql> statements;
+  for (const Write& w : batch.writes) AppendStatements(w, statements);
+  return std::none_of(statements.begin(), statements.end(),
+                      [](const Sql& sql) { return sql.must_change; });
+}
+
+// Commits the plain batches [begin, end) of the group in one round trip, each in its savepoint.
+// The first batch that fails is rolled back alone, and the ones after it, which the server
+// skipped, are sent again. Appends each batch's answer to `out`.
+Status CommitPlainRun(pg_conn* conn, const std::vector<const WriteBatch*>& batches, size_t begin,
+                      size_t end, std::vector<Result<int64_t>>& out) {
+  while (begin < end) {
+    if (PQenterPipelineMode(conn) != 1) {
+      return Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
+    }
+    std::vector<Sql> statements;
+    std::vector<size_t> ends;  // past each batch's last statement
+    for (size_t i = begin; i < end; ++i) {
+      statements.push_back({"SAVEPOINT " + SavepointName(i)});
+      for (const Write& w : batches[i]->writes) AppendStatements(w, statements);
+      statements.push_back(
+          {"INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
+           {std::to_string(NowMs()), EncodeWrites(batches[i]->writes)}});
+      ends.push_back(statements.size());
+    }
+    Result<std::vector<std::unique_ptr<PgResult>>> sent = SendPipelined(conn, statements);
+    if (!sent.ok()) return sent.status();
+    const std::vector<std::unique_ptr<PgResult>>& results = *sent;
+    if (results.size() != statements.size()) {
+      return Status(ErrorCode::kServiceFailure, "write: the pipeline lost a result");
+    }
+    size_t first = 0;
+    size_t failed = end;  // the batch that failed, if one did
+    for (size_t i = begin; i < end && failed == end; first = ends[i - begin], ++i) {
+      Status status;
+      for (size_t k = first; k < ends[i - begin] && status.ok(); ++k) {
+        status = Aborted(*results[k]) ? Status(ErrorCode::kServiceFailure, "write: skipped")
+                                      : Outcome(*results[k], statements[k]);
+      }
+      if (!status.ok()) {
+        out.push_back(status);
+        failed = i;
+        continue;
+      }
+      const PgResult& change = *results[ends[i - begin] - 1];
+      if (change.rows() != 1) {
+        return Status(ErrorCode::kServiceFailure, "write: the change feed gave no number");
+      }
+      out.push_back(change.Int(0, 0));
+      RETURN_IF_ERROR(PruneFeedAt(conn, change.Int(0, 0)));
+    }
+    if (failed == end) return Status::Ok();
+    // Back to before the failed batch; the server skipped the ones after it.
+    RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + SavepointName(failed)).c_str()));
+    begin = failed + 1;
   }
   return Status::Ok();
 }
 
 // Commits `batches` inside the open transaction, each in a savepoint of its own: one that fails
-// is rolled back alone. Fails as a whole (every batch) when the transaction itself breaks.
+// is rolled back alone. Consecutive plain batches go out together (CommitPlainRun). Fails as a
+// whole (every batch) when the transaction itself breaks.
 Result<std::vector<Result<int64_t>>> CommitBatches(pg_conn* conn,
                                                    const std::vector<const WriteBatch*>& batches) {
   std::vector<Result<int64_t>> out;
   for (size_t i = 0; i < batches.size(); ++i) {
-    // Savepoints are not released (that costs a round trip; the COMMIT ends them all), and each
-    // has a name of its own, so that a rollback never reaches a predecessor's.
-    const std::string savepoint = "batch_" + std::to_string(i);
+    if (Plain(*batches[i])) {
+      size_t end = i + 1;
+      while (end < batches.size() && Plain(*batches[end])) ++end;
+      RETURN_IF_ERROR(CommitPlainRun(conn, batches, i, end, out));
+      i = end - 1;
+      continue;
+    }
+    const std::string savepoint = SavepointName(i);
     int64_t sequence = 0;
     Status status = CommitBatch(conn, *batches[i], savepoint, &sequence);
     if (!status.ok()) {
