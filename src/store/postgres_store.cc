@@ -510,7 +510,8 @@ Status CommitPlainRun(pg_conn* conn, const std::vector<const WriteBatch*>& batch
       return Status(ErrorCode::kServiceFailure, "write: the pipeline lost a result");
     }
     size_t first = 0;
-    size_t failed = end;  // the batch that failed, if one did
+    size_t failed = end;           // the batch that failed, if one did
+    std::vector<int64_t> numbers;  // of the batches committed, pruned once the run is settled
     for (size_t i = begin; i < end && failed == end; first = ends[i - begin], ++i) {
       Status status;
       for (size_t k = first; k < ends[i - begin] && status.ok(); ++k) {
@@ -527,12 +528,15 @@ Status CommitPlainRun(pg_conn* conn, const std::vector<const WriteBatch*>& batch
         return Status(ErrorCode::kServiceFailure, "write: the change feed gave no number");
       }
       out.push_back(change.Int(0, 0));
-      RETURN_IF_ERROR(PruneFeedAt(conn, change.Int(0, 0)));
+      numbers.push_back(change.Int(0, 0));
     }
-    if (failed == end) return Status::Ok();
-    // Back to before the failed batch; the server skipped the ones after it.
-    RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + SavepointName(failed)).c_str()));
-    begin = failed + 1;
+    // Back to before the failed batch (the server skipped the ones after it), so that the
+    // transaction takes statements again.
+    if (failed != end) {
+      RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + SavepointName(failed)).c_str()));
+    }
+    for (int64_t number : numbers) RETURN_IF_ERROR(PruneFeedAt(conn, number));
+    begin = failed == end ? end : failed + 1;
   }
   return Status::Ok();
 }
