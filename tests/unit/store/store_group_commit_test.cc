@@ -159,6 +159,29 @@ TEST_P(GroupCommitTest, EachBatchOfAGroupGetsItsOwnAnswer) {
   }
 }
 
+TEST_P(GroupCommitTest, ABatchThatPrunesTheFeedCommitsBesideOneThatFails) {
+  // Up to the number before a prune: the group's first batch takes the prune's number, and a
+  // batch after it in the same group fails.
+  for (int64_t n = 2; n < kFeedPruneEvery; ++n) {
+    ASSERT_TRUE(store_->Commit(WriteBatch{{Put<model::Role>{Role("r" + std::to_string(n))}}}).ok());
+  }
+  WriteBatch prunes{{Put<model::Role>{Role("at-prune")}}};
+  WriteBatch taken = CreateUser("ALICE", "AIDAALICE2");
+  WriteBatch after = CreateUser("bob", "AIDABOB");
+  std::vector<Result<int64_t>> answers = store_->CommitGroup({&prunes, &taken, &after});
+  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_TRUE(answers[0].ok()) << answers[0].status().ToString();
+  EXPECT_EQ(*answers[0], kFeedPruneEvery);
+  EXPECT_EQ(answers[1].status().code(), ErrorCode::kEntityAlreadyExists);
+  ASSERT_TRUE(answers[2].ok()) << answers[2].status().ToString();
+  EXPECT_EQ(*answers[2], kFeedPruneEvery + 1);
+  Result<std::vector<Change>> feed = store_->ChangesAfter(kFeedPruneEvery - 1, 10);
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed->size(), 2u);
+  EXPECT_TRUE((*feed)[0].writes.has_value());
+  EXPECT_TRUE((*feed)[1].writes.has_value());
+}
+
 TEST_P(GroupCommitTest, AFailedCommitFailsEveryBatchOfTheGroup) {
   ArmCommitTrap();
   WriteBatch bob = CreateUser("bob", "AIDABOB");
