@@ -17,6 +17,7 @@
 #include "core/crypto.h"
 #include "store/change_codec.h"
 #include "store/migrations.h"
+#include "store/pg_prepared.h"
 #include "store/precondition_check.h"
 #include "store/record_codec.h"
 
@@ -262,22 +263,37 @@ Status RunEach(pg_conn* conn, const std::vector<Sql>& statements, std::unique_pt
 
 // Sends `statements` together (libpq's pipeline mode: one round trip) and reads every result,
 // up to the sync's, whatever failed, so that the connection is idle again; after a failed
-// statement the server skips the rest (PGRES_PIPELINE_ABORTED). The connection must be in
-// pipeline mode; it leaves it. An error when the statements could not all be sent.
+// statement the server skips the rest (PGRES_PIPELINE_ABORTED). Statements with parameters are
+// prepared first (once per connection: `prepared`). An error when the statements could not all
+// be sent.
 Result<std::vector<std::unique_ptr<PgResult>>> SendPipelined(pg_conn* conn,
+                                                             PreparedStatements& prepared,
                                                              const std::vector<Sql>& statements) {
-  size_t sent = 0;
+  std::vector<std::string> names;
   for (const Sql& sql : statements) {
+    names.push_back(sql.params.empty()
+                        ? ""
+                        : prepared.NameOf(conn, sql.text, static_cast<int>(sql.params.size())));
+  }
+  if (PQenterPipelineMode(conn) != 1) {
+    return Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
+  }
+  size_t sent = 0;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const Sql& sql = statements[i];
     std::vector<const char*> values;
     std::vector<int> lengths;
     for (const std::string& p : sql.params) {
       values.push_back(p.c_str());
       lengths.push_back(static_cast<int>(p.size()));
     }
-    if (PQsendQueryParams(conn, sql.text.c_str(), static_cast<int>(sql.params.size()), nullptr,
-                          values.data(), lengths.data(), nullptr, 0) != 1) {
-      break;
-    }
+    const int n = static_cast<int>(sql.params.size());
+    const int queued = names[i].empty()
+                           ? PQsendQueryParams(conn, sql.text.c_str(), n, nullptr, values.data(),
+                                               lengths.data(), nullptr, 0)
+                           : PQsendQueryPrepared(conn, names[i].c_str(), n, values.data(),
+                                                 lengths.data(), nullptr, 0);
+    if (queued != 1) break;
     ++sent;
   }
   const bool synced = PQpipelineSync(conn) == 1;
@@ -301,6 +317,9 @@ Result<std::vector<std::unique_ptr<PgResult>>> SendPipelined(pg_conn* conn,
     status = Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
   }
   if (!status.ok()) return status;
+  if (results.size() != statements.size()) {
+    return Status(ErrorCode::kServiceFailure, "write: the pipeline lost a result");
+  }
   return results;
 }
 
@@ -308,10 +327,10 @@ bool Aborted(const PgResult& r) { return PQresultStatus(r.get()) == PGRES_PIPELI
 
 // Sends `statements` in one round trip; stops at the first failure. `last` receives the last
 // statement's result.
-Status RunPipelined(pg_conn* conn, const std::vector<Sql>& statements,
+Status RunPipelined(pg_conn* conn, PreparedStatements& prepared, const std::vector<Sql>& statements,
                     std::unique_ptr<PgResult>* last) {
-  if (PQenterPipelineMode(conn) != 1) return RunEach(conn, statements, last);
-  Result<std::vector<std::unique_ptr<PgResult>>> results = SendPipelined(conn, statements);
+  Result<std::vector<std::unique_ptr<PgResult>>> results =
+      SendPipelined(conn, prepared, statements);
   if (!results.ok()) return results.status();
   Status status;
   for (size_t i = 0; i < results->size(); ++i) {
@@ -437,10 +456,16 @@ Status PruneFeedAt(pg_conn* conn, int64_t sequence) {
              {std::to_string(sequence - kFeedKept)});
 }
 
+// The statement that appends `batch` to the change feed and answers its number.
+Sql ChangeStatement(const WriteBatch& batch) {
+  return {"INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
+          {std::to_string(NowMs()), EncodeWrites(batch.writes)}};
+}
+
 // Checks and writes one batch inside the group's open transaction, in a savepoint of its own
 // named `savepoint`, and appends it to the change feed; `sequence` receives its number.
-Status CommitBatch(pg_conn* conn, const WriteBatch& batch, const std::string& savepoint,
-                   int64_t* sequence) {
+Status CommitBatch(pg_conn* conn, PreparedStatements& prepared, const WriteBatch& batch,
+                   const std::string& savepoint, int64_t* sequence) {
   std::vector<Sql> statements;
   if (batch.preconditions.empty()) {
     statements.push_back({"SAVEPOINT " + savepoint});
@@ -453,15 +478,14 @@ Status CommitBatch(pg_conn* conn, const WriteBatch& batch, const std::string& sa
   // The foreign keys a rename deferred are checked now, so that a violation fails this batch
   // and not the COMMIT of the whole group.
   if (RenamesUser(batch)) statements.push_back({"SET CONSTRAINTS ALL IMMEDIATE"});
-  statements.push_back({"INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
-                        {std::to_string(NowMs()), EncodeWrites(batch.writes)}});
+  statements.push_back(ChangeStatement(batch));
   // A statement whose row count decides the batch is waited for, so that a batch it fails
   // never takes a number of the change feed; the others go in one round trip.
   const bool waits = std::any_of(statements.begin(), statements.end(),
                                  [](const Sql& sql) { return sql.must_change; });
   std::unique_ptr<PgResult> change;
   RETURN_IF_ERROR(waits ? RunEach(conn, statements, &change)
-                        : RunPipelined(conn, statements, &change));
+                        : RunPipelined(conn, prepared, statements, &change));
   if (change == nullptr || change->rows() != 1) {
     return Status(ErrorCode::kServiceFailure, "write: the change feed gave no number");
   }
@@ -476,88 +500,95 @@ std::string SavepointName(size_t i) { return "batch_" + std::to_string(i); }
 
 // Whether nothing in `batch` waits for an answer before the next statement: no precondition,
 // no statement whose row count decides it, no rename (whose deferred keys are checked alone).
-bool Plain(const WriteBatch& batch) {
-  if (!batch.preconditions.empty() || RenamesUser(batch)) return false;
+bool Plain(const WriteBatch* batch) {
+  if (!batch->preconditions.empty() || RenamesUser(*batch)) return false;
   std::vector<Sql> statements;
-  for (const Write& w : batch.writes) AppendStatements(w, statements);
+  for (const Write& w : batch->writes) AppendStatements(w, statements);
   return std::none_of(statements.begin(), statements.end(),
                       [](const Sql& sql) { return sql.must_change; });
+}
+
+// Appends the statements of the plain batches [begin, end) of the group to `out`, each batch
+// in its savepoint and ending with its change; `ends` receives the index in `out` past each
+// batch's last statement.
+void AppendRun(const std::vector<const WriteBatch*>& batches, size_t begin, size_t end,
+               std::vector<Sql>& out, std::vector<size_t>& ends) {
+  for (size_t i = begin; i < end; ++i) {
+    out.push_back({"SAVEPOINT " + SavepointName(i)});
+    for (const Write& w : batches[i]->writes) AppendStatements(w, out);
+    out.push_back(ChangeStatement(*batches[i]));
+    ends.push_back(out.size());
+  }
+}
+
+// Reads the answers of a run that AppendRun wrote from index `first` of `statements`: appends
+// each batch's to `out` up to the first that failed (the server skipped the ones after it) and
+// returns that batch's index, or `end` when none failed. `numbers` receives those committed.
+Result<size_t> ReadRun(const std::vector<Sql>& statements,
+                       const std::vector<std::unique_ptr<PgResult>>& results,
+                       const std::vector<size_t>& ends, size_t first, size_t begin, size_t end,
+                       std::vector<Result<int64_t>>& out, std::vector<int64_t>& numbers) {
+  for (size_t i = begin; i < end; first = ends[i - begin], ++i) {
+    Status status;
+    for (size_t k = first; k < ends[i - begin] && status.ok(); ++k) {
+      status = Aborted(*results[k]) ? Status(ErrorCode::kServiceFailure, "write: skipped")
+                                    : Outcome(*results[k], statements[k]);
+    }
+    if (!status.ok()) {
+      out.push_back(status);
+      return i;
+    }
+    const PgResult& change = *results[ends[i - begin] - 1];
+    if (change.rows() != 1) {
+      return Status(ErrorCode::kServiceFailure, "write: the change feed gave no number");
+    }
+    out.push_back(change.Int(0, 0));
+    numbers.push_back(change.Int(0, 0));
+  }
+  return end;
 }
 
 // Commits the plain batches [begin, end) of the group in one round trip, each in its savepoint.
 // The first batch that fails is rolled back alone, and the ones after it, which the server
 // skipped, are sent again. Appends each batch's answer to `out`.
-Status CommitPlainRun(pg_conn* conn, const std::vector<const WriteBatch*>& batches, size_t begin,
-                      size_t end, std::vector<Result<int64_t>>& out) {
+Status CommitPlainRun(pg_conn* conn, PreparedStatements& prepared,
+                      const std::vector<const WriteBatch*>& batches, size_t begin, size_t end,
+                      std::vector<Result<int64_t>>& out) {
   while (begin < end) {
-    if (PQenterPipelineMode(conn) != 1) {
-      return Status(ErrorCode::kServiceFailure, std::string("write: ") + PQerrorMessage(conn));
-    }
     std::vector<Sql> statements;
-    std::vector<size_t> ends;  // past each batch's last statement
-    for (size_t i = begin; i < end; ++i) {
-      statements.push_back({"SAVEPOINT " + SavepointName(i)});
-      for (const Write& w : batches[i]->writes) AppendStatements(w, statements);
-      statements.push_back(
-          {"INSERT INTO changes (committed_ms, writes) VALUES ($1, $2) RETURNING seq",
-           {std::to_string(NowMs()), EncodeWrites(batches[i]->writes)}});
-      ends.push_back(statements.size());
-    }
-    Result<std::vector<std::unique_ptr<PgResult>>> sent = SendPipelined(conn, statements);
+    std::vector<size_t> ends;
+    AppendRun(batches, begin, end, statements, ends);
+    Result<std::vector<std::unique_ptr<PgResult>>> sent = SendPipelined(conn, prepared, statements);
     if (!sent.ok()) return sent.status();
-    const std::vector<std::unique_ptr<PgResult>>& results = *sent;
-    if (results.size() != statements.size()) {
-      return Status(ErrorCode::kServiceFailure, "write: the pipeline lost a result");
-    }
-    size_t first = 0;
-    size_t failed = end;           // the batch that failed, if one did
-    std::vector<int64_t> numbers;  // of the batches committed, pruned once the run is settled
-    for (size_t i = begin; i < end && failed == end; first = ends[i - begin], ++i) {
-      Status status;
-      for (size_t k = first; k < ends[i - begin] && status.ok(); ++k) {
-        status = Aborted(*results[k]) ? Status(ErrorCode::kServiceFailure, "write: skipped")
-                                      : Outcome(*results[k], statements[k]);
-      }
-      if (!status.ok()) {
-        out.push_back(status);
-        failed = i;
-        continue;
-      }
-      const PgResult& change = *results[ends[i - begin] - 1];
-      if (change.rows() != 1) {
-        return Status(ErrorCode::kServiceFailure, "write: the change feed gave no number");
-      }
-      out.push_back(change.Int(0, 0));
-      numbers.push_back(change.Int(0, 0));
-    }
+    std::vector<int64_t> numbers;  // pruned once the run is settled
+    Result<size_t> failed = ReadRun(statements, *sent, ends, 0, begin, end, out, numbers);
+    if (!failed.ok()) return failed.status();
     // Back to before the failed batch (the server skipped the ones after it), so that the
     // transaction takes statements again.
-    if (failed != end) {
-      RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + SavepointName(failed)).c_str()));
+    if (*failed != end) {
+      RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + SavepointName(*failed)).c_str()));
     }
     for (int64_t number : numbers) RETURN_IF_ERROR(PruneFeedAt(conn, number));
-    begin = failed == end ? end : failed + 1;
+    begin = *failed == end ? end : *failed + 1;
   }
   return Status::Ok();
 }
 
-// Commits `batches` inside the open transaction, each in a savepoint of its own: one that fails
-// is rolled back alone. Consecutive plain batches go out together (CommitPlainRun). Fails as a
-// whole (every batch) when the transaction itself breaks.
-Result<std::vector<Result<int64_t>>> CommitBatches(pg_conn* conn,
-                                                   const std::vector<const WriteBatch*>& batches) {
-  std::vector<Result<int64_t>> out;
-  for (size_t i = 0; i < batches.size(); ++i) {
-    if (Plain(*batches[i])) {
-      size_t end = i + 1;
-      while (end < batches.size() && Plain(*batches[end])) ++end;
-      RETURN_IF_ERROR(CommitPlainRun(conn, batches, i, end, out));
-      i = end - 1;
+// Commits the batches from index out.size() on inside the open transaction, each in a
+// savepoint of its own: one that fails is rolled back alone. Consecutive plain batches go out
+// together (CommitPlainRun). Fails as a whole (every batch) when the transaction itself breaks.
+Status CommitBatches(pg_conn* conn, PreparedStatements& prepared,
+                     const std::vector<const WriteBatch*>& batches,
+                     std::vector<Result<int64_t>>& out) {
+  for (size_t i = out.size(); i < batches.size(); i = out.size()) {
+    if (Plain(batches[i])) {
+      const auto end = std::find_if_not(batches.begin() + i, batches.end(), Plain);
+      RETURN_IF_ERROR(CommitPlainRun(conn, prepared, batches, i, end - batches.begin(), out));
       continue;
     }
     const std::string savepoint = SavepointName(i);
     int64_t sequence = 0;
-    Status status = CommitBatch(conn, *batches[i], savepoint, &sequence);
+    Status status = CommitBatch(conn, prepared, *batches[i], savepoint, &sequence);
     if (!status.ok()) {
       // A failed statement aborted the transaction; back to before this batch.
       RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + savepoint).c_str()));
@@ -565,7 +596,57 @@ Result<std::vector<Result<int64_t>>> CommitBatches(pg_conn* conn,
     }
     out.push_back(status.ok() ? Result<int64_t>(sequence) : Result<int64_t>(status));
   }
-  return out;
+  return Status::Ok();
+}
+
+// The statements that open a group's transaction and take the commit lock: commits take it in
+// turn (other instances' too), so that the preconditions read the state the writes apply to and
+// the change feed's numbers become visible in order.
+std::vector<Sql> BeginStatements() {
+  return {{"BEGIN"}, {"SELECT pg_advisory_xact_lock($1)", {std::to_string(kCommitLock)}}};
+}
+
+// The statements that end a group's transaction. The NOTIFY is delivered to the listeners when
+// (and only if) the transaction commits: once per group.
+std::vector<Sql> CommitStatements() { return {{"NOTIFY " + std::string(kChannel)}, {"COMMIT"}}; }
+
+// Commits a group of plain batches in one round trip: BEGIN, the lock, every batch in its
+// savepoint, NOTIFY and COMMIT. When a batch fails, the server skips the rest, the COMMIT
+// included: the transaction is left open, rolled back to before that batch, with the answers
+// up to it in `out`, for CommitBatches to go on from the next. `committed` says whether the
+// COMMIT went through.
+Status CommitAtOnce(pg_conn* conn, PreparedStatements& prepared,
+                    const std::vector<const WriteBatch*>& batches,
+                    std::vector<Result<int64_t>>& out, bool* committed) {
+  std::vector<Sql> statements = BeginStatements();
+  const size_t first = statements.size();
+  std::vector<size_t> ends;
+  AppendRun(batches, 0, batches.size(), statements, ends);
+  for (Sql& sql : CommitStatements()) statements.push_back(std::move(sql));
+  Result<std::vector<std::unique_ptr<PgResult>>> sent = SendPipelined(conn, prepared, statements);
+  if (!sent.ok()) return sent.status();
+  for (size_t k = 0; k < first; ++k) {
+    if (!(*sent)[k]->ok()) return Failure(*(*sent)[k], "begin");
+  }
+  std::vector<int64_t> numbers;
+  Result<size_t> failed = ReadRun(statements, *sent, ends, first, 0, batches.size(), out, numbers);
+  if (!failed.ok()) return failed.status();
+  if (*failed != batches.size()) {
+    RETURN_IF_ERROR(Run(conn, ("ROLLBACK TO SAVEPOINT " + SavepointName(*failed)).c_str()));
+    for (int64_t number : numbers) RETURN_IF_ERROR(PruneFeedAt(conn, number));
+    return Status::Ok();
+  }
+  for (size_t k = ends.empty() ? first : ends.back(); k < statements.size(); ++k) {
+    if (!(*sent)[k]->ok()) return Failure(*(*sent)[k], "commit");
+  }
+  *committed = true;
+  // Outside the transaction now: a prune that fails is done by a later one (it is cumulative).
+  for (int64_t number : numbers) {
+    if (Status s = PruneFeedAt(conn, number); !s.ok()) {
+      spdlog::warn("pruning the change feed: {}", s.message());
+    }
+  }
+  return Status::Ok();
 }
 
 // libpq's notice receiver: the server's NOTICEs ("relation … already exists, skipping" at
@@ -644,9 +725,14 @@ Status PostgresStore::Connect() {
     PQfinish(conn);
     return s;
   }
+  ReplaceConnection(conn);
+  return Status::Ok();
+}
+
+void PostgresStore::ReplaceConnection(pg_conn* conn) {
   PQfinish(conn_);
   conn_ = conn;
-  return Status::Ok();
+  prepared_.Clear();
 }
 
 Status PostgresStore::EnsureConnected() {
@@ -675,8 +761,7 @@ void PostgresStore::Reconnect() {
   }
   {
     std::lock_guard lock(mu_);
-    PQfinish(conn_);
-    conn_ = conn;
+    ReplaceConnection(conn);
     down_ = false;
   }
   backoff_ = std::chrono::milliseconds(0);
@@ -802,8 +887,7 @@ std::vector<Result<int64_t>> PostgresStore::CommitGroup(
   } catch (...) {
     // A connection left inside a transaction (or a pipeline) would refuse every later commit:
     // drop it; the follower's thread reconnects.
-    PQfinish(conn_);
-    conn_ = nullptr;
+    ReplaceConnection(nullptr);
     down_ = true;
     throw;
   }
@@ -823,23 +907,24 @@ std::vector<Result<int64_t>> PostgresStore::CommitGroup(
 Result<std::vector<Result<int64_t>>> PostgresStore::CommitTransaction(
     const std::vector<const WriteBatch*>& batches) {
   RETURN_IF_ERROR(EnsureConnected());
-  // Commits take this lock in turn (other instances' too), so that the preconditions read the
-  // state the writes apply to and the change feed's numbers become visible in order.
-  const std::string begin =
-      "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kCommitLock) + ")";
-  if (PgResult r(PQexec(conn_, begin.c_str())); !r.ok()) return Failure(r, "begin");
-  Result<std::vector<Result<int64_t>>> out = CommitBatches(conn_, batches);
-  if (!out.ok()) return out.status();
+  std::vector<Result<int64_t>> out;
+  if (std::all_of(batches.begin(), batches.end(), Plain)) {
+    bool committed = false;
+    RETURN_IF_ERROR(CommitAtOnce(conn_, prepared_, batches, out, &committed));
+    if (committed) return out;
+  } else {
+    std::unique_ptr<PgResult> begun;
+    RETURN_IF_ERROR(RunPipelined(conn_, prepared_, BeginStatements(), &begun));
+  }
+  RETURN_IF_ERROR(CommitBatches(conn_, prepared_, batches, out));
   bool any = false;
-  for (const Result<int64_t>& r : *out) any = any || r.ok();
+  for (const Result<int64_t>& r : out) any = any || r.ok();
   if (!any) {
     RETURN_IF_ERROR(Run(conn_, "ROLLBACK"));
     return out;
   }
-  // The NOTIFY is delivered to the listeners when (and only if) the transaction commits: once
-  // per group.
-  const std::string commit = "NOTIFY " + std::string(kChannel) + "; COMMIT";
-  if (PgResult r(PQexec(conn_, commit.c_str())); !r.ok()) return Failure(r, "commit");
+  std::unique_ptr<PgResult> ended;
+  RETURN_IF_ERROR(RunPipelined(conn_, prepared_, CommitStatements(), &ended));
   return out;
 }
 

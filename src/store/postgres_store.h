@@ -6,6 +6,9 @@
 // BEGIN IMMEDIATE serializes them, so the preconditions read the state the writes apply to —
 // then, for each batch of the group (CommitGroup) in a savepoint of its own, checks the
 // preconditions, writes, and appends to `changes`; one COMMIT, one WAL flush, for the group.
+// A group whose batches have no preconditions is one round trip, BEGIN to COMMIT in one
+// pipeline (when a batch fails, the server skips the rest, the COMMIT included, and the others
+// are sent again without it); statements with parameters are prepared once per connection.
 // Uniqueness is the database's (unique indexes), so racing instances get one winner. One
 // connection, serialized by a mutex: writes are small and the directory answers all reads; a
 // second one LISTENs for the NOTIFY each commit sends (the change feed's wake-up). A lost
@@ -20,6 +23,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/pg_prepared.h"
 #include "store/store.h"
 
 struct pg_conn;
@@ -61,6 +65,8 @@ class PostgresStore : public Store {
   explicit PostgresStore(std::string conninfo) : conninfo_(std::move(conninfo)) {}
   Status Connect();
   Status EnsureConnected();
+  // Closes conn_ for `conn` (null: none until Reconnect), forgetting what it had prepared.
+  void ReplaceConnection(pg_conn* conn);
   // Replaces a lost connection, at most once per backoff (250 ms doubling to 5 s); from the
   // follower's thread (WaitForChange), never from a call.
   void Reconnect();
@@ -71,6 +77,7 @@ class PostgresStore : public Store {
 
   const std::string conninfo_;
   pg_conn* conn_ = nullptr;
+  PreparedStatements prepared_;  // on conn_
   std::mutex mu_;
   int schema_version_ = 0;
   int64_t last_commit_sequence_ = 0;

@@ -7,7 +7,9 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -88,6 +90,46 @@ TEST(PostgresStoreTest, RacingInstancesGetOneWinnerPerName) {
   auto data = (*a)->LoadAll();
   ASSERT_TRUE(data.ok());
   EXPECT_EQ(data->users.size(), 20u);
+}
+
+// The statements a connection prepared die with it: once the server drops the connection, the
+// follower's thread replaces it and commits prepare their statements again on the new one.
+TEST(PostgresStoreTest, ALostConnectionIsReplacedWithItsStatementsPreparedAgain) {
+  const std::string uri = FreshDatabase("lost");
+  ASSERT_FALSE(uri.empty());
+  auto store = PostgresStore::Open(uri);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(
+      (*store)->Commit({{InsertAccount{{"111111111111", "acct", "a@example.com", 1}}}}).ok());
+  auto create = [&](const std::string& name) {
+    return (*store)->Commit({{InsertUser{{"111111111111", name, "/", "AIDA" + name, 2, {}}}}});
+  };
+  ASSERT_TRUE(create("before").ok());
+  PGconn* admin = PQconnectdb(uri.c_str());
+  PGresult* r = PQexec(admin,
+                       "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE "
+                       "datname = current_database() AND pid <> pg_backend_pid()");
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(admin);
+  // The first commit finds the connection gone; the next ones fail at once until it is
+  // replaced.
+  EXPECT_FALSE(create("during").ok());
+  EXPECT_EQ(create("during2").code(), ErrorCode::kServiceUnavailable);
+  EXPECT_FALSE((*store)->Reachable());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!(*store)->Reachable() && std::chrono::steady_clock::now() < deadline) {
+    (*store)->WaitForChange(std::chrono::milliseconds(50));  // the follower's thread's call
+  }
+  ASSERT_TRUE((*store)->Reachable());
+  Status after = create("after");
+  ASSERT_TRUE(after.ok()) << after.ToString();
+  auto data = (*store)->LoadAll();
+  ASSERT_TRUE(data.ok());
+  std::vector<std::string> names;
+  for (const model::User& u : data->users) names.push_back(u.name);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"after", "before"}));
 }
 
 TEST(PostgresStoreTest, AnUnreachableDatabaseFailsAtOnceWithServiceFailure) {

@@ -159,6 +159,53 @@ TEST_P(GroupCommitTest, EachBatchOfAGroupGetsItsOwnAnswer) {
   }
 }
 
+// A group of batches without preconditions (on PostgreSQL: BEGIN to COMMIT in one round trip)
+// in which some fail: the first, one in the middle, the last. Each gets its own answer, and the
+// others commit in order.
+TEST_P(GroupCommitTest, APlainGroupWithFailuresAnywhereCommitsTheRest) {
+  WriteBatch taken_first = CreateUser("Alice", "AIDAALICE2");
+  WriteBatch bob = CreateUser("bob", "AIDABOB");
+  WriteBatch bob_again = CreateUser("BOB", "AIDABOB2");
+  WriteBatch carol{{InsertUser{User("carol", "AIDACAROL")}, Put<model::Role>{Role("r1"), true}}};
+  WriteBatch taken_last{{Put<model::Role>{Role("taken"), true}}};
+  std::vector<Result<int64_t>> answers =
+      store_->CommitGroup({&taken_first, &bob, &bob_again, &carol, &taken_last});
+  ASSERT_EQ(answers.size(), 5u);
+  EXPECT_EQ(answers[0].status().code(), ErrorCode::kEntityAlreadyExists);
+  ASSERT_TRUE(answers[1].ok()) << answers[1].status().ToString();
+  EXPECT_EQ(*answers[1], 2);
+  EXPECT_EQ(answers[2].status().code(), ErrorCode::kEntityAlreadyExists);
+  ASSERT_TRUE(answers[3].ok()) << answers[3].status().ToString();
+  EXPECT_EQ(*answers[3], 3);
+  EXPECT_FALSE(answers[4].ok());
+  EXPECT_EQ(store_->last_commit_sequence(), 3);
+  // A group in which every batch fails commits nothing, and the next group is unaffected.
+  answers = store_->CommitGroup({&bob_again, &taken_first});
+  EXPECT_FALSE(answers[0].ok());
+  EXPECT_FALSE(answers[1].ok());
+  WriteBatch dave = CreateUser("dave", "AIDADAVE");
+  answers = store_->CommitGroup({&dave});
+  ASSERT_TRUE(answers[0].ok()) << answers[0].status().ToString();
+  EXPECT_EQ(*answers[0], 4);
+
+  store_.reset();
+  store_ = GetParam().open(dir_.string());
+  Result<StoreData> data = store_->LoadAll();
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(UserNames(*data), (std::vector<std::string>{"alice", "bob", "carol", "dave"}));
+  EXPECT_EQ(RecordKeys(*data),
+            (std::vector<std::string>{"role:111111111111/r1", "role:111111111111/taken"}));
+  Result<std::vector<Change>> feed = store_->ChangesAfter(1, 100);
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed->size(), 3u);
+  const WriteBatch* committed[] = {&bob, &carol, &dave};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*feed)[i].sequence, static_cast<int64_t>(i) + 2);
+    ASSERT_TRUE((*feed)[i].writes.has_value());
+    EXPECT_EQ(EncodeWrites(*(*feed)[i].writes), EncodeWrites(committed[i]->writes));
+  }
+}
+
 TEST_P(GroupCommitTest, ABatchThatPrunesTheFeedCommitsBesideOneThatFails) {
   // Up to the number before a prune: the group's first batch takes the prune's number, and a
   // batch after it in the same group fails.
