@@ -332,17 +332,31 @@ Status State::LoadLocked() {
   return Status::Ok();
 }
 
+State::~State() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  if (committer_.joinable()) committer_.join();
+}
+
 Status State::Commit(const WriteBatch& batch) {
-  Pending mine{&batch, Status::Ok()};
+  Pending mine;
+  mine.batch = &batch;
   std::unique_lock lock(queue_mu_);
+  if (!committer_.joinable()) committer_ = std::thread([this] { CommitQueued(); });
   queue_.push_back(&mine);
-  while (!mine.done) {
-    if (leading_) {
-      queue_cv_.wait(lock);
-      continue;
-    }
-    // No commit runs: lead one for every batch waiting (this one among them).
-    leading_ = true;
+  queued_.notify_one();
+  mine.cv.wait(lock, [&] { return mine.done; });
+  return mine.status;
+}
+
+void State::CommitQueued() {
+  std::unique_lock lock(queue_mu_);
+  while (true) {
+    queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and no caller waits
     const size_t n = std::min(queue_.size(), kMaxGroup);
     std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
@@ -358,14 +372,18 @@ Status State::Commit(const WriteBatch& batch) {
           p->status = Status(ErrorCode::kServiceFailure, std::string("commit: ") + e.what());
         }
         stale_ = true;
+      } catch (...) {
+        for (Pending* p : group) p->status = Status(ErrorCode::kServiceFailure, "commit failed");
+        stale_ = true;
       }
     }
     lock.lock();
-    for (Pending* p : group) p->done = true;
-    leading_ = false;
-    queue_cv_.notify_all();
+    // Under the lock: a caller that sees `done` returns, and its Pending is gone.
+    for (Pending* p : group) {
+      p->done = true;
+      p->cv.notify_one();
+    }
   }
-  return mine.status;
 }
 
 void State::CommitGroupLocked(const std::vector<Pending*>& group) {

@@ -12,6 +12,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <variant>
 #include <vector>
@@ -118,13 +119,19 @@ class Directory {
 // longer keeps makes it reload everything. A commit that finds others' commits before its own
 // applies them all from the feed, and a commit refused by a precondition catches up first, so
 // that the request's next run decides on the store's state.
-// Group commit: requests that commit at once share one transaction. Whoever commits while no
-// commit runs leads: it takes every batch waiting (Store::CommitGroup), applies the successful
-// ones to the directory in sequence order, and wakes their callers; a caller returns once its
-// batch is durable and applied. Thread-safe.
+// Group commit: requests that commit at once share one transaction. Callers queue their batches;
+// one committer thread (started at the first commit) takes every batch waiting
+// (Store::CommitGroup), applies the successful ones to the directory in sequence order, wakes
+// their callers, and goes straight on with the batches that queued meanwhile. A caller returns
+// once its batch is durable and applied, and is woken only for its own answer. (A committer that
+// is always running, rather than a caller leading, keeps the hand-over from one group to the
+// next off the path: under load a woken thread waits for a core.) Thread-safe.
 class State {
  public:
   explicit State(Store& store) : store_(store) {}
+  ~State();
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
   Status Load();
   Status Commit(const WriteBatch& batch);
   // Applies the batches committed after the directory's mark; true when there were some.
@@ -138,15 +145,18 @@ class State {
   Store& store() { return store_; }
 
  private:
-  // A caller's batch waiting in the queue, and its answer once a leader committed it.
+  // A caller's batch waiting in the queue, and its answer once the committer committed it.
   struct Pending {
-    const WriteBatch* batch;
-    Status status;
+    const WriteBatch* batch = nullptr;
+    Status status = Status::Ok();
     bool done = false;
+    std::condition_variable cv;  // the caller waits here for `done`
   };
 
   Status LoadLocked();
   Result<bool> CatchUpLocked();
+  // The committer thread's loop: commits the queue's batches, a group at a time, until stopping_.
+  void CommitQueued();
   // Commits `group` (under commit_mu_) and applies its successful batches to the directory.
   void CommitGroupLocked(const std::vector<Pending*>& group);
   // Applies a batch committed as number `committed`, after whatever the feed holds before it.
@@ -164,11 +174,11 @@ class State {
   // At most this many batches share one transaction (PostgreSQL tracks a transaction's first
   // 64 savepoints that write in shared memory; more cost every other session's snapshots).
   static constexpr size_t kMaxGroup = 64;
-  mutable std::mutex
-      queue_mu_;  // guards queue_ and leading_; taken before commit_mu_, never inside
-  std::condition_variable queue_cv_;
+  mutable std::mutex queue_mu_;  // guards what follows and the Pendings; taken before commit_mu_
   std::deque<Pending*> queue_;
-  bool leading_ = false;
+  std::condition_variable queued_;  // the committer waits here for batches
+  bool stopping_ = false;
+  std::thread committer_;  // started by the first Commit
 };
 
 }  // namespace gatehouse::store
