@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "auth/counted_backoff.h"
 #include "core/crypto.h"
 #include "core/strings.h"
 
@@ -11,28 +12,6 @@ namespace {
 
 using model::ThrottleCount;
 using Count = std::optional<ThrottleCount>;
-
-// `part` as it may appear in a key: itself when short and plain, else its SHA-256.
-std::string Bounded(const std::string& part) {
-  const bool plain =
-      part.size() <= PasswordThrottle::kMaxKeyPartLength &&
-      std::all_of(part.begin(), part.end(), [](char c) { return c > ' ' && c < 0x7f; });
-  return plain ? part : "sha256:" + HexEncode(Sha256(part));
-}
-
-// How long a key of the backoff kind (pair, address) must still wait.
-int64_t BackoffWait(const ThrottleCount* c, int free_failures, int64_t now_ms) {
-  if (c == nullptr || now_ms - c->last_failure_ms >= FailureBackoff::kForgetAfterMs) return 0;
-  const int64_t until = c->last_failure_ms + FailureBackoff::DelayAfter(free_failures, c->failures);
-  return std::max<int64_t>(0, until - now_ms);
-}
-
-void CountBackoffFailure(Count& c, int64_t now_ms) {
-  if (!c || now_ms - c->last_failure_ms >= FailureBackoff::kForgetAfterMs) c = ThrottleCount{};
-  c->failures++;
-  c->last_failure_ms = now_ms;
-  c->expires_ms = now_ms + FailureBackoff::kForgetAfterMs;
-}
 
 bool InWindow(const ThrottleCount& c, int64_t now_ms) {
   return c.failures > 0 && now_ms - c.first_failure_ms < PasswordThrottle::kPrincipalWindowMs;
@@ -84,8 +63,8 @@ const ThrottleCount* Ptr(const Count& c) { return c ? &*c : nullptr; }
 // The keys of one attempt's counts (model/throttle_entities.h).
 struct PasswordThrottle::Keys {
   Keys(const std::string& principal_name, const std::string& address_name)
-      : principal_part(Bounded(principal_name)),
-        address_part(Bounded(address_name)),
+      : principal_part(BoundedKeyPart(principal_name)),
+        address_part(BoundedKeyPart(address_name)),
         pair("pair/" + HexEncode(Sha256(principal_part + "\n" + address_part))),
         address("address/" + address_part),
         principal("principal/" + principal_part),

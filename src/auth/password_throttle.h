@@ -28,7 +28,7 @@
 // rewritten (so a known address may stop counting as one up to a day before its 30 days).
 // Counts expire (an hour after the failure that set them, 30 days after a success) and are
 // swept at most once a minute; principals and addresses are kept bounded in length
-// (model/throttle_entities.h), so made-up names cost storage only for an hour each.
+// (BoundedKeyPart), so made-up names cost storage only for an hour each.
 //
 // When the counts cannot be written (the store unreachable), the attempt fails closed: Failed
 // and Succeeded return the error and the caller answers with it — whether the password was
@@ -66,8 +66,6 @@ class PasswordThrottle {
   // A known address's time of success is rewritten at most this often.
   static constexpr int64_t kKnownRefreshMs = 24LL * 3600 * 1000;
   static constexpr int64_t kSweepEveryMs = 60 * 1000;
-  // Principals and addresses longer than this are kept as their SHA-256.
-  static constexpr size_t kMaxKeyPartLength = 128;
 
   explicit PasswordThrottle(ThrottleCounts& counts) : counts_(counts) {}
 

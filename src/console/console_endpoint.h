@@ -18,8 +18,8 @@
 #include <optional>
 #include <string>
 
+#include "auth/counted_backoff.h"
 #include "auth/credentials.h"
-#include "auth/failure_backoff.h"
 #include "auth/password_throttle.h"
 #include "console/console_sessions.h"
 #include "console/sign_in_challenges.h"
@@ -122,8 +122,9 @@ class ConsoleEndpoint {
   // When the IamContext has none: the same counts in the store.
   services::StoredThrottleCounts own_throttle_counts_{iam_.state};
   auth::PasswordThrottle own_throttle_{own_throttle_counts_};
-  // Password-reset mails and sign-ups per client address (keys "reset:…", "signup:…").
-  auth::FailureBackoff address_limits_{30};
+  // Password-reset mails and sign-ups per client address (names "reset:…", "signup:…"), counted
+  // in the store: the same limits across every instance on one database.
+  auth::CountedBackoff address_limits_{own_throttle_counts_, 30};
   // The password-reset mails' work; last, so that it stops (finishing its queue) first.
   WorkerPool background_{1, 256};
 };

@@ -200,8 +200,9 @@ HttpResponse ConsoleEndpoint::ForgotPassword(Call& call) {
   const int64_t now = now_ms();
   const std::string address_key = "reset:" + AddressKey(call.request);
   if (int64_t wait = address_limits_.WaitMs(address_key, now); wait > 0) return Throttled(wait);
-  // Each request counts, so that nobody floods an address with mail.
-  address_limits_.Failed(address_key, now);
+  // Each request counts, so that nobody floods an address with mail; one that cannot be
+  // counted sends nothing.
+  if (Status s = address_limits_.Count(address_key, now); !s.ok()) return ErrorResponse(s);
   // The lookup, the token's write and the mail happen after the answer, which is therefore the
   // same, and as quick, whether an account has that email or not.
   const std::string request_id = call.record.request_id;
@@ -266,7 +267,8 @@ HttpResponse ConsoleEndpoint::SignUp(Call& call) {
   const int64_t now = now_ms();
   const std::string address_key = "signup:" + AddressKey(call.request);
   if (int64_t wait = address_limits_.WaitMs(address_key, now); wait > 0) return Throttled(wait);
-  address_limits_.Failed(address_key, now);  // every sign-up counts against the address
+  // Every sign-up counts against the address; one that cannot be counted is not made.
+  if (Status s = address_limits_.Count(address_key, now); !s.ok()) return ErrorResponse(s);
   Result<std::string> hash = auth::HashPasswordWith(iam_.passwords, password);
   if (!hash.ok() && hash.status().code() == ErrorCode::kThrottling) return Busy();
   if (!hash.ok()) return ErrorResponse(hash.status());

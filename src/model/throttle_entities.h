@@ -1,10 +1,13 @@
-// The password throttle's counts (auth/password_throttle.h), kept in the store so that every
-// instance on one database counts the same failures and a restart forgets none. One record
-// type serves the four kinds of count; its key says which:
+// The password throttle's counts (auth/password_throttle.h) and other limits' (auth/
+// counted_backoff.h), kept in the store so that every instance on one database counts the same
+// failures and a restart forgets none. One record type serves the five kinds of count; its key
+// says which:
 //   "pair/"      + SHA-256 of (principal, client address): failures, backoff from the last one;
 //   "address/"   + client address: failures from the address, whatever the principal;
 //   "principal/" + principal: failures within the hour, and the ceiling's next slot;
-//   "known/"     + principal: the addresses that signed in as the principal lately.
+//   "known/"     + principal: the addresses that signed in as the principal lately;
+//   "event/"     + a limit's name for what it counts (the console's "reset:ADDRESS",
+//                  "signup:ADDRESS"): events, backoff from the last one (CountedBackoff).
 // Principals and addresses longer than a bound, or not plain printable ASCII, are replaced by
 // their SHA-256, so a key never grows with its input. A count whose `expires_ms` has passed
 // means nothing and is swept. Timestamps are milliseconds since the epoch.

@@ -170,6 +170,30 @@ class PostgresServeTest(unittest.TestCase):
             listing = eventually(lambda: self.listed_nothing(env, data), timeout=5)
         self.assertEqual(listing, "")
 
+    def test_the_reset_mail_limit_per_address_holds_across_instances(self):
+        # 30 reset mails per client address, then waits: 30 in all through two instances, not
+        # 30 each; the 31st is refused by both.
+        database, key = fresh_database("limits"), secrets.token_hex(32)
+        a = self.start(database, key).wait_ready()
+        b = self.start(database, key).wait_ready()
+        for i in range(30):
+            status, body = self.forgot_password(a if i % 2 == 0 else b)
+            self.assertEqual(status, 200, body)
+        time.sleep(1)  # both follow the feed (milliseconds; a poll every 500 ms at worst)
+        for instance in (a, b):
+            status, body = self.forgot_password(instance)
+            self.assertEqual(status, 429, body)
+
+    @staticmethod
+    def forgot_password(instance):
+        conn = http.client.HTTPConnection("127.0.0.1", instance.port, timeout=10)
+        conn.request("POST", "/console/forgot-password", '{"email":"nobody@example.com"}',
+                     {"Content-Type": "application/json"})
+        answer = conn.getresponse()
+        status, body = answer.status, answer.read()
+        conn.close()
+        return status, body
+
     def listed_nothing(self, env, data):
         p = subprocess.run([BIN, "mail", "list", "--data", data], env=env, capture_output=True,
                            text=True, timeout=60)

@@ -1,7 +1,8 @@
-// The password throttle with its counts in the store (services/stored_throttle_counts.h), as
-// several instances on one database use it: each instance a State of its own over the same
-// database, run against each Store. The limits hold across the instances and across a restart,
-// concurrent failures are all counted, and a store that cannot be written fails closed.
+// The password throttle and the console's other limits with their counts in the store
+// (services/stored_throttle_counts.h), as several instances on one database use them: each
+// instance a State of its own over the same database, run against each Store. The limits hold
+// across the instances and across a restart, concurrent failures are all counted, and a store
+// that cannot be written fails closed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/counted_backoff.h"
 #include "auth/password_throttle.h"
 #include "services/stored_throttle_counts.h"
 #include "store/directory.h"
@@ -255,6 +257,40 @@ TEST_P(PasswordThrottleSharing, AStoreThatCannotBeWrittenFailsClosed) {
   ASSERT_TRUE(a.throttle.Failed(kVictim, "ip:new", kNow + 1).ok());
   EXPECT_EQ(a.counts.Get("principal/user:111122223333/alice")->failures,
             PasswordThrottle::kPrincipalFreeFailures + 1);
+}
+
+// The console's limits on reset mail and sign-ups per address (CountedBackoff) count in the
+// same store: 30 mails asked through two instances are 30 in all, and the 31st waits on both;
+// concurrent requests are all counted; one that cannot be counted is an error.
+TEST_P(PasswordThrottleSharing, EventLimitsHoldAcrossInstances) {
+  Instance& a = Start();
+  Instance& b = Start();
+  auth::CountedBackoff on_a(a.counts, 30);
+  auth::CountedBackoff on_b(b.counts, 30);
+  std::vector<std::thread> threads;
+  std::atomic<int> errors{0};
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 15; ++i) {
+        if (!(t == 0 ? on_a : on_b).Count("reset:192.0.2.7", kNow).ok()) ++errors;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  a.CatchUp();
+  b.CatchUp();
+  EXPECT_EQ(on_a.WaitMs("reset:192.0.2.7", kNow), auth::FailureBackoff::kFirstDelayMs);
+  EXPECT_EQ(on_b.WaitMs("reset:192.0.2.7", kNow), auth::FailureBackoff::kFirstDelayMs);
+  EXPECT_EQ(on_b.WaitMs("signup:192.0.2.7", kNow), 0);
+  a.db.down = true;
+  EXPECT_EQ(on_a.Count("signup:192.0.2.7", kNow).code(), ErrorCode::kServiceUnavailable);
+  a.db.down = false;
+  Instance& c = Start();  // what the store holds
+  auto count = c.counts.Get(auth::CountedBackoff::KeyOf("reset:192.0.2.7"));
+  ASSERT_NE(count, nullptr);
+  EXPECT_EQ(count->failures, 30);
+  EXPECT_EQ(c.counts.Get(auth::CountedBackoff::KeyOf("signup:192.0.2.7")), nullptr);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PasswordThrottleSharing, testing::ValuesIn(StoreBackends()),
