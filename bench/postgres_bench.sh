@@ -3,14 +3,16 @@
 # on a private cluster of its own (tests/support/postgres_cluster.sh; all parts by default):
 #   writes       durable CreateUser through gatehouse (bench/iam_load, $CLIENTS keep-alive
 #                connections) against pgbench inserting one row per transaction with as many
-#                clients on the same cluster; both rates and their ratio (and, for comparison,
-#                pgbench's rate with every insert under one advisory lock, and with one client).
+#                clients on the same cluster, in alternating rounds ($ROUNDS, default 3); the
+#                medians and their ratio (and, for comparison, pgbench's rate with every insert
+#                under one advisory lock, and with one client).
 #   propagation  a CreateUser on instance A, then GetUser on instance B until it answers, one
 #                write at a time: p50 and p99 of the delay over $WRITES writes (default 1,000).
 #   nginx        GetCallerIdentity by presigned URLs of 16 callers with wrk, through nginx running
 #                docs/examples/nginx-gatehouse.conf over two instances, and against one instance
 #                directly, in alternating rounds ($ROUNDS, default 3); the medians and their ratio.
-# DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both;
+# DURATION (default 10s) is each pgbench and wrk run; CLIENTS (default 16) the writers of both,
+# each gatehouse writer making PER_CLIENT (default 1,000) CreateUser calls;
 # THREADS (default: CLIENTS) the writing instance's --threads (0: one per core). A write holds
 # its thread until its group's COMMIT is flushed, so the threads bound how many commits share
 # one flush; the other parts run with one thread per core.
@@ -21,6 +23,7 @@ parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(writes propagation nginx)
 duration=${DURATION:-10s}
 clients=${CLIENTS:-16}
+per_client=${PER_CLIENT:-1000}
 rounds=${ROUNDS:-3}
 writes=${WRITES:-1000}
 threads=${THREADS:-$clients}
@@ -78,10 +81,6 @@ writes_part() {
   cat >"$work/insert.sql" <<'SQL'
 INSERT INTO pgbench_rows (name) VALUES ('user-' || :client_id || '-' || random());
 SQL
-  local pg_tps
-  pg_tps=$(pgbench -n -M prepared -c "$clients" -j 2 -T "${duration%s}" -f "$work/insert.sql" \
-    "$uri" 2>/dev/null | awk '/^tps/ {print $3; exit}')
-  echo "pgbench, one INSERT per transaction: $pg_tps transactions/s"
   # What bounds a store whose commits take one lock in turn (the change feed's order): the same
   # insert under a transaction-scoped advisory lock, and on a single connection.
   cat >"$work/insert_locked.sql" <<'SQL'
@@ -95,14 +94,27 @@ SQL
     -f "$work/insert_locked.sql" "$uri" 2>/dev/null | awk '/^tps/ {print $3; exit}')
   single=$(pgbench -n -M prepared -c 1 -T "${duration%s}" -f "$work/insert.sql" "$uri" \
     2>/dev/null | awk '/^tps/ {print $3; exit}')
-  echo "  for comparison: under one advisory lock in turn $locked/s; one client $single/s"
+  echo "for comparison, pgbench: under one advisory lock in turn $locked/s; one client $single/s"
   instance_threads=$threads start_instance gh-writes
   admin_key gh-writes
-  local out rate
-  out=$("$build/bench/iam_load" "$port" "$key" "$secret" create-users "$clients" 200)
-  echo "gatehouse (--threads $threads) $out"
-  rate=$(echo "$out" | sed -E 's/.* = ([0-9]+)\/s.*/\1/')
-  python3 -c "import sys; print('CreateUser / pgbench insert: %.0f%%' % (100 * $rate / $pg_tps))"
+  # Alternating rounds, so that the machine's drift affects both alike.
+  local pg_rates="" gh_rates="" round pg_tps out
+  for round in $(seq "$rounds"); do
+    pg_tps=$(pgbench -n -M prepared -c "$clients" -j 2 -T "${duration%s}" -f "$work/insert.sql" \
+      "$uri" 2>/dev/null | awk '/^tps/ {print $3; exit}')
+    echo "round $round of $rounds: pgbench, one INSERT per transaction: $pg_tps transactions/s"
+    out=$("$build/bench/iam_load" "$port" "$key" "$secret" create-users "$clients" "$per_client")
+    echo "round $round of $rounds: gatehouse (--threads $threads) $out"
+    pg_rates+="$pg_tps "
+    gh_rates+="$(echo "$out" | sed -E 's/.* = ([0-9]+)\/s.*/\1/') "
+  done
+  python3 - "$pg_rates" "$gh_rates" <<'PY'
+import statistics, sys
+pg, gh = ([float(x) for x in arg.split()] for arg in sys.argv[1:3])
+p, g = statistics.median(pg), statistics.median(gh)
+print("median: pgbench %.0f inserts/s, gatehouse %.0f CreateUser/s, CreateUser / pgbench insert: %.0f%%"
+      % (p, g, 100 * g / p))
+PY
 }
 
 propagation_part() {
