@@ -93,6 +93,27 @@ class GroupCommitTest : public BackendTest {
     PQfinish(conn);
   }
 
+  // What a new instance reads from the store.
+  StoreData Reopened() {
+    store_.reset();
+    store_ = GetParam().open(dir_.string());
+    Result<StoreData> data = store_->LoadAll();
+    EXPECT_TRUE(data.ok()) << data.status().ToString();
+    return data.ok() ? std::move(data).value() : StoreData{};
+  }
+
+  // The change feed after the setup's batch holds `committed`, numbered in order from 2.
+  void ExpectFeedAfterSetup(const std::vector<const WriteBatch*>& committed) {
+    Result<std::vector<Change>> feed = store_->ChangesAfter(1, 100);
+    ASSERT_TRUE(feed.ok());
+    ASSERT_EQ(feed->size(), committed.size());
+    for (size_t i = 0; i < committed.size(); ++i) {
+      EXPECT_EQ((*feed)[i].sequence, static_cast<int64_t>(i) + 2);
+      ASSERT_TRUE((*feed)[i].writes.has_value());
+      EXPECT_EQ(EncodeWrites(*(*feed)[i].writes), EncodeWrites(committed[i]->writes));
+    }
+  }
+
   std::unique_ptr<Store> store_;
 };
 
@@ -140,23 +161,12 @@ TEST_P(GroupCommitTest, EachBatchOfAGroupGetsItsOwnAnswer) {
   EXPECT_EQ(store_->last_commit_sequence(), 4);
 
   // What a new instance reads: the successful batches, nothing of the others.
-  store_.reset();
-  store_ = GetParam().open(dir_.string());
-  Result<StoreData> data = store_->LoadAll();
-  ASSERT_TRUE(data.ok());
-  EXPECT_EQ(UserNames(*data), (std::vector<std::string>{"alice", "bob", "carol", "dave"}));
-  EXPECT_EQ(RecordKeys(*data),
+  StoreData data = Reopened();
+  EXPECT_EQ(UserNames(data), (std::vector<std::string>{"alice", "bob", "carol", "dave"}));
+  EXPECT_EQ(RecordKeys(data),
             (std::vector<std::string>{"role:111111111111/r2", "role:111111111111/taken"}));
-  EXPECT_EQ(data->sequence, 4);
-  Result<std::vector<Change>> feed = store_->ChangesAfter(1, 100);
-  ASSERT_TRUE(feed.ok());
-  ASSERT_EQ(feed->size(), 3u);
-  const WriteBatch* committed[] = {&bob, &carol, &dave};
-  for (size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ((*feed)[i].sequence, static_cast<int64_t>(i) + 2);
-    ASSERT_TRUE((*feed)[i].writes.has_value());
-    EXPECT_EQ(EncodeWrites(*(*feed)[i].writes), EncodeWrites(committed[i]->writes));
-  }
+  EXPECT_EQ(data.sequence, 4);
+  ExpectFeedAfterSetup({&bob, &carol, &dave});
 }
 
 // A group of batches without preconditions (on PostgreSQL: BEGIN to COMMIT in one round trip)
@@ -188,22 +198,11 @@ TEST_P(GroupCommitTest, APlainGroupWithFailuresAnywhereCommitsTheRest) {
   ASSERT_TRUE(answers[0].ok()) << answers[0].status().ToString();
   EXPECT_EQ(*answers[0], 4);
 
-  store_.reset();
-  store_ = GetParam().open(dir_.string());
-  Result<StoreData> data = store_->LoadAll();
-  ASSERT_TRUE(data.ok());
-  EXPECT_EQ(UserNames(*data), (std::vector<std::string>{"alice", "bob", "carol", "dave"}));
-  EXPECT_EQ(RecordKeys(*data),
+  StoreData data = Reopened();
+  EXPECT_EQ(UserNames(data), (std::vector<std::string>{"alice", "bob", "carol", "dave"}));
+  EXPECT_EQ(RecordKeys(data),
             (std::vector<std::string>{"role:111111111111/r1", "role:111111111111/taken"}));
-  Result<std::vector<Change>> feed = store_->ChangesAfter(1, 100);
-  ASSERT_TRUE(feed.ok());
-  ASSERT_EQ(feed->size(), 3u);
-  const WriteBatch* committed[] = {&bob, &carol, &dave};
-  for (size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ((*feed)[i].sequence, static_cast<int64_t>(i) + 2);
-    ASSERT_TRUE((*feed)[i].writes.has_value());
-    EXPECT_EQ(EncodeWrites(*(*feed)[i].writes), EncodeWrites(committed[i]->writes));
-  }
+  ExpectFeedAfterSetup({&bob, &carol, &dave});
 }
 
 TEST_P(GroupCommitTest, ABatchThatPrunesTheFeedCommitsBesideOneThatFails) {
