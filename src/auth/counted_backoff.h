@@ -1,12 +1,12 @@
 // CountedBackoff: FailureBackoff's rule — `free` events without a wait, then waits of 5 s
 // doubling to at most 15 minutes, all forgotten an hour after the last event — for events
-// counted in ThrottleCounts rather than in one process's memory: in production the store, so
-// that every instance on one database counts the same events and a restart forgets none. The
-// console's limits on password-reset mail and on sign-ups per client address use it. WaitMs
-// reads this instance's copy of the count (no database round trip); Count is one conditional
-// commit, made again on the new value when another instance counted meanwhile, so no event is
-// lost. An event that cannot be counted (the store unreachable) is an error for the caller to
-// answer with, never a free pass: the limit fails closed.
+// counted in ThrottleCounts: in production the store, so that every instance on one database
+// counts the same events and a restart forgets none. The console's limits on password-reset
+// mail and on sign-ups per client address use it. WaitMs reads this instance's copy of the
+// count (no database round trip); Count is one conditional commit, made again on the new value
+// when another instance counted meanwhile, so no event is lost. An event that cannot be counted
+// (the store unreachable) is an error for the caller to answer with, never a free pass: the
+// limit fails closed.
 // The pieces PasswordThrottle shares (a bounded key part, the backoff's wait and count) are
 // here too. Thread-safe.
 #pragma once

@@ -43,7 +43,6 @@
 #include <string>
 #include <string_view>
 
-#include "auth/failure_backoff.h"
 #include "auth/throttle_counts.h"
 #include "core/status.h"
 

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "auth/failure_backoff.h"
+
 namespace gatehouse::auth {
 namespace {
 

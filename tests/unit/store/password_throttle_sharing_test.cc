@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auth/counted_backoff.h"
+#include "auth/failure_backoff.h"
 #include "auth/password_throttle.h"
 #include "services/stored_throttle_counts.h"
 #include "store/directory.h"
