@@ -21,8 +21,12 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
-// How AWS shows a value in a message: strings as they are, the rest as JSON.
-std::string Shown(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+// How AWS shows a value in a message: strings as they are, the rest as JSON (where bytes that
+// are not UTF-8, which a query string can carry, are replaced rather than thrown on).
+std::string Shown(const json& v) {
+  return v.is_string() ? v.get<std::string>()
+                       : v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 class Validator {
  public:

@@ -54,6 +54,20 @@ TEST(InputLimitsTest, HugeUserNameGetsTheLengthError) {
             std::string::npos);
 }
 
+// A list over its length limit is shown in the message as JSON; bytes in it that are not UTF-8
+// (a query string can carry any) are shown replaced, not thrown on.
+TEST(InputLimitsTest, AnOverlongListWithBytesThatAreNotUtf8GetsTheLengthError) {
+  std::string body = "Action=CreateVirtualMFADevice&Version=2010-05-08&VirtualMFADeviceName=device";
+  for (int i = 1; i <= 51; ++i) {
+    const std::string n = std::to_string(i);
+    body += "&Tags.member." + n + ".Key=k" + n + "&Tags.member." + n + ".Value=%FF";
+  }
+  Status s = ValidateQuery(body);
+  EXPECT_EQ(s.code(), ErrorCode::kValidationError);
+  EXPECT_NE(s.message().find("Member must have length less than or equal to 50"), std::string::npos)
+      << s.message().substr(0, 300);
+}
+
 Result<json> ReadOrganizations(std::string_view operation, std::string_view body) {
   const ServiceModel& model = *Registry().Find("organizations");
   return ReadJsonInput(model, *model.FindShape(model.FindOperation(operation)->input), body);
