@@ -24,7 +24,12 @@ bool RenamesUser(const WriteBatch& batch) {
 // Forgets the writes of batches the feed no longer keeps, every kFeedPruneEvery numbers.
 Status PruneFeedAt(pg_conn* conn, int64_t sequence) {
   if (sequence % kFeedPruneEvery != 0) return Status::Ok();
-  return Run(conn, "UPDATE changes SET writes = NULL WHERE seq <= $1 AND writes IS NOT NULL",
+  // Earlier prunes forgot everything up to their mark: start after the last batch forgotten,
+  // so that a prune reads the batches it forgets and not the whole feed.
+  return Run(conn,
+             "UPDATE changes SET writes = NULL WHERE seq <= $1 AND writes IS NOT NULL AND seq > "
+             "COALESCE((SELECT seq FROM changes WHERE seq <= $1 AND writes IS NULL "
+             "ORDER BY seq DESC LIMIT 1), 0)",
              {std::to_string(sequence - kFeedKept)});
 }
 

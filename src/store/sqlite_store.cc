@@ -372,7 +372,11 @@ Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
   RETURN_IF_ERROR(Run(db, change));
   *sequence = sqlite3_last_insert_rowid(db);
   if (*sequence % kFeedPruneEvery == 0) {
-    Statement prune(db, "UPDATE changes SET writes = NULL WHERE seq <= ? AND writes IS NOT NULL");
+    // As PostgreSQL's (store/pg_group_commit.cc): from after the last batch forgotten.
+    Statement prune(db,
+                    "UPDATE changes SET writes = NULL WHERE seq <= ?1 AND writes IS NOT NULL AND "
+                    "seq > COALESCE((SELECT seq FROM changes WHERE seq <= ?1 AND writes IS NULL "
+                    "ORDER BY seq DESC LIMIT 1), 0)");
     prune.Bind(1, *sequence - kFeedKept);
     RETURN_IF_ERROR(Run(db, prune));
   }

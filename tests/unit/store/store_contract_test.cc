@@ -260,6 +260,30 @@ TEST_P(StoreContract, TheFeedKeepsEveryBatchsWrites) {
   EXPECT_EQ(b.directory().Get<model::Role>(role.Key()), nullptr);
 }
 
+// Prune after prune, the feed forgets the writes of exactly the batches older than the latest
+// kFeedKept (each prune starting where the one before it stopped), and keeps the others'.
+TEST_P(StoreContract, PruneAfterPruneTheFeedKeepsTheLatestBatchesWrites) {
+  std::unique_ptr<Store> store = Open();
+  constexpr int64_t kGroup = 250;  // kFeedPruneEvery is a multiple
+  const int64_t total = kFeedKept + 2 * kFeedPruneEvery;
+  for (int64_t first = 1; first <= total; first += kGroup) {
+    std::vector<WriteBatch> batches;
+    for (int64_t n = first; n < first + kGroup; ++n) {
+      batches.push_back({{SetAccessKeyLastUsed{{"AKIA" + std::to_string(n), n, "iam", "r"}}}});
+    }
+    std::vector<const WriteBatch*> group;
+    for (const WriteBatch& b : batches) group.push_back(&b);
+    for (const Result<int64_t>& r : store->CommitGroup(group)) ASSERT_TRUE(r.ok());
+  }
+  // Numbered from 1: the last prune was at `total`, forgetting up to total - kFeedKept.
+  auto changes = store->ChangesAfter(0, total);
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  ASSERT_EQ(changes->size(), static_cast<size_t>(total));
+  for (const Change& change : *changes) {
+    ASSERT_EQ(change.writes.has_value(), change.sequence > total - kFeedKept) << change.sequence;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, testing::ValuesIn(StoreBackends()), BackendName);
 
 TEST(SqliteStoreTest, MigratesToTheLatestSchema) {
