@@ -231,8 +231,9 @@ Status MemoryStore::FinishWork(const std::string& queue, const std::vector<std::
 
 bool MemoryStore::WaitForChange(std::chrono::milliseconds timeout) {
   std::unique_lock lock(database_->mu);
-  const bool announced = database_->committed.wait_for(
-      lock, timeout, [this] { return database_->sequence() > announced_; });
+  const bool announced = database_->committed.wait_for(lock, timeout, [this] {
+    return database_->sequence() > std::max<int64_t>(announced_, last_commit_sequence_);
+  });
   announced_ = database_->sequence();
   return announced;
 }

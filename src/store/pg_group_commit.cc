@@ -177,7 +177,10 @@ std::vector<Sql> BeginStatements() {
   return {{"BEGIN"}, {"SELECT pg_advisory_xact_lock($1)", {std::to_string(kCommitLock)}}};
 }
 
-std::vector<Sql> CommitStatements() { return {{"NOTIFY " + std::string(kChannel)}, {"COMMIT"}}; }
+std::vector<Sql> CommitStatements() {
+  return {{"SELECT pg_notify($1, (SELECT max(seq) FROM changes)::text)", {std::string(kChannel)}},
+          {"COMMIT"}};
+}
 
 Status CommitAtOnce(pg_conn* conn, PreparedStatements& prepared,
                     const std::vector<const WriteBatch*>& batches,

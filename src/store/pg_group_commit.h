@@ -17,7 +17,9 @@ namespace gatehouse::store::pg {
 
 // The key of the transaction-scoped advisory lock that commits take in turn.
 inline constexpr int64_t kCommitLock = 0x6761746569;
-// The channel each commit NOTIFYs.
+// The channel each commit NOTIFYs; the payload is the highest number of the change feed when
+// the transaction commits, so that the instance that made the commit knows its own
+// announcement (PostgresStore::WaitForChange).
 inline constexpr std::string_view kChannel = "gatehouse_changes";
 
 // Whether nothing in `batch` waits for an answer before the next statement: no precondition,
@@ -29,8 +31,8 @@ bool Plain(const WriteBatch* batch);
 // the change feed's numbers become visible in order.
 std::vector<Sql> BeginStatements();
 
-// The statements that end a group's transaction. The NOTIFY is delivered to the listeners when
-// (and only if) the transaction commits: once per group.
+// The statements that end a group's transaction. The notification is delivered to the
+// listeners when (and only if) the transaction commits: once per group.
 std::vector<Sql> CommitStatements();
 
 // Commits a group of plain batches in one round trip: BEGIN, the lock, every batch in its

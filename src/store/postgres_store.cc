@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -389,6 +390,27 @@ Status PostgresStore::FinishWork(const std::string& queue, const std::vector<std
              {queue, ArrayLiteral(keys)});
 }
 
+bool PostgresStore::AnnouncedByAnother() {
+  int64_t highest = 0;
+  bool unnumbered = false;
+  while (PGnotify* n = PQnotifies(listen_conn_)) {
+    const std::string_view payload(n->extra);
+    int64_t number = 0;
+    const auto [end, error] =
+        std::from_chars(payload.data(), payload.data() + payload.size(), number);
+    if (error != std::errc() || end != payload.data() + payload.size()) unnumbered = true;
+    highest = std::max(highest, number);
+    PQfreemem(n);
+  }
+  if (unnumbered) return true;
+  if (highest == 0) return false;
+  if (highest <= last_commit_sequence_) return false;
+  // The announcement may be of this store's commit whose answer is still being read: wait for
+  // the commit under way, if any, before deciding.
+  { std::lock_guard lock(mu_); }
+  return highest > last_commit_sequence_;
+}
+
 bool PostgresStore::WaitForChange(std::chrono::milliseconds timeout) {
   if (down_) Reconnect();
   std::lock_guard lock(listen_mu_);
@@ -402,20 +424,17 @@ bool PostgresStore::WaitForChange(std::chrono::milliseconds timeout) {
       return false;
     }
   }
-  auto announced = [this] {
-    bool any = false;
-    while (PGnotify* n = PQnotifies(listen_conn_)) {
-      PQfreemem(n);
-      any = true;
-    }
-    return any;
-  };
-  PQconsumeInput(listen_conn_);
-  if (announced()) return true;
-  pollfd fd{PQsocket(listen_conn_), POLLIN, 0};
-  if (fd.fd < 0 || ::poll(&fd, 1, static_cast<int>(timeout.count())) <= 0) return false;
-  PQconsumeInput(listen_conn_);
-  return announced();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    // A lost connection ends the wait: the caller polls, and the next call listens again.
+    if (PQconsumeInput(listen_conn_) != 1) return false;
+    if (AnnouncedByAnother()) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd fd{PQsocket(listen_conn_), POLLIN, 0};
+    if (fd.fd < 0 || ::poll(&fd, 1, static_cast<int>(left.count())) <= 0) return false;
+  }
 }
 
 }  // namespace gatehouse::store

@@ -54,7 +54,9 @@ class PostgresStore : public Store {
                                              int64_t lease_ms) override;
   Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) override;
   int64_t last_commit_sequence() const override { return last_commit_sequence_; }
-  // LISTENs on a connection of its own for the NOTIFY every commit sends.
+  // LISTENs on a connection of its own for the notification every commit sends. An
+  // announcement of this store's own commits (numbered up to last_commit_sequence(), which its
+  // caller applied already) does not end the wait: only another writer's does.
   bool WaitForChange(std::chrono::milliseconds timeout) override;
 
   bool Reachable() const override { return !down_; }
@@ -74,13 +76,16 @@ class PostgresStore : public Store {
   // CommitGroup's transaction (under mu_); an error when the transaction itself failed.
   Result<std::vector<Result<int64_t>>> CommitTransaction(
       const std::vector<const WriteBatch*>& batches);
+  // Whether the notifications read on listen_conn_ (under listen_mu_) include one that this
+  // store's commits do not account for; consumes them.
+  bool AnnouncedByAnother();
 
   const std::string conninfo_;
   pg_conn* conn_ = nullptr;
   PreparedStatements prepared_;  // on conn_
   std::mutex mu_;
   int schema_version_ = 0;
-  int64_t last_commit_sequence_ = 0;
+  std::atomic<int64_t> last_commit_sequence_{0};
   std::atomic<bool> down_{false};  // the connection was lost; calls fail at once
   static constexpr std::chrono::milliseconds kMinBackoff{250};
   static constexpr std::chrono::milliseconds kMaxBackoff{5000};

@@ -127,6 +127,33 @@ TEST_P(StoreInstances, ACommitWakesAnotherInstancesWait) {
   EXPECT_TRUE(b->WaitForChange(std::chrono::seconds(10)));
 }
 
+// A store's own commits, which its caller applied already, do not end its wait; another
+// writer's still does, and one committed before a later commit of the waiter's own is
+// accounted for by it (the waiter's caller caught up to apply its own).
+TEST_P(StoreInstances, AStoresOwnCommitsDoNotEndItsWait) {
+  if (!GetParam().announces) {
+    GTEST_SKIP() << GetParam().name << " announces no commits: its followers poll the feed";
+  }
+  auto a = Open();
+  auto b = Open();
+  EXPECT_FALSE(a->WaitForChange(std::chrono::milliseconds(10)));  // listening from here
+  ASSERT_TRUE(a->Commit({{InsertAccount{{kAccount, "acct", "a@example.com", 1}}}}).ok());
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(a->WaitForChange(std::chrono::milliseconds(300)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(290));
+
+  auto woken =
+      std::async(std::launch::async, [&a] { return a->WaitForChange(std::chrono::seconds(10)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(a->Commit({{InsertUser{{kAccount, "own", "/", "AIDA0", 2, {}}}}}).ok());
+  ASSERT_TRUE(b->Commit({{InsertUser{{kAccount, "alice", "/", "AIDA1", 2, {}}}}}).ok());
+  EXPECT_TRUE(woken.get());
+
+  ASSERT_TRUE(b->Commit({{InsertUser{{kAccount, "bob", "/", "AIDA2", 2, {}}}}}).ok());
+  ASSERT_TRUE(a->Commit({{InsertUser{{kAccount, "carol", "/", "AIDA3", 2, {}}}}}).ok());
+  EXPECT_FALSE(a->WaitForChange(std::chrono::milliseconds(200)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreInstances, testing::ValuesIn(StoreBackends()), BackendName);
 
 }  // namespace
