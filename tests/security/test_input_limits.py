@@ -8,6 +8,7 @@ dropped connection, and the server goes on serving afterwards.
 import http.client
 import json
 import unittest
+from xml.etree import ElementTree
 
 import botocore.exceptions
 from botocore.auth import SigV4Auth
@@ -79,6 +80,21 @@ class InputLimitsTest(GatehouseTestCase):
         with self.assertRaises(botocore.exceptions.ClientError) as e:
             iam.create_user(UserName=name + "!")
         self.assertIn("2 validation errors detected", e.exception.response["Error"]["Message"])
+        self.assert_serving()
+
+    def test_bytes_xml_cannot_carry_in_an_echoed_value(self):
+        # A query string carries any byte; the error that echoes the value must still be a
+        # well-formed XML document (each such byte shown as U+FFFD), so that the client reads
+        # AWS's ValidationError rather than failing to parse.
+        body = b"Action=GetUser&Version=2010-05-08&UserName=a%FF%01%C0%AF%ED%A0%80b%E2%82"
+        status, _, answer = self.signed(
+            "iam", {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}, body)
+        self.assertEqual(status, 400)
+        root = ElementTree.fromstring(answer)  # raises on a malformed document
+        ns = {"a": "https://iam.amazonaws.com/doc/2010-05-08/"}
+        self.assertEqual(root.findtext("a:Error/a:Code", namespaces=ns), "ValidationError")
+        message = root.findtext("a:Error/a:Message", namespaces=ns)
+        self.assertIn("Value 'a" + "\ufffd" * 7 + "b" + "\ufffd" * 2 + "' at 'userName'", message)
         self.assert_serving()
 
     def test_json_nested_100000_levels(self):
