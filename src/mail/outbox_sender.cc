@@ -84,19 +84,19 @@ void OutboxSender::SendOne(const std::string& id) {
   (void)state.CatchUp();
   std::shared_ptr<const model::OutboxMail> mail = outbox_.Find(id);
   if (mail == nullptr || mail->parked() || mail->next_attempt_ms > outbox_.now_ms()) {
-    (void)state.store().FinishWork(kWorkQueue, {id});
+    (void)state.store().FinishWork(kWorkQueue, {id}, owner_);
     return;
   }
   Result<QueuedMail> opened = outbox_.Open(*mail);
   if (!opened.ok()) {
     (void)outbox_.Park(*mail, opened.status().message());
-    (void)state.store().FinishWork(kWorkQueue, {id});
+    (void)state.store().FinishWork(kWorkQueue, {id}, owner_);
     return;
   }
   Delivery delivery = transport_(*opened, abort_);
   if (delivery.outcome == Delivery::kTryAgain && stopping()) {
     // Cut short by Stop: not the mail's failure. Another instance may take it at once.
-    (void)state.store().FinishWork(kWorkQueue, {id});
+    (void)state.store().FinishWork(kWorkQueue, {id}, owner_);
     return;
   }
   Record(*mail, *opened, delivery);
@@ -131,7 +131,7 @@ void OutboxSender::Record(const model::OutboxMail& mail, const QueuedMail& opene
       break;
   }
   if (!recorded.ok()) spdlog::warn("mail {}: {}", mail.id, recorded.message());
-  (void)state.store().FinishWork(kWorkQueue, {mail.id});
+  (void)state.store().FinishWork(kWorkQueue, {mail.id}, owner_);
 }
 
 void OutboxSender::EraseDelivered() {
@@ -151,7 +151,7 @@ void OutboxSender::EraseDelivered() {
       ++it;
       continue;
     }
-    (void)state.store().FinishWork(kWorkQueue, {id});
+    (void)state.store().FinishWork(kWorkQueue, {id}, owner_);
     it = delivered_.erase(it);
   }
 }

@@ -223,9 +223,13 @@ Result<std::vector<std::string>> MemoryStore::ClaimWork(const std::string& queue
   return claimed;
 }
 
-Status MemoryStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys) {
+Status MemoryStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                               const std::string& owner) {
   std::lock_guard lock(database_->mu);
-  for (const std::string& key : keys) database_->leases.erase({queue, key});
+  for (const std::string& key : keys) {
+    auto it = database_->leases.find({queue, key});
+    if (it != database_->leases.end() && it->second.owner == owner) database_->leases.erase(it);
+  }
   return Status::Ok();
 }
 

@@ -45,7 +45,8 @@ class MemoryStore : public Store {
                                              const std::vector<std::string>& keys,
                                              const std::string& owner, int64_t now_ms,
                                              int64_t lease_ms) override;
-  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) override;
+  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                    const std::string& owner) override;
   // True when a store of the database committed since this store was made or its last wait
   // returned (an announcement is kept until a wait takes it, as a NOTIFY is).
   bool WaitForChange(std::chrono::milliseconds timeout) override;

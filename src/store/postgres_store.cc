@@ -382,12 +382,14 @@ Result<std::vector<std::string>> PostgresStore::ClaimWork(const std::string& que
   return claimed;
 }
 
-Status PostgresStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys) {
+Status PostgresStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                                 const std::string& owner) {
   if (keys.empty()) return Status::Ok();
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(EnsureConnected());
-  return Run(conn_, "DELETE FROM work_leases WHERE queue = $1 AND key = ANY($2::text[])",
-             {queue, ArrayLiteral(keys)});
+  return Run(conn_,
+             "DELETE FROM work_leases WHERE queue = $1 AND key = ANY($2::text[]) AND owner = $3",
+             {queue, ArrayLiteral(keys), owner});
 }
 
 bool PostgresStore::AnnouncedByAnother() {

@@ -52,7 +52,8 @@ class PostgresStore : public Store {
                                              const std::vector<std::string>& keys,
                                              const std::string& owner, int64_t now_ms,
                                              int64_t lease_ms) override;
-  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) override;
+  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                    const std::string& owner) override;
   int64_t last_commit_sequence() const override { return last_commit_sequence_; }
   // LISTENs on a connection of its own for the notification every commit sends. An
   // announcement of this store's own commits (numbered up to last_commit_sequence(), which its

@@ -636,11 +636,12 @@ Result<std::vector<std::string>> SqliteStore::ClaimWork(const std::string& queue
   return claimed;
 }
 
-Status SqliteStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys) {
+Status SqliteStore::FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                               const std::string& owner) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const std::string& key : keys) {
-    Statement done(db_, "DELETE FROM work_leases WHERE queue = ? AND key = ?");
-    done.Bind(1, queue).Bind(2, key);
+    Statement done(db_, "DELETE FROM work_leases WHERE queue = ? AND key = ? AND owner = ?");
+    done.Bind(1, queue).Bind(2, key).Bind(3, owner);
     RETURN_IF_ERROR(Run(db_, done));
   }
   return Status::Ok();

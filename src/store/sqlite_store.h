@@ -32,7 +32,8 @@ class SqliteStore : public Store {
                                              const std::vector<std::string>& keys,
                                              const std::string& owner, int64_t now_ms,
                                              int64_t lease_ms) override;
-  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) override;
+  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                    const std::string& owner) override;
   int64_t last_commit_sequence() const override { return last_commit_sequence_; }
 
   int schema_version() const { return schema_version_; }

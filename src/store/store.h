@@ -309,8 +309,10 @@ class Store {
                                                      const std::vector<std::string>& keys,
                                                      const std::string& owner, int64_t now_ms,
                                                      int64_t lease_ms) = 0;
-  // Forgets the leases of `keys` (their work is done).
-  virtual Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) = 0;
+  // Forgets `owner`'s leases of `keys` (their work is done). A lease another owner took over
+  // after `owner`'s ran out stays with it.
+  virtual Status FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                            const std::string& owner) = 0;
   // False while the database cannot be reached (its calls then fail at once); for /healthz.
   virtual bool Reachable() const { return true; }
   // Waits until another writer announces a commit, or `timeout` passes; true when announced.

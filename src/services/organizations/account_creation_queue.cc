@@ -123,7 +123,7 @@ std::map<std::string, int64_t> AccountCreationQueue::Work(std::map<std::string, 
   if (!group.empty()) {
     CompleteAccountCreations(org_, group);
     // A request the completion could not commit is still IN_PROGRESS: the next sweep retries.
-    (void)org_.iam.state.store().FinishWork(kWorkQueue, group);
+    (void)org_.iam.state.store().FinishWork(kWorkQueue, group, owner_);
   }
   return ours;
 }

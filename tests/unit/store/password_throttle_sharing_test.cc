@@ -49,8 +49,9 @@ class UnreachableWhenDown final : public Store {
                                              int64_t lease_ms) override {
     return inner_->ClaimWork(queue, keys, owner, now_ms, lease_ms);
   }
-  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys) override {
-    return inner_->FinishWork(queue, keys);
+  Status FinishWork(const std::string& queue, const std::vector<std::string>& keys,
+                    const std::string& owner) override {
+    return inner_->FinishWork(queue, keys, owner);
   }
   bool Reachable() const override { return !down; }
 

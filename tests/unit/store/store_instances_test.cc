@@ -70,9 +70,25 @@ TEST_P(StoreInstances, AWorkLeaseHasOneOwnerUntilItExpiresOrIsFinished) {
   // An expired lease goes to whoever claims it; a finished one too.
   EXPECT_EQ(*b->ClaimWork(q, {"k1"}, "b", 1900, 500), (Keys{"k1"}));
   EXPECT_TRUE(a->ClaimWork(q, {"k1"}, "a", 1901, 500)->empty());
-  ASSERT_TRUE(b->FinishWork(q, {"k1", "k3"}).ok());
+  ASSERT_TRUE(b->FinishWork(q, {"k1", "k3"}, "b").ok());
   EXPECT_EQ(*a->ClaimWork(q, {"k1", "k3"}, "a", 1902, 500), (Keys{"k1", "k3"}));
   EXPECT_TRUE(a->ClaimWork(q, {}, "a", 1903, 500)->empty());
+}
+
+// An owner whose lease ran out and went to another cannot end the other's: its late FinishWork
+// leaves the new lease in place, so that no third owner takes the key while the work goes on.
+TEST_P(StoreInstances, ALateOwnerCannotFinishTheLeaseAnotherTookOver) {
+  auto a = Open();
+  auto b = Open();
+  const std::string q = "outbox";
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(*a->ClaimWork(q, {"m1", "m2"}, "a", 1000, 500), (Keys{"m1", "m2"}));
+  EXPECT_EQ(*b->ClaimWork(q, {"m1"}, "b", 1600, 500), (Keys{"m1"}));
+  ASSERT_TRUE(a->FinishWork(q, {"m1", "m2"}, "a").ok());
+  EXPECT_TRUE(a->ClaimWork(q, {"m1"}, "c", 1700, 500)->empty());
+  EXPECT_EQ(*a->ClaimWork(q, {"m2"}, "c", 1700, 500), (Keys{"m2"}));  // a's own was released
+  ASSERT_TRUE(b->FinishWork(q, {"m1"}, "b").ok());
+  EXPECT_EQ(*a->ClaimWork(q, {"m1"}, "c", 1701, 500), (Keys{"m1"}));
 }
 
 TEST_P(StoreInstances, InstancesSweepingTogetherNeverShareAKey) {
