@@ -15,11 +15,18 @@ import http.client
 import json
 import os
 import re
+import sys
 import threading
 import time
 import unittest
 
-from aiosmtpd.controller import Controller
+try:
+    from aiosmtpd.controller import Controller
+except ImportError:
+    # The suites run on the Python with the newest botocore, which may lack aiosmtpd: Debian's
+    # (python3-aiosmtpd, pure Python) is taken from its own packages, after this Python's.
+    sys.path.append("/usr/lib/python3/dist-packages")
+    from aiosmtpd.controller import Controller
 
 from gatehouse_fixture import GatehouseTestCase, free_port
 

@@ -265,16 +265,23 @@ class ServerTest(unittest.TestCase):
         sts = self.admin_client("sts")
 
         # A request signed 20 minutes ago, beyond the 15 minutes of clock skew AWS allows.
+        past = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) - \
+            datetime.timedelta(minutes=20)
+
         class Past(datetime.datetime):
             @classmethod
             def utcnow(cls):
-                return datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+                return past
+        # The signer's clock: get_current_datetime in current botocore, datetime before.
+        clock = (mock.patch.object(botocore.auth, "get_current_datetime", lambda *a, **k: past)
+                 if hasattr(botocore.auth, "get_current_datetime") else
+                 mock.patch.object(botocore.auth, "datetime", types.SimpleNamespace(datetime=Past)))
         key_id, secret = self.bootstrap_profile()
         request = botocore.awsrequest.AWSRequest(
             method="POST", url="http://127.0.0.1:%d/" % self.port,
             data="Action=GetCallerIdentity&Version=2011-06-15",
             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-        with mock.patch.object(botocore.auth, "datetime", types.SimpleNamespace(datetime=Past)):
+        with clock:
             botocore.auth.SigV4Auth(botocore.credentials.Credentials(key_id, secret), "sts",
                                     "us-east-1").add_auth(request)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
@@ -454,7 +461,8 @@ class TlsTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as data:
             cert, key = os.path.join(data, "cert.pem"), os.path.join(data, "key.pem")
             subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                            "-subj", "/CN=127.0.0.1", "-days", "1", "-keyout", key,
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                            "-days", "1", "-keyout", key,
                             "-out", cert], check=True, capture_output=True, timeout=60)
             port = free_port()
             proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % port,
