@@ -1,15 +1,12 @@
 #!/usr/bin/env python3
 """Embeds the AWS service models gatehouse speaks into a C++ source file.
 
-Usage: generate_models.py BOTOCORE_DATA_DIR OUTPUT.cc
+Usage: generate_models.py MODELS_DIR OUTPUT.cc
 
-Reads botocore's service-2.json for iam (2010-05-08), sts (2011-06-15) and organizations
-(2016-11-28), drops the documentation strings, and writes them as compact JSON literals that
-protocol/model.cc parses at start-up. Standard library only.
-
-Operations that AWS added after the botocore of the build machine was released are taken from
-model_supplements.json beside this script: each service's operations and shapes there are added
-only where the botocore model lacks them, so a newer botocore always wins.
+Reads the service-2.json of iam (2010-05-08), sts (2011-06-15) and organizations (2016-11-28)
+vendored in MODELS_DIR (src/protocol/models, refreshed from a current botocore by
+scripts/refresh-models), drops the documentation strings, and writes them as compact JSON
+literals that protocol/model.cc parses at start-up. Standard library only.
 """
 import json
 import os
@@ -27,14 +24,6 @@ def strip(node):
     return node
 
 
-def supplement(name, model, supplements):
-    extra = supplements.get(name, {})
-    for section in ("operations", "shapes"):
-        for key, value in extra.get(section, {}).items():
-            model[section].setdefault(key, value)
-    return model
-
-
 def literal(text):
     # Raw string literals have no escaping rules; split below the compilers' literal limits.
     chunks = [text[i:i + 60000] for i in range(0, len(text), 60000)]
@@ -43,14 +32,11 @@ def literal(text):
 
 def main():
     data_dir, output = sys.argv[1], sys.argv[2]
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "model_supplements.json"), encoding="utf-8") as f:
-        supplements = json.load(f)
     entries = []
     for name, version in SERVICES:
         path = os.path.join(data_dir, name, version, "service-2.json")
         with open(path, encoding="utf-8") as f:
-            model = supplement(name, strip(json.load(f)), supplements)
+            model = strip(json.load(f))
         text = json.dumps(model, separators=(",", ":"), sort_keys=False, ensure_ascii=False)
         entries.append('  {"%s", %s},' % (name, literal(text)))
     with open(output, "w", encoding="utf-8") as f:

@@ -1,5 +1,5 @@
-// The AWS service models embedded at build time (see generate_models.py): botocore's
-// service-2.json for each service, documentation dropped, as JSON text.
+// The AWS service models embedded at build time (see generate_models.py): the service-2.json
+// vendored in src/protocol/models for each service, documentation dropped, as JSON text.
 #pragma once
 
 namespace gatehouse::protocol {

@@ -16,6 +16,10 @@ constexpr std::string_view kJavaSpace = "\\t\\n\\x0B\\f\\r ";
 constexpr std::pair<std::string_view, std::string_view> kEquivalents[] = {
     // iam accountAliasType: lowercase letters, digits and single hyphens, neither first nor last.
     {"^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$", "^[a-z0-9](-?[a-z0-9])*$"},
+    // Its newer form, which also bounds the length to 3–63 characters: the shape's own minimum
+    // and maximum, which validation checks apart (so a value of the wrong length gets the
+    // length error alone, where AWS may add this one).
+    {"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$", "^[a-z0-9](-?[a-z0-9])*$"},
 };
 
 int HexValue(char c) {

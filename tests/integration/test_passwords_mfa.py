@@ -114,6 +114,42 @@ class PasswordsAndMfaTest(GatehouseTestCase):
                          "The user with name Lana cannot be found.", 404,
                          UserName="Lana", Password=STRONG)
 
+    def test_login_profile_calls_without_a_user_name(self):
+        # The current model makes UserName (and CreateLoginProfile's Password) optional, for
+        # the root user's own profile through an AssumeRoot session. An IAM user without one
+        # reaches its own profile; a role must name the user; a password stays required.
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["iam:GetLoginProfile", "iam:DeleteLoginProfile",
+                                            "sts:AssumeRole"],
+             "Resource": "*"}]})
+        self_client = self.user_with_password("Selma", policy=policy)
+        self.assertEqual(self_client.get_login_profile()["LoginProfile"]["UserName"], "Selma")
+        self.iam.create_user(UserName="Nopass")
+        self.assertError(self.iam.create_login_profile, "ValidationError",
+                         "1 validation error detected: Value null at 'password' failed to "
+                         "satisfy constraint: Member must not be null", 400, UserName="Nopass")
+        self.assertError(self.iam.get_login_profile, "NoSuchEntity",
+                         "Login Profile for User Nopass cannot be found.", 404, UserName="Nopass")
+
+        account = self.admin("sts").get_caller_identity()["Account"]
+        self.iam.create_role(RoleName="ProfileReader", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % account},
+                "Action": "sts:AssumeRole"}]}))
+        self.iam.put_role_policy(RoleName="ProfileReader", PolicyName="p", PolicyDocument=policy)
+        creds = self.client("sts", *self.admin_key).assume_role(
+            RoleArn="arn:aws:iam::%s:role/ProfileReader" % account,
+            RoleSessionName="reader")["Credentials"]
+        role_iam = boto3.client("iam", endpoint_url=self.endpoint, region_name="us-east-1",
+                                aws_access_key_id=creds["AccessKeyId"],
+                                aws_secret_access_key=creds["SecretAccessKey"],
+                                aws_session_token=creds["SessionToken"])
+        for call in (role_iam.get_login_profile, role_iam.delete_login_profile):
+            self.assertError(call, "ValidationError",
+                             "Must specify userName when calling with non-User credentials", 400)
+        self.assertEqual(role_iam.get_login_profile(UserName="Selma")["LoginProfile"]["UserName"],
+                         "Selma")
+
     def test_login_profile_with_the_cli(self):
         self.iam.create_user(UserName="cli-user")
         self.secrets.append("Cl1-Passw0rd!")

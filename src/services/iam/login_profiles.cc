@@ -66,6 +66,24 @@ Status CheckOldPassword(const IamContext& iam, const OperationContext& c, const 
   return iam.password_throttle->Succeeded(principal, address, now);
 }
 
+// The user whose login profile a call is about: UserName, or the calling IAM user. The model
+// makes UserName optional for the root user's own profile, reached through an AssumeRoot
+// session only, so other callers (roles, and the root user's own credentials) must name one.
+Result<std::string> ProfileUserName(const OperationContext& c) {
+  Result<std::string> name = TargetUserName(c);
+  if (name.ok() && name->empty()) {
+    return Status(ErrorCode::kValidationError,
+                  "Must specify userName when calling with non-User credentials");
+  }
+  return name;
+}
+
+Result<UserLogin> FindProfileUser(const IamContext& iam, const OperationContext& c) {
+  Result<std::string> name = ProfileUserName(c);
+  if (!name.ok()) return name.status();
+  return FindUserLogin(iam, c.caller.account_id, *name);
+}
+
 }  // namespace
 
 Status NoSuchLoginProfile(std::string_view user_name) {
@@ -113,7 +131,7 @@ Result<model::LoginProfile> WithNewPassword(const IamContext& iam, model::LoginP
 
 void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "CreateLoginProfile", [&iam](const OperationContext& c) -> Result<json> {
-    Result<UserLogin> found = FindUserLogin(iam, c.caller.account_id, c.input.at("UserName"));
+    Result<UserLogin> found = FindProfileUser(iam, c);
     if (!found.ok()) return found.status();
     const model::User& user = *found->user;
     Status exists(ErrorCode::kEntityAlreadyExists,
@@ -124,8 +142,15 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
     profile.user_name = user.name;
     profile.created_ms = iam.now_ms();
     profile.password_reset_required = c.input.value("PasswordResetRequired", false);
+    auto password = c.input.find("Password");
+    if (password == c.input.end()) {
+      // Only an AssumeRoot session creates a profile without a password (the root user's).
+      return Status(ErrorCode::kValidationError,
+                    "1 validation error detected: Value null at 'password' failed to satisfy "
+                    "constraint: Member must not be null");
+    }
     Result<model::LoginProfile> set =
-        WithNewPassword(iam, std::move(profile), c.input.at("Password").get<std::string>());
+        WithNewPassword(iam, std::move(profile), password->get<std::string>());
     if (!set.ok()) return set.status();
     Status s = iam.state.Commit({.writes = {store::Put<model::LoginProfile>{*set, /*create=*/true}},
                                  .preconditions = {store::UserUnchanged(user)}});
@@ -135,7 +160,7 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "GetLoginProfile", [&iam](const OperationContext& c) -> Result<json> {
-    Result<UserLogin> found = FindUserLogin(iam, c.caller.account_id, c.input.at("UserName"));
+    Result<UserLogin> found = FindProfileUser(iam, c);
     if (!found.ok()) return found.status();
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);
     return json{{"LoginProfile", LoginProfileJson(*found->profile)}};
@@ -164,7 +189,7 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "DeleteLoginProfile", [&iam](const OperationContext& c) -> Result<json> {
-    Result<UserLogin> found = FindUserLogin(iam, c.caller.account_id, c.input.at("UserName"));
+    Result<UserLogin> found = FindProfileUser(iam, c);
     if (!found.ok()) return found.status();
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);
     Status s = iam.state.Commit({.writes = {store::Erase<model::LoginProfile>::Of(*found->profile)},

@@ -19,6 +19,9 @@ inline constexpr const char* kFullAwsAccessContent =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
 // SCPs directly attached to one root, OU or account.
 inline constexpr size_t kMaxScpsPerTarget = 5;
+// The policy type that, unlike the management policies, governs requests to the resources of
+// member accounts (for gatehouse: role assumption).
+inline constexpr const char* kResourceControlPolicy = "RESOURCE_CONTROL_POLICY";
 // Policies of one type an organization may hold.
 inline constexpr size_t kMaxPoliciesPerType = 1000;
 

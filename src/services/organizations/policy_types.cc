@@ -65,6 +65,12 @@ void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
         if (!m.ok()) return m.status();
         const model::Organization& o = *m->organization;
         std::string type = c.input.at("PolicyType");
+        if (type == kResourceControlPolicy) {
+          // Not enforced yet on role assumption: enabling it would promise a control that
+          // nothing applies, so it stays off (and no RCP can be attached).
+          return Status(ErrorCode::kPolicyTypeNotAvailableForOrganizationException,
+                        "Resource control policies are not available in this organization.");
+        }
         if (IsPolicyTypeEnabled(o, type)) {
           return Status(ErrorCode::kPolicyTypeAlreadyEnabledException,
                         "The specified policy type is already enabled in the specified root.");

@@ -57,6 +57,14 @@ TEST(PatternTest, AccountAliasWithoutLookahead) {
   for (const char* bad : {"", "-a", "a-", "my--alias", "A", "a_b", "a--", "a-\n"}) {
     EXPECT_FALSE(Matches(alias, bad)) << bad;
   }
+  // The current model's form: the same characters (its 3–63 length is the shape's min and max).
+  const char* bounded = "^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$";
+  for (const char* ok : {"abc", "my-alias", "a-b-c", "0-9"}) {
+    EXPECT_TRUE(Matches(bounded, ok)) << ok;
+  }
+  for (const char* bad : {"-ab", "ab-", "my--alias", "Abc", "a_b", "a--b", "ab-\n"}) {
+    EXPECT_FALSE(Matches(bounded, bad)) << bad;
+  }
 }
 
 TEST(PatternTest, MatchesAsJavaDoes) {

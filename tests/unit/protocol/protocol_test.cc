@@ -134,7 +134,7 @@ TEST(ValidationTest, AwsWording) {
   Status two = ValidateInput(*create.model, *create.input, *bad);
   EXPECT_EQ(two.message(),
             "2 validation errors detected: Value 'nope' at 'path' failed to satisfy constraint: "
-            "Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007F]+"
+            "Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+"
             "\\u002F); Value null at 'userName' failed to satisfy constraint: Member must not be "
             "null");
 
