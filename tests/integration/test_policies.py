@@ -113,6 +113,11 @@ class PoliciesTest(GatehouseTestCase):
                          "Tag keys starting with 'aws:' are reserved for AWS use.", 400,
                          PolicyName="AwsTag", PolicyDocument=document("s3:GetObject"),
                          Tags=[{"Key": "aws:x", "Value": "v"}])
+        # A managed policy's duplicate-key message, unlike a role's, says nothing of case.
+        for keys in (("dup", "dup"), ("dup", "Dup")):
+            self.assertError(self.iam.create_policy, "InvalidInput", "Duplicate tag keys found.",
+                             400, PolicyName="DupTags", PolicyDocument=document("s3:GetObject"),
+                             Tags=[{"Key": k, "Value": "v"} for k in keys])
 
     def sized_document(self, size):
         """A document of exactly `size` characters once whitespace is left out, pretty-printed."""

@@ -236,6 +236,17 @@ class RolesTest(RoleTestCase):
             iam.tag_role(RoleName="tagged-role", Tags=[{"Key": "aws:x", "Value": "1"}])
         self.assert_error(ctx, "InvalidInput",
                           "Tag keys starting with 'aws:' are reserved for AWS use.", 400)
+        # One request naming a key twice, or in two cases, is refused whole, as AWS does.
+        for keys in (("dup", "dup"), ("dup", "DUP")):
+            tags = [{"Key": k, "Value": str(i)} for i, k in enumerate(keys)]
+            for call in (lambda: iam.tag_role(RoleName="tagged-role", Tags=tags),
+                         lambda: self.create_role("dup-tags", Tags=tags)):
+                with self.assertRaises(ClientError) as ctx:
+                    call()
+                self.assert_error(ctx, "InvalidInput", "Duplicate tag keys found. Please note "
+                                  "that Tag keys are case insensitive.", 400)
+        self.assertEqual(iam.list_role_tags(RoleName="tagged-role")["Tags"],
+                         [{"Key": "B", "Value": "2"}])
         iam.tag_role(RoleName="tagged-role",
                      Tags=[{"Key": "k%d" % i, "Value": "v"} for i in range(49)])
         with self.assertRaises(ClientError) as ctx:

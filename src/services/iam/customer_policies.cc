@@ -105,7 +105,7 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
                                 {{"v1", document, now}},
                                 {}};
     if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
-      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, "TagsPerPolicy");
+      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, kPolicyTags);
       if (!merged.ok()) return merged.status();
       policy.tags = std::move(merged).value();
     }
@@ -185,7 +185,7 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
     auto policy = PolicyToTag(iam, c);
     if (!policy.ok()) return policy.status();
     Result<std::vector<model::Tag>> tags =
-        MergeTags((*policy)->tags, c.input.at("Tags"), "TagsPerPolicy");
+        MergeTags((*policy)->tags, c.input.at("Tags"), kPolicyTags);
     if (!tags.ok()) return tags.status();
     if (Status s = ReplaceTags(iam, **policy, std::move(tags).value()); !s.ok()) return s;
     return json::object();

@@ -85,7 +85,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
     profile.name = name;
     profile.path = c.input.value("Path", "/");
     if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
-      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, "TagsPerInstanceProfile");
+      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, kInstanceProfileTags);
       if (!merged.ok()) return merged.status();
       profile.tags = std::move(merged).value();
     }
@@ -180,7 +180,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
     auto profile = FindProfile(iam, c);
     if (!profile.ok()) return profile.status();
     Result<std::vector<model::Tag>> tags =
-        MergeTags((*profile)->tags, c.input.at("Tags"), "TagsPerInstanceProfile");
+        MergeTags((*profile)->tags, c.input.at("Tags"), kInstanceProfileTags);
     if (!tags.ok()) return tags.status();
     return UpdateProfile(iam, **profile,
                          [&](model::InstanceProfile& p) { p.tags = std::move(tags).value(); });

@@ -24,7 +24,6 @@ using nlohmann::json;
 constexpr size_t kSeedBytes = 40;  // AWS's seeds are 64 base32 characters
 constexpr size_t kMaxDeviceNameLength = 226;
 constexpr char kIssuer[] = "Amazon Web Services";
-constexpr char kTagsQuota[] = "TagsPerMFADevice";
 
 // The name an authenticator app shows after the device's: the account's alias, else its id.
 std::string AccountLabel(const store::Directory& dir, const std::string& account) {
@@ -84,7 +83,7 @@ void RegisterDeviceOperations(Dispatcher& d, IamContext& iam) {
     device.path = c.input.value("Path", "/");
     device.created_ms = iam.now_ms();
     if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
-      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, kTagsQuota);
+      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, kMfaDeviceTags);
       if (!merged.ok()) return merged.status();
       device.tags = std::move(merged).value();
     }
@@ -232,7 +231,7 @@ void RegisterTagOperations(Dispatcher& d, IamContext& iam) {
         iam, c.caller.account_id, c.input.at("SerialNumber").get<std::string>(),
         [&](const model::MfaDevice& device) -> Result<std::optional<model::MfaDevice>> {
           Result<std::vector<model::Tag>> tags =
-              MergeTags(device.tags, c.input.at("Tags"), kTagsQuota);
+              MergeTags(device.tags, c.input.at("Tags"), kMfaDeviceTags);
           if (!tags.ok()) return tags.status();
           model::MfaDevice tagged = device;
           tagged.tags = std::move(tags).value();

@@ -87,7 +87,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
       }
     }
     if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
-      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, "TagsPerRole");
+      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, kRoleTags);
       if (!merged.ok()) return merged.status();
       role.tags = std::move(merged).value();
     }
@@ -168,8 +168,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "TagRole", [&iam](const OperationContext& c) -> Result<json> {
     auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
-    Result<std::vector<model::Tag>> tags =
-        MergeTags((*role)->tags, c.input.at("Tags"), "TagsPerRole");
+    Result<std::vector<model::Tag>> tags = MergeTags((*role)->tags, c.input.at("Tags"), kRoleTags);
     if (!tags.ok()) return tags.status();
     return UpdateRoleRecord(iam, **role, [&](model::Role& r) { r.tags = std::move(tags).value(); });
   });

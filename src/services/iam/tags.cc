@@ -1,6 +1,8 @@
 #include "services/iam/tags.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 #include "core/strings.h"
 #include "services/iam/pagination.h"
@@ -9,8 +11,27 @@ namespace gatehouse::services::iam {
 
 using nlohmann::json;
 
+namespace {
+
+// Whether two keys of the input list `changes` differ only in case, or not at all.
+bool HasDuplicateKeys(const json& changes) {
+  std::set<std::string> seen;
+  for (const json& t : changes) {
+    if (!seen.insert(AsciiLower(t.value("Key", ""))).second) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<std::vector<model::Tag>> MergeTags(std::vector<model::Tag> current, const json& changes,
-                                          std::string_view quota) {
+                                          const TagRules& rules) {
+  if (HasDuplicateKeys(changes)) {
+    return Status(ErrorCode::kInvalidInput,
+                  rules.duplicates_note_case
+                      ? "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+                      : "Duplicate tag keys found.");
+  }
   for (const json& t : changes) {
     std::string key = t.at("Key");
     if (StartsWith(AsciiLower(key), "aws:")) {
@@ -28,7 +49,7 @@ Result<std::vector<model::Tag>> MergeTags(std::vector<model::Tag> current, const
   }
   if (current.size() > kTagsPerEntity) {
     return Status(ErrorCode::kLimitExceeded,
-                  "Cannot exceed quota for " + std::string(quota) + ": 50");
+                  "Cannot exceed quota for " + std::string(rules.quota) + ": 50");
   }
   return current;
 }

@@ -14,11 +14,24 @@ namespace gatehouse::services::iam {
 
 inline constexpr size_t kTagsPerEntity = 50;
 
+// How AWS words one kind of entity's tag errors: the quota its LimitExceeded message names,
+// and whether its duplicate-key message adds that keys are case-insensitive (a managed
+// policy's does not).
+struct TagRules {
+  std::string_view quota;
+  bool duplicates_note_case = true;
+};
+inline constexpr TagRules kUserTags{"TagsPerUser"};
+inline constexpr TagRules kRoleTags{"TagsPerRole"};
+inline constexpr TagRules kPolicyTags{"TagsPerPolicy", false};
+inline constexpr TagRules kInstanceProfileTags{"TagsPerInstanceProfile"};
+inline constexpr TagRules kMfaDeviceTags{"TagsPerMFADevice"};
+
 // `current` with the input list `changes` ([{Key, Value}]) applied; a key already present
-// (regardless of case) takes the new value. `quota` names AWS's quota in the LimitExceeded
-// message ("TagsPerUser", "TagsPerRole", …).
+// (regardless of case) takes the new value. Two keys of `changes` that differ only in case, or
+// not at all, are InvalidInput, as AWS refuses them.
 Result<std::vector<model::Tag>> MergeTags(std::vector<model::Tag> current,
-                                          const nlohmann::json& changes, std::string_view quota);
+                                          const nlohmann::json& changes, const TagRules& rules);
 
 // `current` without the keys of the input list `keys` (regardless of case).
 std::vector<model::Tag> RemoveTags(std::vector<model::Tag> current, const nlohmann::json& keys);

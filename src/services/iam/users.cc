@@ -110,7 +110,7 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
                      iam.now_ms(),
                      {}};
     if (auto tags = c.input.find("Tags"); tags != c.input.end()) {
-      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, "TagsPerUser");
+      Result<std::vector<model::Tag>> merged = MergeTags({}, *tags, kUserTags);
       if (!merged.ok()) return merged.status();
       user.tags = std::move(merged).value();
     }
@@ -198,7 +198,7 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     std::string name = c.input.at("UserName");
     auto user = iam.state.directory().FindUser(c.caller.account_id, name);
     if (user == nullptr) return NoSuchUser(name);
-    Result<std::vector<model::Tag>> tags = MergeTags(user->tags, c.input.at("Tags"), "TagsPerUser");
+    Result<std::vector<model::Tag>> tags = MergeTags(user->tags, c.input.at("Tags"), kUserTags);
     if (!tags.ok()) return tags.status();
     Status s =
         iam.state.Commit({.writes = {store::SetUserTags{user->account_id, user->name, *tags}},
