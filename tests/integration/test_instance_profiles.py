@@ -41,6 +41,12 @@ class InstanceProfilesTest(GatehouseTestCase):
         self.assertEqual(got["CreateDate"], created["CreateDate"])
         self.assertEqual(got["Roles"], [])
         self.assertEqual(got["Tags"], [{"Key": "env", "Value": "prod"}])
+        # Untagged: CreateInstanceProfile leaves Tags out, GetInstanceProfile answers [].
+        bare = self.iam.create_instance_profile(InstanceProfileName="bare")["InstanceProfile"]
+        self.assertNotIn("Tags", bare)
+        self.assertEqual(self.iam.get_instance_profile(InstanceProfileName="bare")
+                         ["InstanceProfile"]["Tags"], [])
+        self.iam.delete_instance_profile(InstanceProfileName="bare")
 
         with self.assertRaises(ClientError) as ctx:
             self.iam.create_instance_profile(InstanceProfileName="Web")

@@ -74,6 +74,11 @@ class PoliciesTest(GatehouseTestCase):
         self.assertEqual(created["CreateDate"], created["UpdateDate"])
         self.assertEqual(created["Tags"], [{"Key": "Dept", "Value": "Eng"}])
         self.assertNotIn("Description", created)  # AWS's CreatePolicy answer has none
+        # Untagged: CreatePolicy leaves Tags out, GetPolicy answers an empty list.
+        untagged = self.create("Untagged")
+        self.assertNotIn("Tags", untagged)
+        self.assertEqual(self.iam.get_policy(PolicyArn=untagged["Arn"])["Policy"]["Tags"], [])
+        self.iam.delete_policy(PolicyArn=untagged["Arn"])
 
         got = self.iam.get_policy(PolicyArn=created["Arn"])["Policy"]
         self.assertEqual(got["Description"], "reads objects")
@@ -173,6 +178,7 @@ class PoliciesTest(GatehouseTestCase):
         admin = self.iam.get_policy(PolicyArn=aws_arn("AdministratorAccess"))["Policy"]
         self.assertEqual(admin["Description"],
                          "Provides full access to AWS services and resources.")
+        self.assertEqual(admin["Tags"], [])  # GetPolicy always answers Tags
         self.assertGreaterEqual(admin["AttachmentCount"], 1)  # the bootstrap admin
         doc = self.iam.get_policy_version(PolicyArn=aws_arn("IAMUserChangePassword"),
                                           VersionId="v5")["PolicyVersion"]["Document"]

@@ -73,7 +73,7 @@ json UserDetail(const store::Directory& dir, const model::User& u) {
   if (auto boundary = dir.Get<model::UserBoundary>(key)) {
     out["PermissionsBoundary"] = BoundaryJson(boundary->policy_arn);
   }
-  if (!u.tags.empty()) out["Tags"] = TagsJson(u.tags);
+  ShowTags(out, u.tags, TagsShown::kAlways);
   return out;
 }
 
@@ -94,7 +94,8 @@ json RoleDetail(const store::Directory& dir, const model::Role& r) {
   json profiles = json::array();
   for (const auto& p : dir.Scan<model::InstanceProfile>(model::RecordKey({r.account_id}) + "/")) {
     for (const std::string& name : p->role_names) {
-      if (EqualsIgnoreCase(name, r.name)) profiles.push_back(InstanceProfileJson(dir, *p, true));
+      if (EqualsIgnoreCase(name, r.name))
+        profiles.push_back(InstanceProfileJson(dir, *p, TagsShown::kWhenAny));
     }
   }
   json last_used = json::object();
@@ -108,7 +109,7 @@ json RoleDetail(const store::Directory& dir, const model::Role& r) {
   if (!r.permissions_boundary.empty()) {
     out["PermissionsBoundary"] = BoundaryJson(r.permissions_boundary);
   }
-  if (!r.tags.empty()) out["Tags"] = TagsJson(r.tags);
+  ShowTags(out, r.tags, TagsShown::kAlways);
   out["RoleLastUsed"] = std::move(last_used);
   return out;
 }

@@ -122,7 +122,8 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
                                      prefix, static_cast<int64_t>(kPoliciesPerAccount), {}, {}}}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) return AlreadyExists(name);
     if (!s.ok()) return s;
-    return json{{"Policy", PolicyJson(policy, {}, {.description = false, .tags = true})}};
+    return json{
+        {"Policy", PolicyJson(policy, {}, {.description = false, .tags = TagsShown::kWhenAny})}};
   });
 
   d.Register("iam", "GetPolicy", [&iam](const OperationContext& c) -> Result<json> {
@@ -132,7 +133,7 @@ void RegisterManagedPolicyOperations(Dispatcher& d, IamContext& iam) {
     if (!ref.ok()) return ref.status();
     const store::Directory& dir = iam.state.directory();
     PolicyCounts counts = CountsOf(dir, account, arn, BoundaryUsage(dir, account));
-    const PolicyView view{.description = true, .tags = true};
+    const PolicyView view{.description = true, .tags = TagsShown::kAlways};
     return json{{"Policy", ref->aws != nullptr ? PolicyJson(*ref->aws, counts, view)
                                                : PolicyJson(*ref->local, counts, view)}};
   });

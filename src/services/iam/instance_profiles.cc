@@ -57,10 +57,8 @@ Result<json> UpdateProfile(IamContext& iam, const model::InstanceProfile& profil
 
 }  // namespace
 
-// The InstanceProfile structure; its roles as ListRoles shows them. List operations leave out
-// the tags.
 json InstanceProfileJson(const store::Directory& dir, const model::InstanceProfile& p,
-                         bool with_tags) {
+                         TagsShown tags) {
   json roles = json::array();
   for (const std::string& name : p.role_names) {
     if (auto role = dir.Get<model::Role>(model::RecordKey({p.account_id, name}))) {
@@ -73,7 +71,7 @@ json InstanceProfileJson(const store::Directory& dir, const model::InstanceProfi
               {"Arn", p.Arn()},
               {"CreateDate", FormatIsoTime(p.created_ms)},
               {"Roles", std::move(roles)}};
-  if (with_tags && !p.tags.empty()) out["Tags"] = TagsJson(p.tags);
+  ShowTags(out, p.tags, tags);
   return out;
 }
 
@@ -97,13 +95,15 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
     Status s = iam.state.Commit({{store::Put<model::InstanceProfile>{profile, /*create=*/true}}});
     if (s.code() == ErrorCode::kEntityAlreadyExists) return ProfileExists(name);
     if (!s.ok()) return s;
-    return json{{"InstanceProfile", InstanceProfileJson(iam.state.directory(), profile, true)}};
+    return json{{"InstanceProfile",
+                 InstanceProfileJson(iam.state.directory(), profile, TagsShown::kWhenAny)}};
   });
 
   d.Register("iam", "GetInstanceProfile", [&iam](const OperationContext& c) -> Result<json> {
     auto profile = FindProfile(iam, c);
     if (!profile.ok()) return profile.status();
-    return json{{"InstanceProfile", InstanceProfileJson(iam.state.directory(), **profile, true)}};
+    return json{{"InstanceProfile",
+                 InstanceProfileJson(iam.state.directory(), **profile, TagsShown::kAlways)}};
   });
 
   d.Register("iam", "ListInstanceProfiles", [&iam](const OperationContext& c) -> Result<json> {
@@ -113,7 +113,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
     for (const auto& p : ScanPage<model::InstanceProfile>(
              iam.state.directory(), c.caller.account_id + "/", ReadPage(c.input),
              [&](const model::InstanceProfile& p) { return StartsWith(p.path, prefix); }, out)) {
-      list.push_back(InstanceProfileJson(iam.state.directory(), *p, false));
+      list.push_back(InstanceProfileJson(iam.state.directory(), *p, TagsShown::kNever));
     }
     out["InstanceProfiles"] = std::move(list);
     return out;
@@ -170,7 +170,7 @@ void RegisterInstanceProfileOperations(Dispatcher& d, IamContext& iam) {
                  iam.state.directory(), c.caller.account_id + "/", ReadPage(c.input),
                  [&](const model::InstanceProfile& p) { return HoldsRole(p, (*role)->name); },
                  out)) {
-          list.push_back(InstanceProfileJson(iam.state.directory(), *p, false));
+          list.push_back(InstanceProfileJson(iam.state.directory(), *p, TagsShown::kNever));
         }
         out["InstanceProfiles"] = std::move(list);
         return out;

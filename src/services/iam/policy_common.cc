@@ -98,6 +98,7 @@ json PolicyJson(const AwsManagedPolicy& policy, const PolicyCounts& counts, Poli
   if (view.description) out["Description"] = policy.description;
   out["CreateDate"] = policy.created;
   out["UpdateDate"] = policy.updated;
+  ShowTags(out, {}, view.tags);
   return out;
 }
 
@@ -108,7 +109,7 @@ json PolicyJson(const model::ManagedPolicy& policy, const PolicyCounts& counts, 
   out["CreateDate"] = FormatIsoTime(policy.created_ms);
   // AWS: the creation of the newest version (of the policy itself while it has only one).
   out["UpdateDate"] = FormatIsoTime(policy.updated_ms);
-  if (view.tags && !policy.tags.empty()) out["Tags"] = TagsJson(policy.tags);
+  ShowTags(out, policy.tags, view.tags);
   return out;
 }
 

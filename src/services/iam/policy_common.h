@@ -13,6 +13,7 @@
 
 #include "core/status.h"
 #include "services/iam/iam_context.h"
+#include "services/iam/tags.h"
 
 namespace gatehouse::services::iam {
 
@@ -54,11 +55,11 @@ struct PolicyCounts {
 PolicyCounts CountsOf(const store::Directory& dir, std::string_view account, const std::string& arn,
                       const std::map<std::string, int64_t>& boundaries);
 
-// The Policy structure. GetPolicy shows Description and Tags; CreatePolicy only Tags (AWS's
-// answer carries no Description); ListPolicies neither.
+// The Policy structure. GetPolicy shows Description and Tags (an empty list when none);
+// CreatePolicy only the Tags given (AWS's answer carries no Description); ListPolicies neither.
 struct PolicyView {
   bool description = false;
-  bool tags = false;
+  TagsShown tags = TagsShown::kNever;
 };
 nlohmann::json PolicyJson(const AwsManagedPolicy& policy, const PolicyCounts& counts,
                           PolicyView view);

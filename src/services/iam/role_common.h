@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "model/iam_entities.h"
 #include "services/iam/iam_context.h"
+#include "services/iam/tags.h"
 
 namespace gatehouse::services::iam {
 
@@ -51,9 +52,8 @@ enum class RoleView { kList, kCreate, kFull };
 
 nlohmann::json RoleJson(const model::Role& role, RoleView view);
 
-// The InstanceProfile structure, its roles as ListRoles shows them; list operations leave out
-// the tags.
+// The InstanceProfile structure, its roles as ListRoles shows them, its tags as `tags` says.
 nlohmann::json InstanceProfileJson(const store::Directory& dir, const model::InstanceProfile& p,
-                                   bool with_tags);
+                                   TagsShown tags);
 
 }  // namespace gatehouse::services::iam

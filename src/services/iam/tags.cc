@@ -64,6 +64,12 @@ std::vector<model::Tag> RemoveTags(std::vector<model::Tag> current, const json& 
   return current;
 }
 
+void ShowTags(json& out, const std::vector<model::Tag>& tags, TagsShown shown) {
+  if (shown == TagsShown::kAlways || (shown == TagsShown::kWhenAny && !tags.empty())) {
+    out["Tags"] = TagsJson(tags);
+  }
+}
+
 json TagsJson(const std::vector<model::Tag>& tags) {
   json list = json::array();
   for (const model::Tag& t : tags) list.push_back({{"Key", t.key}, {"Value", t.value}});

@@ -33,6 +33,14 @@ inline constexpr TagRules kMfaDeviceTags{"TagsPerMFADevice"};
 Result<std::vector<model::Tag>> MergeTags(std::vector<model::Tag> current,
                                           const nlohmann::json& changes, const TagRules& rules);
 
+// Whether an answer carries an entity's Tags: GetPolicy, GetInstanceProfile and the user and
+// role entries of GetAccountAuthorizationDetails always do (an empty list when there are none,
+// as AWS answers); Create* answers only when there are some; lists never.
+enum class TagsShown { kNever, kWhenAny, kAlways };
+
+// Sets out["Tags"] to `tags` as `shown` says.
+void ShowTags(nlohmann::json& out, const std::vector<model::Tag>& tags, TagsShown shown);
+
 // `current` without the keys of the input list `keys` (regardless of case).
 std::vector<model::Tag> RemoveTags(std::vector<model::Tag> current, const nlohmann::json& keys);
 
