@@ -82,6 +82,7 @@ class CreateAccountTest(OrganizationTestCase):
         self.assertEqual(account["Email"], "dev@example.com")
         self.assertEqual(account["Name"], "Dev")
         self.assertEqual(account["Status"], "ACTIVE")
+        self.assertEqual(account["State"], "ACTIVE")
         self.assertEqual(account["JoinedMethod"], "CREATED")
         self.assertEqual(account["Arn"], "arn:aws:organizations::%s:account/%s/%s"
                          % (self.account, self.organization["Id"], account_id))
@@ -195,8 +196,8 @@ class AccountChangesTest(OrganizationTestCase):
         account_id = self.new_account("closer")
         code, _, err = self.aws_cli("organizations", "close-account", "--account-id", account_id)
         self.assertEqual(code, 0, err)
-        self.assertEqual(self.orgs.describe_account(AccountId=account_id)["Account"]["Status"],
-                         "SUSPENDED")
+        closed = self.orgs.describe_account(AccountId=account_id)["Account"]
+        self.assertEqual((closed["Status"], closed["State"]), ("SUSPENDED", "SUSPENDED"))
         with self.assertRaises(ClientError) as e:
             self.orgs.close_account(AccountId=account_id)
         self.assertEqual(error_code(e.exception), "AccountAlreadyClosedException")

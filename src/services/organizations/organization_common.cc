@@ -142,6 +142,9 @@ json AccountJson(const store::Directory& directory, const model::Organization& o
           {"Email", account != nullptr ? account->email : ""},
           {"Name", account != nullptr ? account->name : ""},
           {"Status", member.status},
+          // AWS's newer field: a closed account is SUSPENDED in both (its 90 days before it is
+          // CLOSED); gatehouse closes at once, so PENDING_CLOSURE never shows.
+          {"State", member.status},
           {"JoinedMethod", member.joined_method},
           {"JoinedTimestamp", FormatIsoTime(member.joined_ms)}};
 }
