@@ -82,7 +82,8 @@ void AddPolicyCommand(CLI::App& app, int& exit_code) {
       "validate", "Check a policy document; print `valid` or AWS's error (exit 1)");
   auto kind = std::make_shared<std::string>();
   auto file = std::make_shared<std::string>();
-  validate->add_option("--kind", *kind, "identity|resource|trust|scp|boundary|session")->required();
+  validate->add_option("--kind", *kind, "identity|resource|trust|scp|rcp|boundary|session")
+      ->required();
   validate->add_option("FILE", *file, "policy document (JSON)")->required();
   validate->callback([&exit_code, kind, file] { exit_code = RunValidate(*kind, *file); });
 

@@ -2,6 +2,7 @@
 
 #include "core/time_format.h"
 #include "policy/request.h"
+#include "policy/service_rules.h"
 
 namespace gatehouse::authz {
 namespace {
@@ -27,6 +28,9 @@ std::string Denial(const AuthzRequest& r, const policy::Request& request, policy
   if (why.decided_by == policy::Layer::kResource && policy::IsTrustRequest(request)) return head;
   std::string layer;
   switch (why.decided_by) {
+    case policy::Layer::kRcp:
+      layer = "resource control policy";
+      break;
     case policy::Layer::kScp:
       layer = "service control policy";
       break;
@@ -47,6 +51,19 @@ std::string Denial(const AuthzRequest& r, const policy::Request& request, policy
     return head + " with an explicit deny in " + (layer[0] == 'i' ? "an " : "a ") + layer;
   }
   return head + " because no " + layer + " allows the " + r.action + " action";
+}
+
+// The refusal of a request: the service's own error for one of its rules (UnmodifiableEntity
+// for a protected role), AccessDenied in AWS's words otherwise.
+Status Refusal(const AuthzRequest& r, const policy::Request& request, policy::Decision decision,
+               const policy::Explanation& why) {
+  if (why.decided_by == policy::Layer::kService) {
+    policy::ServiceRule rule = policy::ServiceRuleFor(request);
+    return Status(rule == policy::ServiceRule::kProtectedRole ? ErrorCode::kUnmodifiableEntity
+                                                              : ErrorCode::kAccessDenied,
+                  policy::ServiceRuleMessage(rule, r.resource));
+  }
+  return Status(ErrorCode::kAccessDenied, Denial(r, request, decision, why));
 }
 
 }  // namespace
@@ -79,6 +96,24 @@ std::shared_ptr<const policy::CompiledPolicy> Authorizer::CompileOrDeny(const st
                  kind == policy::PolicyKind::kScp ? kind : policy::PolicyKind::kIdentity, label);
 }
 
+std::vector<std::vector<const policy::CompiledPolicy*>> Authorizer::CompileLevels(
+    const std::vector<std::vector<SourcedPolicy>>& levels, policy::PolicyKind kind,
+    const std::string& label, std::vector<std::shared_ptr<const policy::CompiledPolicy>>& held) {
+  std::vector<std::vector<const policy::CompiledPolicy*>> out;
+  out.reserve(levels.size());
+  for (size_t level = 0; level < levels.size(); ++level) {
+    out.emplace_back();
+    for (size_t i = 0; i < levels[level].size(); ++i) {
+      auto compiled =
+          CompileOrDeny(levels[level][i].document, kind,
+                        label + "[" + std::to_string(level) + "][" + std::to_string(i) + "]");
+      out.back().push_back(compiled.get());
+      held.push_back(std::move(compiled));
+    }
+  }
+  return out;
+}
+
 Result<Evaluation> Authorizer::Evaluate(const AuthzRequest& r) {
   Result<policy::Principal> principal = policy::Principal::FromArn(r.principal_arn);
   if (!principal.ok()) return principal.status();
@@ -93,6 +128,8 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
   attributes.mfa = r.mfa;
   attributes.mfa_age_seconds = r.mfa_age_seconds;
   attributes.source_identity = r.source_identity;
+  attributes.org_id = r.principal_org_id;
+  attributes.org_path = r.principal_org_path;
   policy::ContextKeys context;
   if (r.simulated) {
     // Unknown unless the simulator's context entries give them (an empty key is a missing one).
@@ -142,20 +179,10 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
     }
   }
   if (r.scps) {
-    std::vector<std::vector<const policy::CompiledPolicy*>> levels;
-    for (size_t level = 0; level < r.scps->size(); ++level) {
-      levels.emplace_back();
-      for (size_t i = 0; i < (*r.scps)[level].size(); ++i) {
-        auto compiled =
-            CompileOrDeny((*r.scps)[level][i].document, policy::PolicyKind::kScp,
-                          "scp[" + std::to_string(level) + "][" + std::to_string(i) + "]");
-        levels.back().push_back(compiled.get());
-        held.push_back(std::move(compiled));
-      }
-    }
-    set.scp = std::move(levels);
+    set.scp = CompileLevels(*r.scps, policy::PolicyKind::kScp, "scp", held);
     set.management_account = r.management_account;
   }
+  if (r.rcps) set.rcp = CompileLevels(*r.rcps, policy::PolicyKind::kRcp, "rcp", held);
   if (!r.resource_policy.empty()) {
     policy::PolicyKind kind = policy::IsTrustRequest(out.request) ? policy::PolicyKind::kTrust
                                                                   : policy::PolicyKind::kResource;
@@ -175,11 +202,9 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
 Status Authorizer::Authorize(const AuthzRequest& r, Evaluation* out) {
   Result<Evaluation> evaluation = Evaluate(r);
   if (!evaluation.ok()) return Status(ErrorCode::kAccessDenied, evaluation.status().message());
-  Status s =
-      evaluation->decision == policy::Decision::kAllow
-          ? Status::Ok()
-          : Status(ErrorCode::kAccessDenied,
-                   Denial(r, evaluation->request, evaluation->decision, evaluation->explanation));
+  Status s = evaluation->decision == policy::Decision::kAllow
+                 ? Status::Ok()
+                 : Refusal(r, evaluation->request, evaluation->decision, evaluation->explanation);
   if (out != nullptr) *out = std::move(evaluation).value();
   return s;
 }

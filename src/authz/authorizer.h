@@ -44,11 +44,17 @@ struct AuthzRequest {
   // An assumed role's ARN with its path (aws:PrincipalArn); "" to derive it from principal_arn.
   std::string role_arn;
   std::map<std::string, std::string> principal_tags;
+  // The principal's organization and its account's path in it (policy::PrincipalAttributes).
+  std::string principal_org_id;
+  std::string principal_org_path;
   PrincipalPolicies policies;
   // The SCPs on the principal's organization path (see policy::PolicySet::scp): nullopt when
   // its account is in no organization with SCPs enabled.
   std::optional<std::vector<std::vector<SourcedPolicy>>> scps;
   std::string management_account;
+  // The RCPs on the organization path of the resource's account (policy::PolicySet::rcp), for a
+  // request they govern; nullopt otherwise.
+  std::optional<std::vector<std::vector<SourcedPolicy>>> rcps;
   // What temporary credentials know of their principal (aws:MultiFactorAuthPresent,
   // aws:MultiFactorAuthAge, aws:SourceIdentity, aws:TokenIssueTime); unset for long-term keys.
   std::optional<bool> mfa;
@@ -73,8 +79,8 @@ struct AuthzRequest {
 };
 
 // The outcome of one request with the request as evaluated. Matched statements name their policy
-// "identity[i]" (policies.identity[i]), "boundary", "session[i]", "scp[level][i]" or
-// "resource".
+// "identity[i]" (policies.identity[i]), "boundary", "session[i]", "scp[level][i]",
+// "rcp[level][i]" or "resource".
 struct Evaluation {
   policy::Request request;
   policy::Decision decision = policy::Decision::kImplicitDeny;
@@ -96,6 +102,11 @@ class Authorizer {
   std::shared_ptr<const policy::CompiledPolicy> Compile(const std::string& document,
                                                         policy::PolicyKind kind,
                                                         const std::string& label);
+  // Each level's policies compiled (or denying everything), labelled "scp[level][i]"; `held`
+  // keeps them alive for the evaluation.
+  std::vector<std::vector<const policy::CompiledPolicy*>> CompileLevels(
+      const std::vector<std::vector<SourcedPolicy>>& levels, policy::PolicyKind kind,
+      const std::string& label, std::vector<std::shared_ptr<const policy::CompiledPolicy>>& held);
   // Compile, or an explicit deny of everything for a document that does not compile.
   std::shared_ptr<const policy::CompiledPolicy> CompileOrDeny(const std::string& document,
                                                               policy::PolicyKind kind,

@@ -6,11 +6,12 @@
 namespace gatehouse::policy {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, PolicyKind>, 6> kKindNames = {{
+constexpr std::array<std::pair<std::string_view, PolicyKind>, 7> kKindNames = {{
     {"identity", PolicyKind::kIdentity},
     {"resource", PolicyKind::kResource},
     {"trust", PolicyKind::kTrust},
     {"scp", PolicyKind::kScp},
+    {"rcp", PolicyKind::kRcp},
     {"boundary", PolicyKind::kBoundary},
     {"session", PolicyKind::kSession},
 }};

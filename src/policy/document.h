@@ -18,6 +18,7 @@ enum class PolicyKind {
   kResource,  // resource-based policy: Principal required
   kTrust,     // a role's trust policy: a resource policy limited to STS actions
   kScp,       // service control policy
+  kRcp,       // resource control policy: a resource policy whose Principal is "*"
   kBoundary,  // permissions boundary (an identity policy used as a limit)
   kSession,   // session policy passed to AssumeRole / GetFederationToken
 };

@@ -1,9 +1,11 @@
 #include "policy/evaluate.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/arn.h"
 #include "core/strings.h"
+#include "policy/service_rules.h"
 #include "policy/validate.h"
 
 namespace gatehouse::policy {
@@ -53,6 +55,41 @@ void EvaluatePolicy(const CompiledPolicy& policy, const Request& request, Layer 
   }
 }
 
+using Levels = std::vector<std::vector<const CompiledPolicy*>>;
+
+// An organization's policies (SCPs or RCPs) on one path: denied when any level denies; `gap` is
+// the first level where none allows, -1 when every level allows.
+struct PathResult {
+  bool deny = false;
+  int gap = -1;
+};
+
+PathResult EvaluatePath(const Levels& levels, const Request& request, Layer layer,
+                        bool boundary_attached, Explanation* explanation) {
+  PathResult out;
+  for (size_t i = 0; i < levels.size(); ++i) {
+    LayerResult result;
+    for (const CompiledPolicy* p : levels[i]) {
+      EvaluatePolicy(*p, request, layer, boundary_attached, result, explanation);
+    }
+    out.deny |= result.deny;
+    if (!result.allow && out.gap < 0) out.gap = static_cast<int>(i);
+  }
+  return out;
+}
+
+// "No service control policy at the root (scp[0]) allows the request; SCPs must allow at every
+// level."
+std::string GapReason(std::string_view kind, std::string_view label, std::string_view plural,
+                      int gap, size_t levels) {
+  std::string where = gap == 0                                 ? "the root"
+                      : static_cast<size_t>(gap) + 1 == levels ? "the account"
+                                                               : "OU level " + std::to_string(gap);
+  return "No " + std::string(kind) + " at " + where + " (" + std::string(label) + "[" +
+         std::to_string(gap) + "]) allows the request; " + std::string(plural) +
+         " must allow at every level.";
+}
+
 Decision Decide(Explanation* explanation, Decision decision, Layer layer, std::string_view reason) {
   if (explanation != nullptr) {
     explanation->decided_by = layer;
@@ -77,6 +114,8 @@ std::string_view DecisionName(Decision d) {
 
 std::string_view LayerName(Layer layer) {
   switch (layer) {
+    case Layer::kRcp:
+      return "rcp";
     case Layer::kScp:
       return "scp";
     case Layer::kResource:
@@ -89,6 +128,8 @@ std::string_view LayerName(Layer layer) {
       return "session";
     case Layer::kRootUser:
       return "root";
+    case Layer::kService:
+      return "service";
   }
   return "";
 }
@@ -99,7 +140,37 @@ bool IsTrustRequest(const Request& request) {
   return arn && arn->service == "iam" && StartsWith(arn->resource, "role/");
 }
 
-Decision Evaluate(const Request& request, const PolicySet& policies, Explanation* explanation) {
+bool IsKeyPolicyRequest(const Request& request) {
+  if (request.service != "kms") return false;
+  std::optional<ArnView> arn = ArnView::Parse(request.resource);
+  return arn && arn->service == "kms" && StartsWith(arn->resource, "key/");
+}
+
+bool GovernedByRcps(std::string_view action, std::string_view resource,
+                    std::string_view resource_account) {
+  if (resource_account.empty()) return false;
+  const std::string lower = AsciiLower(action);
+  const std::string_view service = std::string_view(lower).substr(0, lower.find(':'));
+  if (service == "sts") {
+    std::optional<ArnView> arn = ArnView::Parse(resource);
+    return IsRoleTrustAction(lower) && arn && arn->service == "iam" &&
+           StartsWith(arn->resource, "role/");
+  }
+  // The other services AWS applies RCPs to; gatehouse serves none of them, but the simulators
+  // decide requests to them.
+  static constexpr std::array<std::string_view, 9> kServices = {
+      "s3", "kms", "sqs", "secretsmanager", "cognito-identity", "logs", "dynamodb", "ecr", "aoss"};
+  return std::find(kServices.begin(), kServices.end(), service) != kServices.end();
+}
+
+bool GovernedByRcps(const Request& request) {
+  return GovernedByRcps(request.action, request.resource, request.resource_account);
+}
+
+namespace {
+
+Decision EvaluatePolicies(const Request& request, const PolicySet& policies,
+                          Explanation* explanation) {
   const Principal& who = request.principal;
   const bool is_root = who.kind == PrincipalKind::kRoot;
 
@@ -123,24 +194,27 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   for (const CompiledPolicy* p : policies.session) {
     EvaluatePolicy(*p, request, Layer::kSession, boundary_attached, session, explanation);
   }
+  // RCPs bound the resources of member accounts, whoever asks, except service-linked roles.
+  const bool rcp_applies = policies.rcp.has_value() && !who.service_linked &&
+                           request.resource_account != policies.management_account &&
+                           GovernedByRcps(request);
+  PathResult rcp;
+  if (rcp_applies) {
+    rcp = EvaluatePath(*policies.rcp, request, Layer::kRcp, boundary_attached, explanation);
+  }
   const bool scp_applies =
       policies.scp.has_value() && who.account != policies.management_account && !who.service_linked;
-  bool scp_deny = false;
-  int scp_gap = -1;  // the first level with no Allow
+  PathResult scp;
   if (scp_applies) {
-    for (size_t i = 0; i < policies.scp->size(); ++i) {
-      const auto& level = (*policies.scp)[i];
-      LayerResult result;
-      for (const CompiledPolicy* p : level) {
-        EvaluatePolicy(*p, request, Layer::kScp, boundary_attached, result, explanation);
-      }
-      scp_deny |= result.deny;
-      if (!result.allow && scp_gap < 0) scp_gap = static_cast<int>(i);
-    }
+    scp = EvaluatePath(*policies.scp, request, Layer::kScp, boundary_attached, explanation);
   }
 
   // 1. Explicit deny anywhere.
-  if (scp_deny) {
+  if (rcp.deny) {
+    return Decide(explanation, Decision::kExplicitDeny, Layer::kRcp,
+                  "A resource control policy explicitly denies the request.");
+  }
+  if (scp.deny) {
     return Decide(explanation, Decision::kExplicitDeny, Layer::kScp,
                   "A service control policy explicitly denies the request.");
   }
@@ -161,26 +235,33 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
                   "A session policy explicitly denies the request.");
   }
 
-  // 2. SCPs: an Allow at every level of the principal's organization path.
-  if (scp_applies && scp_gap >= 0) {
+  // 2. RCPs, then SCPs: an Allow at every level of the resource's, then the principal's,
+  // organization path.
+  if (rcp.gap >= 0) {
     std::string reason;
     if (explanation != nullptr) {
-      const size_t levels = policies.scp->size();
-      std::string where = scp_gap == 0 ? "the root"
-                          : static_cast<size_t>(scp_gap) + 1 == levels
-                              ? "the account"
-                              : "OU level " + std::to_string(scp_gap);
-      reason = "No service control policy at " + where + " (scp[" + std::to_string(scp_gap) +
-               "]) allows the request; SCPs must allow at every level.";
+      reason = GapReason("resource control policy", "rcp", "RCPs", rcp.gap, policies.rcp->size());
+    }
+    return Decide(explanation, Decision::kImplicitDeny, Layer::kRcp, reason);
+  }
+  if (scp.gap >= 0) {
+    std::string reason;
+    if (explanation != nullptr) {
+      reason = GapReason("service control policy", "scp", "SCPs", scp.gap, policies.scp->size());
     }
     return Decide(explanation, Decision::kImplicitDeny, Layer::kScp, reason);
   }
 
-  // 3. A role's trust policy must allow explicitly.
+  // 3. A role's trust policy, and a KMS key's key policy, must allow explicitly.
   const bool trust = IsTrustRequest(request);
   if (trust && policies.require_trust && !resource.allow) {
     return Decide(explanation, Decision::kImplicitDeny, Layer::kResource,
                   "The role's trust policy does not allow this principal.");
+  }
+  if (IsKeyPolicyRequest(request) && policies.require_trust && !resource.allow) {
+    return Decide(explanation, Decision::kImplicitDeny, Layer::kResource,
+                  "The KMS key policy does not allow this principal (an IAM policy alone never "
+                  "grants access to a key).");
   }
 
   const bool same_account =
@@ -229,8 +310,13 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
                                  : "The resource-based policy allows the principal's role.");
   }
 
-  // Cross-account: both sides must allow.
+  // Cross-account: both sides must allow (but a trust policy the simulator was not given is
+  // unknown: the caller's side decides alone, as in one account).
   if (auto denied = principal_side(false)) return *denied;
+  if (!resource.allow && trust && !policies.require_trust) {
+    return Decide(explanation, Decision::kAllow, Layer::kIdentity,
+                  "The caller's policies allow; the role's trust policy was not given.");
+  }
   if (!resource.allow) {
     return Decide(explanation, Decision::kImplicitDeny, Layer::kResource,
                   "Cross-account request: no resource-based policy of the resource's account "
@@ -239,6 +325,20 @@ Decision Evaluate(const Request& request, const PolicySet& policies, Explanation
   return Decide(explanation, Decision::kAllow, Layer::kResource,
                 "Cross-account request allowed by the principal's policies and the "
                 "resource-based policy.");
+}
+
+}  // namespace
+
+Decision Evaluate(const Request& request, const PolicySet& policies, Explanation* explanation) {
+  const ServiceRule rule = ServiceRuleFor(request);
+  if (rule == ServiceRule::kAlwaysAllowed) {
+    return Decide(explanation, Decision::kAllow, Layer::kService,
+                  ServiceRuleMessage(rule, request.resource));
+  }
+  const Decision decision = EvaluatePolicies(request, policies, explanation);
+  if (decision != Decision::kAllow || rule == ServiceRule::kNone) return decision;
+  return Decide(explanation, Decision::kImplicitDeny, Layer::kService,
+                ServiceRuleMessage(rule, request.resource));
 }
 
 }  // namespace gatehouse::policy

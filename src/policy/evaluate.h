@@ -2,6 +2,8 @@
 // ("Policy evaluation logic" and its cross-account, SCP, permissions-boundary and session-policy
 // pages):
 //   1. an explicit Deny in any applicable policy wins;
+//   1a. RCPs (on requests to the resources of the services they govern, in a member account)
+//      need an Allow at every level of the *resource's* account's organization path;
 //   2. SCPs (unless the principal belongs to the management account or is a service-linked
 //      role) need an Allow at every level from the root through each OU to the account;
 //   3. within one account a resource-based policy that names the user, the role session or
@@ -11,7 +13,11 @@
 //   4. identity-based policies, then the permissions boundary, then session policies must allow;
 //   5. across accounts, the principal's side (steps 1–2 and 4) and the resource policy must both
 //      allow.
-// The account's root user needs no identity policy in its own account.
+// A KMS key's key policy must allow as a role's trust policy must (naming the account delegates
+// to the identity policies). The account's root user needs no identity policy in its own
+// account. Last, the service's own rules (policy/service_rules.h): sts:GetCallerIdentity is
+// always allowed, and what the policies allow on a protected role or an AWS managed policy is
+// still refused.
 // Pure and thread-safe; allocates nothing unless an Explanation is requested.
 #pragma once
 
@@ -36,13 +42,18 @@ struct PolicySet {
   // SCPs on the principal's organization path: [root level, OU levels outermost first…,
   // account level]; nullopt when the principal's account is in no organization.
   std::optional<std::vector<std::vector<const CompiledPolicy*>>> scp;
+  // RCPs on the organization path of the resource's account, levels as for `scp`; nullopt when
+  // the resource's account is in no organization with RCPs enabled. They apply only to the
+  // requests GovernedByRcps names, never to a resource of `management_account`.
+  std::optional<std::vector<std::vector<const CompiledPolicy*>>> rcp;
   std::string management_account;
   // False only where the trust policy is not known (the IAM policy simulator without a
-  // ResourcePolicy, which AWS evaluates on the identity side alone).
+  // ResourcePolicy, which AWS evaluates on the identity side alone, across accounts too).
   bool require_trust = true;
 };
 
-enum class Layer { kScp, kResource, kIdentity, kBoundary, kSession, kRootUser };
+// kService: a rule of the service itself (policy/service_rules.h), not a policy.
+enum class Layer { kRcp, kScp, kResource, kIdentity, kBoundary, kSession, kRootUser, kService };
 std::string_view LayerName(Layer layer);
 
 struct MatchedStatement {
@@ -64,5 +75,13 @@ Decision Evaluate(const Request& request, const PolicySet& policies,
 
 // True for the actions a role trust policy governs, on a role.
 bool IsTrustRequest(const Request& request);
+// True for a KMS action on a key, which its key policy must allow.
+bool IsKeyPolicyRequest(const Request& request);
+
+// True for a request that resource control policies govern: one to a resource of a service AWS
+// applies RCPs to (for STS, the role-trust actions on a role), in a named account.
+bool GovernedByRcps(const Request& request);
+bool GovernedByRcps(std::string_view action, std::string_view resource,
+                    std::string_view resource_account);
 
 }  // namespace gatehouse::policy

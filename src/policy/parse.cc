@@ -239,8 +239,10 @@ Result<Document> ParsePolicy(std::string_view text, PolicyKind kind) {
   Result<Document> doc = ParseGrammar(text, kind);
   Status status = doc.ok() ? Validate(*doc, kind) : doc.status();
   if (status.ok()) return doc;
-  // AWS Organizations answers every malformed SCP with one message.
-  if (kind == PolicyKind::kScp) return MalformedPolicy(kScpRequirements);
+  // AWS Organizations answers every malformed SCP or RCP with one message.
+  if (kind == PolicyKind::kScp || kind == PolicyKind::kRcp) {
+    return MalformedPolicy(kScpRequirements);
+  }
   return status;
 }
 

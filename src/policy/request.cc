@@ -52,6 +52,8 @@ Request MakeRequest(Principal principal, const PrincipalAttributes& attrs, std::
     }
   }
   if (attrs.source_identity) context.SetDefault("aws:SourceIdentity", {*attrs.source_identity});
+  if (!attrs.org_id.empty()) context.SetDefault("aws:PrincipalOrgID", {attrs.org_id});
+  if (!attrs.org_path.empty()) context.SetDefault("aws:PrincipalOrgPaths", {attrs.org_path});
   if (!r.resource_account.empty()) context.SetDefault("aws:ResourceAccount", {r.resource_account});
   context.SetDefault("aws:CurrentTime", {FormatIsoTime(now_epoch_ms)});
   context.SetDefault("aws:EpochTime", {std::to_string(now_epoch_ms / 1000)});

@@ -30,13 +30,18 @@ struct PrincipalAttributes {
   std::optional<int64_t> mfa_age_seconds;
   std::optional<std::string> user_id;  // AIDA…/AROA… unique id
   std::optional<std::string> source_identity;
+  // The organization of the principal's account (aws:PrincipalOrgID) and the account's path in
+  // it, "o-…/r-…/ou-…/" (aws:PrincipalOrgPaths); empty outside any organization.
+  std::string org_id;
+  std::string org_path;
 };
 
 // Builds a request. `context` holds the keys the caller knows; the global keys that follow
 // from the principal and the resource (aws:PrincipalArn, aws:PrincipalAccount, aws:username,
 // aws:userid, aws:PrincipalType, aws:PrincipalTag/*, aws:MultiFactorAuthPresent/Age,
-// aws:SourceIdentity, aws:ResourceAccount, aws:CurrentTime, aws:EpochTime) are added unless
-// `context` already gives them. `now_epoch_ms` is the request time.
+// aws:SourceIdentity, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:ResourceAccount,
+// aws:CurrentTime, aws:EpochTime) are added unless `context` already gives them. `now_epoch_ms` is
+// the request time.
 Request MakeRequest(Principal principal, const PrincipalAttributes& attributes,
                     std::string_view action, std::string_view resource,
                     std::string_view resource_account, ContextKeys context, int64_t now_epoch_ms);

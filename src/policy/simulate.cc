@@ -1,6 +1,9 @@
 #include "policy/simulate.h"
 
 #include <memory>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include "policy/parse.h"
 
@@ -57,6 +60,28 @@ struct Policies {
         std::make_unique<CompiledPolicy>(CompiledPolicy::Compile(*parsed, kind, std::move(label))));
     return owned.back().get();
   }
+
+  // policies.scp or policies.rcp: an array of levels, each an array of policies.
+  Status AddLevels(const json& levels, const char* name, PolicyKind kind,
+                   std::optional<std::vector<std::vector<const CompiledPolicy*>>>& out) {
+    const std::string form =
+        std::string("policies.") + name + " must be an array of arrays of policies";
+    if (!levels.is_array()) return Bad(form);
+    out.emplace();
+    for (size_t level = 0; level < levels.size(); ++level) {
+      const json& docs = levels[level];
+      if (!docs.is_array()) return Bad(form);
+      auto& policies = out->emplace_back();
+      for (size_t i = 0; i < docs.size(); ++i) {
+        auto added =
+            Add(docs[i], kind,
+                std::string(name) + "[" + std::to_string(level) + "][" + std::to_string(i) + "]");
+        if (!added.ok()) return added.status();
+        policies.push_back(*added);
+      }
+    }
+    return Status::Ok();
+  }
 };
 
 Result<PrincipalAttributes> ReadPrincipalAttributes(const json& p) {
@@ -82,6 +107,11 @@ Result<PrincipalAttributes> ReadPrincipalAttributes(const json& p) {
     Result<std::string> s = OptionalString(p, name, "principal.");
     if (!s.ok()) return s.status();
     if (!s->empty()) (std::string_view(name) == "userId" ? a.user_id : a.source_identity) = *s;
+  }
+  for (auto [name, out] : {std::pair{"orgId", &a.org_id}, std::pair{"orgPath", &a.org_path}}) {
+    Result<std::string> s = OptionalString(p, name, "principal.");
+    if (!s.ok()) return s.status();
+    *out = *s;
   }
   return a;
 }
@@ -157,7 +187,7 @@ Result<SimulateResult> Simulate(const json& in, int64_t now_epoch_ms) {
     if (!p->is_object()) return Bad("policies must be an object");
     for (const auto& [key, value] : p->items()) {
       if (key != "identity" && key != "resource" && key != "boundary" && key != "session" &&
-          key != "scp") {
+          key != "scp" && key != "rcp") {
         return Bad("unknown field policies." + key);
       }
     }
@@ -188,21 +218,11 @@ Result<SimulateResult> Simulate(const json& in, int64_t now_epoch_ms) {
                      list("session", PolicyKind::kSession, policies.set.session)}) {
       if (!s.ok()) return s;
     }
-    if (const json* scp = Field(*p, "scp"); scp != nullptr && !scp->is_null()) {
-      if (!scp->is_array()) return Bad("policies.scp must be an array of arrays of policies");
-      policies.set.scp.emplace();
-      for (size_t level = 0; level < scp->size(); ++level) {
-        const json& docs = (*scp)[level];
-        if (!docs.is_array()) return Bad("policies.scp must be an array of arrays of policies");
-        auto& out = policies.set.scp->emplace_back();
-        for (size_t i = 0; i < docs.size(); ++i) {
-          auto added =
-              policies.Add(docs[i], PolicyKind::kScp,
-                           "scp[" + std::to_string(level) + "][" + std::to_string(i) + "]");
-          if (!added.ok()) return added.status();
-          out.push_back(*added);
-        }
-      }
+    for (auto [name, kind, out] : {std::tuple{"scp", PolicyKind::kScp, &policies.set.scp},
+                                   std::tuple{"rcp", PolicyKind::kRcp, &policies.set.rcp}}) {
+      const json* levels = Field(*p, name);
+      if (levels == nullptr || levels->is_null()) continue;
+      if (Status s = policies.AddLevels(*levels, name, kind, *out); !s.ok()) return s;
     }
   }
 

@@ -211,6 +211,17 @@ Status CheckSids(const Document& doc) {
   return Status::Ok();
 }
 
+// An RCP statement applies to everyone who reaches the account's resources: its Principal is
+// "*", and NotPrincipal and NotAction are not part of its grammar.
+Status CheckRcpStatement(const Statement& st) {
+  if (st.not_principal || !st.principal || !st.principal->wildcard ||
+      !st.principal->entries.empty()) {
+    return MalformedPolicy("An RCP statement's Principal must be \"*\".");
+  }
+  if (st.not_action) return MalformedPolicy("An RCP statement cannot use NotAction.");
+  return Status::Ok();
+}
+
 Status ValidateTrust(const Document& doc) {
   for (const Statement& st : doc.statements) {
     if (st.has_resource) {
@@ -253,8 +264,8 @@ bool IsRoleTrustAction(std::string_view a) {
 Status Validate(const Document& doc, PolicyKind kind) {
   if (kind == PolicyKind::kTrust) return ValidateTrust(doc);
 
-  // Managed policies (boundaries, SCPs) must use the current grammar version.
-  if ((kind == PolicyKind::kBoundary || kind == PolicyKind::kScp) &&
+  // Managed policies (boundaries, SCPs, RCPs) must use the current grammar version.
+  if ((kind == PolicyKind::kBoundary || kind == PolicyKind::kScp || kind == PolicyKind::kRcp) &&
       doc.version != PolicyVersion::k2012) {
     return MalformedPolicy("Policy document must be version 2012-10-17 or greater.");
   }
@@ -278,7 +289,9 @@ Status Validate(const Document& doc, PolicyKind kind) {
 
   for (const Statement& st : doc.statements) {
     const bool has_principal = st.principal || st.not_principal;
-    if (kind == PolicyKind::kResource) {
+    if (kind == PolicyKind::kRcp) {
+      if (Status s = CheckRcpStatement(st); !s.ok()) return s;
+    } else if (kind == PolicyKind::kResource) {
       if (!has_principal) return MalformedPolicy("Missing required field Principal");
       Status p = CheckPrincipal(st.principal ? *st.principal : *st.not_principal);
       if (!p.ok()) return p;

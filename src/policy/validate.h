@@ -5,7 +5,10 @@
 //     characters → Sid uniqueness → actions present → resources present → resource format →
 //     action format;
 //   trust: prohibited fields → Principal → actions present → STS actions only;
-//   scp: the identity rules plus no Principal, reported with Organizations' single message.
+//   scp: the identity rules plus no Principal, reported with Organizations' single message;
+//   rcp: the identity rules with Principal "*" in every statement and neither NotPrincipal nor
+//     NotAction, reported likewise. (That only AWS's RCPFullAWSAccess may Allow is a rule of
+//     Organizations' CreatePolicy, not of the grammar: the evaluator compiles that policy too.)
 // Failures are MalformedPolicyDocument with AWS's wording (tests/policy/validation/MESSAGES.md).
 #pragma once
 

@@ -4,7 +4,7 @@
 #include "core/strings.h"
 #include "services/iam/service_linked_roles.h"
 #include "services/organizations/organization_resources.h"
-#include "services/organizations/scp_path.h"
+#include "services/organizations/policy_path.h"
 
 namespace gatehouse::services {
 namespace {
@@ -193,6 +193,16 @@ DirectoryPolicies::Scps(std::string_view account) const {
   std::optional<organizations::ScpPath> path = organizations::ScpsOnPath(directory_, account);
   if (!path) return std::nullopt;
   return std::make_pair(std::move(path->levels), std::move(path->management_account));
+}
+
+std::optional<std::vector<std::vector<authz::SourcedPolicy>>> DirectoryPolicies::Rcps(
+    std::string_view account) const {
+  return organizations::RcpsOnPath(directory_, account);
+}
+
+std::optional<std::pair<std::string, std::string>> DirectoryPolicies::OrganizationOf(
+    std::string_view account) const {
+  return organizations::OrganizationPathOf(directory_, account);
 }
 
 std::map<std::string, std::string> DirectoryPolicies::TagsOf(std::string_view account,

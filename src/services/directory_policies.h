@@ -1,8 +1,8 @@
 // The Directory and the AWS-managed policy catalog as a PolicySource: a caller's inline and
 // attached policies (its own and its groups'), its permissions boundary and tags, the SCPs of
-// its organization, and the resource a request names, found in the directory. The policy
-// simulator gathers a principal's policies with the same PoliciesOf that authorization uses.
-// Thread-safe.
+// its organization, the RCPs bounding an account's resources, and the resource a request names,
+// found in the directory. The policy simulator gathers a principal's policies with the same
+// PoliciesOf that authorization uses. Thread-safe.
 #pragma once
 
 #include <map>
@@ -26,8 +26,12 @@ class DirectoryPolicies : public PolicySource {
   authz::PrincipalPolicies Policies(const auth::AccessKeyRecord& caller) const override;
   std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const override;
-  // The SCPs of the organization `account` belongs to (services/organizations/scp_path.h).
+  // The SCPs of the organization `account` belongs to (services/organizations/policy_path.h).
   std::optional<std::pair<std::vector<std::vector<authz::SourcedPolicy>>, std::string>> Scps(
+      std::string_view account) const override;
+  std::optional<std::vector<std::vector<authz::SourcedPolicy>>> Rcps(
+      std::string_view account) const override;
+  std::optional<std::pair<std::string, std::string>> OrganizationOf(
       std::string_view account) const override;
 
   // The policies of the principal `arn` of `account`: a user (its inline and attached policies,

@@ -14,6 +14,7 @@
 #include "protocol/query_output.h"
 #include "protocol/router.h"
 #include "services/conflict_retry.h"
+#include "services/organizations/input_errors.h"
 #include "services/request_context.h"
 #include "services/session_limits.h"
 
@@ -29,34 +30,6 @@ bool LooksLikeJson(const HttpRequest& r) {
   if (r.Header("x-amz-target") != nullptr) return true;
   const std::string* type = r.Header("content-type");
   return type != nullptr && type->find("application/x-amz-json") != std::string::npos;
-}
-
-// Organizations answers a refused request with AccessDeniedException and a bad input with
-// InvalidInputException and the Reason the first failed constraint implies.
-Status InOrganizationsTerms(const Status& error) {
-  if (error.code() == ErrorCode::kAccessDenied) {
-    return Status(ErrorCode::kAccessDeniedException, error.message());
-  }
-  if (error.code() != ErrorCode::kValidationException) {
-    return ConcurrentModificationInOrganizationsTerms(error);
-  }
-  const std::string& m = error.message();
-  const char* reason = "INVALID_PATTERN";
-  std::string_view first = std::string_view(m).substr(0, m.find(';'));
-  if (first.find("must not be null") != std::string_view::npos) {
-    reason = "INPUT_REQUIRED";
-  } else if (first.find("enum value set") != std::string_view::npos) {
-    reason = "INVALID_ENUM";
-  } else if (first.find("length less than") != std::string_view::npos) {
-    reason = "MAX_LENGTH_EXCEEDED";
-  } else if (first.find("length greater than") != std::string_view::npos) {
-    reason = "MIN_LENGTH_EXCEEDED";
-  } else if (first.find("value less than") != std::string_view::npos) {
-    reason = "MAX_VALUE_EXCEEDED";
-  } else if (first.find("value greater than") != std::string_view::npos) {
-    reason = "MIN_VALUE_EXCEEDED";
-  }
-  return Status(ErrorCode::kInvalidInputException, m, reason);
 }
 
 // `input` checked against its shape, refused with the validation error its protocol uses.
@@ -102,7 +75,7 @@ Result<protocol::QueryParams> RequestParameters(const HttpRequest& request,
 
 // `error` in `model`'s envelope (XML or JSON), recorded in `rec`.
 HttpResponse ErrorEnvelope(const protocol::ServiceModel& model, Status error, DispatchRecord& rec) {
-  if (model.signing_name() == "organizations") error = InOrganizationsTerms(error);
+  if (model.signing_name() == "organizations") error = organizations::InOrganizationsTerms(error);
   HttpResponse r;
   r.status = error.info().http_status;
   rec.status = r.status;
@@ -149,6 +122,10 @@ authz::AuthzRequest Dispatcher::CallerRequest(const auth::AccessKeyRecord& calle
     az.scps = std::move(scps->first);
     az.management_account = std::move(scps->second);
   }
+  if (auto org = policies_.OrganizationOf(caller.account_id)) {
+    az.principal_org_id = std::move(org->first);
+    az.principal_org_path = std::move(org->second);
+  }
   az.source_ip = request.remote_address;
   az.secure_transport = request.secure;
   az.region = region_;
@@ -164,6 +141,17 @@ authz::AuthzRequest Dispatcher::CallerRequest(const auth::AccessKeyRecord& calle
 }
 
 Status Dispatcher::Authorize(const authz::AuthzRequest& az, DispatchRecord& record) const {
+  if (!az.rcps && policy::GovernedByRcps(az.action, az.resource, az.resource_account)) {
+    if (auto rcps = policies_.Rcps(az.resource_account)) {
+      authz::AuthzRequest governed = az;
+      governed.rcps = std::move(rcps);
+      return Decide(governed, record);
+    }
+  }
+  return Decide(az, record);
+}
+
+Status Dispatcher::Decide(const authz::AuthzRequest& az, DispatchRecord& record) const {
   authz::Evaluation evaluation;
   const bool debug = spdlog::should_log(spdlog::level::debug);
   Status s = authorizer_.Authorize(az, debug || encode_denial_ ? &evaluation : nullptr);
@@ -284,7 +272,7 @@ Result<json> Dispatcher::CallGuarded(std::string_view service, std::string_view 
   const protocol::Operation* op = model ? model->FindOperation(operation) : nullptr;
   auto fail = [&](Status error) -> Result<json> {
     if (model != nullptr && model->signing_name() == "organizations") {
-      error = InOrganizationsTerms(error);
+      error = organizations::InOrganizationsTerms(error);
     }
     rec.status = error.info().http_status;
     rec.error_code = std::string(error.info().code);

@@ -74,6 +74,20 @@ class PolicySource {
     (void)account;
     return std::nullopt;
   }
+  // The RCPs on the organization path of `account`, the account of a resource; nullopt when it
+  // is in no organization with RCPs enabled, or is its organization's management account.
+  virtual std::optional<std::vector<std::vector<authz::SourcedPolicy>>> Rcps(
+      std::string_view account) const {
+    (void)account;
+    return std::nullopt;
+  }
+  // The organization `account` belongs to and the account's path in it, "o-…/r-…/ou-…/"
+  // (aws:PrincipalOrgID, aws:PrincipalOrgPaths); nullopt outside any organization.
+  virtual std::optional<std::pair<std::string, std::string>> OrganizationOf(
+      std::string_view account) const {
+    (void)account;
+    return std::nullopt;
+  }
   // The caller's tags (aws:PrincipalTag/…); none for the root user.
   virtual std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const = 0;
@@ -149,6 +163,8 @@ class Dispatcher {
                                      std::string_view body, const auth::AccessKeyRecord& caller,
                                      const HttpRequest& request, DispatchRecord& record) const;
   Status Authorize(const authz::AuthzRequest& request, DispatchRecord& record) const;
+  // Authorize once the RCPs of the resource's account are known (those of a request they govern).
+  Status Decide(const authz::AuthzRequest& request, DispatchRecord& record) const;
   // Authorizes `action` on the resource `form` names in `input`, with the input's condition keys.
   Status AuthorizeOn(const authz::AuthzRequest& caller_request, std::string_view action,
                      authz::ResourceForm form, const auth::AccessKeyRecord& caller,

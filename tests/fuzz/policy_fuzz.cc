@@ -60,6 +60,9 @@ void FuzzPolicy(FuzzedDataProvider& fdp) {
     case PolicyKind::kScp:
       set.scp.emplace().push_back({&policy});
       break;
+    case PolicyKind::kRcp:
+      set.rcp.emplace().push_back({&policy});
+      break;
     case PolicyKind::kBoundary:
       set.boundary = &policy;
       break;

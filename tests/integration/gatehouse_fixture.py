@@ -120,6 +120,29 @@ class GatehouseTestCase(unittest.TestCase):
     def admin(cls, service):
         return cls.client(service, *cls.admin_key)
 
+    @classmethod
+    def session_client(cls, service, creds):
+        """A client signed with temporary credentials (an STS answer's Credentials)."""
+        return boto3.client(service, endpoint_url=cls.endpoint, region_name="us-east-1",
+                            aws_access_key_id=creds["AccessKeyId"],
+                            aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"],
+                            config=Config(retries={"max_attempts": 1}))
+
+    @classmethod
+    def created_account(cls, email, name):
+        """Creates a member account with the bootstrap admin's CreateAccount (the caller's
+        organization must exist) and waits for it; returns its id."""
+        org = cls.admin("organizations")
+        status = org.create_account(Email=email, AccountName=name)["CreateAccountStatus"]
+        deadline = time.time() + 30
+        while status["State"] == "IN_PROGRESS" and time.time() < deadline:
+            time.sleep(0.05)
+            status = org.describe_create_account_status(
+                CreateAccountRequestId=status["Id"])["CreateAccountStatus"]
+        assert status["State"] == "SUCCEEDED", status
+        return status["AccountId"]
+
     def new_user_client(self, service, user_name, policy_document=None):
         """Creates user_name with an access key (and an inline policy) and returns a client."""
         iam = self.admin("iam")

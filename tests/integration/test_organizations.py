@@ -116,8 +116,25 @@ class OrganizationTest(GatehouseTestCase):
                           "OU_DEPTH_LIMIT_EXCEEDED")
 
     def test_bad_input_is_invalid_input_with_a_reason(self):
-        self.assert_error(lambda: self.org.describe_organizational_unit(
-            OrganizationalUnitId="not-an-ou"), "InvalidInputException", "INVALID_PATTERN")
+        # Organizations words each failed constraint its own way, with the Reason it implies.
+        for call, reason, message in [
+                (lambda: self.org.describe_organizational_unit(OrganizationalUnitId="not-an-ou"),
+                 "INVALID_PATTERN",
+                 "You provided a value that does not match the required pattern."),
+                (lambda: self.org.list_policies_for_target(TargetId="not-a-target",
+                                                           Filter="SERVICE_CONTROL_POLICY"),
+                 "INVALID_PATTERN_TARGET_ID",
+                 "You specified a policy target ID that doesn't match the required pattern."),
+                (lambda: self.org.describe_policy(PolicyId="not-a-policy"),
+                 "INVALID_SYNTAX_POLICY_ID", "You specified an invalid policy ID."),
+                (lambda: self.org.list_policies(Filter="NOT_A_TYPE"),
+                 "INVALID_ENUM_POLICY_TYPE", "You specified an invalid policy type string."),
+                (lambda: self.org.list_accounts(MaxResults=21),
+                 "MAX_VALUE_EXCEEDED",
+                 "You provided a numeric parameter that has a larger value than allowed."),
+                (lambda: self.ou(self.root["Id"], "x" * 129), "MAX_LENGTH_EXCEEDED",
+                 "You provided a string parameter that is longer than allowed.")]:
+            self.assertEqual(self.assert_error(call, "InvalidInputException", reason), message)
 
     def test_service_access(self):
         self.org.enable_aws_service_access(ServicePrincipal="config.amazonaws.com")
@@ -125,8 +142,14 @@ class OrganizationTest(GatehouseTestCase):
         listed = self.org.list_aws_service_access_for_organization()["EnabledServicePrincipals"]
         self.assertEqual([p["ServicePrincipal"] for p in listed], ["config.amazonaws.com"])
         self.assertLess(abs(listed[0]["DateEnabled"].timestamp() - time.time()), 60)
-        self.assert_error(lambda: self.org.enable_aws_service_access(ServicePrincipal="nope"),
-                          "InvalidInputException", "UNRECOGNIZED_SERVICE_PRINCIPAL")
+        # Only the services that integrate with Organizations can be named.
+        for principal in ("nope", "nope.amazonaws.com", "CONFIG.amazonaws.com"):
+            for call in (self.org.enable_aws_service_access, self.org.disable_aws_service_access):
+                message = self.assert_error(lambda: call(ServicePrincipal=principal),
+                                            "InvalidInputException",
+                                            "UNRECOGNIZED_SERVICE_PRINCIPAL")
+                self.assertEqual(message,
+                                 "You specified a service principal that isn't recognized.")
         self.org.disable_aws_service_access(ServicePrincipal="config.amazonaws.com")
         self.assertEqual(
             self.org.list_aws_service_access_for_organization()["EnabledServicePrincipals"], [])

@@ -88,25 +88,6 @@ class PolicyTypesTest(OrganizationTestCase):
         self.assertError(self.org.enable_policy_type, "InvalidInputException",
                          RootId=self.root, PolicyType="NO_SUCH_POLICY")
 
-    def test_resource_control_policies_stay_off_until_enforced(self):
-        # The current models name RESOURCE_CONTROL_POLICY. Until role assumption applies RCPs,
-        # the type cannot be enabled, so no RCP is ever attached and trusted to hold.
-        self.assertError(self.org.enable_policy_type,
-                         "PolicyTypeNotAvailableForOrganizationException",
-                         message="Resource control policies are not available in this "
-                                 "organization.",
-                         RootId=self.root, PolicyType="RESOURCE_CONTROL_POLICY")
-        root = self.org.list_roots()["Roots"][0]
-        self.assertNotIn("RESOURCE_CONTROL_POLICY", self.types(root))
-        rcp = json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*"}]})
-        policy_id = self.org.create_policy(Name="NoAssume", Description="", Content=rcp,
-                                           Type="RESOURCE_CONTROL_POLICY")["Policy"][
-                                               "PolicySummary"]["Id"]
-        self.assertError(self.org.attach_policy, "PolicyTypeNotEnabledException",
-                         PolicyId=policy_id, TargetId=self.root)
-        self.org.delete_policy(PolicyId=policy_id)
-
     def test_cli(self):
         code, out, err = self.aws_cli("organizations", "list-roots")
         self.assertEqual(code, 0, err)

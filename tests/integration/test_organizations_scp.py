@@ -5,7 +5,6 @@ the refusal. The member's root user is covered by the unit tests (it has no acce
 test could use)."""
 
 import json
-import time
 import unittest
 
 from botocore.exceptions import ClientError
@@ -27,38 +26,18 @@ class OrganizationScpTest(GatehouseTestCase):
         org.enable_policy_type(RootId=cls.root_id, PolicyType="SERVICE_CONTROL_POLICY")
         cls.ou_id = org.create_organizational_unit(ParentId=cls.root_id,
                                                    Name="Sandbox")["OrganizationalUnit"]["Id"]
-        cls.member = cls.created_account(org, "sandbox@example.com", "Sandbox")
+        cls.member = cls.created_account("sandbox@example.com", "Sandbox")
         org.move_account(AccountId=cls.member, SourceParentId=cls.root_id,
                          DestinationParentId=cls.ou_id)
         cls.scp = org.create_policy(Content=DENY_CREATE_USER, Description="no new users",
                                     Name="DenyCreateUser",
                                     Type="SERVICE_CONTROL_POLICY")["Policy"]["PolicySummary"]["Id"]
 
-    @classmethod
-    def created_account(cls, org, email, name):
-        status = org.create_account(Email=email, AccountName=name)["CreateAccountStatus"]
-        deadline = time.time() + 30
-        while status["State"] == "IN_PROGRESS" and time.time() < deadline:
-            time.sleep(0.05)
-            status = org.describe_create_account_status(
-                CreateAccountRequestId=status["Id"])["CreateAccountStatus"]
-        assert status["State"] == "SUCCEEDED", status
-        return status["AccountId"]
-
     def role_session(self, account):
         creds = self.admin("sts").assume_role(
             RoleArn="arn:aws:iam::%s:role/OrganizationAccountAccessRole" % account,
             RoleSessionName="scp-test")["Credentials"]
-        return self.client_with_token("iam", creds)
-
-    def client_with_token(self, service, creds):
-        import boto3
-        from botocore.config import Config
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=creds["AccessKeyId"],
-                            aws_secret_access_key=creds["SecretAccessKey"],
-                            aws_session_token=creds["SessionToken"],
-                            config=Config(retries={"max_attempts": 1}))
+        return self.session_client("iam", creds)
 
     def attached(self, target):
         org = self.admin("organizations")

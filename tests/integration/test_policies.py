@@ -100,6 +100,24 @@ class PoliciesTest(GatehouseTestCase):
         self.assertError(self.iam.create_policy, "MalformedPolicyDocument",
                          "Syntax errors in policy.", 400, PolicyName="Malformed",
                          PolicyDocument='{"Version": "2012-10-17", "Statement": []')
+        # A managed policy needs the current grammar version; an inline policy may leave it out.
+        statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+        for version in (None, "2008-10-17"):
+            body = {"Statement": [statement]}
+            if version:
+                body["Version"] = version
+            self.assertError(self.iam.create_policy, "MalformedPolicyDocument",
+                             "Policy document must be version 2012-10-17 or greater.", 400,
+                             PolicyName="OldGrammar", PolicyDocument=json.dumps(body))
+            self.assertError(self.iam.create_policy_version, "MalformedPolicyDocument",
+                             "Policy document must be version 2012-10-17 or greater.", 400,
+                             PolicyArn=self.arn("Unique", "/a/"), PolicyDocument=json.dumps(body))
+        self.iam.create_user(UserName="inline-old-grammar")
+        self.iam.put_user_policy(UserName="inline-old-grammar", PolicyName="old",
+                                 PolicyDocument=json.dumps({"Version": "2008-10-17",
+                                                            "Statement": [statement]}))
+        self.iam.delete_user_policy(UserName="inline-old-grammar", PolicyName="old")
+        self.iam.delete_user(UserName="inline-old-grammar")
         self.assertError(self.iam.create_policy, "MalformedPolicyDocument",
                          "Policy statement must contain resources.", 400, PolicyName="NoResource",
                          PolicyDocument='{"Version": "2012-10-17", "Statement": '

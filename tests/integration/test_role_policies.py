@@ -199,6 +199,20 @@ class ServiceLinkedRolesTest(RoleTestCase):
             iam.add_role_to_instance_profile(InstanceProfileName="slr-profile",
                                              RoleName=self.NAME)
         self.assert_error(ctx, "UnmodifiableEntity", self.protected(self.NAME), 400)
+        # The simulator agrees with enforcement on every refused change, however broad the Allow.
+        everything = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        results = iam.simulate_custom_policy(
+            PolicyInputList=[everything], ResourceArns=[role["Arn"]],
+            ActionNames=["iam:DeleteRole", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy",
+                         "iam:PutRolePolicy", "iam:GetRole"])["EvaluationResults"]
+        self.assertEqual([r["EvalDecision"] for r in results],
+                         ["implicitDeny"] * 4 + ["allowed"])
+        # Nor can a role be made under the reserved paths.
+        for path in ("/aws-service-role/x.amazonaws.com/", "/aws-reserved/sso.amazonaws.com/"):
+            with self.assertRaises(ClientError) as ctx:
+                iam.create_role(RoleName="Squatter", Path=path, AssumeRolePolicyDocument=TRUST)
+            self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidInput")
         iam.update_role(RoleName=self.NAME, Description="mine")
         iam.tag_role(RoleName=self.NAME, Tags=[{"Key": "k", "Value": "v"}])
         got = iam.get_role(RoleName=self.NAME)["Role"]

@@ -23,8 +23,6 @@ import tempfile
 import time
 import warnings
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from clock_helpers import MovableClock
@@ -79,14 +77,6 @@ class StsTestCase(GatehouseTestCase):
 
     def setUp(self):
         warnings.simplefilter("ignore", ResourceWarning)  # boto3 clients keep their sockets
-
-    @classmethod
-    def session_client(cls, service, credentials):
-        return boto3.client(service, endpoint_url=cls.endpoint, region_name="us-east-1",
-                            aws_access_key_id=credentials["AccessKeyId"],
-                            aws_secret_access_key=credentials["SecretAccessKey"],
-                            aws_session_token=credentials["SessionToken"],
-                            config=Config(retries={"max_attempts": 1}))
 
     @classmethod
     def key_client(cls, service, key):

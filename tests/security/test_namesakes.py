@@ -6,8 +6,6 @@ policies.
 import json
 import warnings
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from gatehouse_fixture import GatehouseTestCase
@@ -36,13 +34,6 @@ class NamesakesTest(GatehouseTestCase):
             iam.delete_user_policy(UserName=name, PolicyName=p)
         iam.delete_user(UserName=name)
 
-    def with_token(self, service, credentials):
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=credentials["AccessKeyId"],
-                            aws_secret_access_key=credentials["SecretAccessKey"],
-                            aws_session_token=credentials["SessionToken"],
-                            config=Config(retries={"max_attempts": 1}))
-
     def test_session_token_of_a_deleted_user_does_not_pass_to_its_namesake(self):
         iam = self.admin("iam")
         role_arn = iam.create_role(
@@ -54,7 +45,7 @@ class NamesakesTest(GatehouseTestCase):
         key = self.make_user("carol", may_assume)
         credentials = self.client("sts", key["AccessKeyId"], key["SecretAccessKey"]) \
             .get_session_token()["Credentials"]
-        session = self.with_token("sts", credentials)
+        session = self.session_client("sts", credentials)
         session.assume_role(RoleArn=role_arn, RoleSessionName="before")  # the old carol may
 
         self.delete_user("carol")
@@ -79,7 +70,7 @@ class NamesakesTest(GatehouseTestCase):
         key = self.make_user("dave", rights)
         credentials = self.client("sts", key["AccessKeyId"], key["SecretAccessKey"]) \
             .get_federation_token(Name="dave-fed", Policy=may_describe)["Credentials"]
-        organizations = self.with_token("organizations", credentials)
+        organizations = self.session_client("organizations", credentials)
 
         def describe():
             try:

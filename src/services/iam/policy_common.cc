@@ -43,7 +43,9 @@ Result<std::shared_ptr<const model::ManagedPolicy>> FindPolicyToChange(const Iam
 }
 
 Status CheckManagedPolicyDocument(const std::string& document) {
-  if (Result<policy::Document> valid = policy::ParsePolicy(document, policy::PolicyKind::kIdentity);
+  // A managed policy is held to a boundary's rules (a boundary is one): the identity grammar
+  // with Version 2012-10-17, which inline policies may leave out.
+  if (Result<policy::Document> valid = policy::ParsePolicy(document, policy::PolicyKind::kBoundary);
       !valid.ok()) {
     return valid.status();
   }

@@ -4,6 +4,7 @@
 #include "core/time_format.h"
 #include "core/uri.h"
 #include "policy/parse.h"
+#include "policy/service_rules.h"
 #include "policy/size.h"
 #include "services/iam/service_linked_roles.h"
 #include "services/iam/tags.h"
@@ -48,7 +49,7 @@ bool IsServiceLinkedRole(const model::Role& role) {
 }
 
 Status CheckModifiable(const model::Role& role) {
-  if (!IsServiceLinkedRole(role)) return Status::Ok();
+  if (!policy::IsReservedRolePath(role.path)) return Status::Ok();
   return Status(ErrorCode::kUnmodifiableEntity,
                 "Cannot perform the operation on the protected role '" + role.name +
                     "' - this role is only modifiable by AWS");

@@ -38,8 +38,8 @@ Result<std::shared_ptr<const model::Role>> FindModifiableInputRole(const IamCont
 // refuses.
 bool IsServiceLinkedRole(const model::Role& role);
 
-// UnmodifiableEntity for a service-linked role, whose policies, trust, boundary and instance
-// profiles only its service may change.
+// UnmodifiableEntity for a service-linked role (or one under /aws-reserved/), whose policies,
+// trust, boundary and instance profiles only its service may change.
 Status CheckModifiable(const model::Role& role);
 
 // CreateRole / UpdateAssumeRolePolicy: a valid trust policy (MalformedPolicyDocument) within

@@ -2,6 +2,7 @@
 // UpdateAssumeRolePolicy, DeleteRole, TagRole, UntagRole, ListRoleTags.
 #include "core/ids.h"
 #include "core/strings.h"
+#include "policy/service_rules.h"
 #include "services/iam/attachments.h"
 #include "services/iam/iam_context.h"
 #include "services/iam/pagination.h"
@@ -75,6 +76,10 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
                                                   std::string(kServiceLinkedRolePathPrefix) +
                                                   "' can only be used for AWS Service linked "
                                                   "Roles");
+    }
+    if (policy::IsReservedRolePath(role.path)) {  // /aws-reserved/: IAM Identity Center's roles
+      return Status(ErrorCode::kInvalidInput,
+                    "Path prefix '/aws-reserved/' can only be used for roles AWS creates");
     }
     role.assume_role_policy = c.input.at("AssumeRolePolicyDocument");
     if (Status s = CheckTrustPolicy(role.assume_role_policy); !s.ok()) return s;

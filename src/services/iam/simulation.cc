@@ -180,8 +180,8 @@ Result<Simulation> PrincipalSimulation(const IamContext& iam, const OperationCon
       type == arn->resource) {
     return Invalid("PolicySourceArn must be the ARN of an IAM user, group or role: " + source);
   }
-  std::optional<authz::PrincipalPolicies> policies =
-      DirectoryPolicies(dir, iam.catalog).PoliciesOf(account, source);
+  const DirectoryPolicies directory_policies(dir, iam.catalog);
+  std::optional<authz::PrincipalPolicies> policies = directory_policies.PoliciesOf(account, source);
   if (!policies) {
     return Status(ErrorCode::kNoSuchEntity, "The " + std::string(type) + " with name " +
                                                 std::string(arn->ResourceName()) +
@@ -189,9 +189,13 @@ Result<Simulation> PrincipalSimulation(const IamContext& iam, const OperationCon
   }
   Simulation sim;
   // The SCPs on the account's organization path take part as in enforcement.
-  if (auto scps = DirectoryPolicies(dir, iam.catalog).Scps(account)) {
+  if (auto scps = directory_policies.Scps(account)) {
     sim.base.scps = std::move(scps->first);
     sim.base.management_account = std::move(scps->second);
+  }
+  if (auto org = directory_policies.OrganizationOf(account)) {
+    sim.base.principal_org_id = std::move(org->first);
+    sim.base.principal_org_path = std::move(org->second);
   }
   for (authz::SourcedPolicy& p : policies->identity) {
     if (Status s = AddIdentity(sim, std::move(p), false); !s.ok()) return s;
@@ -216,7 +220,7 @@ Result<Simulation> PrincipalSimulation(const IamContext& iam, const OperationCon
     }
   }
   if (!principal.empty()) {
-    sim.base.principal_tags = DirectoryPolicies(dir, iam.catalog).TagsOf(account, principal);
+    sim.base.principal_tags = directory_policies.TagsOf(account, principal);
   }
   if (Status s = SetPrincipal(sim, dir, c.input, account, principal); !s.ok()) return s;
   return sim;
@@ -303,14 +307,19 @@ json MissingContextValues(const Simulation& sim, const policy::Request& request)
   return out;
 }
 
-Result<json> EvaluationResult(authz::Authorizer& authorizer, const Simulation& sim,
-                              const std::string& action, const std::string* resource) {
+Result<json> EvaluationResult(authz::Authorizer& authorizer, const DirectoryPolicies& policies,
+                              const Simulation& sim, const std::string& action,
+                              const std::string* resource) {
   authz::AuthzRequest r = sim.base;
   r.action = action;
   r.resource = resource != nullptr ? *resource : "*";
   std::optional<ArnView> arn = ArnView::Parse(r.resource);
   r.resource_account =
       arn && !arn->account.empty() ? std::string(arn->account) : sim.resource_owner;
+  // The RCPs of the resource's account take part as in enforcement.
+  if (policy::GovernedByRcps(r.action, r.resource, r.resource_account)) {
+    r.rcps = policies.Rcps(r.resource_account);
+  }
   Result<authz::Evaluation> evaluated =
       sim.unnamed ? Result<authz::Evaluation>(authorizer.Evaluate(r, *sim.unnamed))
                   : authorizer.Evaluate(r);
@@ -373,8 +382,8 @@ std::string ResultMarker(size_t i) {
 
 // {EvaluationResults, IsTruncated, Marker}: one result per action and resource (actions
 // first), paged. Only the page's results are computed.
-Result<json> SimulationResults(authz::Authorizer& authorizer, const Simulation& sim,
-                               const json& input) {
+Result<json> SimulationResults(authz::Authorizer& authorizer, const DirectoryPolicies& policies,
+                               const Simulation& sim, const json& input) {
   std::vector<std::string> actions = Strings(input, "ActionNames");
   std::vector<std::string> resources = Strings(input, "ResourceArns");
   const size_t per_action = resources.empty() ? 1 : resources.size();
@@ -399,7 +408,8 @@ Result<json> SimulationResults(authz::Authorizer& authorizer, const Simulation& 
   json results = json::array();
   for (size_t i = first; i < end; ++i) {
     const std::string* resource = resources.empty() ? nullptr : &resources[i % per_action];
-    Result<json> result = EvaluationResult(authorizer, sim, actions[i / per_action], resource);
+    Result<json> result =
+        EvaluationResult(authorizer, policies, sim, actions[i / per_action], resource);
     if (!result.ok()) return result.status();
     results.push_back(std::move(result).value());
   }
@@ -419,16 +429,19 @@ void RegisterSimulationOperations(Dispatcher& d, IamContext& iam) {
                if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
                Result<Simulation> sim = PrincipalSimulation(iam, c);
                if (!sim.ok()) return sim.status();
-               return SimulationResults(*authorizer, *sim, c.input);
+               return SimulationResults(*authorizer,
+                                        DirectoryPolicies(iam.state.directory(), iam.catalog), *sim,
+                                        c.input);
              });
 
-  d.Register("iam", "SimulateCustomPolicy",
-             [&iam, authorizer](const OperationContext& c) -> Result<json> {
-               if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
-               Result<Simulation> sim = CustomSimulation(iam, c);
-               if (!sim.ok()) return sim.status();
-               return SimulationResults(*authorizer, *sim, c.input);
-             });
+  d.Register(
+      "iam", "SimulateCustomPolicy", [&iam, authorizer](const OperationContext& c) -> Result<json> {
+        if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
+        Result<Simulation> sim = CustomSimulation(iam, c);
+        if (!sim.ok()) return sim.status();
+        return SimulationResults(*authorizer, DirectoryPolicies(iam.state.directory(), iam.catalog),
+                                 *sim, c.input);
+      });
 
   d.Register("iam", "GetContextKeysForPrincipalPolicy",
              [&iam](const OperationContext& c) -> Result<json> {

@@ -12,6 +12,7 @@
 #include "model/iam_entities.h"
 #include "services/accounts/new_account.h"
 #include "services/organizations/organization_common.h"
+#include "services/organizations/organization_policies.h"
 
 namespace gatehouse::services::organizations {
 namespace {
@@ -86,10 +87,7 @@ Plan PlanCreation(OrganizationsContext& org, const model::AccountCreation& reque
   JoinWrites({o.id, *account_id, o.root_id, model::kJoinedCreated, now, model::kAccountActive,
               request.tags},
              plan.writes);
-  if (o.feature_set == model::kFeatureSetAll) {
-    plan.writes.writes.push_back(store::Put<model::PolicyAttachment>{
-        {o.id, *account_id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
-  }
+  AttachAwsManagedPolicies(o, *account_id, plan.writes);
   plan.outcome.state = model::kCreateSucceeded;
   plan.outcome.account_id = *account_id;
   plan.outcome.completed_ms = now;

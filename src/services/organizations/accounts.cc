@@ -13,6 +13,7 @@
 #include "services/iam/pagination.h"
 #include "services/organizations/account_creation.h"
 #include "services/organizations/account_creation_queue.h"
+#include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organizations_context.h"
 
@@ -71,9 +72,7 @@ void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
     request.account_name = c.input.at("AccountName").get<std::string>();
     request.email = c.input.at("Email").get<std::string>();
     if (!accounts::ValidateAccountName(request.account_name).ok()) {
-      return Status(ErrorCode::kInvalidInputException,
-                    "You provided a value that does not match the required pattern.",
-                    "INVALID_PATTERN");
+      return InvalidInput("INVALID_PATTERN");
     }
     request.role_name = c.input.value("RoleName", kOrganizationAccountAccessRole);
     request.iam_user_access_to_billing = c.input.value("IamUserAccessToBilling", "ALLOW");

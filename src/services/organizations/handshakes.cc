@@ -7,7 +7,9 @@
 #include "core/strings.h"
 #include "services/iam/pagination.h"
 #include "services/organizations/handshake_common.h"
+#include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
+#include "services/organizations/organization_policies.h"
 #include "services/organizations/organizations_context.h"
 
 namespace gatehouse::services::organizations {
@@ -91,9 +93,7 @@ Result<Filter> ReadFilter(const json& input) {
   f.action = it->value("ActionType", "");
   f.parent = it->value("ParentHandshakeId", "");
   if (!f.action.empty() && !f.parent.empty()) {
-    return Status(ErrorCode::kInvalidInputException,
-                  "You can specify only one filter parameter for the operation.",
-                  "MAX_LIMIT_EXCEEDED_FILTER");
+    return InvalidInput("MAX_LIMIT_EXCEEDED_FILTER");
   }
   return f;
 }
@@ -111,9 +111,7 @@ Result<Target> ReadTarget(const store::Directory& dir, const json& input) {
   std::string type = target.value("Type", "");
   if (type == "ACCOUNT") {
     if (id.size() != 12 || !IsAsciiDigits(id)) {
-      return Status(ErrorCode::kInvalidInputException,
-                    "You specified the wrong type for the invitation target.",
-                    "INVALID_PARTY_TYPE_TARGET");
+      return InvalidInput("INVALID_PARTY_TYPE_TARGET");
     }
     if (dir.FindAccount(id) == nullptr) {
       return Status(ErrorCode::kAccountNotFoundException,
@@ -123,15 +121,11 @@ Result<Target> ReadTarget(const store::Directory& dir, const json& input) {
   }
   if (type == "EMAIL") {
     if (!LooksLikeEmail(id)) {
-      return Status(ErrorCode::kInvalidInputException,
-                    "You specified an invalid email address for the invited account owner.",
-                    "INVALID_EMAIL_ADDRESS_TARGET");
+      return InvalidInput("INVALID_EMAIL_ADDRESS_TARGET");
     }
     return Target{AccountWithEmail(dir, id), {id, type}};
   }
-  return Status(ErrorCode::kInvalidInputException,
-                "You specified the wrong type for the invitation target.",
-                "INVALID_PARTY_TYPE_TARGET");
+  return InvalidInput("INVALID_PARTY_TYPE_TARGET");
 }
 
 // True when `h`, an open invitation of `o`, already invites the same target.
@@ -233,30 +227,29 @@ Result<json> Answer(OrganizationsContext& org, const OperationContext& c, Role a
 void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
   d.Register("organizations", "AcceptHandshake", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
-    return Answer(
-        org, c, Role::kInvited, model::kHandshakeAccepted,
-        [&](model::Handshake& h, store::WriteBatch& batch) -> Status {
-          const std::string& account = c.caller.account_id;
-          if (FindMembership(dir, account)) return AlreadyInAnOrganization();
-          auto o = dir.Get<model::Organization>(h.organization_id);
-          if (o == nullptr) return HandshakeNotFound();
-          if (MemberCount(dir, *o) >= org.options.max_accounts) return AccountLimitExceeded();
-          h.target_account_id = account;
-          // The organization as read, and its account quota met when the member is written.
-          batch.preconditions.push_back(store::Unchanged(*o));
-          batch.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
-              o->id + "/", static_cast<int64_t>(org.options.max_accounts), {}, {}});
-          // An invited account joins as it is: unlike a created one it gets no role for the
-          // management account to administer it through; its owner makes one if they want.
-          JoinWrites({o->id, account, o->root_id, model::kJoinedInvited, org.iam.now_ms(),
-                      model::kAccountActive, h.tags},
-                     batch);
-          if (o->feature_set == model::kFeatureSetAll) {
-            batch.writes.push_back(store::Put<model::PolicyAttachment>{
-                {o->id, account, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
-          }
-          return Status::Ok();
-        });
+    return Answer(org, c, Role::kInvited, model::kHandshakeAccepted,
+                  [&](model::Handshake& h, store::WriteBatch& batch) -> Status {
+                    const std::string& account = c.caller.account_id;
+                    if (FindMembership(dir, account)) return AlreadyInAnOrganization();
+                    auto o = dir.Get<model::Organization>(h.organization_id);
+                    if (o == nullptr) return HandshakeNotFound();
+                    if (MemberCount(dir, *o) >= org.options.max_accounts)
+                      return AccountLimitExceeded();
+                    h.target_account_id = account;
+                    // The organization as read, and its account quota met when the member is
+                    // written.
+                    batch.preconditions.push_back(store::Unchanged(*o));
+                    batch.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
+                        o->id + "/", static_cast<int64_t>(org.options.max_accounts), {}, {}});
+                    // An invited account joins as it is: unlike a created one it gets no role for
+                    // the management account to administer it through; its owner makes one if they
+                    // want.
+                    JoinWrites({o->id, account, o->root_id, model::kJoinedInvited, org.iam.now_ms(),
+                                model::kAccountActive, h.tags},
+                               batch);
+                    AttachAwsManagedPolicies(*o, account, batch);
+                    return Status::Ok();
+                  });
   });
 
   d.Register("organizations", "DeclineHandshake",

@@ -7,8 +7,11 @@
 #include "services/iam/pagination.h"
 #include "services/iam/service_linked_roles.h"
 #include "services/organizations/handshake_common.h"
+#include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
+#include "services/organizations/organization_policies.h"
 #include "services/organizations/organizations_context.h"
+#include "services/organizations/service_principals.h"
 
 namespace gatehouse::services::organizations {
 namespace {
@@ -66,14 +69,11 @@ void EraseOrganizationWrites(const store::Directory& dir, const model::Organizat
   batch.writes.push_back(store::Erase<model::Organization>::Of(org));
 }
 
-// Input ServicePrincipal, which must be one AWS could name: NAME.amazonaws.com.
+// Input ServicePrincipal, which must name a service that integrates with Organizations.
 Result<std::string> ReadServicePrincipal(const OperationContext& c) {
-  constexpr std::string_view kSuffix = ".amazonaws.com";
   std::string principal = c.input.at("ServicePrincipal");
-  if (principal.size() <= kSuffix.size() || !principal.ends_with(kSuffix)) {
-    return Status(ErrorCode::kInvalidInputException,
-                  "You specified an unrecognized service principal.",
-                  "UNRECOGNIZED_SERVICE_PRINCIPAL");
+  if (!IsTrustedAccessPrincipal(principal)) {
+    return InvalidInput("UNRECOGNIZED_SERVICE_PRINCIPAL");
   }
   return principal;
 }
@@ -104,11 +104,7 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
         JoinWrites(management, batch);
         // AWS attaches its FullAWSAccess SCP to the root (and to every OU and account made later),
         // so that enabling SCPs changes nothing until someone attaches a narrower one.
-        if (created.feature_set == model::kFeatureSetAll) {
-          batch.writes.push_back(store::Put<model::PolicyAttachment>{
-              {created.id, created.root_id, model::kFullAwsAccessPolicyId,
-               model::kServiceControlPolicy}});
-        }
+        AttachAwsManagedPolicies(created, created.root_id, batch);
         Status s = iam.state.Commit(batch);
         if (s.code() == ErrorCode::kEntityAlreadyExists) return AlreadyInOrganization();
         if (!s.ok()) return s;
@@ -192,8 +188,7 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
                    o.id + "/", "joined_method", model::kJoinedInvited));
                batch.writes.push_back(store::Put<model::Organization>{updated});
                batch.writes.push_back(store::Put<model::Handshake>{handshake, /*create=*/true});
-               batch.writes.push_back(store::Put<model::PolicyAttachment>{
-                   {o.id, o.root_id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
+               AttachAwsManagedPolicies(updated, o.root_id, batch);
                if (Status s = iam.state.Commit(batch); !s.ok()) return s;
                return json{{"Handshake", HandshakeJson(handshake, handshake.requested_ms)}};
              });

@@ -4,6 +4,8 @@
 
 #include "core/strings.h"
 #include "core/time_format.h"
+#include "services/organizations/input_errors.h"
+#include "services/organizations/organization_policies.h"
 
 namespace gatehouse::services::organizations {
 
@@ -62,7 +64,7 @@ std::string PolicyTypePath(std::string_view type) { return AsciiLower(type); }
 
 std::string PolicyArn(const model::Organization& org, std::string_view type,
                       std::string_view policy_id) {
-  if (policy_id == model::kFullAwsAccessPolicyId) {
+  if (AwsManagedPolicy(policy_id) != nullptr) {
     return "arn:aws:organizations::aws:policy/" + PolicyTypePath(type) + "/" +
            std::string(policy_id);
   }
@@ -193,9 +195,7 @@ Result<std::vector<model::Tag>> ApplyTags(std::vector<model::Tag> current, const
     std::string key = t.value("Key", "");
     std::string value = t.value("Value", "");
     if (StartsWith(AsciiLower(key), "aws:")) {
-      return Status(ErrorCode::kInvalidInputException,
-                    "You provided a value that does not match the required pattern.",
-                    "INVALID_SYSTEM_TAGS_PARAMETER");
+      return InvalidInput("INVALID_SYSTEM_TAGS_PARAMETER");
     }
     auto it = std::find_if(current.begin(), current.end(),
                            [&](const model::Tag& have) { return have.key == key; });

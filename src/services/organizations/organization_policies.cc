@@ -9,13 +9,17 @@ namespace gatehouse::services::organizations {
 using nlohmann::json;
 
 size_t MaxPolicyContent(std::string_view type) {
-  if (type == model::kServiceControlPolicy) return 5120;
+  if (type == model::kServiceControlPolicy || type == kResourceControlPolicy) return 5120;
   if (type == "AISERVICES_OPT_OUT_POLICY") return 2500;
   return 10000;
 }
 
-std::shared_ptr<const model::OrganizationPolicy> FullAwsAccessPolicy() {
-  static const auto* const kPolicy = new std::shared_ptr<const model::OrganizationPolicy>(
+namespace {
+
+using PolicyPtr = std::shared_ptr<const model::OrganizationPolicy>;
+
+const std::vector<PolicyPtr>& AwsManagedPolicies() {
+  static const auto* const kPolicies = new std::vector<PolicyPtr>{
       std::make_shared<const model::OrganizationPolicy>(
           model::OrganizationPolicy{"",
                                     model::kFullAwsAccessPolicyId,
@@ -23,15 +27,48 @@ std::shared_ptr<const model::OrganizationPolicy> FullAwsAccessPolicy() {
                                     "FullAWSAccess",
                                     "Allows access to every operation",
                                     kFullAwsAccessContent,
-                                    {}}));
-  return *kPolicy;
+                                    {}}),
+      std::make_shared<const model::OrganizationPolicy>(
+          model::OrganizationPolicy{"",
+                                    kRcpFullAwsAccessId,
+                                    kResourceControlPolicy,
+                                    "RCPFullAWSAccess",
+                                    "Allows access to every resource",
+                                    kRcpFullAwsAccessContent,
+                                    {}}),
+  };
+  return *kPolicies;
 }
 
-std::shared_ptr<const model::OrganizationPolicy> FindPolicy(const store::Directory& directory,
-                                                            const model::Organization& org,
-                                                            std::string_view id) {
-  if (id == model::kFullAwsAccessPolicyId) {
-    return org.feature_set == model::kFeatureSetAll ? FullAwsAccessPolicy() : nullptr;
+}  // namespace
+
+PolicyPtr AwsManagedPolicyOf(std::string_view type) {
+  for (const PolicyPtr& p : AwsManagedPolicies()) {
+    if (p->type == type) return p;
+  }
+  return nullptr;
+}
+
+PolicyPtr AwsManagedPolicy(std::string_view id) {
+  for (const PolicyPtr& p : AwsManagedPolicies()) {
+    if (p->id == id) return p;
+  }
+  return nullptr;
+}
+
+void AttachAwsManagedPolicies(const model::Organization& org, const std::string& node,
+                              store::WriteBatch& batch) {
+  if (org.feature_set != model::kFeatureSetAll) return;
+  for (const PolicyPtr& p : AwsManagedPolicies()) {
+    if (p->type != model::kServiceControlPolicy && !IsPolicyTypeEnabled(org, p->type)) continue;
+    batch.writes.push_back(store::Put<model::PolicyAttachment>{{org.id, node, p->id, p->type}});
+  }
+}
+
+PolicyPtr FindPolicy(const store::Directory& directory, const model::Organization& org,
+                     std::string_view id) {
+  if (PolicyPtr managed = AwsManagedPolicy(id)) {
+    return org.feature_set == model::kFeatureSetAll ? managed : nullptr;
   }
   return directory.Get<model::OrganizationPolicy>(org.id + "/" + std::string(id));
 }
@@ -39,6 +76,10 @@ std::shared_ptr<const model::OrganizationPolicy> FindPolicy(const store::Directo
 bool IsPolicyTypeEnabled(const model::Organization& org, std::string_view type) {
   return std::find(org.enabled_policy_types.begin(), org.enabled_policy_types.end(), type) !=
          org.enabled_policy_types.end();
+}
+
+bool IsAuthorizationPolicyType(std::string_view type) {
+  return type == model::kServiceControlPolicy || type == kResourceControlPolicy;
 }
 
 json PolicySummaryJson(const model::Organization& org, const model::OrganizationPolicy& policy) {

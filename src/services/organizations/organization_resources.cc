@@ -2,6 +2,7 @@
 
 #include "services/organizations/handshake_common.h"
 #include "services/organizations/organization_common.h"
+#include "services/organizations/organization_policies.h"
 
 namespace gatehouse::services::organizations {
 namespace {
@@ -55,9 +56,7 @@ bool IsOrganizationsForm(ResourceForm form) { return *InputOf(form) != '\0'; }
 
 std::string FindPolicyArn(const store::Directory& directory, const model::Organization& org,
                           std::string_view policy_id) {
-  if (policy_id == model::kFullAwsAccessPolicyId) {
-    return PolicyArn(org, model::kServiceControlPolicy, policy_id);
-  }
+  if (auto managed = AwsManagedPolicy(policy_id)) return PolicyArn(org, managed->type, policy_id);
   auto policy = directory.Get<model::OrganizationPolicy>(org.id + "/" + std::string(policy_id));
   return PolicyArn(org, policy != nullptr ? policy->type : model::kServiceControlPolicy, policy_id);
 }

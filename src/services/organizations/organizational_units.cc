@@ -6,6 +6,7 @@
 #include "core/strings.h"
 #include "services/iam/pagination.h"
 #include "services/organizations/organization_common.h"
+#include "services/organizations/organization_policies.h"
 #include "services/organizations/organizations_context.h"
 
 namespace gatehouse::services::organizations {
@@ -112,10 +113,7 @@ void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
                                    o.id + "/", static_cast<int64_t>(kOusPerOrganization), {}, {}},
                                NoNewNamesake(dir, o, name)};
         batch.writes.push_back(store::Put<model::OrganizationalUnit>{ou, /*create=*/true});
-        if (o.feature_set == model::kFeatureSetAll) {
-          batch.writes.push_back(store::Put<model::PolicyAttachment>{
-              {o.id, ou.id, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
-        }
+        AttachAwsManagedPolicies(o, ou.id, batch);
         if (Status s = iam.state.Commit(batch); !s.ok()) return s;
         return json{{"OrganizationalUnit", OuJson(o, ou)}};
       });

@@ -8,6 +8,7 @@
 #include "policy/parse.h"
 #include "policy/validate.h"
 #include "services/iam/pagination.h"
+#include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
 #include "services/organizations/organizations_context.h"
@@ -22,11 +23,7 @@ Status DuplicatePolicy() {
                 "A policy with the same name already exists.");
 }
 
-Status ImmutablePolicy() {
-  return Status(ErrorCode::kInvalidInputException,
-                "You specified a policy that is managed by AWS and can't be modified.",
-                "IMMUTABLE_POLICY");
-}
+Status ImmutablePolicy() { return InvalidInput("IMMUTABLE_POLICY"); }
 
 // Characters, not bytes: AWS's size quotas count what the author typed.
 size_t CharacterCount(std::string_view text) {
@@ -35,8 +32,9 @@ size_t CharacterCount(std::string_view text) {
   }));
 }
 
-// The content's size, then its grammar for its type: an SCP's is IAM's with no principal (and
-// AWS Organizations' one message for every fault); the other types' documents are JSON objects
+// The content's size, then its grammar for its type: an SCP's is IAM's with no principal, an
+// RCP's IAM's with Principal "*" and Deny only (only AWS's RCPFullAWSAccess allows), both with
+// AWS Organizations' one message for every fault; the other types' documents are JSON objects
 // whose rules this server does not enforce.
 Status CheckContent(std::string_view type, std::string_view content) {
   if (CharacterCount(content) > MaxPolicyContent(type)) {
@@ -44,10 +42,18 @@ Status CheckContent(std::string_view type, std::string_view content) {
                   "You attempted to create a policy that is larger than the maximum size.",
                   "POLICY_CONTENT_LIMIT_EXCEEDED");
   }
-  if (type == model::kServiceControlPolicy) {
-    Result<policy::Document> doc = policy::ParsePolicy(content, policy::PolicyKind::kScp);
+  if (IsAuthorizationPolicyType(type)) {
+    const bool rcp = type == kResourceControlPolicy;
+    Result<policy::Document> doc =
+        policy::ParsePolicy(content, rcp ? policy::PolicyKind::kRcp : policy::PolicyKind::kScp);
     if (!doc.ok()) {
       return Status(ErrorCode::kMalformedPolicyDocumentException, doc.status().message());
+    }
+    for (const policy::Statement& st : doc->statements) {
+      if (rcp && st.effect != policy::Effect::kDeny) {
+        return Status(ErrorCode::kMalformedPolicyDocumentException,
+                      std::string(policy::kScpRequirements));
+      }
     }
     return Status::Ok();
   }
@@ -62,7 +68,9 @@ Status CheckContent(std::string_view type, std::string_view content) {
 // Whether `org` has a policy of `type` named `name` other than `except_id`.
 bool NameTaken(const store::Directory& dir, const model::Organization& org, const std::string& type,
                const std::string& name, const std::string& except_id = "") {
-  if (type == model::kServiceControlPolicy && name == FullAwsAccessPolicy()->name) return true;
+  if (auto managed = AwsManagedPolicyOf(type); managed != nullptr && name == managed->name) {
+    return true;
+  }
   for (const auto& p : dir.Scan<model::OrganizationPolicy>(org.id + "/")) {
     if (p->type == type && p->name == name && p->id != except_id) return true;
   }
@@ -205,11 +213,12 @@ void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
     if (!m.ok()) return m.status();
     const model::Organization& o = *m->organization;
     std::string type = c.input.at("Filter");
-    // FullAWSAccess is no record of the organization: the page is cut from the whole sorted
+    // AWS's own policy is no record of the organization: the page is cut from the whole sorted
     // list, which holds at most kMaxPoliciesPerType + 1 policies.
     std::vector<std::shared_ptr<const model::OrganizationPolicy>> all;
-    if (type == model::kServiceControlPolicy && o.feature_set == model::kFeatureSetAll) {
-      all.push_back(FullAwsAccessPolicy());
+    if (auto managed = AwsManagedPolicyOf(type);
+        managed && o.feature_set == model::kFeatureSetAll) {
+      all.push_back(std::move(managed));
     }
     for (auto& p : dir.Scan<model::OrganizationPolicy>(o.id + "/")) {
       if (p->type == type) all.push_back(std::move(p));

@@ -4,6 +4,7 @@
 // keyed by organization, target and policy: a target's policies are one scan, a policy's
 // targets a scan of the organization's attachments.
 #include "services/iam/pagination.h"
+#include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
 #include "services/organizations/organization_resources.h"
@@ -80,7 +81,8 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
       return Status(ErrorCode::kDuplicatePolicyAttachmentException,
                     "The selected policy is already attached to the specified target.");
     }
-    if (policy.type == model::kServiceControlPolicy && in->attached_of_type >= kMaxScpsPerTarget) {
+    const bool limited = IsAuthorizationPolicyType(policy.type);
+    if (limited && in->attached_of_type >= kMaxAuthorizationPoliciesPerTarget) {
       return Status(ErrorCode::kConstraintViolationException,
                     "You attempted to exceed the number of policies of a certain type that can "
                     "be attached to an entity at one time.",
@@ -88,14 +90,15 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
     }
     model::PolicyAttachment attachment{o.id, in->target.id, policy.id, policy.type};
     // The organization (its enabled types), the policy (unless AWS's own, which is never
-    // stored nor deleted) and the target as read, and the SCP quota still met when the
+    // stored nor deleted) and the target as read, and the SCP or RCP quota still met when the
     // attachment is written.
-    store::WriteBatch batch{
-        {store::Put<model::PolicyAttachment>{attachment, /*create=*/true}},
-        {store::Unchanged(o), NodeUnchanged(dir, o, in->target),
-         store::ExpectFewer<model::PolicyAttachment>{o.id + "/" + in->target.id + "/",
-                                                     static_cast<int64_t>(kMaxScpsPerTarget),
-                                                     "policy_type", model::kServiceControlPolicy}}};
+    store::WriteBatch batch{{store::Put<model::PolicyAttachment>{attachment, /*create=*/true}},
+                            {store::Unchanged(o), NodeUnchanged(dir, o, in->target)}};
+    if (limited) {
+      batch.preconditions.push_back(store::ExpectFewer<model::PolicyAttachment>{
+          o.id + "/" + in->target.id + "/",
+          static_cast<int64_t>(kMaxAuthorizationPoliciesPerTarget), "policy_type", policy.type});
+    }
     if (!policy.organization_id.empty()) {
       batch.preconditions.push_back(store::Unchanged(policy));
     }
@@ -118,8 +121,11 @@ void RegisterAttaching(Dispatcher& d, OrganizationsContext& org) {
       return Status(ErrorCode::kPolicyNotAttachedException,
                     "The policy isn't attached to the specified target in the specified root.");
     }
-    // While SCPs are enabled every root, OU and account keeps at least one: without one it
-    // would allow nothing.
+    // RCPFullAWSAccess stays wherever RCPs are enabled, and while SCPs are enabled every root, OU
+    // and account keeps at least one: without one it would allow nothing.
+    if (policy.id == kRcpFullAwsAccessId && IsPolicyTypeEnabled(o, kResourceControlPolicy)) {
+      return InvalidInput("NON_DETACHABLE_POLICY");
+    }
     if (policy.type == model::kServiceControlPolicy &&
         IsPolicyTypeEnabled(o, model::kServiceControlPolicy) && in->attached_of_type <= 1) {
       return Status(ErrorCode::kConstraintViolationException,

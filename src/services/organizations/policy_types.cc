@@ -1,7 +1,8 @@
 // organizations: EnablePolicyType, DisablePolicyType. A policy type is enabled on the root (the
 // organization record keeps the list). Disabling a type detaches every policy of that type;
-// enabling SCPs again gives each root, OU and account left without an SCP FullAWSAccess, as
-// AWS does, so that enabling them changes no decision until a narrower SCP is attached.
+// enabling SCPs or RCPs gives each root, OU and account without a policy of the type AWS's own
+// (FullAWSAccess, RCPFullAWSAccess), as AWS does, so that enabling them changes no decision until
+// a narrower policy is attached.
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
 #include "services/organizations/organizations_context.h"
@@ -27,22 +28,25 @@ Result<Membership> RootOfCaller(const store::Directory& dir, const OperationCont
   return m;
 }
 
-// Attaches FullAWSAccess to each node of `org` that has no SCP.
-void AttachFullAwsAccessWhereNone(const store::Directory& dir, const model::Organization& org,
-                                  store::WriteBatch& batch) {
+// Attaches AWS's own policy of `type` (if it has one) to each node of `org` with no policy of
+// that type.
+void AttachAwsManagedWhereNone(const store::Directory& dir, const model::Organization& org,
+                               std::string_view type, store::WriteBatch& batch) {
+  auto managed = AwsManagedPolicyOf(type);
+  if (managed == nullptr) return;
   std::vector<std::string> nodes = {org.root_id};
   for (const auto& ou : dir.Scan<model::OrganizationalUnit>(org.id + "/")) nodes.push_back(ou->id);
   for (const auto& a : dir.Scan<model::OrganizationAccount>(org.id + "/")) {
     nodes.push_back(a->account_id);
   }
   for (const std::string& node : nodes) {
-    bool has_scp = false;
+    bool has_one = false;
     for (const auto& a : dir.Scan<model::PolicyAttachment>(org.id + "/" + node + "/")) {
-      has_scp = has_scp || a->policy_type == model::kServiceControlPolicy;
+      has_one = has_one || a->policy_type == type;
     }
-    if (has_scp) continue;
-    batch.writes.push_back(store::Put<model::PolicyAttachment>{
-        {org.id, node, model::kFullAwsAccessPolicyId, model::kServiceControlPolicy}});
+    if (has_one) continue;
+    batch.writes.push_back(
+        store::Put<model::PolicyAttachment>{{org.id, node, managed->id, managed->type}});
   }
 }
 
@@ -65,12 +69,6 @@ void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
         if (!m.ok()) return m.status();
         const model::Organization& o = *m->organization;
         std::string type = c.input.at("PolicyType");
-        if (type == kResourceControlPolicy) {
-          // Not enforced yet on role assumption: enabling it would promise a control that
-          // nothing applies, so it stays off (and no RCP can be attached).
-          return Status(ErrorCode::kPolicyTypeNotAvailableForOrganizationException,
-                        "Resource control policies are not available in this organization.");
-        }
         if (IsPolicyTypeEnabled(o, type)) {
           return Status(ErrorCode::kPolicyTypeAlreadyEnabledException,
                         "The specified policy type is already enabled in the specified root.");
@@ -80,7 +78,7 @@ void RegisterPolicyTypeOperations(Dispatcher& d, OrganizationsContext& org) {
         store::WriteBatch batch;
         SameAsRead(dir, o, batch);
         batch.writes.push_back(store::Put<model::Organization>{updated});
-        if (type == model::kServiceControlPolicy) AttachFullAwsAccessWhereNone(dir, o, batch);
+        AttachAwsManagedWhereNone(dir, o, type, batch);
         if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
         return json{{"Root", RootJson(updated)}};
       });

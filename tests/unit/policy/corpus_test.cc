@@ -76,6 +76,11 @@ TEST_P(DecisionCorpus, MatchesExpectedDecision) {
   EXPECT_EQ(DecisionName(result->decision), c.at("expect").get<std::string>())
       << "doc: " << c.value("doc", "") << "\n"
       << SimulateResultToText(*result);
+  // Optionally, the layer that decided.
+  if (c.contains("decidedBy")) {
+    EXPECT_EQ(LayerName(result->explanation.decided_by), c.at("decidedBy").get<std::string>())
+        << SimulateResultToText(*result);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, DecisionCorpus, testing::ValuesIn(LoadCases("decisions")),

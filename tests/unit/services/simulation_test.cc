@@ -193,5 +193,34 @@ TEST_F(SimulationTest, LimitsComeFirst) {
   EXPECT_EQ(XmlText(last.body, "EvalResourceName"), "arn:aws:s3:::b/1000");
 }
 
+// The service's own rules decide in the simulator as in enforcement: GetCallerIdentity is allowed
+// whatever the policies say; a service-linked role and an AWS managed policy are not changed,
+// however broad the caller's Allow.
+TEST_F(SimulationTest, TheServicesOwnRules) {
+  const std::string slr =
+      "arn:aws:iam::111111111111:role/aws-service-role/organizations.amazonaws.com/"
+      "AWSServiceRoleForOrganizations";
+  HttpResponse r =
+      Simulate("arn:aws:iam::111111111111:group/Devs",
+               "ActionNames.member.1=iam%3ADeleteRole&ActionNames.member.2=iam%3AGetRole&"
+               "ResourceArns.member.1=" +
+                   UriEncode(slr));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(XmlText(r.body, "EvalDecision"), "implicitDeny") << r.body;
+  EXPECT_NE(r.body.find("<EvalActionName>iam:GetRole</EvalActionName>"), std::string::npos);
+  EXPECT_NE(r.body.find("<EvalDecision>allowed</EvalDecision>"), std::string::npos) << r.body;
+
+  HttpResponse managed =
+      Simulate("arn:aws:iam::111111111111:group/Devs",
+               "ActionNames.member.1=iam%3ACreatePolicyVersion&ResourceArns.member.1=" +
+                   UriEncode("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+  EXPECT_EQ(XmlText(managed.body, "EvalDecision"), "implicitDeny") << managed.body;
+
+  // The App role allows only s3 and sqs (and only when tagged): GetCallerIdentity all the same.
+  HttpResponse identity = Simulate("arn:aws:iam::111111111111:role/App",
+                                   "ActionNames.member.1=sts%3AGetCallerIdentity");
+  EXPECT_EQ(XmlText(identity.body, "EvalDecision"), "allowed") << identity.body;
+}
+
 }  // namespace
 }  // namespace gatehouse::services

@@ -3,7 +3,10 @@
 // them: users, role sessions and the root user of a member account are refused what an SCP on
 // their OU denies (through DirectoryPolicies and the authorizer, and through the dispatcher),
 // allowed again once it is detached, while the management account is never restricted.
-#include "services/organizations/scp_path.h"
+// RcpsOnPath does the same for the RCPs bounding an account's resources, which the dispatcher
+// applies to role assumption into a member account, whoever asks; OrganizationPathOf gives
+// aws:PrincipalOrgID and aws:PrincipalOrgPaths.
+#include "services/organizations/policy_path.h"
 
 #include <gtest/gtest.h>
 
@@ -33,7 +36,7 @@ std::vector<std::string> Ids(const std::vector<authz::SourcedPolicy>& level) {
   return ids;
 }
 
-class ScpPathTest : public testing::Test {
+class PolicyPathTest : public testing::Test {
  protected:
   void SetUp() override {
     management_root_key_ = server_.AddAccount(kManagement);
@@ -115,7 +118,7 @@ class ScpPathTest : public testing::Test {
   std::string management_root_key_, member_root_key_, member_user_key_, management_user_key_;
 };
 
-TEST_F(ScpPathTest, LevelsFromTheRootDownToTheAccount) {
+TEST_F(PolicyPathTest, LevelsFromTheRootDownToTheAccount) {
   std::optional<ScpPath> path = ScpsOnPath(server_.directory(), kMember);
   ASSERT_TRUE(path.has_value());
   EXPECT_EQ(path->management_account, kManagement);
@@ -133,7 +136,7 @@ TEST_F(ScpPathTest, LevelsFromTheRootDownToTheAccount) {
   EXPECT_EQ(management->management_account, kManagement);
 }
 
-TEST_F(ScpPathTest, ALevelWithoutAnScpIsEmpty) {
+TEST_F(PolicyPathTest, ALevelWithoutAnScpIsEmpty) {
   Detach(kWorkloads, model::kFullAwsAccessPolicyId);
   std::optional<ScpPath> path = ScpsOnPath(server_.directory(), kMember);
   ASSERT_TRUE(path.has_value());
@@ -146,7 +149,7 @@ TEST_F(ScpPathTest, ALevelWithoutAnScpIsEmpty) {
             ErrorCode::kAccessDenied);
 }
 
-TEST_F(ScpPathTest, NoneWithoutSomethingToEnforce) {
+TEST_F(PolicyPathTest, NoneWithoutSomethingToEnforce) {
   EXPECT_FALSE(ScpsOnPath(server_.directory(), "333333333333").has_value());  // no organization
   ASSERT_TRUE(
       server_
@@ -161,7 +164,7 @@ TEST_F(ScpPathTest, NoneWithoutSomethingToEnforce) {
   EXPECT_FALSE(ScpsOnPath(server_.directory(), kMember).has_value());  // consolidated billing
 }
 
-TEST_F(ScpPathTest, MemberPrincipalsAreBoundByTheirOusScps) {
+TEST_F(PolicyPathTest, MemberPrincipalsAreBoundByTheirOusScps) {
   const std::string user = "arn:aws:iam::222222222222:user/alice";
   const std::string role = "arn:aws:iam::222222222222:role/Deployer";
   const std::string session = "arn:aws:sts::222222222222:assumed-role/Deployer/ci";
@@ -183,7 +186,7 @@ TEST_F(ScpPathTest, MemberPrincipalsAreBoundByTheirOusScps) {
   }
 }
 
-TEST_F(ScpPathTest, TheManagementAccountIsNeverRestricted) {
+TEST_F(PolicyPathTest, TheManagementAccountIsNeverRestricted) {
   // Its only SCP level allowing nothing would refuse any member account.
   Detach(kManagement, model::kFullAwsAccessPolicyId);
   ASSERT_TRUE(server_
@@ -198,7 +201,7 @@ TEST_F(ScpPathTest, TheManagementAccountIsNeverRestricted) {
                   .ok());
 }
 
-TEST_F(ScpPathTest, EveryRequestOfAMemberGoesThroughItsScps) {
+TEST_F(PolicyPathTest, EveryRequestOfAMemberGoesThroughItsScps) {
   using testing_support::XmlText;
   HttpResponse user = server_.Call(member_user_key_, "CreateUser", "UserName=carol");
   EXPECT_EQ(user.status, 403) << user.body;
@@ -219,7 +222,7 @@ TEST_F(ScpPathTest, EveryRequestOfAMemberGoesThroughItsScps) {
 
 // A damaged store cannot lift the SCPs: a path broken by a missing OU, an attached SCP that is
 // gone, and a stored SCP that no longer compiles each deny everything instead of dropping out.
-TEST_F(ScpPathTest, AnOuMissingFromThePathDeniesEverything) {
+TEST_F(PolicyPathTest, AnOuMissingFromThePathDeniesEverything) {
   ASSERT_TRUE(
       server_
           .Commit({{store::Erase<model::OrganizationalUnit>{std::string(kOrg) + "/" + kWorkloads}}})
@@ -233,7 +236,7 @@ TEST_F(ScpPathTest, AnOuMissingFromThePathDeniesEverything) {
       << s.message();
 }
 
-TEST_F(ScpPathTest, AnAttachedScpThatIsGoneDeniesEverything) {
+TEST_F(PolicyPathTest, AnAttachedScpThatIsGoneDeniesEverything) {
   ASSERT_TRUE(server_
                   .Commit({{store::Erase<model::OrganizationPolicy>{std::string(kOrg) + "/" +
                                                                     kDenyPolicy}}})
@@ -244,7 +247,7 @@ TEST_F(ScpPathTest, AnAttachedScpThatIsGoneDeniesEverything) {
             ErrorCode::kAccessDenied);
 }
 
-TEST_F(ScpPathTest, AStoredScpThatNoLongerCompilesDeniesEverything) {
+TEST_F(PolicyPathTest, AStoredScpThatNoLongerCompilesDeniesEverything) {
   model::OrganizationPolicy broken{
       kOrg, kDenyPolicy, model::kServiceControlPolicy, "DenyCreateUser", "", "{not a policy", {}};
   ASSERT_TRUE(server_.Commit({{store::Put<model::OrganizationPolicy>{broken}}}).ok());
@@ -255,13 +258,139 @@ TEST_F(ScpPathTest, AStoredScpThatNoLongerCompilesDeniesEverything) {
 }
 
 // An identity policy that no longer compiles cannot take its Deny with it.
-TEST_F(ScpPathTest, AStoredIdentityPolicyThatNoLongerCompilesDenies) {
+TEST_F(PolicyPathTest, AStoredIdentityPolicyThatNoLongerCompilesDenies) {
   ASSERT_TRUE(
       server_.Commit({{store::PutUserPolicy{{kManagement, "bob", "broken", "{oops"}}}}).ok());
   EXPECT_EQ(Decide(kManagement, "arn:aws:iam::111111111111:user/bob",
                    "arn:aws:iam::111111111111:user/bob", "iam:ListUsers")
                 .code(),
             ErrorCode::kAccessDenied);
+}
+
+// RCPs: the member's role Deployer trusts an outside account; an RCP on the Workloads OU denies
+// sts:AssumeRole to principals of any other organization.
+class RcpTest : public PolicyPathTest {
+ protected:
+  static constexpr char kOutside[] = "333333333333";
+  static constexpr char kRcp[] = "p-orgonly1";
+  static constexpr char kRole[] = "arn:aws:iam::222222222222:role/Deployer";
+
+  void SetUp() override {
+    PolicyPathTest::SetUp();
+    server_.AddAccount(kOutside);
+    outsider_key_ = server_.AddUser(kOutside, "carol");
+    model::Role role =
+        *server_.directory().Get<model::Role>(model::RecordKey({kMember, "Deployer"}));
+    role.assume_role_policy =
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",)"
+        R"("Principal":{"AWS":["arn:aws:iam::333333333333:root","arn:aws:iam::111111111111:root"]}}]})";
+    model::Organization org = Organization(model::kFeatureSetAll, true);
+    org.enabled_policy_types.push_back(kResourceControlPolicy);
+    model::OrganizationPolicy rcp{
+        kOrg,
+        kRcp,
+        kResourceControlPolicy,
+        "OrgOnly",
+        "",
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",)"
+        R"("Action":"sts:AssumeRole","Resource":"*","Condition":{"StringNotEqualsIfExists":)"
+        R"({"aws:PrincipalOrgID":"o-exampleorg"}}}]})",
+        {}};
+    store::WriteBatch batch{{
+        store::Put<model::Role>{role},
+        store::Put<model::Organization>{org},
+        store::Put<model::OrganizationPolicy>{rcp},
+        store::AttachUserPolicy{{kOutside, "carol", kAdmin}},
+        store::Put<model::PolicyAttachment>{{kOrg, kWorkloads, kRcp, kResourceControlPolicy}},
+    }};
+    for (const char* node : {kRoot, kWorkloads, kProd, kMember, kManagement}) {
+      batch.writes.push_back(store::Put<model::PolicyAttachment>{
+          {kOrg, node, kRcpFullAwsAccessId, kResourceControlPolicy}});
+    }
+    ASSERT_TRUE(server_.Commit(batch).ok());
+  }
+
+  HttpResponse AssumeDeployer(const std::string& key) {
+    return server_.CallService(key, "sts", "AssumeRole",
+                               "RoleArn=arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2FDeployer&"
+                               "RoleSessionName=rcp");
+  }
+
+  std::string outsider_key_;
+};
+
+TEST_F(RcpTest, LevelsOfTheResourcesAccount) {
+  auto levels = RcpsOnPath(server_.directory(), kMember);
+  ASSERT_TRUE(levels.has_value());
+  ASSERT_EQ(levels->size(), 4u);  // root, Workloads, Prod, the account
+  EXPECT_EQ(Ids((*levels)[0]), std::vector<std::string>{kRcpFullAwsAccessId});
+  EXPECT_EQ(Ids((*levels)[1]), (std::vector<std::string>{kRcpFullAwsAccessId, kRcp}));
+  EXPECT_EQ((*levels)[0][0].document, kRcpFullAwsAccessContent);
+  // SCPs are not among them, nor RCPs among the SCPs.
+  std::optional<ScpPath> scps = ScpsOnPath(server_.directory(), kMember);
+  ASSERT_TRUE(scps.has_value());
+  for (const auto& level : scps->levels) {
+    for (const auto& p : level) EXPECT_NE(p.id, kRcp);
+  }
+  // The management account's resources are never bound; an account in no organization has none.
+  EXPECT_FALSE(RcpsOnPath(server_.directory(), kManagement).has_value());
+  EXPECT_FALSE(RcpsOnPath(server_.directory(), kOutside).has_value());
+  // Nor does an organization without the type enabled.
+  ASSERT_TRUE(
+      server_.Commit({{store::Put<model::Organization>{Organization(model::kFeatureSetAll, true)}}})
+          .ok());
+  EXPECT_FALSE(RcpsOnPath(server_.directory(), kMember).has_value());
+}
+
+TEST_F(RcpTest, OrganizationPathOfAnAccount) {
+  EXPECT_EQ(OrganizationPathOf(server_.directory(), kMember),
+            std::make_pair(std::string(kOrg), std::string("o-exampleorg/r-ab12/ou-ab12-11111111/"
+                                                          "ou-ab12-22222222/")));
+  EXPECT_EQ(OrganizationPathOf(server_.directory(), kManagement),
+            std::make_pair(std::string(kOrg), std::string("o-exampleorg/r-ab12/")));
+  EXPECT_FALSE(OrganizationPathOf(server_.directory(), kOutside).has_value());
+}
+
+TEST_F(RcpTest, RoleAssumptionFromOutsideIsRefusedAndFromInsideAllowed) {
+  using testing_support::XmlText;
+  HttpResponse outside = AssumeDeployer(outsider_key_);
+  EXPECT_EQ(outside.status, 403) << outside.body;
+  EXPECT_EQ(XmlText(outside.body, "Message"),
+            "User: arn:aws:iam::333333333333:user/carol is not authorized to perform: "
+            "sts:AssumeRole on resource: arn:aws:iam::222222222222:role/Deployer with an explicit "
+            "deny in a resource control policy");
+  HttpResponse inside = AssumeDeployer(management_user_key_);
+  EXPECT_EQ(inside.status, 200) << inside.body;
+  // Requests RCPs do not govern are untouched: the outsider's own IAM calls.
+  EXPECT_EQ(server_.Call(outsider_key_, "ListUsers").status, 200);
+
+  Detach(kWorkloads, kRcp);
+  EXPECT_EQ(AssumeDeployer(outsider_key_).status, 200);
+}
+
+TEST_F(RcpTest, ALevelWithoutAnAllowRefusesImplicitly) {
+  Detach(kProd, kRcpFullAwsAccessId);
+  HttpResponse inside = AssumeDeployer(management_user_key_);
+  EXPECT_EQ(inside.status, 403) << inside.body;
+  EXPECT_NE(inside.body.find("because no resource control policy allows the sts:AssumeRole"),
+            std::string::npos)
+      << inside.body;
+}
+
+// Nothing fails open: an attached RCP that is gone, or no longer compiles, denies everything.
+TEST_F(RcpTest, AnAttachedRcpThatIsGoneOrBrokenDeniesEverything) {
+  ASSERT_TRUE(
+      server_.Commit({{store::Erase<model::OrganizationPolicy>{std::string(kOrg) + "/" + kRcp}}})
+          .ok());
+  EXPECT_EQ(AssumeDeployer(management_user_key_).status, 403);
+  model::OrganizationPolicy broken{kOrg, kRcp, kResourceControlPolicy, "OrgOnly", "", "{oops", {}};
+  ASSERT_TRUE(server_.Commit({{store::Put<model::OrganizationPolicy>{broken}}}).ok());
+  EXPECT_EQ(AssumeDeployer(management_user_key_).status, 403);
+  ASSERT_TRUE(
+      server_
+          .Commit({{store::Erase<model::OrganizationalUnit>{std::string(kOrg) + "/" + kWorkloads}}})
+          .ok());
+  EXPECT_EQ(AssumeDeployer(management_user_key_).status, 403);
 }
 
 }  // namespace
