@@ -49,6 +49,7 @@ bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target gatehouse iam_load org_load
 	bench/server_bench.sh $(BUILD)
 	bench/organizations_bench.sh $(BUILD)
+	bench/rcp_bench.sh $(BUILD)
 	bench/console_bench.py $(BUILD)
 	bench/postgres_bench.sh $(BUILD)
 

@@ -28,6 +28,9 @@ struct Organization {
   std::string root_id;  // r-…
   // The policy types enabled on the root (SERVICE_CONTROL_POLICY, TAG_POLICY, …).
   std::vector<std::string> enabled_policy_types;
+  // The centralized root access features IAM has enabled for the organization
+  // ("RootCredentialsManagement", "RootSessions").
+  std::vector<std::string> root_access_features;
   std::vector<Tag> root_tags;
   int64_t created_ms = 0;
 

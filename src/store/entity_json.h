@@ -55,7 +55,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleDeletionTask, account_id, ta
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SessionKey, id, sealed_key, created_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Organization, id, management_account_id,
                                                 feature_set, root_id, enabled_policy_types,
-                                                root_tags, created_ms)
+                                                root_tags, created_ms, root_access_features)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AccountOrganization, account_id, organization_id)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrganizationAccount, organization_id, account_id,
                                                 parent_id, joined_method, joined_ms, status, tags)

@@ -28,6 +28,7 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterRolePolicyOperations(dispatcher, iam);
   RegisterInstanceProfileOperations(dispatcher, iam);
   RegisterServiceLinkedRoleOperations(dispatcher, iam);
+  RegisterRootAccessOperations(dispatcher, iam);
   RegisterManagedPolicyOperations(dispatcher, iam);
   RegisterLoginProfileOperations(dispatcher, iam);
   RegisterPasswordPolicyOperations(dispatcher, iam);

@@ -66,5 +66,6 @@ void RegisterPasswordPolicyOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterMfaOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterAccountOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterSimulationOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterRootAccessOperations(Dispatcher& dispatcher, IamContext& iam);
 
 }  // namespace gatehouse::services::iam

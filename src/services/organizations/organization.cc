@@ -214,21 +214,27 @@ void RegisterServiceAccess(Dispatcher& d, OrganizationsContext& org) {
         return json::object();
       });
 
-  d.Register("organizations", "DisableAWSServiceAccess",
-             [&org](const OperationContext& c) -> Result<json> {
-               const store::Directory& dir = org.iam.state.directory();
-               Result<Membership> m = ManagementMembership(dir, c);
-               if (!m.ok()) return m.status();
-               Result<std::string> principal = ReadServicePrincipal(c);
-               if (!principal.ok()) return principal.status();
-               std::string key = m->organization->id + "/" + *principal;
-               if (dir.Get<model::ServiceAccess>(key) == nullptr) return json::object();
-               if (Status s = org.iam.state.Commit({{store::Erase<model::ServiceAccess>{key}}});
-                   !s.ok()) {
-                 return s;
-               }
-               return json::object();
-             });
+  d.Register(
+      "organizations", "DisableAWSServiceAccess",
+      [&org](const OperationContext& c) -> Result<json> {
+        const store::Directory& dir = org.iam.state.directory();
+        Result<Membership> m = ManagementMembership(dir, c);
+        if (!m.ok()) return m.status();
+        Result<std::string> principal = ReadServicePrincipal(c);
+        if (!principal.ok()) return principal.status();
+        std::string key = m->organization->id + "/" + *principal;
+        if (dir.Get<model::ServiceAccess>(key) == nullptr) return json::object();
+        store::WriteBatch batch{{store::Erase<model::ServiceAccess>{key}}};
+        // Without IAM's trusted access, centralized root access is off.
+        if (*principal == "iam.amazonaws.com" && !m->organization->root_access_features.empty()) {
+          model::Organization updated = *m->organization;
+          updated.root_access_features.clear();
+          batch.preconditions.push_back(store::Unchanged(*m->organization));
+          batch.writes.push_back(store::Put<model::Organization>{updated});
+        }
+        if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
+        return json::object();
+      });
 
   d.Register("organizations", "ListAWSServiceAccessForOrganization",
              [&org](const OperationContext& c) -> Result<json> {

@@ -216,6 +216,11 @@ inline const std::vector<OperationSample>& OperationSamples() {
       // Account
       {"iam", "CreateAccountAlias", {{"AccountAlias", "alias-{account}"}}},
       {"iam", "ListAccountAliases", {}},
+      {"iam", "EnableOrganizationsRootCredentialsManagement", {}},
+      {"iam", "DisableOrganizationsRootCredentialsManagement", {}},
+      {"iam", "EnableOrganizationsRootSessions", {}},
+      {"iam", "DisableOrganizationsRootSessions", {}},
+      {"iam", "ListOrganizationsFeatures", {}},
       {"iam", "DeleteAccountAlias", {{"AccountAlias", "alias-{account}"}}},
       {"iam", "GetAccountSummary", {}},
       {"iam", "GetAccountAuthorizationDetails", {}},
