@@ -24,9 +24,9 @@ key=$(awk '/aws_access_key_id/ {print $3}' "$data/aws/credentials")
 secret=$(awk '/aws_secret_access_key/ {print $3}' "$data/aws/credentials")
 endpoint="http://127.0.0.1:$port"
 
-# org.py setup | on | off: the organization, and RCPs turned on (the type enabled, the
+# rcp_org.py setup | on | off: the organization, and RCPs turned on (the type enabled, the
 # OrgOnly RCP attached to the OU) or off (the type disabled, which detaches every RCP).
-cat >"$data/org.py" <<'PY'
+cat >"$data/rcp_org.py" <<'PY'
 import json, sys, time, boto3
 endpoint, key, secret, step = sys.argv[1:5]
 org = boto3.client("organizations", endpoint_url=endpoint, region_name="us-east-1",
@@ -57,10 +57,10 @@ elif step == "on":
 else:
     org.disable_policy_type(RootId=root, PolicyType="RESOURCE_CONTROL_POLICY")
 PY
-role_arn=$(python3 "$data/org.py" "$endpoint" "$key" "$secret" setup)
+role_arn=$(python3 "$data/rcp_org.py" "$endpoint" "$key" "$secret" setup)
 for round in $(seq "$rounds"); do
   for step in on off; do
-    python3 "$data/org.py" "$endpoint" "$key" "$secret" "$step"
+    python3 "$data/rcp_org.py" "$endpoint" "$key" "$secret" "$step"
     echo "== round $round, RCPs $step: sts AssumeRole into a member account, 16 connections"
     "$build/bench/iam_load" "$port" "$key" "$secret" assume-role 16 1000 "$role_arn"
   done
