@@ -181,16 +181,25 @@ class ResourceControlPolicyTest(GatehouseTestCase):
                 % (self.outsider["account_id"], self.partner_role)))
             # The organization's own principals pass.
             self.assertIn("Credentials", self.assume_partner(self.admin("sts")))
-            # The simulator agrees, for both.
-            for iam, arn, decision in [
-                    (self.outsider_client("iam"),
-                     "arn:aws:iam::%s:user/admin" % self.outsider["account_id"], "explicitDeny"),
-                    (self.admin("iam"), "arn:aws:iam::%s:user/admin" % self.management,
-                     "allowed")]:
-                result = iam.simulate_principal_policy(
-                    PolicySourceArn=arn, ActionNames=["sts:AssumeRole"],
-                    ResourceArns=[self.partner_role])["EvaluationResults"][0]
-                self.assertEqual(result["EvalDecision"], decision, arn)
+            # The organization's simulator agrees: its admin is let through, and so would a
+            # principal of another organization not be.
+            admin_arn = "arn:aws:iam::%s:user/admin" % self.management
+            for context, decision in [
+                    ([], "allowed"),
+                    ([{"ContextKeyName": "aws:PrincipalOrgID", "ContextKeyValues": ["o-else1234"],
+                       "ContextKeyType": "string"}], "explicitDeny")]:
+                result = self.admin("iam").simulate_principal_policy(
+                    PolicySourceArn=admin_arn, ActionNames=["sts:AssumeRole"],
+                    ResourceArns=[self.partner_role],
+                    ContextEntries=context)["EvaluationResults"][0]
+                self.assertEqual(result["EvalDecision"], decision, context)
+            # Another organization's RCPs are not the outsider's to probe: its simulator decides
+            # on its own side.
+            result = self.outsider_client("iam").simulate_principal_policy(
+                PolicySourceArn="arn:aws:iam::%s:user/admin" % self.outsider["account_id"],
+                ActionNames=["sts:AssumeRole"], ResourceArns=[self.partner_role],
+            )["EvaluationResults"][0]
+            self.assertEqual(result["EvalDecision"], "allowed")
             # The AWS CLI meets the same refusal.
             code, out, err = self.aws_cli_as(self.outsider, "sts", "assume-role", "--role-arn",
                                              self.partner_role, "--role-session-name", "cli")

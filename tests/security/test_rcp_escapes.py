@@ -1,7 +1,8 @@
 """Principals outside an organization try to get past the resource control policy that keeps them
 out of a member account's roles: as members of an organization of their own, with session tags
 or a role chain that would speak for the organization, with another spelling of the guarded
-role, and as the member account's own administrator trying to lift the RCP."""
+role, by probing the RCP through the policy simulator, and as the member account's own
+administrator trying to lift the RCP."""
 import json
 import unittest
 
@@ -92,6 +93,21 @@ class RcpEscapeTest(OrganizationTestCase):
                     self.role_arn.replace(":role/", ":role/x/../")):
             self.assert_rcp_denied(lambda: self.outsider_client("sts").assume_role(
                 RoleArn=arn, RoleSessionName="spelling"))
+
+    def test_the_simulator_does_not_show_another_organizations_rcps(self):
+        # Guessing the organization id through the simulator's context entries teaches nothing:
+        # the RCPs of the member account take no part in an outsider's simulation.
+        iam = self.outsider_client("iam")
+        decisions = set()
+        for org_id in (self.org_id, "o-guess12345"):
+            result = iam.simulate_principal_policy(
+                PolicySourceArn="arn:aws:iam::%s:user/admin" % self.outsider_id,
+                ActionNames=["sts:AssumeRole"], ResourceArns=[self.role_arn],
+                ContextEntries=[{"ContextKeyName": "aws:PrincipalOrgID",
+                                 "ContextKeyValues": [org_id], "ContextKeyType": "string"}],
+            )["EvaluationResults"][0]
+            decisions.add(result["EvalDecision"])
+        self.assertEqual(decisions, {"allowed"})
 
     def test_the_member_cannot_lift_its_own_rcp(self):
         org = self.session_client("organizations", self.member_admin(self.member))

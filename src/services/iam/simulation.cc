@@ -48,6 +48,8 @@ struct Simulation {
   std::optional<Explained> boundary;
   std::optional<Explained> resource;
   std::vector<std::string> keys;  // the context keys the policies use
+  // The caller's organization, "" for none: the RCPs of its accounts' resources take part.
+  std::string caller_organization;
 };
 
 Status Invalid(const std::string& message) { return Status(ErrorCode::kInvalidInput, message); }
@@ -316,9 +318,13 @@ Result<json> EvaluationResult(authz::Authorizer& authorizer, const DirectoryPoli
   std::optional<ArnView> arn = ArnView::Parse(r.resource);
   r.resource_account =
       arn && !arn->account.empty() ? std::string(arn->account) : sim.resource_owner;
-  // The RCPs of the resource's account take part as in enforcement.
-  if (policy::GovernedByRcps(r.action, r.resource, r.resource_account)) {
-    r.rcps = policies.Rcps(r.resource_account);
+  // The RCPs of the resource's account take part as in enforcement, when that account is in the
+  // caller's own organization: the simulator lets no one probe another organization's RCPs.
+  if (!sim.caller_organization.empty() &&
+      policy::GovernedByRcps(r.action, r.resource, r.resource_account)) {
+    std::optional<std::pair<std::string, std::string>> org =
+        policies.OrganizationOf(r.resource_account);
+    if (org && org->first == sim.caller_organization) r.rcps = policies.Rcps(r.resource_account);
   }
   Result<authz::Evaluation> evaluated =
       sim.unnamed ? Result<authz::Evaluation>(authorizer.Evaluate(r, *sim.unnamed))
@@ -382,8 +388,11 @@ std::string ResultMarker(size_t i) {
 
 // {EvaluationResults, IsTruncated, Marker}: one result per action and resource (actions
 // first), paged. Only the page's results are computed.
-Result<json> SimulationResults(authz::Authorizer& authorizer, const DirectoryPolicies& policies,
-                               const Simulation& sim, const json& input) {
+Result<json> SimulationResults(authz::Authorizer& authorizer, const IamContext& iam,
+                               const OperationContext& c, Simulation& sim) {
+  const json& input = c.input;
+  const DirectoryPolicies policies(iam.state.directory(), iam.catalog);
+  if (auto org = policies.OrganizationOf(c.caller.account_id)) sim.caller_organization = org->first;
   std::vector<std::string> actions = Strings(input, "ActionNames");
   std::vector<std::string> resources = Strings(input, "ResourceArns");
   const size_t per_action = resources.empty() ? 1 : resources.size();
@@ -429,19 +438,16 @@ void RegisterSimulationOperations(Dispatcher& d, IamContext& iam) {
                if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
                Result<Simulation> sim = PrincipalSimulation(iam, c);
                if (!sim.ok()) return sim.status();
-               return SimulationResults(*authorizer,
-                                        DirectoryPolicies(iam.state.directory(), iam.catalog), *sim,
-                                        c.input);
+               return SimulationResults(*authorizer, iam, c, *sim);
              });
 
-  d.Register(
-      "iam", "SimulateCustomPolicy", [&iam, authorizer](const OperationContext& c) -> Result<json> {
-        if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
-        Result<Simulation> sim = CustomSimulation(iam, c);
-        if (!sim.ok()) return sim.status();
-        return SimulationResults(*authorizer, DirectoryPolicies(iam.state.directory(), iam.catalog),
-                                 *sim, c.input);
-      });
+  d.Register("iam", "SimulateCustomPolicy",
+             [&iam, authorizer](const OperationContext& c) -> Result<json> {
+               if (Status s = CheckSimulationLimits(c.input); !s.ok()) return s;
+               Result<Simulation> sim = CustomSimulation(iam, c);
+               if (!sim.ok()) return sim.status();
+               return SimulationResults(*authorizer, iam, c, *sim);
+             });
 
   d.Register("iam", "GetContextKeysForPrincipalPolicy",
              [&iam](const OperationContext& c) -> Result<json> {
