@@ -40,7 +40,7 @@ std::optional<SessionClaims> FromJson(const json& j) {
   try {
     SessionClaims c;
     int kind = j.at("k").get<int>();
-    if (kind < 0 || kind > static_cast<int>(SessionKind::kUserSession)) return std::nullopt;
+    if (kind < 0 || kind > static_cast<int>(SessionKind::kRootSession)) return std::nullopt;
     c.kind = static_cast<SessionKind>(kind);
     c.account_id = j.at("a").get<std::string>();
     c.principal_arn = j.at("p").get<std::string>();

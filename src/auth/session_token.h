@@ -22,6 +22,7 @@ enum class SessionKind {
   kAssumedRole,    // sts:AssumeRole: arn:aws:sts::A:assumed-role/ROLE/SESSION
   kFederatedUser,  // sts:GetFederationToken: arn:aws:sts::A:federated-user/NAME
   kUserSession,    // sts:GetSessionToken: the IAM user (or root) itself, perhaps with MFA
+  kRootSession,    // sts:AssumeRoot: a member account's root user, bounded by a task policy
 };
 
 struct SessionClaims {

@@ -183,6 +183,7 @@ HttpResponse ConsoleEndpoint::RoutePost(Call& call, std::string_view name) {
     return RootMfa(call, name == "root-mfa/enable");
   }
   if (name == "root-password") return RootPassword(call);
+  if (name == "root-task") return RootTask(call);
   return ErrorResponse(404, "NotFound", "No such console path.");
 }
 

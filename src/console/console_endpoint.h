@@ -88,6 +88,11 @@ class ConsoleEndpoint {
   HttpResponse RootMfa(Call& call, bool enable);
   // The root user's own password, changed with the current one (AWS: the console only).
   HttpResponse RootPassword(Call& call);
+  // console_root_tasks.cc: a privileged task on a member account's root user (AssumeRoot).
+  HttpResponse RootTask(Call& call);
+  Result<auth::AccessKeyRecord> AssumeRootFor(Call& call, const std::string& account,
+                                              std::string_view task_policy);
+  Result<nlohmann::json> AuditRoot(Call& call, const auth::AccessKeyRecord& root);
   // console_sign_in.cc
   HttpResponse SignIn(Call& call);
   HttpResponse SignInMfa(Call& call);

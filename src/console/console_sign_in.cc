@@ -217,7 +217,9 @@ void ConsoleEndpoint::SendResetLink(const std::string& email, const std::string&
   Result<services::RootResetLink> link = services::IssueRootResetToken(
       iam_.state, email, iam_.random, now_ms(), services::kForgotPasswordTokenLifetimeMs);
   if (!link.ok()) {
-    spdlog::info("{} console password-reset request for an unknown email", request_id);
+    // An unknown email, or a root user whose organization does not allow recovery.
+    spdlog::info("{} console password-reset request answered without a link: {}", request_id,
+                 Describe(link.status().code()).code);
     return;
   }
   const std::string url = base_url_() + "/reset-password?token=" + link->token;

@@ -219,6 +219,19 @@ struct AccountAlias {
   std::string Key() const { return RecordKey({alias}); }
 };
 
+// Whether the root user of a member account may recover its password ("Forgot your
+// password?"), as its organization's centralized root access set it: not after the account was
+// created without root credentials or its root password was deleted from an AssumeRoot session,
+// until a session with IAMCreateRootUserPassword allows it again. No record: it may (accounts
+// made outside root credentials management).
+struct RootRecovery {
+  std::string account_id;
+  bool allowed = false;
+  int64_t changed_ms = 0;  // when it was last set (the root login profile's CreateDate)
+
+  std::string Key() const { return RecordKey({account_id}); }
+};
+
 // The last credential report generated for an account.
 struct CredentialReport {
   std::string account_id;

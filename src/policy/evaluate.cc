@@ -140,6 +140,8 @@ bool IsTrustRequest(const Request& request) {
   return arn && arn->service == "iam" && StartsWith(arn->resource, "role/");
 }
 
+bool IsDecidedByCallerAlone(const Request& request) { return request.action == "sts:assumeroot"; }
+
 bool IsKeyPolicyRequest(const Request& request) {
   if (request.service != "kms") return false;
   std::optional<ArnView> arn = ArnView::Parse(request.resource);
@@ -264,8 +266,9 @@ Decision EvaluatePolicies(const Request& request, const PolicySet& policies,
                   "grants access to a key).");
   }
 
-  const bool same_account =
-      request.resource_account.empty() || request.resource_account == who.account;
+  const bool same_account = request.resource_account.empty() ||
+                            request.resource_account == who.account ||
+                            IsDecidedByCallerAlone(request);
   // The principal's own side: identity policies, then boundary, then session policies.
   auto principal_side = [&](bool resource_stands_for_identity) -> std::optional<Decision> {
     if (is_root) return std::nullopt;

@@ -77,6 +77,10 @@ Decision Evaluate(const Request& request, const PolicySet& policies,
 bool IsTrustRequest(const Request& request);
 // True for a KMS action on a key, which its key policy must allow.
 bool IsKeyPolicyRequest(const Request& request);
+// True for sts:AssumeRoot: the member account's root user it names has no policy to consult (the
+// organization, which the operation checks, stands for it), so the caller's side decides alone,
+// as within one account.
+bool IsDecidedByCallerAlone(const Request& request);
 
 // True for a request that resource control policies govern: one to a resource of a service AWS
 // applies RCPs to (for STS, the role-trust actions on a role), in a named account.

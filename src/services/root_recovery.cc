@@ -9,13 +9,37 @@ namespace {
 constexpr size_t kMinRootPasswordLength = 8;
 constexpr size_t kMaxRootPasswordLength = 128;
 
+Status RecoveryNotAllowed(const std::string& account_id) {
+  return Status(ErrorCode::kInvalidInput,
+                "The root user of account " + account_id +
+                    " has no credentials: its organization's management account must allow "
+                    "password recovery first.");
+}
+
 Status InvalidToken() {
   return Status(ErrorCode::kInvalidInput,
                 "This password-reset link is not valid: it may have expired or been used "
                 "already. Ask for a new one.");
 }
 
+// Whether the account's organization lets its root user recover a password, and the
+// precondition that keeps that true until the batch commits.
+store::Expect<model::RootRecovery> RecoveryAsRead(const store::Directory& dir,
+                                                  const std::string& account_id) {
+  const std::string key = model::RecordKey({account_id});
+  auto recovery = dir.Get<model::RootRecovery>(key);
+  return recovery ? store::Unchanged(*recovery) : store::Absent<model::RootRecovery>(key);
+}
+
+bool Allows(const store::Expect<model::RootRecovery>& read) {
+  return !read.value || read.value->allowed;
+}
+
 }  // namespace
+
+bool RootMayRecover(const store::Directory& directory, const std::string& account_id) {
+  return Allows(RecoveryAsRead(directory, account_id));
+}
 
 Status CheckRootPassword(const std::string& password, const std::string& email) {
   int upper = 0, lower = 0, digit = 0, other = 0;
@@ -54,8 +78,12 @@ Result<RootResetLink> IssueRootResetToken(store::State& state, const std::string
   if (account == nullptr) {
     return Status(ErrorCode::kNoSuchEntity, "No account has the root user email " + email + ".");
   }
+  store::Expect<model::RootRecovery> recovery = RecoveryAsRead(state.directory(), account->id);
+  if (!Allows(recovery)) return RecoveryNotAllowed(account->id);
   IssuedRootResetToken issued = NewRootResetToken(account->id, random, now_ms, lifetime_ms);
-  if (Status s = state.Commit({{issued.write}}); !s.ok()) return s;
+  if (Status s = state.Commit({.writes = {issued.write}, .preconditions = {recovery}}); !s.ok()) {
+    return s;
+  }
   return RootResetLink{account->id, std::move(issued.token)};
 }
 
@@ -67,11 +95,18 @@ Result<std::string> ConsumeRootResetToken(store::State& state, const std::string
   if (found == nullptr || found->expires_ms <= now_ms) return InvalidToken();
   auto root = state.directory().FindRoot(found->account_id);
   if (root == nullptr) return InvalidToken();
+  // A link issued before the organization removed the root user's credentials is dead.
+  store::Expect<model::RootRecovery> recovery =
+      RecoveryAsRead(state.directory(), found->account_id);
+  if (!Allows(recovery)) return InvalidToken();
   if (Status s = CheckRootPassword(new_password, root->email); !s.ok()) return s;
   Result<std::string> password_hash = auth::HashPasswordWith(hasher, new_password);
   if (!password_hash.ok()) return password_hash.status();
-  Status s = state.Commit({{store::ResetRootPassword{hash, found->account_id, *password_hash}}});
-  if (s.code() == ErrorCode::kNoSuchEntity) return InvalidToken();  // spent meanwhile
+  Status s =
+      state.Commit({.writes = {store::ResetRootPassword{hash, found->account_id, *password_hash}},
+                    .preconditions = {recovery}});
+  if (s.code() == ErrorCode::kNoSuchEntity) return InvalidToken();   // spent meanwhile
+  if (s.code() == ErrorCode::kStoreConflict) return InvalidToken();  // recovery turned off
   if (!s.ok()) return s;
   return found->account_id;
 }

@@ -32,8 +32,14 @@ IssuedRootResetToken NewRootResetToken(const std::string& account_id, Random& ra
                                        int64_t now_ms,
                                        int64_t lifetime_ms = kRootResetTokenLifetimeMs);
 
+// Whether the root user of `account_id` may recover its password: not when its organization's
+// centralized root access created it without credentials or deleted them (model::RootRecovery).
+// Tokens are neither issued nor consumed then.
+bool RootMayRecover(const store::Directory& directory, const std::string& account_id);
+
 // Issues and stores a token for the root user whose email is `email` (case ignored):
-// NoSuchEntity when no account has that root email.
+// NoSuchEntity when no account has that root email, InvalidInput when its root user may not
+// recover its password.
 struct RootResetLink {
   std::string account_id;
   std::string token;

@@ -18,6 +18,7 @@ const PAGES = [
   '/iam/policies/create', '/iam/policies/arn:aws:iam::aws:policy/ReadOnlyAccess',
   '/iam/account-settings', '/iam/security-credentials', '/organizations',
   '/organizations/add-account', '/organizations/invitations', '/organizations/policies',
+  '/organizations/root-access',
   '/iam/roles/Reader/inline-policies/create', '/switchrole?account=123456789012&roleName=Reader',
 ];
 

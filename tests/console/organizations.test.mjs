@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ConsoleClient, createMemberAccount, expectHome, launchBrowser, newPage, ROOT_PASSWORD,
-  rootClient, screenshot, signInAsRoot, startServer,
+  ConsoleClient, createConsoleUser, createMemberAccount, expectHome, launchBrowser, newPage,
+  ROOT_PASSWORD, rootClient, screenshot, signInAsRoot, signInAsUser, startServer,
 } from './server.mjs';
 
 let browser;
@@ -134,6 +134,50 @@ test('the organization tree: OUs nested under the root, accounts under their OU;
       { ChildId: (await root.call('organizations', 'ListAccountsForParent', { ParentId: eng }))
         .Accounts[0].Id });
     assert.equal(parents.Parents[0].Id, eng);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+});
+
+test('root access management: the features, then audit, allow recovery and delete a member root password', async () => {
+  const server = await startServer();
+  const page = await newPage(browser, server);
+  try {
+    const root = await rootClient(server);
+    await root.call('organizations', 'CreateOrganization', { FeatureSet: 'ALL' });
+    await createConsoleUser(root, 'operator', 'Operator-Pa55word!',
+      { policies: ['arn:aws:iam::aws:policy/AdministratorAccess'] });
+    await signInAsUser(page, server.accountId, 'operator', 'Operator-Pa55word!');
+    await expectHome(page);
+    await page.goto('/organizations/root-access');
+    await page.getByRole('button', { name: 'Enable trusted access for IAM' }).click();
+    await page.getByRole('button', { name: 'Enable Root credentials management' }).click();
+    await page.getByRole('button', { name: 'Disable Root credentials management' }).waitFor();
+    const member = await createMemberAccount(root, 'Sealed', 'sealed@example.com');
+    await page.reload();
+
+    const rootPassword = page.locator('dl.summary dd').first();
+    await page.getByRole('button', { name: 'Audit the root user of Sealed' }).click();
+    await page.getByRole('heading', { name: 'Root user credentials of Sealed' }).waitFor();
+    assert.equal(await rootPassword.innerText(), 'Not present');
+
+    await page.getByRole('button', { name: 'Allow password recovery for Sealed' }).click();
+    await page.locator('#flash').getByText('The root user of Sealed may now recover its password.')
+      .waitFor();
+    await page.getByRole('button', { name: 'Audit the root user of Sealed' }).click();
+    await page.locator('dl.summary dd', { hasText: 'Present' }).first().waitFor();
+    assert.equal(await rootPassword.innerText(), 'Present');
+    await screenshot(page, 'organizations-root-access');
+
+    await page.getByRole('button', { name: 'Delete root password of Sealed' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#flash').getByText('The root user password of Sealed was deleted.').waitFor();
+    const reset = await server.gatehouse('account', 'root-reset-link', '--data', server.dataDir,
+      '--email', 'sealed@example.com').catch((e) => e);
+    assert.ok(reset instanceof Error, `a reset link was issued: ${reset}`);
+    assert.match(String(member), /^\d{12}$/);
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();

@@ -28,6 +28,10 @@ AWS_POLICIES = {
     "AWSOrganizationsServiceTrustPolicy": ("/aws-service-role/", "ANPAIQH6ROMVVECFVRJPK", "v3",
                                            "2017-10-10T23:04:07"),
 }
+# AssumeRoot's task policies: listed, never attachable (their ids are gatehouse's own).
+ROOT_TASK_POLICIES = {"IAMAuditRootUserCredentials", "IAMCreateRootUserPassword",
+                      "IAMDeleteRootUserCredentials", "S3UnlockBucketPolicy",
+                      "SQSUnlockQueuePolicy"}
 
 
 def aws_arn(name):
@@ -212,7 +216,9 @@ class PoliciesTest(GatehouseTestCase):
     def test_list_policies_scopes(self):
         self.create("LocalOne")
         aws = self.iam.list_policies(Scope="AWS", MaxItems=1000)["Policies"]
-        self.assertEqual({p["PolicyName"] for p in aws}, set(AWS_POLICIES))
+        self.assertEqual({p["PolicyName"] for p in aws}, set(AWS_POLICIES) | ROOT_TASK_POLICIES)
+        self.assertEqual({p["PolicyName"] for p in aws if not p["IsAttachable"]},
+                         ROOT_TASK_POLICIES)
         local = self.iam.list_policies(Scope="Local", MaxItems=1000)["Policies"]
         self.assertIn("LocalOne", [p["PolicyName"] for p in local])
         self.assertTrue(all(p["Arn"].startswith("arn:aws:iam::%s:" % self.account)
@@ -454,7 +460,7 @@ class PoliciesTest(GatehouseTestCase):
         code, out, err = self.aws_cli("iam", "list-policies", "--scope", "AWS",
                                       "--query", "Policies[].PolicyName")
         self.assertEqual(code, 0, err)
-        self.assertEqual(set(json.loads(out)), set(AWS_POLICIES))
+        self.assertEqual(set(json.loads(out)), set(AWS_POLICIES) | ROOT_TASK_POLICIES)
         code, out, err = self.aws_cli("iam", "get-policy", "--policy-arn", self.arn("Absent"))
         self.assertNotEqual(code, 0)
         self.assertIn("(NoSuchEntity) when calling the GetPolicy operation: Policy %s was not "

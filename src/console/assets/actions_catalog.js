@@ -26,7 +26,7 @@ export const SERVICES = [
   {
     prefix: 'sts', name: 'STS', title: 'Security Token Service (STS)',
     actions: [
-      'AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity',
+      'AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'AssumeRoot',
       'DecodeAuthorizationMessage', 'GetAccessKeyInfo', 'GetCallerIdentity',
       'GetFederationToken', 'GetSessionToken', 'SetSourceIdentity', 'TagSession',
     ],

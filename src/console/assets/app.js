@@ -41,6 +41,8 @@ const routes = [
    () => import('./org_invitations.js').then((m) => m.invitationsPage)],
   [/^\/organizations\/policies\/?$/,
    () => import('./org_policies.js').then((m) => m.orgPoliciesPage)],
+  [/^\/organizations\/root-access\/?$/,
+   () => import('./org_root_access.js').then((m) => m.rootAccessPage)],
 ];
 
 let renderSeq = 0;

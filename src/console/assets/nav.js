@@ -137,7 +137,8 @@ const SIDENAV = [
     ['/iam/security-credentials', 'Security credentials']]],
   ['AWS Organizations', [
     ['/organizations', 'AWS accounts'], ['/organizations/add-account', 'Add an AWS account'],
-    ['/organizations/invitations', 'Invitations'], ['/organizations/policies', 'Policies']]],
+    ['/organizations/invitations', 'Invitations'], ['/organizations/policies', 'Policies'],
+    ['/organizations/root-access', 'Root access management']]],
 ];
 
 export function renderSidenav(ctx, visible) {

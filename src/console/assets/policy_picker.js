@@ -55,7 +55,9 @@ export function policyPicker(opts = {}) {
         h('th', { scope: 'col' }, 'Description'))),
       body)));
   const ready = callAll('iam', 'ListPolicies', { Scope: 'All' }, 'Policies').then((list) => {
-    policies = list.sort((a, b) => a.PolicyName.localeCompare(b.PolicyName));
+    // AssumeRoot's task policies are listed by IAM but can be attached to nothing.
+    policies = list.filter((p) => p.IsAttachable !== false)
+      .sort((a, b) => a.PolicyName.localeCompare(b.PolicyName));
     draw();
     return policies;
   }).catch((e) => {

@@ -76,8 +76,15 @@ Result<std::string> AddNewAccountWrites(const store::Directory& directory,
     return Status(ErrorCode::kEntityAlreadyExists,
                   "The account " + account_id + " already exists.");
   }
-  std::optional<std::string> root_hash = auth::HashRandomPassword(auth::NewRandomPassword(random));
-  if (!root_hash) return Status(ErrorCode::kServiceFailure, "cannot hash the root password");
+  std::optional<std::string> root_hash;
+  if (request.without_root_credentials) {
+    root_hash.emplace();
+    batch.writes.push_back(
+        store::Put<model::RootRecovery>{{account_id, false, now_ms}, /*create=*/true});
+  } else {
+    root_hash = auth::HashRandomPassword(auth::NewRandomPassword(random));
+    if (!root_hash) return Status(ErrorCode::kServiceFailure, "cannot hash the root password");
+  }
   batch.writes.push_back(store::InsertAccount{{account_id, request.name, request.email, now_ms}});
   if (!request.origin.empty()) {
     batch.writes.push_back(

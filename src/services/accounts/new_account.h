@@ -39,6 +39,9 @@ struct NewAccountRequest {
   std::string email;       // the root user's
   std::string account_id;  // empty: a free random one
   std::string origin;      // model::kAccountOrigin… or kAccountOriginOrganization
+  // The organization manages root credentials centrally: the root user gets no password and
+  // may not recover one until the management account allows it (model::RootRecovery).
+  bool without_root_credentials = false;
 };
 
 // Validates `request` and appends the new account's writes to `batch`; returns its id.

@@ -70,18 +70,24 @@ void RegisterAccessKeyOperations(Dispatcher& d, IamContext& iam) {
                   {"CreateDate", FormatIsoTime(key.created_ms)}}}};
   });
 
+  // The root user (no name: its own keys, from its credentials or an AssumeRoot session) or an
+  // IAM user.
   d.Register("iam", "ListAccessKeys", [&iam](const OperationContext& c) -> Result<json> {
     Result<std::string> target = TargetUserName(c);
     if (!target.ok()) return target.status();
-    const std::string& name = *target;
-    auto user = iam.state.directory().FindUser(c.caller.account_id, name);
-    if (user == nullptr) return NoSuchUser(name);
+    std::string name = *target;
+    if (!name.empty()) {
+      auto user = iam.state.directory().FindUser(c.caller.account_id, name);
+      if (user == nullptr) return NoSuchUser(name);
+      name = user->name;
+    }
     json list = json::array();
-    for (const auto& k : iam.state.directory().ListAccessKeys(user->account_id, user->name)) {
-      list.push_back({{"UserName", user->name},
-                      {"AccessKeyId", k->id},
-                      {"Status", StatusName(k->status)},
-                      {"CreateDate", FormatIsoTime(k->created_ms)}});
+    for (const auto& k : iam.state.directory().ListAccessKeys(c.caller.account_id, name)) {
+      json key = {{"AccessKeyId", k->id},
+                  {"Status", StatusName(k->status)},
+                  {"CreateDate", FormatIsoTime(k->created_ms)}};
+      if (!name.empty()) key["UserName"] = name;
+      list.push_back(std::move(key));
     }
     return json{{"AccessKeyMetadata", std::move(list)}, {"IsTruncated", false}};
   });

@@ -16,8 +16,8 @@ using nlohmann::json;
 namespace {
 
 bool Exists(const IamContext& iam, std::string_view account, const std::string& arn) {
-  return iam.catalog.Find(arn) != nullptr ||
-         FindCustomerPolicy(iam.state.directory(), account, arn) != nullptr;
+  if (const AwsManagedPolicy* aws = iam.catalog.Find(arn)) return aws->Attachable();
+  return FindCustomerPolicy(iam.state.directory(), account, arn) != nullptr;
 }
 
 }  // namespace

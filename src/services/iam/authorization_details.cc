@@ -129,7 +129,7 @@ json PolicyDetail(const store::Directory& dir, const std::string& account, json 
   const std::string arn = head.at("Arn");
   head["AttachmentCount"] = dir.AttachmentCount(account, arn);
   head["PermissionsBoundaryUsageCount"] = BoundaryUsage(dir, account, arn);
-  head["IsAttachable"] = true;
+  if (!head.contains("IsAttachable")) head["IsAttachable"] = true;
   head["PolicyVersionList"] = std::move(versions);
   return head;
 }
@@ -166,7 +166,8 @@ json AwsPolicyDetail(const store::Directory& dir, const std::string& account,
                        {"Path", p.path},
                        {"DefaultVersionId", p.default_version},
                        {"CreateDate", p.created},
-                       {"UpdateDate", p.updated}},
+                       {"UpdateDate", p.updated},
+                       {"IsAttachable", p.Attachable()}},
                       json::array({std::move(version)}));
 }
 

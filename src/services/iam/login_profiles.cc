@@ -7,6 +7,7 @@
 #include "auth/password_hasher.h"
 #include "auth/password_rules.h"
 #include "core/time_format.h"
+#include "services/iam/root_login_profile.h"
 
 namespace gatehouse::services::iam {
 namespace {
@@ -131,6 +132,7 @@ Result<model::LoginProfile> WithNewPassword(const IamContext& iam, model::LoginP
 
 void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "CreateLoginProfile", [&iam](const OperationContext& c) -> Result<json> {
+    if (ActsOnRootProfile(c)) return CreateRootLoginProfile(iam, c);
     Result<UserLogin> found = FindProfileUser(iam, c);
     if (!found.ok()) return found.status();
     const model::User& user = *found->user;
@@ -160,6 +162,7 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "GetLoginProfile", [&iam](const OperationContext& c) -> Result<json> {
+    if (ActsOnRootProfile(c)) return GetRootLoginProfile(iam, c);
     Result<UserLogin> found = FindProfileUser(iam, c);
     if (!found.ok()) return found.status();
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);
@@ -189,6 +192,7 @@ void RegisterLoginProfileOperations(Dispatcher& d, IamContext& iam) {
   });
 
   d.Register("iam", "DeleteLoginProfile", [&iam](const OperationContext& c) -> Result<json> {
+    if (ActsOnRootProfile(c)) return DeleteRootLoginProfile(iam, c);
     Result<UserLogin> found = FindProfileUser(iam, c);
     if (!found.ok()) return found.status();
     if (found->profile == nullptr) return NoSuchLoginProfile(found->user->name);

@@ -35,6 +35,11 @@ struct AwsManagedPolicy {
   std::vector<AwsPolicyVersion> versions;  // newest first; holds at least the default version
 
   const AwsPolicyVersion* FindVersion(std::string_view version_id) const;
+  // The root-task policies (path /root-task/) serve only as AssumeRoot's task policies: they
+  // cannot be attached to an IAM entity nor made a permissions boundary.
+  bool Attachable() const { return path != kRootTaskPath; }
+
+  static constexpr std::string_view kRootTaskPath = "/root-task/";
 };
 
 class ManagedPolicyCatalog {

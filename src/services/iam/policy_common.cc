@@ -97,6 +97,7 @@ json PolicyFields(std::string_view name, std::string_view id, std::string_view a
 json PolicyJson(const AwsManagedPolicy& policy, const PolicyCounts& counts, PolicyView view) {
   json out =
       PolicyFields(policy.name, policy.id, policy.arn, policy.path, policy.default_version, counts);
+  out["IsAttachable"] = policy.Attachable();
   if (view.description) out["Description"] = policy.description;
   out["CreateDate"] = policy.created;
   out["UpdateDate"] = policy.updated;

@@ -3,6 +3,8 @@
 // access, kept on the organization record. They are managed from the management account (there
 // are no delegated administrators yet), in an organization with all features where IAM has
 // trusted access (EnableAWSServiceAccess for iam.amazonaws.com); the errors come in that order.
+#include "services/iam/root_access.h"
+
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
@@ -15,8 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kRootCredentialsManagement = "RootCredentialsManagement";
-constexpr std::string_view kRootSessions = "RootSessions";
 // The features, in the order AWS lists them.
 constexpr std::array<std::string_view, 2> kFeatures = {kRootCredentialsManagement, kRootSessions};
 constexpr char kIamServicePrincipal[] = "iam.amazonaws.com";
@@ -60,15 +60,10 @@ Result<organizations::Membership> RootAccessOrganization(const store::Directory&
   return *std::move(m);
 }
 
-bool HasFeature(const model::Organization& org, std::string_view feature) {
-  return std::find(org.root_access_features.begin(), org.root_access_features.end(), feature) !=
-         org.root_access_features.end();
-}
-
 json FeaturesJson(const model::Organization& org) {
   json enabled = json::array();
   for (std::string_view feature : kFeatures) {
-    if (HasFeature(org, feature)) enabled.push_back(feature);
+    if (HasRootAccessFeature(org, feature)) enabled.push_back(feature);
   }
   return {{"OrganizationId", org.id}, {"EnabledFeatures", std::move(enabled)}};
 }
@@ -81,7 +76,7 @@ Result<json> SetFeature(IamContext& iam, const OperationContext& c, std::string_
       RootAccessOrganization(dir, c, on ? Access::kEnable : Access::kOther);
   if (!m.ok()) return m.status();
   const model::Organization& org = *m->organization;
-  if (HasFeature(org, feature) == on) return FeaturesJson(org);
+  if (HasRootAccessFeature(org, feature) == on) return FeaturesJson(org);
   model::Organization updated = org;
   if (on) {
     updated.root_access_features.emplace_back(feature);
@@ -103,6 +98,26 @@ Result<json> ListOrganizationsFeatures(IamContext& iam, const OperationContext& 
 }
 
 }  // namespace
+
+bool HasRootAccessFeature(const model::Organization& org, std::string_view feature) {
+  return std::find(org.root_access_features.begin(), org.root_access_features.end(), feature) !=
+         org.root_access_features.end();
+}
+
+const RootTask* FindRootTask(std::string_view policy_arn) {
+  static constexpr std::array<RootTask, 5> kTasks = {{
+      {"arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials", kRootCredentialsManagement},
+      {"arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword", kRootCredentialsManagement},
+      {"arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
+       kRootCredentialsManagement},
+      {"arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy", kRootSessions},
+      {"arn:aws:iam::aws:policy/root-task/SQSUnlockQueuePolicy", kRootSessions},
+  }};
+  for (const RootTask& task : kTasks) {
+    if (task.policy_arn == policy_arn) return &task;
+  }
+  return nullptr;
+}
 
 void RegisterRootAccessOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "EnableOrganizationsRootCredentialsManagement",

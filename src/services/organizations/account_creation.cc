@@ -11,6 +11,7 @@
 #include "core/time_format.h"
 #include "model/iam_entities.h"
 #include "services/accounts/new_account.h"
+#include "services/iam/root_access.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
 
@@ -61,8 +62,12 @@ Plan PlanCreation(OrganizationsContext& org, const model::AccountCreation& reque
   plan.writes.preconditions.push_back(store::Unchanged(request));
   plan.writes.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
       o.id + "/", static_cast<int64_t>(limit - members_added), {}, {}});
+  // Whether the root user gets credentials rests on the organization's centralized root access.
+  plan.writes.preconditions.push_back(store::Unchanged(o));
   Result<std::string> account_id = accounts::AddNewAccountWrites(
-      dir, {request.account_name, request.email, "", accounts::kAccountOriginOrganization},
+      dir,
+      {request.account_name, request.email, "", accounts::kAccountOriginOrganization,
+       iam::HasRootAccessFeature(o, iam::kRootCredentialsManagement)},
       iam.random, now, plan.writes);
   if (!account_id.ok()) {
     if (account_id.status().code() == ErrorCode::kEntityAlreadyExists) {

@@ -46,6 +46,7 @@ void RegisterIdentityOperations(Dispatcher& dispatcher, StsContext& sts) {
 
 void RegisterStsOperations(Dispatcher& dispatcher, StsContext& sts) {
   RegisterAssumeRole(dispatcher, sts);
+  RegisterAssumeRoot(dispatcher, sts);
   RegisterSessionTokenOperations(dispatcher, sts);
   RegisterIdentityOperations(dispatcher, sts);
 }

@@ -64,6 +64,18 @@ TEST(SessionTokenTest, RoundTripsEveryClaim) {
   EXPECT_EQ(opened->access_key_id, c.access_key_id);
 }
 
+TEST(SessionTokenTest, EveryKindRoundTrips) {
+  for (SessionKind kind : {SessionKind::kAssumedRole, SessionKind::kFederatedUser,
+                           SessionKind::kUserSession, SessionKind::kRootSession}) {
+    SessionClaims c = Sample();
+    c.kind = kind;
+    Result<SessionClaims> opened =
+        OpenSessionToken(SealSessionToken(c, 7, kKey, kNonce), c.access_key_id, Ring(7, kKey));
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    EXPECT_EQ(opened->kind, kind);
+  }
+}
+
 TEST(SessionTokenTest, TokenIsBase64AndHidesTheSecret) {
   SessionClaims c = Sample();
   std::string token = SealSessionToken(c, 7, kKey, kNonce);

@@ -51,6 +51,10 @@ inline const std::vector<OperationSample>& OperationSamples() {
        "AssumeRole",
        {{"RoleArn", "arn:aws:iam::{account}:role/Trusting"}, {"RoleSessionName", "sample"}}},
       {"sts", "GetFederationToken", {{"Name", "sample"}}},
+      {"sts",
+       "AssumeRoot",
+       {{"TargetPrincipal", "{account}"},
+        {"TaskPolicyArn.arn", "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}}},
       {"sts", "GetAccessKeyInfo", {{"AccessKeyId", "{target_key}"}}},
       {"sts", "DecodeAuthorizationMessage", {{"EncodedMessage", "bm90IGEgbWVzc2FnZQ=="}}},
       // Users

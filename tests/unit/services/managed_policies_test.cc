@@ -9,6 +9,7 @@
 
 #include "services/iam/policy_common.h"
 #include "services/iam/policy_entities.h"
+#include "services/iam/root_access.h"
 
 namespace gatehouse::services::iam {
 namespace {
@@ -36,7 +37,7 @@ TEST(ManagedPolicyCatalogTest, EmbeddedCatalogHoldsTheAwsPolicies) {
       catalog->Find("arn:aws:iam::aws:policy/aws-service-role/AWSOrganizationsServiceTrustPolicy");
   ASSERT_NE(trust, nullptr);
   EXPECT_EQ(trust->path, "/aws-service-role/");
-  EXPECT_EQ(catalog->all().size(), 10u);
+  EXPECT_EQ(catalog->all().size(), 15u);
 
   const AwsManagedPolicy* admin = catalog->Find("arn:aws:iam::aws:policy/AdministratorAccess");
   EXPECT_EQ(admin->id, "ANPAIWMBCKSKIEE64ZLYK");
@@ -44,6 +45,24 @@ TEST(ManagedPolicyCatalogTest, EmbeddedCatalogHoldsTheAwsPolicies) {
   EXPECT_EQ(admin->created, "2015-02-06T18:39:46Z");
   // Documents keep the keys in the order AWS publishes them.
   EXPECT_LT(admin->document.find("\"Effect\""), admin->document.find("\"Action\""));
+}
+
+TEST(ManagedPolicyCatalogTest, EveryRootTaskHasItsDenyOnlyPolicyThatNothingMayAttach) {
+  Result<ManagedPolicyCatalog> catalog = ManagedPolicyCatalog::LoadEmbedded();
+  ASSERT_TRUE(catalog.ok());
+  size_t tasks = 0;
+  for (const auto& [arn, policy] : catalog->all()) {
+    const RootTask* task = FindRootTask(arn);
+    EXPECT_EQ(task != nullptr, policy.path == AwsManagedPolicy::kRootTaskPath) << arn;
+    EXPECT_EQ(policy.Attachable(), task == nullptr) << arn;
+    if (task == nullptr) continue;
+    ++tasks;
+    // Each only denies: the root user's own rights are what it bounds.
+    EXPECT_EQ(policy.document.find("\"Allow\""), std::string::npos) << arn;
+  }
+  EXPECT_EQ(tasks, 5u);
+  EXPECT_EQ(FindRootTask("arn:aws:iam::aws:policy/root-task/iamauditrootusercredentials"), nullptr);
+  EXPECT_EQ(FindRootTask("arn:aws:iam::aws:policy/AdministratorAccess"), nullptr);
 }
 
 TEST(ManagedPolicyCatalogTest, AbridgedPoliciesKeepTheirIamStsAndOrganizationsActions) {

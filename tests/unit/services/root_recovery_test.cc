@@ -106,5 +106,25 @@ TEST_F(RootRecoveryTest, TheStoreRefusesASpentTokenToAnyWriter) {
   EXPECT_EQ(temp_.state().Commit({{reset}}).code(), ErrorCode::kNoSuchEntity);
 }
 
+TEST_F(RootRecoveryTest, AnOrganizationThatRemovedTheCredentialsStopsRecovery) {
+  const std::string earlier = Issue("one@example.com");
+  model::RootRecovery blocked{"111111111111", false, kNow};
+  ASSERT_TRUE(temp_.state().Commit({{store::Put<model::RootRecovery>{blocked}}}).ok());
+  EXPECT_FALSE(RootMayRecover(temp_.state().directory(), "111111111111"));
+  EXPECT_TRUE(RootMayRecover(temp_.state().directory(), "222222222222"));  // no record
+  Result<RootResetLink> refused =
+      IssueRootResetToken(temp_.state(), "one@example.com", temp_.random(), kNow);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidInput);
+  // A link issued before is dead too, and the password stays as it was.
+  EXPECT_EQ(ConsumeRootResetToken(temp_.state(), earlier, kGoodPassword, kNow).status().code(),
+            ErrorCode::kInvalidInput);
+  EXPECT_EQ(RootHash("111111111111"), "$argon2id$old");
+
+  blocked.allowed = true;
+  ASSERT_TRUE(temp_.state().Commit({{store::Put<model::RootRecovery>{blocked}}}).ok());
+  EXPECT_TRUE(
+      ConsumeRootResetToken(temp_.state(), Issue("one@example.com"), kGoodPassword, kNow).ok());
+}
+
 }  // namespace
 }  // namespace gatehouse::services
