@@ -15,6 +15,7 @@
 #include "protocol/router.h"
 #include "services/conflict_retry.h"
 #include "services/organizations/input_errors.h"
+#include "services/page_markers.h"
 #include "services/request_context.h"
 #include "services/session_limits.h"
 
@@ -235,12 +236,17 @@ Result<json> Dispatcher::Execute(const protocol::ServiceModel& model, const prot
           AuthorizeOn(*caller_request, further->action, further->resource, caller, input, rec));
     }
   }
-  OperationContext context{model, op, input, caller, nullptr, nullptr};
+  // Handlers page by plain keys; clients see them sealed (page_markers.h).
+  Result<std::optional<json>> opened = OpenInputMarker(service, input);
+  if (!opened.ok()) return opened.status();
+  OperationContext context{model, op, *opened ? **opened : input, caller, nullptr, nullptr};
   if (caller_request) {
     context.caller_request = &*caller_request;
     context.authorize = [this, &rec](const authz::AuthzRequest& az) { return Authorize(az, rec); };
   }
-  return RunRetryingConflicts([&] { return handler->second(context); });
+  Result<json> output = RunRetryingConflicts([&] { return handler->second(context); });
+  if (output.ok()) SealOutputMarker(service, *output);
+  return output;
 }
 
 // The exception barrier of console calls: anything thrown below is answered InternalFailure.

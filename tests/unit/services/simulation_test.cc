@@ -3,7 +3,9 @@
 // simulator's answers that the integration tests do not reach.
 #include <gtest/gtest.h>
 
+#include "core/uri.h"
 #include "iam_test_server.h"
+#include "services/page_markers.h"
 
 namespace gatehouse::services {
 namespace {
@@ -185,9 +187,10 @@ TEST_F(SimulationTest, LimitsComeFirst) {
       server_.Call(root_, "SimulateCustomPolicy", policy + at_limit + resources + "&MaxItems=2");
   ASSERT_EQ(page.status, 200) << page.body.substr(0, 500);
   EXPECT_EQ(XmlText(page.body, "IsTruncated"), "true");
-  EXPECT_EQ(XmlText(page.body, "Marker"), "0000000001");
-  HttpResponse last = server_.Call(root_, "SimulateCustomPolicy",
-                                   policy + at_limit + resources + "&Marker=0000999998");
+  EXPECT_EQ(OpenPageMarker(XmlText(page.body, "Marker")), "0000000001");
+  HttpResponse last = server_.Call(
+      root_, "SimulateCustomPolicy",
+      policy + at_limit + resources + "&Marker=" + UriEncode(SealPageMarker("0000999998")));
   ASSERT_EQ(last.status, 200);
   EXPECT_EQ(XmlText(last.body, "IsTruncated"), "false");
   EXPECT_EQ(XmlText(last.body, "EvalResourceName"), "arn:aws:s3:::b/1000");
