@@ -9,6 +9,7 @@ features, task policy, duration) and the caller's own authorization (sts:TaskPol
 Run: python3 -m unittest test_assume_root (from tests/integration), GATEHOUSE_BIN set (ctest sets
 it).
 """
+import base64
 import datetime
 import json
 import re
@@ -18,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from console_client import ConsoleClient
 from gatehouse_fixture import GatehouseTestCase
+from mfa_helpers import now_step, totp
 
 IAM_PRINCIPAL = "iam.amazonaws.com"
 TASK = "arn:aws:iam::aws:policy/root-task/"
@@ -56,6 +58,21 @@ class AssumeRootTestCase(GatehouseTestCase):
         if message is not None:
             self.assertIn(message, error["Message"])
         return error
+
+    def member_with_root_password(self, email, name):
+        """A member made while root credentials management is off, whose root user then set
+        NEW_PASSWORD through a recovery link; returns its id."""
+        iam = self.admin("iam")
+        iam.disable_organizations_root_credentials_management()
+        try:
+            member = self.created_account(email, name)
+        finally:
+            iam.enable_organizations_root_credentials_management()
+        token = re.search(r"reset-password\?token=(\w+)", self.reset_link(email).stdout).group(1)
+        status, _, doc = ConsoleClient(self.port).post(
+            "/console/reset-password", {"token": token, "password": NEW_PASSWORD})
+        self.assertEqual(status, 200, doc)
+        return member
 
     def reset_link(self, email):
         return self.gatehouse("account", "root-reset-link", "--data", self.data.name,
@@ -138,16 +155,7 @@ class RootPasswordTest(AssumeRootTestCase):
 
     def test_deleting_the_password_ends_sign_in_and_recovery(self):
         email = "doomed@example.com"
-        iam = self.admin("iam")
-        iam.disable_organizations_root_credentials_management()
-        try:
-            doomed = self.created_account(email, "Doomed")
-        finally:
-            iam.enable_organizations_root_credentials_management()
-        token = re.search(r"reset-password\?token=(\w+)", self.reset_link(email).stdout).group(1)
-        status, _, doc = ConsoleClient(self.port).post(
-            "/console/reset-password", {"token": token, "password": NEW_PASSWORD})
-        self.assertEqual(status, 200, doc)
+        doomed = self.member_with_root_password(email, "Doomed")
         signed_in = ConsoleClient(self.port)
         self.assertTrue(signed_in.sign_in_root(email, NEW_PASSWORD)[1].get("signedIn"))
         # A link issued before the deletion, not used yet.
@@ -166,6 +174,43 @@ class RootPasswordTest(AssumeRootTestCase):
         status, _, doc = signed_in.request("GET", "/console/session")
         self.assertFalse(doc.get("signedIn"), doc)
         self.assertNotEqual(self.reset_link(email).returncode, 0)
+
+
+class RootCredentialsJourneyTest(AssumeRootTestCase):
+    def test_audit_then_delete_the_password_and_the_mfa_device(self):
+        """A member's root user with a password and an MFA device, audited and then stripped of
+        both from the management account."""
+        email = "journey@example.com"
+        member = self.member_with_root_password(email, "Journey")
+        console = ConsoleClient(self.port)
+        self.assertTrue(console.sign_in_root(email, NEW_PASSWORD)[1].get("signedIn"))
+        status, out = console.api("iam", "CreateVirtualMFADevice", {"VirtualMFADeviceName": "root"})
+        self.assertEqual(status, 200, out)
+        seed = base64.b64decode(out["VirtualMFADevice"]["Base32StringSeed"]).decode()
+        serial = out["VirtualMFADevice"]["SerialNumber"]
+        step = now_step()
+        status, _, out = console.post("/console/root-mfa/enable", {
+            "serialNumber": serial, "authenticationCode1": totp(seed, step - 1),
+            "authenticationCode2": totp(seed, step)})
+        self.assertEqual(status, 200, out)
+
+        audit = self.root_session("iam", member, AUDIT)
+        self.assertIn("CreateDate", audit.get_login_profile()["LoginProfile"])
+        self.assertEqual([d["SerialNumber"] for d in audit.list_mfa_devices()["MFADevices"]],
+                         [serial])
+        self.assertEqual(audit.list_access_keys()["AccessKeyMetadata"], [])
+        self.assertError(lambda: audit.deactivate_mfa_device(SerialNumber=serial), "AccessDenied")
+
+        delete = self.root_session("iam", member, DELETE)
+        delete.deactivate_mfa_device(SerialNumber=serial)
+        delete.delete_login_profile()
+        audit = self.root_session("iam", member, AUDIT)
+        self.assertEqual(audit.list_mfa_devices()["MFADevices"], [])
+        self.assertError(audit.get_login_profile, "NoSuchEntity")
+        status, _, doc = console.request("GET", "/console/session")
+        self.assertFalse(doc.get("signedIn"), doc)
+        status, doc = ConsoleClient(self.port).sign_in_root(email, NEW_PASSWORD)
+        self.assertFalse(doc.get("signedIn"), doc)
 
 
 class EligibilityTest(AssumeRootTestCase):

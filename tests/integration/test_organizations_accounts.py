@@ -266,6 +266,15 @@ class AccountChangesTest(OrganizationTestCase):
             self.orgs.tag_resource(ResourceId=account_id,
                                    Tags=[{"Key": "aws:reserved", "Value": "x"}])
         self.assertEqual(error_code(e.exception), "InvalidInputException")
+        # A key twice in one request; keys differing in case are two keys.
+        with self.assertRaises(ClientError) as e:
+            self.orgs.tag_resource(ResourceId=ou_id, Tags=[{"Key": "c", "Value": "1"},
+                                                           {"Key": "c", "Value": "2"}])
+        self.assertEqual((error_code(e.exception), e.exception.response["Reason"]),
+                         ("InvalidInputException", "DUPLICATE_TAG_KEY"))
+        self.orgs.tag_resource(ResourceId=ou_id, Tags=[{"Key": "c", "Value": "1"},
+                                                       {"Key": "C", "Value": "2"}])
+        self.assertEqual(len(self.orgs.list_tags_for_resource(ResourceId=ou_id)["Tags"]), 3)
         for unknown in ("999999999990", "ou-zzzz-zzzzzzzz", "p-zzzzzzzz"):
             with self.assertRaises(ClientError) as e:
                 self.orgs.list_tags_for_resource(ResourceId=unknown)

@@ -1,6 +1,7 @@
 #include "services/organizations/organization_common.h"
 
 #include <algorithm>
+#include <set>
 
 #include "core/strings.h"
 #include "core/time_format.h"
@@ -191,6 +192,11 @@ void LeaveWrites(const model::OrganizationAccount& member, store::WriteBatch& ba
 }
 
 Result<std::vector<model::Tag>> ApplyTags(std::vector<model::Tag> current, const json& tags) {
+  // Keys are case-sensitive in Organizations; one request may not name a key twice.
+  std::set<std::string> named;
+  for (const json& t : tags) {
+    if (!named.insert(t.value("Key", "")).second) return InvalidInput("DUPLICATE_TAG_KEY");
+  }
   for (const json& t : tags) {
     std::string key = t.value("Key", "");
     std::string value = t.value("Value", "");

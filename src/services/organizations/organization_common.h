@@ -95,7 +95,7 @@ void JoinWrites(const model::OrganizationAccount& member, store::WriteBatch& bat
 void LeaveWrites(const model::OrganizationAccount& member, store::WriteBatch& batch);
 
 // `current` with the input Tags applied, or Organizations' errors (at most 50 per resource,
-// no "aws:" keys).
+// no "aws:" keys, no key twice in one request).
 Result<std::vector<model::Tag>> ApplyTags(std::vector<model::Tag> current,
                                           const nlohmann::json& tags);
 
