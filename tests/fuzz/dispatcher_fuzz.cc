@@ -263,6 +263,9 @@ const char* const kPool[] = {
     "arn:aws:iam::111111111111:role/a",
     "arn:aws:iam::111111111111:policy/a",
     "arn:aws:iam::aws:policy/AdministratorAccess",
+    "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
+    "arn:aws:iam::222222222222:root",
+    "AQ==",  // a page marker's shape: base64 of a version byte
     "iam:CreateUser",
     "s3:GetObject",
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
