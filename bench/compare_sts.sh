@@ -5,18 +5,14 @@
 # that the machine's noise falls on both; prints each round's requests/s and the medians with
 # their ratio (new / base). ROUNDS (default 5), DURATION (default 5s), CONNECTIONS (default 32).
 set -euo pipefail
+source "$(dirname "$0")/common.sh"
 base=$1
 new=$2
 rounds=${ROUNDS:-5}
 duration=${DURATION:-5s}
 connections=${CONNECTIONS:-32}
 work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 200); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+cleanup_extra() { rm -rf "$work"; }
 
 # Starts BINARY on a fresh data directory; writes NAME.url (presigned GetCallerIdentity) and
 # NAME.lua (a signed AssumeRole POST) in $work, and sets NAME_port.

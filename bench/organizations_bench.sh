@@ -6,16 +6,12 @@
 # (default 10,000) accounts in the organization, the server time of one ListAccounts page of 20
 # (target < 5 ms), read from the JSON request log.
 set -euo pipefail
+source "$(dirname "$0")/common.sh"
 build=${1:-build}
 accounts=${ACCOUNTS:-10000}
 first=${FIRST:-2000}  # the accounts of the timed burst
 data=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+cleanup_extra() { rm -rf "$data"; }
 
 port=$(free_port)
 "$build/gatehouse" serve --listen "127.0.0.1:$port" --data "$data" --log-format json \

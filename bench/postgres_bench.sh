@@ -17,6 +17,7 @@
 # its thread until its group's COMMIT is flushed, so the threads bound how many commits share
 # one flush; the other parts run with one thread per core.
 set -euo pipefail
+source "$(dirname "$0")/common.sh"
 build=$(cd "${1:-build}" && pwd)
 shift || true
 parts=("$@")
@@ -31,17 +32,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cluster="$here/tests/support/postgres_cluster.sh"
 work=$(mktemp -d)
 chmod 755 "$work"  # the cluster runs as postgres, nginx's workers as nobody, when run by root
-pids=()
 clusters=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+cleanup_extra() {
   for c in "${clusters[@]}"; do "$cluster" stop "$c" >/dev/null 2>&1 || true; done
   rm -rf "$work"
 }
-trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 200); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 master_key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 
 # start_cluster NAME: a private cluster in $work/NAME; sets uri.

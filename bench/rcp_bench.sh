@@ -6,15 +6,11 @@
 # (aws:PrincipalOrgID) on the OU — and with the type disabled, ROUNDS times (default 3) each, on
 # one server, so that the rates are measured side by side.
 set -euo pipefail
+source "$(dirname "$0")/common.sh"
 build=${1:-build}
 rounds=${ROUNDS:-3}
 data=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+cleanup_extra() { rm -rf "$data"; }
 
 port=$(free_port)
 "$build/gatehouse" serve --listen "127.0.0.1:$port" --data "$data" >"$data/log" 2>&1 &

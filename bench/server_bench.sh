@@ -8,16 +8,13 @@
 # and STS: the AssumeRole rate, and GetCallerIdentity with the temporary credentials of a role
 # session against the same with the long-term keys.
 set -euo pipefail
+source "$(dirname "$0")/common.sh"
 build=${1:-build}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
 data=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
-trap cleanup EXIT
+cleanup_extra() { rm -rf "$data"; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 presign() {  # endpoint key secret
   python3 - "$@" <<'PY'
 import sys, boto3
