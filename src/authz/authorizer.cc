@@ -140,6 +140,7 @@ Evaluation Authorizer::Evaluate(const AuthzRequest& r, policy::Principal princip
     context.Set("aws:SecureTransport", {r.secure_transport ? "true" : "false"});
     if (!r.region.empty()) context.Set("aws:RequestedRegion", {r.region});
     if (r.token_issue_ms) context.Set("aws:TokenIssueTime", {FormatIsoTime(*r.token_issue_ms)});
+    if (r.assumed_root) context.Set("aws:AssumedRoot", {"true"});
   }
   for (const auto& [key, values] : r.context) context.Set(key, values);
   Evaluation out;

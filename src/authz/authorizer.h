@@ -56,11 +56,14 @@ struct AuthzRequest {
   // request they govern; nullopt otherwise.
   std::optional<std::vector<std::vector<SourcedPolicy>>> rcps;
   // What temporary credentials know of their principal (aws:MultiFactorAuthPresent,
-  // aws:MultiFactorAuthAge, aws:SourceIdentity, aws:TokenIssueTime); unset for long-term keys.
+  // aws:MultiFactorAuthAge, aws:SourceIdentity, aws:TokenIssueTime, aws:AssumedRoot); unset for
+  // long-term keys.
   std::optional<bool> mfa;
   std::optional<int64_t> mfa_age_seconds;
   std::optional<std::string> source_identity;
   std::optional<int64_t> token_issue_ms;
+  // A session of sts:AssumeRoot: aws:AssumedRoot is "true" (absent for every other caller).
+  bool assumed_root = false;
   std::string resource_policy;  // a resource-based (or role trust) policy's document, or ""
   std::string action;           // "iam:CreateUser"
   std::string resource;         // ARN or "*"

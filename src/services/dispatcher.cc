@@ -133,6 +133,7 @@ authz::AuthzRequest Dispatcher::CallerRequest(const auth::AccessKeyRecord& calle
   az.now_ms = now_() * 1000;
   if (const auth::SessionClaims* session = caller.session.get()) {
     if (session->kind == auth::SessionKind::kAssumedRole) az.role_arn = session->source_arn;
+    az.assumed_root = session->kind == auth::SessionKind::kRootSession;
     az.mfa = session->mfa;
     if (session->mfa) az.mfa_age_seconds = (az.now_ms - session->mfa_time_ms) / 1000;
     if (!session->source_identity.empty()) az.source_identity = session->source_identity;

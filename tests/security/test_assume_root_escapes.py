@@ -90,6 +90,39 @@ class AssumeRootEscapeTest(OrganizationTestCase):
             org.detach_policy(PolicyId=policy, TargetId=self.second)
             org.delete_policy(PolicyId=policy)
 
+    def test_the_restrict_root_user_guardrail_spares_only_root_sessions(self):
+        """Control Tower's AWS-GR_RESTRICT_ROOT_USER with ExemptAssumeRoot: every request of a
+        member's root user is denied unless it comes from an AssumeRoot session, which alone
+        carries aws:AssumedRoot. The member's root user signing in itself cannot claim it."""
+        email = "guarded-root@example.com"
+        member = self.created_account(email, "GuardedRoot")
+        guardrail = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "GRRESTRICTROOTUSER", "Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"ArnLike": {"aws:PrincipalArn": ["arn:*:iam::*:root"]},
+                          "Null": {"aws:AssumedRoot": "true"}}}]})
+        policy = self.attach_scp(guardrail, member, "RestrictRootUser")
+        try:
+            iam, _ = self.root_session("iam", member, CREATE_PASSWORD)
+            iam.create_login_profile()
+            link = self.gatehouse("account", "root-reset-link", "--data", self.data.name,
+                                  "--email", email)
+            token = re.search(r"reset-password\?token=(\w+)", link.stdout).group(1)
+            password = "Guarded-R00t-pass!"
+            status, _, doc = ConsoleClient(self.port).post(
+                "/console/reset-password", {"token": token, "password": password})
+            self.assertEqual(status, 200, doc)
+            console = ConsoleClient(self.port)
+            self.assertTrue(console.sign_in_root(email, password)[1].get("signedIn"))
+            status, doc = console.api("iam", "GetLoginProfile", {})
+            self.assertEqual(status, 403, doc)
+            self.assertIn("explicit deny in a service control policy", doc["error"]["message"])
+            iam, _ = self.root_session("iam", member, AUDIT)
+            iam.get_login_profile()
+        finally:
+            org = self.admin("organizations")
+            org.detach_policy(PolicyId=policy, TargetId=member)
+            org.delete_policy(PolicyId=policy)
+
     def test_a_recovery_link_dies_with_the_credentials(self):
         email = "third@example.com"
         third = self.created_account(email, "Third")

@@ -67,8 +67,7 @@ Status CheckOrganization(const store::Directory& dir, const OperationContext& c,
       organizations::FindMember(dir, *m->organization, target) == nullptr ||
       organizations::IsAccountClosed(dir, target)) {
     return NotEligible(
-        "the target principal is not an active member account of the caller's "
-        "organization.");
+        "the target principal is not an active member account of the caller's organization.");
   }
   return Status::Ok();
 }
@@ -76,8 +75,7 @@ Status CheckOrganization(const store::Directory& dir, const OperationContext& c,
 Result<json> AssumeRoot(StsContext& sts, const OperationContext& c) {
   if (c.caller.principal_arn.ends_with(":root")) {
     return Status(ErrorCode::kAccessDenied,
-                  "AssumeRoot cannot be called with root user "
-                  "credentials.");
+                  "AssumeRoot cannot be called with root user credentials.");
   }
   Result<std::string> target = TargetAccount(c.input.value("TargetPrincipal", ""));
   if (!target.ok()) return target.status();

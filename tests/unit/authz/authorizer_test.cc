@@ -67,6 +67,27 @@ TEST(AuthorizerTest, ScpsOnThePathDecideExceptForTheManagementAccount) {
   EXPECT_TRUE(authorizer.Authorize(r).ok());
 }
 
+// aws:AssumedRoot is "true" for an AssumeRoot session's requests only, so that an SCP denying
+// the member's root user can spare them (Control Tower's restrict-root-user guardrail).
+TEST(AuthorizerTest, OnlyAnAssumeRootSessionCarriesAssumedRoot) {
+  Authorizer authorizer;
+  AuthzRequest r = Request("iam:GetLoginProfile");
+  r.principal_arn = "arn:aws:iam::111122223333:root";
+  r.role_arn.clear();
+  r.user_id = "111122223333";
+  r.resource = "arn:aws:iam::111122223333:root";
+  r.scps = std::vector<std::vector<SourcedPolicy>>{
+      {{kAllowAll, "FullAWSAccess"},
+       {R"({"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*",)"
+        R"("Condition":{"ArnLike":{"aws:PrincipalArn":"arn:*:iam::*:root"},)"
+        R"("Null":{"aws:AssumedRoot":"true"}}}})",
+        "RestrictRootUser"}}};
+  r.management_account = "999999999999";
+  EXPECT_EQ(authorizer.Authorize(r).code(), ErrorCode::kAccessDenied);
+  r.assumed_root = true;
+  EXPECT_TRUE(authorizer.Authorize(r).ok());
+}
+
 TEST(AuthorizerTest, TrustPolicyRefusalsAreNotExplained) {
   Authorizer authorizer;
   AuthzRequest r;
