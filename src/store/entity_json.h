@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "model/console_entities.h"
 #include "model/entities.h"
+#include "model/federation_entities.h"
 #include "model/iam_entities.h"
 #include "model/mail_entities.h"
 #include "model/organization_entities.h"
@@ -148,6 +149,15 @@ inline void from_json(const nlohmann::json& j, ConsoleSession& s) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KnownAddress, address, last_success_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ThrottleCount, key, failures, first_failure_ms,
                                                 last_failure_ms, next_slot_ms, known, expires_ms)
+
+// Federation's identity providers and spent SAML assertions.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OidcProvider, account_id, url, client_ids,
+                                                thumbprints, created_ms, tags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SamlPrivateKey, key_id, sealed_pem, created_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SamlProvider, account_id, name, uuid, metadata,
+                                                created_ms, valid_until_ms,
+                                                assertion_encryption_mode, private_keys, tags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(UsedAssertion, key, expires_ms)
 
 // The server's outbox.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutboxMail, id, from, to, sealed_message, queued_ms,

@@ -44,6 +44,7 @@
 #include "core/status.h"
 #include "model/console_entities.h"
 #include "model/entities.h"
+#include "model/federation_entities.h"
 #include "model/iam_entities.h"
 #include "model/mail_entities.h"
 #include "model/organization_entities.h"
