@@ -1,0 +1,31 @@
+// unique_ptr owners for the OpenSSL objects the federation code builds and frees, so that every
+// early return releases them. Internal to federation/.
+#pragma once
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/params.h>
+
+#include <memory>
+
+namespace gatehouse::federation {
+
+template <auto Free>
+struct OpenSslFree {
+  template <typename T>
+  void operator()(T* p) const {
+    Free(p);
+  }
+};
+
+using BignumPtr = std::unique_ptr<BIGNUM, OpenSslFree<BN_free>>;
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, OpenSslFree<ECDSA_SIG_free>>;
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, OpenSslFree<EVP_MD_CTX_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslFree<EVP_PKEY_CTX_free>>;
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY_free>>;
+using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, OpenSslFree<OSSL_PARAM_BLD_free>>;
+using ParamsPtr = std::unique_ptr<OSSL_PARAM, OpenSslFree<OSSL_PARAM_free>>;
+
+}  // namespace gatehouse::federation
