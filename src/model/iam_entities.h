@@ -191,6 +191,15 @@ struct PasswordPolicy {
   std::string Key() const { return RecordKey({account_id}); }
 };
 
+// The directory key of the virtual MFA device `path_and_name` ("/team/phone" in
+// arn:aws:iam::ACCOUNT:mfa/team/phone): the path is part of a device's identity, so devices of
+// one name under different paths are different devices. "ACCOUNT/team/phone", lower-cased; a
+// device at "/" keeps the plain "ACCOUNT/phone".
+inline std::string MfaDeviceKey(std::string_view account, std::string_view path_and_name) {
+  if (!path_and_name.empty() && path_and_name.front() == '/') path_and_name.remove_prefix(1);
+  return RecordKey({account, path_and_name});
+}
+
 // A virtual MFA device. The TOTP seed is sealed under the master key (the serial number as
 // associated data). Assigned to a user (user_name), to the account's root user (root), or to
 // nobody.
@@ -208,7 +217,7 @@ struct MfaDevice {
 
   std::string SerialNumber() const { return IamArn(account_id, "mfa", path, name); }
   bool assigned() const { return root || !user_name.empty(); }
-  std::string Key() const { return RecordKey({account_id, name}); }
+  std::string Key() const { return MfaDeviceKey(account_id, path + name); }
 };
 
 // An account alias; unique across every account the server holds.

@@ -2,6 +2,7 @@
 
 #include "core/arn.h"
 #include "core/strings.h"
+#include "services/iam/mfa_codes.h"
 #include "services/iam/service_linked_roles.h"
 #include "services/organizations/organization_resources.h"
 #include "services/organizations/policy_path.h"
@@ -346,12 +347,9 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
       if (info.arn.empty()) {
         info.arn = arn("mfa", Input(input, "Path", "/"), Input(input, "VirtualMFADeviceName"));
       }
-      std::string name = info.arn.substr(info.arn.rfind('/') + 1);
-      if (auto device = directory_.Get<model::MfaDevice>(model::RecordKey({account, name}))) {
-        if (EqualsIgnoreCase(device->SerialNumber(), info.arn)) {
-          info.arn = device->SerialNumber();
-          info.tags = TagPairs(device->tags);
-        }
+      if (auto device = iam::FindMfaDevice(directory_, account, info.arn); device.ok()) {
+        info.arn = (*device)->SerialNumber();
+        info.tags = TagPairs((*device)->tags);
       }
       break;
     }

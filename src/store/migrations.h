@@ -1,6 +1,7 @@
 // The store's schema, as an ordered list of migrations: migration N (1-based) takes the schema
 // from version N-1 to N. Append only; never edit a migration that has shipped. Written in the
-// SQL that SQLite and PostgreSQL share.
+// SQL that SQLite and PostgreSQL share, and SQLite's json_extract(body, '$.field'), which
+// PostgresSchema translates.
 #pragma once
 
 #include <array>
@@ -8,7 +9,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 8> kMigrations = {
+inline constexpr std::array<std::string_view, 9> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -111,6 +112,15 @@ CREATE TABLE work_leases (
   expires_ms BIGINT NOT NULL,
   PRIMARY KEY (queue, key)
 );
+)sql",
+    // A virtual MFA device's key gains its path (model::MfaDeviceKey): "ACCOUNT/name" becomes
+    // "ACCOUNT/team/name" for a device at "/team/". Account ids are 12 digits; a name holds no
+    // '/', so a key with two of them is already in the new form.
+    R"sql(
+UPDATE records
+SET key = substr(key, 1, 13) || lower(substr(json_extract(body, '$.path'), 2)) || substr(key, 14)
+WHERE kind = 'mfa_device' AND key NOT LIKE '%/%/%'
+  AND json_extract(body, '$.path') IS NOT NULL AND json_extract(body, '$.path') <> '/';
 )sql",
 };
 

@@ -63,6 +63,8 @@ std::string PostgresSchema(std::string_view migration) {
                            "seq BIGSERIAL PRIMARY KEY");
   sql = std::regex_replace(sql, std::regex(R"(REFERENCES users \(account_id, name\))"),
                            "REFERENCES users (account_id, name) DEFERRABLE INITIALLY IMMEDIATE");
+  sql = std::regex_replace(sql, std::regex(R"(json_extract\(body, '\$\.(\w+)'\))"),
+                           "(body::json ->> '$1')");
   return sql;
 }
 

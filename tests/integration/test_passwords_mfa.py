@@ -301,6 +301,45 @@ class PasswordsAndMfaTest(GatehouseTestCase):
 
     # --- virtual MFA devices --------------------------------------------------------------
 
+    def test_a_devices_path_is_part_of_its_identity(self):
+        blue, blue_seed, _ = self.new_device("pager", Path="/blue/")
+        red, _, _ = self.new_device("pager", Path="/red/")
+        plain, _, _ = self.new_device("pager")
+        self.assertEqual([blue, red, plain],
+                         ["arn:aws:iam::%s:mfa/%s" % (self.account, p)
+                          for p in ("blue/pager", "red/pager", "pager")])
+        self.assertError(self.iam.create_virtual_mfa_device, "EntityAlreadyExists",
+                         "MFADevice entity at the same path and name already exists.", 409,
+                         VirtualMFADeviceName="PAGER", Path="/red/")
+        listed = {d["SerialNumber"] for d in
+                  self.iam.list_virtual_mfa_devices()["VirtualMFADevices"]}
+        self.assertLessEqual({blue, red, plain}, listed)
+
+        # Each serial number names its own device: enabling one leaves the others free.
+        self.iam.create_user(UserName="pathy")
+        self.enable("pathy", blue, blue_seed)
+        by_serial = {d["SerialNumber"]: d for d in self.iam.list_virtual_mfa_devices(
+            AssignmentStatus="Assigned")["VirtualMFADevices"]}
+        self.assertIn(blue, by_serial)
+        self.assertNotIn(red, by_serial)
+        self.assertEqual(
+            [d["SerialNumber"] for d in self.iam.list_mfa_devices(UserName="pathy")["MFADevices"]],
+            [blue])
+        # A serial number whose path differs names no device.
+        self.assertError(self.iam.delete_virtual_mfa_device, "NoSuchEntity",
+                         "VirtualMFADevice with serial number arn:aws:iam::%s:mfa/green/pager "
+                         "does not exist." % self.account, 404,
+                         SerialNumber="arn:aws:iam::%s:mfa/green/pager" % self.account)
+        self.iam.delete_virtual_mfa_device(SerialNumber=red)
+        self.iam.delete_virtual_mfa_device(SerialNumber=plain)
+        listed = {d["SerialNumber"] for d in
+                  self.iam.list_virtual_mfa_devices()["VirtualMFADevices"]}
+        self.assertIn(blue, listed)
+        self.assertNotIn(red, listed)
+        self.iam.deactivate_mfa_device(UserName="pathy", SerialNumber=blue)
+        self.iam.delete_virtual_mfa_device(SerialNumber=blue)
+        self.iam.delete_user(UserName="pathy")
+
     def test_create_virtual_mfa_device(self):
         serial, seed, device = self.new_device("phone", Path="/team/",
                                                Tags=[{"Key": "owner", "Value": "ops"}])
@@ -322,7 +361,7 @@ class PasswordsAndMfaTest(GatehouseTestCase):
 
         self.assertError(self.iam.create_virtual_mfa_device, "EntityAlreadyExists",
                          "MFADevice entity at the same path and name already exists.", 409,
-                         VirtualMFADeviceName="Phone")
+                         VirtualMFADeviceName="Phone", Path="/team/")
         # Never returned again: listing shows the serial number only.
         listed = [d for d in self.iam.list_virtual_mfa_devices()["VirtualMFADevices"]
                   if d["SerialNumber"] == serial]

@@ -63,8 +63,8 @@ Result<std::shared_ptr<const model::MfaDevice>> FindMfaDevice(const store::Direc
   const std::string prefix = "arn:aws:iam::" + std::string(account) + ":mfa/";
   std::shared_ptr<const model::MfaDevice> device;
   if (StartsWith(serial_number, prefix)) {
-    std::string_view name = serial_number.substr(serial_number.rfind('/') + 1);
-    device = directory.Get<model::MfaDevice>(model::RecordKey({account, name}));
+    device = directory.Get<model::MfaDevice>(
+        model::MfaDeviceKey(account, serial_number.substr(prefix.size())));
   }
   if (device == nullptr || !EqualsIgnoreCase(device->SerialNumber(), serial_number)) {
     return Status(ErrorCode::kNoSuchEntity, "VirtualMFADevice with serial number " +
