@@ -86,3 +86,15 @@ class [[nodiscard]] Result {
       return status_;                                          \
     }                                                          \
   } while (false)
+
+#define GATEHOUSE_CONCAT_INNER_(a, b) a##b
+#define GATEHOUSE_CONCAT_(a, b) GATEHOUSE_CONCAT_INNER_(a, b)
+
+// Declares or assigns `lhs` from `expr` (a Result<T>), or returns its Status from the enclosing
+// function when it is an error: ASSIGN_OR_RETURN(auto user, FindUser(…));
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL_(GATEHOUSE_CONCAT_(result_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
+  auto result = (expr);                           \
+  if (!result.ok()) return result.status();       \
+  lhs = std::move(result).value()
