@@ -53,6 +53,13 @@ Result<Principal> Principal::FromArn(std::string_view text) {
       p.service_linked = IsServiceLinkedRolePath(res);
       return p;
     }
+    for (std::string_view type : {"oidc-provider/", "saml-provider/"}) {
+      if (StartsWith(res, type) && res.size() > type.size()) {
+        p.kind = PrincipalKind::kWebIdentity;
+        p.name = std::string(After(res, type));
+        return p;
+      }
+    }
   } else if (arn->service == "sts") {
     if (StartsWith(res, "assumed-role/")) {
       std::string_view rest = After(res, "assumed-role/");
@@ -94,6 +101,8 @@ std::string_view Principal::TypeName() const {
       return "AssumedRole";
     case PrincipalKind::kFederatedUser:
       return "FederatedUser";
+    case PrincipalKind::kWebIdentity:
+      return arn.find(":saml-provider/") != std::string::npos ? "SAMLUser" : "WebIdentityUser";
   }
   return "";
 }
@@ -106,7 +115,11 @@ PrincipalMatcher PrincipalMatcher::Compile(const PrincipalBlock& block) {
   PrincipalMatcher m;
   m.any_ = block.wildcard;
   for (const PrincipalEntry& e : block.entries) {
-    if (e.type != PrincipalType::kAws) continue;  // service/federated principals are not IAM's
+    if (e.type == PrincipalType::kFederated) {
+      m.federated_.push_back(e.value);
+      continue;
+    }
+    if (e.type != PrincipalType::kAws) continue;  // service principals are not IAM's
     if (e.value == "*") {
       m.any_ = true;
     } else if (IsAccountId(e.value)) {
@@ -141,8 +154,18 @@ bool PrincipalMatcher::NamesRole(const Principal& p) const {
   return false;
 }
 
+bool PrincipalMatcher::NamesProvider(const Principal& p) const {
+  return p.kind == PrincipalKind::kWebIdentity &&
+         std::find(federated_.begin(), federated_.end(), p.arn) != federated_.end();
+}
+
+// A web identity is named only as the Federated provider that vouched for it (or by "*"):
+// never through the account of its provider, nor as an AWS principal.
 Grant PrincipalMatcher::Match(const Principal& p) const {
   if (any_) return Grant::kDirect;
+  if (p.kind == PrincipalKind::kWebIdentity) {
+    return NamesProvider(p) ? Grant::kDirect : Grant::kNone;
+  }
   if (p.kind != PrincipalKind::kRole && NamesArn(p.arn)) return Grant::kDirect;
   if (NamesRole(p)) return Grant::kRoleArn;
   if (NamesAccount(p)) return Grant::kAccount;
@@ -151,6 +174,7 @@ Grant PrincipalMatcher::Match(const Principal& p) const {
 
 bool PrincipalMatcher::Excludes(const Principal& p) const {
   if (any_) return true;
+  if (p.kind == PrincipalKind::kWebIdentity) return NamesProvider(p);
   if (!NamesAccount(p)) return false;
   switch (p.kind) {
     case PrincipalKind::kRoot:
@@ -162,6 +186,8 @@ bool PrincipalMatcher::Excludes(const Principal& p) const {
       return NamesRole(p);
     case PrincipalKind::kAssumedRole:
       return NamesRole(p) && NamesArn(p.arn);
+    case PrincipalKind::kWebIdentity:
+      return false;  // decided above
   }
   return false;
 }

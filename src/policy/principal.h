@@ -13,7 +13,10 @@
 
 namespace gatehouse::policy {
 
-enum class PrincipalKind { kRoot, kUser, kRole, kAssumedRole, kFederatedUser };
+// kWebIdentity: a caller of AssumeRoleWithWebIdentity or AssumeRoleWithSAML, named by the IAM
+// identity provider that vouched for it (arn:P:iam::A:oidc-provider/URL or :saml-provider/NAME).
+// It has no policies of its own: only a trust policy's Federated principal names it.
+enum class PrincipalKind { kRoot, kUser, kRole, kAssumedRole, kFederatedUser, kWebIdentity };
 
 struct Principal {
   PrincipalKind kind = PrincipalKind::kUser;
@@ -29,14 +32,16 @@ struct Principal {
   bool service_linked = false;
 
   // Accepts arn:P:iam::A:root, arn:P:iam::A:user/[path/]N, arn:P:iam::A:role/[path/]N,
-  // arn:P:sts::A:assumed-role/R/S and arn:P:sts::A:federated-user/N.
+  // arn:P:sts::A:assumed-role/R/S, arn:P:sts::A:federated-user/N, and the identity providers
+  // arn:P:iam::A:oidc-provider/URL and arn:P:iam::A:saml-provider/N (kWebIdentity).
   static Result<Principal> FromArn(std::string_view arn);
 
   // For a role session: the role's ARN with its path (from the session, never the caller's
   // input), which also decides service_linked.
   void SetRoleArn(std::string arn);
 
-  // The value of aws:PrincipalType: Account, User, AssumedRole or FederatedUser.
+  // The value of aws:PrincipalType: Account, User, AssumedRole, FederatedUser, WebIdentityUser
+  // or SAMLUser.
   std::string_view TypeName() const;
   // The value of aws:PrincipalArn (for a role session: the role's ARN).
   const std::string& PrincipalArn() const;
@@ -61,10 +66,12 @@ class PrincipalMatcher {
   bool NamesAccount(const Principal& p) const;
   bool NamesRole(const Principal& p) const;
   bool NamesArn(std::string_view arn) const;
+  bool NamesProvider(const Principal& p) const;
 
   bool any_ = false;
   std::vector<std::string> accounts_;
   std::vector<std::string> arns_;
+  std::vector<std::string> federated_;  // the Federated entries: identity providers
 };
 
 }  // namespace gatehouse::policy

@@ -22,8 +22,13 @@ Request MakeRequest(Principal principal, const PrincipalAttributes& attrs, std::
   }
 
   const Principal& p = principal;
-  context.SetDefault("aws:PrincipalArn", {p.PrincipalArn()});
-  context.SetDefault("aws:PrincipalAccount", {p.account});
+  if (p.kind == PrincipalKind::kWebIdentity) {
+    // No IAM principal yet: the provider that vouched for the caller stands for it.
+    context.SetDefault("aws:FederatedProvider", {p.arn});
+  } else {
+    context.SetDefault("aws:PrincipalArn", {p.PrincipalArn()});
+    context.SetDefault("aws:PrincipalAccount", {p.account});
+  }
   context.SetDefault("aws:PrincipalType", {std::string(p.TypeName())});
   context.SetDefault("aws:PrincipalIsAWSService", {"false"});
   if (p.kind == PrincipalKind::kUser) context.SetDefault("aws:username", {p.name});
@@ -40,6 +45,8 @@ Request MakeRequest(Principal principal, const PrincipalAttributes& attrs, std::
     case PrincipalKind::kUser:
     case PrincipalKind::kRole:
       if (attrs.user_id) context.SetDefault("aws:userid", {*attrs.user_id});
+      break;
+    case PrincipalKind::kWebIdentity:
       break;
   }
   for (const auto& [key, value] : attrs.tags) {

@@ -68,5 +68,38 @@ TEST(PrincipalMatcherTest, NotPrincipalNeedsEveryIdentity) {
                   .Excludes(session));
 }
 
+// A web identity (the provider that vouched for a caller of AssumeRoleWithWebIdentity) is named
+// only by a Federated entry for that very provider, or "*": never through its account, an AWS
+// entry of the same ARN, or another provider.
+TEST(PrincipalMatcherTest, WebIdentitiesAreNamedOnlyAsTheirProvider) {
+  const std::string oidc = "arn:aws:iam::111111111111:oidc-provider/token.example.com/tenant";
+  auto web = Principal::FromArn(oidc);
+  ASSERT_TRUE(web.ok());
+  EXPECT_EQ(web->kind, PrincipalKind::kWebIdentity);
+  EXPECT_EQ(web->TypeName(), "WebIdentityUser");
+  EXPECT_EQ(Principal::FromArn("arn:aws:iam::111111111111:saml-provider/corp")->TypeName(),
+            "SAMLUser");
+  EXPECT_FALSE(Principal::FromArn("arn:aws:iam::111111111111:oidc-provider/").ok());
+
+  auto federated = [](std::vector<std::string> values) {
+    PrincipalBlock block;
+    for (auto& v : values) block.entries.push_back({PrincipalType::kFederated, v});
+    return PrincipalMatcher::Compile(block);
+  };
+  EXPECT_EQ(federated({oidc}).Match(*web), Grant::kDirect);
+  EXPECT_EQ(federated({"arn:aws:iam::111111111111:oidc-provider/token.example.com"}).Match(*web),
+            Grant::kNone);
+  EXPECT_EQ(Matcher({"111111111111"}).Match(*web), Grant::kNone);
+  EXPECT_EQ(Matcher({"arn:aws:iam::111111111111:root"}).Match(*web), Grant::kNone);
+  EXPECT_EQ(Matcher({oidc}).Match(*web), Grant::kNone);
+  EXPECT_EQ(Matcher({"*"}).Match(*web), Grant::kDirect);
+  EXPECT_TRUE(federated({oidc}).Excludes(*web));
+  EXPECT_FALSE(Matcher({"111111111111"}).Excludes(*web));
+
+  // And a Federated entry never names an IAM principal, even one of the provider's account.
+  auto user = *Principal::FromArn("arn:aws:iam::111111111111:user/alice");
+  EXPECT_EQ(federated({oidc, "arn:aws:iam::111111111111:user/alice"}).Match(user), Grant::kNone);
+}
+
 }  // namespace
 }  // namespace gatehouse::policy
