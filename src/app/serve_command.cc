@@ -77,6 +77,8 @@ struct ServeOptions {
   // Mail (the console's password-reset links) is queued in the store and delivered over SMTP
   // when smtp_url is set; without it the outbox keeps it (and DATA/outbox a copy).
   std::string smtp_url;
+  // A PEM bundle trusted, besides the system's CAs, for OpenID Connect providers' keys.
+  std::string federation_ca_file;
   bool smtp_starttls = false;
   std::string smtp_user;
   std::string smtp_password;
@@ -419,7 +421,11 @@ int Serve(const ServeOptions& options) {
                                 &password_hasher,
                                 &password_throttle};
   services::iam::RegisterIamOperations(dispatcher, iam);
-  services::sts::StsContext sts{iam, session_keys};
+  federation::OidcKeyFetcher::Options oidc_options;
+  oidc_options.fetch.extra_ca_file = options.federation_ca_file;
+  oidc_options.now_ms = [] { return NowSeconds() * 1000; };
+  federation::OidcKeyFetcher oidc_keys(std::move(oidc_options));
+  services::sts::StsContext sts{iam, session_keys, &oidc_keys};
   services::sts::RegisterStsOperations(dispatcher, sts);
   services::organizations::OrganizationsOptions organizations_options;
   organizations_options.max_accounts = options.max_accounts;
@@ -663,6 +669,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->add_option("--smtp-password", options->smtp_password,
                    "the SMTP password (better in the environment: GATEHOUSE_SMTP_PASSWORD)")
       ->envname("GATEHOUSE_SMTP_PASSWORD");
+  serve
+      ->add_option("--federation-ca-file", options->federation_ca_file,
+                   "PEM bundle of CAs trusted for OpenID Connect providers' keys besides the "
+                   "system's (a private PKI)")
+      ->envname("GATEHOUSE_FEDERATION_CA_FILE")
+      ->check(CLI::ExistingFile);
   serve->add_option("--mail-from", options->mail_from, "the sender address of the server's mail")
       ->envname("GATEHOUSE_MAIL_FROM")
       ->capture_default_str();

@@ -3,6 +3,7 @@
 #include "core/arn.h"
 #include "core/strings.h"
 #include "services/iam/mfa_codes.h"
+#include "services/iam/oidc_providers.h"
 #include "services/iam/service_linked_roles.h"
 #include "services/organizations/organization_resources.h"
 #include "services/organizations/policy_path.h"
@@ -350,6 +351,14 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
       if (auto device = iam::FindMfaDevice(directory_, account, info.arn); device.ok()) {
         info.arn = (*device)->SerialNumber();
         info.tags = TagPairs((*device)->tags);
+      }
+      break;
+    }
+    case ResourceForm::kOidcProvider: {
+      info.arn = Input(input, "OpenIDConnectProviderArn");
+      if (info.arn.empty()) info.arn = iam::OidcProviderArnFor(account, Input(input, "Url"));
+      if (auto provider = iam::FindOidcProvider(directory_, account, info.arn); provider.ok()) {
+        info.tags = TagPairs((*provider)->tags);
       }
       break;
     }

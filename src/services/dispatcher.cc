@@ -49,9 +49,8 @@ Status BadParameters(std::string message) {
 // authenticated by its query string carries no body (its signature does not cover one), GET
 // never reads a body, and a parameter named twice is refused, so that no second value can
 // change what the signed one meant.
-Result<protocol::QueryParams> RequestParameters(const HttpRequest& request,
-                                                const auth::SignatureClaim& claim) {
-  if (claim.presigned && !request.body.empty()) {
+Result<protocol::QueryParams> RequestParameters(const HttpRequest& request, bool presigned) {
+  if (presigned && !request.body.empty()) {
     return BadParameters("A request authenticated by its query string must not carry a body.");
   }
   std::string_view target = request.target;
@@ -112,9 +111,18 @@ std::string ResourceAccount(std::string_view arn, std::string_view fallback) {
   return view->account == "aws" ? "" : std::string(fallback);
 }
 
+authz::AuthzRequest Dispatcher::TransportRequest(const HttpRequest& request) const {
+  authz::AuthzRequest az;
+  az.source_ip = request.remote_address;
+  az.secure_transport = request.secure;
+  az.region = region_;
+  az.now_ms = now_() * 1000;
+  return az;
+}
+
 authz::AuthzRequest Dispatcher::CallerRequest(const auth::AccessKeyRecord& caller,
                                               const HttpRequest& request) const {
-  authz::AuthzRequest az;
+  authz::AuthzRequest az = TransportRequest(request);
   az.principal_arn = caller.principal_arn;
   az.user_id = caller.user_id;
   az.policies = policies_.Policies(caller);
@@ -127,10 +135,6 @@ authz::AuthzRequest Dispatcher::CallerRequest(const auth::AccessKeyRecord& calle
     az.principal_org_id = std::move(org->first);
     az.principal_org_path = std::move(org->second);
   }
-  az.source_ip = request.remote_address;
-  az.secure_transport = request.secure;
-  az.region = region_;
-  az.now_ms = now_() * 1000;
   if (const auth::SessionClaims* session = caller.session.get()) {
     if (session->kind == auth::SessionKind::kAssumedRole) az.role_arn = session->source_arn;
     az.assumed_root = session->kind == auth::SessionKind::kRootSession;
@@ -223,12 +227,17 @@ Result<json> Dispatcher::Execute(const protocol::ServiceModel& model, const prot
     return Status(ErrorCode::kNotImplemented,
                   "gatehouse does not implement " + rec.operation + " yet.");
   }
+  using authz::ResourceForm;
   std::optional<authz::AuthzRequest> caller_request;
-  if (spec->resource != authz::ResourceForm::kNone) {
+  if (spec->resource == ResourceForm::kUnsigned) {
+    // Nobody signed: the handler names the principal (the identity provider that vouched for
+    // the caller) and authorizes on the role's trust policy alone.
+    caller_request = TransportRequest(request);
+  } else if (spec->resource != ResourceForm::kNone) {
     caller_request = CallerRequest(caller, request);
   }
-  if (spec->resource != authz::ResourceForm::kNone &&
-      spec->resource != authz::ResourceForm::kHandler) {
+  if (spec->resource != ResourceForm::kNone && spec->resource != ResourceForm::kHandler &&
+      spec->resource != ResourceForm::kUnsigned) {
     RETURN_IF_ERROR(AuthorizeOn(*caller_request, spec->action, spec->resource, caller, input, rec));
     for (const authz::FurtherAuthorization* further :
          authz::FindFurtherAuthorizations(service, op.name)) {
@@ -325,6 +334,16 @@ HttpResponse Dispatcher::Handle(const HttpRequest& request, DispatchRecord* reco
   return ErrorEnvelope(*model, std::move(failure), rec);
 }
 
+std::optional<protocol::Route> Dispatcher::RouteUnsigned(
+    const protocol::QueryParams& params) const {
+  Result<protocol::Route> route = protocol::RouteRequest(models_, "sts", params, "");
+  if (!route.ok()) return std::nullopt;
+  const authz::OperationSpec* spec =
+      authz::FindOperationSpec(route->model->signing_name(), route->operation->name);
+  if (spec == nullptr || spec->resource != authz::ResourceForm::kUnsigned) return std::nullopt;
+  return *route;
+}
+
 HttpResponse Dispatcher::HandleGuarded(const HttpRequest& request, DispatchRecord& rec) const {
   // Until the request is routed, errors take the envelope its form suggests.
   const protocol::ServiceModel* model =
@@ -334,10 +353,22 @@ HttpResponse Dispatcher::HandleGuarded(const HttpRequest& request, DispatchRecor
   auth::HttpRequestView view{request.method, request.target, {}, request.body};
   for (const auto& [k, v] : request.headers) view.headers.emplace_back(k, v);
   Result<auth::SignatureClaim> claim = auth::ParseSignature(view);
-  if (!claim.ok()) return fail(claim.status());
+  if (!claim.ok()) {
+    // No signature at all: the operations AWS serves to anyone may still be meant.
+    if (claim.status().code() == ErrorCode::kMissingAuthenticationToken) {
+      Result<protocol::QueryParams> params = RequestParameters(request, false);
+      if (params.ok()) {
+        if (std::optional<protocol::Route> route = RouteUnsigned(*params)) {
+          rec.operation = "sts:" + route->operation->name;
+          return Answer(*route, "sts", *params, request, auth::AccessKeyRecord{}, rec);
+        }
+      }
+    }
+    return fail(claim.status());
+  }
   if (const protocol::ServiceModel* scoped = models_.Find(claim->service)) model = scoped;
 
-  Result<protocol::QueryParams> params = RequestParameters(request, *claim);
+  Result<protocol::QueryParams> params = RequestParameters(request, claim->presigned);
   if (!params.ok()) return fail(params.status());
   const std::string* target = request.Header("x-amz-target");
   Result<protocol::Route> route =
@@ -372,30 +403,38 @@ HttpResponse Dispatcher::HandleGuarded(const HttpRequest& request, DispatchRecor
   if (on_key_used_ && !key->session) {
     on_key_used_(key->access_key_id, claim->service, claim->region);
   }
+  return Answer(*route, claim->service, *params, request, *key, rec);
+}
 
+HttpResponse Dispatcher::Answer(const protocol::Route& route, const std::string& service,
+                                const protocol::QueryParams& params, const HttpRequest& request,
+                                const auth::AccessKeyRecord& caller, DispatchRecord& rec) const {
+  const protocol::ServiceModel& model = *route.model;
+  const protocol::Operation& op = *route.operation;
+  auto fail = [&](Status error) { return ErrorEnvelope(model, std::move(error), rec); };
   json input = json::object();
-  if (const protocol::Shape* shape = model->FindShape(op.input)) {
-    Result<json> read = model->protocol() == "json"
-                            ? protocol::ReadJsonInput(*model, *shape, request.body)
-                            : protocol::ReadQueryInput(*model, *shape, *params);
+  if (const protocol::Shape* shape = model.FindShape(op.input)) {
+    Result<json> read = model.protocol() == "json"
+                            ? protocol::ReadJsonInput(model, *shape, request.body)
+                            : protocol::ReadQueryInput(model, *shape, params);
     if (!read.ok()) return fail(read.status());
     input = std::move(read).value();
-    if (Status s = CheckInput(*model, *shape, input); !s.ok()) return fail(s);
+    if (Status s = CheckInput(model, *shape, input); !s.ok()) return fail(s);
   }
 
-  Result<json> output = Execute(*model, op, claim->service, input, *key, request, rec);
+  Result<json> output = Execute(model, op, service, input, caller, request, rec);
   if (!output.ok()) return fail(output.status());
 
   HttpResponse r;
   r.status = 200;
   rec.status = 200;
   r.headers.emplace_back("x-amzn-RequestId", rec.request_id);
-  if (model->protocol() == "json") {
+  if (model.protocol() == "json") {
     r.headers.emplace_back("Content-Type", kJsonContentType);
-    r.body = protocol::WriteJsonResponse(*model, op, *output);
+    r.body = protocol::WriteJsonResponse(model, op, *output);
   } else {
     r.headers.emplace_back("Content-Type", kQueryContentType);
-    r.body = protocol::WriteQueryResponse(*model, op, *output, rec.request_id);
+    r.body = protocol::WriteQueryResponse(model, op, *output, rec.request_id);
   }
   return r;
 }

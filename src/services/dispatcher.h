@@ -26,6 +26,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "protocol/model.h"
+#include "protocol/router.h"
 
 namespace gatehouse::services {
 
@@ -159,6 +160,15 @@ class Dispatcher {
 
   // Handle and Call below their exception barrier.
   HttpResponse HandleGuarded(const HttpRequest& request, DispatchRecord& record) const;
+  // A request without any signature, for an operation AWS accepts unsigned (kUnsigned in
+  // operations.def: AssumeRoleWithWebIdentity, AssumeRoleWithSAML); null for any other.
+  std::optional<protocol::Route> RouteUnsigned(const protocol::QueryParams& params) const;
+  // The routed and authenticated request read against its model, executed and answered.
+  HttpResponse Answer(const protocol::Route& route, const std::string& service,
+                      const protocol::QueryParams& params, const HttpRequest& request,
+                      const auth::AccessKeyRecord& caller, DispatchRecord& record) const;
+  // The transport's and the clock's part of an authorization request (no principal yet).
+  authz::AuthzRequest TransportRequest(const HttpRequest& request) const;
   Result<nlohmann::json> CallGuarded(std::string_view service, std::string_view operation,
                                      std::string_view body, const auth::AccessKeyRecord& caller,
                                      const HttpRequest& request, DispatchRecord& record) const;

@@ -1,5 +1,7 @@
 #include "services/iam/iam_context.h"
 
+#include "services/iam/oidc_providers.h"
+
 namespace gatehouse::services::iam {
 
 Result<std::string> TargetUserName(const OperationContext& c) {
@@ -29,6 +31,7 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterInstanceProfileOperations(dispatcher, iam);
   RegisterServiceLinkedRoleOperations(dispatcher, iam);
   RegisterRootAccessOperations(dispatcher, iam);
+  RegisterOidcProviderOperations(dispatcher, iam);
   RegisterManagedPolicyOperations(dispatcher, iam);
   RegisterLoginProfileOperations(dispatcher, iam);
   RegisterPasswordPolicyOperations(dispatcher, iam);

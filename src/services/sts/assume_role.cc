@@ -5,10 +5,9 @@
 // root user may not assume roles at all.
 #include <optional>
 
-#include "core/arn.h"
 #include "core/strings.h"
-#include "services/organizations/organization_common.h"
 #include "services/request_context.h"
+#include "services/sts/role_target.h"
 #include "services/sts/session_inputs.h"
 #include "services/sts/sts_operations.h"
 
@@ -30,22 +29,10 @@ Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
 
   // The role, if the ARN names one (an ARN that names nothing is refused like a role whose
   // trust policy does not name the caller).
-  std::shared_ptr<const model::Role> role;
-  std::string role_account;
-  if (std::optional<ArnView> arn = ArnView::Parse(role_arn);
-      arn && arn->service == "iam" && arn->ResourceType() == "role" && IsAccountId(arn->account)) {
-    role_account = std::string(arn->account);
-    role = sts.iam.state.directory().Get<model::Role>(
-        model::RecordKey({role_account, arn->ResourceName()}));
-    if (role != nullptr && role->Arn() != role_arn) role = nullptr;  // another path
-    // A closed account's roles cannot be assumed: refused as a role that trusts nobody.
-    if (role != nullptr &&
-        organizations::IsAccountClosed(sts.iam.state.directory(), role_account)) {
-      role = nullptr;
-    }
-  } else if (!arn) {
-    return Status(ErrorCode::kValidationError, role_arn + " is invalid");
-  }
+  std::optional<RoleTarget> target = FindRoleTarget(sts.iam.state.directory(), role_arn);
+  if (!target) return Status(ErrorCode::kValidationError, role_arn + " is invalid");
+  std::shared_ptr<const model::Role> role = target->role;
+  const std::string& role_account = target->account;
 
   const bool chained =
       caller_session != nullptr && caller_session->kind == auth::SessionKind::kAssumedRole;

@@ -47,6 +47,7 @@ void RegisterIdentityOperations(Dispatcher& dispatcher, StsContext& sts) {
 void RegisterStsOperations(Dispatcher& dispatcher, StsContext& sts) {
   RegisterAssumeRole(dispatcher, sts);
   RegisterAssumeRoot(dispatcher, sts);
+  RegisterAssumeRoleWithWebIdentity(dispatcher, sts);
   RegisterSessionTokenOperations(dispatcher, sts);
   RegisterIdentityOperations(dispatcher, sts);
 }

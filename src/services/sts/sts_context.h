@@ -3,6 +3,7 @@
 // they issue.
 #pragma once
 
+#include "federation/oidc_keys.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 #include "services/sts/session_key_ring.h"
@@ -12,6 +13,9 @@ namespace gatehouse::services::sts {
 struct StsContext {
   iam::IamContext& iam;
   SessionKeyRing& keys;
+  // The signing keys of OpenID Connect providers (AssumeRoleWithWebIdentity); null: none can be
+  // had, and every web identity token is refused.
+  federation::OidcKeySource* oidc_keys = nullptr;
 };
 
 // Registers every STS operation.

@@ -45,6 +45,11 @@ constexpr std::array kTable = {
 // skips them, and checks instead that a caller without policies gets an answer.
 const std::set<std::string> kUnauthorized = {"sts:GetCallerIdentity", "sts:GetSessionToken"};
 
+// The operations accepted unsigned (form kUnsigned): the caller's policies play no part, the
+// role's trust policy decides alone (tests/integration/test_web_identity.py and
+// tests/security/test_web_identity_forgery.py cover them).
+const std::set<std::string> kTrustOnly = {"sts:AssumeRoleWithWebIdentity"};
+
 // What a user may call without a policy of its own once the account's password policy sets
 // AllowUsersToChangePassword: AWS then grants every user iam:ChangePassword on itself and
 // iam:GetAccountPasswordPolicy (services/directory_policies.cc). Without that setting they are
@@ -212,10 +217,13 @@ TEST(AuthorizationCoverage, ActionsAreNamedAfterTheirOperations) {
 
 TEST(AuthorizationCoverage, OnlyOperationsWithoutAuthorizationAreSkipped) {
   std::set<std::string> none;
+  std::set<std::string> unsigned_ops;
   for (const TableEntry& e : kTable) {
     if (e.resource == ResourceForm::kNone) none.insert(Name(e));
+    if (e.resource == ResourceForm::kUnsigned) unsigned_ops.insert(Name(e));
   }
   EXPECT_EQ(none, kUnauthorized);
+  EXPECT_EQ(unsigned_ops, kTrustOnly);
 
   // A caller without any policy gets them answered.
   IamTestServer server;
@@ -238,7 +246,7 @@ TEST(AuthorizationCoverage, EveryOperationNeedsExactlyItsAction) {
   size_t covered = 0;
   for (size_t i = 0; i < kTable.size(); ++i) {
     const TableEntry& e = kTable[i];
-    if (e.resource == ResourceForm::kNone) continue;
+    if (e.resource == ResourceForm::kNone || e.resource == ResourceForm::kUnsigned) continue;
     const std::string name = Name(e);
     const std::string action(e.action);
     const OperationSample* sample = FindSample(e);
@@ -276,7 +284,7 @@ TEST(AuthorizationCoverage, EveryOperationNeedsExactlyItsAction) {
     EXPECT_NE(code, "NotImplemented") << name << ": " << allowed.body;
     ++covered;
   }
-  EXPECT_EQ(covered + kUnauthorized.size(), kTable.size());
+  EXPECT_EQ(covered + kUnauthorized.size() + kTrustOnly.size(), kTable.size());
 }
 
 TEST(AuthorizationCoverage, ExplicitDenyIsWordedAsSuch) {
@@ -421,7 +429,10 @@ TEST(AuthorizationCoverage, PasswordPolicyGrants) {
   std::set<std::string> answered;
   for (const TableEntry& e : kTable) {
     const OperationSample* sample = FindSample(e);
-    if (sample == nullptr || e.resource == ResourceForm::kNone) continue;
+    if (sample == nullptr || e.resource == ResourceForm::kNone ||
+        e.resource == ResourceForm::kUnsigned) {
+      continue;
+    }
     HttpResponse r = account.Call(key, *sample);
     if (!IsAccessDenied(r)) answered.insert(std::string(e.action));
   }

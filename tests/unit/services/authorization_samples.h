@@ -43,6 +43,7 @@ inline const std::vector<OperationSample>& OperationSamples() {
   static const std::string kAwsPolicy = "arn:aws:iam::aws:policy/ReadOnlyAccess";
   static const std::string kOwnPolicy = "arn:aws:iam::{account}:policy/Sample";
   static const std::string kMfa = "arn:aws:iam::{account}:mfa/Sample";
+  static const std::string kOidc = "arn:aws:iam::{account}:oidc-provider/issuer.example.com";
   static const std::string kAlice = "arn:aws:iam::{account}:user/alice";
   static const std::vector<OperationSample> kSamples = {
       {"sts", "GetCallerIdentity", {}},
@@ -216,6 +217,30 @@ inline const std::vector<OperationSample>& OperationSamples() {
        "TagMFADevice",
        {{"SerialNumber", kMfa}, {"Tags.member.1.Key", "team"}, {"Tags.member.1.Value", "blue"}}},
       {"iam", "UntagMFADevice", {{"SerialNumber", kMfa}, {"TagKeys.member.1", "team"}}},
+      // OpenID Connect providers
+      {"iam", "CreateOpenIDConnectProvider", {{"Url", "https://issuer.example.com"}}},
+      {"iam", "GetOpenIDConnectProvider", {{"OpenIDConnectProviderArn", kOidc}}},
+      {"iam", "ListOpenIDConnectProviders", {}},
+      {"iam", "DeleteOpenIDConnectProvider", {{"OpenIDConnectProviderArn", kOidc}}},
+      {"iam",
+       "AddClientIDToOpenIDConnectProvider",
+       {{"OpenIDConnectProviderArn", kOidc}, {"ClientID", "sample"}}},
+      {"iam",
+       "RemoveClientIDFromOpenIDConnectProvider",
+       {{"OpenIDConnectProviderArn", kOidc}, {"ClientID", "sample"}}},
+      {"iam",
+       "UpdateOpenIDConnectProviderThumbprint",
+       {{"OpenIDConnectProviderArn", kOidc},
+        {"ThumbprintList.member.1", "0123456789abcdef0123456789abcdef01234567"}}},
+      {"iam",
+       "TagOpenIDConnectProvider",
+       {{"OpenIDConnectProviderArn", kOidc},
+        {"Tags.member.1.Key", "team"},
+        {"Tags.member.1.Value", "blue"}}},
+      {"iam",
+       "UntagOpenIDConnectProvider",
+       {{"OpenIDConnectProviderArn", kOidc}, {"TagKeys.member.1", "team"}}},
+      {"iam", "ListOpenIDConnectProviderTags", {{"OpenIDConnectProviderArn", kOidc}}},
       {"iam", "ListMFADeviceTags", {{"SerialNumber", kMfa}}},
       // Account
       {"iam", "CreateAccountAlias", {{"AccountAlias", "alias-{account}"}}},
