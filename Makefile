@@ -52,6 +52,7 @@ bench: configure
 	bench/server_bench.sh $(BUILD)
 	bench/organizations_bench.sh $(BUILD)
 	bench/rcp_bench.sh $(BUILD)
+	bench/web_identity_bench.sh $(BUILD)
 	bench/console_bench.py $(BUILD)
 	bench/postgres_bench.sh $(BUILD)
 
