@@ -25,6 +25,7 @@ enum class ResourceForm {
   kInstanceProfilePath,
   kMfa,
   kOidcProvider,
+  kSamlProvider,
   kServiceLinkedRole,
   kPolicySource,
   kHandler,

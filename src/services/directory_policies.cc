@@ -4,6 +4,7 @@
 #include "core/strings.h"
 #include "services/iam/mfa_codes.h"
 #include "services/iam/oidc_providers.h"
+#include "services/iam/saml_providers.h"
 #include "services/iam/service_linked_roles.h"
 #include "services/organizations/organization_resources.h"
 #include "services/organizations/policy_path.h"
@@ -358,6 +359,15 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
       info.arn = Input(input, "OpenIDConnectProviderArn");
       if (info.arn.empty()) info.arn = iam::OidcProviderArnFor(account, Input(input, "Url"));
       if (auto provider = iam::FindOidcProvider(directory_, account, info.arn); provider.ok()) {
+        info.tags = TagPairs((*provider)->tags);
+      }
+      break;
+    }
+    case ResourceForm::kSamlProvider: {
+      info.arn = Input(input, "SAMLProviderArn");
+      if (info.arn.empty()) info.arn = arn("saml-provider", "/", Input(input, "Name"));
+      if (auto provider = iam::FindSamlProvider(directory_, account, info.arn); provider.ok()) {
+        info.arn = (*provider)->Arn();
         info.tags = TagPairs((*provider)->tags);
       }
       break;

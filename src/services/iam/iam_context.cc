@@ -1,6 +1,7 @@
 #include "services/iam/iam_context.h"
 
 #include "services/iam/oidc_providers.h"
+#include "services/iam/saml_providers.h"
 
 namespace gatehouse::services::iam {
 
@@ -32,6 +33,7 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterServiceLinkedRoleOperations(dispatcher, iam);
   RegisterRootAccessOperations(dispatcher, iam);
   RegisterOidcProviderOperations(dispatcher, iam);
+  RegisterSamlProviderOperations(dispatcher, iam);
   RegisterManagedPolicyOperations(dispatcher, iam);
   RegisterLoginProfileOperations(dispatcher, iam);
   RegisterPasswordPolicyOperations(dispatcher, iam);

@@ -8,13 +8,14 @@
 
 #include "core/strings.h"
 #include "core/time_format.h"
+#include "services/iam/handler_table.h"
+#include "services/iam/record_operations.h"
 #include "services/iam/tags.h"
 
 namespace gatehouse::services::iam {
 namespace {
 
 using nlohmann::json;
-using Handler = Result<json> (*)(IamContext&, const OperationContext&);
 
 Status InvalidUrl(std::string_view why = "") {
   return Status(ErrorCode::kInvalidInput,
@@ -55,16 +56,6 @@ Status TooManyClientIds() {
 }
 
 json ProviderArnJson(const model::OidcProvider& p) { return {{"Arn", p.Arn()}}; }
-
-// The provider with `change` applied, committed if it is still as read.
-template <typename Change>
-Result<json> UpdateProvider(IamContext& iam, const model::OidcProvider& provider, Change change) {
-  model::OidcProvider updated = provider;
-  if (Status s = change(updated); !s.ok()) return s;
-  RETURN_IF_ERROR(iam.state.Commit({.writes = {store::Put<model::OidcProvider>{updated}},
-                                    .preconditions = {store::Unchanged(provider)}}));
-  return json::object();
-}
 
 Result<std::shared_ptr<const model::OidcProvider>> InputProvider(const IamContext& iam,
                                                                  const OperationContext& c) {
@@ -139,7 +130,7 @@ Result<json> DeleteProvider(IamContext& iam, const OperationContext& c) {
 Result<json> AddClientId(IamContext& iam, const OperationContext& c) {
   ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
   const std::string id = c.input.at("ClientID");
-  return UpdateProvider(iam, *provider, [&](model::OidcProvider& p) {
+  return UpdateRecord(iam, *provider, [&](model::OidcProvider& p) {
     if (std::find(p.client_ids.begin(), p.client_ids.end(), id) != p.client_ids.end()) {
       return Status::Ok();
     }
@@ -153,7 +144,7 @@ Result<json> AddClientId(IamContext& iam, const OperationContext& c) {
 Result<json> RemoveClientId(IamContext& iam, const OperationContext& c) {
   ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
   const std::string id = c.input.at("ClientID");
-  return UpdateProvider(iam, *provider, [&](model::OidcProvider& p) {
+  return UpdateRecord(iam, *provider, [&](model::OidcProvider& p) {
     std::erase(p.client_ids, id);
     return Status::Ok();
   });
@@ -162,33 +153,22 @@ Result<json> RemoveClientId(IamContext& iam, const OperationContext& c) {
 Result<json> UpdateThumbprints(IamContext& iam, const OperationContext& c) {
   ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
   ASSIGN_OR_RETURN(std::vector<std::string> thumbprints, InputThumbprints(c.input));
-  return UpdateProvider(iam, *provider, [&](model::OidcProvider& p) {
+  return UpdateRecord(iam, *provider, [&](model::OidcProvider& p) {
     p.thumbprints = thumbprints;
     return Status::Ok();
   });
 }
 
 Result<json> TagProvider(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
-  ASSIGN_OR_RETURN(std::vector<model::Tag> tags,
-                   MergeTags(provider->tags, c.input.at("Tags"), kOidcProviderTags));
-  return UpdateProvider(iam, *provider, [&](model::OidcProvider& p) {
-    p.tags = tags;
-    return Status::Ok();
-  });
+  return TagRecord<model::OidcProvider>(iam, c, InputProvider, kOidcProviderTags);
 }
 
 Result<json> UntagProvider(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
-  return UpdateProvider(iam, *provider, [&](model::OidcProvider& p) {
-    p.tags = RemoveTags(p.tags, c.input.at("TagKeys"));
-    return Status::Ok();
-  });
+  return UntagRecord<model::OidcProvider>(iam, c, InputProvider);
 }
 
 Result<json> ListProviderTags(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
-  return ListTagsJson(provider->tags, c.input);
+  return ListRecordTags<model::OidcProvider>(iam, c, InputProvider);
 }
 
 }  // namespace
@@ -238,7 +218,7 @@ std::string OidcProviderArnFor(std::string_view account, std::string_view url) {
 }
 
 void RegisterOidcProviderOperations(Dispatcher& d, IamContext& iam) {
-  const std::pair<const char*, Handler> kHandlers[] = {
+  static constexpr std::pair<const char*, IamHandler> kHandlers[] = {
       {"CreateOpenIDConnectProvider", CreateProvider},
       {"GetOpenIDConnectProvider", GetProvider},
       {"ListOpenIDConnectProviders", ListProviders},
@@ -250,10 +230,7 @@ void RegisterOidcProviderOperations(Dispatcher& d, IamContext& iam) {
       {"UntagOpenIDConnectProvider", UntagProvider},
       {"ListOpenIDConnectProviderTags", ListProviderTags},
   };
-  for (const auto& [operation, handler] : kHandlers) {
-    d.Register("iam", operation,
-               [&iam, handler](const OperationContext& c) { return handler(iam, c); });
-  }
+  RegisterHandlers(d, iam, kHandlers);
 }
 
 }  // namespace gatehouse::services::iam

@@ -44,6 +44,26 @@ inline const std::vector<OperationSample>& OperationSamples() {
   static const std::string kOwnPolicy = "arn:aws:iam::{account}:policy/Sample";
   static const std::string kMfa = "arn:aws:iam::{account}:mfa/Sample";
   static const std::string kOidc = "arn:aws:iam::{account}:oidc-provider/issuer.example.com";
+  static const std::string kSaml = "arn:aws:iam::{account}:saml-provider/Sample";
+  // An IdP's metadata with a self-signed signing certificate, padded past the API's 1,000
+  // characters minimum with a long entity id.
+  static const std::string kSamlMetadata =
+      R"(<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" )"
+      R"(xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.example.com/)" +
+      std::string(300, 'x') +
+      R"("><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">)"
+      R"(<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>)"
+      "MIIBjDCCATGgAwIBAgIUXqN4j+Tn/"
+      "MKnjVbGUTvgD1qdSqEwCgYIKoZIzj0EAwIwGjEYMBYGA1UEAwwPaWRwLmV4YW1wbGUuY29tMCAXDTI2MTIwNTE5NDEyN"
+      "FoYDzIxMjYxMTExMTk0MTI0WjAaMRgwFgYDVQQDDA9pZHAuZXhhbXBsZS5jb20wWTATBgcqhkjOPQIBBggqhkjOPQMBB"
+      "wNCAARUlhEdOz5MBWgdbz6xAd9e6JiJ1mKrgbk5+sJjtn39AXxbQ/+7yZ+KFc4pJ8FTn5/"
+      "ZEi5w8+ox+zAe6py5AOwpo1MwUTAdBgNVHQ4EFgQUc9m3AYynZ6xSF9Ga+"
+      "ibQByYrG60wHwYDVR0jBBgwFoAUc9m3AYynZ6xSF9Ga+ibQByYrG60wDwYDVR0TAQH/BAUwAwEB/"
+      "zAKBggqhkjOPQQDAgNJADBGAiEAzy2BvmsFVFPBQZ1tVJlE5g+"
+      "AibQALmSqcdqx2NqbwLcCIQCo9tkq1sLHfio5CZz1L63YEUO6VE4Z38geP3iWpCSGUw=="
+      R"(</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>)"
+      R"(<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" )"
+      R"(Location="https://idp.example.com/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>)";
   static const std::string kAlice = "arn:aws:iam::{account}:user/alice";
   static const std::vector<OperationSample> kSamples = {
       {"sts", "GetCallerIdentity", {}},
@@ -241,6 +261,19 @@ inline const std::vector<OperationSample>& OperationSamples() {
        "UntagOpenIDConnectProvider",
        {{"OpenIDConnectProviderArn", kOidc}, {"TagKeys.member.1", "team"}}},
       {"iam", "ListOpenIDConnectProviderTags", {{"OpenIDConnectProviderArn", kOidc}}},
+      // SAML providers
+      {"iam", "CreateSAMLProvider", {{"Name", "Sample"}, {"SAMLMetadataDocument", kSamlMetadata}}},
+      {"iam", "GetSAMLProvider", {{"SAMLProviderArn", kSaml}}},
+      {"iam", "ListSAMLProviders", {}},
+      {"iam", "UpdateSAMLProvider", {{"SAMLProviderArn", kSaml}}},
+      {"iam", "DeleteSAMLProvider", {{"SAMLProviderArn", kSaml}}},
+      {"iam",
+       "TagSAMLProvider",
+       {{"SAMLProviderArn", kSaml},
+        {"Tags.member.1.Key", "team"},
+        {"Tags.member.1.Value", "blue"}}},
+      {"iam", "UntagSAMLProvider", {{"SAMLProviderArn", kSaml}, {"TagKeys.member.1", "team"}}},
+      {"iam", "ListSAMLProviderTags", {{"SAMLProviderArn", kSaml}}},
       {"iam", "ListMFADeviceTags", {{"SerialNumber", kMfa}}},
       // Account
       {"iam", "CreateAccountAlias", {{"AccountAlias", "alias-{account}"}}},
