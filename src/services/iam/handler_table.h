@@ -15,8 +15,9 @@ using IamHandler = Result<nlohmann::json> (*)(IamContext&, const OperationContex
 
 inline void RegisterHandlers(Dispatcher& d, IamContext& iam,
                              std::span<const std::pair<const char*, IamHandler>> handlers) {
-  for (const auto& [operation, handler] : handlers) {
-    d.Register("iam", operation,
+  for (const auto& entry : handlers) {
+    IamHandler handler = entry.second;  // a copy: lambdas cannot capture structured bindings
+    d.Register("iam", entry.first,
                [&iam, handler](const OperationContext& c) { return handler(iam, c); });
   }
 }
