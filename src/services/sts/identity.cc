@@ -48,6 +48,7 @@ void RegisterStsOperations(Dispatcher& dispatcher, StsContext& sts) {
   RegisterAssumeRole(dispatcher, sts);
   RegisterAssumeRoot(dispatcher, sts);
   RegisterAssumeRoleWithWebIdentity(dispatcher, sts);
+  RegisterAssumeRoleWithSaml(dispatcher, sts);
   RegisterSessionTokenOperations(dispatcher, sts);
   RegisterIdentityOperations(dispatcher, sts);
 }

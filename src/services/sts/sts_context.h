@@ -16,6 +16,9 @@ struct StsContext {
   // The signing keys of OpenID Connect providers (AssumeRoleWithWebIdentity); null: none can be
   // had, and every web identity token is refused.
   federation::OidcKeySource* oidc_keys = nullptr;
+  // The URL clients reach the server at (--public-url): its /saml endpoint is an audience and a
+  // recipient SAML responses may name, besides AWS's sign-in endpoint. "" when unset.
+  std::string public_url;
 };
 
 // Registers every STS operation.

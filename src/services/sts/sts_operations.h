@@ -9,6 +9,7 @@ namespace gatehouse::services::sts {
 void RegisterAssumeRole(Dispatcher& dispatcher, StsContext& sts);
 void RegisterAssumeRoot(Dispatcher& dispatcher, StsContext& sts);
 void RegisterAssumeRoleWithWebIdentity(Dispatcher& dispatcher, StsContext& sts);
+void RegisterAssumeRoleWithSaml(Dispatcher& dispatcher, StsContext& sts);
 // GetSessionToken and GetFederationToken.
 void RegisterSessionTokenOperations(Dispatcher& dispatcher, StsContext& sts);
 // GetCallerIdentity, GetAccessKeyInfo and DecodeAuthorizationMessage.

@@ -12,7 +12,7 @@
 #include "federation/jwt_claims.h"
 #include "federation/jwt_signature.h"
 #include "services/iam/oidc_providers.h"
-#include "services/request_context.h"
+#include "services/sts/federated_session.h"
 #include "services/sts/role_target.h"
 #include "services/sts/session_inputs.h"
 #include "services/sts/sts_operations.h"
@@ -22,7 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kDefaultDurationSeconds = 3600;
 constexpr int64_t kClockSkewSeconds = 120;
 constexpr char kTagsClaim[] = "https://aws.amazon.com/tags";
 constexpr char kSourceIdentityClaim[] = "https://aws.amazon.com/source_identity";
@@ -129,76 +128,15 @@ Result<json> TagInputs(const federation::Jwt& jwt) {
   return out;
 }
 
-// The trust policy's view of the request: the provider as principal, the token's claims as
-// condition keys.
-authz::AuthzRequest TrustRequest(const OperationContext& c, const model::OidcProvider& provider,
-                                 const RoleTarget& target, const std::string& role_arn,
-                                 const federation::Jwt& jwt, const Audience& audience,
-                                 const SessionInputs& inputs) {
-  authz::AuthzRequest az = *c.caller_request;
-  az.principal_arn = provider.Arn();
-  az.resource = role_arn;
-  az.resource_account = target.account;
-  az.resource_policy = target.role != nullptr ? target.role->assume_role_policy : "";
-  az.context = RequestContextKeys(json::object(), ResourceInfo{role_arn, {}, "", ""});
+// The provider's condition keys: the token's audiences, subject and authentication methods.
+ContextKeys ProviderKeys(const model::OidcProvider& provider, const federation::Jwt& jwt,
+                         const Audience& audience) {
   const std::string& url = provider.url;
-  az.context.push_back({url + ":aud", audience.aud});
-  if (!audience.oaud.empty()) az.context.push_back({url + ":oaud", audience.oaud});
-  if (auto sub = federation::StringClaim(jwt, "sub")) az.context.push_back({url + ":sub", {*sub}});
-  if (auto amr = StringsClaim(jwt, "amr"); !amr.empty()) az.context.push_back({url + ":amr", amr});
-  az.context.push_back({"sts:RoleSessionName", {c.input.value("RoleSessionName", "")}});
-  for (const auto& [key, value] : inputs.tags) {
-    az.context.push_back({"aws:RequestTag/" + key, {value}});
-  }
-  if (!inputs.tags.empty()) {
-    std::vector<std::string> keys;
-    for (const auto& [key, unused] : inputs.tags) keys.push_back(key);
-    az.context.push_back({"aws:TagKeys", keys});
-  }
-  if (!inputs.transitive_tag_keys.empty()) {
-    az.context.push_back({"sts:TransitiveTagKeys", inputs.transitive_tag_keys});
-  }
-  if (auto identity = federation::StringClaim(jwt, kSourceIdentityClaim)) {
-    az.context.push_back({"sts:SourceIdentity", {*identity}});
-  }
-  return az;
-}
-
-// The trust policy allows sts:AssumeRoleWithWebIdentity, and sts:TagSession and
-// sts:SetSourceIdentity when the token carries tags or a source identity.
-Status AuthorizeTrust(const OperationContext& c, authz::AuthzRequest az, bool tags,
-                      bool source_identity) {
-  for (const auto& [action, needed] :
-       {std::pair{"sts:AssumeRoleWithWebIdentity", true}, std::pair{"sts:TagSession", tags},
-        std::pair{"sts:SetSourceIdentity", source_identity}}) {
-    if (!needed) continue;
-    az.action = action;
-    if (Status s = c.authorize(az); !s.ok()) {
-      return s.code() == ErrorCode::kAccessDenied ? NotAuthorized() : s;
-    }
-  }
-  return Status::Ok();
-}
-
-// A source identity is 2 to 64 of [\w+=,.@-], as AssumeRole's SourceIdentity input.
-Status CheckSourceIdentity(const std::string& identity) {
-  if (identity.empty()) return Status::Ok();
-  bool valid = identity.size() >= 2 && identity.size() <= 64;
-  for (char ch : identity) {
-    valid = valid && (std::isalnum(static_cast<unsigned char>(ch)) ||
-                      std::string_view("_+=,.@-").find(ch) != std::string_view::npos);
-  }
-  return valid ? Status::Ok() : InvalidToken("The source identity in the token is not valid.");
-}
-
-Result<int64_t> Duration(const OperationContext& c, const model::Role& role) {
-  const int64_t duration = c.input.value("DurationSeconds", kDefaultDurationSeconds);
-  if (duration > role.max_session_duration) {
-    return Status(ErrorCode::kValidationError,
-                  "The requested DurationSeconds exceeds the MaxSessionDuration set for this "
-                  "role.");
-  }
-  return duration;
+  ContextKeys keys = {{url + ":aud", audience.aud}};
+  if (!audience.oaud.empty()) keys.push_back({url + ":oaud", audience.oaud});
+  if (auto sub = federation::StringClaim(jwt, "sub")) keys.push_back({url + ":sub", {*sub}});
+  if (auto amr = StringsClaim(jwt, "amr"); !amr.empty()) keys.push_back({url + ":amr", amr});
+  return keys;
 }
 
 // The issuer's provider in the role's account (the token's iss, as IAM keeps URLs).
@@ -244,38 +182,22 @@ Result<json> AssumeRoleWithWebIdentity(StsContext& sts, const OperationContext& 
   ASSIGN_OR_RETURN(SessionInputs inputs, ReadSessionInputs(session_input));
   const std::string source_identity =
       federation::StringClaim(jwt, kSourceIdentityClaim).value_or("");
-  RETURN_IF_ERROR(CheckSourceIdentity(source_identity));
-  RETURN_IF_ERROR(
-      AuthorizeTrust(c, TrustRequest(c, *provider, *target, role_arn, jwt, audience, inputs),
-                     !inputs.tags.empty(), !source_identity.empty()));
-  if (target->role == nullptr) return NotAuthorized();  // refused above: nothing trusts
-  const model::Role& role = *target->role;
-  ASSIGN_OR_RETURN(int64_t duration, Duration(c, role));
-
+  if (!source_identity.empty() && !IsValidSourceIdentity(source_identity)) {
+    return InvalidToken("The source identity in the token is not valid.");
+  }
   const std::string session_name = c.input.value("RoleSessionName", "");
-  auth::SessionClaims claims;
-  claims.kind = auth::SessionKind::kAssumedRole;
-  claims.account_id = role.account_id;
-  claims.principal_arn =
-      "arn:aws:sts::" + role.account_id + ":assumed-role/" + role.name + "/" + session_name;
-  claims.user_id = role.id + ":" + session_name;
-  claims.source_arn = role.Arn();
-  claims.role_id = role.id;
-  claims.has_session_policy = inputs.has_policy;
-  claims.session_policy = inputs.policy;
-  claims.session_policy_arns = inputs.policy_arns;
-  claims.tags = inputs.tags;
-  claims.transitive_tag_keys = inputs.transitive_tag_keys;
-  claims.source_identity = source_identity;
-  ASSIGN_OR_RETURN(json credentials, IssueCredentials(sts, claims, duration));
-  json out = {
-      {"Credentials", std::move(credentials)},
-      {"SubjectFromWebIdentityToken", *sub},
-      {"AssumedRoleUser", {{"AssumedRoleId", claims.user_id}, {"Arn", claims.principal_arn}}},
-      {"Provider", federation::StringClaim(jwt, "iss").value_or("")},
-      {"Audience", audience.matched}};
-  if (inputs.has_policy || !inputs.tags.empty()) out["PackedPolicySize"] = inputs.packed_percent;
-  if (!source_identity.empty()) out["SourceIdentity"] = source_identity;
+  FederatedRequest who{provider->Arn(), &*target, role_arn, session_name,
+                       ProviderKeys(*provider, jwt, audience)};
+  RETURN_IF_ERROR(AuthorizeFederatedTrust(c, FederatedTrustRequest(c, who, inputs, source_identity),
+                                          "sts:AssumeRoleWithWebIdentity", !inputs.tags.empty(),
+                                          !source_identity.empty(), NotAuthorized()));
+  if (target->role == nullptr) return NotAuthorized();  // refused above: nothing trusts
+  ASSIGN_OR_RETURN(int64_t duration, RoleSessionDuration(c, *target->role));
+  ASSIGN_OR_RETURN(json out, IssueRoleSession(sts, *target->role, session_name, inputs,
+                                              source_identity, duration));
+  out["SubjectFromWebIdentityToken"] = *sub;
+  out["Provider"] = federation::StringClaim(jwt, "iss").value_or("");
+  out["Audience"] = audience.matched;
   return out;
 }
 

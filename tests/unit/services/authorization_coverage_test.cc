@@ -48,7 +48,8 @@ const std::set<std::string> kUnauthorized = {"sts:GetCallerIdentity", "sts:GetSe
 // The operations accepted unsigned (form kUnsigned): the caller's policies play no part, the
 // role's trust policy decides alone (tests/integration/test_web_identity.py and
 // tests/security/test_web_identity_forgery.py cover them).
-const std::set<std::string> kTrustOnly = {"sts:AssumeRoleWithWebIdentity"};
+const std::set<std::string> kTrustOnly = {"sts:AssumeRoleWithWebIdentity",
+                                          "sts:AssumeRoleWithSAML"};
 
 // What a user may call without a policy of its own once the account's password policy sets
 // AllowUsersToChangePassword: AWS then grants every user iam:ChangePassword on itself and
