@@ -170,4 +170,22 @@ Result<SamlAssertion> VerifySamlResponse(std::string_view base64_response,
   return ReadVerifiedAssertion(verified, expect);
 }
 
+Result<std::string> ClaimedSamlIssuer(std::string_view base64_response) {
+  ASSIGN_OR_RETURN(std::string xml, Decode(base64_response));
+  ASSIGN_OR_RETURN(XmlDocPtr doc, ParseSamlXml(xml));
+  xmlNode* response = xmlDocGetRootElement(doc.get());
+  if (!IsElement(response, kSamlProtocolNs, "Response")) {
+    return SamlInvalid("the document is not a SAML 2.0 Response");
+  }
+  std::vector<xmlNode*> issuers = ChildElements(response, kSamlAssertionNs, "Issuer");
+  if (issuers.empty()) {
+    std::vector<xmlNode*> assertions = ChildElements(response, kSamlAssertionNs, "Assertion");
+    if (assertions.size() == 1) {
+      issuers = ChildElements(assertions.front(), kSamlAssertionNs, "Issuer");
+    }
+  }
+  if (issuers.size() != 1) return SamlInvalid("the response names no single issuer");
+  return TextContent(issuers.front());
+}
+
 }  // namespace gatehouse::federation

@@ -74,4 +74,10 @@ struct SamlAssertion {
 Result<SamlAssertion> VerifySamlResponse(std::string_view base64_response,
                                          const SamlExpectations& expect);
 
+// The Issuer the response claims (its own, else its one Assertion's), NOT verified: only for
+// choosing which provider's keys to verify it with, as a service provider picks the identity
+// provider a response comes from. InvalidIdentityToken when the response cannot be read or
+// names no single issuer.
+Result<std::string> ClaimedSamlIssuer(std::string_view base64_response);
+
 }  // namespace gatehouse::federation

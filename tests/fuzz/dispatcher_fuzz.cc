@@ -143,7 +143,7 @@ class Harness {
     dispatcher_ = std::make_unique<services::Dispatcher>(models_, *credentials_, *policies_,
                                                          random_, [] { return kNow; });
     sts_ = std::make_unique<services::sts::StsContext>(
-        services::sts::StsContext{*iam_, *session_keys_});
+        services::sts::StsContext{*iam_, *session_keys_, nullptr, ""});
     organizations_ = std::make_unique<services::organizations::OrganizationsContext>(
         services::organizations::OrganizationsContext{*iam_, {}, nullptr});
     services::iam::RegisterIamOperations(*dispatcher_, *iam_);

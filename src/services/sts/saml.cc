@@ -13,11 +13,11 @@
 
 #include "core/crypto.h"
 #include "core/strings.h"
-#include "federation/saml_metadata.h"
 #include "federation/saml_response.h"
 #include "services/iam/saml_providers.h"
 #include "services/sts/federated_session.h"
 #include "services/sts/role_target.h"
+#include "services/sts/saml_attributes.h"
 #include "services/sts/session_inputs.h"
 #include "services/sts/sts_operations.h"
 
@@ -25,9 +25,6 @@ namespace gatehouse::services::sts {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kAttributes[] = "https://aws.amazon.com/SAML/Attributes/";
-constexpr char kSigninAudience[] = "https://signin.aws.amazon.com/saml";
 
 Status InvalidAssertion(std::string message) {
   return Status(ErrorCode::kInvalidIdentityToken, std::move(message));
@@ -37,36 +34,11 @@ Status NotAuthorized() {
   return Status(ErrorCode::kAccessDenied, "Not authorized to perform sts:AssumeRoleWithSAML");
 }
 
-// The values of AWS's attribute `name` (…/SAML/Attributes/NAME); empty when absent.
-std::vector<std::string> Attribute(const federation::SamlAssertion& a, std::string_view name) {
-  const std::string full = kAttributes + std::string(name);
-  for (const auto& [attribute, values] : a.attributes) {
-    if (attribute == full) return values;
-  }
-  return {};
-}
-
-std::string_view Trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
-// Whether the Role attribute pairs `role_arn` with `provider_arn` ("ROLE,PROVIDER" in either
-// order, as IdPs write it).
+// Whether the Role attribute pairs `role_arn` with `provider_arn`.
 bool NamesRole(const federation::SamlAssertion& a, const std::string& role_arn,
                const std::string& provider_arn) {
-  for (const std::string& value : Attribute(a, "Role")) {
-    const size_t comma = value.find(',');
-    if (comma == std::string::npos) continue;
-    std::string_view first = Trimmed(std::string_view(value).substr(0, comma));
-    std::string_view second = Trimmed(std::string_view(value).substr(comma + 1));
-    if ((first == role_arn && second == provider_arn) ||
-        (first == provider_arn && second == role_arn)) {
-      return true;
-    }
+  for (const SamlRolePair& pair : SamlRolePairs(a)) {
+    if (pair.role_arn == role_arn && pair.provider_arn == provider_arn) return true;
   }
   return false;
 }
@@ -76,13 +48,13 @@ bool NamesRole(const federation::SamlAssertion& a, const std::string& role_arn,
 json TagInputs(const federation::SamlAssertion& a) {
   json out = json::object();
   json tags = json::array();
-  const std::string prefix = kAttributes + std::string("PrincipalTag:");
+  const std::string prefix = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:";
   for (const auto& [attribute, values] : a.attributes) {
     if (!attribute.starts_with(prefix) || values.empty()) continue;
     tags.push_back({{"Key", attribute.substr(prefix.size())}, {"Value", values.front()}});
   }
   if (!tags.empty()) out["Tags"] = std::move(tags);
-  std::vector<std::string> transitive = Attribute(a, "TransitiveTagKeys");
+  std::vector<std::string> transitive = SamlAttribute(a, "TransitiveTagKeys");
   if (!transitive.empty()) out["TransitiveTagKeys"] = transitive;
   return out;
 }
@@ -105,30 +77,12 @@ std::string NameQualifier(const std::string& issuer, const model::SamlProvider& 
 }
 
 ContextKeys ProviderKeys(const federation::SamlAssertion& a, const model::SamlProvider& provider) {
-  ContextKeys keys = {{"saml:aud", {kSigninAudience}},
+  ContextKeys keys = {{"saml:aud", {kSamlSigninUrl}},
                       {"saml:iss", {a.issuer}},
                       {"saml:sub", {a.name_id}},
                       {"saml:sub_type", {SubjectType(a.name_id_format)}},
                       {"saml:namequalifier", {NameQualifier(a.issuer, provider)}}};
   return keys;
-}
-
-// The response verified against `provider`'s metadata and the server's own SAML endpoint.
-Result<federation::SamlAssertion> VerifiedAssertion(StsContext& sts, const OperationContext& c,
-                                                    const model::SamlProvider& provider) {
-  ASSIGN_OR_RETURN(federation::SamlMetadata metadata,
-                   federation::ParseSamlMetadata(provider.metadata));
-  federation::SamlExpectations expect;
-  expect.idp_certificates = metadata.signing_certificates;
-  expect.idp_entity_id = metadata.entity_id;
-  expect.audiences = {kSigninAudience, "urn:amazon:webservices"};
-  expect.recipients = {kSigninAudience};
-  if (!sts.public_url.empty()) {
-    expect.audiences.push_back(sts.public_url + "/saml");
-    expect.recipients.push_back(sts.public_url + "/saml");
-  }
-  expect.now_ms = sts.iam.now_ms();
-  return federation::VerifySamlResponse(c.input.value("SAMLAssertion", ""), expect);
 }
 
 // Records the assertion as used until it expires; a second use is refused, on every instance.
@@ -150,15 +104,17 @@ Result<json> AssumeRoleWithSaml(StsContext& sts, const OperationContext& c) {
   if (!target) return Status(ErrorCode::kValidationError, role_arn + " is invalid");
   auto provider = iam::FindSamlProvider(sts.iam.state.directory(), target->account, provider_arn);
   if (!provider.ok()) return InvalidAssertion("Specified provider doesn't exist");
-  ASSIGN_OR_RETURN(federation::SamlAssertion assertion, VerifiedAssertion(sts, c, **provider));
+  ASSIGN_OR_RETURN(federation::SamlAssertion assertion,
+                   VerifySamlFor(**provider, c.input.value("SAMLAssertion", ""), sts.public_url,
+                                 sts.iam.now_ms()));
   // Only now is the assertion the provider's word.
   if (!NamesRole(assertion, role_arn, (*provider)->Arn())) return NotAuthorized();
-  std::vector<std::string> names = Attribute(assertion, "RoleSessionName");
+  std::vector<std::string> names = SamlAttribute(assertion, "RoleSessionName");
   const std::string session_name = names.empty() ? "" : names.front();
   if (!IsValidSourceIdentity(session_name)) {  // the same rule: 2 to 64 of [\w+=,.@-]
     return InvalidAssertion("The RoleSessionName attribute is missing or not valid.");
   }
-  std::vector<std::string> identities = Attribute(assertion, "SourceIdentity");
+  std::vector<std::string> identities = SamlAttribute(assertion, "SourceIdentity");
   const std::string source_identity = identities.empty() ? "" : identities.front();
   if (!source_identity.empty() && !IsValidSourceIdentity(source_identity)) {
     return InvalidAssertion("The SourceIdentity attribute is not valid.");
@@ -184,7 +140,7 @@ Result<json> AssumeRoleWithSaml(StsContext& sts, const OperationContext& c) {
   out["Subject"] = assertion.name_id;
   out["SubjectType"] = SubjectType(assertion.name_id_format);
   out["Issuer"] = assertion.issuer;
-  out["Audience"] = kSigninAudience;
+  out["Audience"] = kSamlSigninUrl;
   out["NameQualifier"] = NameQualifier(assertion.issuer, **provider);
   return out;
 }

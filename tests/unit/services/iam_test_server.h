@@ -132,7 +132,7 @@ class IamTestServer {
   TempIamState temp_;
   protocol::ModelRegistry models_;
   sts::SessionKeyRing session_keys_;
-  sts::StsContext sts_{temp_.iam(), session_keys_};
+  sts::StsContext sts_{temp_.iam(), session_keys_, nullptr, ""};
   organizations::OrganizationsContext organizations_{temp_.iam(), {}, nullptr};
   DirectoryCredentials credentials_;
   DirectoryPolicies policies_;
