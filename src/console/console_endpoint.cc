@@ -20,6 +20,7 @@ using nlohmann::json;
 
 constexpr std::string_view kApiPrefix = "/console/api/";
 constexpr std::string_view kStaticPrefix = "/static/";
+constexpr std::string_view kSamlPath = "/saml";
 constexpr const char* kColors[] = {"red", "orange", "yellow", "green", "blue"};
 constexpr char kInvalidSwitch[] =
     "Invalid information in one or more fields. Check your information or contact your "
@@ -102,6 +103,7 @@ ConsoleEndpoint::ConsoleEndpoint(const services::Dispatcher& dispatcher,
 bool ConsoleEndpoint::Handles(const HttpRequest& request) {
   std::string_view path = PathOf(request.target);
   if (StartsWith(path, "/console/") || StartsWith(path, kStaticPrefix)) return true;
+  if (path == kSamlPath && request.method == "POST") return true;
   if (request.method != "GET" && request.method != "HEAD") return false;
   return path != "/healthz" && !StartsWith(path, "/_gatehouse/") && !IsSigned(request);
 }
@@ -112,7 +114,9 @@ HttpResponse ConsoleEndpoint::Handle(const HttpRequest& request, services::Dispa
   rec.request_id = iam_.random.Uuid();
   std::string_view path = PathOf(request.target);
   HttpResponse response;
-  if (!StartsWith(path, "/console/")) {
+  if (path == kSamlPath && request.method == "POST") {
+    response = SamlSignIn(request, rec);
+  } else if (!StartsWith(path, "/console/")) {
     response = Static(request, rec);
   } else {
     Call call{request, rec, json::object(), CookieValue(request, kSessionCookie), std::nullopt};
@@ -274,8 +278,11 @@ ConsoleEndpoint::Json ConsoleEndpoint::SessionDocument(const ConsoleSession& s) 
           {"accountId", p.account_id},
           {"accountAlias", alias},
           {"principalArn", s.active_role ? s.active_role->session_arn : p.arn},
-          {"userName", p.root() ? json(nullptr) : json(p.user_name)},
+          {"userName", p.root()        ? json(nullptr)
+                       : p.federated() ? json(p.role_name + "/" + p.session_name)
+                                       : json(p.user_name)},
           {"root", p.root()},
+          {"federated", p.federated()},
           {"mfa", p.mfa},
           {"mfaDeviceAssigned", HasMfaDevice(dir, p)},
           {"role", role},
@@ -291,8 +298,11 @@ HttpResponse ConsoleEndpoint::Session(Call& call) {
   return JsonResponse(200, SessionDocument(*call.session));
 }
 
-auth::AccessKeyRecord ConsoleEndpoint::PrincipalRecord(const ConsolePrincipal& p,
-                                                       const ConsoleSession& s) const {
+Result<auth::AccessKeyRecord> ConsoleEndpoint::PrincipalRecord(const ConsolePrincipal& p,
+                                                               const ConsoleSession& s) const {
+  if (p.federated()) {
+    return credentials_.FindSession(p.access_key_id, p.session_token, now_ms() / 1000);
+  }
   auth::AccessKeyRecord record;
   record.principal_arn = p.arn;
   record.account_id = p.account_id;
@@ -317,12 +327,15 @@ auth::AccessKeyRecord ConsoleEndpoint::PrincipalRecord(const ConsolePrincipal& p
 }
 
 Result<auth::AccessKeyRecord> ConsoleEndpoint::CallerOf(const ConsoleSession& s) const {
-  // A user deleted (or renamed) since signing in has no console left.
+  // A user deleted (or renamed) since signing in has no console left. (A SAML sign-in's role is
+  // checked by its stamp, and its session token by FindSession.)
   const ConsolePrincipal& p = s.principal;
-  std::optional<ConsolePrincipal> current =
-      PrincipalOf(iam_.state.directory(), p.account_id, p.user_name);
-  if (!current || current->user_id != p.user_id) {
-    return Status(ErrorCode::kInvalidClientTokenId, auth::kInvalidTokenMessage);
+  if (!p.federated()) {
+    std::optional<ConsolePrincipal> current =
+        PrincipalOf(iam_.state.directory(), p.account_id, p.user_name);
+    if (!current || current->user_id != p.user_id) {
+      return Status(ErrorCode::kInvalidClientTokenId, auth::kInvalidTokenMessage);
+    }
   }
   if (!s.active_role) return PrincipalRecord(p, s);
   return credentials_.FindSession(s.active_role->access_key_id, s.active_role->session_token,
@@ -383,14 +396,18 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
   if (wanted.display_name.empty()) wanted.display_name = role->name;
   if (wanted.display_name.size() > 64) wanted.display_name.resize(64);
 
-  // The role is assumed with the user's own credentials, never chained from a switched role;
-  // no external ID is offered, so a role whose trust policy asks for one refuses, as in AWS.
+  // The role is assumed with the signed-in principal's own credentials (a SAML sign-in's role
+  // session: role chaining, as in AWS), never chained from a switched role; no external ID is
+  // offered, so a role whose trust policy asks for one refuses, as in AWS.
+  const ConsolePrincipal& p = s.principal;
   json input = {{"RoleArn", role->Arn()},
-                {"RoleSessionName", s.principal.user_name},
+                {"RoleSessionName", p.federated() ? p.session_name : p.user_name},
                 {"DurationSeconds", 3600}};
   services::DispatchRecord assume;
-  Result<json> out = dispatcher_.Call("sts", "AssumeRole", input.dump(),
-                                      PrincipalRecord(s.principal, s), call.request, &assume);
+  Result<auth::AccessKeyRecord> own = PrincipalRecord(p, s);
+  Result<json> out =
+      own.ok() ? dispatcher_.Call("sts", "AssumeRole", input.dump(), *own, call.request, &assume)
+               : Result<json>(own.status());
   if (!out.ok()) {
     spdlog::info("{} console switch-role refused: {} to {} from {}: {}", call.record.request_id,
                  s.principal.arn, role->Arn(), call.request.remote_address, out.status().message());

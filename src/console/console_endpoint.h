@@ -28,6 +28,7 @@
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 #include "services/stored_throttle_counts.h"
+#include "services/sts/saml_attributes.h"
 
 namespace gatehouse::console {
 
@@ -52,11 +53,19 @@ class ConsoleEndpoint {
                   services::iam::IamContext& iam, ConsoleOptions options, SendMail send_mail,
                   std::function<std::string()> base_url);
 
-  // Whether `request` is the console's: anything under /console/ or /static/, and every GET of
-  // a page (a GET that carries no signature, in a header or in the query).
+  // Whether `request` is the console's: anything under /console/ or /static/, a POST to /saml
+  // (an identity provider's sign-in), and every GET of a page (a GET that carries no
+  // signature, in a header or in the query).
   static bool Handles(const HttpRequest& request);
 
   HttpResponse Handle(const HttpRequest& request, services::DispatchRecord* record);
+
+  // The form an identity provider posts to /saml (console_saml.cc).
+  struct SamlForm {
+    std::string response;     // SAMLResponse
+    std::string relay_state;  // RelayState
+    std::string role_index;   // roleIndex: the ARN of the role chosen on "Select a role"
+  };
 
  private:
   using Json = nlohmann::json;
@@ -100,6 +109,16 @@ class ConsoleEndpoint {
   HttpResponse ForgotPassword(Call& call);
   HttpResponse ResetPassword(Call& call);
   HttpResponse SignUp(Call& call);
+  // console_saml.cc: a SAML identity provider's user signs in to a role.
+  struct VerifiedSaml {
+    federation::SamlAssertion assertion;
+    std::vector<services::sts::SamlRolePair> pairs;  // those of providers with its metadata
+  };
+  HttpResponse SamlSignIn(const HttpRequest& request, services::DispatchRecord& record);
+  Result<VerifiedSaml> VerifySamlSignIn(const std::string& response) const;
+  HttpResponse SignInToSamlRole(const HttpRequest& request, services::DispatchRecord& record,
+                                const SamlForm& form, const federation::SamlAssertion& assertion,
+                                const services::sts::SamlRolePair& pair);
   // The next answer for a sign-in whose password was right: an MFA or new-password challenge,
   // or the session and its cookie.
   HttpResponse ContinueSignIn(Call& call, PendingSignIn pending);
@@ -112,8 +131,9 @@ class ConsoleEndpoint {
   Json SessionDocument(const ConsoleSession& session) const;
   // The credentials the session acts with: the switched role's, else the signed-in principal's.
   Result<auth::AccessKeyRecord> CallerOf(const ConsoleSession& session) const;
-  auth::AccessKeyRecord PrincipalRecord(const ConsolePrincipal& principal,
-                                        const ConsoleSession& session) const;
+  // The signed-in principal's own credentials (a SAML sign-in's: its role session's).
+  Result<auth::AccessKeyRecord> PrincipalRecord(const ConsolePrincipal& principal,
+                                                const ConsoleSession& session) const;
   int64_t now_ms() const { return iam_.now_ms(); }
 
   const services::Dispatcher& dispatcher_;

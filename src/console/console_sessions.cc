@@ -24,7 +24,8 @@ bool WellFormed(const std::string& id) {
 
 }  // namespace
 
-Result<std::string> ConsoleSessions::Create(const ConsolePrincipal& principal, int64_t now_ms) {
+Result<std::string> ConsoleSessions::Create(const ConsolePrincipal& principal, int64_t now_ms,
+                                            int64_t ends_ms) {
   SweepExpired(now_ms);
   std::string id = HexEncode(random_.Bytes(kIdBytes));
   ConsoleSession session;
@@ -33,6 +34,7 @@ Result<std::string> ConsoleSessions::Create(const ConsolePrincipal& principal, i
   session.csrf_token = HexEncode(random_.Bytes(kIdBytes));
   session.created_ms = now_ms;
   session.last_seen_ms = now_ms;
+  session.ends_ms = ends_ms;
   RETURN_IF_ERROR(state_.Commit({{store::Put<ConsoleSession>{session, /*create=*/true}}}));
   return id;
 }
@@ -48,7 +50,8 @@ std::shared_ptr<const ConsoleSession> ConsoleSessions::Find(const std::string& i
 }
 
 bool ConsoleSessions::Live(const ConsoleSession& s, int64_t now_ms) const {
-  return now_ms - s.last_seen_ms < idle_ms_ && now_ms - s.created_ms < absolute_ms_;
+  return now_ms - s.last_seen_ms < idle_ms_ && now_ms - s.created_ms < absolute_ms_ &&
+         (s.ends_ms == 0 || now_ms < s.ends_ms);
 }
 
 std::optional<ConsoleSession> ConsoleSessions::Touch(const std::string& id, int64_t now_ms) {

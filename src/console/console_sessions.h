@@ -47,8 +47,10 @@ class ConsoleSessions {
   ConsoleSessions(store::State& state, Random& random, int64_t idle_ms, int64_t absolute_ms)
       : state_(state), random_(random), idle_ms_(idle_ms), absolute_ms_(absolute_ms) {}
 
-  // A new session for `principal`; returns the cookie value (64 hex digits), shown once.
-  Result<std::string> Create(const ConsolePrincipal& principal, int64_t now_ms);
+  // A new session for `principal`; returns the cookie value (64 hex digits), shown once. A
+  // session with `ends_ms` (not 0) ends then at the latest, whatever the timeouts.
+  Result<std::string> Create(const ConsolePrincipal& principal, int64_t now_ms,
+                             int64_t ends_ms = 0);
   // The live session of cookie value `id`, its idle time restarted; nullopt when unknown or
   // ended (an ended session is removed).
   std::optional<ConsoleSession> Touch(const std::string& id, int64_t now_ms);

@@ -53,6 +53,7 @@ std::string ResolveAccount(const store::Directory& directory, const std::string&
 }
 
 bool HasMfaDevice(const store::Directory& directory, const ConsolePrincipal& principal) {
+  if (principal.federated()) return false;  // its identity provider's business
   return AssignedDevice(directory, principal.account_id, principal.user_name) != nullptr;
 }
 
@@ -76,6 +77,11 @@ std::optional<ConsolePrincipal> PrincipalOf(const store::Directory& directory,
 }
 
 std::string CredentialStamp(const store::Directory& directory, const ConsolePrincipal& p) {
+  if (p.federated()) {
+    auto role = directory.Get<model::Role>(model::RecordKey({p.account_id, p.role_name}));
+    if (role == nullptr || role->id != p.user_id) return "";
+    return HexEncode(Sha256(role->id + "\nsaml\n" + p.access_key_id));
+  }
   if (p.root()) {
     auto root = directory.FindRoot(p.account_id);
     if (root == nullptr) return "";

@@ -45,7 +45,8 @@ Result<std::optional<PasswordCheck>> CheckRootPassword(const store::Directory& d
 // (each setting of a password draws a new salt) and its MFA device with the time it was
 // enabled. A session whose principal's stamp differs — password set or reset, login profile
 // deleted, MFA device enabled, deactivated or deleted, user deleted or re-created — has ended.
-// "" when the principal no longer exists or has no password.
+// "" when the principal no longer exists or has no password. A SAML sign-in's stamp is its
+// role's unique id: the session ends when the role is deleted or re-created.
 std::string CredentialStamp(const store::Directory& directory, const ConsolePrincipal& principal);
 
 // Whether the principal (IAM user or root user) has an MFA device assigned now: what the

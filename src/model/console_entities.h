@@ -13,17 +13,25 @@
 
 namespace gatehouse::model {
 
-// Who signed in: an IAM user, or the root user (user_name empty).
+// Who signed in: an IAM user, the root user (user_name and role_name empty), or a role session
+// begun through a SAML identity provider (role_name set).
 struct ConsolePrincipal {
   std::string account_id;
   std::string user_name;
-  std::string user_id;  // AIDA…, or the account id for the root user
-  std::string arn;
-  bool mfa = false;  // signed in with an MFA code
+  std::string user_id;  // AIDA…, the account id for the root user, the role's AROA… for a role
+  std::string arn;      // of the user, the root user, or the role session (assumed-role/…)
+  bool mfa = false;     // signed in with an MFA code
   int64_t mfa_time_ms = 0;
   std::string credential_stamp = "";  // CredentialStamp (console/sign_in.h) when it began
+  // A SAML sign-in: the role, the session's name and the role session's credentials (the
+  // token verifies on its own; its secret is sealed inside it).
+  std::string role_name = "";
+  std::string session_name = "";
+  std::string access_key_id = "";
+  std::string session_token = "";
 
-  bool root() const { return user_name.empty(); }
+  bool root() const { return user_name.empty() && role_name.empty(); }
+  bool federated() const { return !role_name.empty(); }
 };
 
 // A role the console switched to, as the navigation bar shows it.
@@ -51,6 +59,7 @@ struct ConsoleSession {
   int64_t last_seen_ms = 0;  // written at most once a minute (console_sessions.h)
   std::optional<ActiveRole> active_role;
   std::deque<SwitchedRole> recent_roles;  // newest first, at most kRecentRoles
+  int64_t ends_ms = 0;  // a SAML sign-in ends with its role session's credentials; 0: no such end
 
   std::string Key() const { return id_hash; }
 };

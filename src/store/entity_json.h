@@ -120,7 +120,8 @@ inline void from_json(const nlohmann::json& j, AccessKey& k) {
 
 // The console's shared state.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConsolePrincipal, account_id, user_name, user_id,
-                                                arn, mfa, mfa_time_ms, credential_stamp)
+                                                arn, mfa, mfa_time_ms, credential_stamp, role_name,
+                                                session_name, access_key_id, session_token)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SwitchedRole, account_id, role_name, display_name,
                                                 color)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ActiveRole, role, role_arn, role_id, session_arn,
@@ -133,6 +134,7 @@ inline void to_json(nlohmann::json& j, const ConsoleSession& s) {
        {"csrf_token", s.csrf_token},     {"created_ms", s.created_ms},
        {"last_seen_ms", s.last_seen_ms}, {"recent_roles", s.recent_roles}};
   if (s.active_role) j["active_role"] = *s.active_role;
+  if (s.ends_ms != 0) j["ends_ms"] = s.ends_ms;
 }
 inline void from_json(const nlohmann::json& j, ConsoleSession& s) {
   s.id_hash = j.value("id_hash", "");
@@ -140,6 +142,7 @@ inline void from_json(const nlohmann::json& j, ConsoleSession& s) {
   s.csrf_token = j.value("csrf_token", "");
   s.created_ms = j.value("created_ms", int64_t{0});
   s.last_seen_ms = j.value("last_seen_ms", int64_t{0});
+  s.ends_ms = j.value("ends_ms", int64_t{0});
   s.active_role.reset();
   if (auto it = j.find("active_role"); it != j.end()) s.active_role = it->get<ActiveRole>();
   s.recent_roles = j.value("recent_roles", std::deque<SwitchedRole>{});

@@ -3,6 +3,7 @@ http.client, speaking the JSON endpoints of docs/console.md."""
 import http.client
 import json
 import re
+import urllib.parse
 
 COOKIE = re.compile(r"gatehouse-session=([^;]*)")
 
@@ -22,7 +23,9 @@ class ConsoleClient:
         if csrf and self.csrf and method == "POST":
             h["X-CSRF-Token"] = self.csrf
         data = None
-        if body is not None:
+        if isinstance(body, (str, bytes)):
+            data = body  # sent as it is, with the caller's Content-Type
+        elif body is not None:
             data = json.dumps(body)
             h["Content-Type"] = "application/json"
         conn.request(method, path, body=data, headers=h)
@@ -43,6 +46,13 @@ class ConsoleClient:
 
     def post(self, path, body=None, **kwargs):
         return self.request("POST", path, body if body is not None else {}, **kwargs)
+
+    def post_form(self, path, fields, headers=None):
+        """A form POST (application/x-www-form-urlencoded), as a page of another site sends it:
+        (status, headers, body)."""
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        h.update(headers or {})
+        return self.request("POST", path, urllib.parse.urlencode(fields), headers=h, csrf=False)
 
     def session(self):
         status, _, doc = self.request("GET", "/console/session")

@@ -56,14 +56,17 @@ SIGNATURE_TEMPLATE = (
 
 
 class SamlIdp:
-    def __init__(self, entity_id="https://idp.example.com/saml"):
+    def __init__(self, entity_id="https://idp.example.com/saml", key_dir=None):
+        """A new key and certificate, or those kept in `key_dir` (made there the first time)."""
         self.entity_id = entity_id
         self.dir = tempfile.TemporaryDirectory()
-        self.key_file = os.path.join(self.dir.name, "idp.key")
-        self.cert_file = os.path.join(self.dir.name, "idp.pem")
-        _run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-             self.key_file, "-out", self.cert_file, "-days", "3650", "-subj",
-             "/CN=idp.example.com")
+        keys = key_dir or self.dir.name
+        self.key_file = os.path.join(keys, "idp.key")
+        self.cert_file = os.path.join(keys, "idp.pem")
+        if not os.path.exists(self.cert_file):
+            _run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                 self.key_file, "-out", self.cert_file, "-days", "3650", "-subj",
+                 "/CN=idp.example.com")
         with open(self.cert_file) as f:
             self.certificate = "".join(line for line in f.read().splitlines()
                                        if "CERTIFICATE" not in line)
@@ -86,9 +89,10 @@ class SamlIdp:
 
     def assertion_xml(self, roles, session_name="alice", subject="alice@example.com",
                       attributes=None, audience=SIGNIN, recipient=SIGNIN, lifetime=300,
-                      assertion_id=None, issuer=None):
+                      assertion_id=None, issuer=None, session_not_on_or_after=None):
         """An unsigned saml:Assertion naming `roles` ([(role_arn, provider_arn)]) and the
-        other AWS attributes ({name: [values]}, names relative to AWS's prefix or full)."""
+        other AWS attributes ({name: [values]}, names relative to AWS's prefix or full);
+        session_not_on_or_after: the AuthnStatement's SessionNotOnOrAfter, seconds from now."""
         aid = assertion_id or "_a" + secrets.token_hex(16)
         values = {"Role": ["%s,%s" % pair for pair in roles]}
         if session_name is not None:
@@ -109,14 +113,16 @@ class SamlIdp:
             '</saml:SubjectConfirmation></saml:Subject>'
             '<saml:Conditions NotBefore="%s" NotOnOrAfter="%s"><saml:AudienceRestriction>'
             '<saml:Audience>%s</saml:Audience></saml:AudienceRestriction></saml:Conditions>'
-            '<saml:AuthnStatement AuthnInstant="%s"><saml:AuthnContext>'
+            '<saml:AuthnStatement AuthnInstant="%s"%s><saml:AuthnContext>'
             '<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:'
             'PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext>'
             '</saml:AuthnStatement><saml:AttributeStatement>%s</saml:AttributeStatement>'
             '</saml:Assertion>' % (
                 aid, _time(0), escape(issuer or self.entity_id), PERSISTENT, escape(subject),
                 _time(lifetime), quoteattr(recipient), _time(-60), _time(lifetime),
-                escape(audience), _time(0), statements))
+                escape(audience), _time(0),
+                "" if session_not_on_or_after is None else
+                ' SessionNotOnOrAfter="%s"' % _time(session_not_on_or_after), statements))
 
     def response_xml(self, roles, sign="assertion", **kwargs):
         """A samlp:Response holding assertion_xml(roles, **kwargs), signed by this IdP on the
@@ -154,3 +160,24 @@ class SamlIdp:
     def response(self, roles, **kwargs):
         """response_xml(...) as AssumeRoleWithSAML's SAMLAssertion."""
         return encode(self.response_xml(roles, **kwargs))
+
+
+def main(argv):
+    """For tests in other languages (the console's browser tests):
+        saml_idp.py KEYDIR metadata
+        saml_idp.py KEYDIR response SESSION-NAME ROLE-ARN,PROVIDER-ARN...
+    prints the metadata document, or a signed response as SAMLResponse holds it."""
+    idp = SamlIdp(key_dir=argv[1])
+    try:
+        if argv[2] == "metadata":
+            print(idp.metadata())
+        else:
+            pairs = [tuple(pair.split(",", 1)) for pair in argv[4:]]
+            print(idp.response(pairs, session_name=argv[3]))
+    finally:
+        idp.close()
+
+
+if __name__ == "__main__":
+    import sys
+    main(sys.argv)

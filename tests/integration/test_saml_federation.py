@@ -3,6 +3,7 @@
 role and provider pairs, the trust policy's Federated principal and saml:* condition keys,
 session tags from PrincipalTag attributes, one use per assertion, and AWS's errors.
 """
+import datetime
 import json
 import os
 import tempfile
@@ -92,8 +93,56 @@ class AssumeRoleWithSamlTest(SamlTestCase):
 
     def test_session_tags_from_principal_tag_attributes(self):
         answer = self.assume(self.idp.response(
-            [self.pair], attributes={"PrincipalTag:team": ["blue"]}))
+            [self.pair], attributes={"PrincipalTag:team": ["blue"],
+                                     "TransitiveTagKeys": ["team"]}))
         self.assertIn("PackedPolicySize", answer)
+        # The tag is the session's: a policy conditioned on it applies.
+        iam = self.admin("iam")
+        iam.put_role_policy(RoleName="Engineers", PolicyName="by-tag", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}}]}))
+        try:
+            self.session_client("iam", answer["Credentials"]).list_roles()
+            untagged = self.assume(self.idp.response([self.pair]))["Credentials"]
+            with self.assertRaises(ClientError) as e:
+                self.session_client("iam", untagged).list_roles()
+            self.assertEqual(e.exception.response["Error"]["Code"], "AccessDenied")
+        finally:
+            iam.delete_role_policy(RoleName="Engineers", PolicyName="by-tag")
+        # Tags the provider may not set: AWS's reserved prefix, a key outside the tag pattern,
+        # a value too long, more than 50.
+        for bad in ({"PrincipalTag:aws:team": ["blue"]}, {"PrincipalTag:bad#key": ["blue"]},
+                    {"PrincipalTag:team": ["v" * 257]},
+                    {"PrincipalTag:k%d" % i: ["v"] for i in range(51)}):
+            with self.subTest(tags=list(bad)[:2]):
+                self.refused(self.idp.response([self.pair], attributes=bad),
+                             "InvalidIdentityToken")
+
+    def test_a_trust_condition_on_the_subject(self):
+        iam = self.admin("iam")
+        arn = iam.create_role(RoleName="OnlyAlice", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Federated": self.provider},
+                "Action": "sts:AssumeRoleWithSAML",
+                "Condition": {"StringEquals": {"saml:sub": "alice@example.com",
+                                               "saml:sub_type": "persistent",
+                                               "saml:iss": self.idp.entity_id}}}]}))["Role"]["Arn"]
+        self.assume(self.idp.response([(arn, self.provider)]), role=arn)
+        self.refused(self.idp.response([(arn, self.provider)], subject="mallory@example.com"),
+                     "AccessDenied", role=arn)
+
+    def test_session_ends_by_session_not_on_or_after_or_duration(self):
+        answer = self.assume(self.idp.response([self.pair]), DurationSeconds=900)
+        left = (answer["Credentials"]["Expiration"]
+                - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        self.assertTrue(850 < left <= 905, left)
+        # The provider's SessionNotOnOrAfter ends the session sooner than DurationSeconds.
+        answer = self.assume(self.idp.response([self.pair], session_not_on_or_after=1200),
+                             DurationSeconds=3600)
+        left = (answer["Credentials"]["Expiration"]
+                - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        self.assertTrue(1100 < left <= 1205, left)
 
     def test_aws_errors(self):
         unsigned = self.idp.response([self.pair], sign=None)

@@ -152,6 +152,14 @@ class AssumeRoleWithWebIdentityTest(WebIdentityTestCase):
                 "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}}]}))
         creds = self.assume(tagging, token)["Credentials"]
         self.session_client("iam", creds).list_roles()
+        # Tags the provider may not set: AWS's reserved prefix, a key outside the tag pattern,
+        # a value too long, more than 50.
+        for bad in ({"aws:team": ["blue"]}, {"bad#key": ["blue"]}, {"team": ["v" * 257]},
+                    {"k%d" % i: ["v"] for i in range(51)}):
+            with self.subTest(tags=list(bad)[:2]):
+                token = self.issuer.token(sub=SUB, **{"https://aws.amazon.com/tags": {
+                    "principal_tags": bad}})
+                self.assertRefused(lambda: self.assume(tagging, token), "InvalidIdentityToken")
 
     def test_keys_are_cached_and_refetched_for_a_new_kid(self):
         self.assume(self.role_arn, self.issuer.token(sub=SUB))

@@ -11,11 +11,11 @@ export function homePage(ctx) {
         ['Account ID', h('span', { class: 'account-id' }, s.role ? s.role.accountId : s.accountId)],
         ['Account alias', (s.role ? s.role.accountAlias : s.accountAlias) || '-'],
         ['Signed in as', h('span', { class: 'principal-arn' }, s.principalArn)],
-        s.userName ? ['IAM user', s.userName] : null,
+        s.userName ? [s.federated ? 'Federated user' : 'IAM user', s.userName] : null,
         s.root ? ['Root user', 'Yes'] : null,
         // Two facts, as AWS keeps them apart: the device, and whether this sign-in used it.
-        [s.root ? 'Root user MFA device' : 'MFA device assigned',
-         h('span', { class: 'mfa-assigned' }, s.mfaDeviceAssigned ? 'Yes' : 'No')],
+        s.federated ? null : [s.root ? 'Root user MFA device' : 'MFA device assigned',
+          h('span', { class: 'mfa-assigned' }, s.mfaDeviceAssigned ? 'Yes' : 'No')],
         ['Signed in with MFA', h('span', { class: 'session-mfa' }, s.mfa ? 'Yes' : 'No')],
         s.role ? ['Active role', `${s.role.roleName} in ${s.role.accountId} (${s.role.displayName})`]
           : null,

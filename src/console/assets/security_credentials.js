@@ -8,6 +8,12 @@ import { busy, field, flash, h, heading, section, showError, summary } from './u
 export async function securityCredentialsPage(ctx) {
   const s = ctx.session;
   ctx.root.append(heading('My security credentials'));
+  if (s.federated && !s.role) {
+    ctx.root.append(h('p', { class: 'notice' }, `You signed in through your identity provider as ` +
+      `${s.userName}; a role has no long-term credentials. Your identity provider manages ` +
+      `your password and MFA.`));
+    return;
+  }
   if (s.role) {
     ctx.root.append(h('p', { class: 'notice' }, `You are using the role ${s.role.roleName}; a role has no ` +
       `long-term credentials. Switch back to ${s.userName} to manage your own.`));

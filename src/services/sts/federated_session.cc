@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/strings.h"
+#include "protocol/input_validation.h"
 #include "services/request_context.h"
 
 namespace gatehouse::services::sts {
@@ -48,6 +50,29 @@ Status AuthorizeFederatedTrust(const OperationContext& c, authz::AuthzRequest az
     az.action = std::string(name);
     if (Status s = c.authorize(az); !s.ok()) {
       return s.code() == ErrorCode::kAccessDenied ? refusal : s;
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckProviderTags(const OperationContext& c, const json& tag_inputs,
+                         const std::string& session_name) {
+  auto invalid = [](std::string why) {
+    return Status(ErrorCode::kInvalidIdentityToken,
+                  "The session tags from the identity provider are not valid: " + std::move(why));
+  };
+  const protocol::Shape* shape = c.model.FindShape("AssumeRoleRequest");
+  if (shape == nullptr) return invalid("the service model has no AssumeRoleRequest");
+  // Checked as the same tags in an AssumeRole request for this role and session would be.
+  json as_assume_role = tag_inputs;
+  as_assume_role["RoleArn"] = c.input.value("RoleArn", "");
+  as_assume_role["RoleSessionName"] = session_name;
+  if (Status s = protocol::ValidateInput(c.model, *shape, as_assume_role); !s.ok()) {
+    return invalid(s.message());
+  }
+  for (const json& tag : tag_inputs.value("Tags", json::array())) {
+    if (StartsWith(AsciiLower(tag.value("Key", "")), "aws:")) {
+      return invalid("tag keys may not begin with aws:");
     }
   }
   return Status::Ok();

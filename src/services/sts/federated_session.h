@@ -46,6 +46,13 @@ Status AuthorizeFederatedTrust(const OperationContext& c, authz::AuthzRequest az
                                std::string_view action, bool tags, bool source_identity,
                                const Status& refusal);
 
+// Session tags an identity provider asserted (`tag_inputs`: Tags and TransitiveTagKeys as
+// AssumeRole takes them), checked as AssumeRole's members are — the model's lengths and
+// patterns, at most 50 tags — and without the reserved prefix aws:. InvalidIdentityToken
+// otherwise: the provider's assertion, not the caller's input, is at fault.
+Status CheckProviderTags(const OperationContext& c, const nlohmann::json& tag_inputs,
+                         const std::string& session_name);
+
 // Whether `identity` is a source identity AWS takes: 2 to 64 of [\w+=,.@-].
 bool IsValidSourceIdentity(std::string_view identity);
 

@@ -20,6 +20,7 @@
 #include "services/sts/saml_attributes.h"
 #include "services/sts/session_inputs.h"
 #include "services/sts/sts_operations.h"
+#include "services/sts/used_assertions.h"
 
 namespace gatehouse::services::sts {
 namespace {
@@ -85,18 +86,6 @@ ContextKeys ProviderKeys(const federation::SamlAssertion& a, const model::SamlPr
   return keys;
 }
 
-// Records the assertion as used until it expires; a second use is refused, on every instance.
-Status SpendAssertion(StsContext& sts, const federation::SamlAssertion& a) {
-  model::UsedAssertion used;
-  used.key = HexEncode(Sha256(a.issuer + "\n" + a.id));
-  used.expires_ms = a.not_on_or_after_ms;
-  Status s = sts.iam.state.Commit({{store::Put<model::UsedAssertion>{used, /*create=*/true}}});
-  if (s.code() == ErrorCode::kEntityAlreadyExists) {
-    return InvalidAssertion("The SAML assertion has already been used.");
-  }
-  return s;
-}
-
 Result<json> AssumeRoleWithSaml(StsContext& sts, const OperationContext& c) {
   const std::string role_arn = c.input.value("RoleArn", "");
   const std::string provider_arn = c.input.value("PrincipalArn", "");
@@ -119,8 +108,10 @@ Result<json> AssumeRoleWithSaml(StsContext& sts, const OperationContext& c) {
   if (!source_identity.empty() && !IsValidSourceIdentity(source_identity)) {
     return InvalidAssertion("The SourceIdentity attribute is not valid.");
   }
+  const json tag_inputs = TagInputs(assertion);
+  RETURN_IF_ERROR(CheckProviderTags(c, tag_inputs, session_name));
   json session_input = c.input;
-  session_input.update(TagInputs(assertion));
+  session_input.update(tag_inputs);
   ASSIGN_OR_RETURN(SessionInputs inputs, ReadSessionInputs(session_input));
 
   FederatedRequest who{(*provider)->Arn(), &*target, role_arn, session_name,
@@ -134,7 +125,7 @@ Result<json> AssumeRoleWithSaml(StsContext& sts, const OperationContext& c) {
     const int64_t left_s = (*assertion.session_not_on_or_after_ms - sts.iam.now_ms()) / 1000;
     duration = std::min(duration, std::max<int64_t>(left_s, 1));
   }
-  RETURN_IF_ERROR(SpendAssertion(sts, assertion));
+  RETURN_IF_ERROR(SpendAssertion(sts.iam.state, assertion, sts.iam.now_ms()));
   ASSIGN_OR_RETURN(json out, IssueRoleSession(sts, *target->role, session_name, inputs,
                                               source_identity, duration));
   out["Subject"] = assertion.name_id;

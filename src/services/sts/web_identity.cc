@@ -177,6 +177,7 @@ Result<json> AssumeRoleWithWebIdentity(StsContext& sts, const OperationContext& 
 
   // Only now are the token's claims the provider's word.
   ASSIGN_OR_RETURN(json tag_inputs, TagInputs(jwt));
+  RETURN_IF_ERROR(CheckProviderTags(c, tag_inputs, c.input.value("RoleSessionName", "")));
   json session_input = c.input;
   session_input.update(tag_inputs);
   ASSIGN_OR_RETURN(SessionInputs inputs, ReadSessionInputs(session_input));
