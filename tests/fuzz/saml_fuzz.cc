@@ -54,6 +54,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string base64 = (data[0] & 1) != 0 ? Base64Encode(rest) : rest;
+  // What the console reads first, before it knows whose keys to verify with.
+  Result<std::string> issuer = ClaimedSamlIssuer(base64);
+  if (issuer.ok()) {
+    volatile size_t sink = issuer->size();
+    (void)sink;
+  }
   Result<SamlAssertion> assertion = VerifySamlResponse(base64, FixedExpectations());
   if (assertion.ok()) {
     // A verified assertion is whole: every field readable.

@@ -119,5 +119,28 @@ TEST(ConsoleSessionsTest, SessionsSurviveARestart) {
   EXPECT_TRUE(after.Touch(id, 10));
 }
 
+TEST(ConsoleSessionsTest, ASessionWithAnEndEndsThenWhateverTheTimeouts) {
+  SystemRandom random;
+  SharedState db;
+  ConsoleSessions sessions(db.Instance(), random, kIdle, kAbsolute);
+  ConsolePrincipal federated = Alice();
+  federated.user_name = "";
+  federated.role_name = "Engineers";
+  federated.session_name = "alice";
+  ASSERT_FALSE(federated.root());
+  ASSERT_TRUE(federated.federated());
+  std::string id = *sessions.Create(federated, 0, 90 * 1000);
+  EXPECT_TRUE(sessions.Touch(id, 60 * 1000));
+  EXPECT_FALSE(sessions.Touch(id, 90 * 1000));
+  // Kept in the store: another instance ends it at the same time.
+  std::string other_id = *sessions.Create(federated, 0, 90 * 1000);
+  ConsoleSessions other(db.Instance(), random, kIdle, kAbsolute);
+  auto seen = other.Touch(other_id, 89 * 1000);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->ends_ms, 90 * 1000);
+  EXPECT_EQ(seen->principal.role_name, "Engineers");
+  EXPECT_FALSE(other.Touch(other_id, 90 * 1000));
+}
+
 }  // namespace
 }  // namespace gatehouse::console

@@ -324,5 +324,37 @@ TEST(SamlResponse, ConcurrentVerificationsAreIndependent) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+TEST(SamlResponse, ClaimedIssuerIsTheResponsesElseTheAssertions) {
+  Result<std::string> issuer = ClaimedSamlIssuer(Base64Encode(ResponseXml()));
+  ASSERT_TRUE(issuer.ok()) << issuer.status().ToString();
+  EXPECT_EQ(*issuer, kIdpEntityId);
+  // Unsigned and unverified: only a hint of which keys to try.
+  ResponseSpec no_issuer;
+  no_issuer.issuer = "";
+  AssertionSpec a;
+  a.issuer = "https://other.example.com/idp";
+  issuer = ClaimedSamlIssuer(Base64Encode(ResponseXml(no_issuer, a)));
+  ASSERT_TRUE(issuer.ok()) << issuer.status().ToString();
+  EXPECT_EQ(*issuer, "https://other.example.com/idp");
+}
+
+TEST(SamlResponse, ClaimedIssuerRefusesWhatCannotNameOne) {
+  ResponseSpec no_issuer;
+  no_issuer.issuer = "";
+  AssertionSpec second;
+  second.id = "_assertion2";
+  const std::string two_assertions =
+      ResponseXml(no_issuer, AssertionXml({}) + AssertionXml(second));
+  for (const std::string& base64 :
+       {std::string("****"), Base64Encode("<not-xml"), Base64Encode("<a>no response</a>"),
+        Base64Encode("<!DOCTYPE x><x/>"), Base64Encode(two_assertions)}) {
+    Result<std::string> issuer = ClaimedSamlIssuer(base64);
+    EXPECT_FALSE(issuer.ok()) << base64;
+    if (!issuer.ok()) {
+      EXPECT_EQ(issuer.status().code(), ErrorCode::kInvalidIdentityToken);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse::federation
