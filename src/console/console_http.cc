@@ -15,33 +15,6 @@ void AddSecurityHeaders(HttpResponse& r) {
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 HttpResponse JsonResponse(int status, const nlohmann::json& body) {
   HttpResponse r;
   r.status = status;

@@ -18,8 +18,6 @@ inline constexpr char kCsrfHeader[] = "x-csrf-token";
 void AddSecurityHeaders(HttpResponse& response);
 
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
-// `text` for HTML text and attribute values: & < > " ' as character references.
-std::string HtmlEscape(std::string_view text);
 // {"error":{"code","message"}} with `status`.
 HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message);
 // The same for an API error, with the HTTP status of its code.

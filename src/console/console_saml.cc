@@ -18,6 +18,7 @@
 #include "console/console_endpoint.h"
 #include "console/console_http.h"
 #include "console/sign_in.h"
+#include "core/markup.h"
 #include "core/strings.h"
 #include "core/uri.h"
 #include "services/sts/role_target.h"
@@ -51,7 +52,7 @@ HttpResponse HtmlPage(int status, const std::string& title, const std::string& c
   r.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
   r.headers.emplace_back("Cache-Control", "no-store");
   r.body = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
-           HtmlEscape(title) +
+           XmlEscape(title) +
            "</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
            "<body><main class=\"saml-signin\"><h1>Amazon Web Services Sign In</h1>" +
            content + "</main></body></html>\n";
@@ -61,8 +62,8 @@ HttpResponse HtmlPage(int status, const std::string& title, const std::string& c
 HttpResponse ErrorPage(int status, const std::string& detail) {
   return HtmlPage(status, "Sign-in error",
                   "<div class=\"error\" role=\"alert\"><p id=\"saml-error\">" +
-                      HtmlEscape(kInvalidResponse) + "</p><p id=\"saml-error-detail\">" +
-                      HtmlEscape(detail) + "</p></div>");
+                      XmlEscape(kInvalidResponse) + "</p><p id=\"saml-error-detail\">" +
+                      XmlEscape(detail) + "</p></div>");
 }
 
 // Where to go once signed in: RelayState when it is a path of this server ("/iam/roles") or a
@@ -98,18 +99,18 @@ HttpResponse RoleChooser(const store::Directory& dir, const ConsoleEndpoint::Sam
   std::string html =
       "<form method=\"post\" action=\"/saml\" id=\"saml_form\">"
       "<p>Select a role:</p><input type=\"hidden\" name=\"SAMLResponse\" value=\"" +
-      HtmlEscape(form.response) + "\"><input type=\"hidden\" name=\"RelayState\" value=\"" +
-      HtmlEscape(form.relay_state) + "\">";
+      XmlEscape(form.response) + "\"><input type=\"hidden\" name=\"RelayState\" value=\"" +
+      XmlEscape(form.relay_state) + "\">";
   int index = 0;
   for (const auto& [account, account_pairs] : by_account) {
-    html += "<fieldset class=\"saml-account\"><legend>" + HtmlEscape(AccountHeading(dir, account)) +
+    html += "<fieldset class=\"saml-account\"><legend>" + XmlEscape(AccountHeading(dir, account)) +
             "</legend>";
     for (const auto* pair : account_pairs) {
       const std::string id = "arn" + std::to_string(index++);
       const std::string name = pair->role_arn.substr(pair->role_arn.rfind('/') + 1);
       html += "<div class=\"saml-role\"><input type=\"radio\" name=\"roleIndex\" id=\"" + id +
-              "\" value=\"" + HtmlEscape(pair->role_arn) + "\"" + (index == 1 ? " checked" : "") +
-              "><label for=\"" + id + "\">" + HtmlEscape(name) + "</label></div>";
+              "\" value=\"" + XmlEscape(pair->role_arn) + "\"" + (index == 1 ? " checked" : "") +
+              "><label for=\"" + id + "\">" + XmlEscape(name) + "</label></div>";
     }
     html += "</fieldset>";
   }

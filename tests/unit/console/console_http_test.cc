@@ -16,13 +16,6 @@ HttpRequest WithCookie(const std::string& cookie) {
   return r;
 }
 
-TEST(ConsoleHttpTest, HtmlEscapeLeavesNoMarkup) {
-  EXPECT_EQ(HtmlEscape("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
-  EXPECT_EQ(HtmlEscape("arn:aws:iam::1:role/Engineers"), "arn:aws:iam::1:role/Engineers");
-  EXPECT_EQ(HtmlEscape(""), "");
-}
-
 TEST(ConsoleHttpTest, FindsTheSessionCookieAmongOthers) {
   EXPECT_EQ(CookieValue(WithCookie("gatehouse-session=abc"), kSessionCookie), "abc");
   EXPECT_EQ(CookieValue(WithCookie("a=1; gatehouse-session=abc; b=2"), kSessionCookie), "abc");
