@@ -74,6 +74,11 @@ class SamlIdp:
     def close(self):
         self.dir.cleanup()
 
+    def register(self, iam, name="Corp"):
+        """Registers this IdP as IAM SAML provider `name` with `iam` (a boto3 client); its ARN."""
+        return iam.create_saml_provider(
+            Name=name, SAMLMetadataDocument=self.metadata())["SAMLProviderArn"]
+
     def metadata(self):
         """The IdP's metadata document, at least the 1,000 characters IAM requires."""
         doc = ('<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '

@@ -31,8 +31,7 @@ class SamlConsoleCase(GatehouseTestCase):
         super().setUpClass()
         cls.idp = SamlIdp()
         iam = cls.admin("iam")
-        cls.provider = iam.create_saml_provider(
-            Name="Corp", SAMLMetadataDocument=cls.idp.metadata())["SAMLProviderArn"]
+        cls.provider = cls.idp.register(iam)
         federated = {"Federated": cls.provider}
         cls.roles = {}
         for name in ("Engineers", "Auditors"):

@@ -26,8 +26,7 @@ class SamlTestCase(GatehouseTestCase):
         super().setUpClass()
         cls.idp = SamlIdp()
         iam = cls.admin("iam")
-        cls.provider = iam.create_saml_provider(
-            Name="Corp", SAMLMetadataDocument=cls.idp.metadata())["SAMLProviderArn"]
+        cls.provider = cls.idp.register(iam)
         cls.role = iam.create_role(RoleName="Engineers", AssumeRolePolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Principal": {"Federated": cls.provider},

@@ -57,12 +57,10 @@ class SamlProviderOfAnotherAccountTest(SamlTestCase):
         cls.member_iam = cls.client("iam", member["access_key_id"], member["secret_access_key"])
         # The member's administrator runs an IdP of their own, registered in their account.
         cls.own_idp = SamlIdp(entity_id="https://idp.member.example.com/saml")
-        cls.member_provider = cls.member_iam.create_saml_provider(
-            Name="Mine", SAMLMetadataDocument=cls.own_idp.metadata())["SAMLProviderArn"]
+        cls.member_provider = cls.own_idp.register(cls.member_iam, "Mine")
         # And one under the management account's IdP's own entity id, with their own key.
         cls.lookalike = SamlIdp()
-        cls.lookalike_provider = cls.member_iam.create_saml_provider(
-            Name="Corp", SAMLMetadataDocument=cls.lookalike.metadata())["SAMLProviderArn"]
+        cls.lookalike_provider = cls.lookalike.register(cls.member_iam)
 
     @classmethod
     def tearDownClass(cls):
