@@ -13,23 +13,15 @@
 #include <string_view>
 #include <vector>
 
+#include "model/audit_entities.h"
+
 namespace gatehouse::audit {
 
 inline constexpr char kGenesisDigest[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-struct StoredEvent {
-  int64_t seq = 0;   // the store's number: increasing, no two alike
-  std::string body;  // the CloudTrail record's JSON as stored
-};
-
-// One sealed batch: the events numbered first_seq..last_seq (those that exist), chained.
-struct EventDigest {
-  int64_t first_seq = 0;
-  int64_t last_seq = 0;
-  std::string previous;  // the digest before it (kGenesisDigest for the first)
-  std::string digest;    // hex SHA-256
-};
+using StoredEvent = model::AuditBody;
+using EventDigest = model::AuditDigest;
 
 // The digest of `events` (in order) after `previous`.
 std::string ChainDigest(std::string_view previous, const std::vector<StoredEvent>& events);

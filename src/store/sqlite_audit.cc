@@ -1,0 +1,204 @@
+#include "store/sqlite_audit.h"
+
+#include <string>
+
+#include "store/sqlite_statement.h"
+
+namespace gatehouse::store::sqlite {
+namespace {
+
+constexpr char kColumns[] =
+    "seq, account_id, event_id, time_ms, event_name, event_source, username, access_key_id, "
+    "read_only, body";
+
+// The condition LookupEvents's attribute adds (bound as ?5), or "" for none.
+const char* AttributeCondition(AuditAttribute attribute) {
+  switch (attribute) {
+    case AuditAttribute::kNone:
+      return "";
+    case AuditAttribute::kEventId:
+      return " AND event_id = ?5";
+    case AuditAttribute::kEventName:
+      return " AND event_name = ?5";
+    case AuditAttribute::kReadOnly:
+      return " AND read_only = (?5 = 'true')";
+    case AuditAttribute::kUsername:
+      return " AND username = ?5";
+    case AuditAttribute::kEventSource:
+      return " AND event_source = ?5";
+    case AuditAttribute::kAccessKeyId:
+      return " AND access_key_id = ?5";
+    case AuditAttribute::kResourceType:
+      return " AND seq IN (SELECT seq FROM audit_resources WHERE account_id = ?1 AND type = ?5)";
+    case AuditAttribute::kResourceName:
+      return " AND seq IN (SELECT seq FROM audit_resources WHERE account_id = ?1 AND name = ?5)";
+  }
+  return "";
+}
+
+Result<int64_t> SeqOf(sqlite3* db, const model::AuditEntry& e) {
+  Statement seq(db, "SELECT seq FROM audit_events WHERE account_id = ? AND event_id = ?");
+  seq.Bind(1, e.account_id).Bind(2, e.event_id);
+  if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db, "audit event number");
+  return seq.Int(0);
+}
+
+Status ReplaceResources(sqlite3* db, int64_t seq, const model::AuditEntry& e) {
+  Statement clear(db, "DELETE FROM audit_resources WHERE seq = ?");
+  clear.Bind(1, seq);
+  RETURN_IF_ERROR(Run(db, clear));
+  int64_t position = 0;
+  for (const auto& [type, name] : e.resources) {
+    Statement put(db,
+                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
+                  "(?,?,?,?,?)");
+    put.Bind(1, seq).Bind(2, position++).Bind(3, e.account_id).Bind(4, type).Bind(5, name);
+    RETURN_IF_ERROR(Run(db, put));
+  }
+  return Status::Ok();
+}
+
+Status Upsert(sqlite3* db, const model::AuditEntry& e) {
+  // A sealed event never changes: its digest covers the body as it was.
+  Statement put(db,
+                "INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
+                "event_source, username, access_key_id, read_only, body) VALUES "
+                "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
+                "time_ms = excluded.time_ms, event_name = excluded.event_name, "
+                "event_source = excluded.event_source, username = excluded.username, "
+                "access_key_id = excluded.access_key_id, read_only = excluded.read_only, "
+                "body = excluded.body WHERE audit_events.seq > "
+                "(SELECT COALESCE(MAX(last_seq), 0) FROM audit_digests)");
+  put.Bind(1, e.account_id)
+      .Bind(2, e.event_id)
+      .Bind(3, e.time_ms)
+      .Bind(4, e.event_name)
+      .Bind(5, e.event_source)
+      .Bind(6, e.username)
+      .Bind(7, e.access_key_id)
+      .Bind(8, int64_t{e.read_only ? 1 : 0})
+      .Bind(9, e.body);
+  RETURN_IF_ERROR(Run(db, put));
+  if (sqlite3_changes(db) == 0) return Status::Ok();  // sealed: kept as it was
+  ASSIGN_OR_RETURN(int64_t seq, SeqOf(db, e));
+  return ReplaceResources(db, seq, e);
+}
+
+std::vector<std::pair<std::string, std::string>> ResourcesOf(sqlite3* db, int64_t seq) {
+  std::vector<std::pair<std::string, std::string>> out;
+  Statement read(db, "SELECT type, name FROM audit_resources WHERE seq = ? ORDER BY position");
+  read.Bind(1, seq);
+  while (read.ok() && read.Step() == SQLITE_ROW) out.emplace_back(read.Text(0), read.Text(1));
+  return out;
+}
+
+}  // namespace
+
+Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries) {
+  for (const model::AuditEntry& e : entries) RETURN_IF_ERROR(Upsert(db, e));
+  return Status::Ok();
+}
+
+Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query) {
+  const std::string sql = std::string("SELECT ") + kColumns +
+                          " FROM audit_events WHERE account_id = ?1 AND time_ms >= ?2 AND "
+                          "time_ms <= ?3 AND (?4 = 0 OR seq < ?4)" +
+                          AttributeCondition(query.attribute) + " ORDER BY seq DESC LIMIT ?6";
+  Statement read(db, sql.c_str());
+  if (!read.ok()) return Failure(db, "audit lookup");
+  read.Bind(1, query.account_id)
+      .Bind(2, query.start_ms)
+      .Bind(3, query.end_ms)
+      .Bind(4, query.before_seq)
+      .Bind(5, query.value)
+      .Bind(6, int64_t{query.limit});
+  std::vector<AuditRow> rows;
+  int rc;
+  while ((rc = read.Step()) == SQLITE_ROW) {
+    AuditRow row;
+    row.seq = read.Int(0);
+    model::AuditEntry& e = row.entry;
+    e.account_id = read.Text(1);
+    e.event_id = read.Text(2);
+    e.time_ms = read.Int(3);
+    e.event_name = read.Text(4);
+    e.event_source = read.Text(5);
+    e.username = read.Text(6);
+    e.access_key_id = read.Text(7);
+    e.read_only = read.Int(8) != 0;
+    e.body = read.Text(9);
+    rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return Failure(db, "audit lookup");
+  for (AuditRow& row : rows) row.entry.resources = ResourcesOf(db, row.seq);
+  return rows;
+}
+
+Status PruneAuditRows(sqlite3* db, int64_t before_ms) {
+  Statement last(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_events WHERE time_ms < ?");
+  last.Bind(1, before_ms);
+  if (!last.ok() || last.Step() != SQLITE_ROW) return Failure(db, "audit prune");
+  const int64_t through = last.Int(0);
+  if (through == 0) return Status::Ok();
+  for (const char* sql :
+       {"DELETE FROM audit_resources WHERE seq <= ?", "DELETE FROM audit_events WHERE seq <= ?",
+        "DELETE FROM audit_digests WHERE last_seq <= ?"}) {
+    Statement prune(db, sql);
+    prune.Bind(1, through);
+    RETURN_IF_ERROR(Run(db, prune));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<model::AuditBody>> AuditBodies(sqlite3* db, int64_t first_seq,
+                                                  int64_t last_seq) {
+  Statement read(db, "SELECT seq, body FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq");
+  read.Bind(1, first_seq).Bind(2, last_seq);
+  if (!read.ok()) return Failure(db, "audit events");
+  std::vector<model::AuditBody> out;
+  int rc;
+  while ((rc = read.Step()) == SQLITE_ROW) out.push_back({read.Int(0), read.Text(1)});
+  if (rc != SQLITE_DONE) return Failure(db, "audit events");
+  return out;
+}
+
+Result<int64_t> LatestAuditNumber(sqlite3* db) {
+  Statement read(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_events");
+  if (!read.ok() || read.Step() != SQLITE_ROW) return Failure(db, "audit number");
+  return read.Int(0);
+}
+
+Result<std::vector<model::AuditDigest>> AuditDigestRows(sqlite3* db) {
+  Statement read(db,
+                 "SELECT first_seq, last_seq, previous, digest FROM audit_digests ORDER BY "
+                 "first_seq");
+  if (!read.ok()) return Failure(db, "audit digests");
+  std::vector<model::AuditDigest> out;
+  int rc;
+  while ((rc = read.Step()) == SQLITE_ROW) {
+    out.push_back({read.Int(0), read.Int(1), read.Text(2), read.Text(3)});
+  }
+  if (rc != SQLITE_DONE) return Failure(db, "audit digests");
+  return out;
+}
+
+Status AppendAuditDigestRow(sqlite3* db, const model::AuditDigest& digest) {
+  Statement last(db, "SELECT last_seq, digest FROM audit_digests ORDER BY first_seq DESC LIMIT 1");
+  if (!last.ok()) return Failure(db, "audit digests");
+  const bool any = last.Step() == SQLITE_ROW;
+  const int64_t last_seq = any ? last.Int(0) : 0;
+  const std::string previous = any ? last.Text(1) : std::string(64, '0');
+  if (digest.previous != previous || digest.first_seq <= last_seq) {
+    return Status(ErrorCode::kStoreConflict, "another digest was sealed first");
+  }
+  Statement put(db,
+                "INSERT INTO audit_digests (first_seq, last_seq, previous, digest) VALUES "
+                "(?,?,?,?)");
+  put.Bind(1, digest.first_seq)
+      .Bind(2, digest.last_seq)
+      .Bind(3, digest.previous)
+      .Bind(4, digest.digest);
+  return Run(db, put);
+}
+
+}  // namespace gatehouse::store::sqlite
