@@ -110,14 +110,9 @@ class ConsoleEndpoint {
   HttpResponse ResetPassword(Call& call);
   HttpResponse SignUp(Call& call);
   // console_saml.cc: a SAML identity provider's user signs in to a role.
-  struct VerifiedSaml {
-    federation::SamlAssertion assertion;
-    std::vector<services::sts::SamlRolePair> pairs;  // those of providers with its metadata
-  };
   HttpResponse SamlSignIn(const HttpRequest& request, services::DispatchRecord& record);
-  Result<VerifiedSaml> VerifySamlSignIn(const std::string& response) const;
   HttpResponse SignInToSamlRole(const HttpRequest& request, services::DispatchRecord& record,
-                                const SamlForm& form, const federation::SamlAssertion& assertion,
+                                const SamlForm& form, const services::sts::SamlAssertion& assertion,
                                 const services::sts::SamlRolePair& pair);
   // The next answer for a sign-in whose password was right: an MFA or new-password challenge,
   // or the session and its cookie.

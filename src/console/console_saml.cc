@@ -14,25 +14,21 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "console/console_endpoint.h"
 #include "console/console_http.h"
 #include "console/sign_in.h"
+#include "core/markup.h"
 #include "core/strings.h"
 #include "core/uri.h"
-#include "federation/saml_metadata.h"
-#include "protocol/query_output.h"
-#include "services/iam/saml_providers.h"
 #include "services/sts/role_target.h"
 #include "services/sts/saml_attributes.h"
-#include "services/sts/used_assertions.h"
+#include "services/sts/saml_sign_in.h"
 
 namespace gatehouse::console {
 namespace {
 
 using nlohmann::json;
-using protocol::XmlEscape;
 
 constexpr int64_t kDefaultDurationS = 3600;
 constexpr char kInvalidResponse[] = "Your request included an invalid SAML response.";
@@ -124,45 +120,6 @@ HttpResponse RoleChooser(const store::Directory& dir, const ConsoleEndpoint::Sam
 
 }  // namespace
 
-Result<ConsoleEndpoint::VerifiedSaml> ConsoleEndpoint::VerifySamlSignIn(
-    const std::string& response) const {
-  ASSIGN_OR_RETURN(std::string issuer, federation::ClaimedSamlIssuer(response));
-  const store::Directory& dir = iam_.state.directory();
-  // The providers whose metadata is the claimed issuer's, each distinct document tried once: a
-  // response can only ever cost as many verifications as there are such documents.
-  std::set<std::string> tried;
-  Status last(ErrorCode::kInvalidIdentityToken, "No identity provider of this server issued it.");
-  for (const auto& provider : dir.Scan<model::SamlProvider>("")) {
-    if (provider->metadata.find(issuer) == std::string::npos) continue;
-    if (!tried.insert(provider->metadata).second) continue;
-    Result<federation::SamlMetadata> metadata = federation::ParseSamlMetadata(provider->metadata);
-    if (!metadata.ok() || metadata->entity_id != issuer) continue;
-    Result<federation::SamlAssertion> assertion =
-        services::sts::VerifySamlFor(*provider, response, base_url_(), now_ms());
-    if (!assertion.ok()) {
-      last = assertion.status();
-      continue;
-    }
-    if (services::sts::AssertionSpent(dir, *assertion)) {
-      return Status(ErrorCode::kInvalidIdentityToken, "The SAML assertion has already been used.");
-    }
-    VerifiedSaml verified{std::move(*assertion), {}};
-    // Only the pairs whose provider exists and holds this same metadata: the others could never
-    // verify this response.
-    for (auto& pair : services::sts::SamlRolePairs(verified.assertion)) {
-      std::optional<services::sts::RoleTarget> target =
-          services::sts::FindRoleTarget(dir, pair.role_arn);
-      if (!target) continue;
-      auto named = services::iam::FindSamlProvider(dir, target->account, pair.provider_arn);
-      if (named.ok() && (*named)->metadata == provider->metadata) {
-        verified.pairs.push_back(std::move(pair));
-      }
-    }
-    return verified;
-  }
-  return last;
-}
-
 HttpResponse ConsoleEndpoint::SamlSignIn(const HttpRequest& request,
                                          services::DispatchRecord& rec) {
   rec.operation = "console:saml";
@@ -175,7 +132,8 @@ HttpResponse ConsoleEndpoint::SamlSignIn(const HttpRequest& request,
   if (!form || form->response.empty()) {
     return ErrorPage(400, "The request holds no single SAMLResponse.");
   }
-  Result<VerifiedSaml> verified = VerifySamlSignIn(form->response);
+  Result<services::sts::SamlSignIn> verified = services::sts::VerifySamlSignIn(
+      iam_.state.directory(), form->response, base_url_(), now_ms());
   if (!verified.ok()) {
     spdlog::info("{} console SAML sign-in refused from {}: {}", rec.request_id,
                  request.remote_address, verified.status().message());
@@ -200,7 +158,7 @@ HttpResponse ConsoleEndpoint::SamlSignIn(const HttpRequest& request,
 
 HttpResponse ConsoleEndpoint::SignInToSamlRole(const HttpRequest& request,
                                                services::DispatchRecord& rec, const SamlForm& form,
-                                               const federation::SamlAssertion& assertion,
+                                               const services::sts::SamlAssertion& assertion,
                                                const services::sts::SamlRolePair& pair) {
   std::optional<services::sts::RoleTarget> target =
       services::sts::FindRoleTarget(iam_.state.directory(), pair.role_arn);

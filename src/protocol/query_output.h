@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/markup.h"
 #include "core/status.h"
 #include "protocol/model.h"
 
@@ -21,10 +22,5 @@ std::string WriteQueryResponse(const ServiceModel& model, const Operation& op,
 
 std::string WriteQueryError(const ServiceModel& model, const Status& error,
                             std::string_view request_id);
-
-// Escapes text for XML character data and attribute values. What XML 1.0 cannot carry — bytes
-// that are not UTF-8, control characters but tab and line ends — becomes U+FFFD, byte by
-// byte, so that the document stays well-formed whatever a caller sent.
-std::string XmlEscape(std::string_view text);
 
 }  // namespace gatehouse::protocol

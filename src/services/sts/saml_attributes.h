@@ -16,6 +16,9 @@
 
 namespace gatehouse::services::sts {
 
+// A verified assertion (federation/saml_response.h), as the console names it.
+using SamlAssertion = federation::SamlAssertion;
+
 // The audience and recipient AWS's own sign-in endpoint is.
 inline constexpr char kSamlSigninUrl[] = "https://signin.aws.amazon.com/saml";
 
