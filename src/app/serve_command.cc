@@ -402,6 +402,11 @@ int Serve(const ServeOptions& options) {
   services::DirectoryPolicies policies(state.directory(), *catalog);
   services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
                                   options.region);
+  // The audit trail: every call's events, appended, sealed and pruned in the background.
+  audit::RecorderOptions audit_options;
+  audit_options.now_ms = [] { return NowSeconds() * 1000; };
+  audit::Recorder audit_recorder(state.store(), std::move(audit_options));
+  dispatcher.RecordAuditEvents(&audit_recorder);
   services::KeyUsage usage;
   dispatcher.OnKeyUsed(
       [&usage](const std::string& id, const std::string& service, const std::string& region) {

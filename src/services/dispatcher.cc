@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "auth/sigv4.h"
 #include "authz/operation_table.h"
@@ -13,11 +14,13 @@
 #include "protocol/query_input.h"
 #include "protocol/query_output.h"
 #include "protocol/router.h"
+#include "services/audit_events.h"
 #include "services/conflict_retry.h"
 #include "services/organizations/input_errors.h"
 #include "services/page_markers.h"
 #include "services/request_context.h"
 #include "services/session_limits.h"
+#include "store/audit_scope.h"
 
 namespace gatehouse::services {
 namespace {
@@ -217,6 +220,27 @@ void Dispatcher::Register(const std::string& service, const std::string& operati
   handlers_[service + ":" + operation] = std::move(handler);
 }
 
+Result<json> Dispatcher::ExecuteAudited(const protocol::ServiceModel& model,
+                                        const protocol::Operation& op, const std::string& service,
+                                        const json& input, const auth::AccessKeyRecord& caller,
+                                        const HttpRequest& request, DispatchRecord& rec) const {
+  if (recorder_ == nullptr) return Execute(model, op, service, input, caller, request, rec);
+  const AuditedCall call{model,          op,           input, caller, request, rec.request_id,
+                         random_.Uuid(), now_() * 1000};
+  const std::vector<std::string> recipients = RecipientAccounts(call);
+  if (recipients.empty()) return Execute(model, op, service, input, caller, request, rec);
+  const std::string shared = recipients.size() > 1 ? random_.Uuid() : "";
+  std::optional<store::AuditScope> scope;
+  if (!IsReadOnlyOperation(service, op.name)) {
+    scope.emplace(AuditEventOf(call, recipients.front(), nullptr, shared));
+  }
+  Result<json> output = Execute(model, op, service, input, caller, request, rec);
+  for (const std::string& recipient : recipients) {
+    recorder_->Record(AuditEventOf(call, recipient, &output, shared));
+  }
+  return output;
+}
+
 Result<json> Dispatcher::Execute(const protocol::ServiceModel& model, const protocol::Operation& op,
                                  const std::string& service, const json& input,
                                  const auth::AccessKeyRecord& caller, const HttpRequest& request,
@@ -308,7 +332,8 @@ Result<json> Dispatcher::CallGuarded(std::string_view service, std::string_view 
     input = std::move(read).value();
     if (Status s = CheckInput(*model, *shape, input); !s.ok()) return fail(s);
   }
-  Result<json> output = Execute(*model, *op, std::string(service), input, caller, request, rec);
+  Result<json> output =
+      ExecuteAudited(*model, *op, std::string(service), input, caller, request, rec);
   if (!output.ok()) return fail(output.status());
   rec.status = 200;
   return output;
@@ -422,7 +447,7 @@ HttpResponse Dispatcher::Answer(const protocol::Route& route, const std::string&
     if (Status s = CheckInput(model, *shape, input); !s.ok()) return fail(s);
   }
 
-  Result<json> output = Execute(model, op, service, input, caller, request, rec);
+  Result<json> output = ExecuteAudited(model, op, service, input, caller, request, rec);
   if (!output.ok()) return fail(output.status());
 
   HttpResponse r;

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit/recorder.h"
 #include "auth/credentials.h"
 #include "auth/signing_key_cache.h"
 #include "authz/authorizer.h"
@@ -138,6 +139,10 @@ class Dispatcher {
       std::function<std::string(const authz::AuthzRequest&, const authz::Evaluation&)>;
   void EncodeDenials(DenialEncoder encoder) { encode_denial_ = std::move(encoder); }
 
+  // Records every call's audit events through `recorder` (null: none are recorded). Set before
+  // the first request.
+  void RecordAuditEvents(audit::Recorder* recorder) { recorder_ = recorder; }
+
   // Called with each authenticated long-term access key, service and region (for
   // GetAccessKeyLastUsed).
   void OnKeyUsed(std::function<void(const std::string& key_id, const std::string& service,
@@ -184,7 +189,16 @@ class Dispatcher {
                                  const std::string& service, const nlohmann::json& input,
                                  const auth::AccessKeyRecord& caller, const HttpRequest& request,
                                  DispatchRecord& record) const;
+  // Execute, with its audit events: a mutating call's event rides in its first commit
+  // (store/audit_scope.h); every call's events, completed with the outcome, go to the recorder,
+  // one per account whose history holds the call (services/audit_events.h).
+  Result<nlohmann::json> ExecuteAudited(const protocol::ServiceModel& model,
+                                        const protocol::Operation& op, const std::string& service,
+                                        const nlohmann::json& input,
+                                        const auth::AccessKeyRecord& caller,
+                                        const HttpRequest& request, DispatchRecord& record) const;
   DenialEncoder encode_denial_;
+  audit::Recorder* recorder_ = nullptr;
 };
 
 }  // namespace gatehouse::services
