@@ -38,14 +38,12 @@ json CloudTrailRecord(const AuditCall& call) {
     record["additionalEventData"] = call.additional_event_data;
   }
   if (!call.shared_event_id.empty()) record["sharedEventID"] = call.shared_event_id;
-  if (!call.resources.empty()) {
-    json resources = json::array();
-    for (const EventResource& r : call.resources) {
-      resources.push_back(
-          {{"type", r.type}, {"ARN", r.name}, {"accountId", call.recipient_account}});
-    }
-    record["resources"] = std::move(resources);
+  json resources = json::array();
+  for (const EventResource& r : call.resources) {
+    if (r.arn.empty()) continue;
+    resources.push_back({{"accountId", r.account_id}, {"type", r.type}, {"ARN", r.arn}});
   }
+  if (!resources.empty()) record["resources"] = std::move(resources);
   return record;
 }
 

@@ -14,10 +14,14 @@ namespace gatehouse::audit {
 
 inline constexpr char kEventVersion[] = "1.09";
 
-// A resource an event names, as LookupEvents answers it: ("AWS::IAM::User", "alice").
+// A resource an event names, as LookupEvents answers it: ("AWS::IAM::User", "alice"). The
+// record's own resources element lists only those named by ARN (a role assumed, a policy
+// attached), as CloudTrail's does, each with the account of its ARN.
 struct EventResource {
   std::string type;
   std::string name;
+  std::string arn;         // "" when the call named the resource by name or id only
+  std::string account_id;  // the ARN's account
 };
 
 struct AuditCall {

@@ -7,6 +7,7 @@
 #include "audit/user_identity.h"
 #include "core/arn.h"
 #include "core/strings.h"
+#include "federation/jwt.h"
 
 namespace gatehouse::services {
 namespace {
@@ -48,11 +49,60 @@ std::vector<audit::EventResource> ResourcesOf(const json& input) {
   if (!input.is_object()) return out;
   for (const ResourceMember& r : kResourceMembers) {
     auto it = input.find(std::string(r.member));
-    if (it != input.end() && it->is_string()) {
-      out.push_back({std::string(r.type), it->get<std::string>()});
+    if (it == input.end() || !it->is_string()) continue;
+    audit::EventResource resource{std::string(r.type), it->get<std::string>(), "", ""};
+    if (std::optional<ArnView> arn = ArnView::Parse(resource.name)) {
+      resource.arn = resource.name;
+      resource.account_id = std::string(arn->account);
     }
+    out.push_back(std::move(resource));
   }
   return out;
+}
+
+std::string StringMember(const json& object, const char* name) {
+  if (!object.is_object()) return "";
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The identity provider's user an unsigned federation call names: from the verified answer
+// when it succeeded, otherwise from what the token claims (read unverified, to record only).
+json WebIdentityCaller(const AuditedCall& call, const Result<json>* outcome) {
+  std::string provider, audience, subject;
+  if (outcome != nullptr && outcome->ok()) {
+    provider = StringMember(**outcome, "Provider");
+    audience = StringMember(**outcome, "Audience");
+    subject = StringMember(**outcome, "SubjectFromWebIdentityToken");
+  } else if (Result<federation::Jwt> jwt =
+                 federation::ParseJwt(StringMember(call.input, "WebIdentityToken"));
+             jwt.ok()) {
+    provider = StringMember(jwt->claims, "iss");
+    if (provider.starts_with("https://")) provider.erase(0, 8);
+    audience = StringMember(jwt->claims, "aud");
+    subject = StringMember(jwt->claims, "sub");
+  }
+  return audit::FederatedIdentity("WebIdentityUser", provider + ":" + audience + ":" + subject,
+                                  subject, provider);
+}
+
+json SamlCaller(const AuditedCall& call, const Result<json>* outcome) {
+  std::string qualifier, subject;
+  if (outcome != nullptr && outcome->ok()) {
+    qualifier = StringMember(**outcome, "NameQualifier");
+    subject = StringMember(**outcome, "Subject");
+  }
+  const std::string provider =
+      qualifier.empty() ? StringMember(call.input, "PrincipalArn") : qualifier;
+  return audit::FederatedIdentity("SAMLUser", qualifier + ":" + subject, subject, provider);
+}
+
+json CallerIdentity(const AuditedCall& call, const Result<json>* outcome) {
+  if (call.caller.access_key_id.empty() && call.model.signing_name() == "sts") {
+    if (call.operation.name == "AssumeRoleWithWebIdentity") return WebIdentityCaller(call, outcome);
+    if (call.operation.name == "AssumeRoleWithSAML") return SamlCaller(call, outcome);
+  }
+  return audit::UserIdentity(call.caller);
 }
 
 // The name LookupEvents shows and filters as Username: the user, "root", or the session's name.
@@ -104,7 +154,7 @@ model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recip
   a.event_name = call.operation.name;
   a.source_ip = call.request.remote_address;
   if (const std::string* agent = call.request.Header("user-agent")) a.user_agent = *agent;
-  a.user_identity = audit::UserIdentity(call.caller);
+  a.user_identity = CallerIdentity(call, outcome);
   a.request_parameters = Elements(call, call.operation.input, call.input);
   if (outcome != nullptr && outcome->ok()) {
     a.response_elements = Elements(call, call.operation.output, **outcome);

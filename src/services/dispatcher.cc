@@ -235,10 +235,35 @@ Result<json> Dispatcher::ExecuteAudited(const protocol::ServiceModel& model,
     scope.emplace(AuditEventOf(call, recipients.front(), nullptr, shared));
   }
   Result<json> output = Execute(model, op, service, input, caller, request, rec);
-  for (const std::string& recipient : recipients) {
-    recorder_->Record(AuditEventOf(call, recipient, &output, shared));
-  }
+  RecordOutcome(call, recipients, output, shared);
   return output;
+}
+
+void Dispatcher::RecordRejectedInput(const protocol::ServiceModel& model,
+                                     const protocol::Operation& op,
+                                     const auth::AccessKeyRecord& caller,
+                                     const HttpRequest& request, const DispatchRecord& rec,
+                                     const Status& error) const {
+  if (recorder_ == nullptr) return;
+  const json no_input;  // the parameters were refused: the event names none, as AWS's do
+  const AuditedCall call{model,          op,           no_input, caller, request, rec.request_id,
+                         random_.Uuid(), now_() * 1000};
+  const std::vector<std::string> recipients = RecipientAccounts(call);
+  const Result<json> outcome(error);
+  RecordOutcome(call, recipients, outcome, recipients.size() > 1 ? random_.Uuid() : "");
+}
+
+void Dispatcher::RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
+                               const Result<json>& outcome, const std::string& shared) const {
+  const Result<json>* recorded = &outcome;
+  std::optional<Result<json>> reworded;
+  if (!outcome.ok() && call.model.signing_name() == "organizations") {
+    // The error as the caller sees it (ErrorEnvelope words it in Organizations' terms).
+    recorded = &reworded.emplace(organizations::InOrganizationsTerms(outcome.status()));
+  }
+  for (const std::string& recipient : recipients) {
+    recorder_->Record(AuditEventOf(call, recipient, recorded, shared));
+  }
 }
 
 Result<json> Dispatcher::Execute(const protocol::ServiceModel& model, const protocol::Operation& op,
@@ -328,9 +353,12 @@ Result<json> Dispatcher::CallGuarded(std::string_view service, std::string_view 
   json input = json::object();
   if (const protocol::Shape* shape = model->FindShape(op->input)) {
     Result<json> read = protocol::ReadJsonInput(*model, *shape, body.empty() ? "{}" : body);
-    if (!read.ok()) return fail(read.status());
+    Status s = read.ok() ? CheckInput(*model, *shape, *read) : read.status();
+    if (!s.ok()) {
+      RecordRejectedInput(*model, *op, caller, request, rec, s);
+      return fail(s);
+    }
     input = std::move(read).value();
-    if (Status s = CheckInput(*model, *shape, input); !s.ok()) return fail(s);
   }
   Result<json> output =
       ExecuteAudited(*model, *op, std::string(service), input, caller, request, rec);
@@ -442,9 +470,12 @@ HttpResponse Dispatcher::Answer(const protocol::Route& route, const std::string&
     Result<json> read = model.protocol() == "json"
                             ? protocol::ReadJsonInput(model, *shape, request.body)
                             : protocol::ReadQueryInput(model, *shape, params);
-    if (!read.ok()) return fail(read.status());
+    Status s = read.ok() ? CheckInput(model, *shape, *read) : read.status();
+    if (!s.ok()) {
+      RecordRejectedInput(model, op, caller, request, rec, s);
+      return fail(s);
+    }
     input = std::move(read).value();
-    if (Status s = CheckInput(model, *shape, input); !s.ok()) return fail(s);
   }
 
   Result<json> output = ExecuteAudited(model, op, service, input, caller, request, rec);

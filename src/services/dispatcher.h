@@ -28,6 +28,7 @@
 #include "core/status.h"
 #include "protocol/model.h"
 #include "protocol/router.h"
+#include "services/audit_events.h"
 
 namespace gatehouse::services {
 
@@ -197,6 +198,13 @@ class Dispatcher {
                                         const nlohmann::json& input,
                                         const auth::AccessKeyRecord& caller,
                                         const HttpRequest& request, DispatchRecord& record) const;
+  // The event of a call whose parameters were refused before it ran.
+  void RecordRejectedInput(const protocol::ServiceModel& model, const protocol::Operation& op,
+                           const auth::AccessKeyRecord& caller, const HttpRequest& request,
+                           const DispatchRecord& record, const Status& error) const;
+  // Each recipient account's copy of the completed event, to the recorder.
+  void RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
+                     const Result<nlohmann::json>& outcome, const std::string& shared) const;
   DenialEncoder encode_denial_;
   audit::Recorder* recorder_ = nullptr;
 };
