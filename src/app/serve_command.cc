@@ -35,6 +35,7 @@
 #include "protocol/model.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
+#include "services/cloudtrail/cloudtrail.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
@@ -443,6 +444,7 @@ int Serve(const ServeOptions& options) {
   organizations.creations = &account_creations;
   account_creations.Start();
   services::organizations::RegisterOrganizationsOperations(dispatcher, organizations);
+  services::cloudtrail::RegisterCloudTrailOperations(dispatcher, iam);
   dispatcher.EncodeDenials([&session_keys, &random](const authz::AuthzRequest& request,
                                                     const authz::Evaluation& evaluation) {
     Result<std::string> encoded = services::sts::EncodeAuthorizationMessage(

@@ -39,10 +39,16 @@ constexpr ResourceMember kResourceMembers[] = {
 };
 
 constexpr std::string_view kReadPrefixes[] = {"Get", "List", "Describe", "Simulate", "Decode"};
-// sts's calls that change no resource; CloudTrail counts them as reads.
-constexpr std::string_view kStsReads[] = {
-    "AssumeRole",      "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot",
-    "GetSessionToken", "GetFederationToken", "GetCallerIdentity",         "GetAccessKeyInfo"};
+// sts's calls that issue credentials: CloudTrail counts them as reads, yet records their
+// answers (less the secrets), as it does every write's.
+constexpr std::string_view kStsIssuers[] = {"AssumeRole",         "AssumeRoleWithSAML",
+                                            "AssumeRoleWithWebIdentity", "AssumeRoot",
+                                            "GetSessionToken",    "GetFederationToken"};
+
+bool IssuesCredentials(std::string_view service, std::string_view operation) {
+  return service == "sts" && std::find(std::begin(kStsIssuers), std::end(kStsIssuers),
+                                       operation) != std::end(kStsIssuers);
+}
 
 std::vector<audit::EventResource> ResourcesOf(const json& input) {
   std::vector<audit::EventResource> out;
@@ -122,9 +128,8 @@ json Elements(const AuditedCall& call, const std::string& shape, const json& val
 }  // namespace
 
 bool IsReadOnlyOperation(std::string_view service, std::string_view operation) {
-  if (service == "sts") {
-    return std::find(std::begin(kStsReads), std::end(kStsReads), operation) != std::end(kStsReads);
-  }
+  // Every sts call changes no resource.
+  if (service == "sts") return true;
   return std::any_of(std::begin(kReadPrefixes), std::end(kReadPrefixes),
                      [&](std::string_view p) { return operation.starts_with(p); });
 }
@@ -156,13 +161,16 @@ model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recip
   if (const std::string* agent = call.request.Header("user-agent")) a.user_agent = *agent;
   a.user_identity = CallerIdentity(call, outcome);
   a.request_parameters = Elements(call, call.operation.input, call.input);
+  a.read_only = IsReadOnlyOperation(service, call.operation.name);
   if (outcome != nullptr && outcome->ok()) {
-    a.response_elements = Elements(call, call.operation.output, **outcome);
+    // A read's answer is not recorded (CloudTrail leaves it out), except for credentials.
+    if (!a.read_only || IssuesCredentials(service, call.operation.name)) {
+      a.response_elements = Elements(call, call.operation.output, **outcome);
+    }
   } else if (outcome != nullptr) {
     a.error_code = std::string(outcome->status().info().code);
     a.error_message = outcome->status().message();
   }
-  a.read_only = IsReadOnlyOperation(service, call.operation.name);
   a.recipient_account = recipient;
   a.shared_event_id = shared_event_id;
   a.resources = ResourcesOf(call.input);

@@ -135,7 +135,7 @@ json Fill(const ServiceModel& model, const Shape& shape, int depth, bool secret)
 
 TEST(EventElements, NoSecretOfAnyOperationReachesAnEvent) {
   int checked = 0;
-  for (const char* service : {"iam", "sts", "organizations"}) {
+  for (const char* service : {"iam", "sts", "organizations", "cloudtrail"}) {
     const ServiceModel& model = *Registry().Find(service);
     for (const auto& [name, op] : model.operations()) {
       for (const std::string& shape_name : {op.input, op.output}) {
