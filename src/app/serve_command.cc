@@ -33,9 +33,9 @@
 #include "mail/outbox_sender.h"
 #include "mail/smtp_transport.h"
 #include "protocol/model.h"
+#include "services/cloudtrail/cloudtrail.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
-#include "services/cloudtrail/cloudtrail.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
@@ -488,6 +488,9 @@ int Serve(const ServeOptions& options) {
   console::ConsoleOptions console_options;
   console_options.signup_enabled = options.console_signup;
   console_options.mail_kept_in_outbox = !mail_sender;
+  console_options.record_event = [&audit_recorder](model::AuditEntry event) {
+    audit_recorder.Record(std::move(event));
+  };
   console::ConsoleEndpoint console(
       dispatcher, credentials, iam, console_options,
       [&mailer](const std::string& to, const std::string& subject, const std::string& text) {

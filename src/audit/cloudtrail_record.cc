@@ -30,10 +30,8 @@ json CloudTrailRecord(const AuditCall& call) {
                  {"recipientAccountId", call.recipient_account},
                  {"eventCategory", "Management"}};
   if (!call.request_id.empty()) record["requestID"] = call.request_id;
-  if (!call.error_code.empty()) {
-    record["errorCode"] = call.error_code;
-    record["errorMessage"] = call.error_message;
-  }
+  if (!call.error_code.empty()) record["errorCode"] = call.error_code;
+  if (!call.error_message.empty()) record["errorMessage"] = call.error_message;
   if (!call.additional_event_data.is_null()) {
     record["additionalEventData"] = call.additional_event_data;
   }

@@ -15,6 +15,7 @@ import time
 
 from botocore.exceptions import ClientError
 
+from console_client import ConsoleClient
 from gatehouse_fixture import BIN, GatehouseTestCase
 
 ROLE = "OrganizationAccountAccessRole"
@@ -246,6 +247,74 @@ class AuditTrailTest(GatehouseTestCase):
                 self.assertEqual(record(event)["recipientAccountId"], self.member)
         finally:
             org.disable_aws_service_access(ServicePrincipal="cloudtrail.amazonaws.com")
+
+
+class ConsoleEventsTest(GatehouseTestCase):
+    """Console sign-ins (and their failures) and role switches, in the histories they belong to."""
+
+    PASSWORD = "Sign-In-Audit-2026!"
+
+    def test_sign_ins_failures_and_switch_role_are_recorded(self):
+        iam = self.admin("iam")
+        iam.create_user(UserName="gina")
+        iam.create_login_profile(UserName="gina", Password=self.PASSWORD)
+        iam.put_user_policy(UserName="gina", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["sts:AssumeRole", "cloudtrail:LookupEvents"],
+                 "Resource": "*"}]}))
+        iam.create_role(RoleName="Reader", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % self.account},
+                "Action": "sts:AssumeRole"}]}))
+        c = ConsoleClient(self.port)
+        status, _ = c.sign_in_user(self.account, "gina", "wrong-password")
+        self.assertEqual(status, 401)
+        status, _ = c.sign_in_user(self.account, "My-Secret-Typed-As-Name", "x")
+        self.assertEqual(status, 401)
+        status, doc = c.sign_in_user(self.account, "gina", self.PASSWORD)
+        self.assertEqual(status, 200, doc)
+        status, _, doc = c.post("/console/switch-role", {"account": self.account,
+                                                         "roleName": "Reader"})
+        self.assertEqual(status, 200, doc)
+
+        trail = self.admin("cloudtrail")
+        logins = [record(e) for e in wait_for(trail, "EventName", "ConsoleLogin", count=3)]
+        self.assertEqual(len(logins), 3, logins)
+        ok, hidden, wrong = logins  # newest first
+        self.assertEqual(ok["eventType"], "AwsConsoleSignIn")
+        self.assertEqual(ok["eventSource"], "signin.amazonaws.com")
+        self.assertEqual(ok["responseElements"], {"ConsoleLogin": "Success"})
+        self.assertEqual(ok["userIdentity"]["arn"], "arn:aws:iam::%s:user/gina" % self.account)
+        self.assertEqual(ok["additionalEventData"]["MFAUsed"], "No")
+        self.assertEqual(wrong["responseElements"], {"ConsoleLogin": "Failure"})
+        self.assertEqual(wrong["errorMessage"], "Failed authentication")
+        self.assertEqual(wrong["userIdentity"]["userName"], "gina")
+        self.assertEqual(hidden["userIdentity"]["userName"], "HIDDEN_DUE_TO_SECURITY_REASONS")
+        everything = "".join(e["CloudTrailEvent"] for e in lookup(trail))
+        self.assertNotIn("My-Secret-Typed-As-Name", everything)
+        self.assertNotIn("wrong-password", everything)
+        self.assertNotIn(self.PASSWORD, everything)
+
+        switched = [record(e) for e in wait_for(trail, "EventName", "SwitchRole")]
+        self.assertEqual(len(switched), 1)
+        self.assertEqual(switched[0]["responseElements"], {"SwitchRole": "Success"})
+        self.assertEqual(switched[0]["additionalEventData"]["SwitchFrom"],
+                         "arn:aws:iam::%s:user/gina" % self.account)
+        # The switch is an AssumeRole of gina's too, as the API records it.
+        assumed = [record(e) for e in wait_for(trail, "Username", "gina")
+                   if e["EventName"] == "AssumeRole"]
+        self.assertEqual(len(assumed), 1)
+        self.assertEqual(assumed[0]["requestParameters"]["roleSessionName"], "gina")
+
+        # The event history through the console, as the page reads it.
+        status, out = c.api("cloudtrail", "LookupEvents", {"LookupAttributes": [
+            {"AttributeKey": "EventName", "AttributeValue": "ConsoleLogin"}]})
+        self.assertEqual(status, 403)  # acting as Reader, which may not read it
+        c.post("/console/switch-back")
+        status, out = c.api("cloudtrail", "LookupEvents", {"LookupAttributes": [
+            {"AttributeKey": "EventName", "AttributeValue": "ConsoleLogin"}]})
+        self.assertEqual(status, 200, out)
+        self.assertEqual(len(out["Events"]), 3)
 
 
 class KilledServerTest(GatehouseTestCase):
