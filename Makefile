@@ -60,6 +60,7 @@ bench: configure
 	bench/rcp_bench.sh $(BUILD)
 	bench/web_identity_bench.sh $(BUILD)
 	bench/console_bench.py $(BUILD)
+	bench/audit_bench.sh $(BUILD)
 	bench/postgres_bench.sh $(BUILD)
 
 run: build
