@@ -7,7 +7,6 @@ naming a role is recorded; and the recorded identity is the stored principal, wh
 request claims."""
 import json
 import threading
-import time
 
 import boto3
 from botocore.config import Config
