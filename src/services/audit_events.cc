@@ -41,13 +41,13 @@ constexpr ResourceMember kResourceMembers[] = {
 constexpr std::string_view kReadPrefixes[] = {"Get", "List", "Describe", "Simulate", "Decode"};
 // sts's calls that issue credentials: CloudTrail counts them as reads, yet records their
 // answers (less the secrets), as it does every write's.
-constexpr std::string_view kStsIssuers[] = {"AssumeRole",         "AssumeRoleWithSAML",
-                                            "AssumeRoleWithWebIdentity", "AssumeRoot",
-                                            "GetSessionToken",    "GetFederationToken"};
+constexpr std::string_view kStsIssuers[] = {
+    "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity",
+    "AssumeRoot", "GetSessionToken",    "GetFederationToken"};
 
 bool IssuesCredentials(std::string_view service, std::string_view operation) {
-  return service == "sts" && std::find(std::begin(kStsIssuers), std::end(kStsIssuers),
-                                       operation) != std::end(kStsIssuers);
+  return service == "sts" && std::find(std::begin(kStsIssuers), std::end(kStsIssuers), operation) !=
+                                 std::end(kStsIssuers);
 }
 
 std::vector<audit::EventResource> ResourcesOf(const json& input) {
@@ -134,14 +134,15 @@ bool IsReadOnlyOperation(std::string_view service, std::string_view operation) {
                      [&](std::string_view p) { return operation.starts_with(p); });
 }
 
-std::vector<std::string> RecipientAccounts(const AuditedCall& call) {
+std::vector<std::string> RecipientAccounts(
+    const AuditedCall& call, const std::function<bool(std::string_view)>& role_exists) {
   std::vector<std::string> out;
   if (!call.caller.account_id.empty()) out.push_back(call.caller.account_id);
   if (call.model.signing_name() == "sts" && call.input.is_object()) {
     const std::string role_arn = call.input.value("RoleArn", "");
     std::optional<ArnView> role = ArnView::Parse(role_arn);
     if (role && IsAccountId(role->account) &&
-        std::find(out.begin(), out.end(), role->account) == out.end()) {
+        std::find(out.begin(), out.end(), role->account) == out.end() && role_exists(role_arn)) {
       out.emplace_back(role->account);
     }
   }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -37,9 +38,11 @@ struct AuditedCall {
 bool IsReadOnlyOperation(std::string_view service, std::string_view operation);
 
 // The accounts whose history holds the call: the caller's, and for a call that reaches a role
-// of another account (sts:AssumeRole and its kin, named by RoleArn) that account too. Empty
-// when nobody is known (an unauthenticated call naming no role).
-std::vector<std::string> RecipientAccounts(const AuditedCall& call);
+// of another account (sts:AssumeRole and its kin, named by RoleArn) that account too, when
+// `role_exists` says the role does (a call naming no real role is nobody else's business).
+// Empty when nobody is known (an unauthenticated call naming no existing role).
+std::vector<std::string> RecipientAccounts(
+    const AuditedCall& call, const std::function<bool(std::string_view)>& role_exists);
 
 // The event in `recipient`'s history: opened (no outcome yet) when `outcome` is null.
 model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recipient,

@@ -227,7 +227,8 @@ Result<json> Dispatcher::ExecuteAudited(const protocol::ServiceModel& model,
   if (recorder_ == nullptr) return Execute(model, op, service, input, caller, request, rec);
   const AuditedCall call{model,          op,           input, caller, request, rec.request_id,
                          random_.Uuid(), now_() * 1000};
-  const std::vector<std::string> recipients = RecipientAccounts(call);
+  const std::vector<std::string> recipients =
+      RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
   if (recipients.empty()) return Execute(model, op, service, input, caller, request, rec);
   const std::string shared = recipients.size() > 1 ? random_.Uuid() : "";
   std::optional<store::AuditScope> scope;
@@ -248,7 +249,8 @@ void Dispatcher::RecordRejectedInput(const protocol::ServiceModel& model,
   const json no_input;  // the parameters were refused: the event names none, as AWS's do
   const AuditedCall call{model,          op,           no_input, caller, request, rec.request_id,
                          random_.Uuid(), now_() * 1000};
-  const std::vector<std::string> recipients = RecipientAccounts(call);
+  const std::vector<std::string> recipients =
+      RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
   const Result<json> outcome(error);
   RecordOutcome(call, recipients, outcome, recipients.size() > 1 ? random_.Uuid() : "");
 }

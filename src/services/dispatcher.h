@@ -91,6 +91,12 @@ class PolicySource {
     (void)account;
     return std::nullopt;
   }
+  // Whether the role `role_arn` names exists (the audit trail records a call in the history of
+  // another account only for a role of its own).
+  virtual bool RoleExists(std::string_view role_arn) const {
+    (void)role_arn;
+    return true;
+  }
   // The caller's tags (aws:PrincipalTag/…); none for the root user.
   virtual std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const = 0;

@@ -7,6 +7,7 @@ naming a role is recorded; and the recorded identity is the stored principal, wh
 request claims."""
 import json
 import threading
+import time
 
 import boto3
 from botocore.config import Config
@@ -126,6 +127,16 @@ class AuditTrailAttacksTest(GatehouseTestCase):
         self.assertIn("errorCode", events[0])
         self.assertEqual(events[0]["requestParameters"]["webIdentityToken"],
                          "HIDDEN_DUE_TO_SECURITY_REASONS")
+        # A role that does not exist puts nothing in the account's history: anyone may send
+        # these calls, and no account's history is theirs to fill.
+        with self.assertRaises(ClientError):
+            sts.assume_role_with_web_identity(
+                RoleArn="arn:aws:iam::%s:role/NoSuchRole" % self.member,
+                RoleSessionName="probe", WebIdentityToken="x.y.z")
+        time.sleep(1)
+        events = wait_for(self.member_trail, "EventName", "AssumeRoleWithWebIdentity", count=2,
+                          timeout=0)
+        self.assertEqual(len(events), 1)
 
 
 if __name__ == "__main__":

@@ -86,7 +86,12 @@ TEST(AuditEvents, AnAssumeRoleIntoAnotherAccountIsInBoth) {
          "AssumeRole",
          {{"RoleArn", "arn:aws:iam::222222222222:role/Admin"}, {"RoleSessionName", "alice"}}};
   AuditedCall call = c.Audited();
-  EXPECT_EQ(RecipientAccounts(call), (std::vector<std::string>{"111111111111", "222222222222"}));
+  const auto exists = [](std::string_view) { return true; };
+  EXPECT_EQ(RecipientAccounts(call, exists),
+            (std::vector<std::string>{"111111111111", "222222222222"}));
+  // A role that does not exist is nobody else's history.
+  EXPECT_EQ(RecipientAccounts(call, [](std::string_view) { return false; }),
+            std::vector<std::string>{"111111111111"});
   Result<json> answer = json{{"Credentials",
                               {{"AccessKeyId", "ASIAX"},
                                {"SecretAccessKey", "s"},
@@ -99,7 +104,7 @@ TEST(AuditEvents, AnAssumeRoleIntoAnotherAccountIsInBoth) {
             json({{"accessKeyId", "ASIAX"}, {"expiration", "2025-12-05T01:00:00Z"}}));
   // The same account: one copy.
   c.input["RoleArn"] = "arn:aws:iam::111111111111:role/Admin";
-  EXPECT_EQ(RecipientAccounts(c.Audited()), std::vector<std::string>{"111111111111"});
+  EXPECT_EQ(RecipientAccounts(c.Audited(), exists), std::vector<std::string>{"111111111111"});
 }
 
 }  // namespace
