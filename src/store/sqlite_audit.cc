@@ -36,40 +36,46 @@ const char* AttributeCondition(AuditAttribute attribute) {
   return "";
 }
 
-Result<int64_t> SeqOf(sqlite3* db, const model::AuditEntry& e) {
-  Statement seq(db, "SELECT seq FROM audit_events WHERE account_id = ? AND event_id = ?");
-  seq.Bind(1, e.account_id).Bind(2, e.event_id);
-  if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db, "audit event number");
-  return seq.Int(0);
-}
+// The statements that append a batch, prepared once for all its events.
+struct AppendStatements {
+  explicit AppendStatements(sqlite3* db)
+      : put(db,
+            // A sealed event never changes: its digest covers the body as it was. RETURNING
+            // gives the number of an event inserted or completed, nothing for a sealed one.
+            "INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
+            "event_source, username, access_key_id, read_only, body) VALUES "
+            "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
+            "time_ms = excluded.time_ms, event_name = excluded.event_name, "
+            "event_source = excluded.event_source, username = excluded.username, "
+            "access_key_id = excluded.access_key_id, read_only = excluded.read_only, "
+            "body = excluded.body WHERE audit_events.seq > "
+            "(SELECT COALESCE(MAX(last_seq), 0) FROM audit_digests) RETURNING seq"),
+        clear(db, "DELETE FROM audit_resources WHERE seq = ?"),
+        resource(db,
+                 "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
+                 "(?,?,?,?,?)") {}
+  bool ok() const { return put.ok() && clear.ok() && resource.ok(); }
+  Statement put;
+  Statement clear;
+  Statement resource;
+};
 
-Status ReplaceResources(sqlite3* db, int64_t seq, const model::AuditEntry& e) {
-  Statement clear(db, "DELETE FROM audit_resources WHERE seq = ?");
-  clear.Bind(1, seq);
-  RETURN_IF_ERROR(Run(db, clear));
+Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const model::AuditEntry& e) {
+  s.clear.Reset();
+  s.clear.Bind(1, seq);
+  RETURN_IF_ERROR(Run(db, s.clear));
   int64_t position = 0;
   for (const auto& [type, name] : e.resources) {
-    Statement put(db,
-                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
-                  "(?,?,?,?,?)");
-    put.Bind(1, seq).Bind(2, position++).Bind(3, e.account_id).Bind(4, type).Bind(5, name);
-    RETURN_IF_ERROR(Run(db, put));
+    s.resource.Reset();
+    s.resource.Bind(1, seq).Bind(2, position++).Bind(3, e.account_id).Bind(4, type).Bind(5, name);
+    RETURN_IF_ERROR(Run(db, s.resource));
   }
   return Status::Ok();
 }
 
-Status Upsert(sqlite3* db, const model::AuditEntry& e) {
-  // A sealed event never changes: its digest covers the body as it was.
-  Statement put(db,
-                "INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
-                "event_source, username, access_key_id, read_only, body) VALUES "
-                "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
-                "time_ms = excluded.time_ms, event_name = excluded.event_name, "
-                "event_source = excluded.event_source, username = excluded.username, "
-                "access_key_id = excluded.access_key_id, read_only = excluded.read_only, "
-                "body = excluded.body WHERE audit_events.seq > "
-                "(SELECT COALESCE(MAX(last_seq), 0) FROM audit_digests)");
-  put.Bind(1, e.account_id)
+Status Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
+  s.put.Reset();
+  s.put.Bind(1, e.account_id)
       .Bind(2, e.event_id)
       .Bind(3, e.time_ms)
       .Bind(4, e.event_name)
@@ -78,10 +84,12 @@ Status Upsert(sqlite3* db, const model::AuditEntry& e) {
       .Bind(7, e.access_key_id)
       .Bind(8, int64_t{e.read_only ? 1 : 0})
       .Bind(9, e.body);
-  RETURN_IF_ERROR(Run(db, put));
-  if (sqlite3_changes(db) == 0) return Status::Ok();  // sealed: kept as it was
-  ASSIGN_OR_RETURN(int64_t seq, SeqOf(db, e));
-  return ReplaceResources(db, seq, e);
+  const int rc = s.put.Step();
+  if (rc == SQLITE_DONE) return Status::Ok();  // sealed: kept as it was
+  if (rc != SQLITE_ROW) return Failure(db, "audit event");
+  const int64_t seq = s.put.Int(0);
+  if (s.put.Step() != SQLITE_DONE) return Failure(db, "audit event");
+  return ReplaceResources(db, s, seq, e);
 }
 
 std::vector<std::pair<std::string, std::string>> ResourcesOf(sqlite3* db, int64_t seq) {
@@ -95,7 +103,10 @@ std::vector<std::pair<std::string, std::string>> ResourcesOf(sqlite3* db, int64_
 }  // namespace
 
 Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries) {
-  for (const model::AuditEntry& e : entries) RETURN_IF_ERROR(Upsert(db, e));
+  if (entries.empty()) return Status::Ok();
+  AppendStatements statements(db);
+  if (!statements.ok()) return Failure(db, "prepare");
+  for (const model::AuditEntry& e : entries) RETURN_IF_ERROR(Upsert(db, statements, e));
   return Status::Ok();
 }
 

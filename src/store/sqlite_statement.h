@@ -37,6 +37,11 @@ class Statement {
     return *this;
   }
   int Step() { return sqlite3_step(stmt_); }
+  // Makes the statement ready to run again (its bindings cleared), as prepared.
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   std::string Text(int col) const {
     const void* p = sqlite3_column_blob(stmt_, col);
     int n = sqlite3_column_bytes(stmt_, col);
