@@ -90,8 +90,7 @@ Status ReadPageKey(const json& input, store::AuditQuery& query) {
 
 }  // namespace
 
-Result<store::AuditQuery> ReadLookupQuery(const json& input, const std::string& account_id,
-                                          int64_t now_ms) {
+Result<store::AuditQuery> ReadLookupQuery(const json& input, const std::string& account_id) {
   store::AuditQuery query;
   query.account_id = account_id;
   RETURN_IF_ERROR(ReadAttribute(input, query));
@@ -103,12 +102,9 @@ Result<store::AuditQuery> ReadLookupQuery(const json& input, const std::string& 
   if (start && end && *start > *end) {
     return Status(ErrorCode::kInvalidTimeRange, "The start time must be before the end time.");
   }
-  if (start && *start > now_ms) {
-    return Status(ErrorCode::kInvalidTimeRange, "The start time must not be in the future.");
-  }
   if (start) query.start_ms = *start;
   // An end of a whole second includes that second's events (records keep whole seconds).
-  if (end) query.end_ms = *end + 999;
+  if (end) query.end_ms = *end / 1000 * 1000 + 999;
   query.limit = input.value("MaxResults", kMaxLookupResults);
   if (query.limit < 1 || query.limit > kMaxLookupResults) {
     return Status(ErrorCode::kInvalidMaxResults, "MaxResults must be between 1 and 50.");

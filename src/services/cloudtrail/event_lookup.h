@@ -18,9 +18,9 @@ namespace gatehouse::services::cloudtrail {
 inline constexpr int kMaxLookupResults = 50;
 
 // The query `input` (LookupEventsRequest, its NextToken already opened to the key it seals:
-// services/page_markers.h) asks of `account_id`'s history at `now_ms`.
+// services/page_markers.h) asks of `account_id`'s history.
 Result<store::AuditQuery> ReadLookupQuery(const nlohmann::json& input,
-                                          const std::string& account_id, int64_t now_ms);
+                                          const std::string& account_id);
 
 // The key of the page after the one ending at event number `last_seq`, for `query`.
 std::string NextPageKey(const store::AuditQuery& query, int64_t last_seq);
