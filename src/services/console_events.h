@@ -21,12 +21,12 @@ struct ConsoleEvent {
   ConsoleEventKind kind = ConsoleEventKind::kSignIn;
   // Who signed in (or tried to): on a failure only account_id, user_name (empty for the root
   // user) and, when the user exists, user_id and arn are known.
-  model::ConsolePrincipal principal;
+  model::ConsolePrincipal principal = {};
   bool user_exists = true;
   bool success = true;
   bool mfa_used = false;
-  std::string role_arn;  // SwitchRole: the role switched to
-  std::string login_to;  // the page the console goes to
+  std::string role_arn = "";  // SwitchRole: the role switched to
+  std::string login_to = "";  // the page the console goes to
 };
 
 model::AuditEntry ConsoleEventOf(const ConsoleEvent& event, const HttpRequest& request,
