@@ -20,8 +20,8 @@ inline constexpr char kEventVersion[] = "1.09";
 struct EventResource {
   std::string type;
   std::string name;
-  std::string arn;         // "" when the call named the resource by name or id only
-  std::string account_id;  // the ARN's account
+  std::string arn = "";         // "" when the call named the resource by name or id only
+  std::string account_id = "";  // the ARN's account
 };
 
 struct AuditCall {

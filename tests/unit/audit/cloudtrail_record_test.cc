@@ -50,7 +50,10 @@ TEST(CloudTrailRecord, ARefusedCallASharedEventAndResources) {
   call.error_code = "AccessDenied";
   call.error_message = "User is not authorized to perform: iam:CreateUser";
   call.shared_event_id = "shared-1";
-  call.resources = {{"AWS::IAM::Role", "arn:aws:iam::111122223333:role/Admin"}};
+  call.resources = {{"AWS::IAM::Role", "arn:aws:iam::111122223333:role/Admin",
+                     "arn:aws:iam::111122223333:role/Admin", "111122223333"},
+                    // Named by name only: LookupEvents shows it, the record does not.
+                    {"AWS::IAM::User", "bob", "", ""}};
   json r = CloudTrailRecord(call);
   EXPECT_EQ(r["errorCode"], "AccessDenied");
   EXPECT_EQ(r["errorMessage"], call.error_message);
