@@ -76,9 +76,19 @@ Result<protocol::QueryParams> RequestParameters(const HttpRequest& request, bool
   return params;
 }
 
+// `error` as `model`'s service words it: Organizations' own codes; CloudTrail's, as AWS's JSON
+// services', AccessDeniedException.
+Status InServiceTerms(const protocol::ServiceModel& model, Status error) {
+  if (model.signing_name() == "organizations") return organizations::InOrganizationsTerms(error);
+  if (model.signing_name() == "cloudtrail" && error.code() == ErrorCode::kAccessDenied) {
+    return Status(ErrorCode::kAccessDeniedException, error.message());
+  }
+  return error;
+}
+
 // `error` in `model`'s envelope (XML or JSON), recorded in `rec`.
 HttpResponse ErrorEnvelope(const protocol::ServiceModel& model, Status error, DispatchRecord& rec) {
-  if (model.signing_name() == "organizations") error = organizations::InOrganizationsTerms(error);
+  error = InServiceTerms(model, std::move(error));
   HttpResponse r;
   r.status = error.info().http_status;
   rec.status = r.status;
@@ -259,9 +269,9 @@ void Dispatcher::RecordOutcome(const AuditedCall& call, const std::vector<std::s
                                const Result<json>& outcome, const std::string& shared) const {
   const Result<json>* recorded = &outcome;
   std::optional<Result<json>> reworded;
-  if (!outcome.ok() && call.model.signing_name() == "organizations") {
-    // The error as the caller sees it (ErrorEnvelope words it in Organizations' terms).
-    recorded = &reworded.emplace(organizations::InOrganizationsTerms(outcome.status()));
+  if (!outcome.ok()) {
+    // The error as the caller sees it (ErrorEnvelope words it in the service's terms).
+    recorded = &reworded.emplace(InServiceTerms(call.model, outcome.status()));
   }
   for (const std::string& recipient : recipients) {
     recorder_->Record(AuditEventOf(call, recipient, recorded, shared));
@@ -338,9 +348,7 @@ Result<json> Dispatcher::CallGuarded(std::string_view service, std::string_view 
   const protocol::ServiceModel* model = models_.Find(service);
   const protocol::Operation* op = model ? model->FindOperation(operation) : nullptr;
   auto fail = [&](Status error) -> Result<json> {
-    if (model != nullptr && model->signing_name() == "organizations") {
-      error = organizations::InOrganizationsTerms(error);
-    }
+    if (model != nullptr) error = InServiceTerms(*model, std::move(error));
     rec.status = error.info().http_status;
     rec.error_code = std::string(error.info().code);
     return error;

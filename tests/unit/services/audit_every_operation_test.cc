@@ -134,7 +134,7 @@ TEST(AuditEveryOperation, EachCallLeavesOneWellFormedEvent) {
       ExpectWellFormed(json::parse(rows->front().entry.body), service, name);
     }
   }
-  EXPECT_GT(served, 200);
+  EXPECT_GT(served, 180);  // every one of operations.def
 }
 
 }  // namespace
