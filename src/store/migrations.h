@@ -123,9 +123,10 @@ WHERE kind = 'mfa_device' AND key NOT LIKE '%/%/%'
   AND json_extract(body, '$.path') IS NOT NULL AND json_extract(body, '$.path') <> '/';
 )sql",
     // 10: the audit trail (store/audit_log.h): events with the columns LookupEvents filters on,
-    // the resources they name, and the chain of digests that seals them.
+    // the resources they name, and the chain of digests that seals them. (IF NOT EXISTS: an
+    // instance that saw an older version runs it again harmlessly.)
     R"sql(
-CREATE TABLE audit_events (
+CREATE TABLE IF NOT EXISTS audit_events (
   seq INTEGER PRIMARY KEY,
   account_id TEXT NOT NULL,
   event_id TEXT NOT NULL,
@@ -137,16 +138,16 @@ CREATE TABLE audit_events (
   read_only INTEGER NOT NULL,
   body TEXT NOT NULL
 );
-CREATE UNIQUE INDEX audit_events_id ON audit_events (account_id, event_id);
-CREATE INDEX audit_events_account ON audit_events (account_id, seq);
-CREATE INDEX audit_events_name ON audit_events (account_id, event_name, seq);
-CREATE INDEX audit_events_source ON audit_events (account_id, event_source, seq);
-CREATE INDEX audit_events_user ON audit_events (account_id, username, seq);
-CREATE INDEX audit_events_key ON audit_events (account_id, access_key_id, seq);
-CREATE INDEX audit_events_read_only ON audit_events (account_id, read_only, seq);
-CREATE INDEX audit_events_time ON audit_events (time_ms);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_events_id ON audit_events (account_id, event_id);
+CREATE INDEX IF NOT EXISTS audit_events_account ON audit_events (account_id, seq);
+CREATE INDEX IF NOT EXISTS audit_events_name ON audit_events (account_id, event_name, seq);
+CREATE INDEX IF NOT EXISTS audit_events_source ON audit_events (account_id, event_source, seq);
+CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (account_id, username, seq);
+CREATE INDEX IF NOT EXISTS audit_events_key ON audit_events (account_id, access_key_id, seq);
+CREATE INDEX IF NOT EXISTS audit_events_read_only ON audit_events (account_id, read_only, seq);
+CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time_ms);
 
-CREATE TABLE audit_resources (
+CREATE TABLE IF NOT EXISTS audit_resources (
   seq BIGINT NOT NULL,
   position INTEGER NOT NULL,
   account_id TEXT NOT NULL,
@@ -154,10 +155,10 @@ CREATE TABLE audit_resources (
   name TEXT NOT NULL,
   PRIMARY KEY (seq, position)
 );
-CREATE INDEX audit_resources_type ON audit_resources (account_id, type, seq);
-CREATE INDEX audit_resources_name ON audit_resources (account_id, name, seq);
+CREATE INDEX IF NOT EXISTS audit_resources_type ON audit_resources (account_id, type, seq);
+CREATE INDEX IF NOT EXISTS audit_resources_name ON audit_resources (account_id, name, seq);
 
-CREATE TABLE audit_digests (
+CREATE TABLE IF NOT EXISTS audit_digests (
   first_seq BIGINT PRIMARY KEY,
   last_seq BIGINT NOT NULL,
   previous TEXT NOT NULL,
