@@ -41,7 +41,7 @@ export async function eventHistoryPage(ctx) {
   let rows = [];
   const columns = [
     { title: 'Event name', cell: (r) => {
-      const b = h('button', { type: 'button', class: 'link event-name' }, r.event.EventName);
+      const b = h('button', { type: 'button', class: 'linklike event-name' }, r.event.EventName);
       b.addEventListener('click', () => fill(detail, section(`Event ${r.event.EventName}`,
         pre(JSON.stringify(r.record, null, 2), 'Event record'))));
       return b;
