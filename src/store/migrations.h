@@ -122,7 +122,8 @@ SET key = substr(key, 1, 13) || lower(substr(json_extract(body, '$.path'), 2)) |
 WHERE kind = 'mfa_device' AND key NOT LIKE '%/%/%'
   AND json_extract(body, '$.path') IS NOT NULL AND json_extract(body, '$.path') <> '/';
 )sql",
-    // 10: the audit trail (store/audit_log.h): events with the columns LookupEvents filters on,
+    // 10: the audit trail (store/audit_log.h): events with the columns LookupEvents filters on
+    // (each index newest first by number, with the time, so that a time range is read from it),
     // the resources they name, and the chain of digests that seals them. (IF NOT EXISTS: an
     // instance that saw an older version runs it again harmlessly.)
     R"sql(
@@ -139,12 +140,12 @@ CREATE TABLE IF NOT EXISTS audit_events (
   body TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS audit_events_id ON audit_events (account_id, event_id);
-CREATE INDEX IF NOT EXISTS audit_events_account ON audit_events (account_id, seq);
-CREATE INDEX IF NOT EXISTS audit_events_name ON audit_events (account_id, event_name, seq);
-CREATE INDEX IF NOT EXISTS audit_events_source ON audit_events (account_id, event_source, seq);
-CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (account_id, username, seq);
-CREATE INDEX IF NOT EXISTS audit_events_key ON audit_events (account_id, access_key_id, seq);
-CREATE INDEX IF NOT EXISTS audit_events_read_only ON audit_events (account_id, read_only, seq);
+CREATE INDEX IF NOT EXISTS audit_events_account ON audit_events (account_id, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_name ON audit_events (account_id, event_name, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_source ON audit_events (account_id, event_source, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (account_id, username, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_key ON audit_events (account_id, access_key_id, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_read_only ON audit_events (account_id, read_only, seq, time_ms);
 CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time_ms);
 
 CREATE TABLE IF NOT EXISTS audit_resources (

@@ -8,8 +8,8 @@ namespace gatehouse::store::sqlite {
 namespace {
 
 constexpr char kColumns[] =
-    "seq, account_id, event_id, time_ms, event_name, event_source, username, access_key_id, "
-    "read_only, body";
+    "e.seq, e.account_id, e.event_id, e.time_ms, e.event_name, e.event_source, e.username, "
+    "e.access_key_id, e.read_only, e.body";
 
 // The condition LookupEvents's attribute adds (bound as ?5), or "" for none.
 const char* AttributeCondition(AuditAttribute attribute) {
@@ -17,21 +17,21 @@ const char* AttributeCondition(AuditAttribute attribute) {
     case AuditAttribute::kNone:
       return "";
     case AuditAttribute::kEventId:
-      return " AND event_id = ?5";
+      return " AND e.event_id = ?5";
     case AuditAttribute::kEventName:
-      return " AND event_name = ?5";
+      return " AND e.event_name = ?5";
     case AuditAttribute::kReadOnly:
-      return " AND read_only = (?5 = 'true')";
+      return " AND e.read_only = ?7";
     case AuditAttribute::kUsername:
-      return " AND username = ?5";
+      return " AND e.username = ?5";
     case AuditAttribute::kEventSource:
-      return " AND event_source = ?5";
+      return " AND e.event_source = ?5";
     case AuditAttribute::kAccessKeyId:
-      return " AND access_key_id = ?5";
+      return " AND e.access_key_id = ?5";
     case AuditAttribute::kResourceType:
-      return " AND seq IN (SELECT seq FROM audit_resources WHERE account_id = ?1 AND type = ?5)";
+      return " AND r.type = ?5";
     case AuditAttribute::kResourceName:
-      return " AND seq IN (SELECT seq FROM audit_resources WHERE account_id = ?1 AND name = ?5)";
+      return " AND r.name = ?5";
   }
   return "";
 }
@@ -111,23 +111,34 @@ Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& ent
 }
 
 Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query) {
-  const std::string sql = std::string("SELECT ") + kColumns +
-                          " FROM audit_events WHERE account_id = ?1 AND time_ms >= ?2 AND "
-                          "time_ms <= ?3 AND (?4 = 0 OR seq < ?4)" +
-                          AttributeCondition(query.attribute) + " ORDER BY seq DESC LIMIT ?6";
+  // Newest first along the attribute's index (a resource's: from the resources' index), whose
+  // entries carry the time; the unary + keeps SQLite off the time index, which would sort.
+  const bool by_resource = query.attribute == AuditAttribute::kResourceType ||
+                           query.attribute == AuditAttribute::kResourceName;
+  const std::string from =
+      by_resource ? " FROM audit_resources r JOIN audit_events e ON e.seq = r.seq WHERE "
+                    "r.account_id = ?1 AND r.seq < ?4"
+                  : " FROM audit_events e WHERE e.account_id = ?1 AND e.seq < ?4";
+  const std::string sql =
+      std::string("SELECT ") + kColumns + from +
+      " AND +e.time_ms >= ?2 AND +e.time_ms <= ?3" + AttributeCondition(query.attribute) +
+      (by_resource ? " ORDER BY r.seq DESC" : " ORDER BY e.seq DESC") + " LIMIT ?6";
   Statement read(db, sql.c_str());
   if (!read.ok()) return Failure(db, "audit lookup");
   read.Bind(1, query.account_id)
       .Bind(2, query.start_ms)
       .Bind(3, query.end_ms)
-      .Bind(4, query.before_seq)
+      .Bind(4, query.before_seq == 0 ? INT64_MAX : query.before_seq)
       .Bind(5, query.value)
-      .Bind(6, int64_t{query.limit});
+      .Bind(6, int64_t{query.limit})
+      .Bind(7, int64_t{query.value == "true" ? 1 : 0});
   std::vector<AuditRow> rows;
   int rc;
   while ((rc = read.Step()) == SQLITE_ROW) {
     AuditRow row;
     row.seq = read.Int(0);
+    // An event naming two resources of the attribute's kind comes once.
+    if (!rows.empty() && rows.back().seq == row.seq) continue;
     model::AuditEntry& e = row.entry;
     e.account_id = read.Text(1);
     e.event_id = read.Text(2);
