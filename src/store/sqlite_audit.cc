@@ -120,8 +120,8 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
                     "r.account_id = ?1 AND r.seq < ?4"
                   : " FROM audit_events e WHERE e.account_id = ?1 AND e.seq < ?4";
   const std::string sql =
-      std::string("SELECT ") + kColumns + from +
-      " AND +e.time_ms >= ?2 AND +e.time_ms <= ?3" + AttributeCondition(query.attribute) +
+      std::string("SELECT ") + kColumns + from + " AND +e.time_ms >= ?2 AND +e.time_ms <= ?3" +
+      AttributeCondition(query.attribute) +
       (by_resource ? " ORDER BY r.seq DESC" : " ORDER BY e.seq DESC") + " LIMIT ?6";
   Statement read(db, sql.c_str());
   if (!read.ok()) return Failure(db, "audit lookup");
