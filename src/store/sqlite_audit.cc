@@ -1,5 +1,6 @@
 #include "store/sqlite_audit.h"
 
+#include <chrono>
 #include <string>
 
 #include "store/sqlite_statement.h"
@@ -92,6 +93,17 @@ Status Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
   return ReplaceResources(db, s, seq, e);
 }
 
+// How long one lookup may hold the store (and every commit waiting behind it): SQLite stops it
+// after that, whatever plan it took.
+constexpr std::chrono::milliseconds kLookupBudget{2000};
+
+int PastDeadline(void* deadline) {
+  return std::chrono::steady_clock::now() >
+                 *static_cast<std::chrono::steady_clock::time_point*>(deadline)
+             ? 1
+             : 0;
+}
+
 std::vector<std::pair<std::string, std::string>> ResourcesOf(sqlite3* db, int64_t seq) {
   std::vector<std::pair<std::string, std::string>> out;
   Statement read(db, "SELECT type, name FROM audit_resources WHERE seq = ? ORDER BY position");
@@ -133,6 +145,8 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
       .Bind(6, int64_t{query.limit})
       .Bind(7, int64_t{query.value == "true" ? 1 : 0});
   std::vector<AuditRow> rows;
+  auto deadline = std::chrono::steady_clock::now() + kLookupBudget;
+  sqlite3_progress_handler(db, 10000, PastDeadline, &deadline);
   int rc;
   while ((rc = read.Step()) == SQLITE_ROW) {
     AuditRow row;
@@ -150,6 +164,12 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
     e.read_only = read.Int(8) != 0;
     e.body = read.Text(9);
     rows.push_back(std::move(row));
+  }
+  sqlite3_progress_handler(db, 0, nullptr, nullptr);
+  if (rc == SQLITE_INTERRUPT) {
+    return Status(ErrorCode::kServiceUnavailable,
+                  "The event lookup took too long. Narrow it with a lookup attribute or a time "
+                  "range.");
   }
   if (rc != SQLITE_DONE) return Failure(db, "audit lookup");
   for (AuditRow& row : rows) row.entry.resources = ResourcesOf(db, row.seq);
