@@ -54,12 +54,13 @@ bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target policy_bench store_bench
 	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/bench/store_bench
-	cmake --build $(BUILD) -j $(JOBS) --target gatehouse iam_load org_load
+	cmake --build $(BUILD) -j $(JOBS) --target gatehouse iam_load org_load audit_fill
 	bench/server_bench.sh $(BUILD)
 	bench/organizations_bench.sh $(BUILD)
 	bench/rcp_bench.sh $(BUILD)
 	bench/web_identity_bench.sh $(BUILD)
 	bench/console_bench.py $(BUILD)
+	bench/audit_bench.sh $(BUILD)
 	bench/postgres_bench.sh $(BUILD)
 
 run: build

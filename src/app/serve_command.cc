@@ -33,6 +33,7 @@
 #include "mail/outbox_sender.h"
 #include "mail/smtp_transport.h"
 #include "protocol/model.h"
+#include "services/cloudtrail/cloudtrail.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
 #include "services/dispatcher.h"
@@ -72,6 +73,7 @@ struct ServeOptions {
   size_t max_accounts = 1000;            // per organization
   bool console_signup = true;            // the console's sign-up page creates standalone accounts
   std::string clock_offset_file;         // tests only: see ClockOffset
+  bool audit_trail = true;               // benchmarks only: false records no events
   // How long CreateAccount stays IN_PROGRESS (hidden: for clients' waiters, and tests).
   int64_t account_creation_delay_ms = 0;
   // Mail (the console's password-reset links) is queued in the store and delivered over SMTP
@@ -402,6 +404,11 @@ int Serve(const ServeOptions& options) {
   services::DirectoryPolicies policies(state.directory(), *catalog);
   services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
                                   options.region);
+  // The audit trail: every call's events, appended, sealed and pruned in the background.
+  audit::RecorderOptions audit_options;
+  audit_options.now_ms = [] { return NowSeconds() * 1000; };
+  audit::Recorder audit_recorder(state.store(), std::move(audit_options));
+  if (options.audit_trail) dispatcher.RecordAuditEvents(&audit_recorder);
   services::KeyUsage usage;
   dispatcher.OnKeyUsed(
       [&usage](const std::string& id, const std::string& service, const std::string& region) {
@@ -438,6 +445,7 @@ int Serve(const ServeOptions& options) {
   organizations.creations = &account_creations;
   account_creations.Start();
   services::organizations::RegisterOrganizationsOperations(dispatcher, organizations);
+  services::cloudtrail::RegisterCloudTrailOperations(dispatcher, iam);
   dispatcher.EncodeDenials([&session_keys, &random](const authz::AuthzRequest& request,
                                                     const authz::Evaluation& evaluation) {
     Result<std::string> encoded = services::sts::EncodeAuthorizationMessage(
@@ -481,6 +489,11 @@ int Serve(const ServeOptions& options) {
   console::ConsoleOptions console_options;
   console_options.signup_enabled = options.console_signup;
   console_options.mail_kept_in_outbox = !mail_sender;
+  if (options.audit_trail) {
+    console_options.record_event = [&audit_recorder](model::AuditEntry event) {
+      audit_recorder.Record(std::move(event));
+    };
+  }
   console::ConsoleEndpoint console(
       dispatcher, credentials, iam, console_options,
       [&mailer](const std::string& to, const std::string& subject, const std::string& text) {
@@ -652,6 +665,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   serve->add_option("--clock-offset-file", options->clock_offset_file)
       ->envname("GATEHOUSE_CLOCK_OFFSET_FILE")
       ->group("");
+  // Measuring what recording costs (bench/audit_bench.sh) needs a server that records nothing.
+  serve->add_option("--audit-trail", options->audit_trail)->group("");
   serve->add_option("--account-creation-delay-ms", options->account_creation_delay_ms)
       ->envname("GATEHOUSE_ACCOUNT_CREATION_DELAY_MS")
       ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}))

@@ -408,6 +408,11 @@ HttpResponse ConsoleEndpoint::SwitchRole(Call& call) {
   Result<json> out =
       own.ok() ? dispatcher_.Call("sts", "AssumeRole", input.dump(), *own, call.request, &assume)
                : Result<json>(own.status());
+  services::ConsoleEvent event{.kind = services::ConsoleEventKind::kSwitchRole,
+                               .principal = p,
+                               .success = out.ok(),
+                               .role_arn = role->Arn()};
+  Record(call.request, std::move(event));
   if (!out.ok()) {
     spdlog::info("{} console switch-role refused: {} to {} from {}: {}", call.record.request_id,
                  s.principal.arn, role->Arn(), call.request.remote_address, out.status().message());

@@ -25,6 +25,8 @@
 #include "console/sign_in_challenges.h"
 #include "core/http_message.h"
 #include "core/worker_pool.h"
+#include "model/audit_entities.h"
+#include "services/console_events.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 #include "services/stored_throttle_counts.h"
@@ -39,6 +41,8 @@ struct ConsoleOptions {
   bool mail_kept_in_outbox = false;
   int64_t idle_timeout_ms = 3600 * 1000LL;
   int64_t absolute_timeout_ms = 12 * 3600 * 1000LL;
+  // Where sign-in and switch-role events go (the audit trail's recorder); null: nowhere.
+  std::function<void(model::AuditEntry)> record_event;
 };
 
 // Sends (or queues) one plain-text mail.
@@ -130,6 +134,13 @@ class ConsoleEndpoint {
   Result<auth::AccessKeyRecord> PrincipalRecord(const ConsolePrincipal& principal,
                                                 const ConsoleSession& session) const;
   int64_t now_ms() const { return iam_.now_ms(); }
+  // The audit trail's event of a sign-in or a role switch (services/console_events.h).
+  void Record(const HttpRequest& request, services::ConsoleEvent event) const;
+  // A failed sign-in's event, in the account it named when that exists: the root user of
+  // `email`'s account, else user `user` of account `account_id`.
+  void RecordFailedSignIn(const HttpRequest& request, const std::string& email,
+                          const std::string& account_id, const std::string& user,
+                          bool mfa_used) const;
 
   const services::Dispatcher& dispatcher_;
   const auth::CredentialSource& credentials_;

@@ -203,6 +203,7 @@ HttpResponse ConsoleEndpoint::SignInToSamlRole(const HttpRequest& request,
   }
   spdlog::info("{} console SAML sign-in: {} (subject {}) from {}", rec.request_id, p.arn,
                assertion.name_id, request.remote_address);
+  Record(request, {.principal = p});
   rec.principal = p.arn;
   HttpResponse r;
   r.status = 303;

@@ -54,6 +54,35 @@ std::string PrincipalKey(const ConsolePrincipal& p, const store::Directory& dir)
 
 }  // namespace
 
+void ConsoleEndpoint::Record(const HttpRequest& request, services::ConsoleEvent event) const {
+  if (!options_.record_event || event.principal.account_id.empty()) return;
+  if (event.login_to.empty()) event.login_to = base_url_() + "/console/home";
+  options_.record_event(services::ConsoleEventOf(event, request, iam_.random.Uuid(), now_ms()));
+}
+
+void ConsoleEndpoint::RecordFailedSignIn(const HttpRequest& request, const std::string& email,
+                                         const std::string& account_id, const std::string& user,
+                                         bool mfa_used) const {
+  const store::Directory& dir = iam_.state.directory();
+  services::ConsoleEvent event{.success = false, .mfa_used = mfa_used};
+  if (!email.empty()) {
+    auto account = dir.FindAccountByEmail(email);
+    if (account == nullptr) return;  // no account's history to hold it
+    event.principal.account_id = account->id;
+  } else {
+    if (account_id.empty() || dir.FindAccount(account_id) == nullptr) return;
+    std::optional<ConsolePrincipal> named = PrincipalOf(dir, account_id, user);
+    event.user_exists = named.has_value() && !user.empty();
+    if (event.user_exists) {
+      event.principal = std::move(*named);
+    } else {
+      event.principal.account_id = account_id;
+      event.principal.user_name = "-";  // an IAM user's sign-in, named by no user of the account
+    }
+  }
+  Record(request, std::move(event));
+}
+
 HttpResponse ConsoleEndpoint::SignIn(Call& call) {
   const std::string password = Field(call.body, "password");
   const std::string email = Field(call.body, "email");
@@ -84,6 +113,7 @@ HttpResponse ConsoleEndpoint::SignIn(Call& call) {
     }
     spdlog::info("{} console sign-in failed for {} from {}", call.record.request_id,
                  root ? "a root user" : "account " + account, call.request.remote_address);
+    RecordFailedSignIn(call.request, email, account_id, user, false);
     return Failed();
   }
   PendingSignIn pending;
@@ -115,6 +145,8 @@ HttpResponse ConsoleEndpoint::SignInMfa(Call& call) {
     }
     spdlog::info("{} console sign-in failed for {}: wrong MFA code, from {}",
                  call.record.request_id, p.arn, call.request.remote_address);
+    services::ConsoleEvent failed{.principal = p, .success = false, .mfa_used = true};
+    Record(call.request, std::move(failed));
     // The password was right: the person may try another code, with a new challenge.
     return WithChallenge(Failed(), challenges_.Issue(std::move(*pending), now));
   }
@@ -188,6 +220,7 @@ HttpResponse ConsoleEndpoint::ContinueSignIn(Call& call, PendingSignIn pending) 
   }
   spdlog::info("{} console sign-in: {}{} from {}", call.record.request_id, p.arn,
                p.mfa ? " with MFA" : "", call.request.remote_address);
+  Record(call.request, {.principal = p, .mfa_used = p.mfa});
   call.record.principal = p.arn;
   HttpResponse r = JsonResponse(200, {{"signedIn", true}});
   r.headers.emplace_back("Set-Cookie", SessionCookie(*id, call.request.secure));

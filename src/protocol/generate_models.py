@@ -3,16 +3,14 @@
 
 Usage: generate_models.py MODELS_DIR OUTPUT.cc
 
-Reads the service-2.json of iam (2010-05-08), sts (2011-06-15) and organizations (2016-11-28)
-vendored in MODELS_DIR (src/protocol/models, refreshed from a current botocore by
-scripts/refresh-models), drops the documentation strings, and writes them as compact JSON
+Reads every SERVICE/VERSION/service-2.json vendored in MODELS_DIR (src/protocol/models, refreshed
+from a current botocore by scripts/refresh-models, which holds the list of services), drops the documentation strings, and writes them as compact JSON
 literals that protocol/model.cc parses at start-up. Standard library only.
 """
 import json
 import os
 import sys
 
-SERVICES = [("iam", "2010-05-08"), ("sts", "2011-06-15"), ("organizations", "2016-11-28")]
 DROPPED_KEYS = {"documentation", "documentationUrl", "examples", "deprecatedMessage"}
 
 
@@ -30,10 +28,23 @@ def literal(text):
     return "\n".join('R"gh(%s)gh"' % chunk for chunk in chunks)
 
 
+def vendored(data_dir):
+    """(service, version) of each vendored model, in a stable order."""
+    found = []
+    for name in sorted(os.listdir(data_dir)):
+        service_dir = os.path.join(data_dir, name)
+        if not os.path.isdir(service_dir):
+            continue
+        for version in sorted(os.listdir(service_dir)):
+            if os.path.exists(os.path.join(service_dir, version, "service-2.json")):
+                found.append((name, version))
+    return found
+
+
 def main():
     data_dir, output = sys.argv[1], sys.argv[2]
     entries = []
-    for name, version in SERVICES:
+    for name, version in vendored(data_dir):
         path = os.path.join(data_dir, name, version, "service-2.json")
         with open(path, encoding="utf-8") as f:
             model = strip(json.load(f))

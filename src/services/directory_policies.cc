@@ -203,6 +203,15 @@ std::optional<std::vector<std::vector<authz::SourcedPolicy>>> DirectoryPolicies:
   return organizations::RcpsOnPath(directory_, account);
 }
 
+bool DirectoryPolicies::RoleExists(std::string_view role_arn) const {
+  std::optional<ArnView> arn = ArnView::Parse(role_arn);
+  if (!arn || arn->service != "iam" || !arn->resource.starts_with("role/")) return false;
+  const std::string_view name = arn->resource.substr(arn->resource.rfind('/') + 1);
+  auto role = directory_.Get<model::Role>(model::RecordKey({arn->account, name}));
+  // The stored role's own ARN, path and all, as the call must name it.
+  return role != nullptr && role->Arn() == role_arn;
+}
+
 std::optional<std::pair<std::string, std::string>> DirectoryPolicies::OrganizationOf(
     std::string_view account) const {
   return organizations::OrganizationPathOf(directory_, account);

@@ -33,6 +33,7 @@ class DirectoryPolicies : public PolicySource {
       std::string_view account) const override;
   std::optional<std::pair<std::string, std::string>> OrganizationOf(
       std::string_view account) const override;
+  bool RoleExists(std::string_view role_arn) const override;
 
   // The policies of the principal `arn` of `account`: a user (its inline and attached policies,
   // then each of its groups', and its boundary), a group, a role or a session of one

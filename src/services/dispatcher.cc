@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "auth/sigv4.h"
 #include "authz/operation_table.h"
@@ -13,11 +14,13 @@
 #include "protocol/query_input.h"
 #include "protocol/query_output.h"
 #include "protocol/router.h"
+#include "services/audit_events.h"
 #include "services/conflict_retry.h"
 #include "services/organizations/input_errors.h"
 #include "services/page_markers.h"
 #include "services/request_context.h"
 #include "services/session_limits.h"
+#include "store/audit_scope.h"
 
 namespace gatehouse::services {
 namespace {
@@ -73,9 +76,19 @@ Result<protocol::QueryParams> RequestParameters(const HttpRequest& request, bool
   return params;
 }
 
+// `error` as `model`'s service words it: Organizations' own codes; CloudTrail's, as AWS's JSON
+// services', AccessDeniedException.
+Status InServiceTerms(const protocol::ServiceModel& model, Status error) {
+  if (model.signing_name() == "organizations") return organizations::InOrganizationsTerms(error);
+  if (model.signing_name() == "cloudtrail" && error.code() == ErrorCode::kAccessDenied) {
+    return Status(ErrorCode::kAccessDeniedException, error.message());
+  }
+  return error;
+}
+
 // `error` in `model`'s envelope (XML or JSON), recorded in `rec`.
 HttpResponse ErrorEnvelope(const protocol::ServiceModel& model, Status error, DispatchRecord& rec) {
-  if (model.signing_name() == "organizations") error = organizations::InOrganizationsTerms(error);
+  error = InServiceTerms(model, std::move(error));
   HttpResponse r;
   r.status = error.info().http_status;
   rec.status = r.status;
@@ -217,6 +230,54 @@ void Dispatcher::Register(const std::string& service, const std::string& operati
   handlers_[service + ":" + operation] = std::move(handler);
 }
 
+Result<json> Dispatcher::ExecuteAudited(const protocol::ServiceModel& model,
+                                        const protocol::Operation& op, const std::string& service,
+                                        const json& input, const auth::AccessKeyRecord& caller,
+                                        const HttpRequest& request, DispatchRecord& rec) const {
+  if (recorder_ == nullptr) return Execute(model, op, service, input, caller, request, rec);
+  const AuditedCall call{model,          op,           input, caller, request, rec.request_id,
+                         random_.Uuid(), now_() * 1000};
+  const std::vector<std::string> recipients =
+      RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
+  if (recipients.empty()) return Execute(model, op, service, input, caller, request, rec);
+  const std::string shared = recipients.size() > 1 ? random_.Uuid() : "";
+  std::optional<store::AuditScope> scope;
+  if (!IsReadOnlyOperation(service, op.name)) {
+    scope.emplace(AuditEventOf(call, recipients.front(), nullptr, shared));
+  }
+  Result<json> output = Execute(model, op, service, input, caller, request, rec);
+  RecordOutcome(call, recipients, output, shared);
+  return output;
+}
+
+void Dispatcher::RecordRejectedInput(const protocol::ServiceModel& model,
+                                     const protocol::Operation& op,
+                                     const auth::AccessKeyRecord& caller,
+                                     const HttpRequest& request, const DispatchRecord& rec,
+                                     const Status& error) const {
+  if (recorder_ == nullptr) return;
+  const json no_input;  // the parameters were refused: the event names none, as AWS's do
+  const AuditedCall call{model,          op,           no_input, caller, request, rec.request_id,
+                         random_.Uuid(), now_() * 1000};
+  const std::vector<std::string> recipients =
+      RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
+  const Result<json> outcome(error);
+  RecordOutcome(call, recipients, outcome, recipients.size() > 1 ? random_.Uuid() : "");
+}
+
+void Dispatcher::RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
+                               const Result<json>& outcome, const std::string& shared) const {
+  const Result<json>* recorded = &outcome;
+  std::optional<Result<json>> reworded;
+  if (!outcome.ok()) {
+    // The error as the caller sees it (ErrorEnvelope words it in the service's terms).
+    recorded = &reworded.emplace(InServiceTerms(call.model, outcome.status()));
+  }
+  for (const std::string& recipient : recipients) {
+    recorder_->Record(AuditEventOf(call, recipient, recorded, shared));
+  }
+}
+
 Result<json> Dispatcher::Execute(const protocol::ServiceModel& model, const protocol::Operation& op,
                                  const std::string& service, const json& input,
                                  const auth::AccessKeyRecord& caller, const HttpRequest& request,
@@ -287,9 +348,7 @@ Result<json> Dispatcher::CallGuarded(std::string_view service, std::string_view 
   const protocol::ServiceModel* model = models_.Find(service);
   const protocol::Operation* op = model ? model->FindOperation(operation) : nullptr;
   auto fail = [&](Status error) -> Result<json> {
-    if (model != nullptr && model->signing_name() == "organizations") {
-      error = organizations::InOrganizationsTerms(error);
-    }
+    if (model != nullptr) error = InServiceTerms(*model, std::move(error));
     rec.status = error.info().http_status;
     rec.error_code = std::string(error.info().code);
     return error;
@@ -304,11 +363,15 @@ Result<json> Dispatcher::CallGuarded(std::string_view service, std::string_view 
   json input = json::object();
   if (const protocol::Shape* shape = model->FindShape(op->input)) {
     Result<json> read = protocol::ReadJsonInput(*model, *shape, body.empty() ? "{}" : body);
-    if (!read.ok()) return fail(read.status());
+    Status s = read.ok() ? CheckInput(*model, *shape, *read) : read.status();
+    if (!s.ok()) {
+      RecordRejectedInput(*model, *op, caller, request, rec, s);
+      return fail(s);
+    }
     input = std::move(read).value();
-    if (Status s = CheckInput(*model, *shape, input); !s.ok()) return fail(s);
   }
-  Result<json> output = Execute(*model, *op, std::string(service), input, caller, request, rec);
+  Result<json> output =
+      ExecuteAudited(*model, *op, std::string(service), input, caller, request, rec);
   if (!output.ok()) return fail(output.status());
   rec.status = 200;
   return output;
@@ -417,12 +480,15 @@ HttpResponse Dispatcher::Answer(const protocol::Route& route, const std::string&
     Result<json> read = model.protocol() == "json"
                             ? protocol::ReadJsonInput(model, *shape, request.body)
                             : protocol::ReadQueryInput(model, *shape, params);
-    if (!read.ok()) return fail(read.status());
+    Status s = read.ok() ? CheckInput(model, *shape, *read) : read.status();
+    if (!s.ok()) {
+      RecordRejectedInput(model, op, caller, request, rec, s);
+      return fail(s);
+    }
     input = std::move(read).value();
-    if (Status s = CheckInput(model, *shape, input); !s.ok()) return fail(s);
   }
 
-  Result<json> output = Execute(model, op, service, input, caller, request, rec);
+  Result<json> output = ExecuteAudited(model, op, service, input, caller, request, rec);
   if (!output.ok()) return fail(output.status());
 
   HttpResponse r;

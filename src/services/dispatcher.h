@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit/recorder.h"
 #include "auth/credentials.h"
 #include "auth/signing_key_cache.h"
 #include "authz/authorizer.h"
@@ -27,6 +28,7 @@
 #include "core/status.h"
 #include "protocol/model.h"
 #include "protocol/router.h"
+#include "services/audit_events.h"
 
 namespace gatehouse::services {
 
@@ -89,6 +91,12 @@ class PolicySource {
     (void)account;
     return std::nullopt;
   }
+  // Whether the role `role_arn` names exists (the audit trail records a call in the history of
+  // another account only for a role of its own).
+  virtual bool RoleExists(std::string_view role_arn) const {
+    (void)role_arn;
+    return true;
+  }
   // The caller's tags (aws:PrincipalTag/…); none for the root user.
   virtual std::map<std::string, std::string> PrincipalTags(
       const auth::AccessKeyRecord& caller) const = 0;
@@ -138,6 +146,10 @@ class Dispatcher {
       std::function<std::string(const authz::AuthzRequest&, const authz::Evaluation&)>;
   void EncodeDenials(DenialEncoder encoder) { encode_denial_ = std::move(encoder); }
 
+  // Records every call's audit events through `recorder` (null: none are recorded). Set before
+  // the first request.
+  void RecordAuditEvents(audit::Recorder* recorder) { recorder_ = recorder; }
+
   // Called with each authenticated long-term access key, service and region (for
   // GetAccessKeyLastUsed).
   void OnKeyUsed(std::function<void(const std::string& key_id, const std::string& service,
@@ -184,7 +196,23 @@ class Dispatcher {
                                  const std::string& service, const nlohmann::json& input,
                                  const auth::AccessKeyRecord& caller, const HttpRequest& request,
                                  DispatchRecord& record) const;
+  // Execute, with its audit events: a mutating call's event rides in its first commit
+  // (store/audit_scope.h); every call's events, completed with the outcome, go to the recorder,
+  // one per account whose history holds the call (services/audit_events.h).
+  Result<nlohmann::json> ExecuteAudited(const protocol::ServiceModel& model,
+                                        const protocol::Operation& op, const std::string& service,
+                                        const nlohmann::json& input,
+                                        const auth::AccessKeyRecord& caller,
+                                        const HttpRequest& request, DispatchRecord& record) const;
+  // The event of a call whose parameters were refused before it ran.
+  void RecordRejectedInput(const protocol::ServiceModel& model, const protocol::Operation& op,
+                           const auth::AccessKeyRecord& caller, const HttpRequest& request,
+                           const DispatchRecord& record, const Status& error) const;
+  // Each recipient account's copy of the completed event, to the recorder.
+  void RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
+                     const Result<nlohmann::json>& outcome, const std::string& shared) const;
   DenialEncoder encode_denial_;
+  audit::Recorder* recorder_ = nullptr;
 };
 
 }  // namespace gatehouse::services

@@ -14,7 +14,7 @@ std::string Check(std::string_view key) {
 }
 
 const char* MarkerMember(std::string_view service) {
-  return service == "organizations" ? "NextToken" : "Marker";
+  return service == "organizations" || service == "cloudtrail" ? "NextToken" : "Marker";
 }
 
 }  // namespace
@@ -42,6 +42,9 @@ Result<std::optional<nlohmann::json>> OpenInputMarker(std::string_view service,
   std::optional<std::string> key = OpenPageMarker(it->get<std::string>());
   if (!key) {
     if (service == "organizations") return organizations::InvalidInput("INVALID_NEXT_TOKEN");
+    if (service == "cloudtrail") {
+      return Status(ErrorCode::kInvalidNextToken, kInvalidNextTokenMessage);
+    }
     return Status(ErrorCode::kValidationError, "Invalid Marker.");
   }
   std::optional<nlohmann::json> opened = input;

@@ -3,8 +3,9 @@
 // key and the first four bytes of the key's SHA-256 — and must hand it back unchanged. A token
 // the server never issued (garbage, a truncated or edited one) is refused as AWS refuses it:
 // IAM's Marker with ValidationError "Invalid Marker.", Organizations' NextToken with
-// InvalidInputException INVALID_NEXT_TOKEN. The check detects accidents, not attacks: a
-// position in a list the caller may read grants nothing. Pure functions; thread-safe.
+// InvalidInputException INVALID_NEXT_TOKEN, CloudTrail's with InvalidNextTokenException. The check
+// detects accidents, not attacks: a position in a list the caller may read grants nothing. Pure
+// functions; thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,10 @@
 #include "core/status.h"
 
 namespace gatehouse::services {
+
+inline constexpr char kInvalidNextTokenMessage[] =
+    "A token that is not valid, or a token that was previously used in a request with different "
+    "parameters.";
 
 std::string SealPageMarker(std::string_view key);
 // The key `token` seals; nullopt when it is not such a token.

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <type_traits>
 
 #include "core/strings.h"
+#include "store/audit_scope.h"
 #include "store/record_codec.h"
 
 namespace gatehouse::store {
@@ -342,13 +344,21 @@ State::~State() {
 }
 
 Status State::Commit(const WriteBatch& batch) {
+  // The first commit of an audited call carries the call's event (store/audit_scope.h).
+  AuditScope* scope = AuditScope::Current();
+  std::optional<WriteBatch> with_event;
+  if (scope != nullptr && !scope->written()) {
+    with_event = batch;
+    with_event->audit.push_back(scope->entry());
+  }
   Pending mine;
-  mine.batch = &batch;
+  mine.batch = with_event ? &*with_event : &batch;
   std::unique_lock lock(queue_mu_);
   if (!committer_.joinable()) committer_ = std::thread([this] { CommitQueued(); });
   queue_.push_back(&mine);
   queued_.notify_one();
   mine.cv.wait(lock, [&] { return mine.done; });
+  if (mine.status.ok() && with_event) scope->MarkWritten();
   return mine.status;
 }
 

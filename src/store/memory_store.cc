@@ -11,6 +11,7 @@
 
 #include "core/strings.h"
 #include "store/change_codec.h"
+#include "store/memory_audit.h"
 #include "store/memory_tables.h"
 #include "store/precondition_check.h"
 
@@ -28,6 +29,7 @@ struct MemoryDatabase {
   // The change feed: feed[i] holds the writes of batch i + 1, encoded (nullopt once pruned).
   std::vector<std::optional<std::string>> feed;
   std::map<std::pair<std::string, std::string>, Lease> leases;  // (queue, key) → lease
+  MemoryAuditTables audit;
 
   int64_t sequence() const { return static_cast<int64_t>(feed.size()); }
 };
@@ -178,6 +180,7 @@ Status MemoryStore::Commit(const WriteBatch& batch) {
   MemoryDatabase& db = *database_;
   std::lock_guard lock(db.mu);
   RETURN_IF_ERROR(Apply(db.tables, batch));
+  db.audit.Append(batch.audit);
   db.feed.push_back(EncodeWrites(batch.writes));
   const int64_t sequence = db.sequence();
   if (sequence % kFeedPruneEvery == 0) {
@@ -240,6 +243,45 @@ bool MemoryStore::WaitForChange(std::chrono::milliseconds timeout) {
   });
   announced_ = database_->sequence();
   return announced;
+}
+
+// The audit log (store/memory_audit.h), under the database's mutex.
+Status MemoryStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
+  std::lock_guard lock(database_->mu);
+  database_->audit.Append(entries);
+  return Status::Ok();
+}
+
+Result<std::vector<AuditRow>> MemoryStore::LookupAudit(const AuditQuery& query) {
+  std::lock_guard lock(database_->mu);
+  return database_->audit.Lookup(query);
+}
+
+Status MemoryStore::PruneAudit(int64_t before_ms) {
+  std::lock_guard lock(database_->mu);
+  database_->audit.Prune(before_ms);
+  return Status::Ok();
+}
+
+Result<std::vector<model::AuditBody>> MemoryStore::AuditEvents(int64_t first_seq,
+                                                               int64_t last_seq) {
+  std::lock_guard lock(database_->mu);
+  return database_->audit.Bodies(first_seq, last_seq);
+}
+
+Result<int64_t> MemoryStore::LatestAuditSeq() {
+  std::lock_guard lock(database_->mu);
+  return database_->audit.Latest();
+}
+
+Result<std::vector<model::AuditDigest>> MemoryStore::AuditDigests() {
+  std::lock_guard lock(database_->mu);
+  return database_->audit.Digests();
+}
+
+Status MemoryStore::AppendAuditDigest(const model::AuditDigest& digest) {
+  std::lock_guard lock(database_->mu);
+  return database_->audit.AppendDigest(digest);
 }
 
 }  // namespace gatehouse::store

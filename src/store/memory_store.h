@@ -50,6 +50,14 @@ class MemoryStore : public Store {
   // True when a store of the database committed since this store was made or its last wait
   // returned (an announcement is kept until a wait takes it, as a NOTIFY is).
   bool WaitForChange(std::chrono::milliseconds timeout) override;
+  // AuditLog (store/memory_audit.h).
+  Status AppendAudit(const std::vector<model::AuditEntry>& entries) override;
+  Result<std::vector<AuditRow>> LookupAudit(const AuditQuery& query) override;
+  Status PruneAudit(int64_t before_ms) override;
+  Result<std::vector<model::AuditBody>> AuditEvents(int64_t first_seq, int64_t last_seq) override;
+  Result<int64_t> LatestAuditSeq() override;
+  Result<std::vector<model::AuditDigest>> AuditDigests() override;
+  Status AppendAuditDigest(const model::AuditDigest& digest) override;
 
  private:
   const std::shared_ptr<MemoryDatabase> database_;

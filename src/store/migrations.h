@@ -9,7 +9,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 9> kMigrations = {
+inline constexpr std::array<std::string_view, 10> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -121,6 +121,50 @@ UPDATE records
 SET key = substr(key, 1, 13) || lower(substr(json_extract(body, '$.path'), 2)) || substr(key, 14)
 WHERE kind = 'mfa_device' AND key NOT LIKE '%/%/%'
   AND json_extract(body, '$.path') IS NOT NULL AND json_extract(body, '$.path') <> '/';
+)sql",
+    // 10: the audit trail (store/audit_log.h): events with the columns LookupEvents filters on
+    // (each index newest first by number, with the time, so that a time range is read from it),
+    // the resources they name, and the chain of digests that seals them. (IF NOT EXISTS: an
+    // instance that saw an older version runs it again harmlessly.)
+    R"sql(
+CREATE TABLE IF NOT EXISTS audit_events (
+  seq INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  time_ms BIGINT NOT NULL,
+  event_name TEXT NOT NULL,
+  event_source TEXT NOT NULL,
+  username TEXT NOT NULL,
+  access_key_id TEXT NOT NULL,
+  read_only INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_events_id ON audit_events (account_id, event_id);
+CREATE INDEX IF NOT EXISTS audit_events_account ON audit_events (account_id, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_name ON audit_events (account_id, event_name, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_source ON audit_events (account_id, event_source, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (account_id, username, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_key ON audit_events (account_id, access_key_id, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_read_only ON audit_events (account_id, read_only, seq, time_ms);
+CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time_ms);
+
+CREATE TABLE IF NOT EXISTS audit_resources (
+  seq BIGINT NOT NULL,
+  position INTEGER NOT NULL,
+  account_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (seq, position)
+);
+CREATE INDEX IF NOT EXISTS audit_resources_type ON audit_resources (account_id, type, seq);
+CREATE INDEX IF NOT EXISTS audit_resources_name ON audit_resources (account_id, name, seq);
+
+CREATE TABLE IF NOT EXISTS audit_digests (
+  first_seq BIGINT PRIMARY KEY,
+  last_seq BIGINT NOT NULL,
+  previous TEXT NOT NULL,
+  digest TEXT NOT NULL
+);
 )sql",
 };
 

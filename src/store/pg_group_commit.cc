@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "store/change_codec.h"
+#include "store/pg_audit.h"
 #include "store/pg_batch_sql.h"
 
 namespace gatehouse::store::pg {
@@ -55,6 +56,7 @@ Status CommitBatch(pg_conn* conn, PreparedStatements& prepared, const WriteBatch
   // The foreign keys a rename deferred are checked now, so that a violation fails this batch
   // and not the COMMIT of the whole group.
   if (RenamesUser(batch)) statements.push_back({"SET CONSTRAINTS ALL IMMEDIATE"});
+  AppendAuditStatements(batch.audit, statements);
   statements.push_back(ChangeStatement(batch));
   // A statement whose row count decides the batch is waited for, so that a batch it fails
   // never takes a number of the change feed; the others go in one round trip.
@@ -83,6 +85,7 @@ void AppendRun(const std::vector<const WriteBatch*>& batches, size_t begin, size
   for (size_t i = begin; i < end; ++i) {
     out.push_back({"SAVEPOINT " + SavepointName(i)});
     for (const Write& w : batches[i]->writes) AppendStatements(w, out);
+    AppendAuditStatements(batches[i]->audit, out);
     out.push_back(ChangeStatement(*batches[i]));
     ends.push_back(out.size());
   }

@@ -60,6 +60,9 @@ struct Sql {
   bool must_change = false;
 };
 
+// A PostgreSQL array literal of `items`: {"a","b"}, each item quoted and escaped.
+std::string ArrayLiteral(const std::vector<std::string>& items);
+
 // Milliseconds since the epoch: the time the store writes in its rows.
 int64_t NowMs();
 

@@ -18,6 +18,7 @@
 #include "core/crypto.h"
 #include "store/change_codec.h"
 #include "store/migrations.h"
+#include "store/pg_audit.h"
 #include "store/pg_group_commit.h"
 #include "store/pg_statements.h"
 #include "store/record_codec.h"
@@ -25,6 +26,7 @@
 namespace gatehouse::store {
 namespace {
 
+using pg::ArrayLiteral;
 using pg::Exec;
 using pg::Failure;
 using pg::NowMs;
@@ -339,25 +341,6 @@ Result<std::vector<Change>> PostgresStore::ChangesAfter(int64_t sequence, int64_
   return changes;
 }
 
-namespace {
-
-// A PostgreSQL array literal of `items`: {"a","b"}.
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const std::string& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-}  // namespace
-
 Result<std::vector<std::string>> PostgresStore::ClaimWork(const std::string& queue,
                                                           const std::vector<std::string>& keys,
                                                           const std::string& owner, int64_t now_ms,
@@ -439,6 +422,57 @@ bool PostgresStore::WaitForChange(std::chrono::milliseconds timeout) {
     pollfd fd{PQsocket(listen_conn_), POLLIN, 0};
     if (fd.fd < 0 || ::poll(&fd, 1, static_cast<int>(left.count())) <= 0) return false;
   }
+}
+
+// The audit log (store/pg_audit.cc), on the store's connection under its lock.
+Status PostgresStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
+  if (entries.empty()) return Status::Ok();
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  std::vector<pg::Sql> statements = {{"BEGIN"}};
+  pg::AppendAuditStatements(entries, statements);
+  statements.push_back({"COMMIT"});
+  std::unique_ptr<pg::PgResult> last;
+  Status s = pg::RunPipelined(conn_, prepared_, statements, &last);
+  if (!s.ok()) (void)pg::Run(conn_, "ROLLBACK");
+  return s;
+}
+
+Result<std::vector<AuditRow>> PostgresStore::LookupAudit(const AuditQuery& query) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  return pg::LookupAuditRows(conn_, query);
+}
+
+Status PostgresStore::PruneAudit(int64_t before_ms) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  return pg::PruneAuditRows(conn_, before_ms);
+}
+
+Result<std::vector<model::AuditBody>> PostgresStore::AuditEvents(int64_t first_seq,
+                                                                 int64_t last_seq) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  return pg::AuditBodies(conn_, first_seq, last_seq);
+}
+
+Result<int64_t> PostgresStore::LatestAuditSeq() {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  return pg::LatestAuditNumber(conn_);
+}
+
+Result<std::vector<model::AuditDigest>> PostgresStore::AuditDigests() {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  return pg::AuditDigestRows(conn_);
+}
+
+Status PostgresStore::AppendAuditDigest(const model::AuditDigest& digest) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(EnsureConnected());
+  return pg::AppendAuditDigestRow(conn_, digest);
 }
 
 }  // namespace gatehouse::store

@@ -55,6 +55,14 @@ class PostgresStore : public Store {
   Status FinishWork(const std::string& queue, const std::vector<std::string>& keys,
                     const std::string& owner) override;
   int64_t last_commit_sequence() const override { return last_commit_sequence_; }
+  // AuditLog (store/pg_audit.cc).
+  Status AppendAudit(const std::vector<model::AuditEntry>& entries) override;
+  Result<std::vector<AuditRow>> LookupAudit(const AuditQuery& query) override;
+  Status PruneAudit(int64_t before_ms) override;
+  Result<std::vector<model::AuditBody>> AuditEvents(int64_t first_seq, int64_t last_seq) override;
+  Result<int64_t> LatestAuditSeq() override;
+  Result<std::vector<model::AuditDigest>> AuditDigests() override;
+  Status AppendAuditDigest(const model::AuditDigest& digest) override;
   // LISTENs on a connection of its own for the notification every commit sends. An
   // announcement of this store's own commits (numbered up to last_commit_sequence(), which its
   // caller applied already) does not end the wait: only another writer's does.

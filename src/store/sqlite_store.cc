@@ -9,64 +9,16 @@
 #include "store/migrations.h"
 #include "store/precondition_check.h"
 #include "store/record_codec.h"
+#include "store/sqlite_audit.h"
+#include "store/sqlite_statement.h"
 
 namespace gatehouse::store {
 namespace {
 
-Status Failure(sqlite3* db, const std::string& what) {
-  return Status(ErrorCode::kServiceFailure, what + ": " + sqlite3_errmsg(db));
-}
-
-// A prepared statement, finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  bool ok() const { return stmt_ != nullptr; }
-  Statement& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& BindBlob(int i, const std::string& v) {
-    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  int Step() { return sqlite3_step(stmt_); }
-  std::string Text(int col) const {
-    const void* p = sqlite3_column_blob(stmt_, col);
-    int n = sqlite3_column_bytes(stmt_, col);
-    return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), n);
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  bool Null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Runs one statement of a batch. SQLITE_CONSTRAINT becomes EntityAlreadyExists.
-Status Run(sqlite3* db, Statement& s) {
-  if (!s.ok()) return Failure(db, "prepare");
-  int rc = s.Step();
-  if (rc == SQLITE_DONE) return Status::Ok();
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    return Status(ErrorCode::kEntityAlreadyExists, sqlite3_errmsg(db));
-  }
-  return Failure(db, "write");
-}
+using sqlite::Failure;
+using sqlite::NowMs;
+using sqlite::Run;
+using sqlite::Statement;
 
 Status Apply(sqlite3* db, const Write& write) {
   return std::visit(
@@ -367,6 +319,7 @@ bool RenamesUser(const WriteBatch& batch) {
 Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(db, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(db, w));
+  RETURN_IF_ERROR(sqlite::AppendAuditEntries(db, batch.audit));
   Statement change(db, "INSERT INTO changes (committed_ms, writes) VALUES (?, ?)");
   change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
   RETURN_IF_ERROR(Run(db, change));
@@ -398,8 +351,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  // A 64 MiB page cache: the audit trail's indexes grow with every call, and SQLite's default
+  // (2 MiB) would send most of their inserts to the disk once they outgrow it.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-65536"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Failure(db, pragma);
     }
@@ -645,6 +600,58 @@ Status SqliteStore::FinishWork(const std::string& queue, const std::vector<std::
     RETURN_IF_ERROR(Run(db_, done));
   }
   return Status::Ok();
+}
+
+// The audit log (store/sqlite_audit.cc), under the store's lock.
+Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Appended events are not worth an fsync of their own: a mutating call's event is already
+  // durable in its change's commit, and these (reads, refusals, completions) reach the disk
+  // with the next commit that syncs. In WAL mode a process that dies loses none of them.
+  sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+  Status s;
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = Failure(db_, "begin");
+  } else {
+    s = sqlite::AppendAuditEntries(db_, entries);
+    if (s.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      s = Failure(db_, "commit");
+    }
+    if (!s.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+  return s;
+}
+
+Result<std::vector<AuditRow>> SqliteStore::LookupAudit(const AuditQuery& query) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sqlite::LookupAuditRows(db_, query);
+}
+
+Status SqliteStore::PruneAudit(int64_t before_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sqlite::PruneAuditRows(db_, before_ms);
+}
+
+Result<std::vector<model::AuditBody>> SqliteStore::AuditEvents(int64_t first_seq,
+                                                               int64_t last_seq) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sqlite::AuditBodies(db_, first_seq, last_seq);
+}
+
+Result<int64_t> SqliteStore::LatestAuditSeq() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sqlite::LatestAuditNumber(db_);
+}
+
+Result<std::vector<model::AuditDigest>> SqliteStore::AuditDigests() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sqlite::AuditDigestRows(db_);
+}
+
+Status SqliteStore::AppendAuditDigest(const model::AuditDigest& digest) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sqlite::AppendAuditDigestRow(db_, digest);
 }
 
 }  // namespace gatehouse::store

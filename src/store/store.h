@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "model/audit_entities.h"
 #include "model/console_entities.h"
 #include "model/entities.h"
 #include "model/federation_entities.h"
@@ -49,6 +50,7 @@
 #include "model/mail_entities.h"
 #include "model/organization_entities.h"
 #include "model/throttle_entities.h"
+#include "store/audit_log.h"
 
 namespace gatehouse::store {
 
@@ -236,6 +238,9 @@ struct RawRecord {
 struct WriteBatch {
   std::vector<Write> writes;
   std::vector<Precondition> preconditions = {};
+  // The audit events of the call that made the change, stored in the same transaction
+  // (store/audit_log.h); not part of the change feed.
+  std::vector<model::AuditEntry> audit = {};
 };
 
 // Everything the directory loads at start.
@@ -263,9 +268,9 @@ inline constexpr int64_t kFeedKept = 10000;
 // Every this many commits, a commit forgets the writes of the batches older than kFeedKept.
 inline constexpr int64_t kFeedPruneEvery = 1000;
 
-class Store {
+class Store : public AuditLog {
  public:
-  virtual ~Store() = default;
+  ~Store() override = default;
   virtual Result<StoreData> LoadAll() = 0;
   // Checks the batch's preconditions and applies its writes in one transaction: all or none.
   // A precondition that does not hold: kStoreConflict, nothing written. Each committed batch

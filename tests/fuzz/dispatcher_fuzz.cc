@@ -1,9 +1,9 @@
 // libFuzzer target: the whole Dispatcher, wired as `serve` wires it — DirectoryCredentials,
-// DirectoryPolicies, the AWS-managed policy catalog, the IAM, STS and Organizations operations —
-// over an SQLite store in a temporary directory. The management account's root user creates an
-// organization and an IAM user `admin` with AdministratorAccess at start; every request is signed
-// correctly with the root's or the admin's key, so inputs get past authentication to validation,
-// authorization and the handlers.
+// DirectoryPolicies, the AWS-managed policy catalog, the IAM, STS and Organizations operations,
+// the audit trail's recorder — over an SQLite store in a temporary directory. The management
+// account's root user creates an organization and an IAM user `admin` with AdministratorAccess at
+// start; every request is signed correctly with the root's or the admin's key, so inputs get past
+// authentication to validation, authorization and the handlers.
 //
 // Each input is a short script of requests: an operation of iam or sts (query protocol) or of
 // organizations (JSON 1.1), with members built from the operation's input shape — small strings
@@ -149,9 +149,15 @@ class Harness {
     services::iam::RegisterIamOperations(*dispatcher_, *iam_);
     services::sts::RegisterStsOperations(*dispatcher_, *sts_);
     services::organizations::RegisterOrganizationsOperations(*dispatcher_, *organizations_);
+    // Every call's audit event is built from what the input holds, whatever it holds.
+    audit::RecorderOptions audit_options;
+    audit_options.now_ms = [] { return kNow * 1000; };
+    recorder_ = std::make_unique<audit::Recorder>(*store_, std::move(audit_options));
+    dispatcher_->RecordAuditEvents(recorder_.get());
     Bootstrap();
   }
   ~Harness() {
+    recorder_.reset();
     dispatcher_.reset();
     state_.reset();
     store_.reset();
@@ -237,6 +243,7 @@ class Harness {
   std::unique_ptr<services::DirectoryCredentials> credentials_;
   std::unique_ptr<services::DirectoryPolicies> policies_;
   std::unique_ptr<services::Dispatcher> dispatcher_;
+  std::unique_ptr<audit::Recorder> recorder_;
   std::unique_ptr<services::sts::StsContext> sts_;
   std::unique_ptr<services::organizations::OrganizationsContext> organizations_;
   std::vector<std::pair<std::string, std::string>> keys_;

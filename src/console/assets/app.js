@@ -43,6 +43,8 @@ const routes = [
    () => import('./org_policies.js').then((m) => m.orgPoliciesPage)],
   [/^\/organizations\/root-access\/?$/,
    () => import('./org_root_access.js').then((m) => m.rootAccessPage)],
+  [/^\/cloudtrail\/events\/?$/,
+   () => import('./event_history.js').then((m) => m.eventHistoryPage)],
 ];
 
 let renderSeq = 0;

@@ -1,6 +1,7 @@
 // Console home: the account and the signed-in principal; and the IAM dashboard.
 import { call } from './api.js';
-import { h, heading, link, section, showError, summary } from './ui.js';
+import { previousSignIn } from './event_history.js';
+import { formatDate, h, heading, link, section, showError, summary } from './ui.js';
 
 export function homePage(ctx) {
   const s = ctx.session;
@@ -24,7 +25,16 @@ export function homePage(ctx) {
       h('ul', { class: 'service-links' },
         h('li', {}, link('/iam/users', 'IAM: users, groups, roles and policies')),
         h('li', {}, link('/organizations', 'AWS Organizations')),
+        h('li', {}, link('/cloudtrail/events', 'CloudTrail: event history')),
         h('li', {}, link('/switchrole', 'Switch role')))));
+  if (!s.role) {
+    const last = h('dd', { class: 'last-sign-in' }, '…');
+    ctx.root.querySelector('dl.summary').append(h('dt', {}, 'Last sign-in'), last);
+    previousSignIn(s).then((r) => {
+      last.textContent = r ? `${formatDate(r.eventTime)} from ${r.sourceIPAddress}`
+        : 'None recorded before this one';
+    });
+  }
 }
 
 export async function iamHomePage(ctx) {

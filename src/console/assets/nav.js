@@ -125,7 +125,8 @@ export function renderTopbar(ctx) {
     brand,
     h('nav', { class: 'services', 'aria-label': 'Consoles' },
       h('a', { href: '/iam/users' }, 'IAM'),
-      h('a', { href: '/organizations' }, 'Organizations')),
+      h('a', { href: '/organizations' }, 'Organizations'),
+      h('a', { href: '/cloudtrail/events' }, 'CloudTrail')),
     wrapper));
 }
 
@@ -139,6 +140,7 @@ const SIDENAV = [
     ['/organizations', 'AWS accounts'], ['/organizations/add-account', 'Add an AWS account'],
     ['/organizations/invitations', 'Invitations'], ['/organizations/policies', 'Policies'],
     ['/organizations/root-access', 'Root access management']]],
+  ['CloudTrail', [['/cloudtrail/events', 'Event history']]],
 ];
 
 export function renderSidenav(ctx, visible) {

@@ -104,10 +104,12 @@ TEST(SqliteBackupTest, ACorruptSourceLeavesNoBackup) {
   const std::string broken = data.path() + "/broken.db";
   std::filesystem::copy_file(data.path() + "/gatehouse.db", broken);
   {
-    // Scribble over a page in the middle of the file: not the header, so it still opens.
+    // Scribble over whole pages in the middle of the file (their b-tree headers too, so that the
+    // damage is to the structure, not only to a value): not the header, so it still opens.
+    constexpr std::streamoff kPage = 4096;
     std::fstream f(broken, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(broken) / 2));
-    f << std::string(512, '\x5a');
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(broken)) / 2 / kPage * kPage);
+    f << std::string(4 * kPage, '\x5a');
   }
   Result<StoreDigest> digest = BackupSqliteDatabase(broken, data.path() + "/backup.db");
   EXPECT_FALSE(digest.ok());

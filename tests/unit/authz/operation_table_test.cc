@@ -58,5 +58,9 @@ TEST(OperationTableTest, EveryOrganizationsOperationIsServedOrListedAsNotImpleme
   ExpectServedOrListed("organizations", "## Organizations operations not implemented");
 }
 
+TEST(OperationTableTest, EveryCloudTrailOperationIsServedOrListedAsNotImplemented) {
+  ExpectServedOrListed("cloudtrail", "## CloudTrail operations not implemented");
+}
+
 }  // namespace
 }  // namespace gatehouse::authz

@@ -95,7 +95,8 @@ std::string ErrorCodeOf(const HttpResponse& r) {
 std::string ErrorMessageOf(const HttpResponse& r) {
   if (!IsJson(r)) return XmlText(r.body, "Message");
   nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
-  return body.is_object() ? body.value("Message", "") : "";
+  if (!body.is_object()) return "";
+  return body.contains("Message") ? body.value("Message", "") : body.value("message", "");
 }
 
 // Refused by authorization: IAM's and STS's AccessDenied (403), Organizations'
@@ -177,7 +178,7 @@ class Account {
                        ? nlohmann::json::parse(v)
                        : nlohmann::json(v);
     }
-    if (sample.service == "organizations") {
+    if (sample.service == "organizations" || sample.service == "cloudtrail") {  // JSON 1.1
       return server_.CallJson(key, sample.service, sample.operation, body.dump());
     }
     return server_.CallService(key, sample.service, sample.operation, params);

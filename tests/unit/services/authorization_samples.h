@@ -372,6 +372,7 @@ inline const std::vector<OperationSample>& OperationSamples() {
        "ListPoliciesForTarget",
        {{"TargetId", "{ou}"}, {"Filter", "SERVICE_CONTROL_POLICY"}}},
       {"organizations", "ListTargetsForPolicy", {{"PolicyId", "{policy}"}}},
+      {"cloudtrail", "LookupEvents", {}},
   };
   return kSamples;
 }

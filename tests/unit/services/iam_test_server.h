@@ -14,11 +14,13 @@
 #include <memory>
 #include <string>
 
+#include "audit/recorder.h"
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "core/random.h"
 #include "core/uri.h"
 #include "protocol/model.h"
+#include "services/cloudtrail/cloudtrail.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
 #include "services/iam/iam_context.h"
@@ -46,7 +48,19 @@ class IamTestServer {
     iam::RegisterIamOperations(dispatcher_, temp_.iam());
     sts::RegisterStsOperations(dispatcher_, sts_);
     organizations::RegisterOrganizationsOperations(dispatcher_, organizations_);
+    cloudtrail::RegisterCloudTrailOperations(dispatcher_, temp_.iam());
   }
+
+  // Records every call's audit events from now on; they are in audit_log() once the recorder
+  // has flushed.
+  audit::Recorder& RecordAudit() {
+    audit::RecorderOptions options;
+    options.now_ms = [this] { return now_.load() * 1000; };
+    recorder_ = std::make_unique<audit::Recorder>(temp_.state().store(), std::move(options));
+    dispatcher_.RecordAuditEvents(recorder_.get());
+    return *recorder_;
+  }
+  store::AuditLog& audit_log() { return temp_.state().store(); }
 
   // Creates account `id` and returns its root user's access key id.
   std::string AddAccount(const std::string& id) {
@@ -139,6 +153,7 @@ class IamTestServer {
   Dispatcher dispatcher_;
   std::map<std::string, std::string> secrets_;
   std::map<std::string, model::AccessKey> pending_keys_;
+  std::unique_ptr<audit::Recorder> recorder_;  // last: it stops before what it records from
 };
 
 // The text of the first <tag>…</tag> of `xml`, "" when there is none.

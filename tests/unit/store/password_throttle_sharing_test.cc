@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit_forwarding.h"
 #include "auth/counted_backoff.h"
 #include "auth/failure_backoff.h"
 #include "auth/password_throttle.h"
@@ -30,9 +31,10 @@ const std::string kVictim = auth::UserThrottleKey("111122223333", "alice");
 constexpr int64_t kNow = 1795935600000;
 
 // A store whose commits fail as PostgreSQL's do while it cannot be reached.
-class UnreachableWhenDown final : public Store {
+class UnreachableWhenDown final : public testing_support::AuditForwarding {
  public:
-  explicit UnreachableWhenDown(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  explicit UnreachableWhenDown(std::unique_ptr<Store> inner)
+      : AuditForwarding(*inner), inner_(std::move(inner)) {}
   Result<StoreData> LoadAll() override { return inner_->LoadAll(); }
   Status Commit(const WriteBatch& batch) override {
     if (down) return Status(ErrorCode::kServiceUnavailable, "The database is unreachable.");

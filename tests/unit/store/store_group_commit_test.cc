@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit_forwarding.h"
 #include "store/change_codec.h"
 #include "store/directory.h"
 #include "store_backends.h"
@@ -259,9 +260,9 @@ TEST_P(GroupCommitTest, AFailedCommitFailsEveryBatchOfTheGroup) {
 
 // A store in front of another that records the groups it is given, and holds each one for a
 // while (or, when gated, the first one until Release), so that concurrent callers queue up.
-class WatchedStore : public Store {
+class WatchedStore : public testing_support::AuditForwarding {
  public:
-  explicit WatchedStore(Store& inner) : inner_(inner) {}
+  explicit WatchedStore(Store& inner) : AuditForwarding(inner), inner_(inner) {}
 
   Result<StoreData> LoadAll() override { return inner_.LoadAll(); }
   Status Commit(const WriteBatch& batch) override { return CommitGroup({&batch})[0].status(); }

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# audit_bench.sh BUILD_DIR: what the audit trail costs, side by side in one run. Two servers of
+# the same binary, one recording (the default) and one with --audit-trail=false, in alternating
+# rounds so that the machine's noise falls on both: GetCallerIdentity (wrk, a presigned GET) and
+# durable CreateUser (bench/iam_load); the medians and their ratio (on / off; the budget is 0.90).
+# Then LookupEvents over a history of $EVENTS (default 1,000,000) events (bench/audit_fill): the
+# server-side latency of a filtered page (Username, EventName, ResourceName, ReadOnly and a time
+# range) from the JSON request log, median and p99 of $LOOKUPS (default 50) each; the budget is
+# 50 ms.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+build=${1:-build}
+rounds=${ROUNDS:-5}
+duration=${DURATION:-5s}
+connections=${CONNECTIONS:-32}
+events=${EVENTS:-1000000}
+lookups=${LOOKUPS:-50}
+work=$(mktemp -d)
+cleanup_extra() { rm -rf "$work"; }
+
+# Starts the binary on DATA as NAME (extra flags after); sets NAME_port, NAME_key, NAME_secret.
+start() {  # name data flags...
+  local name=$1 data=$2 port
+  shift 2
+  port=$(free_port)
+  mkdir -p "$data"
+  "$build/gatehouse" serve --listen "127.0.0.1:$port" --data "$data" --log-format json "$@" \
+    >"$data/log" 2>&1 &
+  pids+=($!)
+  eval "${name}_pid=$!"
+  wait_for "http://127.0.0.1:$port/healthz"
+  printf -v "${name}_port" '%s' "$port"
+  printf -v "${name}_key" '%s' "$(awk -F' = ' '/aws_access_key_id/ {print $2; exit}' "$data/aws/credentials")"
+  printf -v "${name}_secret" '%s' "$(awk -F' = ' '/aws_secret_access_key/ {print $2; exit}' "$data/aws/credentials")"
+}
+
+presign() {  # port key secret
+  python3 - "$@" <<'PY'
+import sys, boto3
+port, key, secret = sys.argv[1:4]
+sts = boto3.client("sts", endpoint_url="http://127.0.0.1:" + port, region_name="us-east-1",
+                   aws_access_key_id=key, aws_secret_access_key=secret)
+print(sts.generate_presigned_url("get_caller_identity", ExpiresIn=3600, HttpMethod="GET"))
+PY
+}
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+non2xx() { awk '/Non-2xx/ {print $5}'; }
+
+start on "$work/on"
+start off "$work/off" --audit-trail=false
+declare -A results
+for round in $(seq "$rounds"); do
+  for name in on off; do
+    port_var=${name}_port key_var=${name}_key secret_var=${name}_secret
+    url=$(presign "${!port_var}" "${!key_var}" "${!secret_var}")
+    out=$(wrk -t 2 -c "$connections" -d "$duration" "$url")
+    [ -z "$(echo "$out" | non2xx)" ] || { echo "$name: non-2xx answers"; echo "$out"; exit 1; }
+    results[gci_$name]+="$(echo "$out" | rps) "
+    out=$("$build/bench/iam_load" "${!port_var}" "${!key_var}" "${!secret_var}" create-users 16 100)
+    results[cu_$name]+="$(echo "$out" | sed -n 's/.* = \([0-9]*\)\/s.*/\1/p') "
+  done
+  echo "round $round of $rounds done" >&2
+done
+python3 - "${results[gci_off]}" "${results[gci_on]}" "${results[cu_off]}" "${results[cu_on]}" <<'PY'
+import statistics, sys
+go, gn, co, cn = [[float(x) for x in s.split()] for s in sys.argv[1:5]]
+for label, off, on in (("GetCallerIdentity", go, gn), ("CreateUser", co, cn)):
+    mo, mn = statistics.median(off), statistics.median(on)
+    print("%-18s off %s  on %s" % (label, " ".join("%.0f" % x for x in off),
+                                   " ".join("%.0f" % x for x in on)))
+    print("%-18s median off %.0f/s, on %.0f/s, on/off %.3f (budget 0.90)" % ("", mo, mn, mn / mo))
+PY
+
+# LookupEvents over a large history: fill the stopped server's store, start it again.
+kill "$on_pid"; wait "$on_pid" 2>/dev/null || true
+account=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+    'SELECT account_id FROM audit_events LIMIT 1').fetchone()[0])" "$work/on/gatehouse.db")
+"$build/bench/audit_fill" "$work/on/gatehouse.db" "$account" "$events"
+start on "$work/on"
+python3 - "$on_port" "$on_key" "$on_secret" "$lookups" "$work/on/log" <<'PY'
+import json, statistics, sys, time, boto3
+port, key, secret, n, log = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+trail = boto3.client("cloudtrail", endpoint_url="http://127.0.0.1:" + port, region_name="us-east-1",
+                     aws_access_key_id=key, aws_secret_access_key=secret)
+now = time.time()
+queries = {
+    "Username": dict(LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "user-417"}]),
+    "EventName": dict(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateAccount"}]),
+    "ResourceName": dict(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": "resource-4242"}]),
+    "ReadOnly": dict(LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "false"}]),
+    "time range": dict(StartTime=now - 20 * 86400, EndTime=now - 10 * 86400),
+    "Username + range": dict(StartTime=now - 20 * 86400, EndTime=now - 10 * 86400,
+        LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "user-417"}]),
+}
+for label, q in queries.items():
+    client_ms = []
+    for i in range(n):
+        t = time.perf_counter()
+        out = trail.lookup_events(MaxResults=50, **q)
+        client_ms.append((time.perf_counter() - t) * 1000)
+        assert len(out["Events"]) == 50, (label, len(out["Events"]))
+    time.sleep(0.3)
+    server_ms = []
+    for line in open(log):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("operation") == "cloudtrail:LookupEvents" and "latencyMs" in entry:
+            server_ms.append(float(entry["latencyMs"]))
+    server_ms = server_ms[-n:]
+    server_ms.sort()
+    print("LookupEvents %-17s a page of 50 of %s: server median %.2f ms, p99 %.2f ms; "
+          "client median %.2f ms (budget 50 ms)" % (
+              label, "the history", statistics.median(server_ms),
+              server_ms[int(len(server_ms) * 0.99) - 1], statistics.median(client_ms)))
+PY

@@ -1,0 +1,55 @@
+// One event as CloudTrail records it (eventVersion 1.09): an API call (AwsApiCall), a console
+// sign-in or its failure (AwsConsoleSignIn), or the service's own work (AwsServiceEvent). The
+// caller fills AuditCall with what happened — the user identity, the redacted request and
+// response (event_elements.h) — and CloudTrailRecord lays it out. Pure; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gatehouse::audit {
+
+inline constexpr char kEventVersion[] = "1.09";
+
+// A resource an event names, as LookupEvents answers it: ("AWS::IAM::User", "alice"). The
+// record's own resources element lists only those named by ARN (a role assumed, a policy
+// attached), as CloudTrail's does, each with the account of its ARN.
+struct EventResource {
+  std::string type;
+  std::string name;
+  std::string arn = "";         // "" when the call named the resource by name or id only
+  std::string account_id = "";  // the ARN's account
+};
+
+struct AuditCall {
+  std::string event_id;    // a UUID
+  std::string request_id;  // "" for a console sign-in, which has none
+  int64_t time_ms = 0;
+  std::string service;     // "iam", "sts", "organizations", "signin", "cloudtrail"
+  std::string event_name;  // "CreateUser", "ConsoleLogin"
+  std::string region = "us-east-1";
+  std::string source_ip;
+  std::string user_agent;
+  nlohmann::json user_identity;          // user_identity.h
+  nlohmann::json request_parameters;     // event_elements.h; null when none
+  nlohmann::json response_elements;      // likewise
+  nlohmann::json additional_event_data;  // null when none
+  std::string error_code;                // "" when the call succeeded
+  std::string error_message;
+  bool read_only = false;
+  std::string event_type = "AwsApiCall";  // "AwsConsoleSignIn", "AwsServiceEvent"
+  std::string recipient_account;          // whose event history holds it
+  std::string shared_event_id;            // the same for both accounts' copies; "" when one
+  std::vector<EventResource> resources;
+};
+
+// "iam" → "iam.amazonaws.com".
+std::string EventSource(std::string_view service);
+
+// The record, members in CloudTrail's order.
+nlohmann::json CloudTrailRecord(const AuditCall& call);
+
+}  // namespace gatehouse::audit

@@ -1,0 +1,120 @@
+#include "audit/recorder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "audit/event_digest.h"
+
+namespace gatehouse::audit {
+namespace {
+
+constexpr int64_t kPruneEveryMs = 3600 * 1000;
+
+}  // namespace
+
+Recorder::Recorder(store::AuditLog& log, RecorderOptions options)
+    : log_(log), options_(std::move(options)) {
+  const int64_t now = options_.now_ms();
+  next_seal_ms_ = now + options_.seal_every_ms;
+  next_prune_ms_ = now;
+  thread_ = std::thread([this] { Run(); });
+}
+
+Recorder::~Recorder() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void Recorder::Record(model::AuditEntry entry) {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [&] { return queue_.size() < options_.capacity || stopping_; });
+  queue_.push_back(std::move(entry));
+  ++recorded_;
+  changed_.notify_all();
+}
+
+Status Recorder::Flush() {
+  std::unique_lock lock(mu_);
+  const uint64_t target = recorded_;
+  changed_.wait(lock, [&] { return stored_ >= target; });
+  return last_error_;
+}
+
+void Recorder::Run() {
+  Maintain(options_.now_ms());  // a prune at start, however short the recorder's life
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
+    if (!queue_.empty()) {
+      const size_t n = std::min(queue_.size(), options_.max_batch);
+      std::vector<model::AuditEntry> batch(
+          std::make_move_iterator(queue_.begin()),
+          std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+      changed_.notify_all();  // room in the queue
+      lock.unlock();
+      Append(std::move(batch));
+    } else if (stopping_) {
+      return;
+    } else {
+      lock.unlock();
+    }
+    // Cheap unless a seal or a prune is due: also under a queue that never empties.
+    Maintain(options_.now_ms());
+    lock.lock();
+  }
+}
+
+void Recorder::Append(std::vector<model::AuditEntry> batch) {
+  Status s = log_.AppendAudit(batch);
+  if (!s.ok()) spdlog::error("audit: {} events could not be stored: {}", batch.size(), s.message());
+  std::lock_guard lock(mu_);
+  stored_ += batch.size();
+  if (!s.ok()) last_error_ = s;
+  changed_.notify_all();
+}
+
+void Recorder::Maintain(int64_t now_ms) {
+  if (now_ms >= next_seal_ms_) {
+    next_seal_ms_ = now_ms + options_.seal_every_ms;
+    // What was numbered a round ago: every transaction that took a lower number has ended.
+    const int64_t through = seen_seq_;
+    if (Result<int64_t> latest = log_.LatestAuditSeq(); latest.ok()) seen_seq_ = *latest;
+    if (Status s = Seal(through); !s.ok()) spdlog::warn("audit: sealing: {}", s.message());
+  }
+  if (now_ms >= next_prune_ms_) {
+    next_prune_ms_ = now_ms + kPruneEveryMs;
+    if (Status s = log_.PruneAudit(now_ms - options_.retain_ms); !s.ok()) {
+      spdlog::warn("audit: pruning: {}", s.message());
+    }
+  }
+}
+
+Status Recorder::Seal(int64_t through_seq) {
+  if (!last_digest_) {
+    ASSIGN_OR_RETURN(std::vector<model::AuditDigest> digests, log_.AuditDigests());
+    last_digest_ =
+        digests.empty() ? model::AuditDigest{0, 0, kGenesisDigest, kGenesisDigest} : digests.back();
+  }
+  const int64_t first = last_digest_->last_seq + 1;
+  if (through_seq < first) return Status::Ok();
+  ASSIGN_OR_RETURN(std::vector<model::AuditBody> events, log_.AuditEvents(first, through_seq));
+  if (events.empty()) return Status::Ok();
+  model::AuditDigest next{first, through_seq, last_digest_->digest,
+                          ChainDigest(last_digest_->digest, events)};
+  Status s = log_.AppendAuditDigest(next);
+  if (s.code() == ErrorCode::kStoreConflict) {
+    last_digest_.reset();  // another instance sealed: read the chain again next time
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(s);
+  last_digest_ = next;
+  return Status::Ok();
+}
+
+}  // namespace gatehouse::audit

@@ -1,0 +1,71 @@
+// The audit trail's background work on one instance: events that did not travel with a change
+// (read-only calls, refused and failed calls, the completion of a mutating call's event with its
+// answer) are queued and appended in batches, off the request's path; events are sealed into
+// the chain of digests (audit/event_digest.h) every seal_every_ms; events older than retain_ms
+// (90 days) are pruned. Record blocks while the queue is full, so that a burst slows callers
+// instead of losing events. The destructor stores what is queued. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/status.h"
+#include "model/audit_entities.h"
+#include "store/audit_log.h"
+
+namespace gatehouse::audit {
+
+struct RecorderOptions {
+  size_t capacity = 20000;  // events queued at most
+  size_t max_batch = 1000;  // events appended in one transaction at most
+  int64_t seal_every_ms = 5 * 60 * 1000;
+  int64_t retain_ms = 90LL * 24 * 3600 * 1000;
+  std::function<int64_t()> now_ms;  // the clock (the server's, which tests move)
+};
+
+class Recorder {
+ public:
+  Recorder(store::AuditLog& log, RecorderOptions options);
+  ~Recorder();
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  // Queues `entry` for appending (an upsert: see store/audit_log.h).
+  void Record(model::AuditEntry entry);
+  // Waits until every event recorded before the call is stored; the last append's error.
+  Status Flush();
+  // Seals the events numbered up to `through_seq` that no digest covers yet; Ok when there are
+  // none, or when another instance sealed them first.
+  Status Seal(int64_t through_seq);
+
+ private:
+  void Run();
+  // Appends a batch taken from the queue (without the lock held).
+  void Append(std::vector<model::AuditEntry> batch);
+  void Maintain(int64_t now_ms);
+
+  store::AuditLog& log_;
+  RecorderOptions options_;
+  std::mutex mu_;
+  std::condition_variable changed_;  // the queue, the stored count or stopping_ changed
+  std::deque<model::AuditEntry> queue_;
+  uint64_t recorded_ = 0;  // events ever queued
+  uint64_t stored_ = 0;    // events ever taken and appended (or failed)
+  Status last_error_;
+  bool stopping_ = false;
+  // Sealing: the highest number seen at the last round (sealed at the next, once every
+  // transaction that took a lower number has had time to commit), and the last digest known.
+  int64_t seen_seq_ = 0;
+  int64_t next_seal_ms_ = 0;
+  int64_t next_prune_ms_ = 0;
+  std::optional<model::AuditDigest> last_digest_;
+  std::thread thread_;
+};
+
+}  // namespace gatehouse::audit

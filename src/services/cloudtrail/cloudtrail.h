@@ -1,0 +1,17 @@
+// CloudTrail's API over the audit trail (audit/, store/audit_log.h): LookupEvents, each account
+// reading its own event history. The organization's management account also reads its members'
+// histories once it has given CloudTrail trusted access to the organization
+// (EnableAWSServiceAccess for cloudtrail.amazonaws.com, which AWS asks of an organization trail):
+// that is how gatehouse models the organization trail, every event keeping its
+// recipientAccountId.
+#pragma once
+
+#include "services/dispatcher.h"
+#include "services/iam/iam_context.h"
+
+namespace gatehouse::services::cloudtrail {
+
+// Registers every CloudTrail operation gatehouse serves.
+void RegisterCloudTrailOperations(Dispatcher& dispatcher, iam::IamContext& iam);
+
+}  // namespace gatehouse::services::cloudtrail

@@ -1,0 +1,24 @@
+// Internal to store/: the audit log's SQL on SQLite (store/audit_log.h), called by SqliteStore
+// under its lock — AppendAuditEntries also inside a commit's transaction, for the events that
+// travel with their change.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <vector>
+
+#include "store/audit_log.h"
+
+namespace gatehouse::store::sqlite {
+
+// Upserts `entries` by (account, event id) in the open transaction; an event already sealed
+// keeps its stored body.
+Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries);
+Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query);
+Status PruneAuditRows(sqlite3* db, int64_t before_ms);
+Result<std::vector<model::AuditBody>> AuditBodies(sqlite3* db, int64_t first_seq, int64_t last_seq);
+Result<int64_t> LatestAuditNumber(sqlite3* db);
+Result<std::vector<model::AuditDigest>> AuditDigestRows(sqlite3* db);
+Status AppendAuditDigestRow(sqlite3* db, const model::AuditDigest& digest);
+
+}  // namespace gatehouse::store::sqlite

@@ -1,0 +1,81 @@
+// A CloudTrail record's layout: its fixed members, the optional ones only when they apply.
+#include "audit/cloudtrail_record.h"
+
+#include <gtest/gtest.h>
+
+namespace gatehouse::audit {
+namespace {
+
+using nlohmann::json;
+
+AuditCall CreateUser() {
+  AuditCall call;
+  call.event_id = "9d3f7c9e-0000-4000-8000-000000000001";
+  call.request_id = "req-1";
+  call.time_ms = 1764892800000;
+  call.service = "iam";
+  call.event_name = "CreateUser";
+  call.source_ip = "192.0.2.7";
+  call.user_agent = "aws-cli/1.36";
+  call.user_identity = {{"type", "Root"}};
+  call.request_parameters = {{"userName", "alice"}};
+  call.recipient_account = "111122223333";
+  return call;
+}
+
+TEST(CloudTrailRecord, AnApiCall) {
+  json r = CloudTrailRecord(CreateUser());
+  EXPECT_EQ(r["eventVersion"], "1.09");
+  EXPECT_EQ(r["eventTime"], "2025-12-05T00:00:00Z");
+  EXPECT_EQ(r["eventSource"], "iam.amazonaws.com");
+  EXPECT_EQ(r["eventName"], "CreateUser");
+  EXPECT_EQ(r["awsRegion"], "us-east-1");
+  EXPECT_EQ(r["sourceIPAddress"], "192.0.2.7");
+  EXPECT_EQ(r["requestID"], "req-1");
+  EXPECT_EQ(r["eventID"], "9d3f7c9e-0000-4000-8000-000000000001");
+  EXPECT_EQ(r["readOnly"], false);
+  EXPECT_EQ(r["eventType"], "AwsApiCall");
+  EXPECT_EQ(r["managementEvent"], true);
+  EXPECT_EQ(r["eventCategory"], "Management");
+  EXPECT_EQ(r["recipientAccountId"], "111122223333");
+  EXPECT_TRUE(r["responseElements"].is_null());
+  for (const char* absent :
+       {"errorCode", "errorMessage", "sharedEventID", "resources", "additionalEventData"}) {
+    EXPECT_FALSE(r.contains(absent)) << absent;
+  }
+}
+
+TEST(CloudTrailRecord, ARefusedCallASharedEventAndResources) {
+  AuditCall call = CreateUser();
+  call.error_code = "AccessDenied";
+  call.error_message = "User is not authorized to perform: iam:CreateUser";
+  call.shared_event_id = "shared-1";
+  call.resources = {{"AWS::IAM::Role", "arn:aws:iam::111122223333:role/Admin",
+                     "arn:aws:iam::111122223333:role/Admin", "111122223333"},
+                    // Named by name only: LookupEvents shows it, the record does not.
+                    {"AWS::IAM::User", "bob", "", ""}};
+  json r = CloudTrailRecord(call);
+  EXPECT_EQ(r["errorCode"], "AccessDenied");
+  EXPECT_EQ(r["errorMessage"], call.error_message);
+  EXPECT_EQ(r["sharedEventID"], "shared-1");
+  EXPECT_EQ(r["resources"], json::array({{{"type", "AWS::IAM::Role"},
+                                          {"ARN", "arn:aws:iam::111122223333:role/Admin"},
+                                          {"accountId", "111122223333"}}}));
+}
+
+TEST(CloudTrailRecord, AConsoleSignInHasNoRequestId) {
+  AuditCall call = CreateUser();
+  call.request_id = "";
+  call.service = "signin";
+  call.event_name = "ConsoleLogin";
+  call.event_type = "AwsConsoleSignIn";
+  call.response_elements = {{"ConsoleLogin", "Success"}};
+  call.additional_event_data = {{"MFAUsed", "No"}};
+  json r = CloudTrailRecord(call);
+  EXPECT_EQ(r["eventSource"], "signin.amazonaws.com");
+  EXPECT_FALSE(r.contains("requestID"));
+  EXPECT_EQ(r["additionalEventData"]["MFAUsed"], "No");
+}
+
+}  // namespace
+}  // namespace gatehouse::audit

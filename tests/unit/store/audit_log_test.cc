@@ -1,0 +1,172 @@
+// The audit log's contract (store/audit_log.h) on every Store: events stored with the change
+// they record or on their own, upserted by (account, event id) until sealed, read back newest
+// first by each of LookupEvents's attributes, paged, bounded in time, kept apart by account,
+// pruned, and sealed into a chain of digests that only one instance extends at a time.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "audit/event_digest.h"
+#include "store_backends.h"
+
+namespace gatehouse::store {
+namespace {
+
+constexpr char kA[] = "111111111111";
+constexpr char kB[] = "222222222222";
+
+using AuditLogContract = BackendTest;
+
+model::AuditEntry Event(std::string id, std::string account, int64_t time_ms,
+                        std::string name = "CreateUser", bool read_only = false) {
+  model::AuditEntry e;
+  e.event_id = std::move(id);
+  e.account_id = std::move(account);
+  e.time_ms = time_ms;
+  e.event_name = std::move(name);
+  e.event_source = "iam.amazonaws.com";
+  e.username = "alice";
+  e.access_key_id = "AKIAALICE";
+  e.read_only = read_only;
+  e.resources = {{"AWS::IAM::User", "bob"}};
+  e.body = "{\"eventID\":\"" + e.event_id + "\"}";
+  return e;
+}
+
+std::vector<std::string> Ids(const Result<std::vector<AuditRow>>& rows) {
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  std::vector<std::string> ids;
+  if (rows.ok()) {
+    for (const AuditRow& r : *rows) ids.push_back(r.entry.event_id);
+  }
+  return ids;
+}
+
+AuditQuery Query(std::string account, AuditAttribute attribute = AuditAttribute::kNone,
+                 std::string value = "") {
+  AuditQuery q;
+  q.account_id = std::move(account);
+  q.attribute = attribute;
+  q.value = std::move(value);
+  return q;
+}
+
+TEST_P(AuditLogContract, AnEventTravelsWithItsChangeAndFailsWithIt) {
+  auto store = Open();
+  WriteBatch batch{{InsertAccount{{kA, "acct", "a@example.com", 1000}}}};
+  batch.audit = {Event("e1", kA, 1000)};
+  ASSERT_TRUE(store->Commit(batch).ok());
+  // The same account again is refused: its event is not stored either.
+  batch.audit = {Event("e2", kA, 2000)};
+  EXPECT_EQ(store->Commit(batch).code(), ErrorCode::kEntityAlreadyExists);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA))), std::vector<std::string>{"e1"});
+  // And a fresh instance reads it (it is stored, not cached).
+  EXPECT_EQ(Ids(Open()->LookupAudit(Query(kA))), std::vector<std::string>{"e1"});
+}
+
+TEST_P(AuditLogContract, UpsertKeepsTheNumberAndAccountsStayApart) {
+  auto store = Open();
+  ASSERT_TRUE(
+      store->AppendAudit({Event("e1", kA, 1000), Event("e1", kB, 1000), Event("e2", kA, 2000)})
+          .ok());
+  model::AuditEntry completed = Event("e1", kA, 1000);
+  completed.body = "{\"eventID\":\"e1\",\"responseElements\":{}}";
+  completed.resources = {{"AWS::IAM::User", "carol"}, {"AWS::IAM::Group", "admins"}};
+  ASSERT_TRUE(store->AppendAudit({completed}).ok());
+  auto rows = store->LookupAudit(Query(kA));
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, "e2");  // newest first: e1 kept its number
+  EXPECT_EQ((*rows)[1].entry.body, completed.body);
+  EXPECT_EQ((*rows)[1].entry.resources, completed.resources);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kB))), std::vector<std::string>{"e1"});
+}
+
+TEST_P(AuditLogContract, EachLookupAttribute) {
+  auto store = Open();
+  model::AuditEntry read = Event("r1", kA, 1000, "GetUser", true);
+  read.username = "bob";
+  read.access_key_id = "AKIABOB";
+  read.event_source = "sts.amazonaws.com";
+  read.resources = {{"AWS::IAM::Role", "Admin"}};
+  ASSERT_TRUE(store->AppendAudit({read, Event("w1", kA, 2000)}).ok());
+  const std::vector<std::string> r1 = {"r1"}, w1 = {"w1"};
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventId, "r1"))), r1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventName, "CreateUser"))), w1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kReadOnly, "true"))), r1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kReadOnly, "false"))), w1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kUsername, "bob"))), r1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kAccessKeyId, "AKIAALICE"))), w1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventSource, "sts.amazonaws.com"))),
+            r1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kResourceType, "AWS::IAM::User"))),
+            w1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kResourceName, "Admin"))), r1);
+  // Values are matched exactly, and only in the account asked for.
+  EXPECT_TRUE(Ids(store->LookupAudit(Query(kA, AuditAttribute::kUsername, "BOB"))).empty());
+  EXPECT_TRUE(Ids(store->LookupAudit(Query(kB, AuditAttribute::kUsername, "bob"))).empty());
+  EXPECT_TRUE(
+      Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventName, "' OR 1=1 --"))).empty());
+}
+
+TEST_P(AuditLogContract, PagesAndTimeBounds) {
+  auto store = Open();
+  std::vector<model::AuditEntry> events;
+  for (int i = 1; i <= 7; ++i) events.push_back(Event("e" + std::to_string(i), kA, i * 1000));
+  ASSERT_TRUE(store->AppendAudit(events).ok());
+  AuditQuery q = Query(kA);
+  q.limit = 3;
+  auto first = store->LookupAudit(q);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(Ids(first), (std::vector<std::string>{"e7", "e6", "e5"}));
+  q.before_seq = first->back().seq;
+  EXPECT_EQ(Ids(store->LookupAudit(q)), (std::vector<std::string>{"e4", "e3", "e2"}));
+  AuditQuery window = Query(kA);
+  window.start_ms = 2000;
+  window.end_ms = 4000;
+  EXPECT_EQ(Ids(store->LookupAudit(window)), (std::vector<std::string>{"e4", "e3", "e2"}));
+}
+
+TEST_P(AuditLogContract, PruneForgetsOldEventsAndTheirDigests) {
+  auto store = Open();
+  ASSERT_TRUE(store->AppendAudit({Event("old", kA, 1000), Event("new", kA, 9000)}).ok());
+  ASSERT_TRUE(store->PruneAudit(5000).ok());
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA))), std::vector<std::string>{"new"});
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kResourceName, "bob"))),
+            std::vector<std::string>{"new"});
+}
+
+TEST_P(AuditLogContract, SealedEventsChainAndNeverChange) {
+  auto store = Open();
+  ASSERT_TRUE(store->AppendAudit({Event("e1", kA, 1000), Event("e2", kA, 2000)}).ok());
+  Result<int64_t> latest = store->LatestAuditSeq();
+  ASSERT_TRUE(latest.ok());
+  auto bodies = store->AuditEvents(1, *latest);
+  ASSERT_TRUE(bodies.ok());
+  ASSERT_EQ(bodies->size(), 2u);
+  model::AuditDigest d{(*bodies)[0].seq, *latest, audit::kGenesisDigest,
+                       audit::ChainDigest(audit::kGenesisDigest, *bodies)};
+  ASSERT_TRUE(store->AppendAuditDigest(d).ok());
+  // Another instance sealing the same events from the same point loses.
+  EXPECT_EQ(Open()->AppendAuditDigest(d).code(), ErrorCode::kStoreConflict);
+  model::AuditDigest fork = d;
+  fork.first_seq = *latest + 1;
+  fork.last_seq = *latest + 5;
+  EXPECT_EQ(store->AppendAuditDigest(fork).code(), ErrorCode::kStoreConflict);  // not chained
+  // A sealed event is not rewritten by a late completion.
+  model::AuditEntry late = Event("e1", kA, 1000);
+  late.body = "{\"rewritten\":true}";
+  ASSERT_TRUE(store->AppendAudit({late}).ok());
+  auto digests = store->AuditDigests();
+  ASSERT_TRUE(digests.ok());
+  ASSERT_EQ(digests->size(), 1u);
+  auto broken = audit::FirstBrokenLink(
+      *digests, [&](int64_t f, int64_t l) { return *store->AuditEvents(f, l); });
+  EXPECT_EQ(broken, std::nullopt);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, AuditLogContract, testing::ValuesIn(StoreBackends()), BackendName);
+
+}  // namespace
+}  // namespace gatehouse::store
