@@ -17,9 +17,12 @@ bool IsDigest(const nlohmann::json& value) {
   return true;
 }
 
+// Far beyond any file, and far enough below INT64_MAX that "the line after" never overflows.
+constexpr uint64_t kMaxLineNumber = uint64_t{1} << 53;
+
 bool IsLineNumber(const nlohmann::json& value) {
   return value.is_number_unsigned() && value.get<uint64_t>() >= 1 &&
-         value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX);
+         value.get<uint64_t>() <= kMaxLineNumber;
 }
 
 Status NotADigest(std::string why) {

@@ -36,6 +36,7 @@ TEST(DigestLine, AnythingElseIsRefused) {
            "{\"firstLine\":1.5,\"lastLine\":3," + prev + "," + digest + "}",
            "{\"firstLine\":\"1\",\"lastLine\":3," + prev + "," + digest + "}",
            "{\"firstLine\":1,\"lastLine\":99999999999999999999," + prev + "," + digest + "}",
+           "{\"firstLine\":1,\"lastLine\":9223372036854775807," + prev + "," + digest + "}",
            "{\"firstLine\":1,\"lastLine\":3," + prev + ",\"digest\":\"" + std::string(64, 'A') +
                "\"}",
            "{\"firstLine\":1,\"lastLine\":3," + prev + ",\"digest\":\"abc\"}",
