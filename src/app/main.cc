@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/account_command.h"
+#include "app/audit_command.h"
 #include "app/backup_command.h"
 #include "app/mail_command.h"
 #include "app/migrate_command.h"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   gatehouse::app::AddAccountCommand(app, exit_code);
+  gatehouse::app::AddAuditCommand(app, exit_code);
   gatehouse::app::AddBackupCommand(app, exit_code);
   gatehouse::app::AddMailCommand(app, exit_code);
   gatehouse::app::AddMigrateCommand(app, exit_code);

@@ -22,6 +22,7 @@
 #include "app/log_escape.h"
 #include "app/public_url.h"
 #include "app/server_lock.h"
+#include "audit/event_file_sink.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
 #include "core/crypto.h"
@@ -85,6 +86,10 @@ struct ServeOptions {
   std::string smtp_user;
   std::string smtp_password;
   std::string mail_from = "no-reply@gatehouse.local";
+  // The audit trail exported as JSON lines (audit/event_file_sink.h); "-": standard output,
+  // and the logs go to standard error.
+  std::string audit_file;
+  int64_t audit_file_max_bytes = 100LL * 1024 * 1024;
 };
 
 // Tests move the server's clock with the hidden --clock-offset-file: a file holding a number of
@@ -181,7 +186,8 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, Serv
       {"smtp-url", &options.smtp_url},
       {"smtp-user", &options.smtp_user},
       {"smtp-password", &options.smtp_password},
-      {"mail-from", &options.mail_from}};
+      {"mail-from", &options.mail_from},
+      {"audit-file", &options.audit_file}};
   for (const auto& [key, node] : table) {
     std::string name(key.str());
     const CLI::Option* option = serve.get_option_no_throw("--" + name);
@@ -216,6 +222,13 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, Serv
         return path + ": max-accounts must be a positive integer";
       }
       if (!given) options.max_accounts = static_cast<size_t>(node.value<int64_t>().value());
+    }
+    if (name == "audit-file-max-bytes") {
+      known = true;
+      if (!node.is_integer() || node.value<int64_t>().value() < 1) {
+        return path + ": audit-file-max-bytes must be a positive integer";
+      }
+      if (!given) options.audit_file_max_bytes = node.value<int64_t>().value();
     }
     if (name == "console-signup") {
       known = true;
@@ -327,7 +340,11 @@ int Serve(const ServeOptions& options) {
   }
   RemoveServerInfo(options.data);  // a crashed server's, if any
 
-  spdlog::set_default_logger(spdlog::stdout_logger_mt("gatehouse"));
+  // Standard output may carry the audit trail: then it carries nothing else.
+  const bool audit_to_stdout = options.audit_file == "-";
+  std::ostream& terminal = audit_to_stdout ? std::cerr : std::cout;
+  spdlog::set_default_logger(audit_to_stdout ? spdlog::stderr_logger_mt("gatehouse")
+                                             : spdlog::stdout_logger_mt("gatehouse"));
   spdlog::set_level(level);
   spdlog::set_formatter(std::make_unique<EscapingFormatter>(
       options.log_format == "json" ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
@@ -382,15 +399,15 @@ int Serve(const ServeOptions& options) {
   }
   if (bootstrap->created) {
     // Printed once, on the terminal only: the profile's secret is in the credentials file.
-    std::cout << "Created the management account " << bootstrap->account_id
-              << " with the IAM user admin. To use it with the AWS CLI, paste:\n"
-              << bootstrap->exports << bootstrap->alias
-              << "(AWS CLI 2.13+ and 1.29+ read the endpoint from the profile; the alias is for "
-                 "older ones, such as Debian bookworm's 2.9.)\n"
-              << "To take over the root user (" << bootstrap_options.root_email
-              << "), set its password within 24 hours at this one-time link:\n  "
-              << bootstrap->root_reset_url << "\n"
-              << std::flush;
+    terminal << "Created the management account " << bootstrap->account_id
+             << " with the IAM user admin. To use it with the AWS CLI, paste:\n"
+             << bootstrap->exports << bootstrap->alias
+             << "(AWS CLI 2.13+ and 1.29+ read the endpoint from the profile; the alias is for "
+                "older ones, such as Debian bookworm's 2.9.)\n"
+             << "To take over the root user (" << bootstrap_options.root_email
+             << "), set its password within 24 hours at this one-time link:\n  "
+             << bootstrap->root_reset_url << "\n"
+             << std::flush;
   }
 
   Result<services::iam::ManagedPolicyCatalog> catalog =
@@ -407,6 +424,17 @@ int Serve(const ServeOptions& options) {
   // The audit trail: every call's events, appended, sealed and pruned in the background.
   audit::RecorderOptions audit_options;
   audit_options.now_ms = [] { return NowSeconds() * 1000; };
+  std::unique_ptr<audit::EventFileSink> audit_file;
+  if (!options.audit_file.empty()) {
+    Result<std::unique_ptr<audit::EventFileSink>> sink = audit::EventFileSink::Open(
+        {options.audit_file, options.audit_file_max_bytes, audit::EventFileOptions{}.keep});
+    if (!sink.ok()) {
+      std::cerr << "--audit-file: " << sink.status().message() << "\n";
+      return 1;
+    }
+    audit_file = std::move(sink).value();
+    audit_options.sinks.push_back(audit_file.get());
+  }
   audit::Recorder audit_recorder(state.store(), std::move(audit_options));
   if (options.audit_trail) dispatcher.RecordAuditEvents(&audit_recorder);
   services::KeyUsage usage;
@@ -712,6 +740,17 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->add_option("--console-signup", options->console_signup,
                    "whether the console's sign-up page may create standalone accounts")
       ->envname("GATEHOUSE_CONSOLE_SIGNUP")
+      ->capture_default_str();
+  serve
+      ->add_option("--audit-file", options->audit_file,
+                   "also append every audit event as a JSON line (CloudTrail's record) to this "
+                   "file, sealed in PATH.digest and rotated by size; - for standard output")
+      ->envname("GATEHOUSE_AUDIT_FILE");
+  serve
+      ->add_option("--audit-file-max-bytes", options->audit_file_max_bytes,
+                   "rotate --audit-file before it grows past this size (keeping 5 older files)")
+      ->envname("GATEHOUSE_AUDIT_FILE_MAX_BYTES")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX))
       ->capture_default_str();
   auto config = std::make_shared<std::string>();
   serve->add_option("--config", *config, "TOML file of settings (keys as the flags spell them)")

@@ -14,7 +14,7 @@ constexpr int64_t kPruneEveryMs = 3600 * 1000;
 }  // namespace
 
 Recorder::Recorder(store::AuditLog& log, RecorderOptions options)
-    : log_(log), options_(std::move(options)) {
+    : log_(log), options_(std::move(options)), sink_failing_(options_.sinks.size(), false) {
   const int64_t now = options_.now_ms();
   next_seal_ms_ = now + options_.seal_every_ms;
   next_prune_ms_ = now;
@@ -73,10 +73,25 @@ void Recorder::Run() {
 void Recorder::Append(std::vector<model::AuditEntry> batch) {
   Status s = log_.AppendAudit(batch);
   if (!s.ok()) spdlog::error("audit: {} events could not be stored: {}", batch.size(), s.message());
+  if (s.ok()) Export(batch);  // before counting them stored: Flush waits for the exports too
   std::lock_guard lock(mu_);
   stored_ += batch.size();
   if (!s.ok()) last_error_ = s;
   changed_.notify_all();
+}
+
+void Recorder::Export(const std::vector<model::AuditEntry>& batch) {
+  for (size_t i = 0; i < options_.sinks.size(); ++i) {
+    Status s = options_.sinks[i]->Write(batch);
+    if (!s.ok() && !sink_failing_[i]) {
+      spdlog::error(
+          "audit: exporting events failed: {} (further failures are not logged until it recovers)",
+          s.message());
+    } else if (s.ok() && sink_failing_[i]) {
+      spdlog::info("audit: exporting events again");
+    }
+    sink_failing_[i] = !s.ok();
+  }
 }
 
 void Recorder::Maintain(int64_t now_ms) {

@@ -3,7 +3,9 @@
 // answer) are queued and appended in batches, off the request's path; events are sealed into
 // the chain of digests (audit/event_digest.h) every seal_every_ms; events older than retain_ms
 // (90 days) are pruned. Record blocks while the queue is full, so that a burst slows callers
-// instead of losing events. The destructor stores what is queued. Thread-safe.
+// instead of losing events. Each batch the store appended is then handed to the sinks (exports,
+// audit/event_sink.h), in order; a sink's failure is logged once until it writes again, and
+// never stops the recorder. The destructor stores what is queued. Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -15,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/event_sink.h"
 #include "core/status.h"
 #include "model/audit_entities.h"
 #include "store/audit_log.h"
@@ -27,6 +30,7 @@ struct RecorderOptions {
   int64_t seal_every_ms = 5 * 60 * 1000;
   int64_t retain_ms = 90LL * 24 * 3600 * 1000;
   std::function<int64_t()> now_ms;  // the clock (the server's, which tests move)
+  std::vector<EventSink*> sinks;    // not owned; they outlive the recorder
 };
 
 class Recorder {
@@ -48,6 +52,7 @@ class Recorder {
   void Run();
   // Appends a batch taken from the queue (without the lock held).
   void Append(std::vector<model::AuditEntry> batch);
+  void Export(const std::vector<model::AuditEntry>& batch);
   void Maintain(int64_t now_ms);
 
   store::AuditLog& log_;
@@ -65,6 +70,7 @@ class Recorder {
   int64_t next_seal_ms_ = 0;
   int64_t next_prune_ms_ = 0;
   std::optional<model::AuditDigest> last_digest_;
+  std::vector<bool> sink_failing_;  // per sink: its last Write failed (and was logged)
   std::thread thread_;
 };
 

@@ -1,6 +1,7 @@
 // The recorder: queued events reach the store (Flush waits for them), a full queue makes callers
 // wait instead of dropping, sealing chains the stored events once across instances, and events
-// past the retention are pruned.
+// past the retention are pruned; each stored batch is handed to the sinks, and a failing sink
+// neither stops the recorder nor loses events from the store.
 #include "audit/recorder.h"
 
 #include <gtest/gtest.h>
@@ -99,6 +100,57 @@ TEST(Recorder, OldEventsArePruned) {
   }
   { Recorder pruner(store, Options(clock)); }  // prunes when it starts
   EXPECT_EQ(Stored(store), 1u);
+}
+
+// A sink that keeps what it is given, or fails while `failing`.
+class FakeSink : public EventSink {
+ public:
+  std::atomic<bool> failing{false};
+  std::vector<std::string> bodies;  // read after Flush
+  size_t writes = 0;
+
+  Status Write(const std::vector<model::AuditEntry>& entries) override {
+    ++writes;
+    if (failing) return Status(ErrorCode::kInternalFailure, "disk full");
+    for (const model::AuditEntry& e : entries) bodies.push_back(e.body);
+    return Status::Ok();
+  }
+};
+
+TEST(Recorder, SinksReceiveEveryStoredEventInOrder) {
+  std::atomic<int64_t> clock{1000};
+  store::MemoryStore store;
+  FakeSink one, two;
+  RecorderOptions options = Options(clock);
+  options.max_batch = 7;
+  options.sinks = {&one, &two};
+  Recorder recorder(store, options);
+  std::vector<std::string> expected;
+  for (int i = 0; i < 50; ++i) {
+    recorder.Record(Event(i));
+    expected.push_back(Event(i).body);
+  }
+  ASSERT_TRUE(recorder.Flush().ok());  // the exports are done too
+  EXPECT_EQ(one.bodies, expected);
+  EXPECT_EQ(two.bodies, expected);
+  EXPECT_EQ(Stored(store), 50u);
+}
+
+TEST(Recorder, AFailingSinkDoesNotStopTheRecorder) {
+  std::atomic<int64_t> clock{1000};
+  store::MemoryStore store;
+  FakeSink sink;
+  sink.failing = true;
+  RecorderOptions options = Options(clock);
+  options.sinks = {&sink};
+  Recorder recorder(store, options);
+  recorder.Record(Event(1));
+  EXPECT_TRUE(recorder.Flush().ok());  // the store's append succeeded
+  sink.failing = false;
+  recorder.Record(Event(2));
+  ASSERT_TRUE(recorder.Flush().ok());
+  EXPECT_EQ(sink.bodies, std::vector<std::string>{Event(2).body});
+  EXPECT_EQ(Stored(store), 2u);
 }
 
 }  // namespace

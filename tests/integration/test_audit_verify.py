@@ -1,0 +1,178 @@
+"""The audit trail exported with `serve --audit-file` and its tamper evidence: one JSON record per
+call in the file (the stored record, byte for byte), sealed batch by batch in PATH.digest, and
+`gatehouse audit verify` over the files (rotated ones too, in order) and over the store, which
+holds until a byte of a record is changed and then names the batch that broke."""
+import json
+import os
+import shutil
+import sqlite3
+import time
+import unittest
+
+from botocore.exceptions import ClientError
+
+from clock_helpers import MovableClock
+from gatehouse_fixture import GatehouseTestCase
+
+VERIFIED = "verified: %d events in %d batches, chain intact"
+
+
+def batch_of(digest_path, line_number):
+    """The 1-based batch of PATH.digest that seals line_number, and its first and last lines."""
+    with open(digest_path) as f:
+        for k, line in enumerate(f, 1):
+            d = json.loads(line)
+            if d["firstLine"] <= line_number <= d["lastLine"]:
+                return k, d["firstLine"], d["lastLine"]
+    raise AssertionError("no digest seals line %d" % line_number)
+
+
+class AuditServerTestCase(MovableClock, GatehouseTestCase):
+    audit_args = []
+
+    @classmethod
+    def before_serve(cls):
+        super().before_serve()
+        cls.audit_file = os.path.join(cls.data.name, "audit.log")
+        cls.extra_args = list(cls.extra_args) + ["--audit-file", cls.audit_file] + cls.audit_args
+
+    def stop_server(self):
+        self.proc.terminate()  # SIGTERM: the recorder stores and exports what is queued
+        self.assertEqual(self.proc.wait(20), 0)
+
+    def verify(self, *args):
+        return self.gatehouse("audit", "verify", *args)
+
+    def records(self, path=None):
+        with open(path or self.audit_file) as f:
+            return [json.loads(line) for line in f]
+
+
+class AuditExportAndVerifyTest(AuditServerTestCase):
+    def db(self):
+        return sqlite3.connect(os.path.join(self.data.name, "gatehouse.db"))
+
+    def seal_store(self):
+        """Moves the server's clock past two sealing rounds (every 5 minutes: the first notes
+        the last event's number, the next seals through it) and waits for a digest."""
+        time.sleep(1.5)  # the recorder appends what is queued within a second
+        with self.clock_moved(6 * 60):
+            time.sleep(2.5)
+        with self.clock_moved(12 * 60):
+            deadline = time.time() + 15
+            while time.time() < deadline:
+                with self.db() as db:
+                    if db.execute("SELECT COUNT(*) FROM audit_digests").fetchone()[0] > 0:
+                        return
+                time.sleep(0.2)
+        self.fail("the recorder sealed nothing")
+
+    def test_exported_and_stored_events_verify_until_a_byte_changes(self):
+        iam = self.admin("iam")
+        iam.create_user(UserName="audited")
+        iam.get_user(UserName="audited")
+        iam.list_users()
+        with self.assertRaises(ClientError):
+            iam.get_user(UserName="nobody")
+        iam.delete_user(UserName="audited")
+        self.seal_store()
+        self.stop_server()
+
+        # One record per call, with CloudTrail's fields; the same bytes as the store's.
+        records = self.records()
+        for r in records:
+            for field in ("eventVersion", "eventTime", "eventSource", "eventName", "eventID",
+                          "recipientAccountId", "userIdentity"):
+                self.assertIn(field, r)
+
+        def calls(name, user=None):
+            return [r for r in records if r["eventName"] == name and (
+                user is None or (r.get("requestParameters") or {}).get("userName") == user)]
+
+        self.assertEqual(len(calls("CreateUser", "audited")), 1)
+        self.assertEqual(len(calls("GetUser", "audited")), 1)
+        self.assertEqual(len(calls("DeleteUser", "audited")), 1)
+        self.assertGreaterEqual(len(calls("ListUsers")), 1)
+        refused = calls("GetUser", "nobody")
+        self.assertEqual(len(refused), 1)
+        self.assertEqual(refused[0]["errorCode"], "NoSuchEntity")
+        self.assertTrue(all(r["eventSource"] == "iam.amazonaws.com"
+                            for r in records if r["eventName"] in ("CreateUser", "DeleteUser")))
+        with open(self.audit_file) as f:
+            lines = f.read().splitlines()
+        with self.db() as db:
+            stored = {row[0] for row in db.execute("SELECT body FROM audit_events")}
+        self.assertEqual(set(lines), stored)
+        self.assertEqual(len(lines), len(stored))
+        self.assertEqual(os.stat(self.audit_file).st_mode & 0o777, 0o600)
+
+        # The file verifies; a changed byte breaks the batch that sealed it.
+        with open(self.audit_file + ".digest") as f:
+            batches = len(f.readlines())
+        p = self.verify("--file", self.audit_file)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn(VERIFIED % (len(lines), batches), p.stdout)
+        pristine = self.audit_file + ".pristine"
+        shutil.copyfile(self.audit_file, pristine)
+        number = next(i for i, line in enumerate(lines, 1) if '"DeleteUser"' in line)
+        lines[number - 1] = lines[number - 1].replace("audited", "audiTed", 1)
+        with open(self.audit_file, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        k, first, last = batch_of(self.audit_file + ".digest", number)
+        p = self.verify("--file", self.audit_file)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("broken link: batch %d (lines %d..%d of %s): " % (k, first, last,
+                                                                         self.audit_file),
+                      p.stdout)
+        # A missing file, and a command without its subcommand.
+        self.assertEqual(self.verify("--file", self.audit_file + ".none").returncode, 1)
+        self.assertEqual(self.gatehouse("audit").returncode, 2)
+
+        # The store verifies from its digests; an edited body breaks its batch.
+        p = self.verify("--data", self.data.name)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertRegex(p.stdout, r"verified: \d+ events in [1-9]\d* batches, chain intact")
+        with self.db() as db:
+            seq = db.execute("SELECT seq FROM audit_events WHERE body LIKE '%\"CreateUser\"%' "
+                             "ORDER BY seq LIMIT 1").fetchone()[0]
+            digests = db.execute("SELECT first_seq, last_seq FROM audit_digests "
+                                 "ORDER BY first_seq").fetchall()
+            db.execute("UPDATE audit_events SET body = replace(body, 'audited', 'audiTed') "
+                       "WHERE seq = ?", (seq,))
+        k, (first, last) = next((k, d) for k, d in enumerate(digests, 1) if d[0] <= seq <= d[1])
+        p = self.verify("--data", self.data.name)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("broken link: batch %d (events %d..%d): " % (k, first, last), p.stdout)
+        self.assertEqual(self.verify("--data", os.path.join(self.data.name, "none")).returncode, 2)
+
+
+class AuditExportRotationTest(AuditServerTestCase):
+    audit_args = ["--audit-file-max-bytes", "5000"]  # about four records a file
+
+    def test_rotated_files_verify_in_order(self):
+        iam = self.admin("iam")
+        for i in range(12):
+            iam.create_user(UserName="rotated-%d" % i)
+        time.sleep(1.5)
+        self.stop_server()
+        files = [self.audit_file + ".%d" % k for k in range(5, 0, -1)
+                 if os.path.exists(self.audit_file + ".%d" % k)] + [self.audit_file]
+        self.assertGreater(len(files), 2, os.listdir(self.data.name))
+        for path in files:
+            self.assertLessEqual(os.path.getsize(path), 5000)
+        created = [r for path in files for r in self.records(path)
+                   if r["eventName"] == "CreateUser"]
+        self.assertEqual([r["requestParameters"]["userName"] for r in created],
+                         ["rotated-%d" % i for i in range(12)])
+        p = self.verify(*[arg for path in files for arg in ("--file", path)])
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("chain intact", p.stdout)
+        # Out of order, the link between two files breaks.
+        p = self.verify("--file", files[-1], "--file", files[-2])
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("broken link: batch 1 (lines ", p.stdout)
+        self.assertIn("its previous digest is not the batch before's", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,159 @@
+// Checking the store's chain: it holds for untouched events and counts those not yet sealed;
+// after pruning it begins at the oldest kept digest, also when pruning cut into that batch; an
+// edited, removed or added event is the first broken link, named by batch and events.
+#include "audit/store_chain_check.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "audit/event_digest.h"
+#include "store/memory_store.h"
+
+namespace gatehouse::audit {
+namespace {
+
+// The store as someone with write access to its database left it: bodies edited, events
+// deleted or added behind the store's back.
+class TamperedLog : public store::AuditLog {
+ public:
+  explicit TamperedLog(store::AuditLog& log) : log_(log) {}
+  std::map<int64_t, std::string> edited;
+  std::set<int64_t> removed;
+
+  Status AppendAudit(const std::vector<model::AuditEntry>& entries) override {
+    return log_.AppendAudit(entries);
+  }
+  Result<std::vector<store::AuditRow>> LookupAudit(const store::AuditQuery& query) override {
+    return log_.LookupAudit(query);
+  }
+  Status PruneAudit(int64_t before_ms) override { return log_.PruneAudit(before_ms); }
+  Result<std::vector<model::AuditBody>> AuditEvents(int64_t first, int64_t last) override {
+    ASSIGN_OR_RETURN(std::vector<model::AuditBody> events, log_.AuditEvents(first, last));
+    std::vector<model::AuditBody> out;
+    for (model::AuditBody& e : events) {
+      if (removed.count(e.seq)) continue;
+      if (auto it = edited.find(e.seq); it != edited.end()) e.body = it->second;
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+  Result<int64_t> LatestAuditSeq() override { return log_.LatestAuditSeq(); }
+  Result<std::vector<model::AuditDigest>> AuditDigests() override { return log_.AuditDigests(); }
+  Status AppendAuditDigest(const model::AuditDigest& digest) override {
+    return log_.AppendAuditDigest(digest);
+  }
+
+ private:
+  store::AuditLog& log_;
+};
+
+model::AuditEntry Event(int i) {
+  model::AuditEntry e;
+  e.event_id = "e" + std::to_string(i);
+  e.account_id = "111111111111";
+  e.time_ms = i * 1000;
+  e.event_name = "GetUser";
+  e.body = "{\"eventID\":\"e" + std::to_string(i) + "\"}";
+  return e;
+}
+
+// Events 1..9 (at i seconds), sealed as 1..3, 4..6, 7..9, and events 10..11 not yet sealed.
+class SealedStore : public testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 1; i <= 11; ++i) ASSERT_TRUE(store_.AppendAudit({Event(i)}).ok());
+    for (auto [first, last] : {std::pair{1, 3}, {4, 6}, {7, 9}}) Seal(first, last);
+  }
+  void Seal(int64_t first, int64_t last) {
+    auto digests = store_.AuditDigests();
+    const std::string previous = digests->empty() ? kGenesisDigest : digests->back().digest;
+    auto events = store_.AuditEvents(first, last);
+    ASSERT_TRUE(
+        store_.AppendAuditDigest({first, last, previous, ChainDigest(previous, *events)}).ok());
+  }
+  ChainReport Check(store::AuditLog& log) {
+    Result<ChainReport> report = CheckStoreChain(log);
+    EXPECT_TRUE(report.ok()) << report.status().message();
+    return report.ok() ? *report : ChainReport{};
+  }
+
+  store::MemoryStore store_;
+  TamperedLog tampered_{store_};
+};
+
+TEST_F(SealedStore, AnUntouchedChainHoldsAndCountsWhatIsNotSealed) {
+  ChainReport report = Check(store_);
+  EXPECT_FALSE(report.broken);
+  EXPECT_EQ(report.events, 9);
+  EXPECT_EQ(report.batches, 3u);
+  EXPECT_EQ(report.unsealed, 2);
+  EXPECT_TRUE(report.notes.empty());
+}
+
+TEST_F(SealedStore, AnEmptyStoreHolds) {
+  store::MemoryStore empty;
+  ChainReport report = Check(empty);
+  EXPECT_FALSE(report.broken);
+  EXPECT_EQ(report.batches, 0u);
+}
+
+TEST_F(SealedStore, AnEditedRemovedOrAddedEventBreaksItsBatch) {
+  tampered_.edited[5] = "{\"eventID\":\"e5\",\"errorCode\":\"AccessDenied\"}";
+  ChainReport edited = Check(tampered_);
+  ASSERT_TRUE(edited.broken);
+  EXPECT_EQ(edited.broken->batch, 2u);
+  EXPECT_EQ(edited.broken->where, "events 4..6");
+  EXPECT_EQ(edited.events, 3);
+  tampered_.edited.clear();
+  tampered_.removed = {8};
+  EXPECT_EQ(Check(tampered_).broken->batch, 3u);
+  tampered_.removed.clear();
+  // An event appended after the last digest is not sealed, but is not a break either.
+  ASSERT_TRUE(store_.AppendAudit({Event(12)}).ok());
+  EXPECT_EQ(Check(tampered_).unsealed, 3);
+}
+
+TEST_F(SealedStore, APrunedChainIsCheckedFromItsOldestKeptDigest) {
+  ASSERT_TRUE(store_.PruneAudit(3500).ok());  // events 1..3 and the digest of 1..3
+  ChainReport report = Check(store_);
+  EXPECT_FALSE(report.broken) << report.broken->reason;
+  EXPECT_EQ(report.batches, 2u);
+  EXPECT_EQ(report.events, 6);
+  ASSERT_EQ(report.notes.size(), 1u);
+  EXPECT_NE(report.notes[0].find("pruned"), std::string::npos);
+  // What was kept is still checked.
+  tampered_.edited[9] = "{}";
+  ChainReport broken = Check(tampered_);
+  ASSERT_TRUE(broken.broken);
+  EXPECT_EQ(broken.broken->batch, 2u);
+  EXPECT_EQ(broken.broken->where, "events 7..9");
+}
+
+TEST_F(SealedStore, ABatchPruningCutIntoIsTakenAsGivenAndTheRestChecked) {
+  ASSERT_TRUE(store_.PruneAudit(4500).ok());  // events 1..4: the batch 4..6 keeps 5 and 6
+  ChainReport report = Check(store_);
+  EXPECT_FALSE(report.broken) << report.broken->reason;
+  EXPECT_EQ(report.batches, 1u);  // 7..9
+  EXPECT_EQ(report.events, 3);
+  ASSERT_EQ(report.notes.size(), 2u);
+  EXPECT_NE(report.notes[1].find("batch 1 (events 4..6) lost its oldest events to pruning"),
+            std::string::npos);
+  tampered_.edited[8] = "{}";
+  ChainReport broken = Check(tampered_);
+  ASSERT_TRUE(broken.broken);
+  EXPECT_EQ(broken.broken->batch, 2u);
+  EXPECT_EQ(broken.broken->where, "events 7..9");
+}
+
+TEST_F(SealedStore, AnEditInTheFirstBatchIsABreakWhileItsFirstEventIsThere) {
+  tampered_.edited[2] = "{}";
+  ChainReport report = Check(tampered_);
+  ASSERT_TRUE(report.broken);
+  EXPECT_EQ(report.broken->batch, 1u);
+  EXPECT_EQ(report.broken->where, "events 1..3");
+}
+
+}  // namespace
+}  // namespace gatehouse::audit
