@@ -23,6 +23,7 @@
 #include "app/public_url.h"
 #include "app/server_lock.h"
 #include "audit/event_file_sink.h"
+#include "audit/recorder.h"
 #include "console/console_endpoint.h"
 #include "core/arn.h"
 #include "core/crypto.h"

@@ -26,37 +26,49 @@ Recorder::~Recorder() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  work_.notify_one();
+  progress_.notify_all();
   thread_.join();
 }
 
 void Recorder::Record(model::AuditEntry entry) {
   std::unique_lock lock(mu_);
-  changed_.wait(lock, [&] { return queue_.size() < options_.capacity || stopping_; });
+  progress_.wait(lock, [&] { return queue_.size() < options_.capacity || stopping_; });
   queue_.push_back(std::move(entry));
   ++recorded_;
-  changed_.notify_all();
+  // The writer sleeps on an empty queue, or lets a batch fill: wake it only when that changes.
+  if (queue_.size() == 1 || queue_.size() == options_.max_batch) work_.notify_one();
 }
 
 Status Recorder::Flush() {
   std::unique_lock lock(mu_);
   const uint64_t target = recorded_;
-  changed_.wait(lock, [&] { return stored_ >= target; });
+  ++flushes_;
+  work_.notify_one();
+  progress_.wait(lock, [&] { return stored_ >= target; });
+  --flushes_;
   return last_error_;
+}
+
+bool Recorder::WaitForBatch(std::unique_lock<std::mutex>& lock) {
+  work_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
+  if (queue_.empty()) return false;
+  work_.wait_for(lock, std::chrono::milliseconds(options_.linger_ms),
+                 [&] { return stopping_ || flushes_ > 0 || queue_.size() >= options_.max_batch; });
+  return true;
 }
 
 void Recorder::Run() {
   Maintain(options_.now_ms());  // a prune at start, however short the recorder's life
   std::unique_lock lock(mu_);
   while (true) {
-    changed_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
-    if (!queue_.empty()) {
+    if (WaitForBatch(lock)) {
       const size_t n = std::min(queue_.size(), options_.max_batch);
       std::vector<model::AuditEntry> batch(
           std::make_move_iterator(queue_.begin()),
           std::make_move_iterator(queue_.begin() + static_cast<ptrdiff_t>(n)));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-      changed_.notify_all();  // room in the queue
+      progress_.notify_all();  // room in the queue
       lock.unlock();
       Append(std::move(batch));
     } else if (stopping_) {
@@ -77,7 +89,7 @@ void Recorder::Append(std::vector<model::AuditEntry> batch) {
   std::lock_guard lock(mu_);
   stored_ += batch.size();
   if (!s.ok()) last_error_ = s;
-  changed_.notify_all();
+  progress_.notify_all();
 }
 
 void Recorder::Export(const std::vector<model::AuditEntry>& batch) {
@@ -116,20 +128,34 @@ Status Recorder::Seal(int64_t through_seq) {
     last_digest_ =
         digests.empty() ? model::AuditDigest{0, 0, kGenesisDigest, kGenesisDigest} : digests.back();
   }
+  while (last_digest_ && last_digest_->last_seq < through_seq) {
+    ASSIGN_OR_RETURN(bool sealed, SealNext(through_seq));
+    if (!sealed) break;
+  }
+  return Status::Ok();
+}
+
+Result<bool> Recorder::SealNext(int64_t through_seq) {
   const int64_t first = last_digest_->last_seq + 1;
-  if (through_seq < first) return Status::Ok();
-  ASSIGN_OR_RETURN(std::vector<model::AuditBody> events, log_.AuditEvents(first, through_seq));
-  if (events.empty()) return Status::Ok();
-  model::AuditDigest next{first, through_seq, last_digest_->digest,
+  // A span without events (numbers a failed transaction took) joins the next one with some.
+  int64_t last = first - 1;
+  std::vector<model::AuditBody> events;
+  while (events.empty() && last < through_seq) {
+    const int64_t from = last + 1;
+    last = std::min(through_seq, last + options_.seal_span);
+    ASSIGN_OR_RETURN(events, log_.AuditEvents(from, last));
+  }
+  if (events.empty()) return false;
+  model::AuditDigest next{first, last, last_digest_->digest,
                           ChainDigest(last_digest_->digest, events)};
   Status s = log_.AppendAuditDigest(next);
   if (s.code() == ErrorCode::kStoreConflict) {
     last_digest_.reset();  // another instance sealed: read the chain again next time
-    return Status::Ok();
+    return false;
   }
   RETURN_IF_ERROR(s);
   last_digest_ = next;
-  return Status::Ok();
+  return true;
 }
 
 }  // namespace gatehouse::audit

@@ -2,10 +2,12 @@
 // (read-only calls, refused and failed calls, the completion of a mutating call's event with its
 // answer) are queued and appended in batches, off the request's path; events are sealed into
 // the chain of digests (audit/event_digest.h) every seal_every_ms; events older than retain_ms
-// (90 days) are pruned. Record blocks while the queue is full, so that a burst slows callers
-// instead of losing events. Each batch the store appended is then handed to the sinks (exports,
-// audit/event_sink.h), in order; a sink's failure is logged once until it writes again, and
-// never stops the recorder. The destructor stores what is queued. Thread-safe.
+// (90 days) are pruned. The writer lets a batch fill for up to linger_ms before appending it
+// (a Flush cuts that short): one transaction of many events costs the store far less than many
+// of a few, whose pages it would write again each time. Record blocks while the queue is full, so
+// that a burst slows callers instead of losing events. Each batch the store appended is then handed
+// to the sinks (exports, audit/event_sink.h), in order; a sink's failure is logged once until it
+// writes again, and never stops the recorder. The destructor stores what is queued. Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -27,7 +29,11 @@ namespace gatehouse::audit {
 struct RecorderOptions {
   size_t capacity = 20000;  // events queued at most
   size_t max_batch = 1000;  // events appended in one transaction at most
+  int64_t linger_ms = 50;   // how long a batch may wait to fill up
   int64_t seal_every_ms = 5 * 60 * 1000;
+  // Event numbers one digest covers at most: a store that holds millions of events no digest
+  // covers yet (an upgrade, a long outage) is sealed a bounded read at a time.
+  int64_t seal_span = 10000;
   int64_t retain_ms = 90LL * 24 * 3600 * 1000;
   std::function<int64_t()> now_ms;  // the clock (the server's, which tests move)
   std::vector<EventSink*> sinks;    // not owned; they outlive the recorder
@@ -50,19 +56,27 @@ class Recorder {
 
  private:
   void Run();
+  // Waits (lock held) until a batch is due: a full one, or a partial one after linger_ms, at
+  // once when flushing or stopping; false when the queue is empty.
+  bool WaitForBatch(std::unique_lock<std::mutex>& lock);
   // Appends a batch taken from the queue (without the lock held).
   void Append(std::vector<model::AuditEntry> batch);
   void Export(const std::vector<model::AuditEntry>& batch);
   void Maintain(int64_t now_ms);
+  // Seals the events numbered after the last digest, up to seal_span numbers of them and never
+  // past `through_seq`; false when there were none, or another instance sealed first.
+  Result<bool> SealNext(int64_t through_seq);
 
   store::AuditLog& log_;
   RecorderOptions options_;
   std::mutex mu_;
-  std::condition_variable changed_;  // the queue, the stored count or stopping_ changed
+  std::condition_variable work_;      // for the writer: events queued, a flush asked, stopping_
+  std::condition_variable progress_;  // for callers: room in the queue, events stored
   std::deque<model::AuditEntry> queue_;
   uint64_t recorded_ = 0;  // events ever queued
   uint64_t stored_ = 0;    // events ever taken and appended (or failed)
   Status last_error_;
+  int flushes_ = 0;  // Flush calls waiting: the writer does not let a batch fill meanwhile
   bool stopping_ = false;
   // Sealing: the highest number seen at the last round (sealed at the next, once every
   // transaction that took a lower number has had time to commit), and the last digest known.

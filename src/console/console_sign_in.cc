@@ -58,7 +58,8 @@ std::string PrincipalKey(const ConsolePrincipal& p, const store::Directory& dir)
 void ConsoleEndpoint::Record(const HttpRequest& request, services::ConsoleEvent event) const {
   if (!options_.record_event || event.principal.account_id.empty()) return;
   if (event.login_to.empty()) event.login_to = base_url_() + "/console/home";
-  options_.record_event(services::ConsoleEventOf(event, request, audit::NewEventId(iam_.random), now_ms()));
+  options_.record_event(
+      services::ConsoleEventOf(event, request, audit::NewEventId(iam_.random), now_ms()));
 }
 
 void ConsoleEndpoint::RecordFailedSignIn(const HttpRequest& request, const std::string& email,

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "audit/event_id.h"
+#include "audit/recorder.h"
 #include "auth/sigv4.h"
 #include "authz/operation_table.h"
 #include "core/arn.h"
@@ -236,8 +237,8 @@ Result<json> Dispatcher::ExecuteAudited(const protocol::ServiceModel& model,
                                         const json& input, const auth::AccessKeyRecord& caller,
                                         const HttpRequest& request, DispatchRecord& rec) const {
   if (recorder_ == nullptr) return Execute(model, op, service, input, caller, request, rec);
-  const AuditedCall call{model,          op,           input, caller, request, rec.request_id,
-                         audit::NewEventId(random_), now_() * 1000};
+  const AuditedCall call{
+      model, op, input, caller, request, rec.request_id, audit::NewEventId(random_), now_() * 1000};
   const std::vector<std::string> recipients =
       RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
   if (recipients.empty()) return Execute(model, op, service, input, caller, request, rec);
@@ -258,8 +259,9 @@ void Dispatcher::RecordRejectedInput(const protocol::ServiceModel& model,
                                      const Status& error) const {
   if (recorder_ == nullptr) return;
   const json no_input;  // the parameters were refused: the event names none, as AWS's do
-  const AuditedCall call{model,          op,           no_input, caller, request, rec.request_id,
-                         audit::NewEventId(random_), now_() * 1000};
+  const AuditedCall call{
+      model,        op, no_input, caller, request, rec.request_id, audit::NewEventId(random_),
+      now_() * 1000};
   const std::vector<std::string> recipients =
       RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
   const Result<json> outcome(error);

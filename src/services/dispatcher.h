@@ -18,7 +18,6 @@
 #include <utility>
 #include <vector>
 
-#include "audit/recorder.h"
 #include "auth/credentials.h"
 #include "auth/signing_key_cache.h"
 #include "authz/authorizer.h"
@@ -29,6 +28,10 @@
 #include "protocol/model.h"
 #include "protocol/router.h"
 #include "services/audit_events.h"
+
+namespace gatehouse::audit {
+class Recorder;
+}  // namespace gatehouse::audit
 
 namespace gatehouse::services {
 

@@ -9,11 +9,8 @@ constexpr char kUpsert[] =
     "WITH e AS (INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
     "event_source, username, access_key_id, read_only, body) VALUES ($1, $2, $3::bigint, $4, $5, "
     "$6, $7, $8::integer, $9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
-    "time_ms = excluded.time_ms, event_name = excluded.event_name, "
-    "event_source = excluded.event_source, username = excluded.username, "
-    "access_key_id = excluded.access_key_id, read_only = excluded.read_only, "
-    "body = excluded.body WHERE audit_events.seq > "
-    "(SELECT COALESCE(MAX(last_seq), 0) FROM audit_digests) RETURNING seq), "
+    "body = excluded.body WHERE audit_events.seq > COALESCE((SELECT last_seq FROM "
+    "audit_digests ORDER BY first_seq DESC LIMIT 1), 0) RETURNING seq), "
     "r AS (SELECT t.type, t.name, t.position - 1 AS position FROM "
     "unnest($10::text[], $11::text[]) WITH ORDINALITY AS t(type, name, position)), "
     "gone AS (DELETE FROM audit_resources WHERE seq IN (SELECT seq FROM e) AND "
@@ -23,34 +20,49 @@ constexpr char kUpsert[] =
     "ON CONFLICT (seq, position) DO UPDATE SET type = excluded.type, name = excluded.name";
 
 constexpr char kColumns[] =
-    "seq, account_id, event_id, time_ms, event_name, event_source, username, access_key_id, "
-    "read_only, body";
+    "e.seq, e.account_id, e.event_id, e.time_ms, e.event_name, e.event_source, e.username, "
+    "e.access_key_id, e.read_only, e.body";
 
-// The condition LookupEvents's attribute adds, its value bound as `$n`; "" for none.
-std::string AttributeCondition(AuditAttribute attribute, const std::string& n) {
+// The condition LookupEvents's attribute adds, its value bound as $6; "" for none (and for a
+// resource's, which the FROM clause carries).
+std::string AttributeCondition(AuditAttribute attribute) {
   switch (attribute) {
     case AuditAttribute::kNone:
+    case AuditAttribute::kResourceType:
+    case AuditAttribute::kResourceName:
       return "";
     case AuditAttribute::kEventId:
-      return " AND event_id = " + n;
+      return " AND e.event_id = $6";
     case AuditAttribute::kEventName:
-      return " AND event_name = " + n;
+      return " AND e.event_name = $6";
     case AuditAttribute::kReadOnly:
-      return " AND read_only = (CASE WHEN " + n + " = 'true' THEN 1 ELSE 0 END)";
+      return " AND e.read_only = $6::integer";
     case AuditAttribute::kUsername:
-      return " AND username = " + n;
+      return " AND e.username = $6";
     case AuditAttribute::kEventSource:
-      return " AND event_source = " + n;
+      return " AND e.event_source = $6";
     case AuditAttribute::kAccessKeyId:
-      return " AND access_key_id = " + n;
-    case AuditAttribute::kResourceType:
-      return " AND seq IN (SELECT seq FROM audit_resources WHERE account_id = $1 AND type = " + n +
-             ")";
-    case AuditAttribute::kResourceName:
-      return " AND seq IN (SELECT seq FROM audit_resources WHERE account_id = $1 AND name = " + n +
-             ")";
+      return " AND e.access_key_id = $6";
   }
   return "";
+}
+
+// Newest first along the attribute's index, whose entries carry the time; a resource's from
+// the resources' index, an event naming two resources of the kind folded into one row (seq is
+// audit_events' key: its other columns may be selected beside GROUP BY).
+std::string LookupSql(AuditAttribute attribute) {
+  const bool by_resource =
+      attribute == AuditAttribute::kResourceType || attribute == AuditAttribute::kResourceName;
+  const std::string from =
+      !by_resource ? " FROM audit_events e WHERE e.account_id = $1 AND e.seq < $4::bigint"
+                   : std::string(
+                         " FROM audit_resources r JOIN audit_events e ON e.seq = r.seq "
+                         "WHERE r.account_id = $1 AND r.seq < $4::bigint AND r.") +
+                         (attribute == AuditAttribute::kResourceType ? "type" : "name") + " = $6";
+  return std::string("SELECT ") + kColumns + from +
+         " AND e.time_ms >= $2::bigint AND e.time_ms <= $3::bigint" +
+         AttributeCondition(attribute) + (by_resource ? " GROUP BY e.seq" : "") +
+         " ORDER BY e.seq DESC LIMIT $5::integer";
 }
 
 Status ReadResources(pg_conn* conn, std::vector<AuditRow>& rows) {
@@ -89,20 +101,15 @@ void AppendAuditStatements(const std::vector<model::AuditEntry>& entries, std::v
 }
 
 Result<std::vector<AuditRow>> LookupAuditRows(pg_conn* conn, const AuditQuery& query) {
-  std::vector<std::string> params = {query.account_id, std::to_string(query.start_ms),
-                                     std::to_string(query.end_ms),
-                                     std::to_string(query.before_seq)};
-  std::string condition;
-  if (query.attribute != AuditAttribute::kNone) {
-    params.push_back(query.value);
-    condition = AttributeCondition(query.attribute, "$" + std::to_string(params.size()));
-  }
-  params.push_back(std::to_string(query.limit));
-  const std::string sql = std::string("SELECT ") + kColumns +
-                          " FROM audit_events WHERE account_id = $1 AND time_ms >= $2::bigint AND "
-                          "time_ms <= $3::bigint AND ($4::bigint = 0 OR seq < $4::bigint)" +
-                          condition + " ORDER BY seq DESC LIMIT $" + std::to_string(params.size()) +
-                          "::integer";
+  const std::string value = query.attribute == AuditAttribute::kReadOnly
+                                ? (query.value == "true" ? "1" : "0")
+                                : query.value;
+  std::vector<std::string> params = {
+      query.account_id, std::to_string(query.start_ms), std::to_string(query.end_ms),
+      std::to_string(query.before_seq == 0 ? INT64_MAX : query.before_seq),
+      std::to_string(query.limit)};
+  if (query.attribute != AuditAttribute::kNone) params.push_back(value);  // $6
+  const std::string sql = LookupSql(query.attribute);
   std::unique_ptr<PgResult> r = Exec(conn, sql.c_str(), params);
   if (!r->ok()) return Failure(*r, "audit lookup");
   std::vector<AuditRow> rows;
@@ -172,7 +179,8 @@ Status AppendAuditDigestRow(pg_conn* conn, const model::AuditDigest& digest) {
            "INSERT INTO audit_digests (first_seq, last_seq, previous, digest) "
            "SELECT $1::bigint, $2::bigint, $3, $4 WHERE $3 = COALESCE((SELECT digest FROM "
            "audit_digests ORDER BY first_seq DESC LIMIT 1), repeat('0', 64)) AND $1::bigint > "
-           "COALESCE((SELECT MAX(last_seq) FROM audit_digests), 0) ON CONFLICT DO NOTHING",
+           "COALESCE((SELECT last_seq FROM audit_digests ORDER BY first_seq DESC LIMIT 1), 0) "
+           "ON CONFLICT DO NOTHING",
            {std::to_string(digest.first_seq), std::to_string(digest.last_seq), digest.previous,
             digest.digest});
   if (!r->ok()) return Failure(*r, "audit digest");

@@ -41,22 +41,24 @@ const char* AttributeCondition(AuditAttribute attribute) {
 struct AppendStatements {
   explicit AppendStatements(sqlite3* db)
       : put(db,
-            // A sealed event never changes: its digest covers the body as it was. RETURNING
-            // gives the number of an event inserted or completed, nothing for a sealed one.
+            // Completing an event sets its body alone: the columns are the call's, the same
+            // in both, and leaving them out of SET spares every index. A sealed event never
+            // changes: its digest covers the body as it was (the last digest ends the highest
+            // sealed number). No RETURNING: SQLite would keep a statement journal for it, a
+            // copy of every page the statement touches, written to a temporary file.
             "INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
             "event_source, username, access_key_id, read_only, body) VALUES "
             "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
-            "time_ms = excluded.time_ms, event_name = excluded.event_name, "
-            "event_source = excluded.event_source, username = excluded.username, "
-            "access_key_id = excluded.access_key_id, read_only = excluded.read_only, "
-            "body = excluded.body WHERE audit_events.seq > "
-            "(SELECT COALESCE(MAX(last_seq), 0) FROM audit_digests) RETURNING seq"),
+            "body = excluded.body WHERE audit_events.seq > COALESCE((SELECT last_seq FROM "
+            "audit_digests ORDER BY first_seq DESC LIMIT 1), 0)"),
+        number(db, "SELECT seq FROM audit_events WHERE account_id = ? AND event_id = ?"),
         clear(db, "DELETE FROM audit_resources WHERE seq = ?"),
         resource(db,
                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
                  "(?,?,?,?,?)") {}
-  bool ok() const { return put.ok() && clear.ok() && resource.ok(); }
+  bool ok() const { return put.ok() && number.ok() && clear.ok() && resource.ok(); }
   Statement put;
+  Statement number;
   Statement clear;
   Statement resource;
 };
@@ -74,7 +76,19 @@ Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const mod
   return Status::Ok();
 }
 
+// The number of the event `put` just wrote: a new row's, or (a completion) the stored one's.
+Result<int64_t> NumberOf(sqlite3* db, AppendStatements& s, const model::AuditEntry& e,
+                         int64_t last_rowid_before) {
+  const int64_t inserted = sqlite3_last_insert_rowid(db);
+  if (inserted != last_rowid_before) return inserted;
+  s.number.Reset();
+  s.number.Bind(1, e.account_id).Bind(2, e.event_id);
+  if (s.number.Step() != SQLITE_ROW) return Failure(db, "audit event");
+  return s.number.Int(0);
+}
+
 Status Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
+  const int64_t last_rowid_before = sqlite3_last_insert_rowid(db);
   s.put.Reset();
   s.put.Bind(1, e.account_id)
       .Bind(2, e.event_id)
@@ -85,11 +99,9 @@ Status Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
       .Bind(7, e.access_key_id)
       .Bind(8, int64_t{e.read_only ? 1 : 0})
       .Bind(9, e.body);
-  const int rc = s.put.Step();
-  if (rc == SQLITE_DONE) return Status::Ok();  // sealed: kept as it was
-  if (rc != SQLITE_ROW) return Failure(db, "audit event");
-  const int64_t seq = s.put.Int(0);
   if (s.put.Step() != SQLITE_DONE) return Failure(db, "audit event");
+  if (sqlite3_changes(db) == 0) return Status::Ok();  // sealed: kept as it was
+  ASSIGN_OR_RETURN(int64_t seq, NumberOf(db, s, e, last_rowid_before));
   return ReplaceResources(db, s, seq, e);
 }
 
@@ -131,10 +143,12 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
       by_resource ? " FROM audit_resources r JOIN audit_events e ON e.seq = r.seq WHERE "
                     "r.account_id = ?1 AND r.seq < ?4"
                   : " FROM audit_events e WHERE e.account_id = ?1 AND e.seq < ?4";
+  // An event naming two resources of the kind is one row of the page: GROUP BY folds its
+  // index entries, which come one after the other (no sort: the index gives that order).
   const std::string sql =
       std::string("SELECT ") + kColumns + from + " AND +e.time_ms >= ?2 AND +e.time_ms <= ?3" +
       AttributeCondition(query.attribute) +
-      (by_resource ? " ORDER BY r.seq DESC" : " ORDER BY e.seq DESC") + " LIMIT ?6";
+      (by_resource ? " GROUP BY r.seq ORDER BY r.seq DESC" : " ORDER BY e.seq DESC") + " LIMIT ?6";
   Statement read(db, sql.c_str());
   if (!read.ok()) return Failure(db, "audit lookup");
   read.Bind(1, query.account_id)
@@ -151,8 +165,6 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
   while ((rc = read.Step()) == SQLITE_ROW) {
     AuditRow row;
     row.seq = read.Int(0);
-    // An event naming two resources of the attribute's kind comes once.
-    if (!rows.empty() && rows.back().seq == row.seq) continue;
     model::AuditEntry& e = row.entry;
     e.account_id = read.Text(1);
     e.event_id = read.Text(2);

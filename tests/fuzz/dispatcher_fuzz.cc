@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/recorder.h"
 #include "auth/signing_key_cache.h"
 #include "auth/sigv4.h"
 #include "core/crypto.h"

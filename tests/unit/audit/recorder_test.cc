@@ -1,7 +1,8 @@
 // The recorder: queued events reach the store (Flush waits for them), a full queue makes callers
 // wait instead of dropping, sealing chains the stored events once across instances, and events
 // past the retention are pruned; each stored batch is handed to the sinks, and a failing sink
-// neither stops the recorder nor loses events from the store.
+// neither stops the recorder nor loses events from the store. A batch fills for up to its linger
+// before the store sees it, and a Flush does not wait for that.
 #include "audit/recorder.h"
 
 #include <gtest/gtest.h>
@@ -89,6 +90,25 @@ TEST(Recorder, SealingChainsOnceAcrossInstances) {
             std::nullopt);
 }
 
+TEST(Recorder, ALongUnsealedHistoryIsSealedInBoundedSpans) {
+  std::atomic<int64_t> clock{1000};
+  store::MemoryStore store;
+  RecorderOptions options = Options(clock);
+  options.seal_span = 4;
+  Recorder recorder(store, options);
+  for (int i = 0; i < 10; ++i) recorder.Record(Event(i));
+  ASSERT_TRUE(recorder.Flush().ok());
+  ASSERT_TRUE(recorder.Seal(10).ok());
+  auto digests = store.AuditDigests();
+  ASSERT_TRUE(digests.ok());
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const model::AuditDigest& d : *digests) spans.emplace_back(d.first_seq, d.last_seq);
+  EXPECT_EQ(spans, (std::vector<std::pair<int64_t, int64_t>>{{1, 4}, {5, 8}, {9, 10}}));
+  EXPECT_EQ(
+      FirstBrokenLink(*digests, [&](int64_t f, int64_t l) { return *store.AuditEvents(f, l); }),
+      std::nullopt);
+}
+
 TEST(Recorder, OldEventsArePruned) {
   const int64_t day = 24 * 3600 * 1000LL;
   std::atomic<int64_t> clock{100 * day};
@@ -151,6 +171,48 @@ TEST(Recorder, AFailingSinkDoesNotStopTheRecorder) {
   ASSERT_TRUE(recorder.Flush().ok());
   EXPECT_EQ(sink.bodies, std::vector<std::string>{Event(2).body});
   EXPECT_EQ(Stored(store), 2u);
+}
+
+// Counts the appends the recorder makes, around a memory store.
+class CountingLog : public store::MemoryStore {
+ public:
+  Status AppendAudit(const std::vector<model::AuditEntry>& entries) override {
+    appends.fetch_add(1);
+    return store::MemoryStore::AppendAudit(entries);
+  }
+  std::atomic<int> appends{0};
+};
+
+TEST(Recorder, EventsRecordedTogetherAreAppendedInOneBatch) {
+  std::atomic<int64_t> clock{1000};
+  CountingLog store;
+  RecorderOptions options = Options(clock);
+  options.linger_ms = 60'000;  // only a full batch or a flush appends
+  options.max_batch = 10;
+  Recorder recorder(store, options);
+  for (int i = 0; i < 25; ++i) recorder.Record(Event(i));
+  // Two full batches go at once; the five left wait for more, or for a flush.
+  for (int i = 0; i < 500 && Stored(store) < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(Stored(store), 20u);
+  EXPECT_EQ(store.appends.load(), 2);
+  ASSERT_TRUE(recorder.Flush().ok());
+  EXPECT_EQ(Stored(store), 25u);
+  EXPECT_EQ(store.appends.load(), 3);
+}
+
+TEST(Recorder, AFlushDoesNotWaitForTheBatchToFill) {
+  std::atomic<int64_t> clock{1000};
+  store::MemoryStore store;
+  RecorderOptions options = Options(clock);
+  options.linger_ms = 60'000;
+  Recorder recorder(store, options);
+  recorder.Record(Event(1));
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(recorder.Flush().ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(Stored(store), 1u);
 }
 
 }  // namespace

@@ -128,6 +128,30 @@ TEST_P(AuditLogContract, PagesAndTimeBounds) {
   EXPECT_EQ(Ids(store->LookupAudit(window)), (std::vector<std::string>{"e4", "e3", "e2"}));
 }
 
+TEST_P(AuditLogContract, AnEventNamingTwoResourcesOfTheKindFillsOnePlaceOfAPage) {
+  auto store = Open();
+  std::vector<model::AuditEntry> events;
+  for (int i = 1; i <= 4; ++i) {
+    model::AuditEntry e = Event("e" + std::to_string(i), kA, i * 1000);
+    e.resources = {
+        {"AWS::IAM::User", "bob"}, {"AWS::IAM::User", "carol"}, {"AWS::IAM::Role", "bob"}};
+    events.push_back(e);
+  }
+  ASSERT_TRUE(store->AppendAudit(events).ok());
+  AuditQuery by_type = Query(kA, AuditAttribute::kResourceType, "AWS::IAM::User");
+  by_type.limit = 3;
+  EXPECT_EQ(Ids(store->LookupAudit(by_type)), (std::vector<std::string>{"e4", "e3", "e2"}));
+  AuditQuery by_name = Query(kA, AuditAttribute::kResourceName, "bob");
+  by_name.limit = 2;
+  auto first = store->LookupAudit(by_name);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(Ids(first), (std::vector<std::string>{"e4", "e3"}));
+  ASSERT_EQ((*first)[0].entry.resources.size(), 3u);  // every resource, not only the matching
+  by_name.before_seq = first->back().seq;
+  by_name.start_ms = 1500;
+  EXPECT_EQ(Ids(store->LookupAudit(by_name)), std::vector<std::string>{"e2"});
+}
+
 TEST_P(AuditLogContract, PruneForgetsOldEventsAndTheirDigests) {
   auto store = Open();
   ASSERT_TRUE(store->AppendAudit({Event("old", kA, 1000), Event("new", kA, 9000)}).ok());
