@@ -1,41 +1,15 @@
 #include "store/sqlite_audit.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 
+#include "store/audit_postings.h"
 #include "store/sqlite_statement.h"
 
 namespace gatehouse::store::sqlite {
 namespace {
-
-constexpr char kColumns[] =
-    "e.seq, e.account_id, e.event_id, e.time_ms, e.event_name, e.event_source, e.username, "
-    "e.access_key_id, e.read_only, e.body";
-
-// The condition LookupEvents's attribute adds (bound as ?5), or "" for none.
-const char* AttributeCondition(AuditAttribute attribute) {
-  switch (attribute) {
-    case AuditAttribute::kNone:
-      return "";
-    case AuditAttribute::kEventId:
-      return " AND e.event_id = ?5";
-    case AuditAttribute::kEventName:
-      return " AND e.event_name = ?5";
-    case AuditAttribute::kReadOnly:
-      return " AND e.read_only = ?7";
-    case AuditAttribute::kUsername:
-      return " AND e.username = ?5";
-    case AuditAttribute::kEventSource:
-      return " AND e.event_source = ?5";
-    case AuditAttribute::kAccessKeyId:
-      return " AND e.access_key_id = ?5";
-    case AuditAttribute::kResourceType:
-      return " AND r.type = ?5";
-    case AuditAttribute::kResourceName:
-      return " AND r.name = ?5";
-  }
-  return "";
-}
 
 // The statements that append a batch, prepared once for all its events.
 struct AppendStatements {
@@ -55,12 +29,16 @@ struct AppendStatements {
         clear(db, "DELETE FROM audit_resources WHERE seq = ?"),
         resource(db,
                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
-                 "(?,?,?,?,?)") {}
-  bool ok() const { return put.ok() && number.ok() && clear.ok() && resource.ok(); }
+                 "(?,?,?,?,?)"),
+        posting(db,
+                "INSERT INTO audit_postings (account_id, code, value, last_seq, first_seq, "
+                "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)") {}
+  bool ok() const { return put.ok() && number.ok() && clear.ok() && resource.ok() && posting.ok(); }
   Statement put;
   Statement number;
   Statement clear;
   Statement resource;
+  Statement posting;
 };
 
 Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const model::AuditEntry& e) {
@@ -76,19 +54,10 @@ Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const mod
   return Status::Ok();
 }
 
-// The number of the event `put` just wrote: a new row's, or (a completion) the stored one's.
-Result<int64_t> NumberOf(sqlite3* db, AppendStatements& s, const model::AuditEntry& e,
-                         int64_t last_rowid_before) {
-  const int64_t inserted = sqlite3_last_insert_rowid(db);
-  if (inserted != last_rowid_before) return inserted;
-  s.number.Reset();
-  s.number.Bind(1, e.account_id).Bind(2, e.event_id);
-  if (s.number.Step() != SQLITE_ROW) return Failure(db, "audit event");
-  return s.number.Int(0);
-}
-
-Status Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
-  const int64_t last_rowid_before = sqlite3_last_insert_rowid(db);
+// Upserts `e`; the number of a new event, 0 for a completed or sealed one (whose postings,
+// written when it was inserted, still hold: a completion changes only the body and resources).
+Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
+  sqlite3_set_last_insert_rowid(db, 0);  // an update leaves it so: an insert sets the number
   s.put.Reset();
   s.put.Bind(1, e.account_id)
       .Bind(2, e.event_id)
@@ -100,9 +69,34 @@ Status Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
       .Bind(8, int64_t{e.read_only ? 1 : 0})
       .Bind(9, e.body);
   if (s.put.Step() != SQLITE_DONE) return Failure(db, "audit event");
-  if (sqlite3_changes(db) == 0) return Status::Ok();  // sealed: kept as it was
-  ASSIGN_OR_RETURN(int64_t seq, NumberOf(db, s, e, last_rowid_before));
-  return ReplaceResources(db, s, seq, e);
+  if (sqlite3_changes(db) == 0) return int64_t{0};  // sealed: kept as it was
+  const int64_t inserted = sqlite3_last_insert_rowid(db);
+  if (inserted != 0) {
+    RETURN_IF_ERROR(ReplaceResources(db, s, inserted, e));
+    return inserted;
+  }
+  s.number.Reset();
+  s.number.Bind(1, e.account_id).Bind(2, e.event_id);
+  if (s.number.Step() != SQLITE_ROW) return Failure(db, "audit event");
+  RETURN_IF_ERROR(ReplaceResources(db, s, s.number.Int(0), e));
+  return int64_t{0};
+}
+
+Status WritePostings(sqlite3* db, Statement& insert, const audit_postings::Postings& postings) {
+  for (const auto& [key, p] : postings) {
+    const auto& [account, code, value] = key;
+    insert.Reset();
+    insert.Bind(1, account)
+        .Bind(2, code)
+        .Bind(3, value)
+        .Bind(4, p.seqs.back())
+        .Bind(5, p.seqs.front())
+        .Bind(6, p.min_time)
+        .Bind(7, p.max_time)
+        .BindBlob(8, audit_postings::Pack(p.seqs));
+    RETURN_IF_ERROR(Run(db, insert));
+  }
+  return Status::Ok();
 }
 
 // How long one lookup may hold the store (and every commit waiting behind it): SQLite stops it
@@ -124,78 +118,230 @@ std::vector<std::pair<std::string, std::string>> ResourcesOf(sqlite3* db, int64_
   return out;
 }
 
-}  // namespace
+constexpr char kEventColumns[] =
+    "seq, account_id, event_id, time_ms, event_name, event_source, username, access_key_id, "
+    "read_only, body";
 
-Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries) {
-  if (entries.empty()) return Status::Ok();
-  AppendStatements statements(db);
-  if (!statements.ok()) return Failure(db, "prepare");
-  for (const model::AuditEntry& e : entries) RETURN_IF_ERROR(Upsert(db, statements, e));
-  return Status::Ok();
+AuditRow RowOf(const Statement& read) {
+  AuditRow row;
+  row.seq = read.Int(0);
+  model::AuditEntry& e = row.entry;
+  e.account_id = read.Text(1);
+  e.event_id = read.Text(2);
+  e.time_ms = read.Int(3);
+  e.event_name = read.Text(4);
+  e.event_source = read.Text(5);
+  e.username = read.Text(6);
+  e.access_key_id = read.Text(7);
+  e.read_only = read.Int(8) != 0;
+  e.body = read.Text(9);
+  return row;
 }
 
-Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query) {
-  // Newest first along the attribute's index (a resource's: from the resources' index), whose
-  // entries carry the time; the unary + keeps SQLite off the time index, which would sort.
-  const bool by_resource = query.attribute == AuditAttribute::kResourceType ||
-                           query.attribute == AuditAttribute::kResourceName;
-  const std::string from =
-      by_resource ? " FROM audit_resources r JOIN audit_events e ON e.seq = r.seq WHERE "
-                    "r.account_id = ?1 AND r.seq < ?4"
-                  : " FROM audit_events e WHERE e.account_id = ?1 AND e.seq < ?4";
-  // An event naming two resources of the kind is one row of the page: GROUP BY folds its
-  // index entries, which come one after the other (no sort: the index gives that order).
-  const std::string sql =
-      std::string("SELECT ") + kColumns + from + " AND +e.time_ms >= ?2 AND +e.time_ms <= ?3" +
-      AttributeCondition(query.attribute) +
-      (by_resource ? " GROUP BY r.seq ORDER BY r.seq DESC" : " ORDER BY e.seq DESC") + " LIMIT ?6";
-  Statement read(db, sql.c_str());
-  if (!read.ok()) return Failure(db, "audit lookup");
-  read.Bind(1, query.account_id)
-      .Bind(2, query.start_ms)
-      .Bind(3, query.end_ms)
-      .Bind(4, query.before_seq == 0 ? INT64_MAX : query.before_seq)
-      .Bind(5, query.value)
-      .Bind(6, int64_t{query.limit})
-      .Bind(7, int64_t{query.value == "true" ? 1 : 0});
-  std::vector<AuditRow> rows;
-  auto deadline = std::chrono::steady_clock::now() + kLookupBudget;
-  sqlite3_progress_handler(db, 10000, PastDeadline, &deadline);
-  int rc;
-  while ((rc = read.Step()) == SQLITE_ROW) {
-    AuditRow row;
-    row.seq = read.Int(0);
-    model::AuditEntry& e = row.entry;
-    e.account_id = read.Text(1);
-    e.event_id = read.Text(2);
-    e.time_ms = read.Int(3);
-    e.event_name = read.Text(4);
-    e.event_source = read.Text(5);
-    e.username = read.Text(6);
-    e.access_key_id = read.Text(7);
-    e.read_only = read.Int(8) != 0;
-    e.body = read.Text(9);
-    rows.push_back(std::move(row));
-  }
-  sqlite3_progress_handler(db, 0, nullptr, nullptr);
+// A lookup's step that did not succeed: stopped at its deadline, or failed.
+Status LookupFailure(sqlite3* db, int rc) {
   if (rc == SQLITE_INTERRUPT) {
     return Status(ErrorCode::kServiceUnavailable,
                   "The event lookup took too long. Narrow it with a lookup attribute or a time "
                   "range.");
   }
-  if (rc != SQLITE_DONE) return Failure(db, "audit lookup");
+  return Failure(db, "audit lookup");
+}
+
+bool InRange(const AuditQuery& query, int64_t time_ms) {
+  return time_ms >= query.start_ms && time_ms <= query.end_ms;
+}
+
+int64_t Before(const AuditQuery& query) {
+  return query.before_seq == 0 ? INT64_MAX : query.before_seq;
+}
+
+// An EventId lookup: the id's own index holds at most one event.
+Status LookupById(sqlite3* db, const AuditQuery& query, std::vector<AuditRow>& rows) {
+  Statement read(db, (std::string("SELECT ") + kEventColumns +
+                      " FROM audit_events WHERE account_id = ? AND event_id = ? AND seq < ?")
+                         .c_str());
+  read.Bind(1, query.account_id).Bind(2, query.value).Bind(3, Before(query));
+  if (!read.ok()) return Failure(db, "audit lookup");
+  const int rc = read.Step();
+  if (rc == SQLITE_ROW && InRange(query, read.Int(3))) rows.push_back(RowOf(read));
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LookupFailure(db, rc);
+  return Status::Ok();
+}
+
+// Every other lookup: the key's postings newest first, those outside the time range skipped
+// whole, then each listed event (newest first) read until the page is full.
+Status LookupByPostings(sqlite3* db, const AuditQuery& query, audit_postings::Code code,
+                        const std::string& value, std::vector<AuditRow>& rows) {
+  Statement postings(db,
+                     "SELECT min_time, max_time, seqs FROM audit_postings WHERE account_id = ? "
+                     "AND code = ? AND value = ? AND first_seq < ? ORDER BY last_seq DESC");
+  Statement event(
+      db, (std::string("SELECT ") + kEventColumns + " FROM audit_events WHERE seq = ?").c_str());
+  if (!postings.ok() || !event.ok()) return Failure(db, "audit lookup");
+  const int64_t before = Before(query);
+  postings.Bind(1, query.account_id).Bind(2, int64_t{code}).Bind(3, value).Bind(4, before);
+  int rc = SQLITE_DONE;
+  while (rows.size() < static_cast<size_t>(query.limit) && (rc = postings.Step()) == SQLITE_ROW) {
+    if (postings.Int(1) < query.start_ms || postings.Int(0) > query.end_ms) continue;
+    std::optional<std::vector<int64_t>> seqs = audit_postings::Unpack(postings.Text(2));
+    if (!seqs) return Status(ErrorCode::kServiceFailure, "audit lookup: a posting is damaged");
+    for (auto seq = seqs->rbegin(); seq != seqs->rend(); ++seq) {
+      if (*seq >= before) continue;
+      event.Reset();
+      event.Bind(1, *seq);
+      const int found = event.Step();
+      if (found == SQLITE_ROW && InRange(query, event.Int(3))) rows.push_back(RowOf(event));
+      if (found != SQLITE_ROW && found != SQLITE_DONE) return LookupFailure(db, found);
+      if (rows.size() == static_cast<size_t>(query.limit)) return Status::Ok();
+    }
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LookupFailure(db, rc);
+  return Status::Ok();
+}
+
+// The highest number of an event older than `before_ms`, from the accounts' postings that
+// began before it (those wholly older than it, and the events of those it cuts across).
+Result<int64_t> LastNumberBefore(sqlite3* db, int64_t before_ms) {
+  Statement old(db,
+                "SELECT last_seq, max_time, seqs FROM audit_postings WHERE code = 0 AND "
+                "min_time < ?");
+  Statement time(db, "SELECT time_ms FROM audit_events WHERE seq = ?");
+  if (!old.ok() || !time.ok()) return Failure(db, "audit prune");
+  old.Bind(1, before_ms);
+  int64_t through = 0;
+  while (old.Step() == SQLITE_ROW) {
+    if (old.Int(1) < before_ms) {
+      through = std::max(through, old.Int(0));
+      continue;
+    }
+    for (int64_t seq : audit_postings::Unpack(old.Text(2)).value_or(std::vector<int64_t>{})) {
+      time.Reset();
+      time.Bind(1, seq);
+      if (time.Step() == SQLITE_ROW && time.Int(0) < before_ms) through = std::max(through, seq);
+    }
+  }
+  return through;
+}
+
+// Reads every event numbered first..last (with its resources) and lists it in postings.
+Status PostEvents(sqlite3* db, int64_t first, int64_t last, Statement& insert) {
+  Statement read(db,
+                 "SELECT seq, account_id, time_ms, event_name, event_source, username, "
+                 "access_key_id, read_only FROM audit_events WHERE seq >= ? AND seq <= ? "
+                 "ORDER BY seq");
+  read.Bind(1, first).Bind(2, last);
+  audit_postings::Postings postings;
+  int rc;
+  while ((rc = read.Step()) == SQLITE_ROW) {
+    model::AuditEntry e;
+    e.account_id = read.Text(1);
+    e.time_ms = read.Int(2);
+    e.event_name = read.Text(3);
+    e.event_source = read.Text(4);
+    e.username = read.Text(5);
+    e.access_key_id = read.Text(6);
+    e.read_only = read.Int(7) != 0;
+    e.resources = ResourcesOf(db, read.Int(0));
+    audit_postings::Add(postings, e, read.Int(0));
+  }
+  if (rc != SQLITE_DONE) return Failure(db, "audit postings");
+  return WritePostings(db, insert, postings);
+}
+
+// Events stored before postings existed (a store of an earlier version) get theirs, in spans
+// of a thousand numbers.
+Status PostEarlierEvents(sqlite3* db) {
+  Statement any_posting(db, "SELECT 1 FROM audit_postings LIMIT 1");
+  Statement range(db, "SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM audit_events");
+  if (!any_posting.ok() || !range.ok() || range.Step() != SQLITE_ROW) {
+    return Failure(db, "audit postings");
+  }
+  if (any_posting.Step() == SQLITE_ROW || range.Int(1) == 0) return Status::Ok();
+  Statement insert(db,
+                   "INSERT INTO audit_postings (account_id, code, value, last_seq, first_seq, "
+                   "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)");
+  if (!insert.ok()) return Failure(db, "audit postings");
+  for (int64_t first = range.Int(0); first <= range.Int(1); first += 1000) {
+    RETURN_IF_ERROR(PostEvents(db, first, first + 999, insert));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PrepareAuditLayout(sqlite3* db) {
+  static constexpr char kLayout[] = R"sql(
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS audit_postings (
+  account_id TEXT NOT NULL,
+  code INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  last_seq INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
+  min_time INTEGER NOT NULL,
+  max_time INTEGER NOT NULL,
+  seqs BLOB NOT NULL,
+  PRIMARY KEY (last_seq, account_id, code, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS audit_postings_key ON audit_postings (account_id, code, value, last_seq);
+CREATE INDEX IF NOT EXISTS audit_postings_time ON audit_postings (min_time) WHERE code = 0;
+)sql";
+  if (sqlite3_exec(db, kLayout, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    Status s = Failure(db, "audit layout");
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return s;
+  }
+  Status s = PostEarlierEvents(db);
+  // The per-column indexes of the shared schema (PostgreSQL's lookups): SQLite uses postings.
+  for (const char* index : {"audit_events_account", "audit_events_name", "audit_events_source",
+                            "audit_events_user", "audit_events_key", "audit_events_read_only",
+                            "audit_events_time", "audit_resources_type", "audit_resources_name"}) {
+    if (!s.ok()) break;
+    const std::string drop = std::string("DROP INDEX IF EXISTS ") + index;
+    if (sqlite3_exec(db, drop.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      s = Failure(db, "audit layout");
+    }
+  }
+  if (s.ok() && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = Failure(db, "audit layout");
+  }
+  if (!s.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  return s;
+}
+
+Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries) {
+  if (entries.empty()) return Status::Ok();
+  AppendStatements statements(db);
+  if (!statements.ok()) return Failure(db, "prepare");
+  audit_postings::Postings postings;
+  for (const model::AuditEntry& e : entries) {
+    ASSIGN_OR_RETURN(int64_t inserted, Upsert(db, statements, e));
+    if (inserted != 0) audit_postings::Add(postings, e, inserted);
+  }
+  return WritePostings(db, statements.posting, postings);
+}
+
+Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query) {
+  std::vector<AuditRow> rows;
+  auto deadline = std::chrono::steady_clock::now() + kLookupBudget;
+  sqlite3_progress_handler(db, 10000, PastDeadline, &deadline);
+  std::optional<std::pair<audit_postings::Code, std::string>> key =
+      audit_postings::KeyOf(query.attribute, query.value);
+  Status s = key ? LookupByPostings(db, query, key->first, key->second, rows)
+                 : LookupById(db, query, rows);
+  sqlite3_progress_handler(db, 0, nullptr, nullptr);
+  RETURN_IF_ERROR(s);
   for (AuditRow& row : rows) row.entry.resources = ResourcesOf(db, row.seq);
   return rows;
 }
 
 Status PruneAuditRows(sqlite3* db, int64_t before_ms) {
-  Statement last(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_events WHERE time_ms < ?");
-  last.Bind(1, before_ms);
-  if (!last.ok() || last.Step() != SQLITE_ROW) return Failure(db, "audit prune");
-  const int64_t through = last.Int(0);
+  ASSIGN_OR_RETURN(int64_t through, LastNumberBefore(db, before_ms));
   if (through == 0) return Status::Ok();
   for (const char* sql :
        {"DELETE FROM audit_resources WHERE seq <= ?", "DELETE FROM audit_events WHERE seq <= ?",
+        "DELETE FROM audit_postings WHERE last_seq <= ?",
         "DELETE FROM audit_digests WHERE last_seq <= ?"}) {
     Statement prune(db, sql);
     prune.Bind(1, through);

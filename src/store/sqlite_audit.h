@@ -11,8 +11,12 @@
 
 namespace gatehouse::store::sqlite {
 
-// Upserts `entries` by (account, event id) in the open transaction; an event already sealed
-// keeps its stored body.
+// The audit log's SQLite layout beside the shared schema (migration 10): postings
+// (store/audit_postings.h) instead of the per-column indexes that PostgreSQL's lookups use, and
+// postings for events stored before them. Idempotent: run at every open, after the migrations.
+Status PrepareAuditLayout(sqlite3* db);
+// Upserts `entries` by (account, event id) in the open transaction, and lists the new ones in
+// postings; an event already sealed keeps its stored body.
 Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries);
 Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query);
 Status PruneAuditRows(sqlite3* db, int64_t before_ms);

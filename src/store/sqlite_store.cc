@@ -360,6 +360,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     }
   }
   if (Status s = store->Migrate(); !s.ok()) return s;
+  if (Status s = sqlite::PrepareAuditLayout(store->db_); !s.ok()) return s;
   return store;
 }
 

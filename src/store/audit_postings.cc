@@ -1,0 +1,94 @@
+#include "store/audit_postings.h"
+
+#include <algorithm>
+
+namespace gatehouse::store::audit_postings {
+
+std::optional<std::pair<Code, std::string>> KeyOf(AuditAttribute attribute,
+                                                  const std::string& value) {
+  switch (attribute) {
+    case AuditAttribute::kNone:
+      return std::make_pair(kAccount, std::string());
+    case AuditAttribute::kEventId:
+      return std::nullopt;
+    case AuditAttribute::kEventName:
+      return std::make_pair(kEventName, value);
+    case AuditAttribute::kReadOnly:
+      return std::make_pair(kReadOnly, value);
+    case AuditAttribute::kUsername:
+      return std::make_pair(kUsername, value);
+    case AuditAttribute::kResourceType:
+      return std::make_pair(kResourceType, value);
+    case AuditAttribute::kResourceName:
+      return std::make_pair(kResourceName, value);
+    case AuditAttribute::kEventSource:
+      return std::make_pair(kEventSource, value);
+    case AuditAttribute::kAccessKeyId:
+      return std::make_pair(kAccessKeyId, value);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::pair<Code, std::string>> KeysOf(const model::AuditEntry& e) {
+  std::vector<std::pair<Code, std::string>> keys = {{kAccount, ""},
+                                                    {kEventName, e.event_name},
+                                                    {kReadOnly, e.read_only ? "true" : "false"},
+                                                    {kUsername, e.username},
+                                                    {kEventSource, e.event_source},
+                                                    {kAccessKeyId, e.access_key_id}};
+  for (const auto& [type, name] : e.resources) {
+    keys.emplace_back(kResourceType, type);
+    keys.emplace_back(kResourceName, name);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+void Add(Postings& postings, const model::AuditEntry& entry, int64_t seq) {
+  for (auto& [code, value] : KeysOf(entry)) {
+    Posting& p = postings[{entry.account_id, code, std::move(value)}];
+    p.seqs.push_back(seq);
+    p.min_time = std::min(p.min_time, entry.time_ms);
+    p.max_time = std::max(p.max_time, entry.time_ms);
+  }
+}
+
+std::string Pack(const std::vector<int64_t>& seqs) {
+  std::string out;
+  uint64_t previous = 0;
+  for (int64_t seq : seqs) {
+    uint64_t gap = static_cast<uint64_t>(seq) - previous;
+    previous = static_cast<uint64_t>(seq);
+    while (gap >= 0x80) {
+      out.push_back(static_cast<char>((gap & 0x7F) | 0x80));
+      gap >>= 7;
+    }
+    out.push_back(static_cast<char>(gap));
+  }
+  return out;
+}
+
+std::optional<std::vector<int64_t>> Unpack(const std::string& packed) {
+  std::vector<int64_t> seqs;
+  uint64_t previous = 0, gap = 0;
+  int shift = 0;
+  for (char c : packed) {
+    const auto byte = static_cast<uint8_t>(c);
+    if (shift > 63) return std::nullopt;
+    gap |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (byte & 0x80) {
+      shift += 7;
+      continue;
+    }
+    previous += gap;
+    if (previous > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    seqs.push_back(static_cast<int64_t>(previous));
+    gap = 0;
+    shift = 0;
+  }
+  if (shift != 0) return std::nullopt;  // cut in the middle of a number
+  return seqs;
+}
+
+}  // namespace gatehouse::store::audit_postings
