@@ -3,46 +3,118 @@
 #include "core/time_format.h"
 
 namespace gatehouse::audit {
+namespace {
 
 using nlohmann::json;
+
+std::string Dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Appends `text` as a JSON string: at once when it is printable ASCII needing no escape (as
+// nearly every value is), otherwise as nlohmann writes it.
+void AppendString(std::string& out, std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7F || c == '"' || c == '\\') {
+      out += Dump(json(std::string(text)));
+      return;
+    }
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+// Writes one object's members, which the caller gives in sorted order.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectWriter() { out_ += '}'; }
+  ObjectWriter(const ObjectWriter&) = delete;
+  ObjectWriter& operator=(const ObjectWriter&) = delete;
+
+  void String(std::string_view name, std::string_view value) {
+    Name(name);
+    AppendString(out_, value);
+  }
+  void Json(std::string_view name, const json& value) {
+    Name(name);
+    out_ += Dump(value);
+  }
+  void Bool(std::string_view name, bool value) {
+    Name(name);
+    out_ += value ? "true" : "false";
+  }
+  void Raw(std::string_view name, std::string_view json_text) {
+    Name(name);
+    out_ += json_text;
+  }
+
+ private:
+  void Name(std::string_view name) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    AppendString(out_, name);
+    out_ += ':';
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+// The resources named by ARN, as the record lists them; "" when there are none.
+std::string ResourcesJson(const std::vector<EventResource>& resources) {
+  std::string out;
+  for (const EventResource& r : resources) {
+    if (r.arn.empty()) continue;
+    out += out.empty() ? '[' : ',';
+    ObjectWriter o(out);
+    o.String("ARN", r.arn);
+    o.String("accountId", r.account_id);
+    o.String("type", r.type);
+  }
+  if (!out.empty()) out += ']';
+  return out;
+}
+
+}  // namespace
 
 std::string EventSource(std::string_view service) {
   return std::string(service) + ".amazonaws.com";
 }
 
-json CloudTrailRecord(const AuditCall& call) {
-  // nlohmann's ordered_json keeps insertion order; a plain object sorts its keys. Records are
-  // written sorted: the canonical form the digests hash (event_digest.h).
-  json record = {{"eventVersion", kEventVersion},
-                 {"userIdentity", call.user_identity},
-                 {"eventTime", FormatIsoTime(call.time_ms)},
-                 {"eventSource", EventSource(call.service)},
-                 {"eventName", call.event_name},
-                 {"awsRegion", call.region},
-                 {"sourceIPAddress", call.source_ip},
-                 {"userAgent", call.user_agent},
-                 {"requestParameters", call.request_parameters},
-                 {"responseElements", call.response_elements},
-                 {"eventID", call.event_id},
-                 {"readOnly", call.read_only},
-                 {"eventType", call.event_type},
-                 {"managementEvent", true},
-                 {"recipientAccountId", call.recipient_account},
-                 {"eventCategory", "Management"}};
-  if (!call.request_id.empty()) record["requestID"] = call.request_id;
-  if (!call.error_code.empty()) record["errorCode"] = call.error_code;
-  if (!call.error_message.empty()) record["errorMessage"] = call.error_message;
-  if (!call.additional_event_data.is_null()) {
-    record["additionalEventData"] = call.additional_event_data;
+std::string CloudTrailRecord(const AuditCall& call) {
+  const std::string resources = ResourcesJson(call.resources);
+  std::string out;
+  out.reserve(1024);
+  {
+    ObjectWriter o(out);  // members in byte order of their names: the canonical form
+    if (!call.additional_event_data.is_null()) {
+      o.Json("additionalEventData", call.additional_event_data);
+    }
+    o.String("awsRegion", call.region);
+    if (!call.error_code.empty()) o.String("errorCode", call.error_code);
+    if (!call.error_message.empty()) o.String("errorMessage", call.error_message);
+    o.String("eventCategory", "Management");
+    o.String("eventID", call.event_id);
+    o.String("eventName", call.event_name);
+    o.String("eventSource", EventSource(call.service));
+    o.String("eventTime", FormatIsoTime(call.time_ms));
+    o.String("eventType", call.event_type);
+    o.String("eventVersion", kEventVersion);
+    o.Bool("managementEvent", true);
+    o.Bool("readOnly", call.read_only);
+    o.String("recipientAccountId", call.recipient_account);
+    if (!call.request_id.empty()) o.String("requestID", call.request_id);
+    o.Json("requestParameters", call.request_parameters);
+    if (!resources.empty()) o.Raw("resources", resources);
+    o.Json("responseElements", call.response_elements);
+    if (!call.shared_event_id.empty()) o.String("sharedEventID", call.shared_event_id);
+    o.String("sourceIPAddress", call.source_ip);
+    o.String("userAgent", call.user_agent);
+    o.Json("userIdentity", call.user_identity);
   }
-  if (!call.shared_event_id.empty()) record["sharedEventID"] = call.shared_event_id;
-  json resources = json::array();
-  for (const EventResource& r : call.resources) {
-    if (r.arn.empty()) continue;
-    resources.push_back({{"accountId", r.account_id}, {"type", r.type}, {"ARN", r.arn}});
-  }
-  if (!resources.empty()) record["resources"] = std::move(resources);
-  return record;
+  return out;
 }
 
 }  // namespace gatehouse::audit

@@ -1,7 +1,7 @@
 // One event as CloudTrail records it (eventVersion 1.09): an API call (AwsApiCall), a console
 // sign-in or its failure (AwsConsoleSignIn), or the service's own work (AwsServiceEvent). The
 // caller fills AuditCall with what happened — the user identity, the redacted request and
-// response (event_elements.h) — and CloudTrailRecord lays it out. Pure; thread-safe.
+// response (event_elements.h) — and CloudTrailRecord writes it out. Pure; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +49,10 @@ struct AuditCall {
 // "iam" → "iam.amazonaws.com".
 std::string EventSource(std::string_view service);
 
-// The record, members in CloudTrail's order.
-nlohmann::json CloudTrailRecord(const AuditCall& call);
+// The record's JSON in its canonical form, which the digests hash (event_digest.h): compact,
+// members sorted by name, as nlohmann's dump of the parsed record writes it (invalid UTF-8
+// replaced). Written out directly: a record is made for every call, and building it as a tree
+// first cost more than the call it records.
+std::string CloudTrailRecord(const AuditCall& call);
 
 }  // namespace gatehouse::audit

@@ -186,7 +186,7 @@ model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recip
   e.access_key_id = call.caller.access_key_id;
   e.read_only = a.read_only;
   for (const audit::EventResource& r : a.resources) e.resources.emplace_back(r.type, r.name);
-  e.body = audit::CloudTrailRecord(a).dump(-1, ' ', false, json::error_handler_t::replace);
+  e.body = audit::CloudTrailRecord(a);
   return e;
 }
 

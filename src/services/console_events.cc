@@ -81,7 +81,7 @@ model::AuditEntry ConsoleEventOf(const ConsoleEvent& e, const HttpRequest& reque
   entry.username = Username(e);
   entry.access_key_id = e.principal.access_key_id;
   if (!sign_in) entry.resources.emplace_back("AWS::IAM::Role", e.role_arn);
-  entry.body = audit::CloudTrailRecord(a).dump(-1, ' ', false, json::error_handler_t::replace);
+  entry.body = audit::CloudTrailRecord(a);
   return entry;
 }
 

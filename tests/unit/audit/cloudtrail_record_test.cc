@@ -1,4 +1,5 @@
-// A CloudTrail record's layout: its fixed members, the optional ones only when they apply.
+// A CloudTrail record's layout: its fixed members, the optional ones only when they apply, in
+// the canonical form (what nlohmann writes of the parsed record), whatever the strings hold.
 #include "audit/cloudtrail_record.h"
 
 #include <gtest/gtest.h>
@@ -24,7 +25,7 @@ AuditCall CreateUser() {
 }
 
 TEST(CloudTrailRecord, AnApiCall) {
-  json r = CloudTrailRecord(CreateUser());
+  json r = json::parse(CloudTrailRecord(CreateUser()));
   EXPECT_EQ(r["eventVersion"], "1.09");
   EXPECT_EQ(r["eventTime"], "2025-12-05T00:00:00Z");
   EXPECT_EQ(r["eventSource"], "iam.amazonaws.com");
@@ -54,7 +55,7 @@ TEST(CloudTrailRecord, ARefusedCallASharedEventAndResources) {
                      "arn:aws:iam::111122223333:role/Admin", "111122223333"},
                     // Named by name only: LookupEvents shows it, the record does not.
                     {"AWS::IAM::User", "bob", "", ""}};
-  json r = CloudTrailRecord(call);
+  json r = json::parse(CloudTrailRecord(call));
   EXPECT_EQ(r["errorCode"], "AccessDenied");
   EXPECT_EQ(r["errorMessage"], call.error_message);
   EXPECT_EQ(r["sharedEventID"], "shared-1");
@@ -71,10 +72,29 @@ TEST(CloudTrailRecord, AConsoleSignInHasNoRequestId) {
   call.event_type = "AwsConsoleSignIn";
   call.response_elements = {{"ConsoleLogin", "Success"}};
   call.additional_event_data = {{"MFAUsed", "No"}};
-  json r = CloudTrailRecord(call);
+  json r = json::parse(CloudTrailRecord(call));
   EXPECT_EQ(r["eventSource"], "signin.amazonaws.com");
   EXPECT_FALSE(r.contains("requestID"));
   EXPECT_EQ(r["additionalEventData"]["MFAUsed"], "No");
+}
+
+TEST(CloudTrailRecord, IsWrittenInTheCanonicalFormWhateverTheStringsHold) {
+  AuditCall call = CreateUser();
+  call.user_agent = "quote \" backslash \\ tab \t nul " + std::string(1, '\0') +
+                    " bell \x07 del \x7f é 漢 invalid \xff\xfe end";
+  call.source_ip = "\x1b[31m";
+  call.error_code = "NoSuchEntity";
+  call.error_message = "line\nbreak </script>";
+  call.additional_event_data = {{"z", 1}, {"a", {{"nested", "\u00e9"}}}};
+  call.response_elements = {{"user", {{"userName", "al\"ice"}}}};
+  call.resources = {
+      {"AWS::IAM::Role", "arn:aws:iam::1:role/x\"y", "arn:aws:iam::1:role/x\"y", "1"}};
+  call.shared_event_id = "s";
+  const std::string written = CloudTrailRecord(call);
+  const json parsed = json::parse(written);  // valid JSON, invalid UTF-8 replaced
+  EXPECT_EQ(parsed.dump(-1, ' ', false, json::error_handler_t::replace), written);
+  EXPECT_NE(parsed["userAgent"].get<std::string>().find("invalid \xEF\xBF\xBD"), std::string::npos);
+  EXPECT_EQ(json::parse(CloudTrailRecord(CreateUser())).dump(), CloudTrailRecord(CreateUser()));
 }
 
 }  // namespace
