@@ -7,8 +7,20 @@ namespace {
 
 using nlohmann::json;
 
+// CloudTrail's largest requestParameters or responseElements: a larger one is left out, and the
+// record says so ("omitted": true).
+constexpr size_t kMaxElementBytes = 100 * 1024;
+
 std::string Dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// An element's JSON, or null when it is too large to record (`omitted` is then set).
+std::string Element(const json& value, bool& omitted) {
+  std::string text = Dump(value);
+  if (text.size() <= kMaxElementBytes) return text;
+  omitted = true;
+  return "null";
 }
 
 // Appends `text` as a JSON string: at once when it is printable ASCII needing no escape (as
@@ -85,6 +97,9 @@ std::string EventSource(std::string_view service) {
 
 std::string CloudTrailRecord(const AuditCall& call) {
   const std::string resources = ResourcesJson(call.resources);
+  bool omitted = false;
+  const std::string request = Element(call.request_parameters, omitted);
+  const std::string response = Element(call.response_elements, omitted);
   std::string out;
   out.reserve(1024);
   {
@@ -103,12 +118,13 @@ std::string CloudTrailRecord(const AuditCall& call) {
     o.String("eventType", call.event_type);
     o.String("eventVersion", kEventVersion);
     o.Bool("managementEvent", true);
+    if (omitted) o.Bool("omitted", true);
     o.Bool("readOnly", call.read_only);
     o.String("recipientAccountId", call.recipient_account);
     if (!call.request_id.empty()) o.String("requestID", call.request_id);
-    o.Json("requestParameters", call.request_parameters);
+    o.Raw("requestParameters", request);
     if (!resources.empty()) o.Raw("resources", resources);
-    o.Json("responseElements", call.response_elements);
+    o.Raw("responseElements", response);
     if (!call.shared_event_id.empty()) o.String("sharedEventID", call.shared_event_id);
     o.String("sourceIPAddress", call.source_ip);
     o.String("userAgent", call.user_agent);

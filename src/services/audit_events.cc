@@ -38,7 +38,8 @@ constexpr ResourceMember kResourceMembers[] = {
     {"TargetId", "AWS::Organizations::Target"},
 };
 
-constexpr std::string_view kReadPrefixes[] = {"Get", "List", "Describe", "Simulate", "Decode"};
+constexpr std::string_view kReadPrefixes[] = {"Get",      "List",   "Describe",
+                                              "Simulate", "Decode", "Lookup"};
 // sts's calls that issue credentials: CloudTrail counts them as reads, yet records their
 // answers (less the secrets), as it does every write's.
 constexpr std::string_view kStsIssuers[] = {

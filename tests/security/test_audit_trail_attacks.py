@@ -3,8 +3,9 @@ read what is not theirs: a member account's administrator cannot read the manage
 history, not even with a page token the management account was given; racing writes leave one
 event each, none lost and none merged; what a caller controls (user agent, session name, names
 full of quotes and markup) is recorded as data, never as structure; an unsigned federation call
-naming a role is recorded; and the recorded identity is the stored principal, whatever the
-request claims."""
+naming a role is recorded; the recorded identity is the stored principal, whatever the
+request claims; and reading the history does not make it grow by what was read (a lookup is a
+read: its answer, which holds earlier records, is not recorded)."""
 import json
 import threading
 import time
@@ -137,6 +138,19 @@ class AuditTrailAttacksTest(GatehouseTestCase):
         events = wait_for(self.member_trail, "EventName", "AssumeRoleWithWebIdentity", count=2,
                           timeout=0)
         self.assertEqual(len(events), 1)
+
+    def test_reading_the_history_does_not_record_what_was_read(self):
+        self.admin("iam").create_user(UserName="looked-at")
+        wait_for(self.trail, "EventName", "CreateUser")
+        for _ in range(6):
+            self.trail.lookup_events(MaxResults=50)
+        lookups = wait_for(self.trail, "EventName", "LookupEvents", count=6)
+        self.assertGreaterEqual(len(lookups), 6)
+        for event in lookups:
+            body = record(event)
+            self.assertTrue(body["readOnly"])
+            self.assertIsNone(body["responseElements"])
+            self.assertLess(len(event["CloudTrailEvent"]), 4096)
 
 
 if __name__ == "__main__":

@@ -97,5 +97,16 @@ TEST(CloudTrailRecord, IsWrittenInTheCanonicalFormWhateverTheStringsHold) {
   EXPECT_EQ(json::parse(CloudTrailRecord(CreateUser())).dump(), CloudTrailRecord(CreateUser()));
 }
 
+TEST(CloudTrailRecord, AnElementLargerThan100KBIsLeftOutAndTheRecordSaysSo) {
+  AuditCall call = CreateUser();
+  json r = json::parse(CloudTrailRecord(call));
+  EXPECT_FALSE(r.contains("omitted"));
+  call.response_elements = {{"policyDocument", std::string(100 * 1024, 'x')}};
+  r = json::parse(CloudTrailRecord(call));
+  EXPECT_TRUE(r["responseElements"].is_null());
+  EXPECT_EQ(r["requestParameters"], call.request_parameters);  // the small one is kept
+  EXPECT_EQ(r["omitted"], true);
+}
+
 }  // namespace
 }  // namespace gatehouse::audit

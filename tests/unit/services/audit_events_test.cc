@@ -77,6 +77,8 @@ TEST(AuditEvents, ReadsAsCloudTrailCountsThem) {
   EXPECT_TRUE(IsReadOnlyOperation("iam", "GetUser"));
   EXPECT_TRUE(IsReadOnlyOperation("organizations", "DescribeOrganization"));
   EXPECT_TRUE(IsReadOnlyOperation("sts", "AssumeRole"));
+  // A lookup's answer holds earlier records: recorded, each would hold the one before.
+  EXPECT_TRUE(IsReadOnlyOperation("cloudtrail", "LookupEvents"));
   EXPECT_FALSE(IsReadOnlyOperation("iam", "CreateUser"));
   EXPECT_FALSE(IsReadOnlyOperation("iam", "GenerateCredentialReport"));
 }
