@@ -54,6 +54,34 @@ void Add(Postings& postings, const model::AuditEntry& entry, int64_t seq) {
   }
 }
 
+int64_t NewestFirst::Top() const {
+  int64_t top = INT64_MIN;
+  for (const Cursor& c : cursors_) top = std::max(top, c.seqs[c.left - 1]);
+  return top;
+}
+
+bool NewestFirst::Wants(int64_t last_seq) const {
+  return cursors_.empty() || std::min(last_seq, before_ - 1) >= Top();
+}
+
+void NewestFirst::Add(std::vector<int64_t> seqs) {
+  const size_t left =
+      static_cast<size_t>(std::lower_bound(seqs.begin(), seqs.end(), before_) - seqs.begin());
+  if (left > 0) cursors_.push_back({std::move(seqs), left});
+}
+
+std::optional<int64_t> NewestFirst::Next() {
+  if (cursors_.empty()) return std::nullopt;
+  // Few lists are open at once (one, more only where completions reach back): a scan is enough.
+  auto best = cursors_.begin();
+  for (auto c = cursors_.begin(); c != cursors_.end(); ++c) {
+    if (c->seqs[c->left - 1] > best->seqs[best->left - 1]) best = c;
+  }
+  const int64_t seq = best->seqs[--best->left];
+  if (best->left == 0) cursors_.erase(best);
+  return seq;
+}
+
 std::string Pack(const std::vector<int64_t>& seqs) {
   std::string out;
   uint64_t previous = 0;

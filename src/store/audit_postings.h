@@ -52,6 +52,30 @@ using Postings = std::map<std::tuple<std::string, int64_t, std::string>, Posting
 // Adds the event numbered `seq` to the postings of its keys.
 void Add(Postings& postings, const model::AuditEntry& entry, int64_t seq);
 
+// Merges lists of numbers into one stream, highest first, below `before`. Postings come in
+// order of their last number, newest first, yet one written with a completion also lists an
+// older number, below postings written before it: a lookup adds each posting while Wants says
+// the next number might be in it, and takes numbers with Next.
+class NewestFirst {
+ public:
+  explicit NewestFirst(int64_t before) : before_(before) {}
+  // Whether a posting whose highest number is `last_seq` must be added before Next.
+  bool Wants(int64_t last_seq) const;
+  // Adds a list of numbers in increasing order (as Unpack gives them).
+  void Add(std::vector<int64_t> seqs);
+  // The highest number not taken yet; nullopt when none is left.
+  std::optional<int64_t> Next();
+
+ private:
+  struct Cursor {
+    std::vector<int64_t> seqs;
+    size_t left;  // seqs[0, left) are not taken yet
+  };
+  int64_t Top() const;
+  int64_t before_;
+  std::vector<Cursor> cursors_;  // those with numbers left
+};
+
 // Packs increasing numbers as the gaps between them, 7 bits a byte (the first from 0).
 std::string Pack(const std::vector<int64_t>& seqs);
 // The numbers Pack packed; nullopt for bytes it did not write.

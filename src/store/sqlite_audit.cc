@@ -32,13 +32,20 @@ struct AppendStatements {
                  "(?,?,?,?,?)"),
         posting(db,
                 "INSERT INTO audit_postings (account_id, code, value, last_seq, first_seq, "
-                "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)") {}
-  bool ok() const { return put.ok() && number.ok() && clear.ok() && resource.ok() && posting.ok(); }
+                "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)"),
+        defer(db, "INSERT INTO audit_unposted (seq) VALUES (?)"),
+        undefer(db, "DELETE FROM audit_unposted WHERE seq = ?") {}
+  bool ok() const {
+    return put.ok() && number.ok() && clear.ok() && resource.ok() && posting.ok() && defer.ok() &&
+           undefer.ok();
+  }
   Statement put;
   Statement number;
   Statement clear;
   Statement resource;
   Statement posting;
+  Statement defer;    // an event to list with its completion
+  Statement undefer;  // a completion's event, listed now
 };
 
 Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const model::AuditEntry& e) {
@@ -54,8 +61,9 @@ Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const mod
   return Status::Ok();
 }
 
-// Upserts `e`; the number of a new event, 0 for a completed or sealed one (whose postings,
-// written when it was inserted, still hold: a completion changes only the body and resources).
+// Upserts `e`; the number of the event when postings must list it now: a new one, or a
+// completed one that was waiting for its completion. 0 otherwise (sealed, or listed already: a
+// completion changes only the body and resources, never what the event is found by).
 Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
   sqlite3_set_last_insert_rowid(db, 0);  // an update leaves it so: an insert sets the number
   s.put.Reset();
@@ -78,13 +86,18 @@ Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry
   s.number.Reset();
   s.number.Bind(1, e.account_id).Bind(2, e.event_id);
   if (s.number.Step() != SQLITE_ROW) return Failure(db, "audit event");
-  RETURN_IF_ERROR(ReplaceResources(db, s, s.number.Int(0), e));
-  return int64_t{0};
+  const int64_t seq = s.number.Int(0);
+  RETURN_IF_ERROR(ReplaceResources(db, s, seq, e));
+  s.undefer.Reset();
+  s.undefer.Bind(1, seq);
+  RETURN_IF_ERROR(Run(db, s.undefer));
+  return sqlite3_changes(db) == 1 ? seq : int64_t{0};
 }
 
-Status WritePostings(sqlite3* db, Statement& insert, const audit_postings::Postings& postings) {
-  for (const auto& [key, p] : postings) {
+Status WritePostings(sqlite3* db, Statement& insert, audit_postings::Postings& postings) {
+  for (auto& [key, p] : postings) {
     const auto& [account, code, value] = key;
+    std::sort(p.seqs.begin(), p.seqs.end());  // a completion's event comes after newer ones
     insert.Reset();
     insert.Bind(1, account)
         .Bind(2, code)
@@ -169,34 +182,65 @@ Status LookupById(sqlite3* db, const AuditQuery& query, std::vector<AuditRow>& r
   return Status::Ok();
 }
 
+// The events awaiting postings (their completion has not been appended yet) that `key` would
+// list, below `before`, in increasing order.
+Result<std::vector<int64_t>> PendingMatches(sqlite3* db, const AuditQuery& query,
+                                            const std::pair<audit_postings::Code, std::string>& key,
+                                            int64_t before) {
+  Statement pending(db, (std::string("SELECT ") + kEventColumns +
+                         " FROM audit_events WHERE seq IN (SELECT seq FROM audit_unposted) AND "
+                         "account_id = ? AND seq < ? ORDER BY seq")
+                            .c_str());
+  if (!pending.ok()) return Failure(db, "audit lookup");
+  pending.Bind(1, query.account_id).Bind(2, before);
+  std::vector<int64_t> out;
+  int rc;
+  while ((rc = pending.Step()) == SQLITE_ROW) {
+    AuditRow row = RowOf(pending);
+    row.entry.resources = ResourcesOf(db, row.seq);
+    const auto keys = audit_postings::KeysOf(row.entry);
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) out.push_back(row.seq);
+  }
+  if (rc != SQLITE_DONE) return LookupFailure(db, rc);
+  return out;
+}
+
 // Every other lookup: the key's postings newest first, those outside the time range skipped
-// whole, then each listed event (newest first) read until the page is full.
-Status LookupByPostings(sqlite3* db, const AuditQuery& query, audit_postings::Code code,
-                        const std::string& value, std::vector<AuditRow>& rows) {
+// whole, merged with the events awaiting postings; each listed event (newest first) is read
+// until the page is full.
+Status LookupByPostings(sqlite3* db, const AuditQuery& query,
+                        const std::pair<audit_postings::Code, std::string>& key,
+                        std::vector<AuditRow>& rows) {
   Statement postings(db,
-                     "SELECT min_time, max_time, seqs FROM audit_postings WHERE account_id = ? "
-                     "AND code = ? AND value = ? AND first_seq < ? ORDER BY last_seq DESC");
+                     "SELECT min_time, max_time, seqs, last_seq FROM audit_postings WHERE "
+                     "account_id = ? AND code = ? AND value = ? AND first_seq < ? ORDER BY "
+                     "last_seq DESC");
   Statement event(
       db, (std::string("SELECT ") + kEventColumns + " FROM audit_events WHERE seq = ?").c_str());
   if (!postings.ok() || !event.ok()) return Failure(db, "audit lookup");
   const int64_t before = Before(query);
-  postings.Bind(1, query.account_id).Bind(2, int64_t{code}).Bind(3, value).Bind(4, before);
-  int rc = SQLITE_DONE;
-  while (rows.size() < static_cast<size_t>(query.limit) && (rc = postings.Step()) == SQLITE_ROW) {
-    if (postings.Int(1) < query.start_ms || postings.Int(0) > query.end_ms) continue;
-    std::optional<std::vector<int64_t>> seqs = audit_postings::Unpack(postings.Text(2));
-    if (!seqs) return Status(ErrorCode::kServiceFailure, "audit lookup: a posting is damaged");
-    for (auto seq = seqs->rbegin(); seq != seqs->rend(); ++seq) {
-      if (*seq >= before) continue;
-      event.Reset();
-      event.Bind(1, *seq);
-      const int found = event.Step();
-      if (found == SQLITE_ROW && InRange(query, event.Int(3))) rows.push_back(RowOf(event));
-      if (found != SQLITE_ROW && found != SQLITE_DONE) return LookupFailure(db, found);
-      if (rows.size() == static_cast<size_t>(query.limit)) return Status::Ok();
+  audit_postings::NewestFirst merged(before);
+  ASSIGN_OR_RETURN(std::vector<int64_t> pending, PendingMatches(db, query, key, before));
+  merged.Add(std::move(pending));
+  postings.Bind(1, query.account_id).Bind(2, int64_t{key.first}).Bind(3, key.second);
+  postings.Bind(4, before);
+  int rc = postings.Step();
+  while (rows.size() < static_cast<size_t>(query.limit)) {
+    for (; rc == SQLITE_ROW && merged.Wants(postings.Int(3)); rc = postings.Step()) {
+      if (postings.Int(1) < query.start_ms || postings.Int(0) > query.end_ms) continue;
+      std::optional<std::vector<int64_t>> seqs = audit_postings::Unpack(postings.Text(2));
+      if (!seqs) return Status(ErrorCode::kServiceFailure, "audit lookup: a posting is damaged");
+      merged.Add(std::move(*seqs));
     }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LookupFailure(db, rc);
+    std::optional<int64_t> seq = merged.Next();
+    if (!seq) break;
+    event.Reset();
+    event.Bind(1, *seq);
+    const int found = event.Step();
+    if (found == SQLITE_ROW && InRange(query, event.Int(3))) rows.push_back(RowOf(event));
+    if (found != SQLITE_ROW && found != SQLITE_DONE) return LookupFailure(db, found);
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LookupFailure(db, rc);
   return Status::Ok();
 }
 
@@ -224,48 +268,50 @@ Result<int64_t> LastNumberBefore(sqlite3* db, int64_t before_ms) {
   return through;
 }
 
-// Reads every event numbered first..last (with its resources) and lists it in postings.
-Status PostEvents(sqlite3* db, int64_t first, int64_t last, Statement& insert) {
-  Statement read(db,
-                 "SELECT seq, account_id, time_ms, event_name, event_source, username, "
-                 "access_key_id, read_only FROM audit_events WHERE seq >= ? AND seq <= ? "
-                 "ORDER BY seq");
-  read.Bind(1, first).Bind(2, last);
+// Lists in postings every event `read` yields (rows of kEventColumns, in increasing order).
+Status PostRows(sqlite3* db, Statement& read, Statement& insert) {
   audit_postings::Postings postings;
   int rc;
   while ((rc = read.Step()) == SQLITE_ROW) {
-    model::AuditEntry e;
-    e.account_id = read.Text(1);
-    e.time_ms = read.Int(2);
-    e.event_name = read.Text(3);
-    e.event_source = read.Text(4);
-    e.username = read.Text(5);
-    e.access_key_id = read.Text(6);
-    e.read_only = read.Int(7) != 0;
-    e.resources = ResourcesOf(db, read.Int(0));
-    audit_postings::Add(postings, e, read.Int(0));
+    AuditRow row = RowOf(read);
+    row.entry.resources = ResourcesOf(db, row.seq);
+    audit_postings::Add(postings, row.entry, row.seq);
   }
   if (rc != SQLITE_DONE) return Failure(db, "audit postings");
   return WritePostings(db, insert, postings);
 }
 
 // Events stored before postings existed (a store of an earlier version) get theirs, in spans
-// of a thousand numbers.
+// of a thousand numbers; so do those a process left waiting for their completion.
 Status PostEarlierEvents(sqlite3* db) {
   Statement any_posting(db, "SELECT 1 FROM audit_postings LIMIT 1");
   Statement range(db, "SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM audit_events");
-  if (!any_posting.ok() || !range.ok() || range.Step() != SQLITE_ROW) {
-    return Failure(db, "audit postings");
-  }
-  if (any_posting.Step() == SQLITE_ROW || range.Int(1) == 0) return Status::Ok();
   Statement insert(db,
                    "INSERT INTO audit_postings (account_id, code, value, last_seq, first_seq, "
                    "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)");
-  if (!insert.ok()) return Failure(db, "audit postings");
-  for (int64_t first = range.Int(0); first <= range.Int(1); first += 1000) {
-    RETURN_IF_ERROR(PostEvents(db, first, first + 999, insert));
+  Statement span(db, (std::string("SELECT ") + kEventColumns +
+                      " FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq")
+                         .c_str());
+  Statement waiting(db, (std::string("SELECT ") + kEventColumns +
+                         " FROM audit_events WHERE seq IN (SELECT seq FROM audit_unposted) "
+                         "ORDER BY seq")
+                            .c_str());
+  if (!any_posting.ok() || !range.ok() || !insert.ok() || !span.ok() || !waiting.ok() ||
+      range.Step() != SQLITE_ROW) {
+    return Failure(db, "audit postings");
   }
-  return Status::Ok();
+  if (any_posting.Step() != SQLITE_ROW) {
+    for (int64_t first = range.Int(0); range.Int(1) != 0 && first <= range.Int(1); first += 1000) {
+      span.Reset();
+      span.Bind(1, first).Bind(2, first + 999);
+      RETURN_IF_ERROR(PostRows(db, span, insert));
+    }
+  } else {
+    RETURN_IF_ERROR(PostRows(db, waiting, insert));
+  }
+  return sqlite3_exec(db, "DELETE FROM audit_unposted", nullptr, nullptr, nullptr) == SQLITE_OK
+             ? Status::Ok()
+             : Failure(db, "audit postings");
 }
 
 }  // namespace
@@ -286,6 +332,7 @@ CREATE TABLE IF NOT EXISTS audit_postings (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS audit_postings_key ON audit_postings (account_id, code, value, last_seq);
 CREATE INDEX IF NOT EXISTS audit_postings_time ON audit_postings (min_time) WHERE code = 0;
+CREATE TABLE IF NOT EXISTS audit_unposted (seq INTEGER PRIMARY KEY);
 )sql";
   if (sqlite3_exec(db, kLayout, nullptr, nullptr, nullptr) != SQLITE_OK) {
     Status s = Failure(db, "audit layout");
@@ -310,14 +357,22 @@ CREATE INDEX IF NOT EXISTS audit_postings_time ON audit_postings (min_time) WHER
   return s;
 }
 
-Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries) {
+Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries,
+                          Posting posting) {
   if (entries.empty()) return Status::Ok();
   AppendStatements statements(db);
   if (!statements.ok()) return Failure(db, "prepare");
   audit_postings::Postings postings;
   for (const model::AuditEntry& e : entries) {
-    ASSIGN_OR_RETURN(int64_t inserted, Upsert(db, statements, e));
-    if (inserted != 0) audit_postings::Add(postings, e, inserted);
+    ASSIGN_OR_RETURN(int64_t seq, Upsert(db, statements, e));
+    if (seq == 0) continue;
+    if (posting == Posting::kNow) {
+      audit_postings::Add(postings, e, seq);
+      continue;
+    }
+    statements.defer.Reset();
+    statements.defer.Bind(1, seq);
+    RETURN_IF_ERROR(Run(db, statements.defer));
   }
   return WritePostings(db, statements.posting, postings);
 }
@@ -328,8 +383,7 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
   sqlite3_progress_handler(db, 10000, PastDeadline, &deadline);
   std::optional<std::pair<audit_postings::Code, std::string>> key =
       audit_postings::KeyOf(query.attribute, query.value);
-  Status s = key ? LookupByPostings(db, query, key->first, key->second, rows)
-                 : LookupById(db, query, rows);
+  Status s = key ? LookupByPostings(db, query, *key, rows) : LookupById(db, query, rows);
   sqlite3_progress_handler(db, 0, nullptr, nullptr);
   RETURN_IF_ERROR(s);
   for (AuditRow& row : rows) row.entry.resources = ResourcesOf(db, row.seq);
@@ -342,6 +396,7 @@ Status PruneAuditRows(sqlite3* db, int64_t before_ms) {
   for (const char* sql :
        {"DELETE FROM audit_resources WHERE seq <= ?", "DELETE FROM audit_events WHERE seq <= ?",
         "DELETE FROM audit_postings WHERE last_seq <= ?",
+        "DELETE FROM audit_unposted WHERE seq <= ?",
         "DELETE FROM audit_digests WHERE last_seq <= ?"}) {
     Statement prune(db, sql);
     prune.Bind(1, through);

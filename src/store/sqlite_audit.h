@@ -15,9 +15,16 @@ namespace gatehouse::store::sqlite {
 // (store/audit_postings.h) instead of the per-column indexes that PostgreSQL's lookups use, and
 // postings for events stored before them. Idempotent: run at every open, after the migrations.
 Status PrepareAuditLayout(sqlite3* db);
-// Upserts `entries` by (account, event id) in the open transaction, and lists the new ones in
-// postings; an event already sealed keeps its stored body.
-Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries);
+// When an appended event is listed in postings: at once (a batch of the recorder's), or with
+// its completion (an event that travels with its change: a commit writes as little as it can,
+// and the batch that completes it lists it with the rest). Until then lookups find it among the
+// events awaiting postings; PrepareAuditLayout lists those a process left behind.
+enum class Posting { kNow, kWithCompletion };
+
+// Upserts `entries` by (account, event id) in the open transaction and lists them in postings
+// as `posting` says; an event already sealed keeps its stored body.
+Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries,
+                          Posting posting);
 Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query);
 Status PruneAuditRows(sqlite3* db, int64_t before_ms);
 Result<std::vector<model::AuditBody>> AuditBodies(sqlite3* db, int64_t first_seq, int64_t last_seq);

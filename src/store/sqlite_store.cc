@@ -319,7 +319,7 @@ bool RenamesUser(const WriteBatch& batch) {
 Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(db, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(db, w));
-  RETURN_IF_ERROR(sqlite::AppendAuditEntries(db, batch.audit));
+  RETURN_IF_ERROR(sqlite::AppendAuditEntries(db, batch.audit, sqlite::Posting::kWithCompletion));
   Statement change(db, "INSERT INTO changes (committed_ms, writes) VALUES (?, ?)");
   change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
   RETURN_IF_ERROR(Run(db, change));
@@ -614,7 +614,7 @@ Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
     s = Failure(db_, "begin");
   } else {
-    s = sqlite::AppendAuditEntries(db_, entries);
+    s = sqlite::AppendAuditEntries(db_, entries, sqlite::Posting::kNow);
     if (s.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       s = Failure(db_, "commit");
     }

@@ -152,6 +152,34 @@ TEST_P(AuditLogContract, AnEventNamingTwoResourcesOfTheKindFillsOnePlaceOfAPage)
   EXPECT_EQ(Ids(store->LookupAudit(by_name)), std::vector<std::string>{"e2"});
 }
 
+TEST_P(AuditLogContract, AnEventCompletedAfterNewerOnesKeepsItsPlace) {
+  auto store = Open();
+  WriteBatch batch{{InsertAccount{{kA, "acct", "a@example.com", 1000}}}};
+  batch.audit = {Event("e1", kA, 1000)};
+  ASSERT_TRUE(store->Commit(batch).ok());
+  ASSERT_TRUE(store->AppendAudit({Event("e2", kA, 2000), Event("e3", kA, 3000)}).ok());
+  // Found by each of its keys before its completion is appended.
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kResourceName, "bob"))),
+            (std::vector<std::string>{"e3", "e2", "e1"}));
+  model::AuditEntry completed = Event("e1", kA, 1000);
+  completed.body = "{\"eventID\":\"e1\",\"responseElements\":{}}";
+  ASSERT_TRUE(store->AppendAudit({completed, Event("e4", kA, 4000)}).ok());
+  for (AuditAttribute attribute : {AuditAttribute::kNone, AuditAttribute::kUsername}) {
+    AuditQuery q = Query(kA, attribute, "alice");
+    q.limit = 2;
+    auto first = store->LookupAudit(q);
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ(Ids(first), (std::vector<std::string>{"e4", "e3"}));
+    q.before_seq = first->back().seq;
+    auto second = store->LookupAudit(q);
+    EXPECT_EQ(Ids(second), (std::vector<std::string>{"e2", "e1"}));
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(second->back().entry.body, completed.body);
+  }
+  EXPECT_EQ(Ids(Open()->LookupAudit(Query(kA, AuditAttribute::kEventName, "CreateUser"))),
+            (std::vector<std::string>{"e4", "e3", "e2", "e1"}));
+}
+
 TEST_P(AuditLogContract, PruneForgetsOldEventsAndTheirDigests) {
   auto store = Open();
   ASSERT_TRUE(store->AppendAudit({Event("old", kA, 1000), Event("new", kA, 9000)}).ok());

@@ -59,6 +59,23 @@ TEST(AuditPostings, AnEventIsListedOnceUnderEachOfItsKeys) {
   EXPECT_EQ(audit_postings::KeyOf(AuditAttribute::kNone, "ignored")->second, "");
 }
 
+TEST(AuditPostings, ListsMergeHighestFirstBelowTheBound) {
+  audit_postings::NewestFirst merged(9);
+  // Postings in order of their last number; the second reaches below the third.
+  const std::vector<std::vector<int64_t>> postings = {{7, 8, 12}, {2, 6}, {4, 5}, {1, 3}};
+  std::vector<int64_t> out;
+  size_t next = 0;
+  while (true) {
+    while (next < postings.size() && merged.Wants(postings[next].back())) {
+      merged.Add(postings[next++]);
+    }
+    std::optional<int64_t> seq = merged.Next();
+    if (!seq) break;
+    out.push_back(*seq);
+  }
+  EXPECT_EQ(out, (std::vector<int64_t>{8, 7, 6, 5, 4, 3, 2, 1}));
+}
+
 class SqliteAuditLayout : public ::testing::Test {
  protected:
   void SetUp() override {
