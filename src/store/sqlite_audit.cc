@@ -9,9 +9,7 @@
 #include "store/sqlite_statement.h"
 
 namespace gatehouse::store::sqlite {
-namespace {
 
-// The statements that append a batch, prepared once for all its events.
 struct AppendStatements {
   explicit AppendStatements(sqlite3* db)
       : put(db,
@@ -47,6 +45,10 @@ struct AppendStatements {
   Statement defer;    // an event to list with its completion
   Statement undefer;  // a completion's event, listed now
 };
+
+void AppendStatementsDeleter::operator()(AppendStatements* statements) const { delete statements; }
+
+namespace {
 
 Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const model::AuditEntry& e) {
   s.clear.Reset();
@@ -87,6 +89,7 @@ Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry
   s.number.Bind(1, e.account_id).Bind(2, e.event_id);
   if (s.number.Step() != SQLITE_ROW) return Failure(db, "audit event");
   const int64_t seq = s.number.Int(0);
+  s.number.Reset();  // no read left open between appends
   RETURN_IF_ERROR(ReplaceResources(db, s, seq, e));
   s.undefer.Reset();
   s.undefer.Bind(1, seq);
@@ -357,11 +360,15 @@ CREATE TABLE IF NOT EXISTS audit_unposted (seq INTEGER PRIMARY KEY);
   return s;
 }
 
-Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries,
-                          Posting posting) {
+Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db) {
+  AppendStatementsPtr statements(new AppendStatements(db));
+  if (!statements->ok()) return Failure(db, "prepare");
+  return statements;
+}
+
+Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
+                          const std::vector<model::AuditEntry>& entries, Posting posting) {
   if (entries.empty()) return Status::Ok();
-  AppendStatements statements(db);
-  if (!statements.ok()) return Failure(db, "prepare");
   audit_postings::Postings postings;
   for (const model::AuditEntry& e : entries) {
     ASSIGN_OR_RETURN(int64_t seq, Upsert(db, statements, e));

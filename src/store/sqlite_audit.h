@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <memory>
 #include <vector>
 
 #include "store/audit_log.h"
@@ -21,10 +22,19 @@ Status PrepareAuditLayout(sqlite3* db);
 // events awaiting postings; PrepareAuditLayout lists those a process left behind.
 enum class Posting { kNow, kWithCompletion };
 
+// The statements that append events, prepared once per connection (after PrepareAuditLayout):
+// preparing them for each commit cost more than the writes they make.
+struct AppendStatements;
+struct AppendStatementsDeleter {
+  void operator()(AppendStatements* statements) const;
+};
+using AppendStatementsPtr = std::unique_ptr<AppendStatements, AppendStatementsDeleter>;
+Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db);
+
 // Upserts `entries` by (account, event id) in the open transaction and lists them in postings
 // as `posting` says; an event already sealed keeps its stored body.
-Status AppendAuditEntries(sqlite3* db, const std::vector<model::AuditEntry>& entries,
-                          Posting posting);
+Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
+                          const std::vector<model::AuditEntry>& entries, Posting posting);
 Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query);
 Status PruneAuditRows(sqlite3* db, int64_t before_ms);
 Result<std::vector<model::AuditBody>> AuditBodies(sqlite3* db, int64_t first_seq, int64_t last_seq);

@@ -316,10 +316,12 @@ bool RenamesUser(const WriteBatch& batch) {
 
 // Checks and writes one batch inside the open transaction and appends it to the change feed;
 // `sequence` receives its number.
-Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
+Status CommitBatch(sqlite3* db, sqlite::AppendStatements& audit, const WriteBatch& batch,
+                   int64_t* sequence) {
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(db, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(db, w));
-  RETURN_IF_ERROR(sqlite::AppendAuditEntries(db, batch.audit, sqlite::Posting::kWithCompletion));
+  RETURN_IF_ERROR(
+      sqlite::AppendAuditEntries(db, audit, batch.audit, sqlite::Posting::kWithCompletion));
   Statement change(db, "INSERT INTO changes (committed_ms, writes) VALUES (?, ?)");
   change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
   RETURN_IF_ERROR(Run(db, change));
@@ -361,10 +363,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
   if (Status s = store->Migrate(); !s.ok()) return s;
   if (Status s = sqlite::PrepareAuditLayout(store->db_); !s.ok()) return s;
+  Result<sqlite::AppendStatementsPtr> audit = sqlite::PrepareAppendStatements(store->db_);
+  if (!audit.ok()) return audit.status();
+  store->audit_append_ = std::move(audit).value();
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+  audit_append_.reset();  // its statements must be finalized before the connection closes
+  sqlite3_close(db_);
+}
 
 Status SqliteStore::Migrate() {
   if (sqlite3_exec(db_,
@@ -513,7 +521,7 @@ std::vector<Result<int64_t>> SqliteStore::CommitTogether(
       break;
     }
     int64_t sequence = 0;
-    Status status = CommitBatch(db_, *batch, &sequence);
+    Status status = CommitBatch(db_, *audit_append_, *batch, &sequence);
     if (!status.ok() &&
         sqlite3_exec(db_, "ROLLBACK TO batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
       broken = Failure(db_, "rollback to savepoint");
@@ -614,7 +622,7 @@ Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
     s = Failure(db_, "begin");
   } else {
-    s = sqlite::AppendAuditEntries(db_, entries, sqlite::Posting::kNow);
+    s = sqlite::AppendAuditEntries(db_, *audit_append_, entries, sqlite::Posting::kNow);
     if (s.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       s = Failure(db_, "commit");
     }

@@ -9,9 +9,8 @@
 #include <mutex>
 #include <string>
 
+#include "store/sqlite_audit.h"
 #include "store/store.h"
-
-struct sqlite3;
 
 namespace gatehouse::store {
 
@@ -53,6 +52,7 @@ class SqliteStore : public Store {
   std::vector<Result<int64_t>> CommitTogether(const std::vector<const WriteBatch*>& batches);
 
   sqlite3* db_;
+  sqlite::AppendStatementsPtr audit_append_;  // finalized before the connection closes
   std::mutex mu_;
   int schema_version_ = 0;
   int64_t last_commit_sequence_ = 0;
