@@ -474,7 +474,8 @@ int Serve(const ServeOptions& options) {
   organizations.creations = &account_creations;
   account_creations.Start();
   services::organizations::RegisterOrganizationsOperations(dispatcher, organizations);
-  services::cloudtrail::RegisterCloudTrailOperations(dispatcher, iam);
+  services::cloudtrail::RegisterCloudTrailOperations(
+      dispatcher, iam, [&audit_recorder] { return audit_recorder.Flush(); });
   dispatcher.EncodeDenials([&session_keys, &random](const authz::AuthzRequest& request,
                                                     const authz::Evaluation& evaluation) {
     Result<std::string> encoded = services::sts::EncodeAuthorizationMessage(

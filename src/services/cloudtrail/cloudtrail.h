@@ -6,12 +6,19 @@
 // recipientAccountId.
 #pragma once
 
+#include <functional>
+
+#include "core/status.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 
 namespace gatehouse::services::cloudtrail {
 
-// Registers every CloudTrail operation gatehouse serves.
-void RegisterCloudTrailOperations(Dispatcher& dispatcher, iam::IamContext& iam);
+// Registers every CloudTrail operation gatehouse serves. `store_recorded`, when given, stores
+// the events this instance has recorded so far (audit::Recorder::Flush): a lookup calls it
+// first, so that a caller reads its own calls at once although the recorder appends them in
+// batches (those of other instances arrive within a batch's linger).
+void RegisterCloudTrailOperations(Dispatcher& dispatcher, iam::IamContext& iam,
+                                  std::function<Status()> store_recorded = nullptr);
 
 }  // namespace gatehouse::services::cloudtrail

@@ -66,9 +66,17 @@ Result<json> LookupEvents(iam::IamContext& iam, const OperationContext& c) {
 
 }  // namespace
 
-void RegisterCloudTrailOperations(Dispatcher& d, iam::IamContext& iam) {
+void RegisterCloudTrailOperations(Dispatcher& d, iam::IamContext& iam,
+                                  std::function<Status()> store_recorded) {
   d.Register("cloudtrail", "LookupEvents",
-             [&iam](const OperationContext& c) { return LookupEvents(iam, c); });
+             [&iam, store_recorded = std::move(store_recorded)](const OperationContext& c) {
+               if (store_recorded) {
+                 // An event that could not be stored is logged by the recorder; the lookup
+                 // reads what is there.
+                 (void)store_recorded();
+               }
+               return LookupEvents(iam, c);
+             });
 }
 
 }  // namespace gatehouse::services::cloudtrail

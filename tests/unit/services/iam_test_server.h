@@ -48,7 +48,8 @@ class IamTestServer {
     iam::RegisterIamOperations(dispatcher_, temp_.iam());
     sts::RegisterStsOperations(dispatcher_, sts_);
     organizations::RegisterOrganizationsOperations(dispatcher_, organizations_);
-    cloudtrail::RegisterCloudTrailOperations(dispatcher_, temp_.iam());
+    cloudtrail::RegisterCloudTrailOperations(
+        dispatcher_, temp_.iam(), [this] { return recorder_ ? recorder_->Flush() : Status::Ok(); });
   }
 
   // Records every call's audit events from now on; they are in audit_log() once the recorder
