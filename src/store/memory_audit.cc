@@ -62,6 +62,10 @@ void MemoryAuditTables::Prune(int64_t before_ms) {
   for (const auto& [seq, e] : events_) {
     if (e.time_ms < before_ms) through = std::max(through, seq);
   }
+  for (const model::AuditDigest& d : digests_) {
+    // Never into a sealed batch: from the start of one the cut would fall in.
+    if (d.first_seq <= through && d.last_seq > through) through = d.first_seq - 1;
+  }
   for (auto it = events_.begin(); it != events_.end() && it->first <= through;) {
     by_id_.erase({it->second.account_id, it->second.event_id});
     it = events_.erase(it);

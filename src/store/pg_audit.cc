@@ -134,8 +134,12 @@ Result<std::vector<AuditRow>> LookupAuditRows(pg_conn* conn, const AuditQuery& q
 
 Status PruneAuditRows(pg_conn* conn, int64_t before_ms) {
   return Run(conn,
-             "WITH t AS (SELECT COALESCE(MAX(seq), 0) AS through FROM audit_events WHERE "
+             // Never into a sealed batch: from the start of one the cut would fall in.
+             "WITH o AS (SELECT COALESCE(MAX(seq), 0) AS through FROM audit_events WHERE "
              "time_ms < $1::bigint), "
+             "t AS (SELECT COALESCE((SELECT d.first_seq - 1 FROM audit_digests d, o WHERE "
+             "d.first_seq <= o.through AND d.last_seq > o.through), (SELECT through FROM o)) "
+             "AS through), "
              "a AS (DELETE FROM audit_resources WHERE seq <= (SELECT through FROM t)), "
              "b AS (DELETE FROM audit_digests WHERE last_seq <= (SELECT through FROM t)) "
              "DELETE FROM audit_events WHERE seq <= (SELECT through FROM t)",

@@ -399,7 +399,13 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
 
 Status PruneAuditRows(sqlite3* db, int64_t before_ms) {
   ASSIGN_OR_RETURN(int64_t through, LastNumberBefore(db, before_ms));
-  if (through == 0) return Status::Ok();
+  // Never into a sealed batch: from the start of one the cut would fall in.
+  Statement cut(db,
+                "SELECT first_seq - 1 FROM audit_digests WHERE first_seq <= ?1 AND last_seq > ?1");
+  cut.Bind(1, through);
+  if (!cut.ok()) return Failure(db, "audit prune");
+  if (cut.Step() == SQLITE_ROW) through = cut.Int(0);
+  if (through <= 0) return Status::Ok();
   for (const char* sql :
        {"DELETE FROM audit_resources WHERE seq <= ?", "DELETE FROM audit_events WHERE seq <= ?",
         "DELETE FROM audit_postings WHERE last_seq <= ?",

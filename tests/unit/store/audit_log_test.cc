@@ -189,6 +189,28 @@ TEST_P(AuditLogContract, PruneForgetsOldEventsAndTheirDigests) {
             std::vector<std::string>{"new"});
 }
 
+TEST_P(AuditLogContract, PruningNeverCutsASealedBatch) {
+  auto store = Open();
+  std::vector<model::AuditEntry> events;
+  for (int i = 1; i <= 6; ++i) events.push_back(Event("e" + std::to_string(i), kA, i * 1000));
+  ASSERT_TRUE(store->AppendAudit(events).ok());
+  auto bodies = [&](int64_t f, int64_t l) { return *store->AuditEvents(f, l); };
+  ASSERT_TRUE(store
+                  ->AppendAuditDigest({1, 2, audit::kGenesisDigest,
+                                       audit::ChainDigest(audit::kGenesisDigest, bodies(1, 2))})
+                  .ok());
+  const std::string first = store->AuditDigests()->back().digest;
+  ASSERT_TRUE(
+      store->AppendAuditDigest({3, 5, first, audit::ChainDigest(first, bodies(3, 5))}).ok());
+  // e1..e3 are old; e3 is sealed with e4 and e5: only the first batch goes.
+  ASSERT_TRUE(store->PruneAudit(3500).ok());
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA))), (std::vector<std::string>{"e6", "e5", "e4", "e3"}));
+  ASSERT_EQ(store->AuditDigests()->size(), 1u);
+  // Past the sealed batches, unsealed events go as they age.
+  ASSERT_TRUE(store->PruneAudit(6500).ok());
+  EXPECT_TRUE(Ids(store->LookupAudit(Query(kA))).empty());
+}
+
 TEST_P(AuditLogContract, SealedEventsChainAndNeverChange) {
   auto store = Open();
   ASSERT_TRUE(store->AppendAudit({Event("e1", kA, 1000), Event("e2", kA, 2000)}).ok());
