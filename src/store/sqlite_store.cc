@@ -344,9 +344,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   sqlite3* db = nullptr;
   // NOMUTEX: every use of the connection holds mu_ already; SQLite's own lock around each call
   // (a dozen per appended event) would only cost time.
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s(ErrorCode::kServiceFailure,
              "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
