@@ -134,9 +134,14 @@ std::vector<std::pair<std::string, std::string>> ResourcesOf(sqlite3* db, int64_
   return out;
 }
 
+// An event's columns, from audit_events as `e`.
 constexpr char kEventColumns[] =
-    "seq, account_id, event_id, time_ms, event_name, event_source, username, access_key_id, "
-    "read_only, body";
+    "e.seq, e.account_id, e.event_id, e.time_ms, e.event_name, e.event_source, e.username, "
+    "e.access_key_id, e.read_only, e.body";
+// The events awaiting their completion's postings, driven from their short list (CROSS JOIN
+// keeps SQLite from walking audit_events instead, which holds every event).
+constexpr char kWaitingEvents[] =
+    " FROM audit_unposted u CROSS JOIN audit_events e ON e.seq = u.seq";
 
 AuditRow RowOf(const Statement& read) {
   AuditRow row;
@@ -174,9 +179,10 @@ int64_t Before(const AuditQuery& query) {
 
 // An EventId lookup: the id's own index holds at most one event.
 Status LookupById(sqlite3* db, const AuditQuery& query, std::vector<AuditRow>& rows) {
-  Statement read(db, (std::string("SELECT ") + kEventColumns +
-                      " FROM audit_events WHERE account_id = ? AND event_id = ? AND seq < ?")
-                         .c_str());
+  Statement read(db,
+                 (std::string("SELECT ") + kEventColumns +
+                  " FROM audit_events e WHERE e.account_id = ? AND e.event_id = ? AND e.seq < ?")
+                     .c_str());
   read.Bind(1, query.account_id).Bind(2, query.value).Bind(3, Before(query));
   if (!read.ok()) return Failure(db, "audit lookup");
   const int rc = read.Step();
@@ -190,9 +196,8 @@ Status LookupById(sqlite3* db, const AuditQuery& query, std::vector<AuditRow>& r
 Result<std::vector<int64_t>> PendingMatches(sqlite3* db, const AuditQuery& query,
                                             const std::pair<audit_postings::Code, std::string>& key,
                                             int64_t before) {
-  Statement pending(db, (std::string("SELECT ") + kEventColumns +
-                         " FROM audit_events WHERE seq IN (SELECT seq FROM audit_unposted) AND "
-                         "account_id = ? AND seq < ? ORDER BY seq")
+  Statement pending(db, (std::string("SELECT ") + kEventColumns + kWaitingEvents +
+                         " WHERE e.account_id = ? AND u.seq < ? ORDER BY u.seq")
                             .c_str());
   if (!pending.ok()) return Failure(db, "audit lookup");
   pending.Bind(1, query.account_id).Bind(2, before);
@@ -219,7 +224,8 @@ Status LookupByPostings(sqlite3* db, const AuditQuery& query,
                      "account_id = ? AND code = ? AND value = ? AND first_seq < ? ORDER BY "
                      "last_seq DESC");
   Statement event(
-      db, (std::string("SELECT ") + kEventColumns + " FROM audit_events WHERE seq = ?").c_str());
+      db,
+      (std::string("SELECT ") + kEventColumns + " FROM audit_events e WHERE e.seq = ?").c_str());
   if (!postings.ok() || !event.ok()) return Failure(db, "audit lookup");
   const int64_t before = Before(query);
   audit_postings::NewestFirst merged(before);
@@ -293,12 +299,10 @@ Status PostEarlierEvents(sqlite3* db) {
                    "INSERT INTO audit_postings (account_id, code, value, last_seq, first_seq, "
                    "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)");
   Statement span(db, (std::string("SELECT ") + kEventColumns +
-                      " FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq")
+                      " FROM audit_events e WHERE e.seq >= ? AND e.seq <= ? ORDER BY e.seq")
                          .c_str());
-  Statement waiting(db, (std::string("SELECT ") + kEventColumns +
-                         " FROM audit_events WHERE seq IN (SELECT seq FROM audit_unposted) "
-                         "ORDER BY seq")
-                            .c_str());
+  Statement waiting(
+      db, (std::string("SELECT ") + kEventColumns + kWaitingEvents + " ORDER BY u.seq").c_str());
   if (!any_posting.ok() || !range.ok() || !insert.ok() || !span.ok() || !waiting.ok() ||
       range.Step() != SQLITE_ROW) {
     return Failure(db, "audit postings");
