@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 
 import {
   ConsoleClient, createConsoleUser, createMemberAccount, expectHome, launchBrowser, newPage, openAccountMenu,
-  rootClient, screenshot, signInAsUser, startServer,
+  rootClient, screenshot, signInAsUser, startServer, switchBack,
 } from './server.mjs';
 
 let browser;
@@ -68,8 +68,7 @@ test('hyphenated account ids at sign-in and in Switch role; the menu names the r
       await screenshot(page, 'switched-role-menu');
 
       // Back: the menu names alice's own account again; the history keeps the hyphens.
-      await page.getByRole('button', { name: 'Back to alice' }).click();
-      await expectHome(page);
+      await switchBack(page, 'alice');
       await openAccountMenu(page);
       assert.equal(await page.locator('.menu-account-id').innerText(),
                    hyphenated(server.accountId));

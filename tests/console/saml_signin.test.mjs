@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import {
-  expectHome, launchBrowser, newPage, openAccountMenu, rootClient, screenshot, startServer,
+  expectHome, launchBrowser, newPage, openAccountMenu, rootClient, screenshot, startServer, switchBack,
 } from './server.mjs';
 
 const IDP = join(dirname(fileURLToPath(import.meta.url)), '..', 'integration', 'saml_idp.py');
@@ -90,8 +90,7 @@ test('SAML sign-in: the role chooser, the federated session, switch role and bac
     assert.match(await bar.innerText(), /^Deploy @ /);
     await openAccountMenu(page);
     await screenshot(page, 'saml-switched-role');
-    await page.getByRole('button', { name: 'Back to Engineers/dana' }).click();
-    await expectHome(page);
+    await switchBack(page, 'Engineers/dana');
     assert.match(await bar.innerText(), /Engineers\/dana/);
 
     // The same response again signs no one in, and offers no role.

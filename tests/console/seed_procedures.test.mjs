@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import {
   alertText, completeMfaAssignment, errorWithCode, expectHome, launchBrowser, newPage, openAccountMenu,
-  ROOT_PASSWORD, rootClient, screenshot, signInAsRoot, signInAsUser, startServer,
+  ROOT_PASSWORD, rootClient, screenshot, signInAsRoot, signInAsUser, startServer, switchBack,
 } from './server.mjs';
 import { currentStep, settledStep, totp } from './totp.mjs';
 
@@ -214,8 +214,7 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
 
     // Back to alice: her own permissions apply again.
     await openAccountMenu(alice);
-    await alice.getByRole('button', { name: 'Back to alice' }).click();
-    await expectHome(alice);
+    await switchBack(alice, 'alice');
     assert.equal(await alice.locator('.account-id').innerText(), managementId);
     assert.match(await nav.innerText(), /^alice @ /);
     await alice.goto('/iam/users');
@@ -224,11 +223,11 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
     // The role history switches in one click.
     await openAccountMenu(alice);
     await alice.getByRole('button', { name: `Invited admin @ ${hyphenated(invitedId)}` }).click();
+    await alice.locator('#account-menu-button', { hasText: 'Invited admin @ ' }).waitFor();
     await expectHome(alice);
     assert.equal(await alice.locator('.account-id').innerText(), invitedId);
     await openAccountMenu(alice);
-    await alice.getByRole('button', { name: 'Back to alice' }).click();
-    await expectHome(alice);
+    await switchBack(alice, 'alice');
 
     // The created account's role, made by Organizations, works the same way.
     await switchRoleForm(alice, `/switchrole?account=${createdId}&roleName=OrganizationAccountAccessRole`,
@@ -236,8 +235,7 @@ test("the seed's procedures: member accounts, the administrator role, switch rol
     await expectHome(alice);
     assert.equal(await alice.locator('.account-id').innerText(), createdId);
     await openAccountMenu(alice);
-    await alice.getByRole('button', { name: 'Back to alice' }).click();
-    await expectHome(alice);
+    await switchBack(alice, 'alice');
 
     // A role requiring an external ID cannot be switched to; one requiring MFA only with MFA.
     const refusal = 'Invalid information in one or more fields. Check your information or ' +

@@ -297,6 +297,15 @@ export async function openAccountMenu(page) {
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
 }
 
+// Clicks "Back to <user>" in the open account menu. The page switches back without loading
+// anew, so this waits for the bar to name the user again rather than for the home page, which
+// is already showing.
+export async function switchBack(page, userName) {
+  await page.getByRole('button', { name: `Back to ${userName}` }).click();
+  await page.locator('#account-menu-button', { hasText: `${userName} @ ` }).waitFor();
+  await expectHome(page);
+}
+
 // Assigns a virtual MFA device in the open "Assign MFA device" flow of the page: names it,
 // reads the secret the page shows, types two consecutive codes. Returns the base32 seed.
 export async function completeMfaAssignment(page, { totp, settledStep }) {
