@@ -41,7 +41,7 @@ std::string CanonicalBodyOf(const store::Write& put) {
           return std::string();
         }
       },
-      put);
+      put.get());
 }
 
 }  // namespace gatehouse::app

@@ -314,7 +314,7 @@ HttpResponse ConsoleEndpoint::SignUp(Call& call) {
                                                                    iam_.random, now, batch);
   if (!id.ok()) return ErrorResponse(id.status());
   for (store::Write& w : batch.writes) {
-    if (auto* root = std::get_if<store::InsertRootUser>(&w)) root->root.password_hash = *hash;
+    if (auto* root = std::get_if<store::InsertRootUser>(&w.get())) root->root.password_hash = *hash;
   }
   if (Status s = iam_.state.Commit(batch); !s.ok()) return ErrorResponse(s);
   spdlog::info("{} console sign-up: the account {} from {}", call.record.request_id, *id,

@@ -82,9 +82,9 @@ using Decoder = std::function<Write(const nlohmann::json&)>;
 template <size_t... I>
 std::map<std::string, Decoder> MakeDecoders(std::index_sequence<I...>) {
   std::map<std::string, Decoder> decoders;
-  (decoders.emplace(OpName<std::variant_alternative_t<I, Write>>(),
+  (decoders.emplace(OpName<std::variant_alternative_t<I, WriteVariant>>(),
                     [](const nlohmann::json& v) -> Write {
-                      return v.get<std::variant_alternative_t<I, Write>>();
+                      return v.get<std::variant_alternative_t<I, WriteVariant>>();
                     }),
    ...);
   return decoders;
@@ -92,7 +92,7 @@ std::map<std::string, Decoder> MakeDecoders(std::index_sequence<I...>) {
 
 const std::map<std::string, Decoder>& Decoders() {
   static const std::map<std::string, Decoder> decoders =
-      MakeDecoders(std::make_index_sequence<std::variant_size_v<Write>>());
+      MakeDecoders(std::make_index_sequence<std::variant_size_v<WriteVariant>>());
   return decoders;
 }
 
@@ -109,7 +109,7 @@ std::string EncodeWrites(const std::vector<Write>& writes) {
         [&out](const auto& w) {
           out.push_back({{"op", OpName<std::decay_t<decltype(w)>>()}, {"v", w}});
         },
-        write);
+        write.get());
   }
   try {
     return out.dump();

@@ -174,7 +174,7 @@ void Directory::ApplyLocked(const Write& write) {
           }
         }
       },
-      write);
+      write.get());
 }
 
 void Directory::RenameLocked(const UpdateUser& w) {

@@ -134,7 +134,7 @@ Status Check(const MemoryTables& tables, const Precondition& precondition) {
           return CheckNoUserAttached(tables, p);
         }
       },
-      precondition);
+      precondition.get());
 }
 
 // Checks the preconditions, then applies the writes: all of them, or none.

@@ -229,7 +229,7 @@ Status MemoryTables::Apply(const Write& write) {
           return Status::Ok();
         }
       },
-      write);
+      write.get());
 }
 
 Status MemoryTables::Finish() {

@@ -221,7 +221,7 @@ void AppendStatements(const Write& write, std::vector<Sql>& out) {
                {w.attachment.account_id, w.attachment.user_name, w.attachment.policy_arn}});
         }
       },
-      write);
+      write.get());
 }
 
 Status Check(pg_conn* conn, const Precondition& precondition) {
@@ -241,7 +241,7 @@ Status Check(pg_conn* conn, const Precondition& precondition) {
           return CheckNoUserAttached(conn, p);
         }
       },
-      precondition);
+      precondition.get());
 }
 
 }  // namespace gatehouse::store::pg

@@ -17,7 +17,7 @@ namespace {
 // Whether the batch renames a user, which defers the foreign keys to a user.
 bool RenamesUser(const WriteBatch& batch) {
   for (const Write& w : batch.writes) {
-    if (std::holds_alternative<UpdateUser>(w)) return true;
+    if (std::holds_alternative<UpdateUser>(w.get())) return true;
   }
   return false;
 }

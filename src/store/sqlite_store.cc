@@ -190,7 +190,7 @@ Status Apply(sqlite3* db, const Write& write) {
           return Run(db, s);
         }
       },
-      write);
+      write.get());
 }
 
 Status Conflict(const std::string& what) {
@@ -303,13 +303,13 @@ Status Check(sqlite3* db, const Precondition& precondition) {
           return CheckNoUserAttached(db, p);
         }
       },
-      precondition);
+      precondition.get());
 }
 
 // Whether the batch renames a user (which defers the foreign keys to the transaction's end).
 bool RenamesUser(const WriteBatch& batch) {
   for (const Write& w : batch.writes) {
-    if (std::holds_alternative<UpdateUser>(w)) return true;
+    if (std::holds_alternative<UpdateUser>(w.get())) return true;
   }
   return false;
 }

@@ -51,6 +51,7 @@
 #include "model/organization_entities.h"
 #include "model/throttle_entities.h"
 #include "store/audit_log.h"
+#include "store/boxed.h"
 
 namespace gatehouse::store {
 
@@ -203,20 +204,25 @@ struct RecordKind;  // RecordKind<T>::kName: the kind's name on disk
 #include "store/record_kinds.def"
 #undef X
 
-using Write = std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, UpdateUser,
-                           SetUserTags, InsertAccessKey, DeleteAccessKey, SetAccessKeyStatus,
-                           InsertRootResetToken, ResetRootPassword, SetAccessKeyLastUsed,
-                           PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy
+using WriteVariant =
+    std::variant<InsertAccount, InsertRootUser, InsertUser, DeleteUser, UpdateUser, SetUserTags,
+                 InsertAccessKey, DeleteAccessKey, SetAccessKeyStatus, InsertRootResetToken,
+                 ResetRootPassword, SetAccessKeyLastUsed, PutUserPolicy, DeleteUserPolicy,
+                 AttachUserPolicy, DetachUserPolicy
 #define X(Type, kind) , Put<model::Type>, Erase<model::Type>
 #include "store/record_kinds.def"
 #undef X
-                           >;
+                 >;
+using Write = Boxed<WriteVariant>;
 
-using Precondition = std::variant<ExpectUser, ExpectFewerOfUser, ExpectNoUserAttached
+using PreconditionVariant = std::variant<ExpectUser, ExpectFewerOfUser, ExpectNoUserAttached
 #define X(Type, kind) , Expect<model::Type>, ExpectFewer<model::Type>
 #include "store/record_kinds.def"
 #undef X
-                                  >;
+                                         >;
+using Precondition = Boxed<PreconditionVariant>;
+extern template class Boxed<WriteVariant>;
+extern template class Boxed<PreconditionVariant>;
 
 // The records of T under `prefix` are exactly `read`: each unchanged and no other one (a count
 // below one more than them). For decisions that rest on a whole list (aggregate quotas).

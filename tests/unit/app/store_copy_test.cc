@@ -107,11 +107,11 @@ TEST(StoreCopyTest, TheBatchWritesParentsBeforeTheRowsThatReferToThem) {
   ASSERT_TRUE(batch.ok());
   EXPECT_TRUE(batch->preconditions.empty());
   ASSERT_FALSE(batch->writes.empty());
-  EXPECT_TRUE(std::holds_alternative<store::InsertAccount>(batch->writes.front()));
+  EXPECT_TRUE(std::holds_alternative<store::InsertAccount>(batch->writes.front().get()));
   size_t first_key = batch->writes.size(), last_user = 0;
   for (size_t i = 0; i < batch->writes.size(); ++i) {
-    if (std::holds_alternative<store::InsertUser>(batch->writes[i])) last_user = i;
-    if (std::holds_alternative<store::InsertAccessKey>(batch->writes[i])) {
+    if (std::holds_alternative<store::InsertUser>(batch->writes[i].get())) last_user = i;
+    if (std::holds_alternative<store::InsertAccessKey>(batch->writes[i].get())) {
       first_key = std::min(first_key, i);
     }
   }

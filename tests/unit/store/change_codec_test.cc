@@ -46,14 +46,14 @@ TEST(ChangeCodecTest, EveryKindOfWriteReadsBackAsWritten) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   ASSERT_EQ(decoded->size(), writes.size());
   for (size_t i = 0; i < writes.size(); ++i) {
-    EXPECT_EQ((*decoded)[i].index(), writes[i].index()) << i;
+    EXPECT_EQ((*decoded)[i].get().index(), writes[i].get().index()) << i;
   }
   EXPECT_EQ(EncodeWrites(*decoded), text);
-  const auto& key = std::get<InsertAccessKey>((*decoded)[6]).key;
+  const auto& key = std::get<InsertAccessKey>((*decoded)[6].get()).key;
   EXPECT_EQ(key.sealed_secret, std::string("\0\x01\xfe", 3));
   EXPECT_EQ(key.status, model::AccessKeyStatus::kInactive);
-  EXPECT_TRUE(std::get<Put<model::MfaDevice>>((*decoded)[16]).create);
-  EXPECT_EQ(std::get<Put<model::ManagedPolicy>>((*decoded)[17]).value.versions.size(), 1u);
+  EXPECT_TRUE(std::get<Put<model::MfaDevice>>((*decoded)[16].get()).create);
+  EXPECT_EQ(std::get<Put<model::ManagedPolicy>>((*decoded)[17].get()).value.versions.size(), 1u);
 }
 
 // Each alternative of Write has its own op name, so none decodes as another.

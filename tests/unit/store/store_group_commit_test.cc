@@ -381,12 +381,12 @@ TEST_P(GroupCommitTest, ConcurrentCallersOfOneStateEachGetTheirOwnAnswer) {
       for (int i = 0; i < kRounds; ++i) {
         answers[t][i] = state.Commit(batches[t][i]);
         if (!answers[t][i].ok()) continue;
-        const auto* user = std::get_if<InsertUser>(&batches[t][i].writes[0]);
+        const auto* user = std::get_if<InsertUser>(&batches[t][i].writes[0].get());
         if (user != nullptr) {
           auto found = state.directory().FindUser(kAccount, user->user.name);
           if (found == nullptr || found->id != user->user.id) ++unread;
         } else if (state.directory().Get<model::Role>(
-                       std::get<Put<model::Role>>(batches[t][i].writes[0]).value.Key()) ==
+                       std::get<Put<model::Role>>(batches[t][i].writes[0].get()).value.Key()) ==
                    nullptr) {
           ++unread;
         }
