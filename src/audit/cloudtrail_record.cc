@@ -1,5 +1,6 @@
 #include "audit/cloudtrail_record.h"
 
+#include "audit/canonical_json.h"
 #include "core/time_format.h"
 
 namespace gatehouse::audit {
@@ -11,68 +12,13 @@ using nlohmann::json;
 // record says so ("omitted": true).
 constexpr size_t kMaxElementBytes = 100 * 1024;
 
-std::string Dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // An element's JSON, or null when it is too large to record (`omitted` is then set).
 std::string Element(const json& value, bool& omitted) {
-  std::string text = Dump(value);
+  std::string text = CanonicalJson(value);
   if (text.size() <= kMaxElementBytes) return text;
   omitted = true;
   return "null";
 }
-
-// Appends `text` as a JSON string: at once when it is printable ASCII needing no escape (as
-// nearly every value is), otherwise as nlohmann writes it.
-void AppendString(std::string& out, std::string_view text) {
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7F || c == '"' || c == '\\') {
-      out += Dump(json(std::string(text)));
-      return;
-    }
-  }
-  out += '"';
-  out += text;
-  out += '"';
-}
-
-// Writes one object's members, which the caller gives in sorted order.
-class ObjectWriter {
- public:
-  explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
-  ~ObjectWriter() { out_ += '}'; }
-  ObjectWriter(const ObjectWriter&) = delete;
-  ObjectWriter& operator=(const ObjectWriter&) = delete;
-
-  void String(std::string_view name, std::string_view value) {
-    Name(name);
-    AppendString(out_, value);
-  }
-  void Json(std::string_view name, const json& value) {
-    Name(name);
-    out_ += Dump(value);
-  }
-  void Bool(std::string_view name, bool value) {
-    Name(name);
-    out_ += value ? "true" : "false";
-  }
-  void Raw(std::string_view name, std::string_view json_text) {
-    Name(name);
-    out_ += json_text;
-  }
-
- private:
-  void Name(std::string_view name) {
-    if (!first_) out_ += ',';
-    first_ = false;
-    AppendString(out_, name);
-    out_ += ':';
-  }
-  std::string& out_;
-  bool first_ = true;
-};
 
 // The resources named by ARN, as the record lists them; "" when there are none.
 std::string ResourcesJson(const std::vector<EventResource>& resources) {
@@ -128,7 +74,7 @@ std::string CloudTrailRecord(const AuditCall& call) {
     if (!call.shared_event_id.empty()) o.String("sharedEventID", call.shared_event_id);
     o.String("sourceIPAddress", call.source_ip);
     o.String("userAgent", call.user_agent);
-    o.Json("userIdentity", call.user_identity);
+    o.Raw("userIdentity", call.user_identity);
   }
   return out;
 }

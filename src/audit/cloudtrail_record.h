@@ -33,7 +33,7 @@ struct AuditCall {
   std::string region = "us-east-1";
   std::string source_ip;
   std::string user_agent;
-  nlohmann::json user_identity;          // user_identity.h
+  std::string user_identity;             // user_identity.h: canonical JSON text
   nlohmann::json request_parameters;     // event_elements.h; null when none
   nlohmann::json response_elements;      // likewise
   nlohmann::json additional_event_data;  // null when none

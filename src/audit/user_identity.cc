@@ -1,95 +1,130 @@
 #include "audit/user_identity.h"
 
+#include "audit/canonical_json.h"
 #include "core/time_format.h"
 
 namespace gatehouse::audit {
 namespace {
 
-using nlohmann::json;
+// Members below are written in byte order of their names, the canonical form.
 
 // The last part of an ARN's resource ("arn:aws:iam::A:user/team/alice" → "alice").
-std::string LastName(const std::string& arn) {
+std::string_view LastName(std::string_view arn) {
   const size_t slash = arn.rfind('/');
-  return slash == std::string::npos ? "" : arn.substr(slash + 1);
+  return slash == std::string_view::npos ? "" : arn.substr(slash + 1);
 }
 
-bool IsRootArn(const std::string& arn) { return arn.ends_with(":root"); }
+bool IsRootArn(std::string_view arn) { return arn.ends_with(":root"); }
 
-json Attributes(const auth::SessionClaims& s) {
-  return {{"creationDate", FormatIsoTime(s.issued_ms)},
-          {"mfaAuthenticated", s.mfa ? "true" : "false"}};
-}
-
-json KeyIdentity(const auth::AccessKeyRecord& c) {
-  json id = {{"principalId", c.user_id}, {"arn", c.principal_arn}, {"accountId", c.account_id}};
-  if (IsRootArn(c.principal_arn)) {
-    id["type"] = "Root";
-  } else {
-    id["type"] = "IAMUser";
-    id["userName"] = LastName(c.principal_arn);
+std::string KeyIdentity(const auth::AccessKeyRecord& c) {
+  std::string out;
+  {
+    ObjectWriter id(out);
+    if (!c.access_key_id.empty()) id.String("accessKeyId", c.access_key_id);
+    id.String("accountId", c.account_id);
+    id.String("arn", c.principal_arn);
+    id.String("principalId", c.user_id);
+    const bool root = IsRootArn(c.principal_arn);
+    id.String("type", root ? "Root" : "IAMUser");
+    if (!root) id.String("userName", LastName(c.principal_arn));
   }
-  if (!c.access_key_id.empty()) id["accessKeyId"] = c.access_key_id;
-  return id;
+  return out;
 }
 
-json SessionIssuer(const char* type, const std::string& principal_id, const std::string& arn,
-                   const std::string& account_id) {
-  json issuer = {
-      {"type", type}, {"principalId", principal_id}, {"arn", arn}, {"accountId", account_id}};
-  if (!IsRootArn(arn)) issuer["userName"] = LastName(arn);
-  return issuer;
+void WriteSessionIssuer(std::string& out, std::string_view type, std::string_view principal_id,
+                        std::string_view arn, std::string_view account_id) {
+  ObjectWriter issuer(out);
+  issuer.String("accountId", account_id);
+  issuer.String("arn", arn);
+  issuer.String("principalId", principal_id);
+  issuer.String("type", type);
+  if (!IsRootArn(arn)) issuer.String("userName", LastName(arn));
 }
 
-json SessionIdentity(const auth::SessionClaims& s) {
-  json id = {{"principalId", s.user_id}, {"arn", s.principal_arn}, {"accountId", s.account_id}};
-  if (!s.access_key_id.empty()) id["accessKeyId"] = s.access_key_id;
-  json context = {{"attributes", Attributes(s)}};
+// The sessionContext: attributes, assumedRoot, sessionIssuer, sourceIdentity and
+// webIdFederationData as the session's kind has them.
+void WriteSessionContext(std::string& out, const auth::SessionClaims& s) {
+  ObjectWriter context(out);
+  if (s.kind == auth::SessionKind::kRootSession) context.String("assumedRoot", "true");
+  {
+    ObjectWriter attributes(context.Nested("attributes"));
+    attributes.String("creationDate", FormatIsoTime(s.issued_ms));
+    attributes.String("mfaAuthenticated", s.mfa ? "true" : "false");
+  }
+  if (s.kind == auth::SessionKind::kAssumedRole) {
+    WriteSessionIssuer(context.Nested("sessionIssuer"), "Role", s.role_id, s.source_arn,
+                       s.account_id);
+  } else if (s.kind == auth::SessionKind::kFederatedUser) {
+    WriteSessionIssuer(context.Nested("sessionIssuer"),
+                       IsRootArn(s.source_arn) ? "Root" : "IAMUser",
+                       s.role_id.empty() ? s.account_id : s.role_id, s.source_arn, s.account_id);
+  }
+  if (!s.source_identity.empty()) context.String("sourceIdentity", s.source_identity);
+  if (s.kind == auth::SessionKind::kAssumedRole) context.Raw("webIdFederationData", "{}");
+}
+
+const char* SessionType(const auth::SessionClaims& s) {
   switch (s.kind) {
     case auth::SessionKind::kAssumedRole:
-      id["type"] = "AssumedRole";
-      context["sessionIssuer"] = SessionIssuer("Role", s.role_id, s.source_arn, s.account_id);
-      context["webIdFederationData"] = json::object();
-      break;
+      return "AssumedRole";
     case auth::SessionKind::kFederatedUser:
-      id["type"] = "FederatedUser";
-      context["sessionIssuer"] =
-          SessionIssuer(IsRootArn(s.source_arn) ? "Root" : "IAMUser",
-                        s.role_id.empty() ? s.account_id : s.role_id, s.source_arn, s.account_id);
-      break;
+      return "FederatedUser";
     case auth::SessionKind::kUserSession:
-      id["type"] = IsRootArn(s.principal_arn) ? "Root" : "IAMUser";
-      if (!IsRootArn(s.principal_arn)) id["userName"] = LastName(s.principal_arn);
-      break;
+      return IsRootArn(s.principal_arn) ? "Root" : "IAMUser";
     case auth::SessionKind::kRootSession:
-      id["type"] = "Root";
-      context["assumedRoot"] = "true";
-      break;
+      return "Root";
   }
-  if (!s.source_identity.empty()) context["sourceIdentity"] = s.source_identity;
-  id["sessionContext"] = std::move(context);
-  return id;
+  return "Unknown";
+}
+
+std::string SessionIdentity(const auth::SessionClaims& s) {
+  std::string out;
+  {
+    ObjectWriter id(out);
+    if (!s.access_key_id.empty()) id.String("accessKeyId", s.access_key_id);
+    id.String("accountId", s.account_id);
+    id.String("arn", s.principal_arn);
+    id.String("principalId", s.user_id);
+    WriteSessionContext(id.Nested("sessionContext"), s);
+    id.String("type", SessionType(s));
+    if (s.kind == auth::SessionKind::kUserSession && !IsRootArn(s.principal_arn)) {
+      id.String("userName", LastName(s.principal_arn));
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
-json UserIdentity(const auth::AccessKeyRecord& caller) {
+std::string UserIdentity(const auth::AccessKeyRecord& caller) {
   if (caller.principal_arn.empty()) return AnonymousIdentity();
   if (caller.session) return SessionIdentity(*caller.session);
   return KeyIdentity(caller);
 }
 
-json FederatedIdentity(const std::string& type, const std::string& principal_id,
-                       const std::string& user_name, const std::string& provider) {
-  return {{"type", type},
-          {"principalId", principal_id},
-          {"userName", user_name},
-          {"identityProvider", provider}};
+std::string FederatedIdentity(std::string_view type, std::string_view principal_id,
+                              std::string_view user_name, std::string_view provider) {
+  std::string out;
+  {
+    ObjectWriter id(out);
+    id.String("identityProvider", provider);
+    id.String("principalId", principal_id);
+    id.String("type", type);
+    id.String("userName", user_name);
+  }
+  return out;
 }
 
-json AnonymousIdentity() { return {{"type", "Unknown"}, {"principalId", ""}, {"accountId", ""}}; }
+std::string AnonymousIdentity() { return R"({"accountId":"","principalId":"","type":"Unknown"})"; }
 
-json ServiceIdentity(const std::string& invoked_by) {
-  return {{"type", "AWSService"}, {"invokedBy", invoked_by}};
+std::string ServiceIdentity(std::string_view invoked_by) {
+  std::string out;
+  {
+    ObjectWriter id(out);
+    id.String("invokedBy", invoked_by);
+    id.String("type", "AWSService");
+  }
+  return out;
 }
 
 }  // namespace gatehouse::audit

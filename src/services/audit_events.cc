@@ -75,7 +75,7 @@ std::string StringMember(const json& object, const char* name) {
 
 // The identity provider's user an unsigned federation call names: from the verified answer
 // when it succeeded, otherwise from what the token claims (read unverified, to record only).
-json WebIdentityCaller(const AuditedCall& call, const Result<json>* outcome) {
+std::string WebIdentityCaller(const AuditedCall& call, const Result<json>* outcome) {
   std::string provider, audience, subject;
   if (outcome != nullptr && outcome->ok()) {
     provider = StringMember(**outcome, "Provider");
@@ -93,7 +93,7 @@ json WebIdentityCaller(const AuditedCall& call, const Result<json>* outcome) {
                                   subject, provider);
 }
 
-json SamlCaller(const AuditedCall& call, const Result<json>* outcome) {
+std::string SamlCaller(const AuditedCall& call, const Result<json>* outcome) {
   std::string qualifier, subject;
   if (outcome != nullptr && outcome->ok()) {
     qualifier = StringMember(**outcome, "NameQualifier");
@@ -104,7 +104,7 @@ json SamlCaller(const AuditedCall& call, const Result<json>* outcome) {
   return audit::FederatedIdentity("SAMLUser", qualifier + ":" + subject, subject, provider);
 }
 
-json CallerIdentity(const AuditedCall& call, const Result<json>* outcome) {
+std::string CallerIdentity(const AuditedCall& call, const Result<json>* outcome) {
   if (call.caller.access_key_id.empty() && call.model.signing_name() == "sts") {
     if (call.operation.name == "AssumeRoleWithWebIdentity") return WebIdentityCaller(call, outcome);
     if (call.operation.name == "AssumeRoleWithSAML") return SamlCaller(call, outcome);

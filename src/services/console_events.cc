@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/canonical_json.h"
 #include "audit/cloudtrail_record.h"
 #include "audit/event_elements.h"
 #include "core/arn.h"
@@ -56,7 +57,7 @@ model::AuditEntry ConsoleEventOf(const ConsoleEvent& e, const HttpRequest& reque
   a.event_name = sign_in ? "ConsoleLogin" : "SwitchRole";
   a.source_ip = request.remote_address;
   if (const std::string* agent = request.Header("user-agent")) a.user_agent = *agent;
-  a.user_identity = SignInIdentity(e);
+  a.user_identity = audit::CanonicalJson(SignInIdentity(e));
   a.response_elements = {{a.event_name, e.success ? "Success" : "Failure"}};
   // CloudTrail gives a failed sign-in an errorMessage and no errorCode.
   if (!e.success) a.error_message = "Failed authentication";

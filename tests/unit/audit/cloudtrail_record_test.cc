@@ -18,7 +18,7 @@ AuditCall CreateUser() {
   call.event_name = "CreateUser";
   call.source_ip = "192.0.2.7";
   call.user_agent = "aws-cli/1.36";
-  call.user_identity = {{"type", "Root"}};
+  call.user_identity = R"({"type":"Root"})";
   call.request_parameters = {{"userName", "alice"}};
   call.recipient_account = "111122223333";
   return call;
