@@ -4,8 +4,9 @@
 // WriteBatch of the call's own commit (WriteBatch::audit), so that no change is stored without its
 // record; the others are appended in batches by a background writer (AppendAudit). Appending is an
 // upsert by (account, event id): the record written with the change is completed with the call's
-// answer. Every store implements it (SQLite, PostgreSQL, memory) against one contract test suite.
-// Thread-safe.
+// answer. A completion changes the body alone: what the event is found by (its name, user, key,
+// resources) is the call's, the same in both, and a store may keep the first. Every store
+// implements it (SQLite, PostgreSQL, memory) against one contract test suite. Thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -16,19 +16,25 @@ namespace gatehouse::store {
 
 inline constexpr size_t kNotAnAlternative = static_cast<size_t>(-1);
 
-// The position of A among the variant's alternatives; kNotAnAlternative when it is not one.
+// The position of A among the variant V's alternatives; kNotAnAlternative when it is not one.
+// (A partial specialization: deducing from a V* instead would instantiate V.)
+template <typename A, typename V>
+struct AlternativeIndex;
 template <typename A, typename... Ts>
-constexpr size_t AlternativeIndex(const std::variant<Ts...>*) {
-  size_t i = 0;
-  const bool found = ((++i, std::is_same_v<A, Ts>) || ...);
-  return found ? i - 1 : kNotAnAlternative;
-}
+struct AlternativeIndex<A, std::variant<Ts...>> {
+  static constexpr size_t Find() {
+    size_t i = 0;
+    const bool found = ((++i, std::is_same_v<A, Ts>) || ...);
+    return found ? i - 1 : kNotAnAlternative;
+  }
+  static constexpr size_t value = Find();
+};
 
 template <typename V>
 class Boxed {
  public:
   template <typename A>
-  static constexpr size_t kIndexOf = AlternativeIndex<A>(static_cast<const V*>(nullptr));
+  static constexpr size_t kIndexOf = AlternativeIndex<A, V>::value;
 
   template <typename A, typename = std::enable_if_t<kIndexOf<A> != kNotAnAlternative>>
   Boxed(A alternative)  // NOLINT(google-explicit-constructor): a Boxed is its alternative

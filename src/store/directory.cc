@@ -4,7 +4,9 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <tuple>
 #include <type_traits>
+#include <variant>
 
 #include "core/strings.h"
 #include "store/audit_scope.h"
@@ -18,7 +20,57 @@ std::string UserKey(std::string_view account, std::string_view name) {
   return std::string(account) + "/" + AsciiLower(name);
 }
 
+template <typename T>
+using Table = std::map<std::string, std::shared_ptr<const T>, std::less<>>;
+
 }  // namespace
+
+struct Directory::RecordTables {
+  std::tuple<std::monostate
+#define X(Type, kind) , Table<model::Type>
+#include "store/record_kinds.def"
+#undef X
+             >
+      tables;
+
+  template <typename T>
+  Table<T>& Of() {
+    return std::get<Table<T>>(tables);
+  }
+};
+
+Directory::Directory() : records_(std::make_unique<RecordTables>()) {}
+Directory::~Directory() = default;
+
+template <typename T>
+std::shared_ptr<const T> Directory::Get(std::string_view key) const {
+  std::shared_lock lock(mu_);
+  const Table<T>& table = records_->Of<T>();
+  auto it = table.find(key);
+  return it == table.end() ? nullptr : it->second;
+}
+
+template <typename T>
+std::vector<std::shared_ptr<const T>> Directory::Scan(std::string_view prefix,
+                                                      std::string_view after, size_t limit) const {
+  std::shared_lock lock(mu_);
+  const Table<T>& table = records_->Of<T>();
+  std::vector<std::shared_ptr<const T>> out;
+  auto it = after.empty() || after < prefix ? table.lower_bound(prefix) : table.upper_bound(after);
+  for (; it != table.end() && out.size() < limit &&
+         std::string_view(it->first).substr(0, prefix.size()) == prefix;
+       ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+#define X(Type, kind)                                                                              \
+  template std::shared_ptr<const model::Type> Directory::Get<model::Type>(std::string_view) const; \
+  template std::vector<std::shared_ptr<const model::Type>> Directory::Scan<model::Type>(           \
+      std::string_view, std::string_view, size_t) const;
+#include "store/record_kinds.def"
+#undef X
 
 Status Directory::Load(const StoreData& data) {
   WriteBatch all;
@@ -56,7 +108,7 @@ Status Directory::Load(const StoreData& data) {
   user_attachments_.clear();
   reset_tokens_.clear();
   key_usage_.clear();
-  records_ = {};
+  *records_ = {};
   attachment_counts_.clear();
   for (const Write& w : all.writes) ApplyLocked(w);
   return Status::Ok();
@@ -75,7 +127,7 @@ int64_t Directory::AttachmentCount(std::string_view account, std::string_view ar
 
 template <typename T>
 void Directory::PutLocked(const Put<T>& w) {
-  Table<T>& table = std::get<Table<T>>(records_);
+  Table<T>& table = records_->Of<T>();
   auto [it, inserted] = table.try_emplace(w.value.Key());
   if constexpr (std::is_same_v<T, model::GroupAttachment> ||
                 std::is_same_v<T, model::RoleAttachment>) {
@@ -86,7 +138,7 @@ void Directory::PutLocked(const Put<T>& w) {
 
 template <typename T>
 void Directory::EraseLocked(const Erase<T>& w) {
-  Table<T>& table = std::get<Table<T>>(records_);
+  Table<T>& table = records_->Of<T>();
   auto it = table.find(w.key);
   if (it == table.end()) return;
   if constexpr (std::is_same_v<T, model::GroupAttachment> ||

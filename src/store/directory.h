@@ -13,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <tuple>
-#include <variant>
 #include <vector>
 
 #include "model/entities.h"
@@ -24,6 +22,11 @@ namespace gatehouse::store {
 
 class Directory {
  public:
+  Directory();
+  ~Directory();
+  Directory(const Directory&) = delete;
+  Directory& operator=(const Directory&) = delete;
+
   // Replaces everything with `data`; fails on a record it cannot decode.
   Status Load(const StoreData& data);
   void Apply(const WriteBatch& batch);
@@ -53,34 +56,19 @@ class Directory {
   // The records of record_kinds.def. Get finds one by its exact key (model::RecordKey);
   // Scan lists, in key order, those whose key starts with `prefix` and sorts after `after`
   // (a pagination marker), at most `limit` of them.
+  // Both are compiled once, in directory.cc, for every kind.
   template <typename T>
-  std::shared_ptr<const T> Get(std::string_view key) const {
-    std::shared_lock lock(mu_);
-    const Table<T>& table = std::get<Table<T>>(records_);
-    auto it = table.find(key);
-    return it == table.end() ? nullptr : it->second;
-  }
+  std::shared_ptr<const T> Get(std::string_view key) const;
   template <typename T>
   std::vector<std::shared_ptr<const T>> Scan(std::string_view prefix, std::string_view after = {},
-                                             size_t limit = SIZE_MAX) const {
-    std::shared_lock lock(mu_);
-    const Table<T>& table = std::get<Table<T>>(records_);
-    std::vector<std::shared_ptr<const T>> out;
-    auto it =
-        after.empty() || after < prefix ? table.lower_bound(prefix) : table.upper_bound(after);
-    for (; it != table.end() && out.size() < limit &&
-           std::string_view(it->first).substr(0, prefix.size()) == prefix;
-         ++it) {
-      out.push_back(it->second);
-    }
-    return out;
-  }
+                                             size_t limit = SIZE_MAX) const;
   // How many users, groups and roles of `account` have managed policy `arn` attached.
   int64_t AttachmentCount(std::string_view account, std::string_view arn) const;
 
  private:
-  template <typename T>
-  using Table = std::map<std::string, std::shared_ptr<const T>, std::less<>>;
+  // The tables of record_kinds.def (directory.cc): a map per kind, kept out of this header so
+  // that the files including it do not instantiate three dozen maps each.
+  struct RecordTables;
 
   template <typename T>
   void PutLocked(const Put<T>& w);
@@ -102,12 +90,7 @@ class Directory {
   std::map<std::string, std::string, std::less<>> user_attachments_;
   std::map<std::string, std::shared_ptr<const model::RootResetToken>, std::less<>> reset_tokens_;
   std::map<std::string, std::shared_ptr<const model::AccessKeyLastUsed>, std::less<>> key_usage_;
-  std::tuple<std::monostate
-#define X(Type, kind) , Table<model::Type>
-#include "store/record_kinds.def"
-#undef X
-             >
-      records_;
+  std::unique_ptr<RecordTables> records_;
   std::map<std::string, int64_t, std::less<>> attachment_counts_;  // "account|lower(arn)"
 };
 

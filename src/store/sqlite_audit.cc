@@ -24,7 +24,6 @@ struct AppendStatements {
             "body = excluded.body WHERE audit_events.seq > COALESCE((SELECT last_seq FROM "
             "audit_digests ORDER BY first_seq DESC LIMIT 1), 0)"),
         number(db, "SELECT seq FROM audit_events WHERE account_id = ? AND event_id = ?"),
-        clear(db, "DELETE FROM audit_resources WHERE seq = ?"),
         resource(db,
                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
                  "(?,?,?,?,?)"),
@@ -34,12 +33,10 @@ struct AppendStatements {
         defer(db, "INSERT INTO audit_unposted (seq) VALUES (?)"),
         undefer(db, "DELETE FROM audit_unposted WHERE seq = ?") {}
   bool ok() const {
-    return put.ok() && number.ok() && clear.ok() && resource.ok() && posting.ok() && defer.ok() &&
-           undefer.ok();
+    return put.ok() && number.ok() && resource.ok() && posting.ok() && defer.ok() && undefer.ok();
   }
   Statement put;
   Statement number;
-  Statement clear;
   Statement resource;
   Statement posting;
   Statement defer;    // an event to list with its completion
@@ -50,10 +47,7 @@ void AppendStatementsDeleter::operator()(AppendStatements* statements) const { d
 
 namespace {
 
-Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const model::AuditEntry& e) {
-  s.clear.Reset();
-  s.clear.Bind(1, seq);
-  RETURN_IF_ERROR(Run(db, s.clear));
+Status InsertResources(sqlite3* db, AppendStatements& s, int64_t seq, const model::AuditEntry& e) {
   int64_t position = 0;
   for (const auto& [type, name] : e.resources) {
     s.resource.Reset();
@@ -64,8 +58,8 @@ Status ReplaceResources(sqlite3* db, AppendStatements& s, int64_t seq, const mod
 }
 
 // Upserts `e`; the number of the event when postings must list it now: a new one, or a
-// completed one that was waiting for its completion. 0 otherwise (sealed, or listed already: a
-// completion changes only the body and resources, never what the event is found by).
+// completed one that was waiting for its completion. 0 otherwise (sealed, or listed already). A
+// completion changes the body alone (audit_log.h): the event keeps its resources and postings.
 Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
   sqlite3_set_last_insert_rowid(db, 0);  // an update leaves it so: an insert sets the number
   s.put.Reset();
@@ -82,7 +76,8 @@ Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry
   if (sqlite3_changes(db) == 0) return int64_t{0};  // sealed: kept as it was
   const int64_t inserted = sqlite3_last_insert_rowid(db);
   if (inserted != 0) {
-    RETURN_IF_ERROR(ReplaceResources(db, s, inserted, e));
+    // A new number: pruning removes an event's resources with it, so none are left under it.
+    RETURN_IF_ERROR(InsertResources(db, s, inserted, e));
     return inserted;
   }
   s.number.Reset();
@@ -90,7 +85,6 @@ Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry
   if (s.number.Step() != SQLITE_ROW) return Failure(db, "audit event");
   const int64_t seq = s.number.Int(0);
   s.number.Reset();  // no read left open between appends
-  RETURN_IF_ERROR(ReplaceResources(db, s, seq, e));
   s.undefer.Reset();
   s.undefer.Bind(1, seq);
   RETURN_IF_ERROR(Run(db, s.undefer));
