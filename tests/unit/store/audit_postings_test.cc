@@ -1,6 +1,7 @@
 // The SQLite audit log's postings (store/audit_postings.h): the packing of event numbers, the
 // keys an event is listed under, and the layout a store of an earlier version is brought to:
-// its events get postings and stay found, and its per-column indexes go.
+// its events get postings and stay found, its per-column indexes go, and its resources are
+// clustered on their key.
 #include "store/audit_postings.h"
 
 #include <gtest/gtest.h>
@@ -131,10 +132,17 @@ TEST_F(SqliteAuditLayout, EventsOfAnEarlierVersionGetPostingsAndItsIndexesGo) {
     for (int i = 1; i <= 2500; ++i) events.push_back(Event(i));
     ASSERT_TRUE((*store)->AppendAudit(events).ok());
   }
-  // As an earlier version left it: no postings, the shared schema's indexes.
+  // As an earlier version left it: no postings, the shared schema's indexes, and its
+  // audit_resources (a rowid table).
   Exec(
       "DROP TABLE audit_postings; CREATE INDEX audit_events_name ON audit_events "
-      "(account_id, event_name, seq, time_ms);");
+      "(account_id, event_name, seq, time_ms); CREATE TABLE r AS SELECT * FROM audit_resources; "
+      "DROP TABLE audit_resources; CREATE TABLE audit_resources (seq BIGINT NOT NULL, position "
+      "INTEGER NOT NULL, account_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, "
+      "PRIMARY KEY (seq, position)); INSERT INTO audit_resources SELECT * FROM r; DROP TABLE r;");
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                  "'sqlite_autoindex_audit_resources_1'"),
+            1);
   auto store = SqliteStore::Open(Path());
   ASSERT_TRUE(store.ok());
   AuditQuery q;
@@ -146,12 +154,21 @@ TEST_F(SqliteAuditLayout, EventsOfAnEarlierVersionGetPostingsAndItsIndexesGo) {
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(rows->size(), 834u);  // i % 3 == 1 for i in 1..2500
   EXPECT_EQ(rows->front().entry.event_id, "e2500");
+  EXPECT_EQ(rows->front().entry.resources, Event(2500).resources);
   q.attribute = AuditAttribute::kReadOnly;
   q.value = "true";
   q.start_ms = 1000 + 2001;
   EXPECT_EQ((*store)->LookupAudit(q)->size(), 250u);  // the even ones from 2002 to 2500
   store->reset();
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_events_name'"), 0);
+  // The resources are one B-tree, clustered on their key, and all there.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_resources' AND sql "
+                  "LIKE '%WITHOUT ROWID%'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                  "'sqlite_autoindex_audit_resources_1'"),
+            0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_resources"), 2500);
   // Opening again adds nothing: each event is listed once per key.
   ASSERT_TRUE(SqliteStore::Open(Path()).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_postings WHERE code = 0"), 3);
