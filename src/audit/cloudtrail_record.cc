@@ -14,6 +14,7 @@ constexpr size_t kMaxElementBytes = 100 * 1024;
 
 // An element's JSON, or null when it is too large to record (`omitted` is then set).
 std::string Element(const json& value, bool& omitted) {
+  if (value.is_null()) return "null";  // most reads: not worth a serializer
   std::string text = CanonicalJson(value);
   if (text.size() <= kMaxElementBytes) return text;
   omitted = true;

@@ -53,7 +53,7 @@ bool IssuesCredentials(std::string_view service, std::string_view operation) {
 
 std::vector<audit::EventResource> ResourcesOf(const json& input) {
   std::vector<audit::EventResource> out;
-  if (!input.is_object()) return out;
+  if (!input.is_object() || input.empty()) return out;
   for (const ResourceMember& r : kResourceMembers) {
     auto it = input.find(std::string(r.member));
     if (it == input.end() || !it->is_string()) continue;
