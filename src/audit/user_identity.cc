@@ -16,14 +16,20 @@ std::string_view LastName(std::string_view arn) {
 
 bool IsRootArn(std::string_view arn) { return arn.ends_with(":root"); }
 
+// The members every caller's element begins with (accessKeyId when the call was signed).
+void WritePrincipal(ObjectWriter& id, std::string_view access_key_id, std::string_view account_id,
+                    std::string_view arn, std::string_view principal_id) {
+  if (!access_key_id.empty()) id.String("accessKeyId", access_key_id);
+  id.String("accountId", account_id);
+  id.String("arn", arn);
+  id.String("principalId", principal_id);
+}
+
 std::string KeyIdentity(const auth::AccessKeyRecord& c) {
   std::string out;
   {
     ObjectWriter id(out);
-    if (!c.access_key_id.empty()) id.String("accessKeyId", c.access_key_id);
-    id.String("accountId", c.account_id);
-    id.String("arn", c.principal_arn);
-    id.String("principalId", c.user_id);
+    WritePrincipal(id, c.access_key_id, c.account_id, c.principal_arn, c.user_id);
     const bool root = IsRootArn(c.principal_arn);
     id.String("type", root ? "Root" : "IAMUser");
     if (!root) id.String("userName", LastName(c.principal_arn));
@@ -81,10 +87,7 @@ std::string SessionIdentity(const auth::SessionClaims& s) {
   std::string out;
   {
     ObjectWriter id(out);
-    if (!s.access_key_id.empty()) id.String("accessKeyId", s.access_key_id);
-    id.String("accountId", s.account_id);
-    id.String("arn", s.principal_arn);
-    id.String("principalId", s.user_id);
+    WritePrincipal(id, s.access_key_id, s.account_id, s.principal_arn, s.user_id);
     WriteSessionContext(id.Nested("sessionContext"), s);
     id.String("type", SessionType(s));
     if (s.kind == auth::SessionKind::kUserSession && !IsRootArn(s.principal_arn)) {
