@@ -1,10 +1,15 @@
 #include "store/sqlite_audit.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 
+#include "store/audit_entry_codec.h"
 #include "store/audit_postings.h"
 #include "store/sqlite_statement.h"
 
@@ -23,24 +28,32 @@ struct AppendStatements {
             "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
             "body = excluded.body WHERE audit_events.seq > COALESCE((SELECT last_seq FROM "
             "audit_digests ORDER BY first_seq DESC LIMIT 1), 0)"),
-        number(db, "SELECT seq FROM audit_events WHERE account_id = ? AND event_id = ?"),
+        // A committed event whose completion was stored first keeps the completed body.
+        adopt(db,
+              "INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
+              "event_source, username, access_key_id, read_only, body) VALUES "
+              "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO NOTHING"),
         resource(db,
                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
                  "(?,?,?,?,?)"),
         posting(db,
                 "INSERT INTO audit_postings (account_id, code, value, last_seq, first_seq, "
                 "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)"),
-        defer(db, "INSERT INTO audit_unposted (seq) VALUES (?)"),
-        undefer(db, "DELETE FROM audit_unposted WHERE seq = ?") {}
+        committed(db,
+                  "SELECT c.seq, c.audit FROM audit_adopted a CROSS JOIN changes c ON c.seq > "
+                  "a.change_seq WHERE c.audit IS NOT NULL ORDER BY c.seq"),
+        mark(db,
+             "UPDATE audit_adopted SET change_seq = (SELECT COALESCE(MAX(seq), 0) FROM changes) "
+             "WHERE change_seq < (SELECT COALESCE(MAX(seq), 0) FROM changes)") {}
   bool ok() const {
-    return put.ok() && number.ok() && resource.ok() && posting.ok() && defer.ok() && undefer.ok();
+    return put.ok() && adopt.ok() && resource.ok() && posting.ok() && committed.ok() && mark.ok();
   }
   Statement put;
-  Statement number;
+  Statement adopt;
   Statement resource;
   Statement posting;
-  Statement defer;    // an event to list with its completion
-  Statement undefer;  // a completion's event, listed now
+  Statement committed;  // the change rows whose events wait for adoption
+  Statement mark;       // the change feed adopted through its end
 };
 
 void AppendStatementsDeleter::operator()(AppendStatements* statements) const { delete statements; }
@@ -57,13 +70,9 @@ Status InsertResources(sqlite3* db, AppendStatements& s, int64_t seq, const mode
   return Status::Ok();
 }
 
-// Upserts `e`; the number of the event when postings must list it now: a new one, or a
-// completed one that was waiting for its completion. 0 otherwise (sealed, or listed already). A
-// completion changes the body alone (audit_log.h): the event keeps its resources and postings.
-Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry& e) {
-  sqlite3_set_last_insert_rowid(db, 0);  // an update leaves it so: an insert sets the number
-  s.put.Reset();
-  s.put.Bind(1, e.account_id)
+void BindEvent(Statement& insert, const model::AuditEntry& e) {
+  insert.Reset();
+  insert.Bind(1, e.account_id)
       .Bind(2, e.event_id)
       .Bind(3, e.time_ms)
       .Bind(4, e.event_name)
@@ -72,23 +81,21 @@ Result<int64_t> Upsert(sqlite3* db, AppendStatements& s, const model::AuditEntry
       .Bind(7, e.access_key_id)
       .Bind(8, int64_t{e.read_only ? 1 : 0})
       .Bind(9, e.body);
-  if (s.put.Step() != SQLITE_DONE) return Failure(db, "audit event");
-  if (sqlite3_changes(db) == 0) return int64_t{0};  // sealed: kept as it was
+}
+
+// Stores `e` with `insert` (put or adopt); the number of the event when it is new, and its
+// resources are stored with it. 0 otherwise: a completion changes the body alone (audit_log.h),
+// and the event keeps its resources and postings; a sealed or already adopted one is kept.
+Result<int64_t> Store(sqlite3* db, AppendStatements& s, Statement& insert,
+                      const model::AuditEntry& e) {
+  sqlite3_set_last_insert_rowid(db, 0);  // an update leaves it so: an insert sets the number
+  BindEvent(insert, e);
+  if (insert.Step() != SQLITE_DONE) return Failure(db, "audit event");
+  if (sqlite3_changes(db) == 0) return int64_t{0};
   const int64_t inserted = sqlite3_last_insert_rowid(db);
-  if (inserted != 0) {
-    // A new number: pruning removes an event's resources with it, so none are left under it.
-    RETURN_IF_ERROR(InsertResources(db, s, inserted, e));
-    return inserted;
-  }
-  s.number.Reset();
-  s.number.Bind(1, e.account_id).Bind(2, e.event_id);
-  if (s.number.Step() != SQLITE_ROW) return Failure(db, "audit event");
-  const int64_t seq = s.number.Int(0);
-  s.number.Reset();  // no read left open between appends
-  s.undefer.Reset();
-  s.undefer.Bind(1, seq);
-  RETURN_IF_ERROR(Run(db, s.undefer));
-  return sqlite3_changes(db) == 1 ? seq : int64_t{0};
+  // A new number: pruning removes an event's resources with it, so none are left under it.
+  if (inserted != 0) RETURN_IF_ERROR(InsertResources(db, s, inserted, e));
+  return inserted;
 }
 
 Status WritePostings(sqlite3* db, Statement& insert, audit_postings::Postings& postings) {
@@ -107,6 +114,36 @@ Status WritePostings(sqlite3* db, Statement& insert, audit_postings::Postings& p
     RETURN_IF_ERROR(Run(db, insert));
   }
   return Status::Ok();
+}
+
+// Moves the events the change feed carries past the adopted mark into audit_events, in commit
+// order, and lists them in `postings`; an event `superseding` holds (its completion, appended
+// next in the same transaction) is left to it. Then the feed is adopted through its end.
+Status AdoptCommitted(sqlite3* db, AppendStatements& s,
+                      const std::vector<model::AuditEntry>& superseding,
+                      audit_postings::Postings& postings) {
+  std::set<std::pair<std::string_view, std::string_view>> completed;
+  for (const model::AuditEntry& e : superseding) completed.emplace(e.account_id, e.event_id);
+  s.committed.Reset();
+  int rc;
+  while ((rc = s.committed.Step()) == SQLITE_ROW) {
+    std::optional<std::vector<model::AuditEntry>> events = DecodeAuditEntries(s.committed.Text(1));
+    if (!events) {
+      // Only a damaged file writes such a row: refusing it would stop the trail for good.
+      spdlog::error("audit: the events of change {} are damaged and were skipped",
+                    s.committed.Int(0));
+      continue;
+    }
+    for (const model::AuditEntry& e : *events) {
+      if (completed.count({e.account_id, e.event_id}) != 0) continue;
+      ASSIGN_OR_RETURN(int64_t seq, Store(db, s, s.adopt, e));
+      if (seq != 0) audit_postings::Add(postings, e, seq);
+    }
+  }
+  s.committed.Reset();  // no read left open while the mark moves
+  if (rc != SQLITE_DONE) return Failure(db, "audit adoption");
+  s.mark.Reset();
+  return Run(db, s.mark);
 }
 
 // How long one lookup may hold the store (and every commit waiting behind it): SQLite stops it
@@ -132,8 +169,8 @@ std::vector<std::pair<std::string, std::string>> ResourcesOf(sqlite3* db, int64_
 constexpr char kEventColumns[] =
     "e.seq, e.account_id, e.event_id, e.time_ms, e.event_name, e.event_source, e.username, "
     "e.access_key_id, e.read_only, e.body";
-// The events awaiting their completion's postings, driven from their short list (CROSS JOIN
-// keeps SQLite from walking audit_events instead, which holds every event).
+// The events an earlier version left awaiting their completion's postings, driven from their
+// short list (CROSS JOIN keeps SQLite from walking audit_events instead, which holds every one).
 constexpr char kWaitingEvents[] =
     " FROM audit_unposted u CROSS JOIN audit_events e ON e.seq = u.seq";
 
@@ -185,31 +222,8 @@ Status LookupById(sqlite3* db, const AuditQuery& query, std::vector<AuditRow>& r
   return Status::Ok();
 }
 
-// The events awaiting postings (their completion has not been appended yet) that `key` would
-// list, below `before`, in increasing order.
-Result<std::vector<int64_t>> PendingMatches(sqlite3* db, const AuditQuery& query,
-                                            const std::pair<audit_postings::Code, std::string>& key,
-                                            int64_t before) {
-  Statement pending(db, (std::string("SELECT ") + kEventColumns + kWaitingEvents +
-                         " WHERE e.account_id = ? AND u.seq < ? ORDER BY u.seq")
-                            .c_str());
-  if (!pending.ok()) return Failure(db, "audit lookup");
-  pending.Bind(1, query.account_id).Bind(2, before);
-  std::vector<int64_t> out;
-  int rc;
-  while ((rc = pending.Step()) == SQLITE_ROW) {
-    AuditRow row = RowOf(pending);
-    row.entry.resources = ResourcesOf(db, row.seq);
-    const auto keys = audit_postings::KeysOf(row.entry);
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) out.push_back(row.seq);
-  }
-  if (rc != SQLITE_DONE) return LookupFailure(db, rc);
-  return out;
-}
-
 // Every other lookup: the key's postings newest first, those outside the time range skipped
-// whole, merged with the events awaiting postings; each listed event (newest first) is read
-// until the page is full.
+// whole, merged; each listed event (newest first) is read until the page is full.
 Status LookupByPostings(sqlite3* db, const AuditQuery& query,
                         const std::pair<audit_postings::Code, std::string>& key,
                         std::vector<AuditRow>& rows) {
@@ -223,8 +237,6 @@ Status LookupByPostings(sqlite3* db, const AuditQuery& query,
   if (!postings.ok() || !event.ok()) return Failure(db, "audit lookup");
   const int64_t before = Before(query);
   audit_postings::NewestFirst merged(before);
-  ASSIGN_OR_RETURN(std::vector<int64_t> pending, PendingMatches(db, query, key, before));
-  merged.Add(std::move(pending));
   postings.Bind(1, query.account_id).Bind(2, int64_t{key.first}).Bind(3, key.second);
   postings.Bind(4, before);
   int rc = postings.Step();
@@ -344,6 +356,26 @@ ALTER TABLE audit_resources_clustered RENAME TO audit_resources;
   return Status::Ok();
 }
 
+// A commit's events ride in its row of the change feed (changes.audit) until adopted; the
+// feed is adopted through its end when the column is new, since no row before carries any.
+Status CarryEventsInTheFeed(sqlite3* db) {
+  Statement column(db, "SELECT COUNT(*) FROM pragma_table_info('changes') WHERE name = 'audit'");
+  if (!column.ok() || column.Step() != SQLITE_ROW) return Failure(db, "audit layout");
+  const bool carried = column.Int(0) != 0;
+  column.Reset();
+  if (!carried && sqlite3_exec(db, "ALTER TABLE changes ADD COLUMN audit BLOB", nullptr, nullptr,
+                               nullptr) != SQLITE_OK) {
+    return Failure(db, "audit layout");
+  }
+  if (sqlite3_exec(db,
+                   "INSERT OR IGNORE INTO audit_adopted (id, change_seq) SELECT 1, "
+                   "COALESCE(MAX(seq), 0) FROM changes",
+                   nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(db, "audit layout");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status PrepareAuditLayout(sqlite3* db) {
@@ -363,6 +395,10 @@ CREATE TABLE IF NOT EXISTS audit_postings (
 CREATE INDEX IF NOT EXISTS audit_postings_key ON audit_postings (account_id, code, value, last_seq);
 CREATE INDEX IF NOT EXISTS audit_postings_time ON audit_postings (min_time) WHERE code = 0;
 CREATE TABLE IF NOT EXISTS audit_unposted (seq INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS audit_adopted (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  change_seq INTEGER NOT NULL
+);
 )sql";
   if (sqlite3_exec(db, kLayout, nullptr, nullptr, nullptr) != SQLITE_OK) {
     Status s = Failure(db, "audit layout");
@@ -371,6 +407,7 @@ CREATE TABLE IF NOT EXISTS audit_unposted (seq INTEGER PRIMARY KEY);
   }
   Status s = PostEarlierEvents(db);
   if (s.ok()) s = ClusterResources(db);
+  if (s.ok()) s = CarryEventsInTheFeed(db);
   // The per-column indexes of the shared schema (PostgreSQL's lookups): SQLite uses postings.
   for (const char* index : {"audit_events_account", "audit_events_name", "audit_events_source",
                             "audit_events_user", "audit_events_key", "audit_events_read_only",
@@ -395,21 +432,24 @@ Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db) {
 }
 
 Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
-                          const std::vector<model::AuditEntry>& entries, Posting posting) {
-  if (entries.empty()) return Status::Ok();
+                          const std::vector<model::AuditEntry>& entries) {
   audit_postings::Postings postings;
+  RETURN_IF_ERROR(AdoptCommitted(db, statements, entries, postings));
   for (const model::AuditEntry& e : entries) {
-    ASSIGN_OR_RETURN(int64_t seq, Upsert(db, statements, e));
-    if (seq == 0) continue;
-    if (posting == Posting::kNow) {
-      audit_postings::Add(postings, e, seq);
-      continue;
-    }
-    statements.defer.Reset();
-    statements.defer.Bind(1, seq);
-    RETURN_IF_ERROR(Run(db, statements.defer));
+    ASSIGN_OR_RETURN(int64_t seq, Store(db, statements, statements.put, e));
+    if (seq != 0) audit_postings::Add(postings, e, seq);
   }
   return WritePostings(db, statements.posting, postings);
+}
+
+Result<bool> CommittedEventsWait(sqlite3* db) {
+  Statement any(db,
+                "SELECT 1 FROM audit_adopted a CROSS JOIN changes c ON c.seq > a.change_seq "
+                "WHERE c.audit IS NOT NULL LIMIT 1");
+  if (!any.ok()) return Failure(db, "audit adoption");
+  const int rc = any.Step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Failure(db, "audit adoption");
+  return rc == SQLITE_ROW;
 }
 
 Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <type_traits>
 
+#include "store/audit_entry_codec.h"
 #include "store/change_codec.h"
 #include "store/migrations.h"
 #include "store/precondition_check.h"
@@ -316,20 +317,23 @@ bool RenamesUser(const WriteBatch& batch) {
 
 // Checks and writes one batch inside the open transaction and appends it to the change feed;
 // `sequence` receives its number.
-Status CommitBatch(sqlite3* db, sqlite::AppendStatements& audit, const WriteBatch& batch,
-                   int64_t* sequence) {
+Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(db, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(db, w));
-  RETURN_IF_ERROR(
-      sqlite::AppendAuditEntries(db, audit, batch.audit, sqlite::Posting::kWithCompletion));
-  Statement change(db, "INSERT INTO changes (committed_ms, writes) VALUES (?, ?)");
+  // The batch's events ride in its row of the feed (store/sqlite_audit.h).
+  Statement change(db, "INSERT INTO changes (committed_ms, writes, audit) VALUES (?, ?, ?)");
   change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
+  if (!batch.audit.empty()) change.BindBlob(3, EncodeAuditEntries(batch.audit));
   RETURN_IF_ERROR(Run(db, change));
   *sequence = sqlite3_last_insert_rowid(db);
   if (*sequence % kFeedPruneEvery == 0) {
     // As PostgreSQL's (store/pg_group_commit.cc): from after the last batch forgotten.
     Statement prune(db,
-                    "UPDATE changes SET writes = NULL WHERE seq <= ?1 AND writes IS NOT NULL AND "
+                    // A row's events go with its writes once the audit log has adopted them
+                    // (store/sqlite_audit.h); a log that lags that far behind keeps its own.
+                    "UPDATE changes SET writes = NULL, audit = CASE WHEN seq <= (SELECT "
+                    "change_seq FROM audit_adopted) THEN NULL ELSE audit END WHERE seq <= ?1 AND "
+                    "writes IS NOT NULL AND "
                     "seq > COALESCE((SELECT seq FROM changes WHERE seq <= ?1 AND writes IS NULL "
                     "ORDER BY seq DESC LIMIT 1), 0)");
     prune.Bind(1, *sequence - kFeedKept);
@@ -522,7 +526,7 @@ std::vector<Result<int64_t>> SqliteStore::CommitTogether(
       break;
     }
     int64_t sequence = 0;
-    Status status = CommitBatch(db_, *audit_append_, *batch, &sequence);
+    Status status = CommitBatch(db_, *batch, &sequence);
     if (!status.ok() &&
         sqlite3_exec(db_, "ROLLBACK TO batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
       broken = Failure(db_, "rollback to savepoint");
@@ -615,6 +619,10 @@ Status SqliteStore::FinishWork(const std::string& queue, const std::vector<std::
 // The audit log (store/sqlite_audit.cc), under the store's lock.
 Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
   std::lock_guard<std::mutex> lock(mu_);
+  return AppendAuditLocked(entries);
+}
+
+Status SqliteStore::AppendAuditLocked(const std::vector<model::AuditEntry>& entries) {
   // Appended events are not worth an fsync of their own: a mutating call's event is already
   // durable in its change's commit, and these (reads, refusals, completions) reach the disk
   // with the next commit that syncs. In WAL mode a process that dies loses none of them.
@@ -623,7 +631,7 @@ Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
     s = Failure(db_, "begin");
   } else {
-    s = sqlite::AppendAuditEntries(db_, *audit_append_, entries, sqlite::Posting::kNow);
+    s = sqlite::AppendAuditEntries(db_, *audit_append_, entries);
     if (s.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
       s = Failure(db_, "commit");
     }
@@ -635,6 +643,9 @@ Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
 
 Result<std::vector<AuditRow>> SqliteStore::LookupAudit(const AuditQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
+  // Events committed since the last append are found as soon as their commit is.
+  ASSIGN_OR_RETURN(bool waiting, sqlite::CommittedEventsWait(db_));
+  if (waiting) RETURN_IF_ERROR(AppendAuditLocked({}));
   return sqlite::LookupAuditRows(db_, query);
 }
 

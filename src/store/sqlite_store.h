@@ -52,6 +52,8 @@ class SqliteStore : public Store {
   std::vector<Result<int64_t>> CommitTogether(const std::vector<const WriteBatch*>& batches);
 
   sqlite3* db_;
+  // Adopts the committed events that wait and appends `entries` (under mu_).
+  Status AppendAuditLocked(const std::vector<model::AuditEntry>& entries);
   sqlite::AppendStatementsPtr audit_append_;  // finalized before the connection closes
   std::mutex mu_;
   int schema_version_ = 0;

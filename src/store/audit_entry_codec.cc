@@ -1,0 +1,112 @@
+#include "store/audit_entry_codec.h"
+
+#include <cstdint>
+
+namespace gatehouse::store {
+namespace {
+
+constexpr char kVersion = 1;
+
+void PutNumber(std::string& out, uint64_t n) {
+  while (n >= 0x80) {
+    out.push_back(static_cast<char>((n & 0x7F) | 0x80));
+    n >>= 7;
+  }
+  out.push_back(static_cast<char>(n));
+}
+
+void PutText(std::string& out, std::string_view text) {
+  PutNumber(out, text.size());
+  out.append(text);
+}
+
+// Reads what PutNumber and PutText wrote, from the front of `in`; false when it ends first.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool Number(uint64_t& n) {
+    n = 0;
+    for (int shift = 0; shift <= 63; shift += 7) {
+      if (in_.empty()) return false;
+      const auto byte = static_cast<uint8_t>(in_.front());
+      in_.remove_prefix(1);
+      n |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return true;
+    }
+    return false;
+  }
+  bool Text(std::string& text) {
+    uint64_t size = 0;
+    if (!Number(size) || size > in_.size()) return false;
+    text.assign(in_.substr(0, size));
+    in_.remove_prefix(size);
+    return true;
+  }
+  bool Signed(int64_t& n) {
+    uint64_t raw = 0;
+    if (!Number(raw)) return false;
+    n = static_cast<int64_t>(raw);
+    return true;
+  }
+  bool done() const { return in_.empty(); }
+  size_t left() const { return in_.size(); }
+
+ private:
+  std::string_view in_;
+};
+
+bool ReadEntry(Reader& in, model::AuditEntry& e) {
+  uint64_t read_only = 0, resources = 0;
+  if (!in.Text(e.event_id) || !in.Text(e.account_id) || !in.Signed(e.time_ms) ||
+      !in.Text(e.event_name) || !in.Text(e.event_source) || !in.Text(e.username) ||
+      !in.Text(e.access_key_id) || !in.Number(read_only) || read_only > 1 ||
+      !in.Number(resources) || resources > in.left()) {
+    return false;
+  }
+  e.read_only = read_only == 1;
+  e.resources.resize(resources);
+  for (auto& [type, name] : e.resources) {
+    if (!in.Text(type) || !in.Text(name)) return false;
+  }
+  return in.Text(e.body);
+}
+
+}  // namespace
+
+std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries) {
+  std::string out(1, kVersion);
+  PutNumber(out, entries.size());
+  for (const model::AuditEntry& e : entries) {
+    PutText(out, e.event_id);
+    PutText(out, e.account_id);
+    PutNumber(out, static_cast<uint64_t>(e.time_ms));
+    PutText(out, e.event_name);
+    PutText(out, e.event_source);
+    PutText(out, e.username);
+    PutText(out, e.access_key_id);
+    PutNumber(out, e.read_only ? 1 : 0);
+    PutNumber(out, e.resources.size());
+    for (const auto& [type, name] : e.resources) {
+      PutText(out, type);
+      PutText(out, name);
+    }
+    PutText(out, e.body);
+  }
+  return out;
+}
+
+std::optional<std::vector<model::AuditEntry>> DecodeAuditEntries(std::string_view bytes) {
+  if (bytes.empty() || bytes.front() != kVersion) return std::nullopt;
+  Reader in(bytes.substr(1));
+  uint64_t count = 0;
+  // Each entry takes at least one byte per field: a count beyond the bytes left is damage.
+  if (!in.Number(count) || count > in.left()) return std::nullopt;
+  std::vector<model::AuditEntry> entries(count);
+  for (model::AuditEntry& e : entries) {
+    if (!ReadEntry(in, e)) return std::nullopt;
+  }
+  if (!in.done()) return std::nullopt;
+  return entries;
+}
+
+}  // namespace gatehouse::store

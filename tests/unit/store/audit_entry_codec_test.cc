@@ -1,0 +1,71 @@
+// The events a commit carries, encoded into its change row and read back: every field comes
+// back as it was, and bytes Encode did not write are refused, never read past their end.
+#include "store/audit_entry_codec.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace gatehouse::store {
+namespace {
+
+model::AuditEntry Entry(const std::string& id) {
+  model::AuditEntry e;
+  e.event_id = id;
+  e.account_id = "111111111111";
+  e.time_ms = 1764979200123;
+  e.event_name = "CreateUser";
+  e.event_source = "iam.amazonaws.com";
+  e.username = "alice";
+  e.access_key_id = "AKIAEXAMPLE";
+  e.read_only = false;
+  e.resources = {{"AWS::IAM::User", "bob"}, {"AWS::IAM::User", std::string("nul\0byte", 8)}};
+  e.body = std::string(300, 'x') + "\xff\xfe{\"eventID\":\"" + id + "\"}";
+  return e;
+}
+
+bool Same(const model::AuditEntry& a, const model::AuditEntry& b) {
+  return a.event_id == b.event_id && a.account_id == b.account_id && a.time_ms == b.time_ms &&
+         a.event_name == b.event_name && a.event_source == b.event_source &&
+         a.username == b.username && a.access_key_id == b.access_key_id &&
+         a.read_only == b.read_only && a.resources == b.resources && a.body == b.body;
+}
+
+TEST(AuditEntryCodec, EntriesComeBackAsTheyWere) {
+  std::vector<model::AuditEntry> entries = {Entry("e1"), Entry("e2"), model::AuditEntry{}};
+  entries[1].read_only = true;
+  entries[1].time_ms = -5;  // before the epoch: kept, not wrapped
+  entries[1].resources.clear();
+  auto decoded = DecodeAuditEntries(EncodeAuditEntries(entries));
+  ASSERT_TRUE(decoded.has_value());
+  ASSERT_EQ(decoded->size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) EXPECT_TRUE(Same((*decoded)[i], entries[i])) << i;
+  auto none = DecodeAuditEntries(EncodeAuditEntries({}));
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(AuditEntryCodec, EveryCutAndTrailingByteIsRefused) {
+  const std::string bytes = EncodeAuditEntries({Entry("e1"), Entry("e2")});
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(DecodeAuditEntries(bytes.substr(0, n)).has_value()) << n;
+  }
+  EXPECT_FALSE(DecodeAuditEntries(bytes + "x").has_value());
+  std::string other_version = bytes;
+  other_version[0] = 2;
+  EXPECT_FALSE(DecodeAuditEntries(other_version).has_value());
+}
+
+TEST(AuditEntryCodec, HugeCountsAndLengthsAreRefusedWithoutAllocating) {
+  // A count of 2^63 entries, and one entry whose first field claims 2^62 bytes.
+  EXPECT_FALSE(
+      DecodeAuditEntries(std::string("\x01\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 10)).has_value());
+  EXPECT_FALSE(DecodeAuditEntries(std::string("\x01\x01\xff\xff\xff\xff\xff\xff\xff\xff\x3f", 11))
+                   .has_value());
+  // A number that never ends.
+  EXPECT_FALSE(DecodeAuditEntries(std::string("\x01") + std::string(20, '\x80')).has_value());
+}
+
+}  // namespace
+}  // namespace gatehouse::store

@@ -1,0 +1,266 @@
+// The SQLite audit log (store/sqlite_audit.h): the events of a commit ride in its row of the
+// change feed and are adopted into the log in commit order, by the next append or a lookup, and
+// after a crash by the next process; the feed's prune forgets them only once adopted; and the
+// layout a store of an earlier version is brought to: its events get postings and stay found,
+// its per-column indexes go, its resources are clustered on their key, and its feed carries
+// events from then on.
+#include "store/sqlite_audit.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store.h"
+
+namespace gatehouse::store {
+namespace {
+
+class SqliteAudit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("audit-layout-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path() const { return (dir_ / "gatehouse.db").string(); }
+  void Exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+  int64_t Count(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(Path().c_str(), &db);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+    const int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return n;
+  }
+  std::filesystem::path dir_;
+};
+
+model::AuditEntry Event(int i) {
+  model::AuditEntry e;
+  e.event_id = "e" + std::to_string(i);
+  e.account_id = "111111111111";
+  e.time_ms = 1000 + i;
+  e.event_name = i % 2 == 0 ? "GetUser" : "CreateUser";
+  e.event_source = "iam.amazonaws.com";
+  e.username = "alice";
+  e.read_only = i % 2 == 0;
+  e.resources = {{"AWS::IAM::User", "user-" + std::to_string(i % 3)}};
+  e.body = "{}";
+  return e;
+}
+
+TEST_F(SqliteAudit, EventsOfAnEarlierVersionGetPostingsAndItsIndexesGo) {
+  {
+    auto store = SqliteStore::Open(Path());
+    ASSERT_TRUE(store.ok());
+    std::vector<model::AuditEntry> events;
+    for (int i = 1; i <= 2500; ++i) events.push_back(Event(i));
+    ASSERT_TRUE((*store)->AppendAudit(events).ok());
+  }
+  // As an earlier version left it: no postings, the shared schema's indexes, and its
+  // audit_resources (a rowid table).
+  Exec(
+      "DROP TABLE audit_postings; CREATE INDEX audit_events_name ON audit_events "
+      "(account_id, event_name, seq, time_ms); CREATE TABLE r AS SELECT * FROM audit_resources; "
+      "DROP TABLE audit_resources; CREATE TABLE audit_resources (seq BIGINT NOT NULL, position "
+      "INTEGER NOT NULL, account_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, "
+      "PRIMARY KEY (seq, position)); INSERT INTO audit_resources SELECT * FROM r; DROP TABLE r;");
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                  "'sqlite_autoindex_audit_resources_1'"),
+            1);
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  AuditQuery q;
+  q.account_id = "111111111111";
+  q.attribute = AuditAttribute::kResourceName;
+  q.value = "user-1";
+  q.limit = 1000;
+  auto rows = (*store)->LookupAudit(q);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 834u);  // i % 3 == 1 for i in 1..2500
+  EXPECT_EQ(rows->front().entry.event_id, "e2500");
+  EXPECT_EQ(rows->front().entry.resources, Event(2500).resources);
+  q.attribute = AuditAttribute::kReadOnly;
+  q.value = "true";
+  q.start_ms = 1000 + 2001;
+  EXPECT_EQ((*store)->LookupAudit(q)->size(), 250u);  // the even ones from 2002 to 2500
+  store->reset();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_events_name'"), 0);
+  // The resources are one B-tree, clustered on their key, and all there.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_resources' AND sql "
+                  "LIKE '%WITHOUT ROWID%'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                  "'sqlite_autoindex_audit_resources_1'"),
+            0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_resources"), 2500);
+  // Opening again adds nothing: each event is listed once per key.
+  ASSERT_TRUE(SqliteStore::Open(Path()).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_postings WHERE code = 0"), 3);
+}
+
+WriteBatch AccountWithEvent(int i) {
+  char id[13];
+  std::snprintf(id, sizeof id, "%012d", i);
+  WriteBatch batch{{InsertAccount{{id, "acct", std::string(id) + "@example.com", 1000}}}};
+  model::AuditEntry e = Event(i);
+  e.event_name = "CreateAccount";
+  e.read_only = false;
+  batch.audit = {e};
+  return batch;
+}
+
+AuditQuery All(int limit = 50) {
+  AuditQuery q;
+  q.account_id = "111111111111";
+  q.limit = limit;
+  return q;
+}
+
+TEST_F(SqliteAudit, ACommitsEventsRideInItsFeedRowUntilALookupAdoptsThem) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(1)).ok());
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(2)).ok());
+  // The commit wrote no page of the log's own.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE audit IS NOT NULL"), 2);
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, "e2");  // newest first: numbered in commit order
+  EXPECT_EQ((*rows)[1].entry.event_id, "e1");
+  EXPECT_EQ((*rows)[0].entry.resources, Event(2).resources);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events"), 2);
+  EXPECT_EQ(Count("SELECT change_seq FROM audit_adopted"), Count("SELECT MAX(seq) FROM changes"));
+  // Found by its keys (listed in postings when adopted), and adopted once.
+  AuditQuery by_resource = All();
+  by_resource.attribute = AuditAttribute::kResourceName;
+  by_resource.value = "user-1";
+  EXPECT_EQ((*store)->LookupAudit(by_resource)->size(), 1u);
+  ASSERT_TRUE((*store)->AppendAudit({}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events"), 2);
+}
+
+TEST_F(SqliteAudit, ACompletionAppendedWithItsEventsAdoptionKeepsTheCompletedBody) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(1)).ok());
+  model::AuditEntry completed = AccountWithEvent(1).audit.front();
+  completed.body = "{\"responseElements\":{}}";
+  ASSERT_TRUE((*store)->AppendAudit({completed}).ok());
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].entry.body, completed.body);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_postings WHERE code = 0"), 1);
+}
+
+TEST_F(SqliteAudit, AProcessThatDiedBeforeAdoptingLeavesItsEventsToTheNext) {
+  {
+    auto store = SqliteStore::Open(Path());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Commit(AccountWithEvent(1)).ok());
+  }
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->AppendAudit({Event(7)}).ok());
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, "e7");
+  EXPECT_EQ((*rows)[1].entry.event_id, "e1");
+}
+
+TEST_F(SqliteAudit, DamagedFeedEventsAreSkippedAndTheTrailGoesOn) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(1)).ok());
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(2)).ok());
+  Exec(
+      "UPDATE changes SET audit = x'01ffffff' WHERE seq = (SELECT MIN(seq) FROM changes WHERE "
+      "audit IS NOT NULL)");
+  ASSERT_TRUE((*store)->AppendAudit({Event(3)}).ok());
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, "e3");
+  EXPECT_EQ((*rows)[1].entry.event_id, "e2");
+}
+
+// 11,000 commits in groups: the feed's prune (every kFeedPruneEvery commits, those older than
+// kFeedKept) runs once, at the last.
+void CommitAccounts(SqliteStore& store, int first, int last) {
+  std::vector<WriteBatch> batches;
+  for (int i = first; i <= last; ++i) batches.push_back(AccountWithEvent(i));
+  std::vector<const WriteBatch*> group;
+  for (const WriteBatch& b : batches) group.push_back(&b);
+  for (const Result<int64_t>& r : store.CommitGroup(group)) ASSERT_TRUE(r.ok());
+}
+
+TEST_F(SqliteAudit, TheFeedsPruneForgetsOnlyAdoptedEvents) {
+  static_assert(kFeedKept + kFeedPruneEvery == 11000);
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  const int64_t before = Count("SELECT COALESCE(MAX(seq), 0) FROM changes");
+  ASSERT_EQ(before, 0);
+  CommitAccounts(**store, 1, 500);
+  ASSERT_TRUE((*store)->AppendAudit({}).ok());  // 1..500 adopted
+  CommitAccounts(**store, 501, 11000);          // the prune reaches 1..1000
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 1000 AND writes IS NULL"), 1000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 0);
+  // Not adopted yet: kept, and found.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq > 500 AND audit IS NOT NULL"), 10500);
+  auto rows = (*store)->LookupAudit(All(11000));
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 11000u);
+  EXPECT_EQ(rows->back().entry.event_id, "e1");
+  EXPECT_EQ(rows->front().entry.event_id, "e11000");
+}
+
+TEST_F(SqliteAudit, AFeedOfAnEarlierVersionCarriesEventsFromThenOn) {
+  {
+    auto store = SqliteStore::Open(Path());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Commit(AccountWithEvent(1)).ok());
+    ASSERT_TRUE((*store)->AppendAudit({}).ok());
+  }
+  // As an earlier version left it: events written in audit_events at their commit, waiting in
+  // audit_unposted for their completion; no column in the feed, no mark.
+  Exec(
+      "DELETE FROM audit_postings; INSERT INTO audit_unposted SELECT seq FROM audit_events; "
+      "ALTER TABLE changes DROP COLUMN audit; DROP TABLE audit_adopted;");
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_unposted"), 0);
+  EXPECT_EQ(Count("SELECT change_seq FROM audit_adopted"), 1);
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(2)).ok());
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, "e2");
+  EXPECT_EQ((*rows)[1].entry.event_id, "e1");
+  AuditQuery by_resource = All();
+  by_resource.attribute = AuditAttribute::kResourceName;
+  by_resource.value = "user-1";
+  EXPECT_EQ((*store)->LookupAudit(by_resource)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace gatehouse::store
