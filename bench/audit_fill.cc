@@ -1,6 +1,7 @@
-// audit_fill DB_PATH ACCOUNT COUNT: appends COUNT synthetic audit events of ACCOUNT to the SQLite
-// store at DB_PATH (a stopped server's DATA/gatehouse.db), as the recorder appends them: batches
-// of 1,000 in one transaction each. The events spread over the last 30 days and mix IAM, STS and
+// audit_fill DATABASE ACCOUNT COUNT: appends COUNT synthetic audit events of ACCOUNT to the store
+// DATABASE names (the path of a stopped server's DATA/gatehouse.db, or a --database URL:
+// sqlite:PATH, postgresql://…), as the recorder appends them: batches of 1,000 in one
+// transaction each. The events spread over the last 30 days and mix IAM, STS and
 // Organizations calls by 1,000 users on 10,000 resources, with bodies of a real record's size,
 // so that LookupEvents can be timed over a history of realistic shape (bench/audit_bench.sh).
 // Prints the rate at which it appended.
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite_store.h"
+#include "store/database_url.h"
 
 using namespace gatehouse;
 
@@ -49,10 +50,19 @@ model::AuditEntry Synthetic(const std::string& account, int64_t i, int64_t count
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::cerr << "usage: audit_fill DB_PATH ACCOUNT COUNT\n";
+    std::cerr << "usage: audit_fill DATABASE ACCOUNT COUNT\n";
     return 2;
   }
-  auto db = store::SqliteStore::Open(argv[1]);
+  const std::string database = argv[1];
+  Result<store::DatabaseUrl> url =
+      database.find(':') == std::string::npos
+          ? Result<store::DatabaseUrl>(store::DatabaseUrl{store::DatabaseUrl::kSqlite, database})
+          : store::ParseDatabaseUrl(database);
+  if (!url.ok()) {
+    std::cerr << url.status().message() << "\n";
+    return 2;
+  }
+  auto db = store::OpenDatabase(*url);
   if (!db.ok()) {
     std::cerr << db.status().message() << "\n";
     return 1;
