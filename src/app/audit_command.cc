@@ -1,15 +1,19 @@
 #include "app/audit_command.h"
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/database_options.h"
 #include "app/deployment_store.h"
+#include "audit/digest_signature.h"
 #include "audit/file_chain_check.h"
 #include "audit/store_chain_check.h"
+#include "core/random.h"
 #include "store/database_url.h"
 
 namespace gatehouse::app {
@@ -21,11 +25,18 @@ constexpr int kExitUsage = 2;
 struct VerifyOptions {
   DatabaseSettings database;
   std::vector<std::string> files;
+  std::string public_key;  // base64 (audit/digest_signature.h); "": signatures not checked
 };
 
-int Fail(const std::string& message, int code) {
-  std::cerr << "gatehouse audit verify: " << message << "\n";
+int Fail(const std::string& message, int code, const char* command = "verify") {
+  std::cerr << "gatehouse audit " << command << ": " << message << "\n";
   return code;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 int Report(const audit::ChainReport& report) {
@@ -43,7 +54,7 @@ int Report(const audit::ChainReport& report) {
   return 0;
 }
 
-int VerifyStore(const DatabaseSettings& settings) {
+int VerifyStore(const DatabaseSettings& settings, const std::optional<std::string>& public_key) {
   Result<store::DatabaseUrl> url = DatabaseUrlOf(settings);
   if (!url.ok()) return Fail(url.status().message(), kExitUsage);
   // Opening an SQLite database creates it: a mistyped --data would verify an empty new one.
@@ -53,7 +64,7 @@ int VerifyStore(const DatabaseSettings& settings) {
   }
   Result<std::unique_ptr<store::Store>> store = store::OpenDatabase(*url);
   if (!store.ok()) return Fail(store.status().message(), kExitBroken);
-  Result<audit::ChainReport> report = audit::CheckStoreChain(**store);
+  Result<audit::ChainReport> report = audit::CheckStoreChain(**store, public_key);
   if (!report.ok()) return Fail(report.status().message(), kExitBroken);
   return Report(*report);
 }
@@ -68,11 +79,47 @@ void AddVerifyCommand(CLI::App& audit, int& exit_code) {
   verify->add_option("--file", options->files,
                      "an exported file (--audit-file) to check with its PATH.digest; repeat "
                      "oldest first (PATH.1 then PATH) to check the links between them");
+  verify->add_option("--public-key", options->public_key,
+                     "the deployment's key for the digests' signatures (gatehouse audit "
+                     "public-key prints it): every digest must be signed by it");
   // With --file the database options (perhaps set in the environment) are not used.
   verify->callback([options, &exit_code] {
-    exit_code = options->files.empty() ? VerifyStore(options->database)
-                                       : Report(audit::CheckExportedFiles(options->files));
+    std::optional<std::string> key;
+    if (!options->public_key.empty()) {
+      key = audit::ParsePublicKey(options->public_key);
+      if (!key) {
+        exit_code =
+            Fail("--public-key is not an Ed25519 public key (base64 of 32 bytes)", kExitUsage);
+        return;
+      }
+    }
+    if (!key) {
+      std::cout << "note: digest signatures not checked: give --public-key (gatehouse audit "
+                   "public-key prints it)\n";
+    }
+    exit_code = options->files.empty() ? VerifyStore(options->database, key)
+                                       : Report(audit::CheckExportedFiles(options->files, key));
   });
+}
+
+// The deployment's key opens its database (as serve does: the master key checked against it).
+int PrintPublicKey(const DatabaseSettings& settings) {
+  SystemRandom random;
+  Result<Deployment> deployment = OpenDeployment(settings, random, NowMs());
+  if (!deployment.ok()) return Fail(deployment.status().message(), kExitUsage, "public-key");
+  std::cout << audit::DigestSigner::FromMasterKey(deployment->master_key).public_key() << "\n";
+  return 0;
+}
+
+void AddPublicKeyCommand(CLI::App& audit, int& exit_code) {
+  auto settings = std::make_shared<DatabaseSettings>();
+  CLI::App* command = audit.add_subcommand(
+      "public-key",
+      "Print the public key of the deployment's digest signatures, for audit verify "
+      "--public-key");
+  AddDatabaseOptions(*command, settings->data, settings->database);
+  AddMasterKeyOptions(*command, settings->master_key_hex, settings->master_key_file);
+  command->callback([settings, &exit_code] { exit_code = PrintPublicKey(*settings); });
 }
 
 }  // namespace
@@ -81,6 +128,7 @@ void AddAuditCommand(CLI::App& app, int& exit_code) {
   CLI::App* audit = app.add_subcommand("audit", "The audit trail's tamper evidence");
   audit->require_subcommand(1);
   AddVerifyCommand(*audit, exit_code);
+  AddPublicKeyCommand(*audit, exit_code);
 }
 
 }  // namespace gatehouse::app

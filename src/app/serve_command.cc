@@ -425,12 +425,16 @@ int Serve(const ServeOptions& options) {
   services::Dispatcher dispatcher(*models, credentials, policies, random, NowSeconds,
                                   options.region);
   // The audit trail: every call's events, appended, sealed and pruned in the background.
+  // Its digests are signed with the deployment's key (audit/digest_signature.h).
+  const audit::DigestSigner digest_signer = audit::DigestSigner::FromMasterKey(master_key);
   audit::RecorderOptions audit_options;
   audit_options.now_ms = [] { return NowSeconds() * 1000; };
+  audit_options.signer = &digest_signer;
   std::unique_ptr<audit::EventFileSink> audit_file;
   if (!options.audit_file.empty()) {
-    Result<std::unique_ptr<audit::EventFileSink>> sink = audit::EventFileSink::Open(
-        {options.audit_file, options.audit_file_max_bytes, audit::EventFileOptions{}.keep});
+    Result<std::unique_ptr<audit::EventFileSink>> sink =
+        audit::EventFileSink::Open({options.audit_file, options.audit_file_max_bytes,
+                                    audit::EventFileOptions{}.keep, &digest_signer});
     if (!sink.ok()) {
       std::cerr << "--audit-file: " << sink.status().message() << "\n";
       return 1;

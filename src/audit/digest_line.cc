@@ -37,6 +37,7 @@ std::string FormatDigestLine(const model::AuditDigest& digest) {
   line["lastLine"] = digest.last_seq;
   line["previous"] = digest.previous;
   line["digest"] = digest.digest;
+  if (!digest.signature.empty()) line["signature"] = digest.signature;
   return line.dump();
 }
 
@@ -44,7 +45,14 @@ Result<model::AuditDigest> ParseDigestLine(std::string_view line) {
   if (line.size() > kMaxDigestLine) return NotADigest("too long");
   nlohmann::json value = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (!value.is_object()) return NotADigest("not a JSON object");
-  if (value.size() != 4) return NotADigest("not exactly firstLine, lastLine, previous, digest");
+  const bool signed_line = value.contains("signature");
+  if (value.size() != (signed_line ? 5u : 4u)) {
+    return NotADigest("not exactly firstLine, lastLine, previous, digest (and signature)");
+  }
+  if (signed_line && (!value["signature"].is_string() ||
+                      value["signature"].get_ref<const std::string&>().size() > 128)) {
+    return NotADigest("signature is not a signature");
+  }
   for (const char* key : {"firstLine", "lastLine"}) {
     if (!value.contains(key) || !IsLineNumber(value[key])) {
       return NotADigest(std::string(key) + " is not a line number");
@@ -57,7 +65,8 @@ Result<model::AuditDigest> ParseDigestLine(std::string_view line) {
   }
   return model::AuditDigest{value["firstLine"].get<int64_t>(), value["lastLine"].get<int64_t>(),
                             value["previous"].get<std::string>(),
-                            value["digest"].get<std::string>()};
+                            value["digest"].get<std::string>(),
+                            signed_line ? value["signature"].get<std::string>() : ""};
 }
 
 }  // namespace gatehouse::audit

@@ -229,7 +229,10 @@ Status EventFileSink::Write(const std::vector<model::AuditEntry>& entries) {
 
 Status EventFileSink::Seal(const std::string& text, int64_t first, int64_t last,
                            const std::string& digest) {
-  const std::string line = FormatDigestLine({first, last, previous_, digest}) + "\n";
+  model::AuditDigest sealed{first, last, previous_, digest};
+  if (options_.signer != nullptr)
+    sealed.signature = options_.signer->Sign(sealed, DigestScope::kFile);
+  const std::string line = FormatDigestLine(sealed) + "\n";
   Status s = WriteAll(fd_, text, options_.path);
   if (s.ok() && ::fdatasync(fd_) != 0) s = Failed("flushing " + options_.path, errno);
   if (s.ok()) s = WriteAll(digest_fd_, line, digest_path_);

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/digest_signature.h"
 #include "audit/event_sink.h"
 #include "core/status.h"
 
@@ -32,6 +33,7 @@ struct EventFileOptions {
   std::string path;                         // "-": standard output
   int64_t max_bytes = 100LL * 1024 * 1024;  // PATH's size at most (a longer line: alone)
   int keep = 5;                             // rotated files kept: PATH.1 … PATH.<keep>
+  const DigestSigner* signer = nullptr;     // signs each digest line when given; not owned
 };
 
 class EventFileSink : public EventSink {

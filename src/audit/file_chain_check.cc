@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "audit/digest_line.h"
+#include "audit/digest_signature.h"
 #include "audit/event_digest.h"
 
 namespace gatehouse::audit {
@@ -80,7 +81,15 @@ struct Seals {
   std::optional<BrokenLink> bad;  // the first line that is no digest (its batch)
 };
 
-Seals ReadSeals(const std::string& digest_path) {
+// Why `digest` does not carry a signature `public_key` (raw; none: not checked) verifies.
+std::optional<std::string> SignatureFault(const std::optional<std::string>& public_key,
+                                          const model::AuditDigest& digest) {
+  if (!public_key || SignatureHolds(*public_key, digest, DigestScope::kFile)) return std::nullopt;
+  return digest.signature.empty() ? "it is not signed"
+                                  : "its signature does not verify with the given public key";
+}
+
+Seals ReadSeals(const std::string& digest_path, const std::optional<std::string>& public_key) {
   Seals seals;
   LineReader lines(digest_path, kMaxDigestLine);
   if (!lines.open()) {
@@ -98,10 +107,12 @@ Seals ReadSeals(const std::string& digest_path) {
         too_long ? Result<model::AuditDigest>(
                        Status(ErrorCode::kInvalidParameterValue, "not a digest record: too long"))
                  : ParseDigestLine(line);
-    if (!digest.ok()) {
-      seals.bad = BrokenLink{static_cast<size_t>(lines.number()),
-                             "line " + std::to_string(lines.number()) + " of " + digest_path,
-                             digest.status().message()};
+    std::optional<std::string> fault =
+        digest.ok() ? SignatureFault(public_key, *digest) : digest.status().message();
+    if (fault) {
+      seals.bad =
+          BrokenLink{static_cast<size_t>(lines.number()),
+                     "line " + std::to_string(lines.number()) + " of " + digest_path, *fault};
       return seals;
     }
     seals.digests.push_back(*digest);
@@ -130,11 +141,12 @@ std::optional<BrokenLink> FirstGap(const std::vector<model::AuditDigest>& digest
 
 // Checks one file from `start`; the last digest that held goes into `previous`.
 std::optional<BrokenLink> CheckFile(const std::string& path, const ChainStart& start,
+                                    const std::optional<std::string>& public_key,
                                     std::string& previous, ChainReport& report) {
   LineReader lines(path, kMaxRecordLine);
   if (!lines.open()) return BrokenLink{1, path, "it cannot be read: " + lines.error()};
   const std::string digest_path = path + ".digest";
-  Seals seals = ReadSeals(digest_path);
+  Seals seals = ReadSeals(digest_path, public_key);
   size_t gap = 0;
   std::optional<BrokenLink> out_of_line = FirstGap(seals.digests, path, gap);
   if (!out_of_line && seals.bad) {
@@ -197,13 +209,14 @@ std::optional<BrokenLink> CheckFile(const std::string& path, const ChainStart& s
 
 }  // namespace
 
-ChainReport CheckExportedFiles(const std::vector<std::string>& paths) {
+ChainReport CheckExportedFiles(const std::vector<std::string>& paths,
+                               const std::optional<std::string>& public_key) {
   ChainReport report;
   std::string previous;  // the last digest of the files checked so far ("" before any)
   for (const std::string& path : paths) {
     ChainStart start{previous, 0};
     if (previous.empty()) {
-      Seals seals = ReadSeals(path + ".digest");
+      Seals seals = ReadSeals(path + ".digest", std::nullopt);
       start = StartOfKeptChain(seals.digests);
       if (start.previous != kGenesisDigest) {
         report.notes.push_back(path +
@@ -211,7 +224,7 @@ ChainReport CheckExportedFiles(const std::vector<std::string>& paths) {
                                "first link is taken as given");
       }
     }
-    if (std::optional<BrokenLink> broken = CheckFile(path, start, previous, report)) {
+    if (std::optional<BrokenLink> broken = CheckFile(path, start, public_key, previous, report)) {
       report.broken = std::move(broken);
       return report;
     }

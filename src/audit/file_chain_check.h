@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ namespace gatehouse::audit {
 // Far above any record the server writes (a request body is at most 1 MiB).
 inline constexpr size_t kMaxRecordLine = 16 * 1024 * 1024;
 
-ChainReport CheckExportedFiles(const std::vector<std::string>& paths);
+// With `public_key` (raw Ed25519, audit/digest_signature.h) every digest line must carry its
+// signature: a line without one, or with one that does not verify, breaks the chain there.
+ChainReport CheckExportedFiles(const std::vector<std::string>& paths,
+                               const std::optional<std::string>& public_key);
 
 }  // namespace gatehouse::audit

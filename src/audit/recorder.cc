@@ -148,6 +148,7 @@ Result<bool> Recorder::SealNext(int64_t through_seq) {
   if (events.empty()) return false;
   model::AuditDigest next{first, last, last_digest_->digest,
                           ChainDigest(last_digest_->digest, events)};
+  if (options_.signer != nullptr) next.signature = options_.signer->Sign(next, DigestScope::kStore);
   Status s = log_.AppendAuditDigest(next);
   if (s.code() == ErrorCode::kStoreConflict) {
     last_digest_.reset();  // another instance sealed: read the chain again next time

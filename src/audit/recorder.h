@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/digest_signature.h"
 #include "audit/event_sink.h"
 #include "core/status.h"
 #include "model/audit_entities.h"
@@ -35,8 +36,9 @@ struct RecorderOptions {
   // covers yet (an upgrade, a long outage) is sealed a bounded read at a time.
   int64_t seal_span = 10000;
   int64_t retain_ms = 90LL * 24 * 3600 * 1000;
-  std::function<int64_t()> now_ms;  // the clock (the server's, which tests move)
-  std::vector<EventSink*> sinks;    // not owned; they outlive the recorder
+  std::function<int64_t()> now_ms;       // the clock (the server's, which tests move)
+  std::vector<EventSink*> sinks;         // not owned; they outlive the recorder
+  const DigestSigner* signer = nullptr;  // signs each digest sealed when given; not owned
 };
 
 class Recorder {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/digest_signature.h"
 #include "audit/event_digest.h"
 
 namespace gatehouse::audit {
@@ -46,12 +47,33 @@ Result<bool> CutByPruning(store::AuditLog& log, const model::AuditDigest& d) {
   return events.empty() || events.front().seq > d.first_seq;
 }
 
+// The first digest (0-based) whose signature `public_key` does not verify, with why; none when
+// no key is given.
+std::optional<ChainBreak> FirstBadSignature(const std::vector<model::AuditDigest>& digests,
+                                            const std::optional<std::string>& public_key) {
+  if (!public_key) return std::nullopt;
+  for (size_t i = 0; i < digests.size(); ++i) {
+    if (SignatureHolds(*public_key, digests[i], DigestScope::kStore)) continue;
+    return ChainBreak{i, digests[i].first_seq,
+                      digests[i].signature.empty()
+                          ? "its digest is not signed"
+                          : "its digest's signature does not verify with the given public key"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-Result<ChainReport> CheckStoreChain(store::AuditLog& log) {
-  ASSIGN_OR_RETURN(std::vector<model::AuditDigest> digests, log.AuditDigests());
+Result<ChainReport> CheckStoreChain(store::AuditLog& log,
+                                    const std::optional<std::string>& public_key) {
+  ASSIGN_OR_RETURN(std::vector<model::AuditDigest> all, log.AuditDigests());
   ASSIGN_OR_RETURN(int64_t latest, log.LatestAuditSeq());
   ChainReport report;
+  // The chain is checked up to the first digest not signed by the key, which breaks there.
+  const std::optional<ChainBreak> unsigned_digest = FirstBadSignature(all, public_key);
+  const std::vector<model::AuditDigest> digests(
+      all.begin(),
+      all.begin() + static_cast<ptrdiff_t>(unsigned_digest ? unsigned_digest->batch : all.size()));
   if (!digests.empty() && digests.front().previous != kGenesisDigest) {
     report.notes.push_back(
         "older batches were pruned: the chain is checked from the oldest kept "
@@ -68,12 +90,13 @@ Result<ChainReport> CheckStoreChain(store::AuditLog& log) {
       ASSIGN_OR_RETURN(broken, Check(log, digests, 1, after_first, report));
     }
   }
+  if (!broken) broken = unsigned_digest;
   if (broken) {
-    const model::AuditDigest& d = digests[broken->batch];
+    const model::AuditDigest& d = all[broken->batch];
     report.broken = BrokenLink{broken->batch + 1, Range(d), broken->reason};
     return report;
   }
-  const int64_t sealed_through = digests.empty() ? 0 : digests.back().last_seq;
+  const int64_t sealed_through = all.empty() ? 0 : all.back().last_seq;
   if (latest > sealed_through) {
     ASSIGN_OR_RETURN(std::vector<model::AuditBody> unsealed,
                      log.AuditEvents(sealed_through + 1, latest));

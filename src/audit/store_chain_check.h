@@ -8,6 +8,9 @@
 // few minutes. Reads the store; thread-safe as the store is.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "audit/chain_report.h"
 #include "core/status.h"
 #include "store/audit_log.h"
@@ -15,6 +18,9 @@
 namespace gatehouse::audit {
 
 // An error only when the store cannot be read; a broken chain is a report.
-Result<ChainReport> CheckStoreChain(store::AuditLog& log);
+// With `public_key` (raw Ed25519, audit/digest_signature.h) every digest must carry its
+// signature: the first without one, or with one that does not verify, breaks the chain there.
+Result<ChainReport> CheckStoreChain(store::AuditLog& log,
+                                    const std::optional<std::string>& public_key);
 
 }  // namespace gatehouse::audit

@@ -6,6 +6,7 @@
 #include <openssl/params.h>
 
 #include <cctype>
+#include <memory>
 
 namespace gatehouse {
 namespace {
@@ -56,6 +57,65 @@ Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
   EVP_MAC_final(ctx, out.data(), &len, out.size());
   EVP_MAC_CTX_free(ctx);
   return out;
+}
+
+namespace {
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+Pkey Ed25519PrivateKey(std::string_view seed) {
+  if (seed.size() != kEd25519KeySize) return nullptr;
+  return Pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, Bytes(seed), seed.size()));
+}
+
+}  // namespace
+
+std::string Ed25519PublicKey(std::string_view seed) {
+  Pkey key = Ed25519PrivateKey(seed);
+  std::string out(kEd25519KeySize, '\0');
+  size_t len = out.size();
+  if (!key || EVP_PKEY_get_raw_public_key(key.get(), reinterpret_cast<unsigned char*>(out.data()),
+                                          &len) != 1) {
+    return "";
+  }
+  return out;
+}
+
+std::string Ed25519Sign(std::string_view seed, std::string_view message) {
+  Pkey key = Ed25519PrivateKey(seed);
+  MdCtx ctx(EVP_MD_CTX_new());
+  std::string out(kEd25519SignatureSize, '\0');
+  size_t len = out.size();
+  if (!key || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, Bytes(message),
+                     message.size()) != 1) {
+    return "";
+  }
+  return out;
+}
+
+bool Ed25519Verify(std::string_view public_key, std::string_view message,
+                   std::string_view signature) {
+  if (public_key.size() != kEd25519KeySize || signature.size() != kEd25519SignatureSize) {
+    return false;
+  }
+  Pkey key(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, Bytes(public_key), public_key.size()));
+  MdCtx ctx(EVP_MD_CTX_new());
+  return key && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(), Bytes(message),
+                          message.size()) == 1;
 }
 
 std::string HexEncode(std::string_view bytes) {

@@ -41,6 +41,18 @@ std::string Seal(std::string_view key, std::string_view plaintext, std::string_v
 std::optional<std::string> Open(std::string_view key, std::string_view sealed,
                                 std::string_view aad);
 
+inline constexpr size_t kEd25519KeySize = 32;  // a private key's seed, a public key
+inline constexpr size_t kEd25519SignatureSize = 64;
+
+// The public key of the Ed25519 private key whose seed is `seed` (kEd25519KeySize bytes).
+std::string Ed25519PublicKey(std::string_view seed);
+// `seed`'s signature of `message`.
+std::string Ed25519Sign(std::string_view seed, std::string_view message);
+// Whether `signature` is `public_key`'s of `message`; false for a key or a signature of the
+// wrong size.
+bool Ed25519Verify(std::string_view public_key, std::string_view message,
+                   std::string_view signature);
+
 // Compares in time independent of where the inputs differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

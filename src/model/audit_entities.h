@@ -34,8 +34,9 @@ struct AuditBody {
 struct AuditDigest {
   int64_t first_seq = 0;
   int64_t last_seq = 0;
-  std::string previous;  // the digest before it (audit::kGenesisDigest for the first)
-  std::string digest;    // hex SHA-256
+  std::string previous;        // the digest before it (audit::kGenesisDigest for the first)
+  std::string digest;          // hex SHA-256
+  std::string signature = "";  // base64 Ed25519 (audit/digest_signature.h); "" when unsigned
 };
 
 }  // namespace gatehouse::model

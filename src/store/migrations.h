@@ -9,7 +9,7 @@
 
 namespace gatehouse::store {
 
-inline constexpr std::array<std::string_view, 10> kMigrations = {
+inline constexpr std::array<std::string_view, 11> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -164,6 +164,14 @@ CREATE TABLE IF NOT EXISTS audit_digests (
   last_seq BIGINT NOT NULL,
   previous TEXT NOT NULL,
   digest TEXT NOT NULL
+);
+)sql",
+    // 11: the digests' signatures (audit/digest_signature.h), beside them: a table of its own
+    // (SQLite has no ADD COLUMN IF NOT EXISTS, and a migration must be safe to run again).
+    R"sql(
+CREATE TABLE IF NOT EXISTS audit_digest_signatures (
+  first_seq BIGINT PRIMARY KEY,
+  signature TEXT NOT NULL
 );
 )sql",
 };

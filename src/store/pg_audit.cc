@@ -141,7 +141,9 @@ Status PruneAuditRows(pg_conn* conn, int64_t before_ms) {
              "d.first_seq <= o.through AND d.last_seq > o.through), (SELECT through FROM o)) "
              "AS through), "
              "a AS (DELETE FROM audit_resources WHERE seq <= (SELECT through FROM t)), "
-             "b AS (DELETE FROM audit_digests WHERE last_seq <= (SELECT through FROM t)) "
+             "b AS (DELETE FROM audit_digests WHERE last_seq <= (SELECT through FROM t)), "
+             "c AS (DELETE FROM audit_digest_signatures WHERE first_seq <= (SELECT through FROM "
+             "t)) "
              "DELETE FROM audit_events WHERE seq <= (SELECT through FROM t)",
              {std::to_string(before_ms)});
 }
@@ -165,12 +167,15 @@ Result<int64_t> LatestAuditNumber(pg_conn* conn) {
 }
 
 Result<std::vector<model::AuditDigest>> AuditDigestRows(pg_conn* conn) {
-  std::unique_ptr<PgResult> r = Exec(
-      conn, "SELECT first_seq, last_seq, previous, digest FROM audit_digests ORDER BY first_seq");
+  std::unique_ptr<PgResult> r =
+      Exec(conn,
+           "SELECT d.first_seq, d.last_seq, d.previous, d.digest, COALESCE(s.signature, '') FROM "
+           "audit_digests d LEFT JOIN audit_digest_signatures s ON s.first_seq = d.first_seq "
+           "ORDER BY d.first_seq");
   if (!r->ok()) return Failure(*r, "audit digests");
   std::vector<model::AuditDigest> out;
   for (int i = 0; i < r->rows(); ++i) {
-    out.push_back({r->Int(i, 0), r->Int(i, 1), r->Text(i, 2), r->Text(i, 3)});
+    out.push_back({r->Int(i, 0), r->Int(i, 1), r->Text(i, 2), r->Text(i, 3), r->Text(i, 4)});
   }
   return out;
 }
@@ -180,15 +185,19 @@ Status AppendAuditDigestRow(pg_conn* conn, const model::AuditDigest& digest) {
   // at once cannot both append (the primary key and the condition settle it).
   std::unique_ptr<PgResult> r =
       Exec(conn,
-           "INSERT INTO audit_digests (first_seq, last_seq, previous, digest) "
+           "WITH d AS (INSERT INTO audit_digests (first_seq, last_seq, previous, digest) "
            "SELECT $1::bigint, $2::bigint, $3, $4 WHERE $3 = COALESCE((SELECT digest FROM "
            "audit_digests ORDER BY first_seq DESC LIMIT 1), repeat('0', 64)) AND $1::bigint > "
            "COALESCE((SELECT last_seq FROM audit_digests ORDER BY first_seq DESC LIMIT 1), 0) "
-           "ON CONFLICT DO NOTHING",
+           "ON CONFLICT DO NOTHING RETURNING first_seq), "
+           "s AS (INSERT INTO audit_digest_signatures (first_seq, signature) SELECT first_seq, "
+           "$5 FROM d WHERE $5 <> '' ON CONFLICT (first_seq) DO UPDATE SET signature = "
+           "excluded.signature) "
+           "SELECT COUNT(*) FROM d",
            {std::to_string(digest.first_seq), std::to_string(digest.last_seq), digest.previous,
-            digest.digest});
+            digest.digest, digest.signature});
   if (!r->ok()) return Failure(*r, "audit digest");
-  if (r->affected() != 1) {
+  if (r->Int(0, 0) != 1) {
     return Status(ErrorCode::kStoreConflict, "another digest was sealed first");
   }
   return Status::Ok();

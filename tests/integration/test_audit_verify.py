@@ -1,7 +1,9 @@
 """The audit trail exported with `serve --audit-file` and its tamper evidence: one JSON record per
 call in the file (the stored record, byte for byte), sealed batch by batch in PATH.digest, and
 `gatehouse audit verify` over the files (rotated ones too, in order) and over the store, which
-holds until a byte of a record is changed and then names the batch that broke."""
+holds until a byte of a record is changed and then names the batch that broke; the digests are
+signed with the deployment's key, which `gatehouse audit public-key` prints."""
+import base64
 import json
 import os
 import shutil
@@ -114,6 +116,7 @@ class AuditExportAndVerifyTest(AuditServerTestCase):
         self.assertIn(VERIFIED % (len(lines), batches), p.stdout)
         pristine = self.audit_file + ".pristine"
         shutil.copyfile(self.audit_file, pristine)
+        shutil.copyfile(self.audit_file + ".digest", pristine + ".digest")
         number = next(i for i, line in enumerate(lines, 1) if '"DeleteUser"' in line)
         lines[number - 1] = lines[number - 1].replace("audited", "audiTed", 1)
         with open(self.audit_file, "w") as f:
@@ -132,6 +135,40 @@ class AuditExportAndVerifyTest(AuditServerTestCase):
         p = self.verify("--data", self.data.name)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertRegex(p.stdout, r"verified: \d+ events in [1-9]\d* batches, chain intact")
+        self.assertIn("note: digest signatures not checked", p.stdout)
+
+        # The digests are signed with the deployment's key: the store's and the file's verify
+        # with its public key, and with no other; a digest stripped of its signature breaks.
+        p = self.gatehouse("audit", "public-key", "--data", self.data.name)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        key = p.stdout.strip()
+        self.assertEqual(len(base64.b64decode(key, validate=True)), 32)
+        for where in (("--data", self.data.name), ("--file", pristine)):
+            p = self.verify(*where, "--public-key", key)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertIn("chain intact", p.stdout)
+            self.assertNotIn("not checked", p.stdout)
+            other = base64.b64encode(b"\x01" * 32).decode()
+            p = self.verify(*where, "--public-key", other)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("does not verify with the given public key", p.stdout)
+        p = self.verify("--data", self.data.name, "--public-key", "not-a-key")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        with self.db() as db:
+            signatures = db.execute("SELECT d.first_seq, s.signature FROM audit_digests d "
+                                    "JOIN audit_digest_signatures s USING (first_seq) "
+                                    "ORDER BY first_seq").fetchall()
+            self.assertEqual(len(signatures),
+                             db.execute("SELECT COUNT(*) FROM audit_digests").fetchone()[0])
+            self.assertTrue(all(len(base64.b64decode(sig)) == 64 for _, sig in signatures))
+            db.execute("DELETE FROM audit_digest_signatures WHERE first_seq = ?",
+                       (signatures[-1][0],))
+        p = self.verify("--data", self.data.name, "--public-key", key)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("batch %d (events %d.." % (len(signatures), signatures[-1][0]), p.stdout)
+        self.assertIn("its digest is not signed", p.stdout)
+        with self.db() as db:
+            db.execute("INSERT INTO audit_digest_signatures VALUES (?, ?)", signatures[-1])
         with self.db() as db:
             seq = db.execute("SELECT seq FROM audit_events WHERE body LIKE '%\"CreateUser\"%' "
                              "ORDER BY seq LIMIT 1").fetchone()[0]

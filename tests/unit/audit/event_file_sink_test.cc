@@ -84,7 +84,7 @@ TEST(EventFileSink, WritesEachRecordAsALineAndSealsEachBatch) {
     ASSERT_EQ(::stat(file.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
   }
-  ChainReport report = CheckExportedFiles({path});
+  ChainReport report = CheckExportedFiles({path}, std::nullopt);
   EXPECT_FALSE(report.broken) << report.broken->reason;
   EXPECT_EQ(report.events, 5);
   EXPECT_EQ(report.batches, 2u);
@@ -108,13 +108,13 @@ TEST(EventFileSink, RotatesBySizeAndTheChainGoesOnIntoTheNewFile) {
   EXPECT_FALSE(std::filesystem::exists(path + ".3"));
   EXPECT_EQ(DigestsOf(path).front().previous, DigestsOf(path + ".1").back().digest);
   EXPECT_EQ(DigestsOf(path + ".1").front().previous, DigestsOf(path + ".2").back().digest);
-  ChainReport all = CheckExportedFiles({path + ".2", path + ".1", path});
+  ChainReport all = CheckExportedFiles({path + ".2", path + ".1", path}, std::nullopt);
   EXPECT_FALSE(all.broken) << all.broken->where << ": " << all.broken->reason;
   EXPECT_EQ(all.events, static_cast<int64_t>(LinesOf(path + ".2").size() +
                                              LinesOf(path + ".1").size() + LinesOf(path).size()));
   // Each file alone holds; out of order, the link between them does not.
-  EXPECT_FALSE(CheckExportedFiles({path}).broken);
-  ChainReport reversed = CheckExportedFiles({path, path + ".1"});
+  EXPECT_FALSE(CheckExportedFiles({path}, std::nullopt).broken);
+  ChainReport reversed = CheckExportedFiles({path, path + ".1"}, std::nullopt);
   ASSERT_TRUE(reversed.broken);
   EXPECT_EQ(reversed.broken->batch, 1u);
   EXPECT_NE(reversed.broken->where.find(path + ".1"), std::string::npos);
@@ -130,7 +130,7 @@ TEST(EventFileSink, ALineLongerThanTheLimitGoesAloneIntoAFile) {
   EXPECT_EQ(LinesOf(path + ".2"), std::vector<std::string>{Event(1).body});
   EXPECT_EQ(LinesOf(path + ".1"), std::vector<std::string>{Event(2, 500).body});
   EXPECT_EQ(LinesOf(path), std::vector<std::string>{Event(3).body});
-  EXPECT_FALSE(CheckExportedFiles({path + ".2", path + ".1", path}).broken);
+  EXPECT_FALSE(CheckExportedFiles({path + ".2", path + ".1", path}, std::nullopt).broken);
 }
 
 TEST(EventFileSink, ARestartContinuesTheFileAndItsChain) {
@@ -143,7 +143,7 @@ TEST(EventFileSink, ARestartContinuesTheFileAndItsChain) {
   ASSERT_EQ(digests.size(), 2u);
   EXPECT_EQ(digests[1].first_seq, 4);
   EXPECT_FALSE(std::filesystem::exists(path + ".1"));
-  EXPECT_FALSE(CheckExportedFiles({path}).broken);
+  EXPECT_FALSE(CheckExportedFiles({path}, std::nullopt).broken);
 }
 
 TEST(EventFileSink, AFileItsDigestsDoNotSealIsSetAsideAtStart) {
@@ -161,8 +161,8 @@ TEST(EventFileSink, AFileItsDigestsDoNotSealIsSetAsideAtStart) {
   EXPECT_EQ(LinesOf(path + ".1").size(), 4u);  // kept as it was, for verify to report
   EXPECT_EQ(LinesOf(path).size(), 2u);
   EXPECT_EQ(DigestsOf(path).front().previous, last_digest);
-  EXPECT_FALSE(CheckExportedFiles({path}).broken);
-  ChainReport damaged = CheckExportedFiles({path + ".1", path});
+  EXPECT_FALSE(CheckExportedFiles({path}, std::nullopt).broken);
+  ChainReport damaged = CheckExportedFiles({path + ".1", path}, std::nullopt);
   ASSERT_TRUE(damaged.broken);
   EXPECT_EQ(damaged.broken->batch, 2u);
   EXPECT_EQ(damaged.broken->where, "lines 4..4 of " + path + ".1");
@@ -204,7 +204,7 @@ TEST(EventFileSink, AFailedWriteIsAnErrorAndTheNextWriteRecovers) {
   std::filesystem::create_directories(sub);
   ASSERT_TRUE(sink->Write(Events(3, 3)).ok());
   EXPECT_EQ(LinesOf(path), std::vector<std::string>{Event(3).body});
-  EXPECT_FALSE(CheckExportedFiles({path}).broken);
+  EXPECT_FALSE(CheckExportedFiles({path}, std::nullopt).broken);
   EXPECT_NE(DigestsOf(path).front().previous, kGenesisDigest);  // the chain went on
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "audit/digest_line.h"
+#include "audit/digest_signature.h"
 #include "audit/event_digest.h"
 #include "audit/event_file_sink.h"
 #include "temp_dir.h"
@@ -47,10 +48,10 @@ class ExportedFile : public testing::Test {
       }
       ASSERT_TRUE((*sink)->Write(batch).ok());
     }
-    ASSERT_FALSE(CheckExportedFiles({path_}).broken);
+    ASSERT_FALSE(CheckExportedFiles({path_}, std::nullopt).broken);
   }
   BrokenLink Broken() {
-    ChainReport report = CheckExportedFiles({path_});
+    ChainReport report = CheckExportedFiles({path_}, std::nullopt);
     EXPECT_TRUE(report.broken);
     return report.broken.value_or(BrokenLink{});
   }
@@ -63,7 +64,7 @@ class ExportedFile : public testing::Test {
 };
 
 TEST_F(ExportedFile, AnUntouchedFileHolds) {
-  ChainReport report = CheckExportedFiles({path_});
+  ChainReport report = CheckExportedFiles({path_}, std::nullopt);
   EXPECT_EQ(report.events, 8);
   EXPECT_EQ(report.batches, 3u);
   EXPECT_TRUE(report.notes.empty());
@@ -109,7 +110,7 @@ TEST_F(ExportedFile, AMissingDigestFileIsReported) {
 }
 
 TEST_F(ExportedFile, AMissingFileIsReported) {
-  ChainReport report = CheckExportedFiles({dir_.path() + "/nothing.log"});
+  ChainReport report = CheckExportedFiles({dir_.path() + "/nothing.log"}, std::nullopt);
   ASSERT_TRUE(report.broken);
   EXPECT_NE(report.broken->reason.find("cannot be read"), std::string::npos);
 }
@@ -187,21 +188,108 @@ TEST_F(ExportedFile, AFileThatContinuesAnotherSaysItsFirstLinkIsTakenAsGiven) {
   model::AuditEntry e;
   e.body = "{}";
   ASSERT_TRUE((*sink)->Write({e}).ok());
-  ChainReport alone = CheckExportedFiles({path_});
+  ChainReport alone = CheckExportedFiles({path_}, std::nullopt);
   EXPECT_FALSE(alone.broken);
   ASSERT_EQ(alone.notes.size(), 1u);
   EXPECT_NE(alone.notes[0].find("taken as given"), std::string::npos);
-  EXPECT_FALSE(CheckExportedFiles({path_ + ".1", path_}).broken);
+  EXPECT_FALSE(CheckExportedFiles({path_ + ".1", path_}, std::nullopt).broken);
   // The same file twice does not link to itself.
-  EXPECT_TRUE(CheckExportedFiles({path_ + ".1", path_ + ".1"}).broken);
+  EXPECT_TRUE(CheckExportedFiles({path_ + ".1", path_ + ".1"}, std::nullopt).broken);
 }
 
 TEST(FileChainCheck, AnEmptyFileWithoutDigestsHolds) {
   TempDir dir;
   Overwrite(dir.path() + "/empty.log", "");
-  ChainReport report = CheckExportedFiles({dir.path() + "/empty.log"});
+  ChainReport report = CheckExportedFiles({dir.path() + "/empty.log"}, std::nullopt);
   EXPECT_FALSE(report.broken);
   EXPECT_EQ(report.events, 0);
+}
+
+}  // namespace
+}  // namespace gatehouse::audit
+
+namespace gatehouse::audit {
+namespace {
+
+// An export whose digest lines the server signed: lines 1..2, 3..4, 5..6.
+class SignedExport : public testing::Test {
+ protected:
+  void SetUp() override {
+    auto sink = EventFileSink::Open({path_, 1 << 20, 5, &signer_});
+    ASSERT_TRUE(sink.ok());
+    for (int b = 0; b < 3; ++b) {
+      std::vector<model::AuditEntry> batch(2);
+      for (int i = 0; i < 2; ++i) {
+        batch[i].body = "{\"eventID\":\"e" + std::to_string(b * 2 + i + 1) + "\"}";
+      }
+      ASSERT_TRUE((*sink)->Write(batch).ok());
+    }
+  }
+  // The file with line `number` replaced, sealed again as whoever can write it would: the
+  // chain recomputed, the digest lines without the private key's signatures.
+  void EditAndReseal(int number, const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(Read(path_));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    lines[number - 1] = text;
+    std::string file, seals, previous = kGenesisDigest;
+    for (const std::string& line : lines) file += line + "\n";
+    for (int first = 1; first <= 5; first += 2) {
+      ChainHasher hasher(previous);
+      for (int n = first; n <= first + 1; ++n) hasher.Add(n, lines[n - 1]);
+      model::AuditDigest d{first, first + 1, previous, hasher.Finish()};
+      seals += FormatDigestLine(d) + "\n";
+      previous = d.digest;
+    }
+    Overwrite(path_, file);
+    Overwrite(path_ + ".digest", seals);
+  }
+
+  TempDir dir_;
+  std::string path_ = dir_.path() + "/audit.log";
+  const DigestSigner signer_ = DigestSigner::FromMasterKey(std::string(32, 'k'));
+  const std::optional<std::string> key_ = ParsePublicKey(signer_.public_key());
+};
+
+TEST_F(SignedExport, ItsDigestLinesAreSignedAndHoldWithTheKey) {
+  EXPECT_NE(Read(path_ + ".digest").find("\"signature\":\""), std::string::npos);
+  ChainReport report = CheckExportedFiles({path_}, key_);
+  EXPECT_FALSE(report.broken);
+  EXPECT_EQ(report.events, 6);
+  EXPECT_EQ(report.batches, 3u);
+}
+
+TEST_F(SignedExport, AFileResealedWithoutTheKeyBreaksAtItsFirstUnsignedDigest) {
+  EditAndReseal(3, "{\"eventID\":\"e3\",\"sourceIPAddress\":\"203.0.113.9\"}");
+  EXPECT_FALSE(CheckExportedFiles({path_}, std::nullopt).broken);  // the chain alone holds
+  ChainReport report = CheckExportedFiles({path_}, key_);
+  ASSERT_TRUE(report.broken);
+  // Resealed from line 1: the first digest line is unsigned already.
+  EXPECT_EQ(report.broken->where, "line 1 of " + path_ + ".digest");
+  EXPECT_EQ(report.broken->reason, "it is not signed");
+}
+
+TEST_F(SignedExport, ASignatureCopiedOntoARecomputedDigestDoesNotVerify) {
+  const std::string original = Read(path_ + ".digest");
+  EditAndReseal(3, "{\"eventID\":\"e3\",\"sourceIPAddress\":\"203.0.113.9\"}");
+  // The first batch is untouched: its signed line is put back; the others carry the old
+  // signatures over new digests.
+  std::vector<std::string> old_lines, new_lines;
+  std::istringstream old_in(original), new_in(Read(path_ + ".digest"));
+  for (std::string l; std::getline(old_in, l);) old_lines.push_back(l);
+  for (std::string l; std::getline(new_in, l);) new_lines.push_back(l);
+  std::string seals = old_lines[0] + "\n";
+  for (size_t i = 1; i < new_lines.size(); ++i) {
+    model::AuditDigest d = *ParseDigestLine(new_lines[i]);
+    d.signature = ParseDigestLine(old_lines[i])->signature;
+    seals += FormatDigestLine(d) + "\n";
+  }
+  Overwrite(path_ + ".digest", seals);
+  ChainReport report = CheckExportedFiles({path_}, key_);
+  ASSERT_TRUE(report.broken);
+  EXPECT_EQ(report.broken->batch, 2u);
+  EXPECT_EQ(report.broken->where, "line 2 of " + path_ + ".digest");
+  EXPECT_EQ(report.broken->reason, "its signature does not verify with the given public key");
 }
 
 }  // namespace

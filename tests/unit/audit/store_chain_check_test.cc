@@ -1,14 +1,17 @@
 // Checking the store's chain: it holds for untouched events and counts those not yet sealed;
 // after pruning it begins at the oldest kept digest (pruning keeps batches whole; one cut by
 // other means is taken as given); an edited, removed or added event is the first broken link,
-// named by batch and events.
+// named by batch and events; and with the deployment's public key, a chain recomputed over
+// edited events without its private key breaks at its first digest not signed by it.
 #include "audit/store_chain_check.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
+#include "audit/digest_signature.h"
 #include "audit/event_digest.h"
 #include "store/memory_store.h"
 
@@ -22,6 +25,7 @@ class TamperedLog : public store::AuditLog {
   explicit TamperedLog(store::AuditLog& log) : log_(log) {}
   std::map<int64_t, std::string> edited;
   std::set<int64_t> removed;
+  std::optional<std::vector<model::AuditDigest>> digests;  // rewritten digests
 
   Status AppendAudit(const std::vector<model::AuditEntry>& entries) override {
     return log_.AppendAudit(entries);
@@ -41,7 +45,10 @@ class TamperedLog : public store::AuditLog {
     return out;
   }
   Result<int64_t> LatestAuditSeq() override { return log_.LatestAuditSeq(); }
-  Result<std::vector<model::AuditDigest>> AuditDigests() override { return log_.AuditDigests(); }
+  Result<std::vector<model::AuditDigest>> AuditDigests() override {
+    if (digests) return *digests;
+    return log_.AuditDigests();
+  }
   Status AppendAuditDigest(const model::AuditDigest& digest) override {
     return log_.AppendAuditDigest(digest);
   }
@@ -71,18 +78,64 @@ class SealedStore : public testing::Test {
     auto digests = store_.AuditDigests();
     const std::string previous = digests->empty() ? kGenesisDigest : digests->back().digest;
     auto events = store_.AuditEvents(first, last);
-    ASSERT_TRUE(
-        store_.AppendAuditDigest({first, last, previous, ChainDigest(previous, *events)}).ok());
+    model::AuditDigest digest{first, last, previous, ChainDigest(previous, *events)};
+    digest.signature = signer_.Sign(digest, DigestScope::kStore);
+    ASSERT_TRUE(store_.AppendAuditDigest(digest).ok());
   }
-  ChainReport Check(store::AuditLog& log) {
-    Result<ChainReport> report = CheckStoreChain(log);
+  ChainReport Check(store::AuditLog& log, const std::optional<std::string>& key = std::nullopt) {
+    Result<ChainReport> report = CheckStoreChain(log, key);
     EXPECT_TRUE(report.ok()) << report.status().message();
     return report.ok() ? *report : ChainReport{};
   }
 
+  const DigestSigner signer_ = DigestSigner::FromMasterKey(std::string(32, 'k'));
+  const std::optional<std::string> key_ = ParsePublicKey(signer_.public_key());
   store::MemoryStore store_;
   TamperedLog tampered_{store_};
 };
+
+TEST_F(SealedStore, SignedDigestsHoldWithTheDeploymentsKeyAndNoOther) {
+  ASSERT_TRUE(key_);
+  ChainReport report = Check(store_, key_);
+  EXPECT_FALSE(report.broken);
+  EXPECT_EQ(report.batches, 3u);
+  const auto other = ParsePublicKey(DigestSigner::FromMasterKey(std::string(32, 'x')).public_key());
+  report = Check(store_, other);
+  ASSERT_TRUE(report.broken);
+  EXPECT_EQ(report.broken->batch, 1u);
+  EXPECT_EQ(report.batches, 0u);
+  EXPECT_EQ(report.broken->reason,
+            "its digest's signature does not verify with the given public key");
+}
+
+TEST_F(SealedStore, AChainRecomputedOverAnEditedEventBreaksAtItsFirstUnsignedDigest) {
+  // Whoever can write the database edits event 5 and seals batches 2 and 3 again: the chain
+  // holds, and only the signatures tell.
+  tampered_.edited[5] = "{\"eventID\":\"e5\",\"sourceIPAddress\":\"203.0.113.9\"}";
+  std::vector<model::AuditDigest> digests = *store_.AuditDigests();
+  for (size_t i = 1; i < digests.size(); ++i) {
+    digests[i].previous = digests[i - 1].digest;
+    auto events = tampered_.AuditEvents(digests[i].first_seq, digests[i].last_seq);
+    digests[i].digest = ChainDigest(digests[i].previous, *events);
+  }
+  digests[2].signature = "";
+  tampered_.digests = digests;
+  EXPECT_FALSE(Check(tampered_).broken);
+  ChainReport report = Check(tampered_, key_);
+  ASSERT_TRUE(report.broken);
+  EXPECT_EQ(report.broken->batch, 2u);
+  EXPECT_EQ(report.broken->where, "events 4..6");
+  EXPECT_EQ(report.batches, 1u);
+  EXPECT_EQ(report.events, 3);
+  // An unsigned digest says so.
+  tampered_.digests->at(1) = store_.AuditDigests()->at(1);
+  tampered_.digests->at(1).signature = "";
+  tampered_.edited.clear();
+  report = Check(tampered_, key_);
+  ASSERT_TRUE(report.broken);
+  EXPECT_EQ(report.broken->batch, 2u);
+  EXPECT_EQ(report.broken->reason, "its digest is not signed");
+}
 
 TEST_F(SealedStore, AnUntouchedChainHoldsAndCountsWhatIsNotSealed) {
   ChainReport report = Check(store_);

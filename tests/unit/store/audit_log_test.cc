@@ -210,6 +210,35 @@ TEST_P(AuditLogContract, PruningNeverCutsASealedBatch) {
   EXPECT_TRUE(Ids(store->LookupAudit(Query(kA))).empty());
 }
 
+TEST_P(AuditLogContract, DigestsKeepTheirSignaturesUntilPruned) {
+  auto store = Open();
+  std::vector<model::AuditEntry> events;
+  for (int i = 1; i <= 4; ++i) events.push_back(Event("e" + std::to_string(i), kA, i * 1000));
+  ASSERT_TRUE(store->AppendAudit(events).ok());
+  auto bodies = [&](int64_t f, int64_t l) { return *store->AuditEvents(f, l); };
+  model::AuditDigest signed_digest{1, 2, audit::kGenesisDigest,
+                                   audit::ChainDigest(audit::kGenesisDigest, bodies(1, 2)),
+                                   std::string(88, 'S')};
+  ASSERT_TRUE(store->AppendAuditDigest(signed_digest).ok());
+  model::AuditDigest unsigned_digest{3, 4, signed_digest.digest,
+                                     audit::ChainDigest(signed_digest.digest, bodies(3, 4))};
+  ASSERT_TRUE(store->AppendAuditDigest(unsigned_digest).ok());
+  // A conflicting seal leaves the signature of the digest that won.
+  model::AuditDigest loser = signed_digest;
+  loser.signature = std::string(88, 'L');
+  EXPECT_EQ(Open()->AppendAuditDigest(loser).code(), ErrorCode::kStoreConflict);
+  auto digests = Open()->AuditDigests();
+  ASSERT_TRUE(digests.ok()) << digests.status().ToString();
+  ASSERT_EQ(digests->size(), 2u);
+  EXPECT_EQ((*digests)[0].signature, signed_digest.signature);
+  EXPECT_EQ((*digests)[1].signature, "");
+  ASSERT_TRUE(store->PruneAudit(2500).ok());
+  digests = store->AuditDigests();
+  ASSERT_EQ(digests->size(), 1u);
+  EXPECT_EQ((*digests)[0].first_seq, 3);
+  EXPECT_EQ((*digests)[0].signature, "");
+}
+
 TEST_P(AuditLogContract, SealedEventsChainAndNeverChange) {
   auto store = Open();
   ASSERT_TRUE(store->AppendAudit({Event("e1", kA, 1000), Event("e2", kA, 2000)}).ok());
@@ -232,7 +261,7 @@ TEST_P(AuditLogContract, SealedEventsChainAndNeverChange) {
   late.body = "{\"rewritten\":true}";
   ASSERT_TRUE(store->AppendAudit({late}).ok());
   auto digests = store->AuditDigests();
-  ASSERT_TRUE(digests.ok());
+  ASSERT_TRUE(digests.ok()) << digests.status().ToString();
   ASSERT_EQ(digests->size(), 1u);
   auto broken = audit::FirstBrokenLink(
       *digests, [&](int64_t f, int64_t l) { return *store->AuditEvents(f, l); });
