@@ -23,6 +23,23 @@ TEST(DigestLine, RoundTrips) {
   EXPECT_EQ(parsed->digest, kDigest);
 }
 
+TEST(DigestLine, ASignedLineRoundTripsAndABadSignatureMemberIsRefused) {
+  model::AuditDigest d{1, 3, kGenesisDigest, kDigest};
+  d.signature = std::string(86, 'Q') + "==";
+  const std::string line = FormatDigestLine(d);
+  EXPECT_NE(line.find(",\"signature\":\"" + d.signature + "\"}"), std::string::npos);
+  Result<model::AuditDigest> parsed = ParseDigestLine(line);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->signature, d.signature);
+  const std::string base = line.substr(0, line.find(",\"signature\""));
+  for (const std::string& bad :
+       {base + ",\"signature\":7}", base + ",\"signature\":null}",
+        base + ",\"signature\":\"" + std::string(129, 'Q') + "\"}",
+        base + ",\"signatures\":\"QQ==\"}", line.substr(0, line.size() - 1) + ",\"x\":1}"}) {
+    EXPECT_FALSE(ParseDigestLine(bad).ok()) << bad;
+  }
+}
+
 TEST(DigestLine, AnythingElseIsRefused) {
   const std::string prev = "\"previous\":\"" + std::string(kGenesisDigest) + "\"";
   const std::string digest = "\"digest\":\"" + kDigest + "\"";
