@@ -54,14 +54,20 @@ int Report(const audit::ChainReport& report) {
   return 0;
 }
 
-int VerifyStore(const DatabaseSettings& settings, const std::optional<std::string>& public_key) {
+// The database the settings name, which must exist: opening an SQLite database creates it, and
+// a mistyped --data would verify an empty new one (or make a new key for it).
+Result<store::DatabaseUrl> ExistingDatabase(const DatabaseSettings& settings) {
   Result<store::DatabaseUrl> url = DatabaseUrlOf(settings);
-  if (!url.ok()) return Fail(url.status().message(), kExitUsage);
-  // Opening an SQLite database creates it: a mistyped --data would verify an empty new one.
-  if (url->engine == store::DatabaseUrl::kSqlite &&
+  if (url.ok() && url->engine == store::DatabaseUrl::kSqlite &&
       !std::filesystem::is_regular_file(url->target)) {
-    return Fail("no gatehouse database at " + url->target, kExitUsage);
+    return Status(ErrorCode::kInvalidParameterValue, "no gatehouse database at " + url->target);
   }
+  return url;
+}
+
+int VerifyStore(const DatabaseSettings& settings, const std::optional<std::string>& public_key) {
+  Result<store::DatabaseUrl> url = ExistingDatabase(settings);
+  if (!url.ok()) return Fail(url.status().message(), kExitUsage);
   Result<std::unique_ptr<store::Store>> store = store::OpenDatabase(*url);
   if (!store.ok()) return Fail(store.status().message(), kExitBroken);
   Result<audit::ChainReport> report = audit::CheckStoreChain(**store, public_key);
@@ -104,6 +110,9 @@ void AddVerifyCommand(CLI::App& audit, int& exit_code) {
 
 // The deployment's key opens its database (as serve does: the master key checked against it).
 int PrintPublicKey(const DatabaseSettings& settings) {
+  if (Result<store::DatabaseUrl> url = ExistingDatabase(settings); !url.ok()) {
+    return Fail(url.status().message(), kExitUsage, "public-key");
+  }
   SystemRandom random;
   Result<Deployment> deployment = OpenDeployment(settings, random, NowMs());
   if (!deployment.ok()) return Fail(deployment.status().message(), kExitUsage, "public-key");

@@ -154,6 +154,12 @@ class AuditExportAndVerifyTest(AuditServerTestCase):
             self.assertIn("does not verify with the given public key", p.stdout)
         p = self.verify("--data", self.data.name, "--public-key", "not-a-key")
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        # A mistyped data directory is refused, not made into a new deployment with a new key.
+        missing = os.path.join(self.data.name, "none")
+        p = self.gatehouse("audit", "public-key", "--data", missing)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("no gatehouse database at", p.stderr)
+        self.assertFalse(os.path.exists(missing))
         with self.db() as db:
             signatures = db.execute("SELECT d.first_seq, s.signature FROM audit_digests d "
                                     "JOIN audit_digest_signatures s USING (first_seq) "
