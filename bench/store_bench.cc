@@ -1,9 +1,14 @@
-// Durable write rate of the store: one CreateUser-sized batch per commit, SQLite in WAL mode
-// with synchronous=FULL (each commit is fsynced before it returns), as `gatehouse serve` runs it.
+// The store's costs on its hot paths. BM_CommitCreateUser: the durable write rate, one
+// CreateUser-sized batch per commit, SQLite in WAL mode with synchronous=FULL (each commit is
+// fsynced before it returns), as `gatehouse serve` runs it. BM_AppendReadOnlyEvents: what the
+// audit recorder's append costs per event, in batches of a thousand GetCallerIdentity records
+// of one caller (the shape a busy read path queues).
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "store/directory.h"
 #include "store/sqlite_store.h"
@@ -33,5 +38,61 @@ static void BM_CommitCreateUser(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_CommitCreateUser)->UseRealTime()->MinTime(2.0);
+
+namespace {
+
+// Event `i` of one caller's GetCallerIdentity calls, its body as the recorder stores it.
+model::AuditEntry ReadOnlyEvent(int64_t i) {
+  char id[64];
+  std::snprintf(id, sizeof id, "01a24c20-eab4-7008-%04x-%012llx", static_cast<unsigned>(i % 65536),
+                static_cast<unsigned long long>(i));
+  model::AuditEntry e;
+  e.account_id = "408595329777";
+  e.event_id = id;
+  e.time_ms = 1796660000000 + i;
+  e.event_name = "GetCallerIdentity";
+  e.event_source = "sts.amazonaws.com";
+  e.username = "admin";
+  e.access_key_id = "AKIAVNXLZHHGFHOZ76D6";
+  e.read_only = true;
+  e.body = std::string(R"({"awsRegion":"us-east-1","eventCategory":"Management","eventID":")") +
+           id +
+           R"(","eventName":"GetCallerIdentity","eventSource":"sts.amazonaws.com","eventTime":")"
+           R"(2026-12-06T16:12:35Z","eventType":"AwsApiCall","eventVersion":"1.09",)"
+           R"("managementEvent":true,"readOnly":true,"recipientAccountId":"408595329777",)"
+           R"("requestID":"1336d79b-3642-4e95-a874-)" +
+           std::to_string(100000000000 + i) +
+           R"(","requestParameters":null,"responseElements":null,"sourceIPAddress":"127.0.0.1",)"
+           R"("userAgent":"","userIdentity":{"accessKeyId":"AKIAVNXLZHHGFHOZ76D6",)"
+           R"("accountId":"408595329777","arn":"arn:aws:iam::408595329777:user/admin",)"
+           R"("principalId":"AIDAIH2WYFG32LYSOL3K7","type":"IAMUser","userName":"admin"}})";
+  return e;
+}
+
+}  // namespace
+
+static void BM_AppendReadOnlyEvents(benchmark::State& state) {
+  std::string dir = std::filesystem::temp_directory_path() /
+                    ("gatehouse-audit-bench-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto db = store::SqliteStore::Open(dir + "/gatehouse.db");
+  if (!db.ok()) {
+    state.SkipWithError(db.status().message().c_str());
+    return;
+  }
+  int64_t i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<model::AuditEntry> batch;
+    for (int n = 0; n < 1000; ++n) batch.push_back(ReadOnlyEvent(i++));
+    state.ResumeTiming();
+    Status st = (*db)->AppendAudit(batch);
+    if (!st.ok()) state.SkipWithError(st.message().c_str());
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_AppendReadOnlyEvents)->MinTime(3.0);
 
 BENCHMARK_MAIN();

@@ -15,7 +15,6 @@
 #include <thread>
 
 #include "app/admin_endpoint.h"
-#include "app/allocator_tuning.h"
 #include "app/bootstrap.h"
 #include "app/data_dir.h"
 #include "app/database_options.h"
@@ -263,7 +262,6 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, Serv
 }
 
 int Serve(const ServeOptions& options) {
-  TuneAllocatorForServing();
   g_clock_offset_file = options.clock_offset_file;
   size_t colon = options.listen.rfind(':');
   if (colon == std::string::npos) {
