@@ -92,6 +92,20 @@ Result<StoreDigest> LoadAndDigest(const std::string& path) {
   return DigestStoreData(*data);
 }
 
+// The files of one SQLite database: itself and its journals.
+void RemoveFiles(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path + suffix, ignored);
+  }
+}
+
+// A store's database and its audit file.
+void RemoveDatabaseFiles(const std::string& path) {
+  RemoveFiles(path);
+  RemoveFiles(store::SqliteStore::AuditFilePath(path));
+}
+
 Result<StoreDigest> CopyAndVerify(const std::string& source, const std::string& partial) {
   Result<Connection> from = OpenConnection(source, SQLITE_OPEN_READWRITE);
   if (!from.ok()) return from.status();
@@ -102,15 +116,11 @@ Result<StoreDigest> CopyAndVerify(const std::string& source, const std::string& 
   from->reset();
   Result<StoreDigest> digest = LoadAndDigest(partial);
   if (!digest.ok()) return digest.status();
+  // Loading gave the copy an empty audit file: its log comes from the source's, into the copy.
+  RemoveFiles(store::SqliteStore::AuditFilePath(partial));
+  RETURN_IF_ERROR(store::SqliteStore::CopyAuditLogInto(source, partial));
   RETURN_IF_ERROR(FinishAndCheck(partial));
   return digest;
-}
-
-void RemoveDatabaseFiles(const std::string& path) {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::filesystem::remove(path + suffix, ignored);
-  }
 }
 
 }  // namespace

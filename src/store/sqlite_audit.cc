@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -327,102 +328,178 @@ Status PostEarlierEvents(sqlite3* db) {
              : Failure(db, "audit postings");
 }
 
-// The shared schema's audit_resources is a rowid table beside its primary key's index: two
-// B-trees, two pages more in every commit that records an event. SQLite keeps it clustered on
-// the key instead (WITHOUT ROWID), as one. Within PrepareAuditLayout's transaction.
-Status ClusterResources(sqlite3* db) {
-  Statement layout(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?");
-  layout.Bind(1, std::string("audit_resources"));
-  if (!layout.ok() || layout.Step() != SQLITE_ROW) return Failure(db, "audit layout");
-  if (layout.Text(0).find("WITHOUT ROWID") != std::string::npos) return Status::Ok();
-  layout.Reset();  // no read left open while the table is replaced
-  static constexpr char kClustered[] = R"sql(
-CREATE TABLE audit_resources_clustered (
-  seq BIGINT NOT NULL,
-  position INTEGER NOT NULL,
-  account_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  name TEXT NOT NULL,
-  PRIMARY KEY (seq, position)
-) WITHOUT ROWID;
-INSERT INTO audit_resources_clustered SELECT seq, position, account_id, type, name
-  FROM audit_resources;
-DROP TABLE audit_resources;
-ALTER TABLE audit_resources_clustered RENAME TO audit_resources;
-)sql";
-  if (sqlite3_exec(db, kClustered, nullptr, nullptr, nullptr) != SQLITE_OK) {
+// The audit log's tables, as the audit file keeps them: one list for creating them and for
+// copying them from a file of an earlier version or into a backup.
+struct AuditTable {
+  const char* name;
+  const char* columns;
+  const char* definition;
+};
+constexpr AuditTable kAuditTables[] = {
+    {"audit_events",
+     "seq, account_id, event_id, time_ms, event_name, event_source, username, access_key_id, "
+     "read_only, body",
+     "(seq INTEGER PRIMARY KEY, account_id TEXT NOT NULL, event_id TEXT NOT NULL, time_ms BIGINT "
+     "NOT NULL, event_name TEXT NOT NULL, event_source TEXT NOT NULL, username TEXT NOT NULL, "
+     "access_key_id TEXT NOT NULL, read_only INTEGER NOT NULL, body TEXT NOT NULL)"},
+    // Clustered on its key (one B-tree where a rowid table would keep two).
+    {"audit_resources", "seq, position, account_id, type, name",
+     "(seq BIGINT NOT NULL, position INTEGER NOT NULL, account_id TEXT NOT NULL, type TEXT NOT "
+     "NULL, name TEXT NOT NULL, PRIMARY KEY (seq, position)) WITHOUT ROWID"},
+    {"audit_postings", "account_id, code, value, last_seq, first_seq, min_time, max_time, seqs",
+     "(account_id TEXT NOT NULL, code INTEGER NOT NULL, value TEXT NOT NULL, last_seq INTEGER NOT "
+     "NULL, first_seq INTEGER NOT NULL, min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, "
+     "seqs BLOB NOT NULL, PRIMARY KEY (last_seq, account_id, code, value)) WITHOUT ROWID"},
+    {"audit_digests", "first_seq, last_seq, previous, digest",
+     "(first_seq BIGINT PRIMARY KEY, last_seq BIGINT NOT NULL, previous TEXT NOT NULL, digest "
+     "TEXT NOT NULL)"},
+    {"audit_digest_signatures", "first_seq, signature",
+     "(first_seq BIGINT PRIMARY KEY, signature TEXT NOT NULL)"},
+    // The events an earlier version left waiting for their completion's postings.
+    {"audit_unposted", "seq", "(seq INTEGER PRIMARY KEY)"},
+    {"audit_adopted", "id, change_seq",
+     "(id INTEGER PRIMARY KEY CHECK (id = 1), change_seq INTEGER NOT NULL)"},
+};
+struct AuditIndex {
+  bool unique;
+  const char* name;
+  const char* on;
+};
+constexpr AuditIndex kAuditIndexes[] = {
+    {true, "audit_events_id", "audit_events (account_id, event_id)"},
+    {false, "audit_postings_key", "audit_postings (account_id, code, value, last_seq)"},
+    {false, "audit_postings_time", "audit_postings (min_time) WHERE code = 0"},
+};
+
+Status Exec(sqlite3* db, const std::string& sql) {
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     return Failure(db, "audit layout");
   }
   return Status::Ok();
 }
 
-// A commit's events ride in its row of the change feed (changes.audit) until adopted; the
-// feed is adopted through its end when the column is new, since no row before carries any.
+// Runs `step` in a transaction of its own.
+Status InTransaction(sqlite3* db, const std::function<Status()>& step) {
+  RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  Status s = step();
+  if (s.ok()) s = Exec(db, "COMMIT");
+  if (!s.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  return s;
+}
+
+// Whether `schema` holds the table `name`.
+Result<bool> HasTable(sqlite3* db, const std::string& schema, const std::string& name) {
+  Statement table(
+      db, ("SELECT 1 FROM " + schema + ".sqlite_master WHERE type = 'table' AND name = ?").c_str());
+  table.Bind(1, name);
+  if (!table.ok()) return Failure(db, "audit layout");
+  const int rc = table.Step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Failure(db, "audit layout");
+  return rc == SQLITE_ROW;
+}
+
+// A commit's events ride in its row of the change feed (changes.audit) until adopted: main's
+// feed gains the column when it lacks it.
 Status CarryEventsInTheFeed(sqlite3* db) {
   Statement column(db, "SELECT COUNT(*) FROM pragma_table_info('changes') WHERE name = 'audit'");
   if (!column.ok() || column.Step() != SQLITE_ROW) return Failure(db, "audit layout");
   const bool carried = column.Int(0) != 0;
   column.Reset();
-  if (!carried && sqlite3_exec(db, "ALTER TABLE changes ADD COLUMN audit BLOB", nullptr, nullptr,
-                               nullptr) != SQLITE_OK) {
-    return Failure(db, "audit layout");
+  return carried ? Status::Ok() : Exec(db, "ALTER TABLE changes ADD COLUMN audit BLOB");
+}
+
+// The mark of the feed adopted: through its end when new, since no row before the column
+// carries any; never past its end, where a restored database numbers its commits again (a
+// commit adopted twice is stored once: adoption keeps an event it holds).
+Status MarkTheFeed(sqlite3* db) {
+  return Exec(db,
+              "INSERT OR IGNORE INTO audit_adopted (id, change_seq) SELECT 1, COALESCE(MAX(seq), "
+              "0) FROM changes; UPDATE audit_adopted SET change_seq = (SELECT COALESCE(MAX(seq), "
+              "0) FROM changes) WHERE change_seq > (SELECT COALESCE(MAX(seq), 0) FROM changes)");
+}
+
+// Copies the audit file's log into it, which syncs both (synchronous=NORMAL syncs at a
+// checkpoint): Ok when every frame was copied, so that all it holds is on the disk.
+Status CheckpointAuditFile(sqlite3* db, int mode) {
+  int log_frames = 0, copied = 0;
+  if (sqlite3_wal_checkpoint_v2(db, "audit", mode, &log_frames, &copied) != SQLITE_OK) {
+    return Failure(db, "audit checkpoint");
   }
-  if (sqlite3_exec(db,
-                   "INSERT OR IGNORE INTO audit_adopted (id, change_seq) SELECT 1, "
-                   "COALESCE(MAX(seq), 0) FROM changes",
-                   nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return Failure(db, "audit layout");
+  if (copied != log_frames) {
+    return Status(ErrorCode::kStoreConflict, "a reader held back part of the audit file's log");
   }
   return Status::Ok();
 }
 
+// A database of an earlier version keeps its audit tables in main: they are copied into the
+// audit file, which a checkpoint makes durable before main lets them go, then dropped from main
+// with the shared schema's per-column indexes. Cut short between the two, the next open copies
+// again (the rows are there already) and drops.
+Status MoveOutOfMain(sqlite3* db) {
+  ASSIGN_OR_RETURN(bool earlier, HasTable(db, "main", "audit_events"));
+  if (!earlier) return Status::Ok();
+  RETURN_IF_ERROR(InTransaction(db, [db] { return CopyAuditTables(db, "main", "audit"); }));
+  RETURN_IF_ERROR(CheckpointAuditFile(db, SQLITE_CHECKPOINT_FULL));
+  return InTransaction(db, [db] {
+    for (const AuditTable& t : kAuditTables) {
+      RETURN_IF_ERROR(Exec(db, std::string("DROP TABLE IF EXISTS main.") + t.name));
+    }
+    return Status::Ok();
+  });
+}
+
 }  // namespace
 
+std::string AuditFilePath(const std::string& database_path) {
+  if (database_path.empty() || database_path == ":memory:") return ":memory:";
+  if (database_path.ends_with(".db")) {
+    return database_path.substr(0, database_path.size() - 3) + "-audit.db";
+  }
+  return database_path + "-audit";
+}
+
+Status AttachAuditFile(sqlite3* db, const std::string& audit_path) {
+  Statement attach(db, "ATTACH DATABASE ? AS audit");
+  attach.Bind(1, audit_path);
+  RETURN_IF_ERROR(Run(db, attach));
+  // The page size takes effect in a new file, before its first table.
+  for (const char* pragma : {"PRAGMA audit.page_size=65536", "PRAGMA audit.journal_mode=WAL",
+                             "PRAGMA audit.synchronous=NORMAL", "PRAGMA audit.cache_size=-65536"}) {
+    RETURN_IF_ERROR(Exec(db, pragma));
+  }
+  return Status::Ok();
+}
+
+Status CreateAuditTables(sqlite3* db, const std::string& schema) {
+  for (const AuditTable& t : kAuditTables) {
+    RETURN_IF_ERROR(
+        Exec(db, "CREATE TABLE IF NOT EXISTS " + schema + "." + t.name + " " + t.definition));
+  }
+  for (const AuditIndex& i : kAuditIndexes) {
+    RETURN_IF_ERROR(Exec(db, std::string(i.unique ? "CREATE UNIQUE INDEX" : "CREATE INDEX") +
+                                 " IF NOT EXISTS " + schema + "." + i.name + " ON " + i.on));
+  }
+  return Status::Ok();
+}
+
+Status CopyAuditTables(sqlite3* db, const std::string& from, const std::string& to) {
+  for (const AuditTable& t : kAuditTables) {
+    ASSIGN_OR_RETURN(bool present, HasTable(db, from, t.name));
+    if (!present) continue;
+    RETURN_IF_ERROR(Exec(db, "INSERT OR IGNORE INTO " + to + "." + t.name + " (" + t.columns +
+                                 ") SELECT " + t.columns + " FROM " + from + "." + t.name));
+  }
+  return Status::Ok();
+}
+
 Status PrepareAuditLayout(sqlite3* db) {
-  static constexpr char kLayout[] = R"sql(
-BEGIN IMMEDIATE;
-CREATE TABLE IF NOT EXISTS audit_postings (
-  account_id TEXT NOT NULL,
-  code INTEGER NOT NULL,
-  value TEXT NOT NULL,
-  last_seq INTEGER NOT NULL,
-  first_seq INTEGER NOT NULL,
-  min_time INTEGER NOT NULL,
-  max_time INTEGER NOT NULL,
-  seqs BLOB NOT NULL,
-  PRIMARY KEY (last_seq, account_id, code, value)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS audit_postings_key ON audit_postings (account_id, code, value, last_seq);
-CREATE INDEX IF NOT EXISTS audit_postings_time ON audit_postings (min_time) WHERE code = 0;
-CREATE TABLE IF NOT EXISTS audit_unposted (seq INTEGER PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS audit_adopted (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  change_seq INTEGER NOT NULL
-);
-)sql";
-  if (sqlite3_exec(db, kLayout, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    Status s = Failure(db, "audit layout");
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    return s;
-  }
-  Status s = PostEarlierEvents(db);
-  if (s.ok()) s = ClusterResources(db);
-  if (s.ok()) s = CarryEventsInTheFeed(db);
-  // The per-column indexes of the shared schema (PostgreSQL's lookups): SQLite uses postings.
-  for (const char* index : {"audit_events_account", "audit_events_name", "audit_events_source",
-                            "audit_events_user", "audit_events_key", "audit_events_read_only",
-                            "audit_events_time", "audit_resources_type", "audit_resources_name"}) {
-    if (!s.ok()) break;
-    const std::string drop = std::string("DROP INDEX IF EXISTS ") + index;
-    if (sqlite3_exec(db, drop.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      s = Failure(db, "audit layout");
-    }
-  }
-  if (s.ok() && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    s = Failure(db, "audit layout");
-  }
-  if (!s.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  return s;
+  RETURN_IF_ERROR(InTransaction(db, [db] { return CreateAuditTables(db, "audit"); }));
+  RETURN_IF_ERROR(MoveOutOfMain(db));
+  RETURN_IF_ERROR(InTransaction(db, [db] { return CarryEventsInTheFeed(db); }));
+  return InTransaction(db, [db] {
+    RETURN_IF_ERROR(PostEarlierEvents(db));
+    return MarkTheFeed(db);
+  });
 }
 
 Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db) {
@@ -440,6 +517,15 @@ Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
     if (seq != 0) audit_postings::Add(postings, e, seq);
   }
   return WritePostings(db, statements.posting, postings);
+}
+
+Result<int64_t> SyncAuditFile(sqlite3* db) {
+  Statement mark(db, "SELECT change_seq FROM audit_adopted");
+  if (!mark.ok() || mark.Step() != SQLITE_ROW) return Failure(db, "audit mark");
+  const int64_t adopted = mark.Int(0);
+  mark.Reset();
+  RETURN_IF_ERROR(CheckpointAuditFile(db, SQLITE_CHECKPOINT_PASSIVE));
+  return adopted;
 }
 
 Result<bool> CommittedEventsWait(sqlite3* db) {

@@ -9,16 +9,41 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "store/audit_log.h"
 
 namespace gatehouse::store::sqlite {
 
-// The audit log's SQLite layout beside the shared schema (migration 10): postings
-// (store/audit_postings.h) instead of the per-column indexes that PostgreSQL's lookups use, and
-// postings for events stored before them; the feed's column for the events of a commit and the
-// mark of the feed adopted. Idempotent: run at every open, after the migrations.
+// The audit log lives in a file of its own beside the database, attached to its connection as
+// the schema "audit": pages of 64 KiB (a batch of events writes a few large pages where 4 KiB
+// pages cost a write and a checkpoint copy each), a write-ahead log of its own (the recorder's
+// transactions never ride on a commit's sync, nor a commit on theirs), synchronous=NORMAL (its
+// commits are not synced one by one: it is checkpointed, which syncs it, at most every second,
+// and the feed forgets an adopted event only once a checkpoint has made it durable). Its tables are
+// named as the shared schema names them (migrations 10 and 11), which main no longer holds:
+// unqualified names resolve to it. A transaction writes one file or the other, never both; the
+// adoption mark lives with the events it adopts.
+//
+// The file of the database at `database_path` (":memory:" for an in-memory one).
+std::string AuditFilePath(const std::string& database_path);
+// Attaches `audit_path` as "audit" with the settings above; before PrepareAuditLayout.
+Status AttachAuditFile(sqlite3* db, const std::string& audit_path);
+// Creates the audit log's tables in `schema` ("audit"; "main" for a copy in one file, as a
+// backup keeps it) when they are missing.
+Status CreateAuditTables(sqlite3* db, const std::string& schema);
+// Copies the audit log's rows from the tables of schema `from` into those of `to`; a table
+// `from` lacks is skipped, a row `to` holds already is kept. Within the caller's transaction.
+Status CopyAuditTables(sqlite3* db, const std::string& from, const std::string& to);
+
+// The audit log's SQLite layout: postings (store/audit_postings.h) instead of the per-column
+// indexes that PostgreSQL's lookups use, and postings for events stored before them; the
+// feed's column for the events of a commit and the mark of the feed adopted (never past the
+// feed's end: a database restored beside a newer audit file numbers its commits again). A
+// database of an earlier version, whose audit tables are in main, has them moved into the
+// audit file: copied, then dropped from main; a move cut short is completed at the next open
+// (the copy keeps the rows it finds). Idempotent: run at every open, after the migrations.
 Status PrepareAuditLayout(sqlite3* db);
 // The statements that append events, prepared once per connection (after PrepareAuditLayout):
 // preparing them for each commit cost more than the writes they make.
@@ -34,6 +59,10 @@ Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db);
 // stored body.
 Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
                           const std::vector<model::AuditEntry>& entries);
+// Checkpoints the audit file, which syncs it; the mark of the feed adopted, now on the disk,
+// when the checkpoint copied every frame (a reader can hold some back: then kStoreConflict).
+// Outside a transaction.
+Result<int64_t> SyncAuditFile(sqlite3* db);
 // Whether committed events wait for adoption.
 Result<bool> CommittedEventsWait(sqlite3* db);
 Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& query);

@@ -1,8 +1,12 @@
 #include "store/sqlite_store.h"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <type_traits>
 
 #include "store/audit_entry_codec.h"
@@ -317,7 +321,7 @@ bool RenamesUser(const WriteBatch& batch) {
 
 // Checks and writes one batch inside the open transaction and appends it to the change feed;
 // `sequence` receives its number.
-Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
+Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t synced_mark, int64_t* sequence) {
   for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(db, p));
   for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(db, w));
   // The batch's events ride in its row of the feed (store/sqlite_audit.h).
@@ -330,13 +334,14 @@ Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t* sequence) {
     // As PostgreSQL's (store/pg_group_commit.cc): from after the last batch forgotten.
     Statement prune(db,
                     // A row's events go with its writes once the audit log has adopted them
-                    // (store/sqlite_audit.h); a log that lags that far behind keeps its own.
-                    "UPDATE changes SET writes = NULL, audit = CASE WHEN seq <= (SELECT "
-                    "change_seq FROM audit_adopted) THEN NULL ELSE audit END WHERE seq <= ?1 AND "
+                    // and they are on the disk (store/sqlite_store.h, synced_mark_); a log that
+                    // lags that far behind keeps its own.
+                    "UPDATE changes SET writes = NULL, audit = CASE WHEN seq <= ?2 THEN NULL "
+                    "ELSE audit END WHERE seq <= ?1 AND "
                     "writes IS NOT NULL AND "
                     "seq > COALESCE((SELECT seq FROM changes WHERE seq <= ?1 AND writes IS NULL "
                     "ORDER BY seq DESC LIMIT 1), 0)");
-    prune.Bind(1, *sequence - kFeedKept);
+    prune.Bind(1, *sequence - kFeedKept).Bind(2, synced_mark);
     RETURN_IF_ERROR(Run(db, prune));
   }
   return Status::Ok();
@@ -358,8 +363,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, 5000);
-  // A 64 MiB page cache: the audit trail's indexes grow with every call, and SQLite's default
-  // (2 MiB) would send most of their inserts to the disk once they outgrow it.
+  // A 64 MiB page cache for the entities and the feed (the audit file has one of its own,
+  // store/sqlite_audit.h): SQLite's default (2 MiB) would send most reads to the disk.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-65536"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -367,11 +372,42 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     }
   }
   if (Status s = store->Migrate(); !s.ok()) return s;
+  if (Status s = sqlite::AttachAuditFile(store->db_, sqlite::AuditFilePath(path)); !s.ok()) {
+    return s;
+  }
   if (Status s = sqlite::PrepareAuditLayout(store->db_); !s.ok()) return s;
   Result<sqlite::AppendStatementsPtr> audit = sqlite::PrepareAppendStatements(store->db_);
   if (!audit.ok()) return audit.status();
   store->audit_append_ = std::move(audit).value();
+  store->SyncAuditFile(true);
   return store;
+}
+
+std::string SqliteStore::AuditFilePath(const std::string& path) {
+  return sqlite::AuditFilePath(path);
+}
+
+Status SqliteStore::CopyAuditLogInto(const std::string& source, const std::string& copy) {
+  const std::string audit = sqlite::AuditFilePath(source);
+  if (!std::filesystem::is_regular_file(audit)) return Status::Ok();
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(copy.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+  if (rc != SQLITE_OK) return Failure(raw, "cannot open " + copy);
+  sqlite3_busy_timeout(raw, 10000);
+  Statement attach(raw, "ATTACH DATABASE ? AS trail");
+  attach.Bind(1, audit);
+  RETURN_IF_ERROR(Run(raw, attach));
+  if (sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(raw, "begin");
+  }
+  Status s = sqlite::CreateAuditTables(raw, "main");
+  if (s.ok()) s = sqlite::CopyAuditTables(raw, "trail", "main");
+  if (s.ok() && sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = Failure(raw, "commit");
+  }
+  if (!s.ok()) sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
+  return s;
 }
 
 SqliteStore::~SqliteStore() {
@@ -526,7 +562,7 @@ std::vector<Result<int64_t>> SqliteStore::CommitTogether(
       break;
     }
     int64_t sequence = 0;
-    Status status = CommitBatch(db_, *batch, &sequence);
+    Status status = CommitBatch(db_, *batch, synced_mark_, &sequence);
     if (!status.ok() &&
         sqlite3_exec(db_, "ROLLBACK TO batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
       broken = Failure(db_, "rollback to savepoint");
@@ -623,10 +659,7 @@ Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
 }
 
 Status SqliteStore::AppendAuditLocked(const std::vector<model::AuditEntry>& entries) {
-  // Appended events are not worth an fsync of their own: a mutating call's event is already
-  // durable in its change's commit, and these (reads, refusals, completions) reach the disk
-  // with the next commit that syncs. In WAL mode a process that dies loses none of them.
-  sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+  // Writes the audit file alone (store/sqlite_audit.h): its sync never holds up a commit's.
   Status s;
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
     s = Failure(db_, "begin");
@@ -637,8 +670,20 @@ Status SqliteStore::AppendAuditLocked(const std::vector<model::AuditEntry>& entr
     }
     if (!s.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
-  sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+  if (s.ok()) SyncAuditFile(false);
   return s;
+}
+
+void SqliteStore::SyncAuditFile(bool now) {
+  const auto at = std::chrono::steady_clock::now();
+  if (!now && at - synced_at_ < std::chrono::seconds(1)) return;
+  synced_at_ = at;
+  Result<int64_t> mark = sqlite::SyncAuditFile(db_);
+  if (mark.ok()) {
+    synced_mark_ = std::max(synced_mark_, *mark);
+  } else {
+    spdlog::warn("audit: syncing the audit file: {}", mark.status().message());
+  }
 }
 
 Result<std::vector<AuditRow>> SqliteStore::LookupAudit(const AuditQuery& query) {

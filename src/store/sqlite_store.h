@@ -5,6 +5,7 @@
 // committed together (CommitGroup) share one transaction, so one fsync.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +19,13 @@ class SqliteStore : public Store {
  public:
   // Opens (creating if needed) the database at `path` and migrates it to the latest schema.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // The file beside the database at `path` that its audit log lives in (store/sqlite_audit.h).
+  static std::string AuditFilePath(const std::string& path);
+  // Copies the audit log of the database at `source` (from its audit file, in one read
+  // transaction of it) into the tables of the database file `copy` itself, where an earlier
+  // version kept them: a backup in one file, which a server opening it moves out again. Nothing
+  // to copy when `source` has no audit file (its log is in its own file still).
+  static Status CopyAuditLogInto(const std::string& source, const std::string& copy);
   ~SqliteStore() override;
 
   Result<StoreData> LoadAll() override;
@@ -54,7 +62,15 @@ class SqliteStore : public Store {
   sqlite3* db_;
   // Adopts the committed events that wait and appends `entries` (under mu_).
   Status AppendAuditLocked(const std::vector<model::AuditEntry>& entries);
+  // Makes the audit file durable (a checkpoint, which syncs it) when the last time is a second
+  // old or `now` is set, and advances synced_mark_ when it is whole (under mu_).
+  void SyncAuditFile(bool now);
   sqlite::AppendStatementsPtr audit_append_;  // finalized before the connection closes
+  // The feed adopted through this change number is on the disk in the audit file (whose
+  // commits are not synced one by one, store/sqlite_audit.h): the feed's prune forgets the
+  // events of those changes alone.
+  int64_t synced_mark_ = 0;
+  std::chrono::steady_clock::time_point synced_at_{};
   std::mutex mu_;
   int schema_version_ = 0;
   int64_t last_commit_sequence_ = 0;

@@ -52,7 +52,8 @@ class AuditServerTestCase(MovableClock, GatehouseTestCase):
 
 class AuditExportAndVerifyTest(AuditServerTestCase):
     def db(self):
-        return sqlite3.connect(os.path.join(self.data.name, "gatehouse.db"))
+        """The server's audit log: its own file beside the database (store/sqlite_audit.h)."""
+        return sqlite3.connect(os.path.join(self.data.name, "gatehouse-audit.db"))
 
     def seal_store(self):
         """Moves the server's clock past two sealing rounds (every 5 minutes: the first notes

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "temp_data_dir.h"
 
@@ -42,6 +44,48 @@ TEST(SqliteBackupTest, CopiesTheDatabaseIntoOneVerifiedFile) {
     EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos);
   }
   EXPECT_EQ(*DigestOf(copy), *DigestOf(data.path() + "/gatehouse.db"));
+}
+
+model::AuditEntry Event(const std::string& id) {
+  model::AuditEntry e;
+  e.event_id = id;
+  e.account_id = "111111111111";
+  e.time_ms = 1000;
+  e.event_name = "CreateGroup";
+  e.event_source = "iam.amazonaws.com";
+  e.username = "alice";
+  e.body = "{}";
+  return e;
+}
+
+TEST(SqliteBackupTest, TheCopyHoldsTheAuditLogAndAServerOpeningItFindsIt) {
+  TempDataDir data;
+  // An event adopted from its commit's feed row, one the recorder appended, and one still
+  // waiting in the feed.
+  store::WriteBatch adopted = GroupBatch(1);
+  adopted.audit = {Event("adopted")};
+  ASSERT_TRUE(data.store().Commit(adopted).ok());
+  ASSERT_TRUE(data.store().AppendAudit({Event("appended")}).ok());
+  store::WriteBatch waiting = GroupBatch(2);
+  waiting.audit = {Event("waiting")};
+  ASSERT_TRUE(data.store().Commit(waiting).ok());
+  const std::string copy = data.path() + "/backup.db";
+  ASSERT_TRUE(BackupSqliteDatabase(data.path() + "/gatehouse.db", copy).ok());
+  // One file: the log is in it, and no audit file of the copy's check is left.
+  EXPECT_FALSE(std::filesystem::exists(store::SqliteStore::AuditFilePath(copy)));
+  for (const auto& entry : std::filesystem::directory_iterator(data.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos);
+  }
+  auto restored = store::SqliteStore::Open(copy);
+  ASSERT_TRUE(restored.ok()) << restored.status().message();
+  store::AuditQuery all;
+  all.account_id = "111111111111";
+  auto rows = (*restored)->LookupAudit(all);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  std::vector<std::string> ids;
+  for (const store::AuditRow& row : *rows) ids.push_back(row.entry.event_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"waiting", "appended", "adopted"}));
+  EXPECT_TRUE(std::filesystem::exists(store::SqliteStore::AuditFilePath(copy)));
 }
 
 TEST(SqliteBackupTest, ACopyTakenUnderWritesIsOneStateOfTheSource) {

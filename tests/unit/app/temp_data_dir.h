@@ -45,6 +45,7 @@ class TempDataDir {
 
   const std::string& path() const { return path_; }
   store::State& state() { return *state_; }
+  store::SqliteStore& store() { return *store_; }
 
  private:
   static int Serial() {

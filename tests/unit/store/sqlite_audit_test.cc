@@ -1,9 +1,9 @@
 // The SQLite audit log (store/sqlite_audit.h): the events of a commit ride in its row of the
 // change feed and are adopted into the log in commit order, by the next append or a lookup, and
-// after a crash by the next process; the feed's prune forgets them only once adopted; and the
-// layout a store of an earlier version is brought to: its events get postings and stay found,
-// its per-column indexes go, its resources are clustered on their key, and its feed carries
-// events from then on.
+// after a crash by the next process; the feed's prune forgets them only once adopted; the log
+// lives in a file of its own; and the layout a store of an earlier version is brought to: its
+// log moves to that file, its events get postings and stay found, its per-column indexes go,
+// its resources are clustered on their key, and its feed carries events from then on.
 #include "store/sqlite_audit.h"
 
 #include <gtest/gtest.h>
@@ -29,9 +29,20 @@ class SqliteAudit : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Path() const { return (dir_ / "gatehouse.db").string(); }
-  void Exec(const std::string& sql) {
+  // The database with its audit file attached when there is one, as the store opens them:
+  // unqualified names resolve to main first, then to the audit file.
+  static sqlite3* Connect(const std::string& path) {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+    sqlite3_open(path.c_str(), &db);
+    if (!std::filesystem::exists(SqliteStore::AuditFilePath(path))) return db;
+    const std::string attach =
+        "ATTACH DATABASE '" + SqliteStore::AuditFilePath(path) + "' AS audit";
+    sqlite3_exec(db, attach.c_str(), nullptr, nullptr, nullptr);
+    return db;
+  }
+  void Exec(const std::string& sql) {
+    sqlite3* db = Connect(Path());
+    ASSERT_NE(db, nullptr);
     char* error = nullptr;
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
         << (error ? error : "");
@@ -39,8 +50,7 @@ class SqliteAudit : public ::testing::Test {
     sqlite3_close(db);
   }
   int64_t Count(const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open(Path().c_str(), &db);
+    sqlite3* db = Connect(Path());
     sqlite3_stmt* stmt = nullptr;
     sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
     const int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
@@ -65,7 +75,42 @@ model::AuditEntry Event(int i) {
   return e;
 }
 
-TEST_F(SqliteAudit, EventsOfAnEarlierVersionGetPostingsAndItsIndexesGo) {
+WriteBatch AccountWithEvent(int i) {
+  char id[13];
+  std::snprintf(id, sizeof id, "%012d", i);
+  WriteBatch batch{{InsertAccount{{id, "acct", std::string(id) + "@example.com", 1000}}}};
+  model::AuditEntry e = Event(i);
+  e.event_name = "CreateAccount";
+  e.read_only = false;
+  batch.audit = {e};
+  return batch;
+}
+
+AuditQuery All(int limit = 50) {
+  AuditQuery q;
+  q.account_id = "111111111111";
+  q.limit = limit;
+  return q;
+}
+
+// A database of an earlier version: the audit tables in main (as a backup keeps them), no
+// audit file.
+void MoveTheLogIntoMain(const std::string& path) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string attach = "ATTACH DATABASE '" + SqliteStore::AuditFilePath(path) + "' AS t";
+    ASSERT_EQ(sqlite3_exec(db, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    EXPECT_TRUE(sqlite::CreateAuditTables(db, "main").ok());
+    EXPECT_TRUE(sqlite::CopyAuditTables(db, "t", "main").ok());
+    sqlite3_close(db);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(SqliteStore::AuditFilePath(path) + suffix);
+  }
+}
+
+TEST_F(SqliteAudit, TheLogOfAnEarlierVersionMovesToItsOwnFileGetsPostingsAndItsIndexesGo) {
   {
     auto store = SqliteStore::Open(Path());
     ASSERT_TRUE(store.ok());
@@ -73,17 +118,18 @@ TEST_F(SqliteAudit, EventsOfAnEarlierVersionGetPostingsAndItsIndexesGo) {
     for (int i = 1; i <= 2500; ++i) events.push_back(Event(i));
     ASSERT_TRUE((*store)->AppendAudit(events).ok());
   }
+  MoveTheLogIntoMain(Path());
   // As an earlier version left it: no postings, the shared schema's indexes, and its
   // audit_resources (a rowid table).
   Exec(
-      "DROP TABLE audit_postings; CREATE INDEX audit_events_name ON audit_events "
+      "DROP TABLE main.audit_postings; CREATE INDEX main.audit_events_name ON audit_events "
       "(account_id, event_name, seq, time_ms); CREATE TABLE r AS SELECT * FROM audit_resources; "
-      "DROP TABLE audit_resources; CREATE TABLE audit_resources (seq BIGINT NOT NULL, position "
-      "INTEGER NOT NULL, account_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, "
-      "PRIMARY KEY (seq, position)); INSERT INTO audit_resources SELECT * FROM r; DROP TABLE r;");
-  ASSERT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = "
-                  "'sqlite_autoindex_audit_resources_1'"),
-            1);
+      "DROP TABLE main.audit_resources; CREATE TABLE main.audit_resources (seq BIGINT NOT NULL, "
+      "position INTEGER NOT NULL, account_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT "
+      "NULL, PRIMARY KEY (seq, position)); INSERT INTO audit_resources SELECT * FROM r; DROP "
+      "TABLE r;");
+  ASSERT_FALSE(std::filesystem::exists(SqliteStore::AuditFilePath(Path())));
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM main.audit_events"), 2500);
   auto store = SqliteStore::Open(Path());
   ASSERT_TRUE(store.ok());
   AuditQuery q;
@@ -101,36 +147,60 @@ TEST_F(SqliteAudit, EventsOfAnEarlierVersionGetPostingsAndItsIndexesGo) {
   q.start_ms = 1000 + 2001;
   EXPECT_EQ((*store)->LookupAudit(q)->size(), 250u);  // the even ones from 2002 to 2500
   store->reset();
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_events_name'"), 0);
-  // The resources are one B-tree, clustered on their key, and all there.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_resources' AND sql "
-                  "LIKE '%WITHOUT ROWID%'"),
+  // main holds none of the log's tables or indexes now; the audit file holds it all, its
+  // resources clustered on their key, in pages of 64 KiB.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM main.sqlite_master WHERE name LIKE 'audit%'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit.sqlite_master WHERE name = 'audit_resources' AND "
+                  "sql LIKE '%WITHOUT ROWID%'"),
             1);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM sqlite_master WHERE name = "
-                  "'sqlite_autoindex_audit_resources_1'"),
-            0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_resources"), 2500);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit.audit_resources"), 2500);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit.audit_events"), 2500);
+  EXPECT_EQ(Count("PRAGMA audit.page_size"), 65536);
   // Opening again adds nothing: each event is listed once per key.
   ASSERT_TRUE(SqliteStore::Open(Path()).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_postings WHERE code = 0"), 3);
 }
 
-WriteBatch AccountWithEvent(int i) {
-  char id[13];
-  std::snprintf(id, sizeof id, "%012d", i);
-  WriteBatch batch{{InsertAccount{{id, "acct", std::string(id) + "@example.com", 1000}}}};
-  model::AuditEntry e = Event(i);
-  e.event_name = "CreateAccount";
-  e.read_only = false;
-  batch.audit = {e};
-  return batch;
+TEST_F(SqliteAudit, AMoveCutShortBeforeMainLetGoIsCompletedByTheNextOpen) {
+  {
+    auto store = SqliteStore::Open(Path());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->AppendAudit({Event(1), Event(2)}).ok());
+  }
+  // The copy was made and main still holds the tables: both hold the events.
+  {
+    sqlite3* db = Connect(Path());
+    EXPECT_TRUE(sqlite::CreateAuditTables(db, "main").ok());
+    EXPECT_TRUE(sqlite::CopyAuditTables(db, "audit", "main").ok());
+    sqlite3_close(db);
+  }
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM main.audit_events"), 2);
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM main.sqlite_master WHERE name LIKE 'audit%'"), 0);
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, "e2");
 }
 
-AuditQuery All(int limit = 50) {
-  AuditQuery q;
-  q.account_id = "111111111111";
-  q.limit = limit;
-  return q;
+TEST_F(SqliteAudit, AMarkPastTheFeedsEndComesBackToItSoNewCommitsAreAdopted) {
+  {
+    auto store = SqliteStore::Open(Path());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Commit(AccountWithEvent(1)).ok());
+    ASSERT_TRUE((*store)->AppendAudit({}).ok());
+  }
+  // An audit file newer than the database (restored from a backup beside it).
+  Exec("UPDATE audit.audit_adopted SET change_seq = change_seq + 50");
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(Count("SELECT change_seq FROM audit_adopted"), 1);
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(2)).ok());
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, "e2");
 }
 
 TEST_F(SqliteAudit, ACommitsEventsRideInItsFeedRowUntilALookupAdoptsThem) {
@@ -214,7 +284,7 @@ void CommitAccounts(SqliteStore& store, int first, int last) {
   for (const Result<int64_t>& r : store.CommitGroup(group)) ASSERT_TRUE(r.ok());
 }
 
-TEST_F(SqliteAudit, TheFeedsPruneForgetsOnlyAdoptedEvents) {
+TEST_F(SqliteAudit, TheFeedsPruneForgetsOnlyAdoptedEventsOnTheDisk) {
   static_assert(kFeedKept + kFeedPruneEvery == 11000);
   auto store = SqliteStore::Open(Path());
   ASSERT_TRUE(store.ok());
@@ -222,7 +292,10 @@ TEST_F(SqliteAudit, TheFeedsPruneForgetsOnlyAdoptedEvents) {
   ASSERT_EQ(before, 0);
   CommitAccounts(**store, 1, 500);
   ASSERT_TRUE((*store)->AppendAudit({}).ok());  // 1..500 adopted
-  CommitAccounts(**store, 501, 11000);          // the prune reaches 1..1000
+  store->reset();
+  store = SqliteStore::Open(Path());  // opening syncs the audit file: 1..500 are on the disk
+  ASSERT_TRUE(store.ok());
+  CommitAccounts(**store, 501, 11000);  // the prune reaches 1..1000
   EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 1000 AND writes IS NULL"), 1000);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 0);
   // Not adopted yet: kept, and found.
@@ -234,6 +307,20 @@ TEST_F(SqliteAudit, TheFeedsPruneForgetsOnlyAdoptedEvents) {
   EXPECT_EQ(rows->front().entry.event_id, "e11000");
 }
 
+TEST_F(SqliteAudit, EventsAdoptedButNotYetOnTheDiskStayInTheFeed) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  CommitAccounts(**store, 1, 500);
+  store->reset();
+  store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  // Adopted right after the open's sync, and no append since to sync again.
+  ASSERT_TRUE((*store)->AppendAudit({}).ok());
+  CommitAccounts(**store, 501, 11000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 1000 AND writes IS NULL"), 1000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 500);
+}
+
 TEST_F(SqliteAudit, AFeedOfAnEarlierVersionCarriesEventsFromThenOn) {
   {
     auto store = SqliteStore::Open(Path());
@@ -241,8 +328,9 @@ TEST_F(SqliteAudit, AFeedOfAnEarlierVersionCarriesEventsFromThenOn) {
     ASSERT_TRUE((*store)->Commit(AccountWithEvent(1)).ok());
     ASSERT_TRUE((*store)->AppendAudit({}).ok());
   }
-  // As an earlier version left it: events written in audit_events at their commit, waiting in
-  // audit_unposted for their completion; no column in the feed, no mark.
+  // As an earlier version left it: the log in main, events written in audit_events at their
+  // commit, waiting in audit_unposted for their completion; no column in the feed, no mark.
+  MoveTheLogIntoMain(Path());
   Exec(
       "DELETE FROM audit_postings; INSERT INTO audit_unposted SELECT seq FROM audit_events; "
       "ALTER TABLE changes DROP COLUMN audit; DROP TABLE audit_adopted;");
