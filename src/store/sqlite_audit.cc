@@ -378,9 +378,9 @@ Status Exec(sqlite3* db, const std::string& sql) {
   return Status::Ok();
 }
 
-// Runs `step` in a transaction of its own.
+// Runs `step` in a transaction of its own (deferred: store/sqlite_audit.h).
 Status InTransaction(sqlite3* db, const std::function<Status()>& step) {
-  RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  RETURN_IF_ERROR(Exec(db, "BEGIN"));
   Status s = step();
   if (s.ok()) s = Exec(db, "COMMIT");
   if (!s.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -398,14 +398,16 @@ Result<bool> HasTable(sqlite3* db, const std::string& schema, const std::string&
   return rc == SQLITE_ROW;
 }
 
-// A commit's events ride in its row of the change feed (changes.audit) until adopted: main's
-// feed gains the column when it lacks it.
+// A commit's events ride in its row of the change feed (changes.audit) until adopted: the
+// database's feed gains the column when it lacks it.
 Status CarryEventsInTheFeed(sqlite3* db) {
-  Statement column(db, "SELECT COUNT(*) FROM pragma_table_info('changes') WHERE name = 'audit'");
+  Statement column(db,
+                   "SELECT COUNT(*) FROM pragma_table_info('changes', 'store') WHERE name = "
+                   "'audit'");
   if (!column.ok() || column.Step() != SQLITE_ROW) return Failure(db, "audit layout");
   const bool carried = column.Int(0) != 0;
   column.Reset();
-  return carried ? Status::Ok() : Exec(db, "ALTER TABLE changes ADD COLUMN audit BLOB");
+  return carried ? Status::Ok() : Exec(db, "ALTER TABLE store.changes ADD COLUMN audit BLOB");
 }
 
 // The mark of the feed adopted: through its end when new, since no row before the column
@@ -422,7 +424,7 @@ Status MarkTheFeed(sqlite3* db) {
 // checkpoint): Ok when every frame was copied, so that all it holds is on the disk.
 Status CheckpointAuditFile(sqlite3* db, int mode) {
   int log_frames = 0, copied = 0;
-  if (sqlite3_wal_checkpoint_v2(db, "audit", mode, &log_frames, &copied) != SQLITE_OK) {
+  if (sqlite3_wal_checkpoint_v2(db, "main", mode, &log_frames, &copied) != SQLITE_OK) {
     return Failure(db, "audit checkpoint");
   }
   if (copied != log_frames) {
@@ -431,18 +433,18 @@ Status CheckpointAuditFile(sqlite3* db, int mode) {
   return Status::Ok();
 }
 
-// A database of an earlier version keeps its audit tables in main: they are copied into the
-// audit file, which a checkpoint makes durable before main lets them go, then dropped from main
-// with the shared schema's per-column indexes. Cut short between the two, the next open copies
-// again (the rows are there already) and drops.
-Status MoveOutOfMain(sqlite3* db) {
-  ASSIGN_OR_RETURN(bool earlier, HasTable(db, "main", "audit_events"));
+// A database of an earlier version keeps its audit tables: they are copied into the audit file,
+// which a checkpoint makes durable before the database lets them go, then dropped from the
+// database with the shared schema's per-column indexes. Cut short between the two, the next
+// open copies again (the rows are there already) and drops.
+Status MoveOutOfTheDatabase(sqlite3* db) {
+  ASSIGN_OR_RETURN(bool earlier, HasTable(db, "store", "audit_events"));
   if (!earlier) return Status::Ok();
-  RETURN_IF_ERROR(InTransaction(db, [db] { return CopyAuditTables(db, "main", "audit"); }));
+  RETURN_IF_ERROR(InTransaction(db, [db] { return CopyAuditTables(db, "store", "main"); }));
   RETURN_IF_ERROR(CheckpointAuditFile(db, SQLITE_CHECKPOINT_FULL));
   return InTransaction(db, [db] {
     for (const AuditTable& t : kAuditTables) {
-      RETURN_IF_ERROR(Exec(db, std::string("DROP TABLE IF EXISTS main.") + t.name));
+      RETURN_IF_ERROR(Exec(db, std::string("DROP TABLE IF EXISTS store.") + t.name));
     }
     return Status::Ok();
   });
@@ -458,16 +460,14 @@ std::string AuditFilePath(const std::string& database_path) {
   return database_path + "-audit";
 }
 
-Status AttachAuditFile(sqlite3* db, const std::string& audit_path) {
-  Statement attach(db, "ATTACH DATABASE ? AS audit");
-  attach.Bind(1, audit_path);
-  RETURN_IF_ERROR(Run(db, attach));
-  // The page size takes effect in a new file, before its first table.
-  for (const char* pragma : {"PRAGMA audit.page_size=65536", "PRAGMA audit.journal_mode=WAL",
-                             "PRAGMA audit.synchronous=NORMAL", "PRAGMA audit.cache_size=-65536"}) {
+Status PrepareAuditConnection(sqlite3* db, const std::string& store_path) {
+  for (const char* pragma : {"PRAGMA page_size=65536", "PRAGMA journal_mode=WAL",
+                             "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-65536"}) {
     RETURN_IF_ERROR(Exec(db, pragma));
   }
-  return Status::Ok();
+  Statement attach(db, "ATTACH DATABASE ? AS store");
+  attach.Bind(1, store_path);
+  return Run(db, attach);
 }
 
 Status CreateAuditTables(sqlite3* db, const std::string& schema) {
@@ -493,8 +493,8 @@ Status CopyAuditTables(sqlite3* db, const std::string& from, const std::string& 
 }
 
 Status PrepareAuditLayout(sqlite3* db) {
-  RETURN_IF_ERROR(InTransaction(db, [db] { return CreateAuditTables(db, "audit"); }));
-  RETURN_IF_ERROR(MoveOutOfMain(db));
+  RETURN_IF_ERROR(InTransaction(db, [db] { return CreateAuditTables(db, "main"); }));
+  RETURN_IF_ERROR(MoveOutOfTheDatabase(db));
   RETURN_IF_ERROR(InTransaction(db, [db] { return CarryEventsInTheFeed(db); }));
   return InTransaction(db, [db] {
     RETURN_IF_ERROR(PostEarlierEvents(db));

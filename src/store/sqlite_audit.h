@@ -16,22 +16,25 @@
 
 namespace gatehouse::store::sqlite {
 
-// The audit log lives in a file of its own beside the database, attached to its connection as
-// the schema "audit": pages of 64 KiB (a batch of events writes a few large pages where 4 KiB
-// pages cost a write and a checkpoint copy each), a write-ahead log of its own (the recorder's
-// transactions never ride on a commit's sync, nor a commit on theirs), synchronous=NORMAL (its
-// commits are not synced one by one: it is checkpointed, which syncs it, at most every second,
-// and the feed forgets an adopted event only once a checkpoint has made it durable). Its tables are
-// named as the shared schema names them (migrations 10 and 11), which main no longer holds:
-// unqualified names resolve to it. A transaction writes one file or the other, never both; the
-// adoption mark lives with the events it adopts.
+// The audit log lives in a file of its own beside the database, on a connection of its own
+// that attaches the database as the schema "store" to read the change feed: pages of 64 KiB (a
+// batch of events writes a few large pages where 4 KiB pages cost a write and a checkpoint copy
+// each), a write-ahead log of its own (the recorder's transactions never ride on a commit's
+// sync, nor a commit on theirs), and a lock of its own (a commit never waits for the recorder).
+// Its transactions are deferred: they write the audit file alone and only read the feed, so
+// they never take the database's write lock. synchronous=NORMAL: its commits are not synced one
+// by one; it is checkpointed, which syncs it, at most every second, and the feed forgets an
+// adopted event only once a checkpoint has made it durable (SqliteStore's synced mark). Its
+// tables are named as the shared schema names them (migrations 10 and 11), which the database
+// no longer holds.
 //
 // The file of the database at `database_path` (":memory:" for an in-memory one).
 std::string AuditFilePath(const std::string& database_path);
-// Attaches `audit_path` as "audit" with the settings above; before PrepareAuditLayout.
-Status AttachAuditFile(sqlite3* db, const std::string& audit_path);
-// Creates the audit log's tables in `schema` ("audit"; "main" for a copy in one file, as a
-// backup keeps it) when they are missing.
+// Sets up the audit file's connection `db` (before its first table: the page size takes effect
+// in a new file) and attaches the database at `store_path` as "store".
+Status PrepareAuditConnection(sqlite3* db, const std::string& store_path);
+// Creates the audit log's tables in `schema` (the audit file's "main"; a backup's database,
+// which keeps them in one file) when they are missing.
 Status CreateAuditTables(sqlite3* db, const std::string& schema);
 // Copies the audit log's rows from the tables of schema `from` into those of `to`; a table
 // `from` lacks is skipped, a row `to` holds already is kept. Within the caller's transaction.
@@ -41,9 +44,10 @@ Status CopyAuditTables(sqlite3* db, const std::string& from, const std::string& 
 // indexes that PostgreSQL's lookups use, and postings for events stored before them; the
 // feed's column for the events of a commit and the mark of the feed adopted (never past the
 // feed's end: a database restored beside a newer audit file numbers its commits again). A
-// database of an earlier version, whose audit tables are in main, has them moved into the
-// audit file: copied, then dropped from main; a move cut short is completed at the next open
-// (the copy keeps the rows it finds). Idempotent: run at every open, after the migrations.
+// database of an earlier version, which keeps its audit tables, has them moved into the audit
+// file: copied, then dropped from the database; a move cut short is completed at the next open
+// (the copy keeps the rows it finds). Idempotent: run on the audit file's connection at every
+// open, after the database's migrations.
 Status PrepareAuditLayout(sqlite3* db);
 // The statements that append events, prepared once per connection (after PrepareAuditLayout):
 // preparing them for each commit cost more than the writes they make.

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <type_traits>
+#include <utility>
 
 #include "store/audit_entry_codec.h"
 #include "store/change_codec.h"
@@ -349,12 +351,27 @@ Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t synced_mark, in
 
 }  // namespace
 
+namespace {
+
+// The name and flags that open the database at `path` on each of the store's two connections:
+// an in-memory one is named, and shared between them, where ":memory:" would give each its own.
+std::pair<std::string, int> OpenedAs(const std::string& path) {
+  // NOMUTEX: every use of a connection holds its lock already; SQLite's own lock around each
+  // call (a dozen per appended event) would only cost time.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (path != ":memory:") return {path, flags};
+  static std::atomic<int> serial{0};
+  return {"file:gatehouse-memory-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) +
+              "?mode=memory&cache=shared",
+          flags | SQLITE_OPEN_URI};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  // NOMUTEX: every use of the connection holds mu_ already; SQLite's own lock around each call
-  // (a dozen per appended event) would only cost time.
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const auto [name, flags] = OpenedAs(path);
+  int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status s(ErrorCode::kServiceFailure,
              "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
@@ -372,15 +389,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     }
   }
   if (Status s = store->Migrate(); !s.ok()) return s;
-  if (Status s = sqlite::AttachAuditFile(store->db_, sqlite::AuditFilePath(path)); !s.ok()) {
-    return s;
-  }
-  if (Status s = sqlite::PrepareAuditLayout(store->db_); !s.ok()) return s;
-  Result<sqlite::AppendStatementsPtr> audit = sqlite::PrepareAppendStatements(store->db_);
-  if (!audit.ok()) return audit.status();
-  store->audit_append_ = std::move(audit).value();
-  store->SyncAuditFile(true);
+  if (Status s = store->OpenAuditLog(path, name, flags); !s.ok()) return s;
   return store;
+}
+
+Status SqliteStore::OpenAuditLog(const std::string& path, const std::string& opened_as, int flags) {
+  const std::string audit_path = sqlite::AuditFilePath(path);
+  const int rc = sqlite3_open_v2(audit_path.c_str(), &audit_db_, flags, nullptr);
+  if (rc != SQLITE_OK) return Failure(audit_db_, "cannot open " + audit_path);
+  sqlite3_busy_timeout(audit_db_, 5000);
+  RETURN_IF_ERROR(sqlite::PrepareAuditConnection(audit_db_, opened_as));
+  RETURN_IF_ERROR(sqlite::PrepareAuditLayout(audit_db_));
+  ASSIGN_OR_RETURN(audit_append_, sqlite::PrepareAppendStatements(audit_db_));
+  SyncAuditFile(true);
+  return Status::Ok();
 }
 
 std::string SqliteStore::AuditFilePath(const std::string& path) {
@@ -412,6 +434,7 @@ Status SqliteStore::CopyAuditLogInto(const std::string& source, const std::strin
 
 SqliteStore::~SqliteStore() {
   audit_append_.reset();  // its statements must be finalized before the connection closes
+  sqlite3_close(audit_db_);
   sqlite3_close(db_);
 }
 
@@ -562,7 +585,7 @@ std::vector<Result<int64_t>> SqliteStore::CommitTogether(
       break;
     }
     int64_t sequence = 0;
-    Status status = CommitBatch(db_, *batch, synced_mark_, &sequence);
+    Status status = CommitBatch(db_, *batch, synced_mark_.load(), &sequence);
     if (!status.ok() &&
         sqlite3_exec(db_, "ROLLBACK TO batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
       broken = Failure(db_, "rollback to savepoint");
@@ -652,23 +675,24 @@ Status SqliteStore::FinishWork(const std::string& queue, const std::vector<std::
   return Status::Ok();
 }
 
-// The audit log (store/sqlite_audit.cc), under the store's lock.
+// The audit log (store/sqlite_audit.cc), on its own connection under its own lock.
 Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(audit_mu_);
   return AppendAuditLocked(entries);
 }
 
 Status SqliteStore::AppendAuditLocked(const std::vector<model::AuditEntry>& entries) {
   // Writes the audit file alone (store/sqlite_audit.h): its sync never holds up a commit's.
   Status s;
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    s = Failure(db_, "begin");
+  // Deferred: IMMEDIATE would take the database's write lock too, which it never writes.
+  if (sqlite3_exec(audit_db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = Failure(audit_db_, "begin");
   } else {
-    s = sqlite::AppendAuditEntries(db_, *audit_append_, entries);
-    if (s.ok() && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      s = Failure(db_, "commit");
+    s = sqlite::AppendAuditEntries(audit_db_, *audit_append_, entries);
+    if (s.ok() && sqlite3_exec(audit_db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      s = Failure(audit_db_, "commit");
     }
-    if (!s.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!s.ok()) sqlite3_exec(audit_db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   if (s.ok()) SyncAuditFile(false);
   return s;
@@ -678,46 +702,46 @@ void SqliteStore::SyncAuditFile(bool now) {
   const auto at = std::chrono::steady_clock::now();
   if (!now && at - synced_at_ < std::chrono::seconds(1)) return;
   synced_at_ = at;
-  Result<int64_t> mark = sqlite::SyncAuditFile(db_);
+  Result<int64_t> mark = sqlite::SyncAuditFile(audit_db_);
   if (mark.ok()) {
-    synced_mark_ = std::max(synced_mark_, *mark);
+    synced_mark_ = std::max(synced_mark_.load(), *mark);
   } else {
     spdlog::warn("audit: syncing the audit file: {}", mark.status().message());
   }
 }
 
 Result<std::vector<AuditRow>> SqliteStore::LookupAudit(const AuditQuery& query) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(audit_mu_);
   // Events committed since the last append are found as soon as their commit is.
-  ASSIGN_OR_RETURN(bool waiting, sqlite::CommittedEventsWait(db_));
+  ASSIGN_OR_RETURN(bool waiting, sqlite::CommittedEventsWait(audit_db_));
   if (waiting) RETURN_IF_ERROR(AppendAuditLocked({}));
-  return sqlite::LookupAuditRows(db_, query);
+  return sqlite::LookupAuditRows(audit_db_, query);
 }
 
 Status SqliteStore::PruneAudit(int64_t before_ms) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sqlite::PruneAuditRows(db_, before_ms);
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::PruneAuditRows(audit_db_, before_ms);
 }
 
 Result<std::vector<model::AuditBody>> SqliteStore::AuditEvents(int64_t first_seq,
                                                                int64_t last_seq) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sqlite::AuditBodies(db_, first_seq, last_seq);
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::AuditBodies(audit_db_, first_seq, last_seq);
 }
 
 Result<int64_t> SqliteStore::LatestAuditSeq() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sqlite::LatestAuditNumber(db_);
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::LatestAuditNumber(audit_db_);
 }
 
 Result<std::vector<model::AuditDigest>> SqliteStore::AuditDigests() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sqlite::AuditDigestRows(db_);
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::AuditDigestRows(audit_db_);
 }
 
 Status SqliteStore::AppendAuditDigest(const model::AuditDigest& digest) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return sqlite::AppendAuditDigestRow(db_, digest);
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::AppendAuditDigestRow(audit_db_, digest);
 }
 
 }  // namespace gatehouse::store

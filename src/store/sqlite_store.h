@@ -5,6 +5,7 @@
 // committed together (CommitGroup) share one transaction, so one fsync.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -55,22 +56,30 @@ class SqliteStore : public Store {
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
+  // Opens the audit file's connection (store/sqlite_audit.h), which attaches the database at
+  // `path` as SQLite names it (`opened_as`), and brings its layout up to date.
+  Status OpenAuditLog(const std::string& path, const std::string& opened_as, int flags);
   Status Migrate();
   // Commits `batches` in one transaction, each in a savepoint of its own (under mu_).
   std::vector<Result<int64_t>> CommitTogether(const std::vector<const WriteBatch*>& batches);
 
   sqlite3* db_;
-  // Adopts the committed events that wait and appends `entries` (under mu_).
+  // The audit log's own connection to its file, with the database attached as "store" to read
+  // the feed (store/sqlite_audit.h), under audit_mu_: the recorder's transactions never hold
+  // mu_, so a commit never waits for them, nor they for a commit.
+  sqlite3* audit_db_ = nullptr;
+  std::mutex audit_mu_;
+  // Adopts the committed events that wait and appends `entries` (under audit_mu_).
   Status AppendAuditLocked(const std::vector<model::AuditEntry>& entries);
   // Makes the audit file durable (a checkpoint, which syncs it) when the last time is a second
-  // old or `now` is set, and advances synced_mark_ when it is whole (under mu_).
+  // old or `now` is set, and advances synced_mark_ when it is whole (under audit_mu_).
   void SyncAuditFile(bool now);
   sqlite::AppendStatementsPtr audit_append_;  // finalized before the connection closes
-  // The feed adopted through this change number is on the disk in the audit file (whose
-  // commits are not synced one by one, store/sqlite_audit.h): the feed's prune forgets the
-  // events of those changes alone.
-  int64_t synced_mark_ = 0;
   std::chrono::steady_clock::time_point synced_at_{};
+  // The feed adopted through this change number is on the disk in the audit file (whose
+  // commits are not synced one by one): the feed's prune forgets the events of those changes
+  // alone. Written under audit_mu_, read by commits under mu_.
+  std::atomic<int64_t> synced_mark_{0};
   std::mutex mu_;
   int schema_version_ = 0;
   int64_t last_commit_sequence_ = 0;

@@ -10,7 +10,9 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/sqlite_store.h"
@@ -319,6 +321,43 @@ TEST_F(SqliteAudit, EventsAdoptedButNotYetOnTheDiskStayInTheFeed) {
   CommitAccounts(**store, 501, 11000);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 1000 AND writes IS NULL"), 1000);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 500);
+}
+
+// The log's connection adopts from the feed while the database's commits it: neither waits for
+// the other, and whatever the interleaving every event is stored once, the commits' in commit
+// order.
+TEST_F(SqliteAudit, CommitsAppendsAndLookupsAtOnceLoseAndRepeatNoEvent) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  std::thread committer([&] {
+    for (int i = 1; i <= 600; ++i) EXPECT_TRUE((*store)->Commit(AccountWithEvent(i)).ok());
+  });
+  std::thread appender([&] {
+    for (int i = 0; i < 60; ++i) {
+      std::vector<model::AuditEntry> reads;
+      for (int k = 0; k < 10; ++k) reads.push_back(Event(100000 + i * 10 + k));
+      EXPECT_TRUE((*store)->AppendAudit(reads).ok());
+    }
+  });
+  std::thread reader([&] {
+    for (int i = 0; i < 60; ++i) EXPECT_TRUE((*store)->LookupAudit(All(5)).ok());
+  });
+  committer.join();
+  appender.join();
+  reader.join();
+  auto rows = (*store)->LookupAudit(All(2000));
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1200u);
+  std::set<std::string> ids;
+  std::vector<int> committed;  // the commits' events, newest first
+  for (const AuditRow& row : *rows) {
+    ids.insert(row.entry.event_id);
+    const int n = std::stoi(row.entry.event_id.substr(1));
+    if (n < 100000) committed.push_back(n);
+  }
+  EXPECT_EQ(ids.size(), 1200u);
+  ASSERT_EQ(committed.size(), 600u);
+  for (size_t k = 0; k < committed.size(); ++k) EXPECT_EQ(committed[k], 600 - int(k));
 }
 
 TEST_F(SqliteAudit, AFeedOfAnEarlierVersionCarriesEventsFromThenOn) {
