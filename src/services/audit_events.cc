@@ -150,8 +150,8 @@ std::vector<std::string> RecipientAccounts(
   return out;
 }
 
-model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recipient,
-                               const Result<json>* outcome, const std::string& shared_event_id) {
+audit::AuditCall OpenedEvent(const AuditedCall& call, const std::string& recipient,
+                             const std::string& shared_event_id) {
   const std::string service = call.model.signing_name();
   audit::AuditCall a;
   a.event_id = call.event_id;
@@ -161,34 +161,48 @@ model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recip
   a.event_name = call.operation.name;
   a.source_ip = call.request.remote_address;
   if (const std::string* agent = call.request.Header("user-agent")) a.user_agent = *agent;
-  a.user_identity = CallerIdentity(call, outcome);
+  a.user_identity = CallerIdentity(call, nullptr);
   a.request_parameters = Elements(call, call.operation.input, call.input);
   a.read_only = IsReadOnlyOperation(service, call.operation.name);
-  if (outcome != nullptr && outcome->ok()) {
-    // A read's answer is not recorded (CloudTrail leaves it out), except for credentials.
-    if (!a.read_only || IssuesCredentials(service, call.operation.name)) {
-      a.response_elements = Elements(call, call.operation.output, **outcome);
-    }
-  } else if (outcome != nullptr) {
-    a.error_code = std::string(outcome->status().info().code);
-    a.error_message = outcome->status().message();
-  }
   a.recipient_account = recipient;
   a.shared_event_id = shared_event_id;
   a.resources = ResourcesOf(call.input);
+  return a;
+}
 
+void CompleteEvent(audit::AuditCall& event, const AuditedCall& call, const Result<json>& outcome) {
+  if (call.caller.access_key_id.empty()) event.user_identity = CallerIdentity(call, &outcome);
+  if (outcome.ok()) {
+    // A read's answer is not recorded (CloudTrail leaves it out), except for credentials.
+    if (!event.read_only || IssuesCredentials(event.service, call.operation.name)) {
+      event.response_elements = Elements(call, call.operation.output, *outcome);
+    }
+  } else {
+    event.error_code = std::string(outcome.status().info().code);
+    event.error_message = outcome.status().message();
+  }
+}
+
+model::AuditEntry EntryOf(const AuditedCall& call, const audit::AuditCall& event) {
   model::AuditEntry e;
-  e.event_id = call.event_id;
-  e.account_id = recipient;
-  e.time_ms = call.time_ms;
-  e.event_name = call.operation.name;
-  e.event_source = audit::EventSource(service);
+  e.event_id = event.event_id;
+  e.account_id = event.recipient_account;
+  e.time_ms = event.time_ms;
+  e.event_name = event.event_name;
+  e.event_source = audit::EventSource(event.service);
   e.username = UsernameOf(call.caller);
   e.access_key_id = call.caller.access_key_id;
-  e.read_only = a.read_only;
-  for (const audit::EventResource& r : a.resources) e.resources.emplace_back(r.type, r.name);
-  e.body = audit::CloudTrailRecord(a);
+  e.read_only = event.read_only;
+  for (const audit::EventResource& r : event.resources) e.resources.emplace_back(r.type, r.name);
+  e.body = audit::CloudTrailRecord(event);
   return e;
+}
+
+model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recipient,
+                               const Result<json>* outcome, const std::string& shared_event_id) {
+  audit::AuditCall event = OpenedEvent(call, recipient, shared_event_id);
+  if (outcome != nullptr) CompleteEvent(event, call, *outcome);
+  return EntryOf(call, event);
 }
 
 }  // namespace gatehouse::services

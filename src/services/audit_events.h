@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/cloudtrail_record.h"
 #include "auth/credentials.h"
 #include "core/http_message.h"
 #include "core/status.h"
@@ -43,6 +44,18 @@ bool IsReadOnlyOperation(std::string_view service, std::string_view operation);
 // Empty when nobody is known (an unauthenticated call naming no existing role).
 std::vector<std::string> RecipientAccounts(
     const AuditedCall& call, const std::function<bool(std::string_view)>& role_exists);
+
+// The event in `recipient`'s history as it opens: all the answer does not change (the caller,
+// the parameters, the resources). A mutating call's event is opened once, stored with its
+// commit, then completed and stored again.
+audit::AuditCall OpenedEvent(const AuditedCall& call, const std::string& recipient,
+                             const std::string& shared_event_id);
+// Completes `event` with `outcome`: the answer's elements or the error, and the caller of a
+// federation call, whom only the answer names.
+void CompleteEvent(audit::AuditCall& event, const AuditedCall& call,
+                   const Result<nlohmann::json>& outcome);
+// The entry stored for `event`.
+model::AuditEntry EntryOf(const AuditedCall& call, const audit::AuditCall& event);
 
 // The event in `recipient`'s history: opened (no outcome yet) when `outcome` is null.
 model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recipient,

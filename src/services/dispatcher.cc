@@ -243,12 +243,14 @@ Result<json> Dispatcher::ExecuteAudited(const protocol::ServiceModel& model,
       RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
   if (recipients.empty()) return Execute(model, op, service, input, caller, request, rec);
   const std::string shared = recipients.size() > 1 ? random_.Uuid() : "";
+  std::optional<audit::AuditCall> opened;
   std::optional<store::AuditScope> scope;
   if (!IsReadOnlyOperation(service, op.name)) {
-    scope.emplace(AuditEventOf(call, recipients.front(), nullptr, shared));
+    opened = OpenedEvent(call, recipients.front(), shared);
+    scope.emplace(EntryOf(call, *opened));
   }
   Result<json> output = Execute(model, op, service, input, caller, request, rec);
-  RecordOutcome(call, recipients, output, shared);
+  RecordOutcome(call, recipients, output, shared, opened ? &*opened : nullptr);
   return output;
 }
 
@@ -269,7 +271,8 @@ void Dispatcher::RecordRejectedInput(const protocol::ServiceModel& model,
 }
 
 void Dispatcher::RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
-                               const Result<json>& outcome, const std::string& shared) const {
+                               const Result<json>& outcome, const std::string& shared,
+                               audit::AuditCall* opened) const {
   const Result<json>* recorded = &outcome;
   std::optional<Result<json>> reworded;
   if (!outcome.ok()) {
@@ -277,7 +280,12 @@ void Dispatcher::RecordOutcome(const AuditedCall& call, const std::vector<std::s
     recorded = &reworded.emplace(InServiceTerms(call.model, outcome.status()));
   }
   for (const std::string& recipient : recipients) {
-    recorder_->Record(AuditEventOf(call, recipient, recorded, shared));
+    if (opened != nullptr && opened->recipient_account == recipient) {
+      CompleteEvent(*opened, call, *recorded);
+      recorder_->Record(EntryOf(call, *opened));
+    } else {
+      recorder_->Record(AuditEventOf(call, recipient, recorded, shared));
+    }
   }
 }
 

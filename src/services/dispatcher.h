@@ -211,9 +211,11 @@ class Dispatcher {
   void RecordRejectedInput(const protocol::ServiceModel& model, const protocol::Operation& op,
                            const auth::AccessKeyRecord& caller, const HttpRequest& request,
                            const DispatchRecord& record, const Status& error) const;
-  // Each recipient account's copy of the completed event, to the recorder.
+  // Each recipient account's copy of the completed event, to the recorder; `opened`, when
+  // given, is its recipient's event as its commit stored it, completed rather than built again.
   void RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
-                     const Result<nlohmann::json>& outcome, const std::string& shared) const;
+                     const Result<nlohmann::json>& outcome, const std::string& shared,
+                     audit::AuditCall* opened = nullptr) const;
   DenialEncoder encode_denial_;
   audit::Recorder* recorder_ = nullptr;
 };
