@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "store/directory.h"
@@ -15,17 +17,42 @@
 
 using namespace gatehouse;
 
-static void BM_CommitCreateUser(benchmark::State& state) {
-  std::string dir = std::filesystem::temp_directory_path() /
-                    ("gatehouse-store-bench-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  auto db = store::SqliteStore::Open(dir + "/gatehouse.db");
-  if (!db.ok()) {
-    state.SkipWithError(db.status().message().c_str());
-    return;
+namespace {
+
+// A fresh store in a directory of its own under the system's temporary one, removed with it.
+class BenchStore {
+ public:
+  explicit BenchStore(const std::string& name)
+      : dir_(std::filesystem::temp_directory_path() /
+             ("gatehouse-" + name + "-" + std::to_string(getpid()))) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    opened_ = store::SqliteStore::Open(dir_ + "/gatehouse.db");
   }
-  store::State s(**db);
+  ~BenchStore() {
+    opened_ = Status(ErrorCode::kServiceFailure, "closed");
+    std::filesystem::remove_all(dir_);
+  }
+  // The store, or null after skipping the benchmark with the reason it did not open.
+  store::SqliteStore* Get(benchmark::State& state) {
+    if (opened_.ok()) return opened_->get();
+    state.SkipWithError(opened_.status().message().c_str());
+    return nullptr;
+  }
+
+ private:
+  std::string dir_;
+  Result<std::unique_ptr<store::SqliteStore>> opened_ =
+      Status(ErrorCode::kServiceFailure, "not opened");
+};
+
+}  // namespace
+
+static void BM_CommitCreateUser(benchmark::State& state) {
+  BenchStore bench("store-bench");
+  store::SqliteStore* db = bench.Get(state);
+  if (db == nullptr) return;
+  store::State s(*db);
   (void)s.Load();
   (void)s.Commit({{store::InsertAccount{{"111111111111", "bench", "bench@example.com", 0}}}});
   int64_t i = 0;
@@ -35,7 +62,6 @@ static void BM_CommitCreateUser(benchmark::State& state) {
     if (!st.ok()) state.SkipWithError(st.message().c_str());
   }
   state.SetItemsProcessed(state.iterations());
-  std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_CommitCreateUser)->UseRealTime()->MinTime(2.0);
 
@@ -72,26 +98,19 @@ model::AuditEntry ReadOnlyEvent(int64_t i) {
 }  // namespace
 
 static void BM_AppendReadOnlyEvents(benchmark::State& state) {
-  std::string dir = std::filesystem::temp_directory_path() /
-                    ("gatehouse-audit-bench-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  auto db = store::SqliteStore::Open(dir + "/gatehouse.db");
-  if (!db.ok()) {
-    state.SkipWithError(db.status().message().c_str());
-    return;
-  }
+  BenchStore bench("audit-bench");
+  store::SqliteStore* db = bench.Get(state);
+  if (db == nullptr) return;
   int64_t i = 0;
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<model::AuditEntry> batch;
     for (int n = 0; n < 1000; ++n) batch.push_back(ReadOnlyEvent(i++));
     state.ResumeTiming();
-    Status st = (*db)->AppendAudit(batch);
+    Status st = db->AppendAudit(batch);
     if (!st.ok()) state.SkipWithError(st.message().c_str());
   }
   state.SetItemsProcessed(state.iterations() * 1000);
-  std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_AppendReadOnlyEvents)->MinTime(3.0);
 

@@ -1,0 +1,129 @@
+// SqliteStore's audit log (store/audit_log.h): its own file and connection, opened with the
+// store, and the AuditLog calls on them (the SQL is store/sqlite_audit.cc's).
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include "store/sqlite_audit.h"
+#include "store/sqlite_statement.h"
+#include "store/sqlite_store.h"
+
+namespace gatehouse::store {
+
+using sqlite::Failure;
+using sqlite::Run;
+using sqlite::Statement;
+
+Status SqliteStore::OpenAuditLog(const std::string& path, const std::string& opened_as, int flags) {
+  const std::string audit_path = sqlite::AuditFilePath(path);
+  const int rc = sqlite3_open_v2(audit_path.c_str(), &audit_db_, flags, nullptr);
+  if (rc != SQLITE_OK) return Failure(audit_db_, "cannot open " + audit_path);
+  sqlite3_busy_timeout(audit_db_, 5000);
+  RETURN_IF_ERROR(sqlite::PrepareAuditConnection(audit_db_, opened_as));
+  RETURN_IF_ERROR(sqlite::PrepareAuditLayout(audit_db_));
+  ASSIGN_OR_RETURN(audit_append_, sqlite::PrepareAppendStatements(audit_db_));
+  SyncAuditFile(true);
+  return Status::Ok();
+}
+
+std::string SqliteStore::AuditFilePath(const std::string& path) {
+  return sqlite::AuditFilePath(path);
+}
+
+Status SqliteStore::CopyAuditLogInto(const std::string& source, const std::string& copy) {
+  const std::string audit = sqlite::AuditFilePath(source);
+  if (!std::filesystem::is_regular_file(audit)) return Status::Ok();
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(copy.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+  if (rc != SQLITE_OK) return Failure(raw, "cannot open " + copy);
+  sqlite3_busy_timeout(raw, 10000);
+  Statement attach(raw, "ATTACH DATABASE ? AS trail");
+  attach.Bind(1, audit);
+  RETURN_IF_ERROR(Run(raw, attach));
+  if (sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(raw, "begin");
+  }
+  Status s = sqlite::CreateAuditTables(raw, "main");
+  if (s.ok()) s = sqlite::CopyAuditTables(raw, "trail", "main");
+  if (s.ok() && sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = Failure(raw, "commit");
+  }
+  if (!s.ok()) sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
+  return s;
+}
+
+// The audit log (store/sqlite_audit.cc), on its own connection under its own lock.
+Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return AppendAuditLocked(entries);
+}
+
+Status SqliteStore::AppendAuditLocked(const std::vector<model::AuditEntry>& entries) {
+  // Writes the audit file alone (store/sqlite_audit.h): its sync never holds up a commit's.
+  Status s;
+  // Deferred: IMMEDIATE would take the database's write lock too, which it never writes.
+  if (sqlite3_exec(audit_db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    s = Failure(audit_db_, "begin");
+  } else {
+    s = sqlite::AppendAuditEntries(audit_db_, *audit_append_, entries);
+    if (s.ok() && sqlite3_exec(audit_db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      s = Failure(audit_db_, "commit");
+    }
+    if (!s.ok()) sqlite3_exec(audit_db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  if (s.ok()) SyncAuditFile(false);
+  return s;
+}
+
+void SqliteStore::SyncAuditFile(bool now) {
+  const auto at = std::chrono::steady_clock::now();
+  if (!now && at - synced_at_ < std::chrono::seconds(1)) return;
+  synced_at_ = at;
+  Result<int64_t> mark = sqlite::SyncAuditFile(audit_db_);
+  if (mark.ok()) {
+    synced_mark_ = std::max(synced_mark_.load(), *mark);
+  } else {
+    spdlog::warn("audit: syncing the audit file: {}", mark.status().message());
+  }
+}
+
+Result<std::vector<AuditRow>> SqliteStore::LookupAudit(const AuditQuery& query) {
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  // Events committed since the last append are found as soon as their commit is.
+  ASSIGN_OR_RETURN(bool waiting, sqlite::CommittedEventsWait(audit_db_));
+  if (waiting) RETURN_IF_ERROR(AppendAuditLocked({}));
+  return sqlite::LookupAuditRows(audit_db_, query);
+}
+
+Status SqliteStore::PruneAudit(int64_t before_ms) {
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::PruneAuditRows(audit_db_, before_ms);
+}
+
+Result<std::vector<model::AuditBody>> SqliteStore::AuditEvents(int64_t first_seq,
+                                                               int64_t last_seq) {
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::AuditBodies(audit_db_, first_seq, last_seq);
+}
+
+Result<int64_t> SqliteStore::LatestAuditSeq() {
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::LatestAuditNumber(audit_db_);
+}
+
+Result<std::vector<model::AuditDigest>> SqliteStore::AuditDigests() {
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::AuditDigestRows(audit_db_);
+}
+
+Status SqliteStore::AppendAuditDigest(const model::AuditDigest& digest) {
+  std::lock_guard<std::mutex> lock(audit_mu_);
+  return sqlite::AppendAuditDigestRow(audit_db_, digest);
+}
+
+}  // namespace gatehouse::store
