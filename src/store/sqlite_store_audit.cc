@@ -1,10 +1,15 @@
 // SqliteStore's audit log (store/audit_log.h): its own file and connection, opened with the
 // store, and the AuditLog calls on them (the SQL is store/sqlite_audit.cc's).
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -18,8 +23,36 @@ using sqlite::Failure;
 using sqlite::Run;
 using sqlite::Statement;
 
+namespace {
+
+// Creates the audit file with the database file's permissions when it is missing, as SQLite
+// gives a database's journals its own: the trail is as private as the store, whatever the
+// process's umask (SQLite then gives the audit file's journals the same).
+Status CreateLike(const std::string& audit_path, const std::string& database_path) {
+  struct stat database;
+  if (::stat(database_path.c_str(), &database) != 0) return Status::Ok();  // in memory
+  const int fd =
+      ::open(audit_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, database.st_mode & 0777);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::Ok();
+    return Status(ErrorCode::kServiceFailure,
+                  "cannot create " + audit_path + ": " + std::strerror(errno));
+  }
+  // open() applies the umask: the mode is set again, exactly.
+  const int changed = ::fchmod(fd, database.st_mode & 0777);
+  ::close(fd);
+  if (changed != 0) {
+    return Status(ErrorCode::kServiceFailure,
+                  "cannot set the mode of " + audit_path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status SqliteStore::OpenAuditLog(const std::string& path, const std::string& opened_as, int flags) {
   const std::string audit_path = sqlite::AuditFilePath(path);
+  RETURN_IF_ERROR(CreateLike(audit_path, path));
   const int rc = sqlite3_open_v2(audit_path.c_str(), &audit_db_, flags, nullptr);
   if (rc != SQLITE_OK) return Failure(audit_db_, "cannot open " + audit_path);
   sqlite3_busy_timeout(audit_db_, 5000);

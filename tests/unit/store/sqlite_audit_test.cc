@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <set>
@@ -358,6 +359,26 @@ TEST_F(SqliteAudit, CommitsAppendsAndLookupsAtOnceLoseAndRepeatNoEvent) {
   EXPECT_EQ(ids.size(), 1200u);
   ASSERT_EQ(committed.size(), 600u);
   for (size_t k = 0; k < committed.size(); ++k) EXPECT_EQ(committed[k], 600 - int(k));
+}
+
+// The trail is as private as the store whatever the umask of the process that creates it
+// (an audit command run by hand on a database of an earlier version, for one).
+TEST_F(SqliteAudit, TheAuditFileTakesTheDatabasesPermissionsNotTheUmasks) {
+  ASSERT_TRUE(SqliteStore::Open(Path()).ok());
+  ASSERT_EQ(::chmod(Path().c_str(), 0600), 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(SqliteStore::AuditFilePath(Path()) + suffix);
+  }
+  const mode_t umask_before = ::umask(022);
+  auto store = SqliteStore::Open(Path());
+  ::umask(umask_before);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->AppendAudit({Event(1)}).ok());
+  for (const char* suffix : {"", "-wal"}) {
+    struct stat file;
+    ASSERT_EQ(::stat((SqliteStore::AuditFilePath(Path()) + suffix).c_str(), &file), 0) << suffix;
+    EXPECT_EQ(file.st_mode & 0777, 0600u) << suffix;
+  }
 }
 
 TEST_F(SqliteAudit, AFeedOfAnEarlierVersionCarriesEventsFromThenOn) {
