@@ -1,5 +1,6 @@
 #include "core/time_format.h"
 
+#include <cstdio>
 #include <ctime>
 
 namespace gatehouse {
@@ -14,11 +15,46 @@ std::string Format(int64_t epoch_seconds, const char* format) {
   return buf;
 }
 
+// The calendar date and time of `epoch_seconds` (UTC), counted without the C library: gmtime
+// takes glibc's timezone lock, and every audit record formats its time (days to a civil date
+// as in Howard Hinnant's "chrono-Compatible Low-Level Date Algorithms").
+struct Civil {
+  int64_t year;
+  unsigned month, day, hour, minute, second;
+};
+
+Civil CivilOf(int64_t epoch_seconds) {
+  const int64_t days = epoch_seconds / 86400 - (epoch_seconds % 86400 < 0 ? 1 : 0);
+  const int64_t in_day = epoch_seconds - days * 86400;
+  const int64_t shifted = days + 719468;  // from 0000-03-01
+  const int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
+  const auto day_of_era = static_cast<unsigned>(shifted - era * 146097);
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned month_from_march = (5 * day_of_year + 2) / 153;
+  Civil c;
+  c.day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+  c.month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
+  c.year = static_cast<int64_t>(year_of_era) + era * 400 + (c.month <= 2 ? 1 : 0);
+  c.hour = static_cast<unsigned>(in_day / 3600);
+  c.minute = static_cast<unsigned>(in_day % 3600 / 60);
+  c.second = static_cast<unsigned>(in_day % 60);
+  return c;
+}
+
 }  // namespace
 
 std::string FormatIsoTime(int64_t epoch_ms) {
   int64_t seconds = epoch_ms / 1000 - (epoch_ms % 1000 < 0 ? 1 : 0);
-  return Format(seconds, "%Y-%m-%dT%H:%M:%SZ");
+  const Civil c = CivilOf(seconds);
+  // Four-digit years; the others as strftime writes them (unpadded, or longer).
+  if (c.year < 1000 || c.year > 9999) return Format(seconds, "%Y-%m-%dT%H:%M:%SZ");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02uZ", static_cast<int>(c.year),
+                c.month, c.day, c.hour, c.minute, c.second);
+  return buf;
 }
 
 std::optional<int64_t> ParseIsoTime(std::string_view t) {
