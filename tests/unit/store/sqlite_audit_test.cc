@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -308,6 +309,17 @@ TEST_F(SqliteAudit, TheFeedsPruneForgetsOnlyAdoptedEventsOnTheDisk) {
   EXPECT_EQ(rows->size(), 11000u);
   EXPECT_EQ(rows->back().entry.event_id, "e1");
   EXPECT_EQ(rows->front().entry.event_id, "e11000");
+}
+
+TEST_F(SqliteAudit, AnAppendASecondAfterTheLastSyncSyncsAndTheFeedForgets) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  CommitAccounts(**store, 1, 500);
+  ASSERT_TRUE((*store)->AppendAudit({}).ok());  // 1..500 adopted
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE((*store)->AppendAudit({Event(100000)}).ok());  // and synced, by this append
+  CommitAccounts(**store, 501, 11000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 0);
 }
 
 TEST_F(SqliteAudit, EventsAdoptedButNotYetOnTheDiskStayInTheFeed) {
