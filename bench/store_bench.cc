@@ -2,7 +2,8 @@
 // CreateUser-sized batch per commit, SQLite in WAL mode with synchronous=FULL (each commit is
 // fsynced before it returns), as `gatehouse serve` runs it. BM_AppendReadOnlyEvents: what the
 // audit recorder's append costs per event, in batches of a thousand GetCallerIdentity records
-// of one caller (the shape a busy read path queues).
+// of one caller (the shape a busy read path queues). BM_PackAuditBody, BM_UnpackAuditBody: one
+// such record's body packed for the disk and read back.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "store/audit_body_codec.h"
 #include "store/directory.h"
 #include "store/sqlite_store.h"
 
@@ -113,5 +115,25 @@ static void BM_AppendReadOnlyEvents(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 BENCHMARK(BM_AppendReadOnlyEvents)->MinTime(3.0);
+
+// Packing and unpacking one such record (store/audit_body_codec.h); the packed size is reported.
+static void BM_PackAuditBody(benchmark::State& state) {
+  const std::string body = ReadOnlyEvent(7).body;
+  size_t packed = 0;
+  for (auto _ : state) {
+    std::string out = store::PackAuditBody(body);
+    packed = out.size();
+    benchmark::DoNotOptimize(out);
+  }
+  state.counters["bytes"] = static_cast<double>(body.size());
+  state.counters["packed"] = static_cast<double>(packed);
+}
+BENCHMARK(BM_PackAuditBody);
+
+static void BM_UnpackAuditBody(benchmark::State& state) {
+  const std::string packed = store::PackAuditBody(ReadOnlyEvent(7).body);
+  for (auto _ : state) benchmark::DoNotOptimize(store::UnpackAuditBody(packed));
+}
+BENCHMARK(BM_UnpackAuditBody);
 
 BENCHMARK_MAIN();

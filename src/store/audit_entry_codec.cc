@@ -1,11 +1,17 @@
 #include "store/audit_entry_codec.h"
 
 #include <cstdint>
+#include <utility>
+
+#include "store/audit_body_codec.h"
 
 namespace gatehouse::store {
 namespace {
 
-constexpr char kVersion = 1;
+// Version 1 kept bodies as they are; version 2 packs them (store/audit_body_codec.h). Rows of
+// version 1 may wait in the feed of a database an earlier version wrote.
+constexpr char kVersionPlainBodies = 1;
+constexpr char kVersion = 2;
 
 void PutNumber(std::string& out, uint64_t n) {
   while (n >= 0x80) {
@@ -55,7 +61,7 @@ class Reader {
   std::string_view in_;
 };
 
-bool ReadEntry(Reader& in, model::AuditEntry& e) {
+bool ReadEntry(Reader& in, bool packed, model::AuditEntry& e) {
   uint64_t read_only = 0, resources = 0;
   if (!in.Text(e.event_id) || !in.Text(e.account_id) || !in.Signed(e.time_ms) ||
       !in.Text(e.event_name) || !in.Text(e.event_source) || !in.Text(e.username) ||
@@ -68,7 +74,12 @@ bool ReadEntry(Reader& in, model::AuditEntry& e) {
   for (auto& [type, name] : e.resources) {
     if (!in.Text(type) || !in.Text(name)) return false;
   }
-  return in.Text(e.body);
+  if (!in.Text(e.body)) return false;
+  if (!packed) return true;
+  std::optional<std::string> body = UnpackAuditBody(e.body);
+  if (!body) return false;
+  e.body = std::move(*body);
+  return true;
 }
 
 }  // namespace
@@ -90,20 +101,23 @@ std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries) {
       PutText(out, type);
       PutText(out, name);
     }
-    PutText(out, e.body);
+    PutText(out, PackAuditBody(e.body));
   }
   return out;
 }
 
 std::optional<std::vector<model::AuditEntry>> DecodeAuditEntries(std::string_view bytes) {
-  if (bytes.empty() || bytes.front() != kVersion) return std::nullopt;
+  if (bytes.empty() || (bytes.front() != kVersion && bytes.front() != kVersionPlainBodies)) {
+    return std::nullopt;
+  }
+  const bool packed = bytes.front() == kVersion;
   Reader in(bytes.substr(1));
   uint64_t count = 0;
   // Each entry takes at least one byte per field: a count beyond the bytes left is damage.
   if (!in.Number(count) || count > in.left()) return std::nullopt;
   std::vector<model::AuditEntry> entries(count);
   for (model::AuditEntry& e : entries) {
-    if (!ReadEntry(in, e)) return std::nullopt;
+    if (!ReadEntry(in, packed, e)) return std::nullopt;
   }
   if (!in.done()) return std::nullopt;
   return entries;

@@ -1,6 +1,7 @@
 // The events a commit carries (WriteBatch::audit), as SQLite keeps them in the commit's row of
 // the change feed until the audit log adopts them (store/sqlite_audit.h): a compact binary
-// form, lengths before bytes, that costs a commit one copy of each field. Decoding refuses
+// form, lengths before bytes, that costs a commit one copy of each field, and each body packed
+// (store/audit_body_codec.h): the feed's row is most of what a commit writes. Decoding refuses
 // anything Encode did not write (cut short, trailing bytes, an unknown version). Pure
 // functions; thread-safe.
 #pragma once

@@ -1,11 +1,14 @@
 // The events a commit carries, encoded into its change row and read back: every field comes
-// back as it was, and bytes Encode did not write are refused, never read past their end.
+// back as it was (bodies packed), rows of the earlier version are still read, and bytes Encode
+// did not write are refused, never read past their end.
 #include "store/audit_entry_codec.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "store/audit_body_codec.h"
 
 namespace gatehouse::store {
 namespace {
@@ -53,8 +56,48 @@ TEST(AuditEntryCodec, EveryCutAndTrailingByteIsRefused) {
   }
   EXPECT_FALSE(DecodeAuditEntries(bytes + "x").has_value());
   std::string other_version = bytes;
-  other_version[0] = 2;
+  other_version[0] = 3;
   EXPECT_FALSE(DecodeAuditEntries(other_version).has_value());
+}
+
+TEST(AuditEntryCodec, BodiesArePackedAndADamagedOneIsRefused) {
+  model::AuditEntry e = Entry("e1");
+  e.body = R"({"awsRegion":"us-east-1","eventCategory":"Management","eventName":"CreateUser"})";
+  const std::string bytes = EncodeAuditEntries({e});
+  EXPECT_EQ(bytes.find("eventCategory"), std::string::npos);  // not stored as it is
+  auto decoded = DecodeAuditEntries(bytes);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->at(0).body, e.body);
+  // The body is the last field: a damaged byte in its zstd frame header (after the length,
+  // the version byte and the frame's magic) is refused, never decoded into something else.
+  const size_t body_at = bytes.size() - PackAuditBody(e.body).size();
+  std::string damaged = bytes;
+  damaged[body_at] = 7;  // no dictionary has that version
+  EXPECT_FALSE(DecodeAuditEntries(damaged).has_value());
+  damaged = bytes;
+  damaged[body_at + 1] ^= 0x40;  // the frame's magic number
+  EXPECT_FALSE(DecodeAuditEntries(damaged).has_value());
+}
+
+TEST(AuditEntryCodec, RowsOfTheEarlierVersionKeepTheirBodiesAsTheyAre) {
+  // Version 1, one entry: event id, account, time, name, source, username, key, read-only, no
+  // resources, then the body as it is (each length fits in one byte).
+  std::string v1("\x01\x01", 2);
+  for (const std::string field : {"e1", "111111111111"}) v1 += char(field.size()) + field;
+  v1 += '\x05';
+  for (const std::string field : {"GetUser", "iam.amazonaws.com", "alice", "AKIAEXAMPLE"}) {
+    v1 += char(field.size()) + field;
+  }
+  v1 += std::string("\x01\x00", 2);
+  const std::string body = R"({"eventName":"GetUser"})";
+  v1 += char(body.size()) + body;
+  auto decoded = DecodeAuditEntries(v1);
+  ASSERT_TRUE(decoded.has_value());
+  ASSERT_EQ(decoded->size(), 1u);
+  EXPECT_EQ(decoded->at(0).event_name, "GetUser");
+  EXPECT_EQ(decoded->at(0).time_ms, 5);
+  EXPECT_TRUE(decoded->at(0).read_only);
+  EXPECT_EQ(decoded->at(0).body, body);
 }
 
 TEST(AuditEntryCodec, HugeCountsAndLengthsAreRefusedWithoutAllocating) {

@@ -1,0 +1,26 @@
+// An event's body (its CloudTrail record, audit/cloudtrail_record.h) as the SQLite store keeps it
+// on the disk, in the change feed's row and in the audit file: compressed with zstd against a
+// dictionary of the text records share (their keys in canonical order, the event sources, the
+// usual values and user agents), which takes a record to about a third of its size. Every byte
+// a commit or the audit log writes costs it time on the disk. A packed body starts with the
+// version of its dictionary: a dictionary, once used, is kept for as long as data packed with
+// it can be read, and a later one would take the next version. Unpacking refuses bytes Pack did
+// not write (another version, a damaged frame, a size that does not match, more than
+// kMaxAuditBodyBytes), never reading or allocating past what the bytes allow. Pure functions;
+// thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gatehouse::store {
+
+// Larger than any record: CloudTrail leaves out parameters and answers over 100 KiB.
+inline constexpr size_t kMaxAuditBodyBytes = 16 * 1024 * 1024;
+
+std::string PackAuditBody(std::string_view body);
+std::optional<std::string> UnpackAuditBody(std::string_view packed);
+
+}  // namespace gatehouse::store
