@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/audit_body_codec.h"
+#include "store/varint.h"
 
 namespace gatehouse::store {
 namespace {
@@ -13,34 +14,16 @@ namespace {
 constexpr char kVersionPlainBodies = 1;
 constexpr char kVersion = 2;
 
-void PutNumber(std::string& out, uint64_t n) {
-  while (n >= 0x80) {
-    out.push_back(static_cast<char>((n & 0x7F) | 0x80));
-    n >>= 7;
-  }
-  out.push_back(static_cast<char>(n));
-}
-
 void PutText(std::string& out, std::string_view text) {
-  PutNumber(out, text.size());
+  PutVarint(out, text.size());
   out.append(text);
 }
 
-// Reads what PutNumber and PutText wrote, from the front of `in`; false when it ends first.
+// Reads what PutVarint and PutText wrote, from the front of `in`; false when it ends first.
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
-  bool Number(uint64_t& n) {
-    n = 0;
-    for (int shift = 0; shift <= 63; shift += 7) {
-      if (in_.empty()) return false;
-      const auto byte = static_cast<uint8_t>(in_.front());
-      in_.remove_prefix(1);
-      n |= static_cast<uint64_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) return true;
-    }
-    return false;
-  }
+  bool Number(uint64_t& n) { return TakeVarint(in_, n); }
   bool Text(std::string& text) {
     uint64_t size = 0;
     if (!Number(size) || size > in_.size()) return false;
@@ -86,17 +69,17 @@ bool ReadEntry(Reader& in, bool packed, model::AuditEntry& e) {
 
 std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries) {
   std::string out(1, kVersion);
-  PutNumber(out, entries.size());
+  PutVarint(out, entries.size());
   for (const model::AuditEntry& e : entries) {
     PutText(out, e.event_id);
     PutText(out, e.account_id);
-    PutNumber(out, static_cast<uint64_t>(e.time_ms));
+    PutVarint(out, static_cast<uint64_t>(e.time_ms));
     PutText(out, e.event_name);
     PutText(out, e.event_source);
     PutText(out, e.username);
     PutText(out, e.access_key_id);
-    PutNumber(out, e.read_only ? 1 : 0);
-    PutNumber(out, e.resources.size());
+    PutVarint(out, e.read_only ? 1 : 0);
+    PutVarint(out, e.resources.size());
     for (const auto& [type, name] : e.resources) {
       PutText(out, type);
       PutText(out, name);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/varint.h"
+
 namespace gatehouse::store::audit_postings {
 
 std::optional<std::pair<Code, std::string>> KeyOf(AuditAttribute attribute,
@@ -86,13 +88,8 @@ std::string Pack(const std::vector<int64_t>& seqs) {
   std::string out;
   uint64_t previous = 0;
   for (int64_t seq : seqs) {
-    uint64_t gap = static_cast<uint64_t>(seq) - previous;
+    PutVarint(out, static_cast<uint64_t>(seq) - previous);
     previous = static_cast<uint64_t>(seq);
-    while (gap >= 0x80) {
-      out.push_back(static_cast<char>((gap & 0x7F) | 0x80));
-      gap >>= 7;
-    }
-    out.push_back(static_cast<char>(gap));
   }
   return out;
 }
@@ -100,22 +97,12 @@ std::string Pack(const std::vector<int64_t>& seqs) {
 std::optional<std::vector<int64_t>> Unpack(const std::string& packed) {
   std::vector<int64_t> seqs;
   uint64_t previous = 0, gap = 0;
-  int shift = 0;
-  for (char c : packed) {
-    const auto byte = static_cast<uint8_t>(c);
-    if (shift > 63) return std::nullopt;
-    gap |= static_cast<uint64_t>(byte & 0x7F) << shift;
-    if (byte & 0x80) {
-      shift += 7;
-      continue;
-    }
+  for (std::string_view in(packed); !in.empty();) {
+    if (!TakeVarint(in, gap)) return std::nullopt;  // cut in the middle of a number, or too long
     previous += gap;
     if (previous > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
     seqs.push_back(static_cast<int64_t>(previous));
-    gap = 0;
-    shift = 0;
   }
-  if (shift != 0) return std::nullopt;  // cut in the middle of a number
   return seqs;
 }
 

@@ -46,27 +46,40 @@ TEST(AuditBodyCodec, BytesPackDidNotWriteAreRefused) {
     EXPECT_FALSE(UnpackAuditBody(packed.substr(0, n)).has_value()) << n;
   }
   EXPECT_FALSE(UnpackAuditBody(packed + "x").has_value());
-  EXPECT_FALSE(UnpackAuditBody(packed + packed.substr(1)).has_value());  // a second frame
+  EXPECT_FALSE(UnpackAuditBody(packed + packed.substr(1)).has_value());  // a second block
   std::string other = packed;
   other[0] = 2;  // no such dictionary
   EXPECT_FALSE(UnpackAuditBody(other).has_value());
-  // Version 0 is a body kept as it is (Pack's way out when zstd cannot work).
+  // Version 0 is a body kept as it is (Pack's way out when LZ4 cannot pack it).
   EXPECT_EQ(UnpackAuditBody(std::string(1, '\0') + "{}"), "{}");
 }
 
-TEST(AuditBodyCodec, AFrameClaimingAHugeBodyIsRefusedBeforeAllocating) {
-  // Version 1, zstd's magic, a frame header descriptor saying an 8-byte content size follows
-  // (and a single segment), then 2^40 bytes claimed, then a raw block.
-  std::string frame("\x01\x28\xb5\x2f\xfd\xe0", 6);
-  frame += std::string("\x00\x00\x00\x00\x00\x01\x00\x00", 8);
-  frame += std::string("\x01\x00\x00", 3);
-  EXPECT_FALSE(UnpackAuditBody(frame).has_value());
+TEST(AuditBodyCodec, ASizeNoRecordCouldHaveIsRefusedBeforeAllocating) {
+  // Version 1, then 2^35 - 1 bytes claimed (five 7-bit groups), then a one-byte block.
+  EXPECT_FALSE(UnpackAuditBody(std::string("\x01\xff\xff\xff\xff\x7f\x10x", 8)).has_value());
+  // Just over the largest body, and a number that never ends.
+  std::string over(1, '\x01');
+  for (size_t n = kMaxAuditBodyBytes + 1; n > 0; n >>= 7) {
+    over += static_cast<char>((n & 0x7F) | (n >= 0x80 ? 0x80 : 0));
+  }
+  EXPECT_FALSE(UnpackAuditBody(over + "\x10x").has_value());
+  EXPECT_FALSE(UnpackAuditBody(std::string("\x01") + std::string(6, '\x80')).has_value());
+  // A size the block does not fill, and one it would overrun.
+  const std::string packed = PackAuditBody(kRecord);
+  std::string body = packed.substr(3);  // the record's size takes two bytes
+  ASSERT_EQ(kRecord.size() >> 7, static_cast<size_t>(packed[2]));
+  for (size_t claimed : {kRecord.size() + 1, kRecord.size() - 1}) {
+    std::string other(1, '\x01');
+    other += static_cast<char>((claimed & 0x7F) | 0x80);
+    other += static_cast<char>(claimed >> 7);
+    EXPECT_FALSE(UnpackAuditBody(other + body).has_value()) << claimed;
+  }
 }
 
 TEST(AuditBodyCodec, FlippedBytesNeverCrash) {
-  // Without a checksum a flipped literal may unpack to other text (the chain of digests catches
-  // that: audit/event_digest.h); what matters here is that no flip reads or writes out of
-  // bounds, which the sanitizer builds check.
+  // A flipped literal may unpack to other text (the chain of digests catches that:
+  // audit/event_digest.h); what matters here is that no flip reads or writes out of bounds,
+  // which the sanitizer builds check.
   const std::string packed = PackAuditBody(kRecord);
   for (size_t i = 1; i < packed.size(); ++i) {
     for (int bit = 0; bit < 8; ++bit) {

@@ -68,14 +68,14 @@ TEST(AuditEntryCodec, BodiesArePackedAndADamagedOneIsRefused) {
   auto decoded = DecodeAuditEntries(bytes);
   ASSERT_TRUE(decoded.has_value());
   EXPECT_EQ(decoded->at(0).body, e.body);
-  // The body is the last field: a damaged byte in its zstd frame header (after the length,
-  // the version byte and the frame's magic) is refused, never decoded into something else.
+  // The body is the last field: a damaged byte in its header (the version, then the size) is
+  // refused, never decoded into something else.
   const size_t body_at = bytes.size() - PackAuditBody(e.body).size();
   std::string damaged = bytes;
   damaged[body_at] = 7;  // no dictionary has that version
   EXPECT_FALSE(DecodeAuditEntries(damaged).has_value());
   damaged = bytes;
-  damaged[body_at + 1] ^= 0x40;  // the frame's magic number
+  damaged[body_at + 1] ^= 0x04;  // the size
   EXPECT_FALSE(DecodeAuditEntries(damaged).has_value());
 }
 
