@@ -107,6 +107,7 @@ void Recorder::Export(const std::vector<model::AuditEntry>& batch) {
 }
 
 void Recorder::Maintain(int64_t now_ms) {
+  if (Status s = log_.SyncAudit(); !s.ok()) spdlog::warn("audit: syncing: {}", s.message());
   if (now_ms >= next_seal_ms_) {
     next_seal_ms_ = now_ms + options_.seal_every_ms;
     // What was numbered a round ago: every transaction that took a lower number has ended.

@@ -2,12 +2,14 @@
 // (read-only calls, refused and failed calls, the completion of a mutating call's event with its
 // answer) are queued and appended in batches, off the request's path; events are sealed into
 // the chain of digests (audit/event_digest.h) every seal_every_ms; events older than retain_ms
-// (90 days) are pruned. The writer lets a batch fill for up to linger_ms before appending it
-// (a Flush cuts that short): one transaction of many events costs the store far less than many
-// of a few, whose pages it would write again each time. Record blocks while the queue is full, so
-// that a burst slows callers instead of losing events. Each batch the store appended is then handed
-// to the sinks (exports, audit/event_sink.h), in order; a sink's failure is logged once until it
-// writes again, and never stops the recorder. The destructor stores what is queued. Thread-safe.
+// (90 days) are pruned; what was appended is synced where appends are not (store/audit_log.h,
+// SyncAudit), on quiet rounds too. The writer lets a batch fill for up to linger_ms before
+// appending it (a Flush cuts that short): one transaction of many events costs the store far less
+// than many of a few, whose pages it would write again each time. Record blocks while the queue is
+// full, so that a burst slows callers instead of losing events. Each batch the store appended is
+// then handed to the sinks (exports, audit/event_sink.h), in order; a sink's failure is logged once
+// until it writes again, and never stops the recorder. The destructor stores what is queued.
+// Thread-safe.
 #pragma once
 
 #include <condition_variable>

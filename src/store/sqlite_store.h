@@ -51,6 +51,7 @@ class SqliteStore : public Store {
   Result<int64_t> LatestAuditSeq() override;
   Result<std::vector<model::AuditDigest>> AuditDigests() override;
   Status AppendAuditDigest(const model::AuditDigest& digest) override;
+  Status SyncAudit() override;
 
   int schema_version() const { return schema_version_; }
 
@@ -71,11 +72,14 @@ class SqliteStore : public Store {
   std::mutex audit_mu_;
   // Adopts the committed events that wait and appends `entries` (under audit_mu_).
   Status AppendAuditLocked(const std::vector<model::AuditEntry>& entries);
-  // Makes the audit file durable (a checkpoint, which syncs it) when the last time is a second
-  // old or `now` is set, and advances synced_mark_ when it is whole (under audit_mu_).
-  void SyncAuditFile(bool now);
+  // Makes the audit file durable (a checkpoint, which syncs it) when something was appended
+  // since the last time and that is a second old, or at once when `now` is set; advances
+  // synced_mark_ when it is whole (under audit_mu_). A checkpoint another connection's reader
+  // held back is tried again a second later, and is not an error.
+  Status SyncAuditFile(bool now);
   sqlite::AppendStatementsPtr audit_append_;  // finalized before the connection closes
   std::chrono::steady_clock::time_point synced_at_{};
+  bool appended_since_sync_ = false;
   // The feed adopted through this change number is on the disk in the audit file (whose
   // commits are not synced one by one): the feed's prune forgets the events of those changes
   // alone. Written under audit_mu_, read by commits under mu_.

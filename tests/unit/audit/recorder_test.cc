@@ -2,7 +2,8 @@
 // wait instead of dropping, sealing chains the stored events once across instances, and events
 // past the retention are pruned; each stored batch is handed to the sinks, and a failing sink
 // neither stops the recorder nor loses events from the store. A batch fills for up to its linger
-// before the store sees it, and a Flush does not wait for that.
+// before the store sees it, and a Flush does not wait for that. Quiet rounds ask the store to
+// sync what was appended.
 #include "audit/recorder.h"
 
 #include <gtest/gtest.h>
@@ -56,6 +57,28 @@ TEST(Recorder, EveryRecordedEventIsStored) {
   for (auto& c : callers) c.join();
   ASSERT_TRUE(recorder.Flush().ok());
   EXPECT_EQ(Stored(store), 200u);
+}
+
+// Counts the syncs the recorder asks of its store.
+class SyncCountingStore : public store::MemoryStore {
+ public:
+  Status SyncAudit() override {
+    ++syncs;
+    return Status::Ok();
+  }
+  std::atomic<int> syncs{0};
+};
+
+TEST(Recorder, AQuietRoundSyncsWhatWasAppended) {
+  std::atomic<int64_t> clock{1000};
+  SyncCountingStore store;
+  Recorder recorder(store, Options(clock));
+  recorder.Record(Event(1));
+  ASSERT_TRUE(recorder.Flush().ok());
+  const int after_append = store.syncs.load();
+  // Nothing more is recorded: a quiet round comes within a second, and asks for a sync.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_GT(store.syncs.load(), after_append);
 }
 
 TEST(Recorder, TheDestructorStoresWhatIsQueued) {

@@ -322,6 +322,41 @@ TEST_F(SqliteAudit, AnAppendASecondAfterTheLastSyncSyncsAndTheFeedForgets) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 0);
 }
 
+TEST_F(SqliteAudit, AQuietStoresSyncASecondAfterItsLastAppendLetsTheFeedForget) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  CommitAccounts(**store, 1, 500);
+  ASSERT_TRUE((*store)->AppendAudit({}).ok());  // 1..500 adopted, within a second of the open
+  ASSERT_TRUE((*store)->SyncAudit().ok());      // too soon: not synced
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE((*store)->SyncAudit().ok());  // the recorder's quiet round: synced, no append
+  CommitAccounts(**store, 501, 11000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 0);
+}
+
+// An operator's command reading the store while the server runs holds part of the audit file's
+// log back from a checkpoint: the sync says nothing of it, and the next one completes.
+TEST_F(SqliteAudit, ASyncAReaderHeldBackIsNoErrorAndTheNextCompletes) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->AppendAudit({Event(1)}).ok());
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open(SqliteStore::AuditFilePath(Path()).c_str(), &reader), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(reader, "BEGIN; SELECT COUNT(*) FROM audit_events", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  CommitAccounts(**store, 1, 500);
+  ASSERT_TRUE((*store)->AppendAudit({}).ok());  // 1..500 adopted past the reader's snapshot
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE((*store)->SyncAudit().ok());  // held back
+  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(reader);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE((*store)->SyncAudit().ok());  // tried again: whole this time
+  CommitAccounts(**store, 501, 11000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE seq <= 500 AND audit IS NOT NULL"), 0);
+}
+
 TEST_F(SqliteAudit, EventsAdoptedButNotYetOnTheDiskStayInTheFeed) {
   auto store = SqliteStore::Open(Path());
   ASSERT_TRUE(store.ok());
