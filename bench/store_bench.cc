@@ -107,14 +107,14 @@ static void BM_AppendReadOnlyEvents(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<model::AuditEntry> batch;
-    for (int n = 0; n < 1000; ++n) batch.push_back(ReadOnlyEvent(i++));
+    for (int64_t n = 0; n < state.range(0); ++n) batch.push_back(ReadOnlyEvent(i++));
     state.ResumeTiming();
     Status st = db->AppendAudit(batch);
     if (!st.ok()) state.SkipWithError(st.message().c_str());
   }
-  state.SetItemsProcessed(state.iterations() * 1000);
+  state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_AppendReadOnlyEvents)->MinTime(3.0);
+BENCHMARK(BM_AppendReadOnlyEvents)->Arg(1000)->Arg(4000)->MinTime(3.0);
 
 // Packing and unpacking one such record (store/audit_body_codec.h); the packed size is reported.
 static void BM_PackAuditBody(benchmark::State& state) {

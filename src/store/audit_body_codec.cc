@@ -87,7 +87,8 @@ const LZ4_stream_t& DictionaryState() {
 }  // namespace
 
 std::string PackAuditBody(std::string_view body) {
-  if (body.size() > kMaxAuditBodyBytes) return kVersionPlain + std::string(body);
+  // Nothing to pack (the blocks' fields leave bodies out), or too much.
+  if (body.empty() || body.size() > kMaxAuditBodyBytes) return kVersionPlain + std::string(body);
   std::string out(1, kVersion1);
   PutVarint(out, body.size());
   const size_t header = out.size();

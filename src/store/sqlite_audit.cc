@@ -10,8 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "store/audit_block_codec.h"
 #include "store/audit_entry_codec.h"
 #include "store/audit_postings.h"
+#include "store/sqlite_audit_blocks.h"
 #include "store/sqlite_statement.h"
 
 namespace gatehouse::store::sqlite {
@@ -24,16 +26,21 @@ struct AppendStatements {
             // changes: its digest covers the body as it was (the last digest ends the highest
             // sealed number). No RETURNING: SQLite would keep a statement journal for it, a
             // copy of every page the statement touches, written to a temporary file.
-            "INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
+            "INSERT INTO audit_events (seq, account_id, event_id, time_ms, event_name, "
             "event_source, username, access_key_id, read_only, body) VALUES "
-            "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
+            "(?10,?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO UPDATE SET "
             "body = excluded.body WHERE audit_events.seq > COALESCE((SELECT last_seq FROM "
             "audit_digests ORDER BY first_seq DESC LIMIT 1), 0)"),
         // A committed event whose completion was stored first keeps the completed body.
         adopt(db,
-              "INSERT INTO audit_events (account_id, event_id, time_ms, event_name, "
+              "INSERT INTO audit_events (seq, account_id, event_id, time_ms, event_name, "
               "event_source, username, access_key_id, read_only, body) VALUES "
-              "(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO NOTHING"),
+              "(?10,?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO NOTHING"),
+        block(db, kInsertBlock),
+        // Rows and blocks share one sequence of numbers.
+        next(db,
+             "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events), (SELECT "
+             "COALESCE(MAX(last_seq), 0) FROM audit_blocks)) + 1"),
         resource(db,
                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
                  "(?,?,?,?,?)"),
@@ -47,10 +54,13 @@ struct AppendStatements {
              "UPDATE audit_adopted SET change_seq = (SELECT COALESCE(MAX(seq), 0) FROM changes) "
              "WHERE change_seq < (SELECT COALESCE(MAX(seq), 0) FROM changes)") {}
   bool ok() const {
-    return put.ok() && adopt.ok() && resource.ok() && posting.ok() && committed.ok() && mark.ok();
+    return put.ok() && adopt.ok() && block.ok() && next.ok() && resource.ok() && posting.ok() &&
+           committed.ok() && mark.ok();
   }
   Statement put;
   Statement adopt;
+  Statement block;
+  Statement next;  // the number the next event takes
   Statement resource;
   Statement posting;
   Statement committed;  // the change rows whose events wait for adoption
@@ -71,9 +81,10 @@ Status InsertResources(sqlite3* db, AppendStatements& s, int64_t seq, const mode
   return Status::Ok();
 }
 
-void BindEvent(Statement& insert, const model::AuditEntry& e) {
+void BindEvent(Statement& insert, int64_t seq, const model::AuditEntry& e) {
   insert.Reset();
-  insert.Bind(1, e.account_id)
+  insert.Bind(10, seq)
+      .Bind(1, e.account_id)
       .Bind(2, e.event_id)
       .Bind(3, e.time_ms)
       .Bind(4, e.event_name)
@@ -84,18 +95,21 @@ void BindEvent(Statement& insert, const model::AuditEntry& e) {
       .Bind(9, e.body);
 }
 
-// Stores `e` with `insert` (put or adopt); the number of the event when it is new, and its
-// resources are stored with it. 0 otherwise: a completion changes the body alone (audit_log.h),
-// and the event keeps its resources and postings; a sealed or already adopted one is kept.
+// Stores `e` with `insert` (put or adopt) as a row; the number of the event when it is new
+// (`next`, which then moves on), and its resources are stored with it. 0 otherwise: a
+// completion changes the body alone (audit_log.h), and the event keeps its resources and
+// postings; a sealed or already adopted one is kept.
 Result<int64_t> Store(sqlite3* db, AppendStatements& s, Statement& insert,
-                      const model::AuditEntry& e) {
+                      const model::AuditEntry& e, int64_t& next) {
   sqlite3_set_last_insert_rowid(db, 0);  // an update leaves it so: an insert sets the number
-  BindEvent(insert, e);
+  BindEvent(insert, next, e);
   if (insert.Step() != SQLITE_DONE) return Failure(db, "audit event");
   if (sqlite3_changes(db) == 0) return int64_t{0};
   const int64_t inserted = sqlite3_last_insert_rowid(db);
+  if (inserted == 0) return int64_t{0};
+  ++next;
   // A new number: pruning removes an event's resources with it, so none are left under it.
-  if (inserted != 0) RETURN_IF_ERROR(InsertResources(db, s, inserted, e));
+  RETURN_IF_ERROR(InsertResources(db, s, inserted, e));
   return inserted;
 }
 
@@ -122,7 +136,7 @@ Status WritePostings(sqlite3* db, Statement& insert, audit_postings::Postings& p
 // next in the same transaction) is left to it. Then the feed is adopted through its end.
 Status AdoptCommitted(sqlite3* db, AppendStatements& s,
                       const std::vector<model::AuditEntry>& superseding,
-                      audit_postings::Postings& postings) {
+                      audit_postings::Postings& postings, int64_t& next) {
   std::set<std::pair<std::string_view, std::string_view>> completed;
   for (const model::AuditEntry& e : superseding) completed.emplace(e.account_id, e.event_id);
   s.committed.Reset();
@@ -137,7 +151,7 @@ Status AdoptCommitted(sqlite3* db, AppendStatements& s,
     }
     for (const model::AuditEntry& e : *events) {
       if (completed.count({e.account_id, e.event_id}) != 0) continue;
-      ASSIGN_OR_RETURN(int64_t seq, Store(db, s, s.adopt, e));
+      ASSIGN_OR_RETURN(int64_t seq, Store(db, s, s.adopt, e, next));
       if (seq != 0) audit_postings::Add(postings, e, seq);
     }
   }
@@ -209,18 +223,50 @@ int64_t Before(const AuditQuery& query) {
   return query.before_seq == 0 ? INT64_MAX : query.before_seq;
 }
 
-// An EventId lookup: the id's own index holds at most one event.
+// The event of `read`'s row (kEventColumns) with its resources.
+AuditRow EventRow(sqlite3* db, const Statement& read) {
+  AuditRow row = RowOf(read);
+  row.entry.resources = ResourcesOf(db, row.seq);
+  return row;
+}
+
+// Adds `found` to `rows` when the query takes it.
+void Take(const AuditQuery& query, std::optional<AuditRow> found, std::vector<AuditRow>& rows) {
+  if (found && found->seq < Before(query) && InRange(query, found->entry.time_ms)) {
+    rows.push_back(std::move(*found));
+  }
+}
+
+// An EventId lookup: the id's own index holds at most one row; a block's event is found by
+// the time its id carries (store/sqlite_audit_blocks.h).
 Status LookupById(sqlite3* db, const AuditQuery& query, std::vector<AuditRow>& rows) {
-  Statement read(db,
-                 (std::string("SELECT ") + kEventColumns +
-                  " FROM audit_events e WHERE e.account_id = ? AND e.event_id = ? AND e.seq < ?")
-                     .c_str());
-  read.Bind(1, query.account_id).Bind(2, query.value).Bind(3, Before(query));
+  Statement read(db, (std::string("SELECT ") + kEventColumns +
+                      " FROM audit_events e WHERE e.account_id = ? AND e.event_id = ?")
+                         .c_str());
+  read.Bind(1, query.account_id).Bind(2, query.value);
   if (!read.ok()) return Failure(db, "audit lookup");
   const int rc = read.Step();
-  if (rc == SQLITE_ROW && InRange(query, read.Int(3))) rows.push_back(RowOf(read));
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LookupFailure(db, rc);
+  if (rc == SQLITE_ROW) {
+    Take(query, EventRow(db, read), rows);
+    return Status::Ok();
+  }
+  BlockReader blocks(db);
+  ASSIGN_OR_RETURN(std::optional<AuditRow> found, blocks.FindId(query.account_id, query.value));
+  Take(query, std::move(found), rows);
   return Status::Ok();
+}
+
+// The event numbered `seq`, a row or in a block; nullopt when none is (pruned, or a number a
+// failed transaction took).
+Result<std::optional<AuditRow>> EventAt(sqlite3* db, Statement& event, BlockReader& blocks,
+                                        int64_t seq) {
+  event.Reset();
+  event.Bind(1, seq);
+  const int rc = event.Step();
+  if (rc == SQLITE_ROW) return std::optional<AuditRow>(EventRow(db, event));
+  if (rc != SQLITE_DONE) return LookupFailure(db, rc);
+  return blocks.Find(seq);
 }
 
 // Every other lookup: the key's postings newest first, those outside the time range skipped
@@ -236,6 +282,7 @@ Status LookupByPostings(sqlite3* db, const AuditQuery& query,
       db,
       (std::string("SELECT ") + kEventColumns + " FROM audit_events e WHERE e.seq = ?").c_str());
   if (!postings.ok() || !event.ok()) return Failure(db, "audit lookup");
+  BlockReader blocks(db);
   const int64_t before = Before(query);
   audit_postings::NewestFirst merged(before);
   postings.Bind(1, query.account_id).Bind(2, int64_t{key.first}).Bind(3, key.second);
@@ -251,11 +298,8 @@ Status LookupByPostings(sqlite3* db, const AuditQuery& query,
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return LookupFailure(db, rc);
     std::optional<int64_t> seq = merged.Next();
     if (!seq) break;
-    event.Reset();
-    event.Bind(1, *seq);
-    const int found = event.Step();
-    if (found == SQLITE_ROW && InRange(query, event.Int(3))) rows.push_back(RowOf(event));
-    if (found != SQLITE_ROW && found != SQLITE_DONE) return LookupFailure(db, found);
+    ASSIGN_OR_RETURN(std::optional<AuditRow> found, EventAt(db, event, blocks, *seq));
+    Take(query, std::move(found), rows);
   }
   return Status::Ok();
 }
@@ -266,8 +310,12 @@ Result<int64_t> LastNumberBefore(sqlite3* db, int64_t before_ms) {
   Statement old(db,
                 "SELECT last_seq, max_time, seqs FROM audit_postings WHERE code = 0 AND "
                 "min_time < ?");
-  Statement time(db, "SELECT time_ms FROM audit_events WHERE seq = ?");
-  if (!old.ok() || !time.ok()) return Failure(db, "audit prune");
+  Statement event(db, (std::string("SELECT ") + kEventColumns +
+                       " FROM audit_events e WHERE "
+                       "e.seq = ?")
+                          .c_str());
+  BlockReader blocks(db);
+  if (!old.ok() || !event.ok()) return Failure(db, "audit prune");
   old.Bind(1, before_ms);
   int64_t through = 0;
   while (old.Step() == SQLITE_ROW) {
@@ -276,9 +324,8 @@ Result<int64_t> LastNumberBefore(sqlite3* db, int64_t before_ms) {
       continue;
     }
     for (int64_t seq : audit_postings::Unpack(old.Text(2)).value_or(std::vector<int64_t>{})) {
-      time.Reset();
-      time.Bind(1, seq);
-      if (time.Step() == SQLITE_ROW && time.Int(0) < before_ms) through = std::max(through, seq);
+      ASSIGN_OR_RETURN(std::optional<AuditRow> found, EventAt(db, event, blocks, seq));
+      if (found && found->entry.time_ms < before_ms) through = std::max(through, seq);
     }
   }
   return through;
@@ -350,6 +397,7 @@ constexpr AuditTable kAuditTables[] = {
      "(account_id TEXT NOT NULL, code INTEGER NOT NULL, value TEXT NOT NULL, last_seq INTEGER NOT "
      "NULL, first_seq INTEGER NOT NULL, min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, "
      "seqs BLOB NOT NULL, PRIMARY KEY (last_seq, account_id, code, value)) WITHOUT ROWID"},
+    {"audit_blocks", kBlockColumns, kBlockDefinition},
     {"audit_digests", "first_seq, last_seq, previous, digest",
      "(first_seq BIGINT PRIMARY KEY, last_seq BIGINT NOT NULL, previous TEXT NOT NULL, digest "
      "TEXT NOT NULL)"},
@@ -369,6 +417,8 @@ constexpr AuditIndex kAuditIndexes[] = {
     {true, "audit_events_id", "audit_events (account_id, event_id)"},
     {false, "audit_postings_key", "audit_postings (account_id, code, value, last_seq)"},
     {false, "audit_postings_time", "audit_postings (min_time) WHERE code = 0"},
+    // An EventId lookup's blocks, found without reading them.
+    {false, "audit_blocks_time", "audit_blocks (max_time, min_time)"},
 };
 
 Status Exec(sqlite3* db, const std::string& sql) {
@@ -510,12 +560,31 @@ Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db) {
 
 Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
                           const std::vector<model::AuditEntry>& entries) {
+  statements.next.Reset();
+  if (statements.next.Step() != SQLITE_ROW) return Failure(db, "audit number");
+  int64_t next = statements.next.Int(0);
+  statements.next.Reset();
   audit_postings::Postings postings;
-  RETURN_IF_ERROR(AdoptCommitted(db, statements, entries, postings));
+  RETURN_IF_ERROR(AdoptCommitted(db, statements, entries, postings, next));
+  // Each run of reads between rows is one block, numbered in its place: the order of
+  // `entries` is the order of their numbers.
+  std::vector<const model::AuditEntry*> run;
+  auto end_run = [&]() -> Status {
+    RETURN_IF_ERROR(InsertAuditBlock(db, statements.block, next, run));
+    for (const model::AuditEntry* e : run) audit_postings::Add(postings, *e, next++);
+    run.clear();
+    return Status::Ok();
+  };
   for (const model::AuditEntry& e : entries) {
-    ASSIGN_OR_RETURN(int64_t seq, Store(db, statements, statements.put, e));
+    if (Blockable(e)) {
+      run.push_back(&e);
+      continue;
+    }
+    RETURN_IF_ERROR(end_run());
+    ASSIGN_OR_RETURN(int64_t seq, Store(db, statements, statements.put, e, next));
     if (seq != 0) audit_postings::Add(postings, e, seq);
   }
+  RETURN_IF_ERROR(end_run());
   return WritePostings(db, statements.posting, postings);
 }
 
@@ -547,7 +616,6 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
   Status s = key ? LookupByPostings(db, query, *key, rows) : LookupById(db, query, rows);
   sqlite3_progress_handler(db, 0, nullptr, nullptr);
   RETURN_IF_ERROR(s);
-  for (AuditRow& row : rows) row.entry.resources = ResourcesOf(db, row.seq);
   return rows;
 }
 
@@ -563,7 +631,8 @@ Status PruneAuditRows(sqlite3* db, int64_t before_ms) {
   for (const char* sql :
        {"DELETE FROM audit_resources WHERE seq <= ?", "DELETE FROM audit_events WHERE seq <= ?",
         "DELETE FROM audit_postings WHERE last_seq <= ?",
-        "DELETE FROM audit_unposted WHERE seq <= ?",
+        // Whole blocks: one the cut falls in is kept, a few events older than the rest.
+        "DELETE FROM audit_blocks WHERE last_seq <= ?", "DELETE FROM audit_unposted WHERE seq <= ?",
         "DELETE FROM audit_digests WHERE last_seq <= ?",
         // Pruning never cuts a batch: the digests forgotten are those that begin by then.
         "DELETE FROM audit_digest_signatures WHERE first_seq <= ?"}) {
@@ -583,13 +652,18 @@ Result<std::vector<model::AuditBody>> AuditBodies(sqlite3* db, int64_t first_seq
   int rc;
   while ((rc = read.Step()) == SQLITE_ROW) out.push_back({read.Int(0), read.Text(1)});
   if (rc != SQLITE_DONE) return Failure(db, "audit events");
+  ASSIGN_OR_RETURN(std::vector<AuditRow> blocks, AuditBlockRows(db, first_seq, last_seq));
+  for (AuditRow& row : blocks) out.push_back({row.seq, std::move(row.entry.body)});
+  std::sort(out.begin(), out.end(),
+            [](const model::AuditBody& a, const model::AuditBody& b) { return a.seq < b.seq; });
   return out;
 }
 
 Result<int64_t> LatestAuditNumber(sqlite3* db) {
   Statement read(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_events");
   if (!read.ok() || read.Step() != SQLITE_ROW) return Failure(db, "audit number");
-  return read.Int(0);
+  ASSIGN_OR_RETURN(int64_t blocks, LastBlockNumber(db));
+  return std::max(read.Int(0), blocks);
 }
 
 Result<std::vector<model::AuditDigest>> AuditDigestRows(sqlite3* db) {

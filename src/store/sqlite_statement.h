@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -46,6 +47,12 @@ class Statement {
     const void* p = sqlite3_column_blob(stmt_, col);
     int n = sqlite3_column_bytes(stmt_, col);
     return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), n);
+  }
+  // The column's bytes in place: valid until the statement steps or is reset.
+  std::string_view View(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(p), n);
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool Null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }

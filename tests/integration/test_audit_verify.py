@@ -29,6 +29,19 @@ def batch_of(digest_path, line_number):
     raise AssertionError("no digest seals line %d" % line_number)
 
 
+def stored_events(db, first=1, last=2 ** 62):
+    """(number, body) of each event the audit file holds numbered first..last, in order: the
+    rows of audit_events and the reads of audit_blocks, one record a line numbered from the
+    block's first_seq (store/sqlite_audit_blocks.h)."""
+    out = db.execute("SELECT seq, body FROM audit_events WHERE seq BETWEEN ? AND ?",
+                     (first, last)).fetchall()
+    for block_first, bodies in db.execute("SELECT first_seq, bodies FROM audit_blocks WHERE "
+                                          "first_seq <= ? AND last_seq >= ?", (last, first)):
+        out += [(block_first + i, body) for i, body in enumerate(bodies.split("\n"))
+                if first <= block_first + i <= last]
+    return sorted(out)
+
+
 class AuditServerTestCase(MovableClock, GatehouseTestCase):
     audit_args = []
 
@@ -104,7 +117,7 @@ class AuditExportAndVerifyTest(AuditServerTestCase):
         with open(self.audit_file) as f:
             lines = f.read().splitlines()
         with self.db() as db:
-            stored = {row[0] for row in db.execute("SELECT body FROM audit_events")}
+            stored = {body for _, body in stored_events(db)}
         self.assertEqual(set(lines), stored)
         self.assertEqual(len(lines), len(stored))
         self.assertEqual(os.stat(self.audit_file).st_mode & 0o777, 0o600)
@@ -188,6 +201,21 @@ class AuditExportAndVerifyTest(AuditServerTestCase):
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("broken link: batch %d (events %d..%d): " % (k, first, last), p.stdout)
         self.assertEqual(self.verify("--data", os.path.join(self.data.name, "none")).returncode, 2)
+
+        # A read, one line of a block, edited in place breaks its batch too.
+        with self.db() as db:
+            db.execute("UPDATE audit_events SET body = replace(body, 'audiTed', 'audited') "
+                       "WHERE seq = ?", (seq,))
+            read = next(n for n, body in stored_events(db)
+                        if '"GetUser"' in body and '"audited"' in body)
+            self.assertEqual(db.execute("SELECT COUNT(*) FROM audit_events WHERE seq = ?",
+                                        (read,)).fetchone()[0], 0)
+            db.execute("UPDATE audit_blocks SET bodies = replace(bodies, '\"audited\"', "
+                       "'\"audiTed\"') WHERE first_seq <= ? AND last_seq >= ?", (read, read))
+        self.assertEqual(self.verify("--data", self.data.name).returncode, 1)
+        k, (first, last) = next((k, d) for k, d in enumerate(digests, 1) if d[0] <= read <= d[1])
+        p = self.verify("--data", self.data.name)
+        self.assertIn("broken link: batch %d (events %d..%d): " % (k, first, last), p.stdout)
 
 
 class AuditExportRotationTest(AuditServerTestCase):

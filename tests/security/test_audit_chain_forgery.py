@@ -21,8 +21,7 @@ class AuditChainForgeryTest(test_audit_verify.AuditServerTestCase):
             previous, changed = digests[0][2], None
             for k, (first, last, _, old) in enumerate(digests, 1):
                 text = previous + "\n"
-                for seq, body in db.execute("SELECT seq, body FROM audit_events WHERE seq >= ? "
-                                            "AND seq <= ? ORDER BY seq", (first, last)):
+                for seq, body in test_audit_verify.stored_events(db, first, last):
                     text += "%d %s\n" % (seq, hashlib.sha256(body.encode()).hexdigest())
                 digest = hashlib.sha256(text.encode()).hexdigest()
                 if digest != old and changed is None:

@@ -60,12 +60,14 @@ model::AuditEntry Event(const std::string& id) {
 
 TEST(SqliteBackupTest, TheCopyHoldsTheAuditLogAndAServerOpeningItFindsIt) {
   TempDataDir data;
-  // An event adopted from its commit's feed row, one the recorder appended, and one still
-  // waiting in the feed.
+  // An event adopted from its commit's feed row, one the recorder appended, a read it
+  // appended (in a block), and one still waiting in the feed.
   store::WriteBatch adopted = GroupBatch(1);
   adopted.audit = {Event("adopted")};
   ASSERT_TRUE(data.store().Commit(adopted).ok());
-  ASSERT_TRUE(data.store().AppendAudit({Event("appended")}).ok());
+  model::AuditEntry read = Event("read");
+  read.read_only = true;
+  ASSERT_TRUE(data.store().AppendAudit({Event("appended"), read}).ok());
   store::WriteBatch waiting = GroupBatch(2);
   waiting.audit = {Event("waiting")};
   ASSERT_TRUE(data.store().Commit(waiting).ok());
@@ -84,7 +86,7 @@ TEST(SqliteBackupTest, TheCopyHoldsTheAuditLogAndAServerOpeningItFindsIt) {
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   std::vector<std::string> ids;
   for (const store::AuditRow& row : *rows) ids.push_back(row.entry.event_id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"waiting", "appended", "adopted"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"waiting", "read", "appended", "adopted"}));
   EXPECT_TRUE(std::filesystem::exists(store::SqliteStore::AuditFilePath(copy)));
 }
 

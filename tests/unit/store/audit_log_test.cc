@@ -4,6 +4,7 @@
 // pruned, and sealed into a chain of digests that only one instance extends at a time.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,89 @@ TEST_P(AuditLogContract, EachLookupAttribute) {
   EXPECT_TRUE(Ids(store->LookupAudit(Query(kB, AuditAttribute::kUsername, "bob"))).empty());
   EXPECT_TRUE(
       Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventName, "' OR 1=1 --"))).empty());
+}
+
+// An event id as the recorder makes them (audit/event_id.h): a UUIDv7 carrying `ms`.
+std::string V7Id(int64_t ms, int n) {
+  char id[40];
+  std::snprintf(id, sizeof id, "%08llx-%04llx-7000-8000-%012x",
+                static_cast<unsigned long long>(ms >> 16),
+                static_cast<unsigned long long>(ms & 0xFFFF), static_cast<unsigned>(n));
+  return id;
+}
+
+// Reads (which SQLite keeps in blocks, a batch's in one row) between writes (rows), in several
+// batches and two accounts: each is found by each attribute, in number order, paged, by its
+// id, and sealed in number order.
+TEST_P(AuditLogContract, ReadsBetweenWritesAcrossBatchesAreFoundAsAnyEvent) {
+  auto store = Open();
+  std::vector<std::string> a_ids, a_writes;  // kA's, in the order they are appended
+  for (int batch = 0; batch < 3; ++batch) {
+    std::vector<model::AuditEntry> events;
+    for (int k = 0; k < 5; ++k) {
+      const int n = batch * 5 + k;
+      const int64_t t = 1000000 + n * 1000;
+      model::AuditEntry e =
+          Event(k == 2 ? "w" + std::to_string(n) : V7Id(t + 400, n), n % 4 == 3 ? kB : kA, t,
+                k == 2 ? "CreateUser" : "GetUser", k != 2);
+      e.resources = {{"AWS::IAM::User", "u" + std::to_string(n % 3)}};
+      if (e.account_id == kA) a_ids.push_back(e.event_id);
+      if (e.account_id == kA && !e.read_only) a_writes.insert(a_writes.begin(), e.event_id);
+      events.push_back(e);
+    }
+    ASSERT_TRUE(store->AppendAudit(events).ok());
+  }
+  const std::vector<std::string> newest_first(a_ids.rbegin(), a_ids.rend());
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA))), newest_first);
+  // Paged: each page starts below the last number of the one before.
+  AuditQuery q = Query(kA);
+  q.limit = 4;
+  std::vector<std::string> paged;
+  while (true) {
+    auto page = store->LookupAudit(q);
+    ASSERT_TRUE(page.ok());
+    for (const AuditRow& r : *page) paged.push_back(r.entry.event_id);
+    if (page->size() < 4u) break;
+    q.before_seq = page->back().seq;
+  }
+  EXPECT_EQ(paged, newest_first);
+  // By attribute, and the resources each read names.
+  auto u1 = store->LookupAudit(Query(kA, AuditAttribute::kResourceName, "u1"));
+  ASSERT_TRUE(u1.ok());
+  ASSERT_FALSE(u1->empty());
+  for (const AuditRow& r : *u1) {
+    EXPECT_EQ(r.entry.resources,
+              (std::vector<std::pair<std::string, std::string>>{{"AWS::IAM::User", "u1"}}));
+  }
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kReadOnly, "false"))), a_writes);
+  const size_t reads = a_ids.size() - a_writes.size();
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventName, "GetUser"))).size(),
+            reads);
+  // By id: a recorder's id, found near its time; another form of id; not in another account.
+  const std::string read_id = V7Id(1000000 + 6 * 1000 + 400, 6);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventId, read_id))),
+            std::vector<std::string>{read_id});
+  EXPECT_TRUE(Ids(store->LookupAudit(Query(kB, AuditAttribute::kEventId, read_id))).empty());
+  auto found = store->LookupAudit(Query(kA, AuditAttribute::kEventId, read_id));
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().entry.body, "{\"eventID\":\"" + read_id + "\"}");
+  EXPECT_EQ(found->front().entry.time_ms, 1006000);
+  EXPECT_EQ(found->front().entry.username, "alice");
+  // Every event once, in number order, for the chain of digests.
+  Result<int64_t> latest = store->LatestAuditSeq();
+  ASSERT_TRUE(latest.ok());
+  auto bodies = store->AuditEvents(1, *latest);
+  ASSERT_TRUE(bodies.ok());
+  ASSERT_EQ(bodies->size(), 15u);
+  for (size_t i = 1; i < bodies->size(); ++i) EXPECT_LT((*bodies)[i - 1].seq, (*bodies)[i].seq);
+  auto middle = store->AuditEvents((*bodies)[3].seq, (*bodies)[11].seq);
+  ASSERT_TRUE(middle.ok());
+  EXPECT_EQ(middle->size(), 9u);
+  // Pruned whole batches at a time: the first batch's events (times up to 1004000) go.
+  ASSERT_TRUE(store->PruneAudit(1005000).ok());
+  auto left = Ids(store->LookupAudit(Query(kA)));
+  EXPECT_EQ(left.size(), newest_first.size() - 4);  // kA held 4 of the first batch's 5
 }
 
 TEST_P(AuditLogContract, PagesAndTimeBounds) {

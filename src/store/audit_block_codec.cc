@@ -1,0 +1,54 @@
+#include "store/audit_block_codec.h"
+
+#include "store/audit_entry_codec.h"
+
+namespace gatehouse::store {
+
+bool Blockable(const model::AuditEntry& e) {
+  return e.read_only && e.body.find('\n') == std::string::npos;
+}
+
+AuditBlock EncodeAuditBlock(const std::vector<const model::AuditEntry*>& events) {
+  AuditBlock block;
+  std::vector<model::AuditEntry> fields;
+  fields.reserve(events.size());
+  size_t bytes = 0;
+  for (const model::AuditEntry* e : events) bytes += e->body.size() + 1;
+  block.bodies.reserve(bytes);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const model::AuditEntry* e = events[i];
+    model::AuditEntry& f = fields.emplace_back();
+    f.event_id = e->event_id;
+    f.account_id = e->account_id;
+    f.time_ms = e->time_ms;
+    f.event_name = e->event_name;
+    f.event_source = e->event_source;
+    f.username = e->username;
+    f.access_key_id = e->access_key_id;
+    f.read_only = e->read_only;
+    f.resources = e->resources;
+    if (i != 0) block.bodies += '\n';
+    block.bodies += e->body;
+  }
+  block.fields = EncodeAuditEntries(fields);
+  return block;
+}
+
+std::optional<std::vector<model::AuditEntry>> DecodeAuditBlock(std::string_view fields,
+                                                               std::string_view bodies,
+                                                               size_t count) {
+  std::optional<std::vector<model::AuditEntry>> events = DecodeAuditEntries(fields);
+  if (!events || events->size() != count || count == 0) return std::nullopt;
+  for (size_t i = 0; i < count; ++i) {
+    const bool last = i + 1 == count;
+    const size_t newline = bodies.find('\n');
+    // Every body but the last ends at a newline; the last at the end, with none left.
+    if (last != (newline == std::string_view::npos)) return std::nullopt;
+    const size_t end = last ? bodies.size() : newline;
+    (*events)[i].body = std::string(bodies.substr(0, end));
+    bodies.remove_prefix(last ? end : end + 1);
+  }
+  return events;
+}
+
+}  // namespace gatehouse::store
