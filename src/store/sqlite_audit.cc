@@ -39,8 +39,8 @@ struct AppendStatements {
         block(db, kInsertBlock),
         // Rows and blocks share one sequence of numbers.
         next(db,
-             "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events), (SELECT "
-             "COALESCE(MAX(last_seq), 0) FROM audit_blocks)) + 1"),
+             "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events), COALESCE((SELECT "
+             "last_seq FROM audit_blocks ORDER BY first_seq DESC LIMIT 1), 0)) + 1"),
         resource(db,
                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
                  "(?,?,?,?,?)"),
@@ -566,11 +566,11 @@ Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
   statements.next.Reset();
   audit_postings::Postings postings;
   RETURN_IF_ERROR(AdoptCommitted(db, statements, entries, postings, next));
-  // Each run of reads between rows is one block, numbered in its place: the order of
+  // Each run of reads between rows is stored in blocks, numbered in its place: the order of
   // `entries` is the order of their numbers.
   std::vector<const model::AuditEntry*> run;
   auto end_run = [&]() -> Status {
-    RETURN_IF_ERROR(InsertAuditBlock(db, statements.block, next, run));
+    RETURN_IF_ERROR(InsertAuditBlocks(db, statements.block, next, run));
     for (const model::AuditEntry* e : run) audit_postings::Add(postings, *e, next++);
     run.clear();
     return Status::Ok();

@@ -42,9 +42,11 @@ Status Damaged(int64_t first_seq) {
 
 }  // namespace
 
-Status InsertAuditBlock(sqlite3* db, Statement& insert, int64_t first_seq,
-                        const std::vector<const model::AuditEntry*>& events) {
-  if (events.empty()) return Status::Ok();
+namespace {
+
+// Stores events[begin, end) as one block numbered from `first_seq`.
+Status InsertOneBlock(sqlite3* db, Statement& insert, int64_t first_seq,
+                      const std::vector<const model::AuditEntry*>& events) {
   int64_t min_time = INT64_MAX, max_time = INT64_MIN;
   for (const model::AuditEntry* e : events) {
     min_time = std::min(min_time, e->time_ms);
@@ -59,6 +61,26 @@ Status InsertAuditBlock(sqlite3* db, Statement& insert, int64_t first_seq,
       .BindBlob(5, block.fields)
       .Bind(6, block.bodies);
   return Run(db, insert);
+}
+
+}  // namespace
+
+Status InsertAuditBlocks(sqlite3* db, Statement& insert, int64_t first_seq,
+                         const std::vector<const model::AuditEntry*>& events) {
+  std::vector<const model::AuditEntry*> block;
+  size_t bytes = 0;
+  for (const model::AuditEntry* e : events) {
+    const size_t size = e->body.size() + kFieldBytes;
+    if (!block.empty() && bytes + size > kBlockBytes) {
+      RETURN_IF_ERROR(InsertOneBlock(db, insert, first_seq, block));
+      first_seq += static_cast<int64_t>(block.size());
+      block.clear();
+      bytes = 0;
+    }
+    block.push_back(e);
+    bytes += size;
+  }
+  return block.empty() ? Status::Ok() : InsertOneBlock(db, insert, first_seq, block);
 }
 
 BlockReader::BlockReader(sqlite3* db)
@@ -145,7 +167,10 @@ Result<std::vector<AuditRow>> AuditBlockRows(sqlite3* db, int64_t first_seq, int
 }
 
 Result<int64_t> LastBlockNumber(sqlite3* db) {
-  Statement read(db, "SELECT COALESCE(MAX(last_seq), 0) FROM audit_blocks");
+  // The last block's: numbers increase with the blocks (found by its key, never a scan).
+  Statement read(db,
+                 "SELECT COALESCE((SELECT last_seq FROM audit_blocks ORDER BY first_seq DESC "
+                 "LIMIT 1), 0)");
   if (!read.ok() || read.Step() != SQLITE_ROW) return Failure(db, "audit blocks");
   return read.Int(0);
 }

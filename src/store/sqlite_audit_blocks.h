@@ -1,6 +1,6 @@
 // Internal to store/: the SQLite audit log's blocks (store/audit_block_codec.h). A busy server's
 // events are mostly reads, each recorded whole and never rewritten: an append stores its
-// read-only events as one row of audit_blocks, numbered first_seq..last_seq in their order,
+// read-only events as rows of audit_blocks, numbered first_seq..last_seq in their order,
 // instead of a row and an event-id index entry each, which cost the recorder more than the
 // rest of its work. Postings list their numbers as they list any event's; reading one event
 // decodes its block (kept while the next number falls in it). An EventId lookup, which has no
@@ -26,10 +26,16 @@ inline constexpr char kBlockDefinition[] =
     "(first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL, min_time INTEGER NOT NULL, "
     "max_time INTEGER NOT NULL, fields BLOB NOT NULL, bodies TEXT NOT NULL)";
 
-// Stores `events` (each Blockable) as the block numbered from `first_seq`, with `insert`.
-Status InsertAuditBlock(sqlite3* db, Statement& insert, int64_t first_seq,
-                        const std::vector<const model::AuditEntry*>& events);
-// The statement InsertAuditBlock runs.
+// A block holds events until their bodies (and about kFieldBytes of fields each) reach
+// kBlockBytes, so that its row fits in one page of the audit file: a larger one spills into
+// overflow pages, and SQLite copies a value that large through fresh memory twice.
+inline constexpr size_t kBlockBytes = 60000;
+inline constexpr size_t kFieldBytes = 150;
+
+// Stores `events` (each Blockable) as blocks numbered from `first_seq` on, with `insert`.
+Status InsertAuditBlocks(sqlite3* db, Statement& insert, int64_t first_seq,
+                         const std::vector<const model::AuditEntry*>& events);
+// The statement InsertAuditBlocks runs.
 inline constexpr char kInsertBlock[] =
     "INSERT INTO audit_blocks (first_seq, last_seq, min_time, max_time, fields, bodies) VALUES "
     "(?,?,?,?,?,?)";
