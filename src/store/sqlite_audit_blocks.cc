@@ -118,14 +118,15 @@ Result<std::optional<AuditRow>> BlockReader::Find(int64_t seq) {
 
 Result<std::optional<AuditRow>> BlockReader::FindId(const std::string& account_id,
                                                     const std::string& event_id) {
-  // The blocks near the id's time, or every block (newest first) for an id of another form.
+  // Every event a block holds has an id the recorder made: any other form names none of them,
+  // and is not looked for in every block (a scan any caller could ask for).
   const std::optional<int64_t> ms = MillisOfEventId(event_id);
-  Statement candidates(db_, ms ? "SELECT first_seq, fields FROM audit_blocks WHERE max_time >= ? "
-                                 "AND min_time <= ? ORDER BY first_seq DESC"
-                               : "SELECT first_seq, fields FROM audit_blocks ORDER BY first_seq "
-                                 "DESC");
+  if (!ms) return std::optional<AuditRow>();
+  Statement candidates(db_,
+                       "SELECT first_seq, fields FROM audit_blocks WHERE max_time >= ? AND "
+                       "min_time <= ? ORDER BY first_seq DESC");
   if (!candidates.ok()) return Failure(db_, "audit blocks");
-  if (ms) candidates.Bind(1, *ms - kIdEarlierMs).Bind(2, *ms + kIdLaterMs);
+  candidates.Bind(1, *ms - kIdEarlierMs).Bind(2, *ms + kIdLaterMs);
   int rc;
   while ((rc = candidates.Step()) == SQLITE_ROW) {
     std::optional<std::vector<model::AuditEntry>> events = DecodeAuditEntries(candidates.View(1));

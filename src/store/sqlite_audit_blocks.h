@@ -5,7 +5,7 @@
 // rest of its work. Postings list their numbers as they list any event's; reading one event
 // decodes its block (kept while the next number falls in it). An EventId lookup, which has no
 // index for them, reads the fields of the blocks whose times span the time its id carries (a
-// UUIDv7: audit/event_id.h); the lookup's deadline (sqlite_audit.cc) bounds any other id's. The
+// UUIDv7: audit/event_id.h). The
 // table's columns are those CopyAuditTables copies (sqlite_audit.cc).
 #pragma once
 
@@ -48,8 +48,8 @@ class BlockReader {
   // is an error.
   Result<std::optional<AuditRow>> Find(int64_t seq);
   // The event of `account_id` with id `event_id`, from the blocks whose times reach within a
-  // few seconds of the time the id carries (an id of another form: from any block, newest
-  // first); nullopt when none holds it.
+  // few seconds of the time the id carries; nullopt when none holds it, and for an id of any
+  // other form (the recorder made every id a block holds).
   Result<std::optional<AuditRow>> FindId(const std::string& account_id,
                                          const std::string& event_id);
 

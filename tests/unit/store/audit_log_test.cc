@@ -83,16 +83,28 @@ TEST_P(AuditLogContract, UpsertKeepsTheNumberAndAccountsStayApart) {
   EXPECT_EQ(Ids(store->LookupAudit(Query(kB))), std::vector<std::string>{"e1"});
 }
 
+// An event id as the recorder makes them (audit/event_id.h): a UUIDv7 carrying `ms`.
+std::string V7Id(int64_t ms, int n) {
+  char id[40];
+  std::snprintf(id, sizeof id, "%08llx-%04llx-7000-8000-%012x",
+                static_cast<unsigned long long>(ms >> 16),
+                static_cast<unsigned long long>(ms & 0xFFFF), static_cast<unsigned>(n));
+  return id;
+}
+
 TEST_P(AuditLogContract, EachLookupAttribute) {
   auto store = Open();
-  model::AuditEntry read = Event("r1", kA, 1000, "GetUser", true);
+  // A read's id is one the recorder made (SQLite finds a read by the time its id carries).
+  const std::string r1_id = V7Id(1000, 1);
+  model::AuditEntry read = Event(r1_id, kA, 1000, "GetUser", true);
   read.username = "bob";
   read.access_key_id = "AKIABOB";
   read.event_source = "sts.amazonaws.com";
   read.resources = {{"AWS::IAM::Role", "Admin"}};
   ASSERT_TRUE(store->AppendAudit({read, Event("w1", kA, 2000)}).ok());
-  const std::vector<std::string> r1 = {"r1"}, w1 = {"w1"};
-  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventId, "r1"))), r1);
+  const std::vector<std::string> r1 = {r1_id}, w1 = {"w1"};
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventId, r1_id))), r1);
+  EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventId, "w1"))), w1);
   EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventName, "CreateUser"))), w1);
   EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kReadOnly, "true"))), r1);
   EXPECT_EQ(Ids(store->LookupAudit(Query(kA, AuditAttribute::kReadOnly, "false"))), w1);
@@ -108,15 +120,6 @@ TEST_P(AuditLogContract, EachLookupAttribute) {
   EXPECT_TRUE(Ids(store->LookupAudit(Query(kB, AuditAttribute::kUsername, "bob"))).empty());
   EXPECT_TRUE(
       Ids(store->LookupAudit(Query(kA, AuditAttribute::kEventName, "' OR 1=1 --"))).empty());
-}
-
-// An event id as the recorder makes them (audit/event_id.h): a UUIDv7 carrying `ms`.
-std::string V7Id(int64_t ms, int n) {
-  char id[40];
-  std::snprintf(id, sizeof id, "%08llx-%04llx-7000-8000-%012x",
-                static_cast<unsigned long long>(ms >> 16),
-                static_cast<unsigned long long>(ms & 0xFFFF), static_cast<unsigned>(n));
-  return id;
 }
 
 // Reads (which SQLite keeps in blocks, a batch's in one row) between writes (rows), in several

@@ -307,6 +307,40 @@ TEST_F(SqliteAudit, ARunOfReadsIsOneBlockWhoseBodiesAreJsonLines) {
             1);
 }
 
+// A read in a block is found by its id only near the time the id carries, and only by an id
+// the recorder could have made: no other form of id makes a lookup read every block.
+TEST_F(SqliteAudit, AReadInABlockIsFoundByTheTimeItsIdCarries) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  auto read = [](const std::string& id, int64_t time_ms) {
+    model::AuditEntry e = Event(2);
+    e.event_id = id;
+    e.time_ms = time_ms;
+    return e;
+  };
+  // 0x0190a4c2f000 ms, and the same plus 10 s (as after the clock stepped back 10 s).
+  const int64_t t = 0x0190a4c2f000;
+  const std::string near = "0190a4c2-f1f4-7000-8000-000000000001";   // t + 500 ms
+  const std::string ahead = "0190a4c3-1710-7000-8000-000000000002";  // t + 10,000 ms
+  ASSERT_TRUE((*store)->AppendAudit({read(near, t), read(ahead, t), read("e2", t)}).ok());
+  AuditQuery by_id = All();
+  by_id.attribute = AuditAttribute::kEventId;
+  by_id.value = near;
+  auto rows = (*store)->LookupAudit(by_id);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].entry.event_id, near);
+  EXPECT_EQ((*rows)[0].entry.resources, Event(2).resources);
+  for (const std::string& id : {ahead, std::string("e2")}) {
+    by_id.value = id;
+    rows = (*store)->LookupAudit(by_id);
+    ASSERT_TRUE(rows.ok());
+    EXPECT_TRUE(rows->empty()) << id;
+  }
+  // Both are found by what else they carry.
+  EXPECT_EQ((*store)->LookupAudit(All())->size(), 3u);
+}
+
 TEST_F(SqliteAudit, ADamagedBlockFailsTheLookupsThatReadItAndNoOther) {
   auto store = SqliteStore::Open(Path());
   ASSERT_TRUE(store.ok());
