@@ -34,21 +34,22 @@ AuditBlock EncodeAuditBlock(const std::vector<const model::AuditEntry*>& events)
   return block;
 }
 
-std::optional<std::vector<model::AuditEntry>> DecodeAuditBlock(std::string_view fields,
-                                                               std::string_view bodies,
-                                                               size_t count) {
+std::optional<DecodedAuditBlock> DecodeAuditBlock(std::string_view fields, std::string_view bodies,
+                                                  size_t count) {
   std::optional<std::vector<model::AuditEntry>> events = DecodeAuditEntries(fields);
   if (!events || events->size() != count || count == 0) return std::nullopt;
+  DecodedAuditBlock block{std::move(*events), {}};
+  block.bodies.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     const bool last = i + 1 == count;
     const size_t newline = bodies.find('\n');
     // Every body but the last ends at a newline; the last at the end, with none left.
     if (last != (newline == std::string_view::npos)) return std::nullopt;
     const size_t end = last ? bodies.size() : newline;
-    (*events)[i].body = std::string(bodies.substr(0, end));
+    block.bodies.push_back(bodies.substr(0, end));
     bodies.remove_prefix(last ? end : end + 1);
   }
-  return events;
+  return block;
 }
 
 }  // namespace gatehouse::store

@@ -26,9 +26,15 @@ bool Blockable(const model::AuditEntry& e);
 // The block of `events`, each Blockable.
 AuditBlock EncodeAuditBlock(const std::vector<const model::AuditEntry*>& events);
 
-// The events of a block of `count` events, bodies included.
-std::optional<std::vector<model::AuditEntry>> DecodeAuditBlock(std::string_view fields,
-                                                               std::string_view bodies,
-                                                               size_t count);
+// A block read back: its events less their bodies, and each one's body, a view into the
+// `bodies` DecodeAuditBlock was given.
+struct DecodedAuditBlock {
+  std::vector<model::AuditEntry> events;
+  std::vector<std::string_view> bodies;
+};
+
+// The events of a block of `count` events.
+std::optional<DecodedAuditBlock> DecodeAuditBlock(std::string_view fields, std::string_view bodies,
+                                                  size_t count);
 
 }  // namespace gatehouse::store

@@ -33,8 +33,6 @@ std::optional<int64_t> MillisOfEventId(const std::string& id) {
   return ms;
 }
 
-AuditRow RowAt(int64_t seq, const model::AuditEntry& e) { return AuditRow{seq, e}; }
-
 Status Damaged(int64_t first_seq) {
   return Status(ErrorCode::kServiceFailure,
                 "audit: the block of events from " + std::to_string(first_seq) + " is damaged");
@@ -92,18 +90,27 @@ BlockReader::BlockReader(sqlite3* db)
 Status BlockReader::Load(const Statement& row) {
   const int64_t first = row.Int(0), last = row.Int(1);
   if (last < first) return Damaged(first);
-  std::optional<std::vector<model::AuditEntry>> events =
-      DecodeAuditBlock(row.View(2), row.View(3), static_cast<size_t>(last - first + 1));
-  if (!events) return Damaged(first);
+  // The bodies are kept whole, and each event's copied out only when asked for.
+  first_ = 0;
+  last_ = -1;  // none is loaded unless this one decodes
+  bodies_.assign(row.View(3));
+  std::optional<DecodedAuditBlock> block =
+      DecodeAuditBlock(row.View(2), bodies_, static_cast<size_t>(last - first + 1));
+  if (!block) return Damaged(first);
+  block_ = std::move(*block);  // its views point into bodies_, which stays as it is
   first_ = first;
   last_ = last;
-  events_ = std::move(*events);
   return Status::Ok();
 }
 
+AuditRow BlockReader::RowAt(int64_t seq) const {
+  AuditRow row{seq, block_.events[static_cast<size_t>(seq - first_)]};
+  row.entry.body = std::string(block_.bodies[static_cast<size_t>(seq - first_)]);
+  return row;
+}
+
 Result<std::optional<AuditRow>> BlockReader::Find(int64_t seq) {
-  if (seq >= first_ && seq <= last_)
-    return std::optional<AuditRow>(RowAt(seq, events_[seq - first_]));
+  if (seq >= first_ && seq <= last_) return std::optional<AuditRow>(RowAt(seq));
   if (!at_.ok()) return Failure(db_, "audit blocks");
   at_.Reset();
   at_.Bind(1, seq);
@@ -113,7 +120,7 @@ Result<std::optional<AuditRow>> BlockReader::Find(int64_t seq) {
   Status loaded = Load(at_);
   at_.Reset();
   RETURN_IF_ERROR(loaded);
-  return std::optional<AuditRow>(RowAt(seq, events_[seq - first_]));
+  return std::optional<AuditRow>(RowAt(seq));
 }
 
 Result<std::optional<AuditRow>> BlockReader::FindId(const std::string& account_id,
@@ -154,13 +161,15 @@ Result<std::vector<AuditRow>> AuditBlockRows(sqlite3* db, int64_t first_seq, int
   int rc;
   while ((rc = blocks.Step()) == SQLITE_ROW) {
     const int64_t first = blocks.Int(0), last = blocks.Int(1);
-    std::optional<std::vector<model::AuditEntry>> events =
+    std::optional<DecodedAuditBlock> block =
         last < first ? std::nullopt
                      : DecodeAuditBlock(blocks.View(2), blocks.View(3),
                                         static_cast<size_t>(last - first + 1));
-    if (!events) return Damaged(first);
+    if (!block) return Damaged(first);
     for (int64_t seq = std::max(first, first_seq); seq <= std::min(last, last_seq); ++seq) {
-      out.push_back(AuditRow{seq, std::move((*events)[seq - first])});
+      const auto k = static_cast<size_t>(seq - first);
+      AuditRow& row = out.emplace_back(AuditRow{seq, std::move(block->events[k])});
+      row.entry.body = std::string(block->bodies[k]);
     }
   }
   if (rc != SQLITE_DONE) return Failure(db, "audit blocks");

@@ -5,8 +5,8 @@
 // rest of its work. Postings list their numbers as they list any event's; reading one event
 // decodes its block (kept while the next number falls in it). An EventId lookup, which has no
 // index for them, reads the fields of the blocks whose times span the time its id carries (a
-// UUIDv7: audit/event_id.h). The
-// table's columns are those CopyAuditTables copies (sqlite_audit.cc).
+// UUIDv7: audit/event_id.h). The table's columns are those CopyAuditTables copies
+// (sqlite_audit.cc).
 #pragma once
 
 #include <sqlite3.h>
@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "store/audit_block_codec.h"
 #include "store/audit_log.h"
 #include "store/sqlite_statement.h"
 
@@ -44,6 +45,8 @@ inline constexpr char kInsertBlock[] =
 class BlockReader {
  public:
   explicit BlockReader(sqlite3* db);
+  BlockReader(const BlockReader&) = delete;  // the block's views point into its own bodies_
+  BlockReader& operator=(const BlockReader&) = delete;
   // The event numbered `seq` when a block holds it; nullopt when none does. A damaged block
   // is an error.
   Result<std::optional<AuditRow>> Find(int64_t seq);
@@ -55,10 +58,12 @@ class BlockReader {
 
  private:
   Status Load(const Statement& row);  // the block `row` holds (kBlockColumns' first four)
+  AuditRow RowAt(int64_t seq) const;  // of the block loaded
   sqlite3* db_;
   Statement at_;  // the block holding a number
   int64_t first_ = 0, last_ = -1;
-  std::vector<model::AuditEntry> events_;
+  std::string bodies_;       // the loaded block's, whole
+  DecodedAuditBlock block_;  // its bodies are views into bodies_
 };
 
 // The events blocks hold numbered first_seq..last_seq, in increasing order.
