@@ -1,8 +1,9 @@
 // The store's costs on its hot paths. BM_CommitCreateUser: the durable write rate, one
 // CreateUser-sized batch per commit, SQLite in WAL mode with synchronous=FULL (each commit is
 // fsynced before it returns), as `gatehouse serve` runs it. BM_AppendReadOnlyEvents: what the
-// audit recorder's append costs per event, in batches of a thousand GetCallerIdentity records
-// of one caller (the shape a busy read path queues). BM_PackAuditBody, BM_UnpackAuditBody: one
+// audit recorder's append costs per event, in batches of a thousand (the recorder's largest) and
+// of four thousand GetCallerIdentity records of one caller (the shape a busy read path queues;
+// SQLite stores them in blocks). BM_PackAuditBody, BM_UnpackAuditBody: one
 // such record's body packed for the disk and read back.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
