@@ -42,6 +42,17 @@ def stored_events(db, first=1, last=2 ** 62):
     return sorted(out)
 
 
+def set_body(db, seq, body):
+    """Rewrites the body of event seq where it is stored: its row, or its line of a block."""
+    if db.execute("UPDATE audit_events SET body = ? WHERE seq = ?", (body, seq)).rowcount:
+        return
+    first, bodies = db.execute("SELECT first_seq, bodies FROM audit_blocks WHERE first_seq <= ? "
+                               "AND last_seq >= ?", (seq, seq)).fetchone()
+    lines = bodies.split("\n")
+    lines[seq - first] = body
+    db.execute("UPDATE audit_blocks SET bodies = ? WHERE first_seq = ?", ("\n".join(lines), first))
+
+
 class AuditServerTestCase(MovableClock, GatehouseTestCase):
     audit_args = []
 
@@ -190,31 +201,30 @@ class AuditExportAndVerifyTest(AuditServerTestCase):
         with self.db() as db:
             db.execute("INSERT INTO audit_digest_signatures VALUES (?, ?)", signatures[-1])
         with self.db() as db:
-            seq = db.execute("SELECT seq FROM audit_events WHERE body LIKE '%\"CreateUser\"%' "
-                             "ORDER BY seq LIMIT 1").fetchone()[0]
+            seq, body = next((n, b) for n, b in stored_events(db) if '"CreateUser"' in b)
             digests = db.execute("SELECT first_seq, last_seq FROM audit_digests "
                                  "ORDER BY first_seq").fetchall()
-            db.execute("UPDATE audit_events SET body = replace(body, 'audited', 'audiTed') "
-                       "WHERE seq = ?", (seq,))
+            set_body(db, seq, body.replace("audited", "audiTed"))
         k, (first, last) = next((k, d) for k, d in enumerate(digests, 1) if d[0] <= seq <= d[1])
         p = self.verify("--data", self.data.name)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("broken link: batch %d (events %d..%d): " % (k, first, last), p.stdout)
         self.assertEqual(self.verify("--data", os.path.join(self.data.name, "none")).returncode, 2)
 
-        # A read, one line of a block, edited in place breaks its batch too.
+        # Put back, the chain holds; a read, one line of a block, edited in place breaks its
+        # batch too.
         with self.db() as db:
-            db.execute("UPDATE audit_events SET body = replace(body, 'audiTed', 'audited') "
-                       "WHERE seq = ?", (seq,))
-            read = next(n for n, body in stored_events(db)
-                        if '"GetUser"' in body and '"audited"' in body)
+            set_body(db, seq, body)
+        self.assertEqual(self.verify("--data", self.data.name).returncode, 0)
+        with self.db() as db:
+            read, read_body = next((n, b) for n, b in stored_events(db)
+                                   if '"GetUser"' in b and '"audited"' in b)
             self.assertEqual(db.execute("SELECT COUNT(*) FROM audit_events WHERE seq = ?",
                                         (read,)).fetchone()[0], 0)
-            db.execute("UPDATE audit_blocks SET bodies = replace(bodies, '\"audited\"', "
-                       "'\"audiTed\"') WHERE first_seq <= ? AND last_seq >= ?", (read, read))
-        self.assertEqual(self.verify("--data", self.data.name).returncode, 1)
+            set_body(db, read, read_body.replace('"audited"', '"audiTed"'))
         k, (first, last) = next((k, d) for k, d in enumerate(digests, 1) if d[0] <= read <= d[1])
         p = self.verify("--data", self.data.name)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("broken link: batch %d (events %d..%d): " % (k, first, last), p.stdout)
 
 

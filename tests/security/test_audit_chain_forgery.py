@@ -15,7 +15,7 @@ class AuditChainForgeryTest(test_audit_verify.AuditServerTestCase):
         """Rewrites event edit_seq and reseals every digest from its batch on, keeping the old
         signatures (the forger cannot make new ones); the 1-based batch that changed."""
         with self.db() as db:
-            db.execute("UPDATE audit_events SET body = ? WHERE seq = ?", (new_body, edit_seq))
+            test_audit_verify.set_body(db, edit_seq, new_body)
             digests = db.execute("SELECT first_seq, last_seq, previous, digest FROM audit_digests "
                                  "ORDER BY first_seq").fetchall()
             previous, changed = digests[0][2], None
@@ -41,8 +41,8 @@ class AuditChainForgeryTest(test_audit_verify.AuditServerTestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         key = p.stdout.strip()
         with self.db() as db:
-            seq, body = db.execute("SELECT seq, body FROM audit_events WHERE body LIKE "
-                                   "'%\"CreateUser\"%' ORDER BY seq LIMIT 1").fetchone()
+            seq, body = next((n, b) for n, b in test_audit_verify.stored_events(db)
+                             if '"CreateUser"' in b)
         self.assertIn('"sourceIPAddress":"127.0.0.1"', body)
         batch = self.forge(seq, body.replace('"127.0.0.1"', '"203.0.113.9"'))
         self.assertIsNotNone(batch)
