@@ -4,8 +4,9 @@ history, not even with a page token the management account was given; racing wri
 event each, none lost and none merged; what a caller controls (user agent, session name, names
 full of quotes and markup) is recorded as data, never as structure; an unsigned federation call
 naming a role is recorded; the recorded identity is the stored principal, whatever the
-request claims; and reading the history does not make it grow by what was read (a lookup is a
-read: its answer, which holds earlier records, is not recorded)."""
+request claims; an event id finds only its own account's event, and a forged one finds
+nothing without reading the whole history; and reading the history does not make it grow by
+what was read (a lookup is a read: its answer, which holds earlier records, is not recorded)."""
 import json
 import threading
 import time
@@ -44,6 +45,28 @@ class AuditTrailAttacksTest(GatehouseTestCase):
         for event in lookup(self.member_trail):
             self.assertEqual(record(event)["recipientAccountId"], self.member)
             self.assertNotIn("mgmt-", event["CloudTrailEvent"])
+
+    def test_an_event_id_finds_its_own_accounts_read_alone_and_a_forged_one_finds_nothing(self):
+        # A read is stored in a block, found by the time its id carries (docs/audit.md).
+        self.admin("sts").get_caller_identity()
+        reads = wait_for(self.trail, "EventName", "GetCallerIdentity")
+        self.assertTrue(reads)
+        event_id = reads[0]["EventId"]
+
+        def by_id(trail, value):
+            return lookup(trail, LookupAttributes=[
+                {"AttributeKey": "EventId", "AttributeValue": value}])
+
+        self.assertEqual([e["EventId"] for e in by_id(self.trail, event_id)], [event_id])
+        self.assertEqual(by_id(self.member_trail, event_id), [])
+        # Ids shaped as the server's with another time or other random bits, and ids of no
+        # such shape, name no event. (That an id of another shape is never looked for in every
+        # block is SqliteAudit.AReadInABlockIsFoundByTheTimeItsIdCarries.)
+        forged = [event_id[:24] + "000000000000", "00000000-0000-7000-8000-000000000000",
+                  "ffffffff-ffff-7fff-bfff-ffffffffffff", event_id.upper(), event_id[:-1],
+                  "x" * 36, "' OR 1=1 --", "\u00e9" * 36, "0" * 2000]
+        for value in forged:
+            self.assertEqual(by_id(self.trail, value), [], value)
 
     def test_racing_writes_leave_one_event_each(self):
         iam = self.admin("iam")
