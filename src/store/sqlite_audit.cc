@@ -50,12 +50,11 @@ struct AppendStatements {
         committed(db,
                   "SELECT c.seq, c.audit FROM audit_adopted a CROSS JOIN changes c ON c.seq > "
                   "a.change_seq WHERE c.audit IS NOT NULL ORDER BY c.seq"),
-        mark(db,
-             "UPDATE audit_adopted SET change_seq = (SELECT COALESCE(MAX(seq), 0) FROM changes) "
-             "WHERE change_seq < (SELECT COALESCE(MAX(seq), 0) FROM changes)") {}
+        feed_end(db, "SELECT COALESCE(MAX(seq), 0) FROM changes"),
+        mark(db, "UPDATE audit_adopted SET change_seq = ?1 WHERE change_seq < ?1") {}
   bool ok() const {
     return put.ok() && adopt.ok() && block.ok() && next.ok() && resource.ok() && posting.ok() &&
-           committed.ok() && mark.ok();
+           committed.ok() && feed_end.ok() && mark.ok();
   }
   Statement put;
   Statement adopt;
@@ -64,7 +63,8 @@ struct AppendStatements {
   Statement resource;
   Statement posting;
   Statement committed;  // the change rows whose events wait for adoption
-  Statement mark;       // the change feed adopted through its end
+  Statement feed_end;   // the number of the feed's last row
+  Statement mark;       // the change feed adopted through a number
 };
 
 void AppendStatementsDeleter::operator()(AppendStatements* statements) const { delete statements; }
@@ -131,22 +131,19 @@ Status WritePostings(sqlite3* db, Statement& insert, audit_postings::Postings& p
   return Status::Ok();
 }
 
-// Moves the events the change feed carries past the adopted mark into audit_events, in commit
-// order, and lists them in `postings`; an event `superseding` holds (its completion, appended
-// next in the same transaction) is left to it. Then the feed is adopted through its end.
-Status AdoptCommitted(sqlite3* db, AppendStatements& s,
+// Moves the events of `feed` into audit_events, in commit order, and lists them in `postings`;
+// an event `superseding` holds (its completion, appended next in the same transaction) is left
+// to it. Then the feed is adopted through the end it had when it was read.
+Status AdoptCommitted(sqlite3* db, AppendStatements& s, const CommittedFeed& feed,
                       const std::vector<model::AuditEntry>& superseding,
                       audit_postings::Postings& postings, int64_t& next) {
   std::set<std::pair<std::string_view, std::string_view>> completed;
   for (const model::AuditEntry& e : superseding) completed.emplace(e.account_id, e.event_id);
-  s.committed.Reset();
-  int rc;
-  while ((rc = s.committed.Step()) == SQLITE_ROW) {
-    std::optional<std::vector<model::AuditEntry>> events = DecodeAuditEntries(s.committed.Text(1));
+  for (const auto& [change, bytes] : feed.rows) {
+    std::optional<std::vector<model::AuditEntry>> events = DecodeAuditEntries(bytes);
     if (!events) {
       // Only a damaged file writes such a row: refusing it would stop the trail for good.
-      spdlog::error("audit: the events of change {} are damaged and were skipped",
-                    s.committed.Int(0));
+      spdlog::error("audit: the events of change {} are damaged and were skipped", change);
       continue;
     }
     for (const model::AuditEntry& e : *events) {
@@ -155,9 +152,8 @@ Status AdoptCommitted(sqlite3* db, AppendStatements& s,
       if (seq != 0) audit_postings::Add(postings, e, seq);
     }
   }
-  s.committed.Reset();  // no read left open while the mark moves
-  if (rc != SQLITE_DONE) return Failure(db, "audit adoption");
   s.mark.Reset();
+  s.mark.Bind(1, feed.end);
   return Run(db, s.mark);
 }
 
@@ -558,14 +554,41 @@ Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db) {
   return statements;
 }
 
-Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
+Result<CommittedFeed> ReadCommittedFeed(sqlite3* db, AppendStatements& s) {
+  // One read of the database, ended before the audit file's write begins: a snapshot held for
+  // as long as that write would keep the database's checkpoints from reaching the end of its
+  // log, which then grows instead of starting over, and every commit would write further on.
+  if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(db, "begin");
+  }
+  CommittedFeed feed;
+  Status st = [&]() -> Status {
+    s.committed.Reset();
+    int rc;
+    while ((rc = s.committed.Step()) == SQLITE_ROW) {
+      feed.rows.emplace_back(s.committed.Int(0), std::string(s.committed.View(1)));
+    }
+    s.committed.Reset();
+    if (rc != SQLITE_DONE) return Failure(db, "audit adoption");
+    s.feed_end.Reset();
+    if (s.feed_end.Step() != SQLITE_ROW) return Failure(db, "audit adoption");
+    feed.end = s.feed_end.Int(0);
+    s.feed_end.Reset();
+    return Status::Ok();
+  }();
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);  // it wrote nothing: it cannot fail
+  RETURN_IF_ERROR(st);
+  return feed;
+}
+
+Status AppendAuditEntries(sqlite3* db, AppendStatements& statements, const CommittedFeed& feed,
                           const std::vector<model::AuditEntry>& entries) {
   statements.next.Reset();
   if (statements.next.Step() != SQLITE_ROW) return Failure(db, "audit number");
   int64_t next = statements.next.Int(0);
   statements.next.Reset();
   audit_postings::Postings postings;
-  RETURN_IF_ERROR(AdoptCommitted(db, statements, entries, postings, next));
+  RETURN_IF_ERROR(AdoptCommitted(db, statements, feed, entries, postings, next));
   // Each run of reads between rows is stored in blocks, numbered in its place: the order of
   // `entries` is the order of their numbers.
   std::vector<const model::AuditEntry*> run;

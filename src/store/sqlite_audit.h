@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/audit_log.h"
@@ -58,10 +59,18 @@ struct AppendStatementsDeleter {
 using AppendStatementsPtr = std::unique_ptr<AppendStatements, AppendStatementsDeleter>;
 Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db);
 
-// In the open transaction: adopts the committed events that wait, then upserts `entries` by
-// (account, event id) and lists the new ones in postings; an event already sealed keeps its
-// stored body.
-Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
+// The rows of the change feed whose events wait for adoption (their numbers and events as
+// store/audit_entry_codec.h packs them), and the feed's last number, as one snapshot saw them.
+struct CommittedFeed {
+  std::vector<std::pair<int64_t, std::string>> rows;
+  int64_t end = 0;
+};
+// Reads the committed feed in a read transaction of its own. Outside a transaction.
+Result<CommittedFeed> ReadCommittedFeed(sqlite3* db, AppendStatements& statements);
+// In the open transaction, which reads nothing of the database: adopts the events of `feed`,
+// then upserts `entries` by (account, event id) and lists the new ones in postings; an event
+// already sealed keeps its stored body.
+Status AppendAuditEntries(sqlite3* db, AppendStatements& statements, const CommittedFeed& feed,
                           const std::vector<model::AuditEntry>& entries);
 // Checkpoints the audit file, which syncs it; the mark of the feed adopted, now on the disk,
 // when the checkpoint copied every frame (a reader can hold some back: then kStoreConflict).
