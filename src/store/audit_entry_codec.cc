@@ -9,10 +9,12 @@
 namespace gatehouse::store {
 namespace {
 
-// Version 1 kept bodies as they are; version 2 packs them (store/audit_body_codec.h). Rows of
-// version 1 may wait in the feed of a database an earlier version wrote.
+// Version 1 kept bodies as they are; version 2 packs them (store/audit_body_codec.h); version 3
+// packs version 1's entries as a whole. Rows of versions 1 and 2 may wait in the feed of a
+// database an earlier version wrote.
 constexpr char kVersionPlainBodies = 1;
 constexpr char kVersion = 2;
+constexpr char kVersionPackedWhole = 3;
 
 void PutText(std::string& out, std::string_view text) {
   PutVarint(out, text.size());
@@ -65,10 +67,8 @@ bool ReadEntry(Reader& in, bool packed, model::AuditEntry& e) {
   return true;
 }
 
-}  // namespace
-
-std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries) {
-  std::string out(1, kVersion);
+// The entries after the version byte, each body as it is or packed.
+void PutEntries(std::string& out, const std::vector<model::AuditEntry>& entries, bool pack_bodies) {
   PutVarint(out, entries.size());
   for (const model::AuditEntry& e : entries) {
     PutText(out, e.event_id);
@@ -84,17 +84,12 @@ std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries) {
       PutText(out, type);
       PutText(out, name);
     }
-    PutText(out, PackAuditBody(e.body));
+    PutText(out, pack_bodies ? PackAuditBody(e.body) : e.body);
   }
-  return out;
 }
 
-std::optional<std::vector<model::AuditEntry>> DecodeAuditEntries(std::string_view bytes) {
-  if (bytes.empty() || (bytes.front() != kVersion && bytes.front() != kVersionPlainBodies)) {
-    return std::nullopt;
-  }
-  const bool packed = bytes.front() == kVersion;
-  Reader in(bytes.substr(1));
+std::optional<std::vector<model::AuditEntry>> ReadEntries(std::string_view bytes, bool packed) {
+  Reader in(bytes);
   uint64_t count = 0;
   // Each entry takes at least one byte per field: a count beyond the bytes left is damage.
   if (!in.Number(count) || count > in.left()) return std::nullopt;
@@ -104,6 +99,39 @@ std::optional<std::vector<model::AuditEntry>> DecodeAuditEntries(std::string_vie
   }
   if (!in.done()) return std::nullopt;
   return entries;
+}
+
+}  // namespace
+
+std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries) {
+  std::string out(1, kVersion);
+  PutEntries(out, entries, true);
+  return out;
+}
+
+std::string PackAuditEntries(const std::vector<model::AuditEntry>& entries) {
+  std::string plain;
+  PutEntries(plain, entries, false);
+  // Unpacking refuses more than kMaxAuditBodyBytes: larger ones keep their bodies packed apart.
+  if (plain.size() > kMaxAuditBodyBytes) return EncodeAuditEntries(entries);
+  return std::string(1, kVersionPackedWhole) + PackAuditBody(plain);
+}
+
+std::optional<std::vector<model::AuditEntry>> DecodeAuditEntries(std::string_view bytes) {
+  if (bytes.empty()) return std::nullopt;
+  switch (bytes.front()) {
+    case kVersionPlainBodies:
+      return ReadEntries(bytes.substr(1), false);
+    case kVersion:
+      return ReadEntries(bytes.substr(1), true);
+    case kVersionPackedWhole: {
+      std::optional<std::string> plain = UnpackAuditBody(bytes.substr(1));
+      if (!plain) return std::nullopt;
+      return ReadEntries(*plain, false);
+    }
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace gatehouse::store

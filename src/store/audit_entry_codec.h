@@ -1,9 +1,10 @@
 // The events a commit carries (WriteBatch::audit), as SQLite keeps them in the commit's row of
-// the change feed until the audit log adopts them (store/sqlite_audit.h): a compact binary
-// form, lengths before bytes, that costs a commit one copy of each field, and each body packed
-// (store/audit_body_codec.h): the feed's row is most of what a commit writes. Decoding refuses
-// anything Encode did not write (cut short, trailing bytes, an unknown version). Pure
-// functions; thread-safe.
+// the change feed until the audit log adopts them (store/sqlite_audit.h), and the fields of an
+// audit block (store/audit_block_codec.h): a compact binary form, lengths before bytes. Encode
+// packs each body (store/audit_body_codec.h); Pack packs the whole, the feed's form, since the
+// feed's row is most of what a commit writes and each byte there costs every writer time.
+// Decoding reads both (and the plain bodies of an earlier version), and refuses anything they
+// did not write (cut short, trailing bytes, an unknown version). Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -16,6 +17,10 @@
 namespace gatehouse::store {
 
 std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries);
+// As Encode, packed as a whole rather than body by body: the fields are text the body repeats,
+// which packing finds: a CreateUser's event takes 320 bytes rather than 420. The form a
+// commit's row of the feed keeps them in.
+std::string PackAuditEntries(const std::vector<model::AuditEntry>& entries);
 std::optional<std::vector<model::AuditEntry>> DecodeAuditEntries(std::string_view bytes);
 
 }  // namespace gatehouse::store

@@ -327,7 +327,7 @@ Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t synced_mark, in
   // The batch's events ride in its row of the feed (store/sqlite_audit.h).
   Statement change(db, "INSERT INTO changes (committed_ms, writes, audit) VALUES (?, ?, ?)");
   change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
-  if (!batch.audit.empty()) change.BindBlob(3, EncodeAuditEntries(batch.audit));
+  if (!batch.audit.empty()) change.BindBlob(3, PackAuditEntries(batch.audit));
   RETURN_IF_ERROR(Run(db, change));
   *sequence = sqlite3_last_insert_rowid(db);
   if (*sequence % kFeedPruneEvery == 0) {
