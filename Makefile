@@ -51,9 +51,10 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 test: fuzz unit
 
 bench: configure
-	cmake --build $(BUILD) -j $(JOBS) --target policy_bench store_bench
+	cmake --build $(BUILD) -j $(JOBS) --target policy_bench store_bench audit_event_bench
 	$(BUILD)/bench/policy_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(BUILD)/bench/store_bench
+	$(BUILD)/bench/audit_event_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	cmake --build $(BUILD) -j $(JOBS) --target gatehouse iam_load org_load audit_fill
 	bench/server_bench.sh $(BUILD)
 	bench/organizations_bench.sh $(BUILD)

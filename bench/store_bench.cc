@@ -1,6 +1,7 @@
 // The store's costs on its hot paths. BM_CommitCreateUser: the durable write rate, one
 // CreateUser-sized batch per commit, SQLite in WAL mode with synchronous=FULL (each commit is
-// fsynced before it returns), as `gatehouse serve` runs it. BM_AppendReadOnlyEvents: what the
+// fsynced before it returns), as `gatehouse serve` runs it; BM_CommitCreateUserWithEvent, each
+// batch carrying its call's audit event, as the server's do. BM_AppendReadOnlyEvents: what the
 // audit recorder's append costs per event, in batches of a thousand (the recorder's largest) and
 // of four thousand GetCallerIdentity records of one caller (the shape a busy read path queues;
 // SQLite stores them in blocks). BM_PackAuditBody, BM_UnpackAuditBody: one
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "store/audit_body_codec.h"
+#include "store/audit_scope.h"
 #include "store/directory.h"
 #include "store/sqlite_store.h"
 
@@ -67,6 +69,58 @@ static void BM_CommitCreateUser(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_CommitCreateUser)->UseRealTime()->MinTime(2.0);
+
+namespace {
+
+// The event CreateUser `name` opens, as its commit carries it (store/audit_scope.h).
+model::AuditEntry OpenedCreateUserEvent(const std::string& name, int64_t i) {
+  char id[64];
+  std::snprintf(id, sizeof id, "01a24e16-498e-7000-%04x-%012llx", static_cast<unsigned>(i % 65536),
+                static_cast<unsigned long long>(i));
+  model::AuditEntry e;
+  e.account_id = "111111111111";
+  e.event_id = id;
+  e.time_ms = 1796606413000 + i;
+  e.event_name = "CreateUser";
+  e.event_source = "iam.amazonaws.com";
+  e.username = "admin";
+  e.access_key_id = "AKIA5TMW2TDKX675EHQB";
+  e.resources = {{"AWS::IAM::User", name}};
+  e.body = std::string(R"({"awsRegion":"us-east-1","eventCategory":"Management","eventID":")") +
+           id +
+           R"(","eventName":"CreateUser","eventSource":"iam.amazonaws.com","eventTime":")"
+           R"(2026-12-07T01:20:13Z","eventType":"AwsApiCall","eventVersion":"1.09",)"
+           R"("managementEvent":true,"readOnly":false,"recipientAccountId":"111111111111",)"
+           R"("requestID":"2c9086dd-e367-436b-8a0c-)" +
+           std::to_string(100000000000 + i) + R"(","requestParameters":{"userName":")" + name +
+           R"("},"responseElements":null,"sourceIPAddress":"127.0.0.1","userAgent":"",)"
+           R"("userIdentity":{"accessKeyId":"AKIA5TMW2TDKX675EHQB","accountId":"111111111111",)"
+           R"("arn":"arn:aws:iam::111111111111:user/admin","principalId":"AIDA4NHGYBBY4FRMSCPYA",)"
+           R"("type":"IAMUser","userName":"admin"}})";
+  return e;
+}
+
+}  // namespace
+
+// As BM_CommitCreateUser, each commit carrying its call's audit event as the server's do: what
+// the trail costs the thread that commits (every write waits for it).
+static void BM_CommitCreateUserWithEvent(benchmark::State& state) {
+  BenchStore bench("store-bench-event");
+  store::SqliteStore* db = bench.Get(state);
+  if (db == nullptr) return;
+  store::State s(*db);
+  (void)s.Load();
+  (void)s.Commit({{store::InsertAccount{{"111111111111", "bench", "bench@example.com", 0}}}});
+  int64_t i = 0;
+  for (auto _ : state) {
+    std::string name = "user" + std::to_string(i++);
+    store::AuditScope scope(OpenedCreateUserEvent(name, i));
+    Status st = s.Commit({{store::InsertUser{{"111111111111", name, "/", "AIDA" + name, i, {}}}}});
+    if (!st.ok()) state.SkipWithError(st.message().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CommitCreateUserWithEvent)->UseRealTime()->MinTime(2.0);
 
 namespace {
 
