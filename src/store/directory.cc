@@ -402,6 +402,7 @@ Status State::Commit(const WriteBatch& batch) {
   if (scope != nullptr && !scope->written()) {
     with_event = batch;
     with_event->audit.push_back(scope->entry());
+    with_event->packed_audit = store_.PackAudit(with_event->audit);
   }
   Pending mine;
   mine.batch = with_event ? &*with_event : &batch;

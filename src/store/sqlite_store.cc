@@ -327,7 +327,11 @@ Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t synced_mark, in
   // The batch's events ride in its row of the feed (store/sqlite_audit.h).
   Statement change(db, "INSERT INTO changes (committed_ms, writes, audit) VALUES (?, ?, ?)");
   change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
-  if (!batch.audit.empty()) change.BindBlob(3, PackAuditEntries(batch.audit));
+  if (!batch.packed_audit.empty()) {
+    change.BindBlob(3, batch.packed_audit);
+  } else if (!batch.audit.empty()) {
+    change.BindBlob(3, PackAuditEntries(batch.audit));
+  }
   RETURN_IF_ERROR(Run(db, change));
   *sequence = sqlite3_last_insert_rowid(db);
   if (*sequence % kFeedPruneEvery == 0) {
@@ -499,6 +503,10 @@ Result<StoreData> SqliteStore::LoadAll() {
 }
 
 Status SqliteStore::Commit(const WriteBatch& batch) { return CommitGroup({&batch})[0].status(); }
+
+std::string SqliteStore::PackAudit(const std::vector<model::AuditEntry>& events) const {
+  return PackAuditEntries(events);
+}
 
 std::vector<Result<int64_t>> SqliteStore::CommitGroup(
     const std::vector<const WriteBatch*>& batches) {

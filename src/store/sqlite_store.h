@@ -34,6 +34,7 @@ class SqliteStore : public Store {
   // One transaction for the group, a savepoint for each batch (a batch that renames a user
   // gets a transaction of its own: see CommitTogether).
   std::vector<Result<int64_t>> CommitGroup(const std::vector<const WriteBatch*>& batches) override;
+  std::string PackAudit(const std::vector<model::AuditEntry>& events) const override;
   Result<int64_t> LatestSequence() override;
   Result<std::vector<Change>> ChangesAfter(int64_t sequence, int64_t limit) override;
   Result<std::vector<std::string>> ClaimWork(const std::string& queue,

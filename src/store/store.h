@@ -247,6 +247,9 @@ struct WriteBatch {
   // The audit events of the call that made the change, stored in the same transaction
   // (store/audit_log.h); not part of the change feed.
   std::vector<model::AuditEntry> audit = {};
+  // `audit` as the store keeps it (Store::PackAudit), packed on the caller's thread rather than
+  // on the thread that commits for every writer; empty when the caller left it to the store.
+  std::string packed_audit = {};
 };
 
 // Everything the directory loads at start.
@@ -282,6 +285,11 @@ class Store : public AuditLog {
   // A precondition that does not hold: kStoreConflict, nothing written. Each committed batch
   // takes the next number of the store's change sequence (StoreData::sequence counts them).
   virtual Status Commit(const WriteBatch& batch) = 0;
+  // A batch's audit events in the form the store writes them (WriteBatch::packed_audit); empty
+  // when the store writes them as they are.
+  virtual std::string PackAudit(const std::vector<model::AuditEntry>& /*events*/) const {
+    return "";
+  }
   // Commits `batches` as Commit would commit them one after another, in order, but together:
   // one transaction, so one flush to disk for all of them. Each batch is checked and written
   // inside a savepoint of its own, against the state its predecessors in the group left; one

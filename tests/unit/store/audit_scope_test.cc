@@ -1,5 +1,6 @@
 // An audited call's event travels with the call's first successful commit, in its transaction:
-// once, not with a refused commit, and never without a scope.
+// once, not with a refused commit, and never without a scope; packed as the store writes it on
+// the caller's thread.
 #include "store/audit_scope.h"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,34 @@ TEST(AuditScope, TheFirstSuccessfulCommitCarriesTheEventOnce) {
     ASSERT_TRUE(state.Commit({{InsertUser{{kAccount, "alice", "/", "AIDA1", 1, {}}}}}).ok());
   }
   EXPECT_EQ(AuditScope::Current(), nullptr);
+  EXPECT_EQ(Stored(store), std::vector<std::string>{"e1"});
+}
+
+// A memory store that says how it packs events, and keeps what each batch brought packed.
+class PackingStore : public MemoryStore {
+ public:
+  std::string PackAudit(const std::vector<model::AuditEntry>& events) const override {
+    std::string out = "packed";
+    for (const model::AuditEntry& e : events) out += " " + e.event_id;
+    return out;
+  }
+  Status Commit(const WriteBatch& batch) override {
+    packed.push_back(batch.packed_audit);
+    return MemoryStore::Commit(batch);
+  }
+  std::vector<std::string> packed;
+};
+
+TEST(AuditScope, TheEventArrivesPackedAsTheStoreWritesIt) {
+  PackingStore store;
+  State state(store);
+  ASSERT_TRUE(state.Load().ok());
+  ASSERT_TRUE(state.Commit(NewAccount(kAccount)).ok());
+  {
+    AuditScope scope(Event("e1"));
+    ASSERT_TRUE(state.Commit({{InsertRootUser{{kAccount, "a@example.com", "hash"}}}}).ok());
+  }
+  EXPECT_EQ(store.packed, (std::vector<std::string>{"", "packed e1"}));
   EXPECT_EQ(Stored(store), std::vector<std::string>{"e1"});
 }
 

@@ -240,6 +240,23 @@ TEST_F(SqliteAudit, ACommitsEventsRideInItsFeedRowUntilALookupAdoptsThem) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events"), 2);
 }
 
+TEST_F(SqliteAudit, EventsPackedByTheCommitsCallerAreStoredAsPackedAndAdoptedAsAnyOthers) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  WriteBatch packed = AccountWithEvent(1);
+  packed.packed_audit = (*store)->PackAudit(packed.audit);
+  ASSERT_TRUE((*store)->Commit(packed).ok());
+  ASSERT_TRUE((*store)->Commit(AccountWithEvent(2)).ok());  // packed by the store
+  // Both rows hold the events packed as a whole (store/audit_entry_codec.h, version 3).
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM changes WHERE substr(audit, 1, 1) = x'03'"), 2);
+  auto rows = (*store)->LookupAudit(All());
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].entry.event_id, "e1");
+  EXPECT_EQ((*rows)[1].entry.resources, Event(1).resources);
+  EXPECT_EQ((*rows)[1].entry.body, Event(1).body);
+}
+
 TEST_F(SqliteAudit, ACompletionAppendedWithItsEventsAdoptionKeepsTheCompletedBody) {
   auto store = SqliteStore::Open(Path());
   ASSERT_TRUE(store.ok());
