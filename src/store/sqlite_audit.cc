@@ -37,10 +37,12 @@ struct AppendStatements {
               "event_source, username, access_key_id, read_only, body) VALUES "
               "(?10,?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (account_id, event_id) DO NOTHING"),
         block(db, kInsertBlock),
-        // Rows and blocks share one sequence of numbers.
+        // Rows and blocks share one sequence of numbers, which never starts over: past what a
+        // prune left too.
         next(db,
              "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events), COALESCE((SELECT "
-             "last_seq FROM audit_blocks ORDER BY first_seq DESC LIMIT 1), 0)) + 1"),
+             "last_seq FROM audit_blocks ORDER BY first_seq DESC LIMIT 1), 0), COALESCE((SELECT "
+             "last_seq FROM audit_numbering), 0)) + 1"),
         resource(db,
                  "INSERT INTO audit_resources (seq, position, account_id, type, name) VALUES "
                  "(?,?,?,?,?)"),
@@ -403,6 +405,9 @@ constexpr AuditTable kAuditTables[] = {
     {"audit_unposted", "seq", "(seq INTEGER PRIMARY KEY)"},
     {"audit_adopted", "id, change_seq",
      "(id INTEGER PRIMARY KEY CHECK (id = 1), change_seq INTEGER NOT NULL)"},
+    // The highest number a prune found: numbers go on from it once every event is gone.
+    {"audit_numbering", "id, last_seq",
+     "(id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL)"},
 };
 struct AuditIndex {
   bool unique;
@@ -644,6 +649,13 @@ Result<std::vector<AuditRow>> LookupAuditRows(sqlite3* db, const AuditQuery& que
 
 Status PruneAuditRows(sqlite3* db, int64_t before_ms) {
   ASSIGN_OR_RETURN(int64_t through, LastNumberBefore(db, before_ms));
+  // First the highest number, kept for when every event is gone (the next append numbers on).
+  ASSIGN_OR_RETURN(int64_t latest, LatestAuditNumber(db));
+  Statement keep(db,
+                 "INSERT INTO audit_numbering (id, last_seq) VALUES (1, ?1) ON CONFLICT (id) DO "
+                 "UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)");
+  keep.Bind(1, latest);
+  RETURN_IF_ERROR(Run(db, keep));
   // Never into a sealed batch: from the start of one the cut would fall in.
   Statement cut(db,
                 "SELECT first_seq - 1 FROM audit_digests WHERE first_seq <= ?1 AND last_seq > ?1");

@@ -297,6 +297,38 @@ TEST_P(AuditLogContract, PruningNeverCutsASealedBatch) {
   EXPECT_TRUE(Ids(store->LookupAudit(Query(kA))).empty());
 }
 
+// A store whose every event aged out (a server idle for 90 days) numbers on from where it was:
+// numbers starting over would fall under the digests the recorder has sealed, and the events
+// that took them would never be sealed.
+TEST_P(AuditLogContract, NumbersGoOnAfterEveryEventIsPruned) {
+  auto store = Open();
+  ASSERT_TRUE(store
+                  ->AppendAudit({Event("e1", kA, 1000), Event("e2", kA, 2000, "GetUser", true),
+                                 Event("e3", kA, 3000)})
+                  .ok());
+  const int64_t last = *store->LatestAuditSeq();
+  ASSERT_GE(last, 3);
+  ASSERT_TRUE(store->PruneAudit(10000).ok());
+  EXPECT_TRUE(Ids(store->LookupAudit(Query(kA))).empty());
+  ASSERT_TRUE(
+      store->AppendAudit({Event("later", kA, 20000), Event("read", kA, 20001, "GetUser", true)})
+          .ok());
+  auto rows = store->LookupAudit(Query(kA));
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_GT((*rows)[1].seq, last);
+  EXPECT_GT((*rows)[0].seq, (*rows)[1].seq);
+  // Pruned again, then reopened: still on.
+  ASSERT_TRUE(store->PruneAudit(30000).ok());
+  store.reset();
+  store = Open();
+  ASSERT_TRUE(store->AppendAudit({Event("after-restart", kA, 40000)}).ok());
+  rows = store->LookupAudit(Query(kA));
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_GT((*rows)[0].seq, last + 2);
+}
+
 TEST_P(AuditLogContract, DigestsKeepTheirSignaturesUntilPruned) {
   auto store = Open();
   std::vector<model::AuditEntry> events;
