@@ -3,16 +3,19 @@
 // past the retention are pruned; each stored batch is handed to the sinks, and a failing sink
 // neither stops the recorder nor loses events from the store. A batch fills for up to its linger
 // before the store sees it, and a Flush does not wait for that. Quiet rounds ask the store to
-// sync what was appended.
+// sync what was appended. Events after every earlier one was pruned are sealed too.
 #include "audit/recorder.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "audit/event_digest.h"
 #include "store/memory_store.h"
+#include "store/sqlite_store.h"
 
 namespace gatehouse::audit {
 namespace {
@@ -143,6 +146,42 @@ TEST(Recorder, OldEventsArePruned) {
   }
   { Recorder pruner(store, Options(clock)); }  // prunes when it starts
   EXPECT_EQ(Stored(store), 1u);
+}
+
+// Every event aged out and pruned (its digests with it): the recorder, which keeps the last
+// digest it sealed, seals the next events all the same, since their numbers go on.
+TEST(Recorder, EventsAfterEverythingWasPrunedAreSealed) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("recorder-pruned-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    auto store = store::SqliteStore::Open((dir / "gatehouse.db").string());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::atomic<int64_t> clock{1000};
+    Recorder recorder(**store, Options(clock));
+    for (int i = 0; i < 3; ++i) recorder.Record(Event(i));
+    ASSERT_TRUE(recorder.Flush().ok());
+    ASSERT_TRUE(recorder.Seal(3).ok());
+    ASSERT_TRUE((*store)->PruneAudit(1000000).ok());
+    ASSERT_TRUE((*store)->AuditDigests()->empty());
+    for (int i = 3; i < 5; ++i) recorder.Record(Event(i, 2000000));
+    ASSERT_TRUE(recorder.Flush().ok());
+    const int64_t latest = *(*store)->LatestAuditSeq();
+    EXPECT_EQ(latest, 5);
+    // The first round finds the chain it knew gone (the store takes a new one from the
+    // start); the next seals the new events.
+    ASSERT_TRUE(recorder.Seal(latest).ok());
+    ASSERT_TRUE(recorder.Seal(latest).ok());
+    auto digests = (*store)->AuditDigests();
+    ASSERT_TRUE(digests.ok());
+    ASSERT_EQ(digests->size(), 1u);
+    EXPECT_EQ((*digests)[0].last_seq, 5);
+    EXPECT_EQ(FirstBrokenLink(*digests,
+                              [&](int64_t f, int64_t l) { return *(*store)->AuditEvents(f, l); }),
+              std::nullopt);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // A sink that keeps what it is given, or fails while `failing`.
