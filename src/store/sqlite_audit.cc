@@ -51,7 +51,7 @@ struct AppendStatements {
                 "min_time, max_time, seqs) VALUES (?,?,?,?,?,?,?,?)"),
         committed(db,
                   "SELECT c.seq, c.audit FROM audit_adopted a CROSS JOIN changes c ON c.seq > "
-                  "a.change_seq WHERE c.audit IS NOT NULL ORDER BY c.seq"),
+                  "a.change_seq WHERE c.audit IS NOT NULL ORDER BY c.seq LIMIT ?1"),
         feed_end(db, "SELECT COALESCE(MAX(seq), 0) FROM changes"),
         mark(db, "UPDATE audit_adopted SET change_seq = ?1 WHERE change_seq < ?1") {}
   bool ok() const {
@@ -72,6 +72,18 @@ struct AppendStatements {
 void AppendStatementsDeleter::operator()(AppendStatements* statements) const { delete statements; }
 
 namespace {
+
+// The rows of the change feed whose events wait for adoption (their numbers and events as
+// store/audit_entry_codec.h packs them), kFeedRowsPerRead of them at most, and the number the
+// feed is adopted through once they are: its last as this read saw it, or the last row read when
+// more wait.
+struct CommittedFeed {
+  std::vector<std::pair<int64_t, std::string>> rows;
+  int64_t end = 0;
+  bool more = false;
+};
+
+constexpr int64_t kFeedRowsPerRead = 4096;
 
 Status InsertResources(sqlite3* db, AppendStatements& s, int64_t seq, const model::AuditEntry& e) {
   int64_t position = 0;
@@ -501,6 +513,73 @@ Status MoveOutOfTheDatabase(sqlite3* db) {
   });
 }
 
+// Reads the committed feed in a read transaction of its own. Outside a transaction.
+Result<CommittedFeed> ReadCommittedFeed(sqlite3* db, AppendStatements& s) {
+  // One read of the database, ended before the audit file's write begins: a snapshot held for
+  // as long as that write would keep the database's checkpoints from reaching the end of its
+  // log, which then grows instead of starting over, and every commit would write further on.
+  if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Failure(db, "begin");
+  }
+  CommittedFeed feed;
+  Status st = [&]() -> Status {
+    s.committed.Reset();
+    s.committed.Bind(1, kFeedRowsPerRead);
+    int rc;
+    while ((rc = s.committed.Step()) == SQLITE_ROW) {
+      feed.rows.emplace_back(s.committed.Int(0), std::string(s.committed.View(1)));
+    }
+    s.committed.Reset();
+    if (rc != SQLITE_DONE) return Failure(db, "audit adoption");
+    if (feed.rows.size() == static_cast<size_t>(kFeedRowsPerRead)) {
+      feed.more = true;
+      feed.end = feed.rows.back().first;
+      return Status::Ok();
+    }
+    s.feed_end.Reset();
+    if (s.feed_end.Step() != SQLITE_ROW) return Failure(db, "audit adoption");
+    feed.end = s.feed_end.Int(0);
+    s.feed_end.Reset();
+    return Status::Ok();
+  }();
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);  // it wrote nothing: it cannot fail
+  RETURN_IF_ERROR(st);
+  return feed;
+}
+
+// In the open transaction, which reads nothing of the database: adopts the events of `feed`,
+// then upserts `entries` by (account, event id) and lists the new ones in postings; an event
+// already sealed keeps its stored body.
+Status AppendInTransaction(sqlite3* db, AppendStatements& statements, const CommittedFeed& feed,
+                           const std::vector<model::AuditEntry>& entries) {
+  statements.next.Reset();
+  if (statements.next.Step() != SQLITE_ROW) return Failure(db, "audit number");
+  int64_t next = statements.next.Int(0);
+  statements.next.Reset();
+  audit_postings::Postings postings;
+  RETURN_IF_ERROR(AdoptCommitted(db, statements, feed, entries, postings, next));
+  // Each run of reads between rows is stored in blocks, numbered in its place: the order of
+  // `entries` is the order of their numbers.
+  std::vector<const model::AuditEntry*> run;
+  auto end_run = [&]() -> Status {
+    RETURN_IF_ERROR(InsertAuditBlocks(db, statements.block, next, run));
+    for (const model::AuditEntry* e : run) audit_postings::Add(postings, *e, next++);
+    run.clear();
+    return Status::Ok();
+  };
+  for (const model::AuditEntry& e : entries) {
+    if (Blockable(e)) {
+      run.push_back(&e);
+      continue;
+    }
+    RETURN_IF_ERROR(end_run());
+    ASSIGN_OR_RETURN(int64_t seq, Store(db, statements, statements.put, e, next));
+    if (seq != 0) audit_postings::Add(postings, e, seq);
+  }
+  RETURN_IF_ERROR(end_run());
+  return WritePostings(db, statements.posting, postings);
+}
+
 }  // namespace
 
 std::string AuditFilePath(const std::string& database_path) {
@@ -559,61 +638,18 @@ Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db) {
   return statements;
 }
 
-Result<CommittedFeed> ReadCommittedFeed(sqlite3* db, AppendStatements& s) {
-  // One read of the database, ended before the audit file's write begins: a snapshot held for
-  // as long as that write would keep the database's checkpoints from reaching the end of its
-  // log, which then grows instead of starting over, and every commit would write further on.
-  if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return Failure(db, "begin");
-  }
-  CommittedFeed feed;
-  Status st = [&]() -> Status {
-    s.committed.Reset();
-    int rc;
-    while ((rc = s.committed.Step()) == SQLITE_ROW) {
-      feed.rows.emplace_back(s.committed.Int(0), std::string(s.committed.View(1)));
-    }
-    s.committed.Reset();
-    if (rc != SQLITE_DONE) return Failure(db, "audit adoption");
-    s.feed_end.Reset();
-    if (s.feed_end.Step() != SQLITE_ROW) return Failure(db, "audit adoption");
-    feed.end = s.feed_end.Int(0);
-    s.feed_end.Reset();
-    return Status::Ok();
-  }();
-  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);  // it wrote nothing: it cannot fail
-  RETURN_IF_ERROR(st);
-  return feed;
-}
-
-Status AppendAuditEntries(sqlite3* db, AppendStatements& statements, const CommittedFeed& feed,
+Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
                           const std::vector<model::AuditEntry>& entries) {
-  statements.next.Reset();
-  if (statements.next.Step() != SQLITE_ROW) return Failure(db, "audit number");
-  int64_t next = statements.next.Int(0);
-  statements.next.Reset();
-  audit_postings::Postings postings;
-  RETURN_IF_ERROR(AdoptCommitted(db, statements, feed, entries, postings, next));
-  // Each run of reads between rows is stored in blocks, numbered in its place: the order of
-  // `entries` is the order of their numbers.
-  std::vector<const model::AuditEntry*> run;
-  auto end_run = [&]() -> Status {
-    RETURN_IF_ERROR(InsertAuditBlocks(db, statements.block, next, run));
-    for (const model::AuditEntry* e : run) audit_postings::Add(postings, *e, next++);
-    run.clear();
-    return Status::Ok();
-  };
-  for (const model::AuditEntry& e : entries) {
-    if (Blockable(e)) {
-      run.push_back(&e);
-      continue;
-    }
-    RETURN_IF_ERROR(end_run());
-    ASSIGN_OR_RETURN(int64_t seq, Store(db, statements, statements.put, e, next));
-    if (seq != 0) audit_postings::Add(postings, e, seq);
+  static const std::vector<model::AuditEntry> kNone;
+  while (true) {
+    ASSIGN_OR_RETURN(CommittedFeed feed, ReadCommittedFeed(db, statements));
+    // A backlog (a trail that could not write for a while) is adopted a bounded read at a
+    // time, each in a transaction of its own, ahead of `entries`: numbers keep commit order.
+    RETURN_IF_ERROR(InTransaction(db, [&] {
+      return AppendInTransaction(db, statements, feed, feed.more ? kNone : entries);
+    }));
+    if (!feed.more) return Status::Ok();
   }
-  RETURN_IF_ERROR(end_run());
-  return WritePostings(db, statements.posting, postings);
 }
 
 Result<int64_t> SyncAuditFile(sqlite3* db) {

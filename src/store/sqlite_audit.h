@@ -10,7 +10,6 @@
 
 #include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "store/audit_log.h"
@@ -59,18 +58,13 @@ struct AppendStatementsDeleter {
 using AppendStatementsPtr = std::unique_ptr<AppendStatements, AppendStatementsDeleter>;
 Result<AppendStatementsPtr> PrepareAppendStatements(sqlite3* db);
 
-// The rows of the change feed whose events wait for adoption (their numbers and events as
-// store/audit_entry_codec.h packs them), and the feed's last number, as one snapshot saw them.
-struct CommittedFeed {
-  std::vector<std::pair<int64_t, std::string>> rows;
-  int64_t end = 0;
-};
-// Reads the committed feed in a read transaction of its own. Outside a transaction.
-Result<CommittedFeed> ReadCommittedFeed(sqlite3* db, AppendStatements& statements);
-// In the open transaction, which reads nothing of the database: adopts the events of `feed`,
-// then upserts `entries` by (account, event id) and lists the new ones in postings; an event
-// already sealed keeps its stored body.
-Status AppendAuditEntries(sqlite3* db, AppendStatements& statements, const CommittedFeed& feed,
+// Adopts the committed events that wait, then upserts `entries` by (account, event id) and lists
+// the new ones in postings; an event already sealed keeps its stored body. The feed is read in
+// reads of its own, each ended before the audit file's write begins (a read of the database held
+// for as long as that write would keep its checkpoints from reaching the end of its log, which
+// would then grow), a bounded number of rows at a time; each read's events are adopted in a
+// transaction of their own, and `entries` with the last. Outside a transaction.
+Status AppendAuditEntries(sqlite3* db, AppendStatements& statements,
                           const std::vector<model::AuditEntry>& entries);
 // Checkpoints the audit file, which syncs it; the mark of the feed adopted, now on the disk,
 // when the checkpoint copied every frame (a reader can hold some back: then kStoreConflict).

@@ -100,19 +100,7 @@ Status SqliteStore::AppendAudit(const std::vector<model::AuditEntry>& entries) {
 
 Status SqliteStore::AppendAuditLocked(const std::vector<model::AuditEntry>& entries) {
   // Writes the audit file alone (store/sqlite_audit.h): its sync never holds up a commit's.
-  ASSIGN_OR_RETURN(sqlite::CommittedFeed feed,
-                   sqlite::ReadCommittedFeed(audit_db_, *audit_append_));
-  Status s;
-  // Deferred: IMMEDIATE would take the database's write lock too, which it never writes.
-  if (sqlite3_exec(audit_db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    s = Failure(audit_db_, "begin");
-  } else {
-    s = sqlite::AppendAuditEntries(audit_db_, *audit_append_, feed, entries);
-    if (s.ok() && sqlite3_exec(audit_db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      s = Failure(audit_db_, "commit");
-    }
-    if (!s.ok()) sqlite3_exec(audit_db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
+  Status s = sqlite::AppendAuditEntries(audit_db_, *audit_append_, entries);
   if (!s.ok()) return s;
   appended_since_sync_ = true;
   // A failed sync is tried again at the next append or round: the events are stored.

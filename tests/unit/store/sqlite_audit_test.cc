@@ -257,6 +257,39 @@ TEST_F(SqliteAudit, EventsPackedByTheCommitsCallerAreStoredAsPackedAndAdoptedAsA
   EXPECT_EQ((*rows)[1].entry.body, Event(1).body);
 }
 
+TEST_F(SqliteAudit, ABacklogLargerThanOneReadIsAdoptedWholeAheadOfTheAppendsOwnEvents) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  // More waiting rows than one read of the feed takes (4,096), committed a group at a time.
+  constexpr int kCommits = 4100;
+  for (int first = 1; first <= kCommits; first += 500) {
+    std::vector<WriteBatch> batches;
+    for (int i = first; i < first + 500 && i <= kCommits; ++i) {
+      batches.push_back(AccountWithEvent(i));
+    }
+    std::vector<const WriteBatch*> group;
+    for (const WriteBatch& b : batches) group.push_back(&b);
+    for (const Result<int64_t>& r : (*store)->CommitGroup(group)) ASSERT_TRUE(r.ok());
+  }
+  model::AuditEntry read = Event(0);
+  read.event_id = "the-append's-own";
+  read.time_ms = 1000000;
+  ASSERT_TRUE((*store)->AppendAudit({read}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events") +
+                Count("SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM audit_blocks"),
+            kCommits + 1);
+  EXPECT_EQ(Count("SELECT change_seq FROM audit_adopted"), Count("SELECT MAX(seq) FROM changes"));
+  // Numbered in commit order, the append's own after them all.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM (SELECT CAST(substr(event_id, 2) AS INTEGER) AS n, "
+                  "LAG(CAST(substr(event_id, 2) AS INTEGER)) OVER (ORDER BY seq) AS p FROM "
+                  "audit_events WHERE event_id LIKE 'e%') WHERE p >= n"),
+            0);
+  auto newest = (*store)->LookupAudit(All(1));
+  ASSERT_TRUE(newest.ok());
+  ASSERT_EQ(newest->size(), 1u);
+  EXPECT_EQ((*newest)[0].entry.event_id, "the-append's-own");
+}
+
 TEST_F(SqliteAudit, ACompletionAppendedWithItsEventsAdoptionKeepsTheCompletedBody) {
   auto store = SqliteStore::Open(Path());
   ASSERT_TRUE(store.ok());
