@@ -8,6 +8,7 @@ PROTOCOL_FUZZ_SECONDS ?= 15
 DISPATCHER_FUZZ_SECONDS ?= 15
 JWT_FUZZ_SECONDS ?= 15
 SAML_FUZZ_SECONDS ?= 15
+CREDENTIAL_FUZZ_SECONDS ?= 15
 JOBS       ?= $(shell nproc)
 ARGS       ?= serve --data ./data
 
@@ -40,13 +41,14 @@ $(FUZZ_BUILD)/build.ninja:
 
 fuzz: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target policy_fuzz sigv4_fuzz protocol_fuzz \
-	  dispatcher_fuzz jwt_fuzz saml_fuzz
+	  dispatcher_fuzz jwt_fuzz saml_fuzz credential_fuzz
 	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/policy_fuzz $(FUZZ_SECONDS)
 	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/sigv4_fuzz $(SIGV4_FUZZ_SECONDS)
 	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/protocol_fuzz $(PROTOCOL_FUZZ_SECONDS)
 	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/dispatcher_fuzz $(DISPATCHER_FUZZ_SECONDS)
 	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/jwt_fuzz $(JWT_FUZZ_SECONDS)
 	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/saml_fuzz $(SAML_FUZZ_SECONDS)
+	tests/fuzz/run-fuzzer $(FUZZ_BUILD)/tests/fuzz/credential_fuzz $(CREDENTIAL_FUZZ_SECONDS)
 
 test: fuzz unit
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <utility>
 
+#include "core/openssl_ptr.h"
 #include "federation/base64url.h"
-#include "federation/openssl_ptr.h"
 #include "federation/strict_json.h"
 
 namespace gatehouse::federation {

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "federation/openssl_ptr.h"
+#include "core/openssl_ptr.h"
 
 namespace gatehouse::federation {
 namespace {
