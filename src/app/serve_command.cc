@@ -465,7 +465,7 @@ int Serve(const ServeOptions& options) {
   oidc_options.fetch.extra_ca_file = options.federation_ca_file;
   oidc_options.now_ms = [] { return NowSeconds() * 1000; };
   federation::OidcKeyFetcher oidc_keys(std::move(oidc_options));
-  services::sts::StsContext sts{iam, session_keys, &oidc_keys, public_url};
+  services::sts::StsContext sts{iam, session_keys, &oidc_keys, public_url, options.region};
   services::sts::RegisterStsOperations(dispatcher, sts);
   services::organizations::OrganizationsOptions organizations_options;
   organizations_options.max_accounts = options.max_accounts;

@@ -17,23 +17,25 @@ constexpr size_t kMaxTokenSize = 64 * 1024;
 json ToJson(const SessionClaims& c) {
   json tags = json::array();
   for (const auto& [k, v] : c.tags) tags.push_back({k, v});
-  return json{{"k", static_cast<int>(c.kind)},
-              {"a", c.account_id},
-              {"p", c.principal_arn},
-              {"u", c.user_id},
-              {"s", c.secret},
-              {"src", c.source_arn},
-              {"rid", c.role_id},
-              {"hsp", c.has_session_policy},
-              {"sp", c.session_policy},
-              {"spa", c.session_policy_arns},
-              {"t", tags},
-              {"tt", c.transitive_tag_keys},
-              {"si", c.source_identity},
-              {"m", c.mfa},
-              {"mt", c.mfa_time_ms},
-              {"i", c.issued_ms},
-              {"e", c.expires_ms}};
+  json out{{"k", static_cast<int>(c.kind)},
+           {"a", c.account_id},
+           {"p", c.principal_arn},
+           {"u", c.user_id},
+           {"s", c.secret},
+           {"src", c.source_arn},
+           {"rid", c.role_id},
+           {"hsp", c.has_session_policy},
+           {"sp", c.session_policy},
+           {"spa", c.session_policy_arns},
+           {"t", tags},
+           {"tt", c.transitive_tag_keys},
+           {"si", c.source_identity},
+           {"m", c.mfa},
+           {"mt", c.mfa_time_ms},
+           {"i", c.issued_ms},
+           {"e", c.expires_ms}};
+  if (c.default_regions_only) out["g1"] = true;  // absent from version 2 tokens
+  return out;
 }
 
 std::optional<SessionClaims> FromJson(const json& j) {
@@ -59,6 +61,7 @@ std::optional<SessionClaims> FromJson(const json& j) {
     c.mfa_time_ms = j.at("mt").get<int64_t>();
     c.issued_ms = j.at("i").get<int64_t>();
     c.expires_ms = j.at("e").get<int64_t>();
+    c.default_regions_only = j.value("g1", false);
     return c;
   } catch (const json::exception&) {
     return std::nullopt;

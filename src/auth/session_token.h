@@ -50,6 +50,9 @@ struct SessionClaims {
   int64_t mfa_time_ms = 0;  // when
   int64_t issued_ms = 0;    // aws:TokenIssueTime
   int64_t expires_ms = 0;
+  // A version 1 token of STS's global endpoint (SetSecurityTokenServicePreferences): refused in
+  // the Regions an account must opt in to. Version 2 tokens are valid in every Region.
+  bool default_regions_only = false;
 };
 
 inline constexpr char kInvalidTokenMessage[] =

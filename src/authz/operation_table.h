@@ -26,6 +26,7 @@ enum class ResourceForm {
   kMfa,
   kOidcProvider,
   kSamlProvider,
+  kServerCertificate,
   kServiceLinkedRole,
   kPolicySource,
   kHandler,
@@ -41,6 +42,7 @@ enum class ResourceForm {
   kOrgResource,
   kRenamedUser,
   kRenamedGroup,
+  kRenamedServerCertificate,
   kOrgSourceParent,
   kOrgDestinationParent
 };

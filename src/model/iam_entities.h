@@ -241,6 +241,16 @@ struct RootRecovery {
   std::string Key() const { return RecordKey({account_id}); }
 };
 
+// The account's SetSecurityTokenServicePreferences: the version of the session tokens STS's
+// global endpoint issues (1: valid only in the regions enabled by default; 2: valid in every
+// region, and longer). No record: version 1, AWS's default.
+struct StsPreferences {
+  std::string account_id;
+  int global_endpoint_token_version = 1;
+
+  std::string Key() const { return RecordKey({account_id}); }
+};
+
 // The last credential report generated for an account.
 struct CredentialReport {
   std::string account_id;

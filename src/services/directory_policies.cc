@@ -303,6 +303,20 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
                      Input(input, "NewGroupName", group ? group->name : name));
       break;
     }
+    case ResourceForm::kRenamedServerCertificate: {
+      std::string name = Input(input, "ServerCertificateName");
+      auto cert = directory_.Get<model::ServerCertificate>(model::RecordKey({account, name}));
+      info.arn = arn("server-certificate", Input(input, "NewPath", cert ? cert->path : "/"),
+                     Input(input, "NewServerCertificateName", cert ? cert->name : name));
+      break;
+    }
+    case ResourceForm::kServerCertificate: {
+      std::string name = Input(input, "ServerCertificateName");
+      auto cert = directory_.Get<model::ServerCertificate>(model::RecordKey({account, name}));
+      info.arn = cert ? cert->Arn() : arn("server-certificate", Input(input, "Path", "/"), name);
+      if (cert != nullptr) info.tags = TagPairs(cert->tags);
+      break;
+    }
     case ResourceForm::kUserPath:
       info.arn = arn("user", Input(input, "PathPrefix", "/"), "");
       break;

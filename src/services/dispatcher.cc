@@ -472,6 +472,7 @@ HttpResponse Dispatcher::HandleGuarded(const HttpRequest& request, DispatchRecor
     if (Status s = SessionMayCall(*key->session, claim->service, op.name); !s.ok()) {
       return fail(s);
     }
+    if (Status s = SessionValidInRegion(*key->session, claim->region); !s.ok()) return fail(s);
   }
   rec.principal = key->principal_arn;
   if (on_key_used_ && !key->session) {

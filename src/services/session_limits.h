@@ -17,4 +17,9 @@ namespace gatehouse::services {
 Status SessionMayCall(const auth::SessionClaims& session, std::string_view service,
                       std::string_view operation);
 
+// Whether the session's token is valid in `region` (the region a request is signed for): a
+// version 1 token of the global endpoint is not in the Regions an account must opt in to, and
+// is refused as AWS refuses it (InvalidClientTokenId).
+Status SessionValidInRegion(const auth::SessionClaims& session, std::string_view region);
+
 }  // namespace gatehouse::services

@@ -13,7 +13,9 @@
 #include "model/iam_entities.h"
 #include "model/mail_entities.h"
 #include "model/organization_entities.h"
+#include "model/server_certificate_entities.h"
 #include "model/throttle_entities.h"
+#include "model/user_credential_entities.h"
 
 namespace gatehouse::model {
 
@@ -44,6 +46,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PasswordPolicy, account_id, mini
                                                 require_lowercase, allow_users_to_change_password,
                                                 max_password_age, password_reuse_prevention,
                                                 hard_expiry)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StsPreferences, account_id,
+                                                global_endpoint_token_version)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MfaDevice, account_id, name, path, sealed_seed,
                                                 created_ms, user_name, root, enabled_ms, last_step,
                                                 tags)
@@ -152,6 +156,18 @@ inline void from_json(const nlohmann::json& j, ConsoleSession& s) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KnownAddress, address, last_success_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ThrottleCount, key, failures, first_failure_ms,
                                                 last_failure_ms, next_slot_ms, known, expires_ms)
+
+// A user's SSH public keys, signing certificates and service-specific credentials.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SshPublicKey, account_id, user_name, id, algorithm,
+                                                wire_key, fingerprint, status, uploaded_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SigningCertificate, account_id, user_name, id, body,
+                                                fingerprint, status, uploaded_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServiceSpecificCredential, account_id, user_name,
+                                                id, service_name, service_user_name, alias,
+                                                secret_hash, status, created_ms, expires_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerCertificate, account_id, name, path, id, body,
+                                                chain, sealed_private_key, uploaded_ms, expires_ms,
+                                                tags)
 
 // Federation's identity providers and spent SAML assertions.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OidcProvider, account_id, url, client_ids,

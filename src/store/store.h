@@ -49,7 +49,9 @@
 #include "model/iam_entities.h"
 #include "model/mail_entities.h"
 #include "model/organization_entities.h"
+#include "model/server_certificate_entities.h"
 #include "model/throttle_entities.h"
+#include "model/user_credential_entities.h"
 #include "store/audit_log.h"
 #include "store/boxed.h"
 

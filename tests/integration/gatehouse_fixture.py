@@ -21,6 +21,7 @@ import unittest
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 BIN = os.environ.get("GATEHOUSE_BIN", "build/gatehouse")
 
@@ -152,6 +153,18 @@ class GatehouseTestCase(unittest.TestCase):
                                 PolicyDocument=policy_document)
         key = iam.create_access_key(UserName=user_name)["AccessKey"]
         return self.client(service, key["AccessKeyId"], key["SecretAccessKey"])
+
+    def assertAwsError(self, call, code, status, message=None, **kwargs):
+        """Calls call(**kwargs), which must fail with AWS error `code`, HTTP `status` and (when
+        given) `message`; returns the message."""
+        with self.assertRaises(ClientError) as e:
+            call(**kwargs)
+        err = e.exception.response
+        self.assertEqual(err["Error"]["Code"], code)
+        if message is not None:
+            self.assertEqual(err["Error"]["Message"], message)
+        self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], status)
+        return err["Error"]["Message"]
 
     def aws_cli(self, *args):
         """Runs the AWS CLI as the bootstrap admin; returns (exit code, stdout, stderr)."""

@@ -95,6 +95,16 @@ class SummaryTest(AccountTestCase):
               "AccessKeysPerUserQuota": 2, "SigningCertificatesPerUserQuota": 2,
               "ServerCertificatesQuota": 20, "GlobalEndpointTokenVersion": 1}
 
+    def test_global_endpoint_token_version_follows_the_preference(self):
+        iam = self.admin("iam")
+        iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v2Token")
+        self.assertEqual(iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"], 2)
+        iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v1Token")
+        self.assertEqual(iam.get_account_summary()["SummaryMap"]["GlobalEndpointTokenVersion"], 1)
+        with self.assertRaises(ClientError) as e:
+            iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v3Token")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ValidationError")
+
     def test_quotas_and_counts(self):
         iam = self.admin("iam")
         before = iam.get_account_summary()["SummaryMap"]

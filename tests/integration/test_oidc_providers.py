@@ -24,13 +24,7 @@ class OidcProvidersTest(GatehouseTestCase):
             self.iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=p["Arn"])
 
     def assertError(self, call, code, message, status, **kwargs):
-        with self.assertRaises(ClientError) as e:
-            call(**kwargs)
-        err = e.exception.response
-        self.assertEqual(err["Error"]["Code"], code)
-        if message is not None:
-            self.assertEqual(err["Error"]["Message"], message)
-        self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], status)
+        self.assertAwsError(call, code, status, message, **kwargs)
 
     def arn(self, url):
         return "arn:aws:iam::%s:oidc-provider/%s" % (self.account, url)

@@ -7,6 +7,7 @@
 #include "services/iam/attachments.h"
 #include "services/iam/iam_context.h"
 #include "services/iam/pagination.h"
+#include "services/iam/user_credentials.h"
 
 namespace gatehouse::services::iam {
 namespace {
@@ -48,6 +49,8 @@ json SummaryMap(const store::Directory& dir, const std::string& account) {
     if (device->root) root_mfa = 1;
   }
   const int64_t root_keys = dir.ListAccessKeys(account, "").empty() ? 0 : 1;
+  const int64_t root_certificates =
+      dir.Scan<model::SigningCertificate>(UserCredentialPrefix(account, ""), "", 1).empty() ? 0 : 1;
   const auto quota = static_cast<int64_t>(kManagedPoliciesPerEntity);
   return {
       {"Users", users},
@@ -74,15 +77,15 @@ json SummaryMap(const store::Directory& dir, const std::string& account) {
       {"AssumeRolePolicySizeQuota", 2048},
       {"AccessKeysPerUserQuota", 2},
       {"SigningCertificatesPerUserQuota", 2},
-      {"ServerCertificates", 0},
+      {"ServerCertificates", Count<model::ServerCertificate>(dir, account)},
       {"ServerCertificatesQuota", 20},
       {"MFADevices", mfa_devices},
       {"MFADevicesInUse", mfa_in_use},
       {"AccountMFAEnabled", root_mfa},
       {"AccountAccessKeysPresent", root_keys},
-      {"AccountSigningCertificatesPresent", 0},
+      {"AccountSigningCertificatesPresent", root_certificates},
       {"Providers", 0},
-      {"GlobalEndpointTokenVersion", 1},
+      {"GlobalEndpointTokenVersion", GlobalEndpointTokenVersion(dir, account)},
   };
 }
 

@@ -8,6 +8,7 @@
 #include "core/strings.h"
 #include "core/time_format.h"
 #include "services/iam/account_operations.h"
+#include "services/iam/user_credentials.h"
 
 namespace gatehouse::services::iam {
 namespace {
@@ -24,9 +25,6 @@ constexpr char kHeader[] =
     "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
     "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
     "cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
-
-// Signing certificates are not supported: none is ever active.
-constexpr char kNoCertificates[] = ",false,N/A,false,N/A";
 
 // "2026-11-29T07:00:00+00:00", the report's time format.
 std::string CsvTime(int64_t ms) {
@@ -60,6 +58,24 @@ std::string KeyColumns(const IamContext& iam,
   return out;
 }
 
+// The cert_1_* and cert_2_* columns of user `user` ("" for the root user): whether each signing
+// certificate (oldest first) is active, and when it was uploaded.
+std::string CertificateColumns(const store::Directory& dir, const std::string& account,
+                               const std::string& user) {
+  auto certs = dir.Scan<model::SigningCertificate>(UserCredentialPrefix(account, user));
+  std::sort(certs.begin(), certs.end(), [](const auto& a, const auto& b) {
+    return std::tie(a->uploaded_ms, a->id) < std::tie(b->uploaded_ms, b->id);
+  });
+  std::string out;
+  for (size_t i = 0; i < 2; ++i) {
+    out += i < certs.size()
+               ? std::string(",") + Bool(certs[i]->status == model::kCredentialActive) + "," +
+                     CsvTime(certs[i]->uploaded_ms)
+               : ",false,N/A";
+  }
+  return out;
+}
+
 bool HasMfa(const std::vector<std::shared_ptr<const model::MfaDevice>>& devices, bool root,
             std::string_view user) {
   return std::any_of(devices.begin(), devices.end(), [&](const auto& d) {
@@ -79,7 +95,7 @@ std::string GenerateCsv(const IamContext& iam, const std::string& account) {
          CsvTime(created ? created->created_ms : 0) +
          ",not_supported,no_information,not_supported,not_supported," +
          Bool(HasMfa(devices, true, "")) + KeyColumns(iam, dir.ListAccessKeys(account, "")) +
-         kNoCertificates + "\n";
+         CertificateColumns(dir, account, "") + "\n";
 
   auto users = dir.ListUsers(account);
   std::sort(users.begin(), users.end(),
@@ -100,7 +116,8 @@ std::string GenerateCsv(const IamContext& iam, const std::string& account) {
                  : "N/A";
     }
     csv += std::string(",") + Bool(HasMfa(devices, false, user->name)) +
-           KeyColumns(iam, dir.ListAccessKeys(account, user->name)) + kNoCertificates + "\n";
+           KeyColumns(iam, dir.ListAccessKeys(account, user->name)) +
+           CertificateColumns(dir, account, user->name) + "\n";
   }
   return csv;
 }

@@ -24,6 +24,11 @@ Status NoSuchUser(std::string_view name) {
 void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterUserOperations(dispatcher, iam);
   RegisterAccessKeyOperations(dispatcher, iam);
+  RegisterSshPublicKeyOperations(dispatcher, iam);
+  RegisterServiceCredentialOperations(dispatcher, iam);
+  RegisterSigningCertificateOperations(dispatcher, iam);
+  RegisterServerCertificateOperations(dispatcher, iam);
+  RegisterStsPreferenceOperations(dispatcher, iam);
   RegisterUserPolicyOperations(dispatcher, iam);
   RegisterGroupOperations(dispatcher, iam);
   RegisterGroupPolicyOperations(dispatcher, iam);

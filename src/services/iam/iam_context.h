@@ -67,5 +67,13 @@ void RegisterMfaOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterAccountOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterSimulationOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterRootAccessOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterSshPublicKeyOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterServiceCredentialOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterSigningCertificateOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterServerCertificateOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterStsPreferenceOperations(Dispatcher& dispatcher, IamContext& iam);
+
+// The account's GlobalEndpointTokenVersion (SetSecurityTokenServicePreferences): 1 or 2.
+int GlobalEndpointTokenVersion(const store::Directory& dir, std::string_view account);
 
 }  // namespace gatehouse::services::iam

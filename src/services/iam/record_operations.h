@@ -28,6 +28,14 @@ Result<nlohmann::json> UpdateRecord(IamContext& iam, const Record& record, Chang
   return nlohmann::json::object();
 }
 
+// `record` deleted, if it is still as read.
+template <typename Record>
+Result<nlohmann::json> EraseRecord(IamContext& iam, const Record& record) {
+  RETURN_IF_ERROR(iam.state.Commit(
+      {.writes = {store::Erase<Record>::Of(record)}, .preconditions = {store::Unchanged(record)}}));
+  return nlohmann::json::object();
+}
+
 template <typename Record>
 Result<nlohmann::json> TagRecord(IamContext& iam, const OperationContext& c,
                                  RecordFinder<Record> find, const TagRules& rules) {

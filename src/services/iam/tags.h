@@ -28,6 +28,7 @@ inline constexpr TagRules kInstanceProfileTags{"TagsPerInstanceProfile"};
 inline constexpr TagRules kMfaDeviceTags{"TagsPerMFADevice"};
 inline constexpr TagRules kOidcProviderTags{"TagsPerOpenIdConnectProvider"};
 inline constexpr TagRules kSamlProviderTags{"TagsPerSAMLProvider"};
+inline constexpr TagRules kServerCertificateTags{"TagsPerServerCertificate"};
 
 // `current` with the input list `changes` ([{Key, Value}]) applied; a key already present
 // (regardless of case) takes the new value. Two keys of `changes` that differ only in case, or

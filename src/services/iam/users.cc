@@ -9,6 +9,7 @@
 #include "services/iam/iam_context.h"
 #include "services/iam/pagination.h"
 #include "services/iam/tags.h"
+#include "services/iam/user_credentials.h"
 
 namespace gatehouse::services::iam {
 
@@ -55,6 +56,7 @@ void RenameUserRecords(const store::Directory& dir, const std::string& account,
   }
   batch.preconditions.push_back(
       store::ExpectFewer<model::MfaDevice>{account + "/", devices + 1, "user_name", from});
+  MoveAllUserCredentials(dir, account, from, to, batch);
 }
 
 // What DeleteUser found, as preconditions: the user as read, with nothing left hanging off it.
@@ -69,6 +71,7 @@ void AppendDeletable(const model::User& user, store::WriteBatch& batch) {
        store::ExpectFewerOfUser{store::UserTable::kInlinePolicies, user.account_id, user.name, 1},
        store::ExpectFewerOfUser{store::UserTable::kAttachedPolicies, user.account_id, user.name,
                                 1}});
+  AppendNoUserCredentials(user, batch);
 }
 
 Status DeleteConflict(const std::string& what) {
@@ -276,6 +279,9 @@ void RegisterUserOperations(Dispatcher& d, IamContext& iam) {
     // AWS words it as DeleteGroup does (seen in DeleteUser errors people quote).
     if (!dir.Scan<model::GroupMember>(key + "/", "", 1).empty()) {
       return DeleteConflict("remove users from group");
+    }
+    if (std::string left = UserCredentialLeft(dir, *user); !left.empty()) {
+      return DeleteConflict(left);
     }
     if (!dir.UserPolicies(user->account_id, user->name).empty()) {
       return DeleteConflict("delete policies");

@@ -95,6 +95,9 @@ Result<json> IssueCredentials(StsContext& sts, auth::SessionClaims& claims,
   Result<std::pair<uint32_t, std::string>> key = sts.keys.Current(now_ms);
   if (!key.ok()) return key.status();
   claims.access_key_id = NewAccessKeyId(sts.iam.random, /*temporary=*/true, claims.account_id);
+  claims.default_regions_only =
+      sts.region == "us-east-1" &&
+      iam::GlobalEndpointTokenVersion(sts.iam.state.directory(), claims.account_id) == 1;
   claims.secret = NewSecretAccessKey(sts.iam.random);
   claims.issued_ms = now_ms;
   // AWS's expirations are whole seconds.

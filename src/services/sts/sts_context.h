@@ -19,6 +19,11 @@ struct StsContext {
   // The URL clients reach the server at (--public-url): its /saml endpoint is an audience and a
   // recipient SAML responses may name, besides AWS's sign-in endpoint. "" when unset.
   std::string public_url;
+  // The region the server answers for. In us-east-1 its STS endpoint is the global one
+  // (sts.amazonaws.com, whose requests are signed for us-east-1): the tokens it issues are of
+  // the version the account's SetSecurityTokenServicePreferences chose. In any other region it
+  // is a regional endpoint, whose tokens are version 2.
+  std::string region = "us-east-1";
 };
 
 // Registers every STS operation.

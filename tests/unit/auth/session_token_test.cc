@@ -64,6 +64,18 @@ TEST(SessionTokenTest, RoundTripsEveryClaim) {
   EXPECT_EQ(opened->access_key_id, c.access_key_id);
 }
 
+TEST(SessionTokenTest, KeepsItsGlobalEndpointVersion) {
+  SessionClaims v1 = Sample();
+  v1.default_regions_only = true;
+  SessionClaims v2 = Sample();
+  for (const SessionClaims& c : {v1, v2}) {
+    Result<SessionClaims> opened =
+        OpenSessionToken(SealSessionToken(c, 7, kKey, kNonce), c.access_key_id, Ring(7, kKey));
+    ASSERT_TRUE(opened.ok());
+    EXPECT_EQ(opened->default_regions_only, c.default_regions_only);
+  }
+}
+
 TEST(SessionTokenTest, EveryKindRoundTrips) {
   for (SessionKind kind : {SessionKind::kAssumedRole, SessionKind::kFederatedUser,
                            SessionKind::kUserSession, SessionKind::kRootSession}) {

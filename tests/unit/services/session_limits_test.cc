@@ -46,5 +46,16 @@ TEST(SessionLimitsTest, FederatedUsersCallNoIamAndOnlyGetCallerIdentity) {
   EXPECT_EQ(Code(federated, "sts", "AssumeRole"), ErrorCode::kAccessDenied);
 }
 
+TEST(SessionLimitsTest, VersionOneTokensStayOutOfOptInRegions) {
+  auth::SessionClaims v1;
+  v1.default_regions_only = true;
+  EXPECT_TRUE(SessionValidInRegion(v1, "us-east-1").ok());
+  EXPECT_TRUE(SessionValidInRegion(v1, "eu-west-1").ok());
+  EXPECT_EQ(SessionValidInRegion(v1, "af-south-1").code(), ErrorCode::kInvalidClientTokenId);
+  EXPECT_EQ(SessionValidInRegion(v1, "mx-central-1").code(), ErrorCode::kInvalidClientTokenId);
+  auth::SessionClaims v2;
+  EXPECT_TRUE(SessionValidInRegion(v2, "af-south-1").ok());
+}
+
 }  // namespace
 }  // namespace gatehouse::services
