@@ -19,12 +19,9 @@ namespace {
 // A throwaway P-256 key, only for exercising the key check.
 constexpr const char* kPrivateKey =
     "-----BEGIN PRIVATE KEY-----\n"
-    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgpSYnKJoadn9QtgJt
-    "
-    "zGgc8JTQb2xY5bt4JNxVrspZp8ChRANCAAQk4N+rnRz6QQFN8FgQt97gOgNaGjCt
-    "
-    "ofGbdFEUXcZXg5wYGWVANRMwSNJFsKe+MZlCHAzXDWMAb77fa1eqFPF+
-    "
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgpSYnKJoadn9QtgJt\n"
+    "zGgc8JTQb2xY5bt4JNxVrspZp8ChRANCAAQk4N+rnRz6QQFN8FgQt97gOgNaGjCt\n"
+    "ofGbdFEUXcZXg5wYGWVANRMwSNJFsKe+MZlCHAzXDWMAb77fa1eqFPF+\n"
     "-----END PRIVATE KEY-----\n";
 
 void SshKey(const std::string& text) {
