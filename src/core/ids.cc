@@ -93,6 +93,9 @@ std::string NewOrganizationalUnitId(Random& random, std::string_view root_id) {
 std::string NewOrganizationPolicyId(Random& random) {
   return "p-" + RandomString(random, kLowerAlphanumeric, 8);
 }
+std::string NewResourcePolicyId(Random& random) {
+  return "rp-" + RandomString(random, kLowerAlphanumeric, 8);
+}
 std::string NewHandshakeId(Random& random) {
   return "h-" + RandomString(random, kLowerAlphanumeric, 10);
 }

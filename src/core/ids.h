@@ -33,6 +33,7 @@ std::string NewRootId(Random& random);
 std::string NewOrganizationalUnitId(Random& random, std::string_view root_id);
 std::string NewOrganizationPolicyId(Random& random);
 std::string NewHandshakeId(Random& random);
+std::string NewResourcePolicyId(Random& random);  // rp- + 8 of [a-z0-9]
 std::string NewCreateAccountRequestId(Random& random);
 
 // `length` characters drawn uniformly from `alphabet`.

@@ -172,4 +172,27 @@ struct ServiceAccess {
   std::string Key() const { return organization_id + "/" + service_principal; }
 };
 
+// A member account registered as the delegated administrator of a service
+// (RegisterDelegatedAdministrator); keyed by account first, so that an account's delegations
+// are one prefix and leave with it.
+struct DelegatedAdministrator {
+  std::string organization_id;
+  std::string account_id;
+  std::string service_principal;
+  int64_t enabled_ms = 0;
+
+  std::string Key() const { return organization_id + "/" + account_id + "/" + service_principal; }
+};
+
+// The organization's resource-based policy (PutResourcePolicy): which principals of its member
+// accounts may call which Organizations operations, as if from the management account.
+struct OrganizationResourcePolicy {
+  std::string organization_id;
+  std::string id;  // rp-…
+  std::string content;
+  std::vector<Tag> tags;
+
+  std::string Key() const { return organization_id; }
+};
+
 }  // namespace gatehouse::model

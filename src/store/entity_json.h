@@ -92,6 +92,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PolicyAttachment, organization_i
                                                 policy_id, policy_type)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServiceAccess, organization_id, service_principal,
                                                 enabled_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DelegatedAdministrator, organization_id, account_id,
+                                                service_principal, enabled_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrganizationResourcePolicy, organization_id, id,
+                                                content, tags)
 
 // The entities kept in dedicated tables, for the change feed.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Account, id, name, email, created_ms)

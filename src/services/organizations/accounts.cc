@@ -22,11 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-Status AccountNotFound() {
-  return Status(ErrorCode::kAccountNotFoundException,
-                "You specified an account that doesn't exist.");
-}
-
 Status MasterCannotLeave() {
   return Status(ErrorCode::kMasterCannotLeaveOrganizationException,
                 "You can't remove the management account from an organization. If you want the "
@@ -38,26 +33,26 @@ Status TargetNotFound() {
   return Status(ErrorCode::kTargetNotFoundException, "You specified a target that doesn't exist.");
 }
 
-// The member `id` of `o` (the management account is one), or AccountNotFoundException.
-Result<std::shared_ptr<const model::OrganizationAccount>> FindAccount(const store::Directory& dir,
-                                                                      const model::Organization& o,
-                                                                      const std::string& id) {
-  auto member = FindMember(dir, o, id);
-  if (member == nullptr) return AccountNotFound();
-  return member;
-}
-
 // The writes that take `member` out of its organization: its membership and the policies
-// attached to it. The account itself stays, standalone.
-void RemovalWrites(const store::Directory& dir, const model::OrganizationAccount& member,
-                   store::WriteBatch& batch) {
-  LeaveWrites(member, batch);
+// attached to it. The account itself stays, standalone. A delegated administrator must be
+// deregistered first, as AWS requires.
+Status RemovalWrites(const store::Directory& dir, const model::OrganizationAccount& member,
+                     store::WriteBatch& batch) {
   const std::string prefix = member.organization_id + "/" + member.account_id + "/";
+  if (!dir.Scan<model::DelegatedAdministrator>(prefix, "", 1).empty()) {
+    return Status(ErrorCode::kConstraintViolationException,
+                  "You cannot remove a delegated administrator from the organization: "
+                  "deregister it as a delegated administrator first.",
+                  "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG");
+  }
+  batch.preconditions.push_back(store::NoneUnder<model::DelegatedAdministrator>(prefix));
+  LeaveWrites(member, batch);
   auto attachments = dir.Scan<model::PolicyAttachment>(prefix);
   store::AppendSameRange(attachments, prefix, batch.preconditions);
   for (const auto& a : attachments) {
     batch.writes.push_back(store::Erase<model::PolicyAttachment>::Of(*a));
   }
+  return Status::Ok();
 }
 
 void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
@@ -266,7 +261,7 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
                auto member = FindAccount(dir, o, id);
                if (!member.ok()) return member.status();
                store::WriteBatch batch;
-               RemovalWrites(dir, **member, batch);
+               RETURN_IF_ERROR(RemovalWrites(dir, **member, batch));
                if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
                return json::object();
              });
@@ -278,7 +273,7 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
                if (!m.ok()) return m.status();
                if (m->IsManagement()) return MasterCannotLeave();
                store::WriteBatch batch;
-               RemovalWrites(dir, *m->account, batch);
+               RETURN_IF_ERROR(RemovalWrites(dir, *m->account, batch));
                if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
                return json::object();
              });

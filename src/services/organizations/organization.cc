@@ -26,7 +26,8 @@ Status AlreadyInOrganization() {
 }
 
 // Every record of `org` but the handshakes: its OUs, policies, attachments, service accesses,
-// account-creation requests and memberships (the management account's: the others must be gone).
+// account-creation requests, resource policy and memberships (the management account's: the
+// others, and with them every delegated administrator, must be gone).
 void EraseOrganizationWrites(const store::Directory& dir, const model::Organization& org,
                              store::WriteBatch& batch) {
   const std::string prefix = org.id + "/";
@@ -39,6 +40,12 @@ void EraseOrganizationWrites(const store::Directory& dir, const model::Organizat
   store::AppendSameRange(dir.Scan<model::PolicyAttachment>(prefix), prefix, read);
   store::AppendSameRange(dir.Scan<model::ServiceAccess>(prefix), prefix, read);
   store::AppendSameRange(dir.Scan<model::AccountCreation>(prefix), prefix, read);
+  auto resource_policy = dir.Get<model::OrganizationResourcePolicy>(org.id);
+  read.push_back(resource_policy ? store::Unchanged(*resource_policy)
+                                 : store::Absent<model::OrganizationResourcePolicy>(org.id));
+  if (resource_policy) {
+    batch.writes.push_back(store::Erase<model::OrganizationResourcePolicy>::Of(*resource_policy));
+  }
   int64_t handshakes = 0;
   for (const auto& h : dir.Scan<model::Handshake>("")) {
     if (h->organization_id == org.id) ++handshakes;
@@ -67,15 +74,6 @@ void EraseOrganizationWrites(const store::Directory& dir, const model::Organizat
     }
   }
   batch.writes.push_back(store::Erase<model::Organization>::Of(org));
-}
-
-// Input ServicePrincipal, which must name a service that integrates with Organizations.
-Result<std::string> ReadServicePrincipal(const OperationContext& c) {
-  std::string principal = c.input.at("ServicePrincipal");
-  if (!IsTrustedAccessPrincipal(principal)) {
-    return InvalidInput("UNRECOGNIZED_SERVICE_PRINCIPAL");
-  }
-  return principal;
 }
 
 void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {

@@ -5,6 +5,7 @@
 
 #include "core/strings.h"
 #include "core/time_format.h"
+#include "services/organizations/delegation.h"
 #include "services/organizations/input_errors.h"
 #include "services/organizations/organization_policies.h"
 
@@ -37,9 +38,7 @@ Result<Membership> CallerMembership(const store::Directory& directory, const Ope
 Result<Membership> ManagementMembership(const store::Directory& directory,
                                         const OperationContext& c) {
   Result<Membership> m = CallerMembership(directory, c);
-  if (m.ok() && !m->IsManagement()) {
-    return Status(ErrorCode::kAccessDeniedException, kAccessDeniedMessage);
-  }
+  if (m.ok() && !m->IsManagement()) RETURN_IF_ERROR(CheckDelegatedAccess(directory, *m, c));
   return m;
 }
 
@@ -47,6 +46,16 @@ std::shared_ptr<const model::OrganizationAccount> FindMember(const store::Direct
                                                              const model::Organization& org,
                                                              std::string_view account) {
   return directory.Get<model::OrganizationAccount>(org.id + "/" + std::string(account));
+}
+
+Result<std::shared_ptr<const model::OrganizationAccount>> FindAccount(
+    const store::Directory& directory, const model::Organization& org, const std::string& id) {
+  auto member = FindMember(directory, org, id);
+  if (member == nullptr) {
+    return Status(ErrorCode::kAccountNotFoundException,
+                  "You specified an account that doesn't exist.");
+  }
+  return member;
 }
 
 std::string AccountArn(const model::Organization& org, std::string_view account) {

@@ -41,7 +41,8 @@ std::optional<Membership> FindMembership(const store::Directory& directory,
 bool IsAccountClosed(const store::Directory& directory, std::string_view account);
 // The caller's: AWSOrganizationsNotInUseException when it belongs to none.
 Result<Membership> CallerMembership(const store::Directory& directory, const OperationContext& c);
-// The caller's, which must be the management account's: AccessDeniedException otherwise.
+// The caller's, which must be the management account's or one the operation is delegated to
+// (organizations/delegation.h): AccessDeniedException otherwise.
 Result<Membership> ManagementMembership(const store::Directory& directory,
                                         const OperationContext& c);
 
@@ -49,6 +50,10 @@ Result<Membership> ManagementMembership(const store::Directory& directory,
 std::shared_ptr<const model::OrganizationAccount> FindMember(const store::Directory& directory,
                                                              const model::Organization& org,
                                                              std::string_view account);
+
+// The member `id` of `org` (the management account is one), or AccountNotFoundException.
+Result<std::shared_ptr<const model::OrganizationAccount>> FindAccount(
+    const store::Directory& directory, const model::Organization& org, const std::string& id);
 
 // ARNs: arn:aws:organizations::MANAGEMENT:account/o-…/ACCOUNT, root/o-…/r-…, ou/o-…/ou-…,
 // policy/o-…/service_control_policy/p-… (an AWS-managed policy's: arn:aws:organizations::aws:

@@ -8,6 +8,8 @@ void RegisterOrganizationsOperations(Dispatcher& d, OrganizationsContext& org) {
   RegisterHandshakeOperations(d, org);
   RegisterPolicyOperations(d, org);
   RegisterAccountOperations(d, org);
+  RegisterDelegatedAdministratorOperations(d, org);
+  RegisterResourcePolicyOperations(d, org);
 }
 
 }  // namespace gatehouse::services::organizations

@@ -5,6 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <utility>
 
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
@@ -27,6 +30,19 @@ struct OrganizationsContext {
   AccountCreationQueue* creations = nullptr;  // set when the server runs one
 };
 
+// Registering a family of operations from a table of (operation, named handler) pairs.
+using OrganizationsHandler = Result<nlohmann::json> (*)(OrganizationsContext&,
+                                                        const OperationContext&);
+inline void RegisterHandlers(
+    Dispatcher& d, OrganizationsContext& org,
+    std::span<const std::pair<const char*, OrganizationsHandler>> handlers) {
+  for (const auto& entry : handlers) {
+    OrganizationsHandler handler = entry.second;  // a copy: lambdas cannot capture bindings
+    d.Register("organizations", entry.first,
+               [&org, handler](const OperationContext& c) { return handler(org, c); });
+  }
+}
+
 // Registers every Organizations operation.
 void RegisterOrganizationsOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 
@@ -36,5 +52,7 @@ void RegisterOrganizationalUnitOperations(Dispatcher& dispatcher, OrganizationsC
 void RegisterAccountOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 void RegisterHandshakeOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 void RegisterPolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org);
+void RegisterDelegatedAdministratorOperations(Dispatcher& dispatcher, OrganizationsContext& org);
+void RegisterResourcePolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 
 }  // namespace gatehouse::services::organizations

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "services/organizations/input_errors.h"
+
 namespace gatehouse::services::organizations {
 namespace {
 
@@ -61,6 +63,12 @@ constexpr std::array<std::string_view, 47> kPrincipals = {
 
 bool IsTrustedAccessPrincipal(std::string_view service_principal) {
   return std::binary_search(kPrincipals.begin(), kPrincipals.end(), service_principal);
+}
+
+Result<std::string> ReadServicePrincipal(const OperationContext& c) {
+  std::string principal = c.input.at("ServicePrincipal");
+  if (!IsTrustedAccessPrincipal(principal)) return InvalidInput("UNRECOGNIZED_SERVICE_PRINCIPAL");
+  return principal;
 }
 
 }  // namespace gatehouse::services::organizations

@@ -4,10 +4,16 @@
 // refused with UNRECOGNIZED_SERVICE_PRINCIPAL, as AWS refuses it. Pure; thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
+
+#include "services/dispatcher.h"
 
 namespace gatehouse::services::organizations {
 
 bool IsTrustedAccessPrincipal(std::string_view service_principal);
+
+// Input ServicePrincipal, which must name a service that integrates with Organizations.
+Result<std::string> ReadServicePrincipal(const OperationContext& c);
 
 }  // namespace gatehouse::services::organizations
