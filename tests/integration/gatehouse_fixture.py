@@ -166,6 +166,18 @@ class GatehouseTestCase(unittest.TestCase):
         self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], status)
         return err["Error"]["Message"]
 
+    def assertOrgError(self, call, code, reason=None, **kwargs):
+        """Calls call(**kwargs), which must fail as Organizations fails: error `code`, HTTP 400
+        and (when given) the `reason`; returns the response."""
+        with self.assertRaises(ClientError) as e:
+            call(**kwargs)
+        response = e.exception.response
+        self.assertEqual(response["Error"]["Code"], code, response)
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
+        if reason is not None:
+            self.assertEqual(response.get("Reason"), reason, response)
+        return response
+
     def aws_cli(self, *args):
         """Runs the AWS CLI as the bootstrap admin; returns (exit code, stdout, stderr)."""
         env = dict(os.environ, AWS_ACCESS_KEY_ID=self.admin_key[0],

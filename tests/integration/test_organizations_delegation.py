@@ -51,16 +51,6 @@ class DelegationTest(GatehouseTestCase):
             RoleSessionName="delegate")["Credentials"]
         return self.session_client(service, creds)
 
-    def assertOrgError(self, call, code, reason=None, **kwargs):
-        with self.assertRaises(ClientError) as e:
-            call(**kwargs)
-        response = e.exception.response
-        self.assertEqual(response["Error"]["Code"], code, response)
-        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
-        if reason is not None:
-            self.assertEqual(response.get("Reason"), reason, response)
-        return response
-
     def test_register_list_deregister(self):
         self.org.register_delegated_administrator(AccountId=self.member, ServicePrincipal=SERVICE)
         self.org.register_delegated_administrator(AccountId=self.member,

@@ -11,7 +11,7 @@ namespace {
 
 // The reasons gatehouse gives, with Organizations' message for each (the API reference's
 // description of the reason, as the service words it).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kMessages = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kMessages = {{
     {"INPUT_REQUIRED", "You must include a value for all required parameters."},
     {"INVALID_ENUM", "You specified an invalid value."},
     {"INVALID_ENUM_POLICY_TYPE", "You specified an invalid policy type string."},
@@ -33,6 +33,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kMessage
     {"IMMUTABLE_POLICY", "You specified a policy that is managed by AWS and can't be modified."},
     {"NON_DETACHABLE_POLICY", "You can't detach this AWS Managed Policy."},
     {"UNRECOGNIZED_SERVICE_PRINCIPAL", "You specified a service principal that isn't recognized."},
+    {"TARGET_NOT_SUPPORTED", "You specified a target that isn't supported for this operation."},
     {"INVALID_RESOURCE_POLICY_JSON", "You provided a resource policy that isn't valid JSON."},
     {"UNSUPPORTED_ACTION_IN_RESOURCE_POLICY",
      "You provided a resource policy with an action that isn't supported in a resource policy."},

@@ -10,6 +10,7 @@ void RegisterOrganizationsOperations(Dispatcher& d, OrganizationsContext& org) {
   RegisterAccountOperations(d, org);
   RegisterDelegatedAdministratorOperations(d, org);
   RegisterResourcePolicyOperations(d, org);
+  RegisterEffectivePolicyOperations(d, org);
 }
 
 }  // namespace gatehouse::services::organizations

@@ -54,5 +54,6 @@ void RegisterHandshakeOperations(Dispatcher& dispatcher, OrganizationsContext& o
 void RegisterPolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 void RegisterDelegatedAdministratorOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 void RegisterResourcePolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org);
+void RegisterEffectivePolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 
 }  // namespace gatehouse::services::organizations

@@ -401,6 +401,7 @@ inline const std::vector<OperationSample>& OperationSamples() {
                     R"(\"Principal\":{\"AWS\":\"{account}\"},\"Action\":\"organizations:List*\",)"
                     R"(\"Resource\":\"*\"}}")"}}},
       {"organizations", "DescribeResourcePolicy", {}},
+      {"organizations", "DescribeEffectivePolicy", {{"PolicyType", "TAG_POLICY"}}},
       {"organizations", "DeleteResourcePolicy", {}},
       {"organizations", "DescribeAccount", {{"AccountId", "{account}"}}},
       {"organizations", "ListAccounts", {}},

@@ -73,8 +73,10 @@ TEST(InputErrorsTest, NamedReasonsHaveTheirMessage) {
   EXPECT_EQ(InvalidInput("NON_DETACHABLE_POLICY").message(),
             "You can't detach this AWS Managed Policy.");
   EXPECT_EQ(InvalidInput("IMMUTABLE_POLICY").reason(), "IMMUTABLE_POLICY");
-  Status unknown = InvalidInput("TARGET_NOT_SUPPORTED");
-  EXPECT_EQ(unknown.reason(), "TARGET_NOT_SUPPORTED");
+  EXPECT_EQ(InvalidInput("TARGET_NOT_SUPPORTED").message(),
+            "You specified a target that isn't supported for this operation.");
+  Status unknown = InvalidInput("START_DATE_TOO_EARLY");
+  EXPECT_EQ(unknown.reason(), "START_DATE_TOO_EARLY");
   EXPECT_EQ(unknown.message(), "You specified an invalid value.");
 }
 
