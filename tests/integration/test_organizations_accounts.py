@@ -161,6 +161,14 @@ class CreateAccountTest(OrganizationTestCase):
         self.assertEqual(error_code(e.exception), "AccountNotFoundException")
 
 
+    def test_govcloud_accounts_are_refused_as_aws_refuses_them(self):
+        response = self.assertOrgError(self.orgs.create_gov_cloud_account,
+                                       "ConstraintViolationException",
+                                       "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED",
+                                       Email="gov@example.com", AccountName="gov")
+        self.assertIn("GovCloud", response["Error"]["Message"])
+
+
 class AccountChangesTest(OrganizationTestCase):
     def test_move_account_and_its_errors(self):
         account_id = self.new_account("mover")

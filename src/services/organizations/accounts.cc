@@ -1,6 +1,6 @@
-// organizations: CreateAccount, DescribeCreateAccountStatus, ListCreateAccountStatus,
-// DescribeAccount, ListAccounts, ListAccountsForParent, MoveAccount, CloseAccount,
-// RemoveAccountFromOrganization, LeaveOrganization, TagResource, UntagResource,
+// organizations: CreateAccount, CreateGovCloudAccount, DescribeCreateAccountStatus,
+// ListCreateAccountStatus, DescribeAccount, ListAccounts, ListAccountsForParent, MoveAccount,
+// CloseAccount, RemoveAccountFromOrganization, LeaveOrganization, TagResource, UntagResource,
 // ListTagsForResource. CreateAccount answers IN_PROGRESS and leaves the account's making to the
 // AccountCreationQueue (account_creation.h holds what it does); with no queue, as in tests of
 // the handlers alone, the request is completed before the answer.
@@ -89,6 +89,17 @@ void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
     }
     return json{{"CreateAccountStatus", CreateAccountStatusJson(request)}};
   });
+
+  // gatehouse has no GovCloud partition, so no management account is associated with a GovCloud
+  // account: AWS's answer for such an account.
+  d.Register("organizations", "CreateGovCloudAccount",
+             [&org](const OperationContext& c) -> Result<json> {
+               RETURN_IF_ERROR(ManagementMembership(org.iam.state.directory(), c).status());
+               return Status(ErrorCode::kConstraintViolationException,
+                             "The management account is not associated with an AWS GovCloud "
+                             "(US) account, so it cannot create one.",
+                             "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED");
+             });
 
   d.Register("organizations", "DescribeCreateAccountStatus",
              [&org](const OperationContext& c) -> Result<json> {
