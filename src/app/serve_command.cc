@@ -35,6 +35,7 @@
 #include "mail/outbox_sender.h"
 #include "mail/smtp_transport.h"
 #include "protocol/model.h"
+#include "services/access_activity.h"
 #include "services/cloudtrail/cloudtrail.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
@@ -120,6 +121,13 @@ int64_t NowSeconds() {
              std::chrono::system_clock::now().time_since_epoch())
              .count() +
          ClockOffset();
+}
+
+// Last-used times of access keys and access advisor's activity, to the store.
+void FlushUsage(store::State& state, services::KeyUsage& usage,
+                services::AccessActivity& activity) {
+  if (Status s = usage.Flush(state); !s.ok()) spdlog::warn("key usage: {}", s.message());
+  if (Status s = activity.Flush(state); !s.ok()) spdlog::warn("access activity: {}", s.message());
 }
 
 void LogRequest(const ServeOptions& options, const services::DispatchRecord& r,
@@ -443,23 +451,21 @@ int Serve(const ServeOptions& options) {
   audit::Recorder audit_recorder(state.store(), std::move(audit_options));
   if (options.audit_trail) dispatcher.RecordAuditEvents(&audit_recorder);
   services::KeyUsage usage;
-  dispatcher.OnKeyUsed(
-      [&usage](const std::string& id, const std::string& service, const std::string& region) {
-        usage.Record(id, NowSeconds() * 1000, service, region);
-      });
+  services::AccessActivity activity;
+  dispatcher.OnAuthenticated([&](const auth::AccessKeyRecord& caller, const std::string& service,
+                                 const std::string& operation, const std::string& region) {
+    const int64_t now_ms = NowSeconds() * 1000;
+    if (!caller.session) usage.Record(caller.access_key_id, now_ms, service, region);
+    activity.Record(caller, service, operation, region, now_ms);
+  });
   // argon2id runs on its own small pool, never on the connections' threads; password guesses
   // (console sign-in, ChangePassword) share one throttle, its counts in the store.
   auth::PasswordHasher password_hasher;
   services::StoredThrottleCounts throttle_counts(state);
   auth::PasswordThrottle password_throttle(throttle_counts);
-  services::iam::IamContext iam{state,
-                                *catalog,
-                                random,
-                                master_key,
-                                [] { return NowSeconds() * 1000; },
-                                usage,
-                                &password_hasher,
-                                &password_throttle};
+  services::iam::IamContext iam{
+      state, *catalog, random,           master_key,        [] { return NowSeconds() * 1000; },
+      usage, activity, &password_hasher, &password_throttle};
   services::iam::RegisterIamOperations(dispatcher, iam);
   federation::OidcKeyFetcher::Options oidc_options;
   oidc_options.fetch.extra_ca_file = options.federation_ca_file;
@@ -608,14 +614,14 @@ int Serve(const ServeOptions& options) {
       !s.ok()) {
     spdlog::warn("{}: `gatehouse account` cannot reach this server", s.message());
   }
-  // Last-used times of access keys reach the store once a minute, and at the end.
+  // Last-used times and access activity reach the store once a minute, and at the end.
   std::mutex flush_mu;
   std::condition_variable flush_cv;
   bool stopping = false;
   std::thread flusher([&] {
     std::unique_lock lock(flush_mu);
     while (!flush_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
-      if (Status s = usage.Flush(state); !s.ok()) spdlog::warn("key usage: {}", s.message());
+      FlushUsage(state, usage, activity);
     }
   });
   int signal = 0;
@@ -631,7 +637,7 @@ int Serve(const ServeOptions& options) {
   }
   flush_cv.notify_one();
   flusher.join();
-  if (Status s = usage.Flush(state); !s.ok()) spdlog::warn("key usage: {}", s.message());
+  FlushUsage(state, usage, activity);
   spdlog::info("stopped");
   return 0;
 }

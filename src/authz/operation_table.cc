@@ -1,6 +1,8 @@
 #include "authz/operation_table.h"
 
 #include <array>
+#include <set>
+#include <string>
 
 namespace gatehouse::authz {
 namespace {
@@ -26,6 +28,14 @@ const OperationSpec* FindOperationSpec(std::string_view service, std::string_vie
     if (spec.service == service && spec.operation == operation) return &spec;
   }
   return nullptr;
+}
+
+std::vector<std::string> ServedActions(std::string_view service) {
+  std::set<std::string, std::less<>> actions;
+  for (const OperationSpec& spec : kOperations) {
+    if (spec.service == service) actions.emplace(spec.action);
+  }
+  return {actions.begin(), actions.end()};
 }
 
 }  // namespace gatehouse::authz

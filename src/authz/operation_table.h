@@ -2,6 +2,7 @@
 // and into further_authorizations.def: what some inputs add to it.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,7 @@ enum class ResourceForm {
   kServerCertificate,
   kServiceLinkedRole,
   kPolicySource,
+  kEntityArn,
   kHandler,
   kUnsigned,
   kOrgAccount,
@@ -56,6 +58,9 @@ struct OperationSpec {
 
 // nullptr when the operation is not in the table (and so may not be served).
 const OperationSpec* FindOperationSpec(std::string_view service, std::string_view operation);
+
+// The actions of the operations `service` serves ("iam:CreateUser", …), each once, sorted.
+std::vector<std::string> ServedActions(std::string_view service);
 
 // An authorization an operation needs beyond its own when its input gives `member`
 // (further_authorizations.def).

@@ -102,8 +102,6 @@ struct Role {
   int64_t max_session_duration = 3600;  // seconds
   std::string permissions_boundary;     // policy ARN, "" for none
   std::vector<Tag> tags;
-  int64_t last_used_ms = 0;  // 0: never used
-  std::string last_used_region;
 
   std::string Arn() const { return IamArn(account_id, "role", path, name); }
   std::string Key() const { return RecordKey({account_id, name}); }

@@ -406,6 +406,9 @@ ResourceInfo DirectoryPolicies::Resource(authz::ResourceForm form,
     case ResourceForm::kPolicySource:
       info.arn = Input(input, "PolicySourceArn");
       break;
+    case ResourceForm::kEntityArn:
+      info.arn = Input(input, "Arn");
+      break;
     case ResourceForm::kAny:
     case ResourceForm::kNone:
     case ResourceForm::kHandler:

@@ -475,9 +475,7 @@ HttpResponse Dispatcher::HandleGuarded(const HttpRequest& request, DispatchRecor
     if (Status s = SessionValidInRegion(*key->session, claim->region); !s.ok()) return fail(s);
   }
   rec.principal = key->principal_arn;
-  if (on_key_used_ && !key->session) {
-    on_key_used_(key->access_key_id, claim->service, claim->region);
-  }
+  if (on_authenticated_) on_authenticated_(*key, claim->service, op.name, claim->region);
   return Answer(*route, claim->service, *params, request, *key, rec);
 }
 

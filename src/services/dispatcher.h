@@ -153,13 +153,13 @@ class Dispatcher {
   // the first request.
   void RecordAuditEvents(audit::Recorder* recorder) { recorder_ = recorder; }
 
-  // Called with each authenticated long-term access key, service and region (for
-  // GetAccessKeyLastUsed).
-  void OnKeyUsed(std::function<void(const std::string& key_id, const std::string& service,
-                                    const std::string& region)>
-                     callback) {
-    on_key_used_ = std::move(callback);
-  }
+  // Called with the caller of each authenticated request, before it is authorized (denied
+  // attempts count too), with the service, the operation's name and the request's Region: for
+  // GetAccessKeyLastUsed and access advisor.
+  using AuthenticatedCallback =
+      std::function<void(const auth::AccessKeyRecord& caller, const std::string& service,
+                         const std::string& operation, const std::string& region)>;
+  void OnAuthenticated(AuthenticatedCallback callback) { on_authenticated_ = std::move(callback); }
 
  private:
   const protocol::ModelRegistry& models_;
@@ -169,7 +169,7 @@ class Dispatcher {
   std::function<int64_t()> now_;
   std::string region_;
   mutable authz::Authorizer authorizer_;
-  std::function<void(const std::string&, const std::string&, const std::string&)> on_key_used_;
+  AuthenticatedCallback on_authenticated_;
   mutable auth::SigningKeyCache signing_keys_;
   std::map<std::string, OperationHandler, std::less<>> handlers_;  // "iam:CreateUser"
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
+#include "model/access_activity_entities.h"
 #include "model/console_entities.h"
 #include "model/entities.h"
 #include "model/federation_entities.h"
@@ -28,8 +29,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GroupAttachment, account_id, gro
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleAttachment, account_id, role_name, policy_arn)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Role, account_id, name, path, id, created_ms,
                                                 assume_role_policy, description,
-                                                max_session_duration, permissions_boundary, tags,
-                                                last_used_ms, last_used_region)
+                                                max_session_duration, permissions_boundary, tags)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PolicyVersion, id, document, created_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManagedPolicy, account_id, name, path, id,
                                                 created_ms, updated_ms, description,
@@ -46,6 +46,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PasswordPolicy, account_id, mini
                                                 require_lowercase, allow_users_to_change_password,
                                                 max_password_age, password_reuse_prevention,
                                                 hard_expiry)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AccessMark, ms, region)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PrincipalActivity, account_id, principal_id,
+                                                principal_arn, services, actions)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AccessReport, account_id, job_id, requester,
+                                                job_type, subject, created_ms, completed_ms,
+                                                sequence, contents)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StsPreferences, account_id,
                                                 global_endpoint_token_version)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MfaDevice, account_id, name, path, sealed_seed,

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "model/access_activity_entities.h"
 #include "model/audit_entities.h"
 #include "model/console_entities.h"
 #include "model/entities.h"

@@ -136,7 +136,7 @@ class Harness {
     state_ = std::make_unique<store::State>(*store_);
     if (!state_->Load().ok()) std::abort();
     iam_ = std::make_unique<services::iam::IamContext>(services::iam::IamContext{
-        *state_, catalog_, random_, master_key_, [] { return kNow * 1000; }, usage_});
+        *state_, catalog_, random_, master_key_, [] { return kNow * 1000; }, usage_, activity_});
     session_keys_ = std::make_unique<services::sts::SessionKeyRing>(*state_, master_key_, random_);
     credentials_ = std::make_unique<services::DirectoryCredentials>(state_->directory(),
                                                                     master_key_, &*session_keys_);
@@ -155,6 +155,12 @@ class Harness {
     audit_options.now_ms = [] { return kNow * 1000; };
     recorder_ = std::make_unique<audit::Recorder>(*store_, std::move(audit_options));
     dispatcher_->RecordAuditEvents(recorder_.get());
+    // Every authenticated call marks access advisor's activity, which the reports then read.
+    dispatcher_->OnAuthenticated([this](const auth::AccessKeyRecord& caller,
+                                        const std::string& service, const std::string& operation,
+                                        const std::string& region) {
+      activity_.Record(caller, service, operation, region, kNow * 1000);
+    });
     Bootstrap();
   }
   ~Harness() {
@@ -235,6 +241,7 @@ class Harness {
   std::string master_key_ = std::string(kSealKeySize, 'k');
   SeededRandom random_;
   services::KeyUsage usage_;
+  services::AccessActivity activity_;
   services::iam::ManagedPolicyCatalog catalog_;
   protocol::ModelRegistry models_;
   std::unique_ptr<store::SqliteStore> store_;

@@ -89,7 +89,8 @@ json GroupDetail(const store::Directory& dir, const model::Group& g) {
       {"AttachedManagedPolicies", AttachedJson(ArnsOf(dir.Scan<model::GroupAttachment>(prefix)))}};
 }
 
-json RoleDetail(const store::Directory& dir, const model::Role& r) {
+json RoleDetail(const IamContext& iam, const model::Role& r) {
+  const store::Directory& dir = iam.state.directory();
   const std::string prefix = r.Key() + "/";
   json profiles = json::array();
   for (const auto& p : dir.Scan<model::InstanceProfile>(model::RecordKey({r.account_id}) + "/")) {
@@ -97,10 +98,6 @@ json RoleDetail(const store::Directory& dir, const model::Role& r) {
       if (EqualsIgnoreCase(name, r.name))
         profiles.push_back(InstanceProfileJson(dir, *p, TagsShown::kWhenAny));
     }
-  }
-  json last_used = json::object();
-  if (r.last_used_ms > 0) {
-    last_used = {{"LastUsedDate", FormatIsoTime(r.last_used_ms)}, {"Region", r.last_used_region}};
   }
   json out = RoleJson(r, RoleView::kList);
   out["InstanceProfileList"] = std::move(profiles);
@@ -110,7 +107,7 @@ json RoleDetail(const store::Directory& dir, const model::Role& r) {
     out["PermissionsBoundary"] = BoundaryJson(r.permissions_boundary);
   }
   ShowTags(out, r.tags, TagsShown::kAlways);
-  out["RoleLastUsed"] = std::move(last_used);
+  out["RoleLastUsed"] = RoleLastUsedJson(RoleLastUsedOf(iam, r));
   return out;
 }
 
@@ -203,7 +200,7 @@ std::vector<Entry> Entries(const IamContext& iam, const std::string& account, co
   if (wanted("Role")) {
     for (const auto& r : dir.Scan<model::Role>(prefix)) {
       entries.push_back({"3" + r->Key().substr(prefix.size()), "RoleDetailList",
-                         [&dir, r] { return RoleDetail(dir, *r); }});
+                         [&iam, r] { return RoleDetail(iam, *r); }});
     }
   }
   std::vector<Entry> policies;

@@ -29,6 +29,8 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterSigningCertificateOperations(dispatcher, iam);
   RegisterServerCertificateOperations(dispatcher, iam);
   RegisterStsPreferenceOperations(dispatcher, iam);
+  RegisterAccessAdvisorOperations(dispatcher, iam);
+  RegisterOrganizationsAccessReportOperations(dispatcher, iam);
   RegisterUserPolicyOperations(dispatcher, iam);
   RegisterGroupOperations(dispatcher, iam);
   RegisterGroupPolicyOperations(dispatcher, iam);

@@ -9,6 +9,7 @@
 #include "auth/password_hasher.h"
 #include "auth/password_throttle.h"
 #include "core/random.h"
+#include "services/access_activity.h"
 #include "services/dispatcher.h"
 #include "services/iam/managed_policies.h"
 #include "services/key_usage.h"
@@ -23,6 +24,7 @@ struct IamContext {
   std::string master_key;
   std::function<int64_t()> now_ms;
   KeyUsage& usage;
+  AccessActivity& activity;
   // Where argon2id runs (null: on the calling thread), and how fast a password may be guessed
   // (null: unthrottled); the console shares both.
   auth::PasswordHasher* passwords = nullptr;
@@ -72,6 +74,8 @@ void RegisterServiceCredentialOperations(Dispatcher& dispatcher, IamContext& iam
 void RegisterSigningCertificateOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterServerCertificateOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterStsPreferenceOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterAccessAdvisorOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterOrganizationsAccessReportOperations(Dispatcher& dispatcher, IamContext& iam);
 
 // The account's GlobalEndpointTokenVersion (SetSecurityTokenServicePreferences): 1 or 2.
 int GlobalEndpointTokenVersion(const store::Directory& dir, std::string_view account);

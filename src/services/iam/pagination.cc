@@ -1,5 +1,7 @@
 #include "services/iam/pagination.h"
 
+#include <cstdio>
+
 namespace gatehouse::services::iam {
 
 PageRequest ReadPage(const nlohmann::json& input) {
@@ -30,6 +32,22 @@ void FinishPage(nlohmann::json& out, bool truncated, const std::string& next_mar
   }
   out["IsTruncated"] = truncated;
   if (truncated) out["Marker"] = next_marker;
+}
+
+nlohmann::json PositionPage(std::vector<nlohmann::json> items, const PageRequest& page,
+                            nlohmann::json& out) {
+  std::vector<std::pair<std::string, nlohmann::json>> numbered;
+  for (size_t i = 0; i < items.size(); ++i) {
+    char position[24];
+    std::snprintf(position, sizeof position, "%010zu", i);
+    numbered.emplace_back(position, std::move(items[i]));
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (auto& [position, item] : SlicePage(
+           numbered, page, [](const auto& p) { return p.first; }, out)) {
+    list.push_back(std::move(item));
+  }
+  return list;
 }
 
 }  // namespace gatehouse::services::iam

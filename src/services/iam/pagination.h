@@ -73,4 +73,9 @@ std::vector<T> SlicePage(const std::vector<T>& sorted, const PageRequest& page, 
   return items;
 }
 
+// The page of a list in an order of its own (by time, say) rather than by a key: the marker is
+// the position of the page's last item, zero-padded so that positions sort as text.
+nlohmann::json PositionPage(std::vector<nlohmann::json> items, const PageRequest& page,
+                            nlohmann::json& out);
+
 }  // namespace gatehouse::services::iam

@@ -67,7 +67,23 @@ Status CheckTrustPolicy(const std::string& document) {
   return Status::Ok();
 }
 
-json RoleJson(const model::Role& role, RoleView view) {
+std::optional<model::AccessMark> RoleLastUsedOf(const IamContext& iam, const model::Role& role) {
+  auto activity = iam.activity.Find(iam.state.directory(), role.account_id, role.id);
+  if (!activity) return std::nullopt;
+  return LatestAttempt(*activity);
+}
+
+json RoleLastUsedJson(const std::optional<model::AccessMark>& last_used) {
+  json out = json::object();
+  if (last_used) {
+    out["LastUsedDate"] = FormatIsoTime(last_used->ms);
+    if (!last_used->region.empty()) out["Region"] = last_used->region;
+  }
+  return out;
+}
+
+json RoleJson(const model::Role& role, RoleView view,
+              const std::optional<model::AccessMark>& last_used) {
   json out = {{"Path", role.path},
               {"RoleName", role.name},
               {"RoleId", role.id},
@@ -83,12 +99,7 @@ json RoleJson(const model::Role& role, RoleView view) {
   }
   if (!role.tags.empty()) out["Tags"] = TagsJson(role.tags);
   if (view == RoleView::kCreate) return out;
-  json last_used = json::object();
-  if (role.last_used_ms > 0) {
-    last_used["LastUsedDate"] = FormatIsoTime(role.last_used_ms);
-    if (!role.last_used_region.empty()) last_used["Region"] = role.last_used_region;
-  }
-  out["RoleLastUsed"] = std::move(last_used);
+  out["RoleLastUsed"] = RoleLastUsedJson(last_used);
   return out;
 }
 

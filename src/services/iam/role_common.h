@@ -50,7 +50,15 @@ Status CheckTrustPolicy(const std::string& document);
 // leave out PermissionsBoundary, Tags and RoleLastUsed; CreateRole leaves out RoleLastUsed.
 enum class RoleView { kList, kCreate, kFull };
 
-nlohmann::json RoleJson(const model::Role& role, RoleView view);
+// kFull shows RoleLastUsed from `last_used` (RoleLastUsedOf).
+nlohmann::json RoleJson(const model::Role& role, RoleView view,
+                        const std::optional<model::AccessMark>& last_used = std::nullopt);
+
+// When the role was last used (its latest attempt on any service), as access advisor keeps it.
+std::optional<model::AccessMark> RoleLastUsedOf(const IamContext& iam, const model::Role& role);
+
+// RoleLastUsed: {LastUsedDate, Region}, or {} for a role not used.
+nlohmann::json RoleLastUsedJson(const std::optional<model::AccessMark>& last_used);
 
 // The InstanceProfile structure, its roles as ListRoles shows them, its tags as `tags` says.
 nlohmann::json InstanceProfileJson(const store::Directory& dir, const model::InstanceProfile& p,

@@ -108,7 +108,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
   d.Register("iam", "GetRole", [&iam](const OperationContext& c) -> Result<json> {
     auto role = FindInputRole(iam, c);
     if (!role.ok()) return role.status();
-    return json{{"Role", RoleJson(**role, RoleView::kFull)}};
+    return json{{"Role", RoleJson(**role, RoleView::kFull, RoleLastUsedOf(iam, **role))}};
   });
 
   d.Register("iam", "ListRoles", [&iam](const OperationContext& c) -> Result<json> {
@@ -149,7 +149,7 @@ void RegisterRoleOperations(Dispatcher& d, IamContext& iam) {
         !s.ok()) {
       return s;
     }
-    return json{{"Role", RoleJson(updated, RoleView::kFull)}};
+    return json{{"Role", RoleJson(updated, RoleView::kFull, RoleLastUsedOf(iam, updated))}};
   });
 
   d.Register("iam", "UpdateAssumeRolePolicy", [&iam](const OperationContext& c) -> Result<json> {

@@ -84,8 +84,7 @@ Plan PlanCreation(OrganizationsContext& org, const model::AccountCreation& reque
       "/",         NewUniqueId(iam.random, IdKind::kRole),
       now,         AccountAccessTrustPolicy(o.management_account_id),
       "",          3600,
-      "",          {},
-      0,           ""};
+      "",          {}};
   plan.writes.writes.push_back(store::Put<model::Role>{role, /*create=*/true});
   plan.writes.writes.push_back(
       store::Put<model::RoleAttachment>{{role.account_id, role.name, kAdministratorAccess}});

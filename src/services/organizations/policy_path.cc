@@ -47,6 +47,12 @@ std::vector<std::vector<authz::SourcedPolicy>> LevelsOnPath(const store::Directo
 
 }  // namespace
 
+std::vector<std::vector<authz::SourcedPolicy>> ScpLevelsOf(const store::Directory& directory,
+                                                           const model::Organization& org,
+                                                           std::string_view id) {
+  return LevelsOnPath(directory, org, id, model::kServiceControlPolicy);
+}
+
 std::optional<ScpPath> ScpsOnPath(const store::Directory& directory, std::string_view account) {
   std::optional<Membership> m = FindMembership(directory, account);
   if (!m) return std::nullopt;

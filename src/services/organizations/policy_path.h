@@ -29,6 +29,12 @@ struct ScpPath {
 // SERVICE_CONTROL_POLICY type enabled on its root: then no SCP applies.
 std::optional<ScpPath> ScpsOnPath(const store::Directory& directory, std::string_view account);
 
+// The SCPs along the path of node `id` of `org` (its root, an OU or an account), levels as
+// ScpPath's: what bounds the accounts at and under that node.
+std::vector<std::vector<authz::SourcedPolicy>> ScpLevelsOf(const store::Directory& directory,
+                                                           const model::Organization& org,
+                                                           std::string_view id);
+
 // The RCPs bounding the resources of `account`, levels as ScpPath's; nullopt when it is in no
 // organization with the RESOURCE_CONTROL_POLICY type enabled, or is its management account
 // (whose resources RCPs never restrict).

@@ -64,8 +64,6 @@ class AccountDetailsTest : public testing::Test {
     role.id = "AROAEXAMPLEEXAMPLE01";
     role.assume_role_policy = kTrust;
     role.permissions_boundary = custom.Arn();
-    role.last_used_ms = 1795935600000;
-    role.last_used_region = "eu-west-1";
     model::InstanceProfile profile;
     profile.account_id = kA;
     profile.name = "AppProfile";
@@ -79,6 +77,12 @@ class AccountDetailsTest : public testing::Test {
             {kA, "Devs", "arn:aws:iam::aws:policy/AdministratorAccess"}},
         store::Put<model::ManagedPolicy>{custom},
         store::Put<model::Role>{role},
+        store::Put<model::PrincipalActivity>{
+            {kA,
+             role.id,
+             role.Arn(),
+             {{"sts", {1795935600000, "eu-west-1"}}},
+             {{"sts:GetCallerIdentity", {1795935600000, "eu-west-1"}}}}},
         store::Put<model::RolePolicy>{{kA, "App", "RoleInline", kDoc}},
         store::Put<model::RoleAttachment>{{kA, "App", custom.Arn()}},
         store::Put<model::InstanceProfile>{profile},

@@ -56,8 +56,9 @@ class GroupQuotasTest : public ::testing::Test {
     EXPECT_TRUE(state_->Load().ok());
     EXPECT_TRUE(
         state_->Commit({{store::InsertAccount{{kAccount, "test", "ops@example.com", 0}}}}).ok());
-    iam_ = std::make_unique<iam::IamContext>(iam::IamContext{
-        *state_, catalog_, random_, std::string(32, 'k'), [] { return kNow * 1000; }, usage_});
+    iam_ = std::make_unique<iam::IamContext>(
+        iam::IamContext{*state_, catalog_, random_, std::string(32, 'k'),
+                        [] { return kNow * 1000; }, usage_, activity_});
     iam::RegisterUserOperations(dispatcher_, *iam_);
     iam::RegisterUserPolicyOperations(dispatcher_, *iam_);
     iam::RegisterGroupOperations(dispatcher_, *iam_);
@@ -108,6 +109,7 @@ class GroupQuotasTest : public ::testing::Test {
   AllowAll policies_;
   SystemRandom random_;
   KeyUsage usage_;
+  AccessActivity activity_;
   Dispatcher dispatcher_;
   std::unique_ptr<store::SqliteStore> db_;
   std::unique_ptr<store::State> state_;

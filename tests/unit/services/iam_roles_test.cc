@@ -141,9 +141,8 @@ TEST(RoleJsonTest, ViewsLeaveOutWhatAwsLeavesOut) {
   EXPECT_FALSE(created.contains("RoleLastUsed"));
   json full = RoleJson(role, RoleView::kFull);
   EXPECT_EQ(full["RoleLastUsed"], json::object());
-  role.last_used_ms = 1700000000000;
-  role.last_used_region = "eu-west-1";
-  EXPECT_EQ(RoleJson(role, RoleView::kFull)["RoleLastUsed"],
+  EXPECT_EQ(RoleJson(role, RoleView::kFull,
+                     model::AccessMark{1700000000000, "eu-west-1"})["RoleLastUsed"],
             json({{"LastUsedDate", "2023-11-14T22:13:20Z"}, {"Region", "eu-west-1"}}));
 }
 

@@ -25,7 +25,7 @@ class TempIamState {
     state_ = std::make_unique<store::State>(store_);
     EXPECT_TRUE(state_->Load().ok());
     iam_ = std::make_unique<iam::IamContext>(iam::IamContext{
-        *state_, catalog_, random_, std::move(master_key), std::move(now_ms), usage_});
+        *state_, catalog_, random_, std::move(master_key), std::move(now_ms), usage_, activity_});
   }
   ~TempIamState() {
     iam_.reset();
@@ -40,11 +40,13 @@ class TempIamState {
   const iam::ManagedPolicyCatalog& catalog() const { return catalog_; }
   Random& random() { return random_; }
   KeyUsage& usage() { return usage_; }
+  AccessActivity& activity() { return activity_; }
 
  private:
   iam::ManagedPolicyCatalog catalog_;
   SystemRandom random_;
   KeyUsage usage_;
+  AccessActivity activity_;
   store::MemoryStore store_;
   std::unique_ptr<store::State> state_;
   std::unique_ptr<iam::IamContext> iam_;
