@@ -178,6 +178,19 @@ class GatehouseTestCase(unittest.TestCase):
             self.assertEqual(response.get("Reason"), reason, response)
         return response
 
+    def dissolve_organization(self):
+        """Ends the bootstrap admin's organization: its other members removed, its open
+        handshakes canceled (an ENABLE_ALL_FEATURES request takes its approvals with it), then
+        the organization deleted."""
+        orgs = self.admin("organizations")
+        for account in orgs.list_accounts()["Accounts"]:
+            if account["Id"] != self.account:
+                orgs.remove_account_from_organization(AccountId=account["Id"])
+        for h in orgs.list_handshakes_for_organization()["Handshakes"]:
+            if h["State"] in ("OPEN", "REQUESTED") and h["Action"] != "APPROVE_ALL_FEATURES":
+                orgs.cancel_handshake(HandshakeId=h["Id"])
+        orgs.delete_organization()
+
     def aws_cli(self, *args):
         """Runs the AWS CLI as the bootstrap admin; returns (exit code, stdout, stderr)."""
         env = dict(os.environ, AWS_ACCESS_KEY_ID=self.admin_key[0],

@@ -8,7 +8,9 @@ namespace gatehouse::services::organizations {
 using nlohmann::json;
 
 std::string EffectiveState(const model::Handshake& handshake, int64_t now_ms) {
-  if (handshake.state == model::kHandshakeOpen && now_ms >= handshake.expires_ms) {
+  const bool waiting =
+      handshake.state == model::kHandshakeOpen || handshake.state == kHandshakeRequested;
+  if (waiting && now_ms >= handshake.expires_ms) {
     return model::kHandshakeExpired;
   }
   return handshake.state;
@@ -19,7 +21,8 @@ Status CheckTransition(std::string_view current, std::string_view wanted) {
     return Status(ErrorCode::kHandshakeAlreadyInStateException,
                   "The specified handshake is already in the requested state.");
   }
-  if (current != model::kHandshakeOpen) {
+  const bool cancelable = current == kHandshakeRequested && wanted == model::kHandshakeCanceled;
+  if (current != model::kHandshakeOpen && !cancelable) {
     return Status(ErrorCode::kInvalidHandshakeTransitionException,
                   "You can't perform the operation on the handshake in its current state.");
   }

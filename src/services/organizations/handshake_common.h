@@ -16,12 +16,17 @@
 
 namespace gatehouse::services::organizations {
 
-// `handshake`'s state at `now_ms`.
+// A handshake sent to several parties that not all have answered yet (the management account's
+// ENABLE_ALL_FEATURES, all_features.h); it becomes OPEN when they have.
+inline constexpr char kHandshakeRequested[] = "REQUESTED";
+
+// `handshake`'s state at `now_ms`: an open or requested one past its expiry is EXPIRED.
 std::string EffectiveState(const model::Handshake& handshake, int64_t now_ms);
 
 // Whether a handshake in state `current` may move to `wanted` (ACCEPTED, DECLINED or
 // CANCELED): OK, HandshakeAlreadyInStateException when it is there already, or
-// InvalidHandshakeTransitionException when it has ended otherwise.
+// InvalidHandshakeTransitionException when it has ended otherwise (or, still REQUESTED, is
+// answered otherwise than canceled).
 Status CheckTransition(std::string_view current, std::string_view wanted);
 
 // arn:aws:organizations::MANAGEMENT:handshake/o-…/ACTION/h-… (ACTION in lower case: invite,

@@ -1,11 +1,13 @@
 // organizations: InviteAccountToOrganization, AcceptHandshake, DeclineHandshake,
-// CancelHandshake, DescribeHandshake, ListHandshakesForAccount, ListHandshakesForOrganization.
+// CancelHandshake, DescribeHandshake, ListHandshakesForAccount, ListHandshakesForOrganization,
+// for invitations and for the handshakes of enabling all features (all_features.h).
 // A handshake is keyed by its id alone, because the invited account answers it while it belongs
 // to no organization. Expiry is never written: a handshake reads as EXPIRED once the clock
 // passes its expiration, so moving the clock is all it takes.
 #include "core/ids.h"
 #include "core/strings.h"
 #include "services/iam/pagination.h"
+#include "services/organizations/all_features.h"
 #include "services/organizations/handshake_common.h"
 #include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
@@ -155,6 +157,7 @@ void RegisterInvite(Dispatcher& d, OrganizationsContext& org) {
           return AlreadyInAnOrganization();
         }
         if (MemberCount(dir, o) >= org.options.max_accounts) return AccountLimitExceeded();
+        if (AllFeaturesPending(dir, o, iam.now_ms())) return AllFeaturesMigrationPending();
         Result<std::vector<model::Tag>> tags = ApplyTags({}, c.input.value("Tags", json::array()));
         if (!tags.ok()) return tags.status();
         const int64_t now = iam.now_ms();
@@ -196,18 +199,50 @@ void RegisterInvite(Dispatcher& d, OrganizationsContext& org) {
       });
 }
 
-// Moves the handshake the input names to `wanted`, which only the party `allowed` may do;
+// What accepting invitation `h` writes: the caller's account joins its organization.
+Status JoinOnAccept(OrganizationsContext& org, const std::string& account, model::Handshake& h,
+                    store::WriteBatch& batch) {
+  const store::Directory& dir = org.iam.state.directory();
+  if (FindMembership(dir, account)) return AlreadyInAnOrganization();
+  auto o = dir.Get<model::Organization>(h.organization_id);
+  if (o == nullptr) return HandshakeNotFound();
+  if (MemberCount(dir, *o) >= org.options.max_accounts) return AccountLimitExceeded();
+  // A member joining while all features are being enabled would never be asked to approve.
+  if (AllFeaturesPending(dir, *o, org.iam.now_ms())) return AllFeaturesMigrationPending();
+  batch.preconditions.push_back(NoNewAllFeaturesRequest(dir));
+  h.target_account_id = account;
+  // The organization as read, and its account quota met when the member is written.
+  batch.preconditions.push_back(store::Unchanged(*o));
+  batch.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
+      o->id + "/", static_cast<int64_t>(org.options.max_accounts), {}, {}});
+  // An invited account joins as it is: unlike a created one it gets no role for the management
+  // account to administer it through; its owner makes one if they want.
+  JoinWrites({o->id, account, o->root_id, model::kJoinedInvited, org.iam.now_ms(),
+              model::kAccountActive, h.tags},
+             batch);
+  AttachAwsManagedPolicies(*o, account, batch);
+  return Status::Ok();
+}
+
+// Who answers a handshake: the party it is sent to, except the management account's own
+// ENABLE_ALL_FEATURES, which it accepts (or cancels) itself.
+Role Answerer(const model::Handshake& h) {
+  return h.action == kEnableAllFeatures ? Role::kSender : Role::kInvited;
+}
+Role Sender(const model::Handshake&) { return Role::kSender; }
+
+// Moves the handshake the input names to `wanted`, which only the party `allowed` names may do;
 // `extra` adds the writes the move brings (joining the organization) or refuses it.
 template <typename Extra>
-Result<json> Answer(OrganizationsContext& org, const OperationContext& c, Role allowed,
-                    const char* wanted, Extra extra) {
+Result<json> Answer(OrganizationsContext& org, const OperationContext& c,
+                    Role (*allowed)(const model::Handshake&), const char* wanted, Extra extra) {
   iam::IamContext& iam = org.iam;
   const store::Directory& dir = iam.state.directory();
   Role role = Role::kStranger;
   auto found = FindHandshake(dir, c, &role);
   if (!found.ok()) return found.status();
   const model::Handshake& h = **found;
-  if (role != allowed) return AccessDenied();
+  if (role != allowed(h)) return AccessDenied();
   const int64_t now = iam.now_ms();
   if (Status s = CheckTransition(EffectiveState(h, now), wanted); !s.ok()) return s;
   model::Handshake updated = h;
@@ -227,40 +262,34 @@ Result<json> Answer(OrganizationsContext& org, const OperationContext& c, Role a
 void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
   d.Register("organizations", "AcceptHandshake", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
-    return Answer(org, c, Role::kInvited, model::kHandshakeAccepted,
+    return Answer(org, c, Answerer, model::kHandshakeAccepted,
                   [&](model::Handshake& h, store::WriteBatch& batch) -> Status {
-                    const std::string& account = c.caller.account_id;
-                    if (FindMembership(dir, account)) return AlreadyInAnOrganization();
-                    auto o = dir.Get<model::Organization>(h.organization_id);
-                    if (o == nullptr) return HandshakeNotFound();
-                    if (MemberCount(dir, *o) >= org.options.max_accounts)
-                      return AccountLimitExceeded();
-                    h.target_account_id = account;
-                    // The organization as read, and its account quota met when the member is
-                    // written.
-                    batch.preconditions.push_back(store::Unchanged(*o));
-                    batch.preconditions.push_back(store::ExpectFewer<model::OrganizationAccount>{
-                        o->id + "/", static_cast<int64_t>(org.options.max_accounts), {}, {}});
-                    // An invited account joins as it is: unlike a created one it gets no role for
-                    // the management account to administer it through; its owner makes one if they
-                    // want.
-                    JoinWrites({o->id, account, o->root_id, model::kJoinedInvited, org.iam.now_ms(),
-                                model::kAccountActive, h.tags},
-                               batch);
-                    AttachAwsManagedPolicies(*o, account, batch);
-                    return Status::Ok();
+                    if (h.action == kApproveAllFeatures) {
+                      return ApprovalWrites(dir, h, org.iam.now_ms(), batch);
+                    }
+                    if (h.action == kEnableAllFeatures) return FinalizeWrites(dir, h, batch);
+                    return JoinOnAccept(org, c.caller.account_id, h, batch);
                   });
   });
 
-  d.Register("organizations", "DeclineHandshake",
-             [&org](const OperationContext& c) -> Result<json> {
-               return Answer(org, c, Role::kInvited, model::kHandshakeDeclined,
-                             [](model::Handshake&, store::WriteBatch&) { return Status::Ok(); });
-             });
+  d.Register(
+      "organizations", "DeclineHandshake", [&org](const OperationContext& c) -> Result<json> {
+        return Answer(org, c, Answerer, model::kHandshakeDeclined,
+                      [](model::Handshake& h, store::WriteBatch&) {
+                        // The management account cancels its own request instead.
+                        return h.action == kEnableAllFeatures ? AccessDenied() : Status::Ok();
+                      });
+      });
 
   d.Register("organizations", "CancelHandshake", [&org](const OperationContext& c) -> Result<json> {
-    return Answer(org, c, Role::kSender, model::kHandshakeCanceled,
-                  [](model::Handshake&, store::WriteBatch&) { return Status::Ok(); });
+    const store::Directory& dir = org.iam.state.directory();
+    return Answer(org, c, Sender, model::kHandshakeCanceled,
+                  [&](model::Handshake& h, store::WriteBatch& batch) {
+                    if (h.action == kEnableAllFeatures) {
+                      CancelApprovalsWrites(dir, h, org.iam.now_ms(), batch);
+                    }
+                    return Status::Ok();
+                  });
   });
 }
 

@@ -6,6 +6,7 @@
 #include "core/time_format.h"
 #include "services/iam/pagination.h"
 #include "services/iam/service_linked_roles.h"
+#include "services/organizations/all_features.h"
 #include "services/organizations/handshake_common.h"
 #include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
@@ -144,52 +145,7 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
       });
 
   d.Register("organizations", "EnableAllFeatures",
-             [&org](const OperationContext& c) -> Result<json> {
-               iam::IamContext& iam = org.iam;
-               const store::Directory& dir = iam.state.directory();
-               Result<Membership> m = ManagementMembership(dir, c);
-               if (!m.ok()) return m.status();
-               const model::Organization& o = *m->organization;
-               if (o.feature_set == model::kFeatureSetAll) {
-                 return Status(ErrorCode::kHandshakeConstraintViolationException,
-                               "This organization has already enabled all features.",
-                               "ORGANIZATION_ALREADY_HAS_ALL_FEATURES");
-               }
-               // AWS asks every invited member to approve first; accounts made by the organization
-               // agree by construction. With no invited members the change completes at once.
-               for (const auto& member : dir.Scan<model::OrganizationAccount>(o.id + "/")) {
-                 if (member->joined_method == model::kJoinedInvited &&
-                     member->account_id != o.management_account_id) {
-                   return Status(
-                       ErrorCode::kHandshakeConstraintViolationException,
-                       "Every invited member account must approve enabling all features, and "
-                       "this server cannot ask them yet: remove the invited accounts, enable all "
-                       "features, then invite them again.",
-                       "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION");
-                 }
-               }
-               model::Organization updated = o;
-               updated.feature_set = model::kFeatureSetAll;
-               model::Handshake handshake;
-               handshake.id = NewHandshakeId(iam.random);
-               handshake.organization_id = o.id;
-               handshake.management_account_id = o.management_account_id;
-               handshake.action = "ENABLE_ALL_FEATURES";
-               handshake.parties = {{o.id, "ORGANIZATION"}};
-               handshake.resources = {{"ORGANIZATION", o.id, {}}};
-               handshake.state = model::kHandshakeAccepted;
-               handshake.requested_ms = iam.now_ms();
-               handshake.expires_ms = handshake.requested_ms + org.options.handshake_lifetime_ms;
-               store::WriteBatch batch;
-               batch.preconditions.push_back(store::Unchanged(o));
-               batch.preconditions.push_back(store::NoneUnder<model::OrganizationAccount>(
-                   o.id + "/", "joined_method", model::kJoinedInvited));
-               batch.writes.push_back(store::Put<model::Organization>{updated});
-               batch.writes.push_back(store::Put<model::Handshake>{handshake, /*create=*/true});
-               AttachAwsManagedPolicies(updated, o.root_id, batch);
-               if (Status s = iam.state.Commit(batch); !s.ok()) return s;
-               return json{{"Handshake", HandshakeJson(handshake, handshake.requested_ms)}};
-             });
+             [&org](const OperationContext& c) { return EnableAllFeatures(org, c); });
 }
 
 void RegisterServiceAccess(Dispatcher& d, OrganizationsContext& org) {

@@ -35,6 +35,18 @@ TEST(HandshakeStateTest, EndedHandshakeKeepsItsStatePastExpiration) {
   EXPECT_EQ(EffectiveState(h, 9'000'000), "CANCELED");
 }
 
+TEST(HandshakeStateTest, ARequestedHandshakeExpiresAndCanOnlyBeCanceled) {
+  model::Handshake h = OpenInvitation();
+  h.state = kHandshakeRequested;
+  EXPECT_EQ(EffectiveState(h, 1'999'999), "REQUESTED");
+  EXPECT_EQ(EffectiveState(h, 2'000'000), "EXPIRED");
+  EXPECT_TRUE(CheckTransition("REQUESTED", "CANCELED").ok());
+  EXPECT_EQ(CheckTransition("REQUESTED", "ACCEPTED").code(),
+            ErrorCode::kInvalidHandshakeTransitionException);
+  EXPECT_EQ(CheckTransition("REQUESTED", "DECLINED").code(),
+            ErrorCode::kInvalidHandshakeTransitionException);
+}
+
 TEST(HandshakeStateTest, OnlyOpenHandshakesMove) {
   EXPECT_TRUE(CheckTransition("OPEN", "ACCEPTED").ok());
   EXPECT_TRUE(CheckTransition("OPEN", "DECLINED").ok());
