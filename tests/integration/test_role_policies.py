@@ -4,6 +4,7 @@ attached managed policies, and the service-linked role of Organizations with its
 deletion task and AWS's errors.
 """
 import json
+import os
 import re
 import urllib.parse
 
@@ -244,6 +245,30 @@ class ServiceLinkedRolesTest(RoleTestCase):
         self.assertEqual(len(iam.list_attached_role_policies(
             RoleName=self.NAME)["AttachedPolicies"]), 1)
         iam.delete_service_linked_role(RoleName=self.NAME)
+
+    def test_every_service_of_the_table_has_its_role(self):
+        iam = self.iam()
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "src", "services", "iam",
+                               "service_linked_roles.json")) as f:
+            table = json.load(f)["roles"]
+        self.assertGreater(len(table), 70)
+        for spec in table:
+            if spec["service"] == self.SERVICE:
+                continue
+            role = iam.create_service_linked_role(AWSServiceName=spec["service"])["Role"]
+            self.assertEqual(role["RoleName"], spec["roleName"])
+            self.assertEqual(role["Path"], "/aws-service-role/%s/" % spec["service"])
+            attached = [p["PolicyArn"] for p in iam.list_attached_role_policies(
+                RoleName=spec["roleName"])["AttachedPolicies"]]
+            self.assertEqual(attached, spec["policies"])
+            iam.delete_service_linked_role(RoleName=spec["roleName"])
+        # A service whose role takes a suffix makes one role per suffix.
+        first = iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com",
+                                               CustomSuffix="fleet")["Role"]
+        self.assertEqual(first["RoleName"], "AWSServiceRoleForAutoScaling_fleet")
+        iam.create_service_linked_role(AWSServiceName="autoscaling.amazonaws.com")
+        for name in ("AWSServiceRoleForAutoScaling_fleet", "AWSServiceRoleForAutoScaling"):
+            iam.delete_service_linked_role(RoleName=name)
 
     def test_service_linked_role_errors(self):
         iam = self.iam()

@@ -17,14 +17,13 @@ Result<model::Role> CreateRoleOf(IamContext& iam, const ServiceLinkedRoleSpec& s
                                  const std::string& account, const std::string& description,
                                  const std::string& suffix) {
   if (!suffix.empty() && !spec.custom_suffix_allowed) {
-    return Status(ErrorCode::kInvalidInput,
-                  "Custom suffix is not allowed for " + std::string(spec.service));
+    return Status(ErrorCode::kInvalidInput, "Custom suffix is not allowed for " + spec.service);
   }
   model::Role role;
   role.account_id = account;
   role.name = std::string(spec.role_name) + (suffix.empty() ? "" : "_" + suffix);
   role.path = ServiceLinkedRolePath(spec.service);
-  role.description = description.empty() ? std::string(spec.description) : description;
+  role.description = description.empty() ? spec.description : description;
   nlohmann::ordered_json trust = {{"Version", "2012-10-17"},
                                   {"Statement",
                                    {{{"Effect", "Allow"},
@@ -37,10 +36,12 @@ Result<model::Role> CreateRoleOf(IamContext& iam, const ServiceLinkedRoleSpec& s
   if (iam.state.directory().Get<model::Role>(role.Key()) != nullptr) return taken;
   role.id = NewUniqueId(iam.random, IdKind::kRole);
   role.created_ms = iam.now_ms();
-  // The policy is AWS's own: it is attached whether or not this server's catalog holds it.
-  Status s = iam.state.Commit(
-      {{store::Put<model::Role>{role, /*create=*/true},
-        store::Put<model::RoleAttachment>{{account, role.name, std::string(spec.policy_arn)}}}});
+  // The policies are AWS's own: attached whether or not this server's catalog holds them.
+  store::WriteBatch batch{{store::Put<model::Role>{role, /*create=*/true}}};
+  for (const std::string& arn : spec.policy_arns) {
+    batch.writes.push_back(store::Put<model::RoleAttachment>{{account, role.name, arn}});
+  }
+  Status s = iam.state.Commit(batch);
   if (s.code() == ErrorCode::kEntityAlreadyExists) return taken;
   if (!s.ok()) return s;
   return role;

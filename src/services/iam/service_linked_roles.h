@@ -1,12 +1,14 @@
 // Service-linked roles: the one table of those gatehouse can create (for each AWS service
-// principal, the role's name, the AWS-managed policy it carries, its description) and
+// principal, the role's name, the AWS-managed policies it carries, whether a custom suffix is
+// allowed, its description), read once from src/services/iam/service_linked_roles.json; and
 // CreateServiceLinkedRoleFor, which creates one as CreateServiceLinkedRole does, for the
 // services that create their role themselves (Organizations' CreateOrganization). The table is
-// constant; CreateServiceLinkedRoleFor is thread-safe as every commit is.
+// constant once loaded; CreateServiceLinkedRoleFor is thread-safe as every commit is.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "model/iam_entities.h"
@@ -16,12 +18,15 @@ namespace gatehouse::services::iam {
 struct IamContext;
 
 struct ServiceLinkedRoleSpec {
-  std::string_view service;      // "organizations.amazonaws.com"
-  std::string_view role_name;    // "AWSServiceRoleForOrganizations"
-  std::string_view policy_arn;   // attached at creation
-  std::string_view description;  // when the request gives none
+  std::string service;                   // "organizations.amazonaws.com"
+  std::string role_name;                 // "AWSServiceRoleForOrganizations"
+  std::vector<std::string> policy_arns;  // attached at creation
+  std::string description;               // when the request gives none
   bool custom_suffix_allowed = false;
 };
+
+// Every service-linked role of the table, by service principal.
+const std::vector<ServiceLinkedRoleSpec>& ServiceLinkedRoles();
 
 // nullptr for a service without a service-linked role here.
 const ServiceLinkedRoleSpec* FindServiceLinkedRole(std::string_view service);
