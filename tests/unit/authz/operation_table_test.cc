@@ -1,4 +1,4 @@
-// The operation table against the IAM and Organizations models and the README: every operation
+// The operation table against the IAM, STS, Organizations and CloudTrail models and the README: every operation
 // of a model is either in src/authz/operations.def or in the README's list of that service's
 // operations not implemented, never both, and the list names no operation the model lacks.
 #include "authz/operation_table.h"
@@ -56,6 +56,10 @@ TEST(OperationTableTest, EveryIamOperationIsServedOrListedAsNotImplemented) {
 
 TEST(OperationTableTest, EveryOrganizationsOperationIsServedOrListedAsNotImplemented) {
   ExpectServedOrListed("organizations", "## Organizations operations not implemented");
+}
+
+TEST(OperationTableTest, EveryStsOperationIsServedOrListedAsNotImplemented) {
+  ExpectServedOrListed("sts", "## STS operations not implemented");
 }
 
 TEST(OperationTableTest, EveryCloudTrailOperationIsServedOrListedAsNotImplemented) {
