@@ -24,7 +24,12 @@ bool StillExists(const store::Directory& directory, const model::PrincipalActivi
   const std::string name(arn->ResourceName());
   if (arn->ResourceType() == "user") {
     auto user = directory.FindUser(activity.account_id, name);
-    return user != nullptr && user->id == activity.principal_id;
+    if (user != nullptr) return user->id == activity.principal_id;
+    // Renamed since the ARN was seen (a user's sessions keep the name they were made under).
+    for (const auto& u : directory.ListUsers(activity.account_id)) {
+      if (u->id == activity.principal_id) return true;
+    }
+    return false;
   }
   if (arn->ResourceType() == "role") {
     auto role = directory.Get<model::Role>(model::RecordKey({activity.account_id, name}));

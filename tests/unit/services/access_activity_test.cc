@@ -105,6 +105,14 @@ TEST_F(AccessActivityTest, DeletedPrincipalsLeaveNothing) {
   EXPECT_EQ(kept[0]->principal_arn, "arn:aws:iam::111122223333:root");
 }
 
+TEST_F(AccessActivityTest, ARenamedUserKeepsWhatItDidUnderItsOldName) {
+  activity_.Record(UserKey(), "iam", "ListUsers", "us-east-1", 1000);
+  ASSERT_TRUE(state_.Commit({{store::UpdateUser{kA, "alice", "alicia", "/team/"}}}).ok());
+  ASSERT_TRUE(activity_.Flush(state_).ok());
+  EXPECT_NE(state_.directory().Get<model::PrincipalActivity>(model::RecordKey({kA, "AIDAALICE"})),
+            nullptr);
+}
+
 TEST_F(AccessActivityTest, AnAccountsActivityMergesStoredAndRecorded) {
   activity_.Record(UserKey(), "iam", "ListUsers", "us-east-1", 1000);
   ASSERT_TRUE(activity_.Flush(state_).ok());
