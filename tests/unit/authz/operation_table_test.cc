@@ -1,6 +1,7 @@
-// The operation table against the IAM, STS, Organizations and CloudTrail models and the README: every operation
-// of a model is either in src/authz/operations.def or in the README's list of that service's
-// operations not implemented, never both, and the list names no operation the model lacks.
+// The operation table against the IAM, STS, Organizations and CloudTrail models and the README:
+// every operation of a model is either in src/authz/operations.def or in the README's list of
+// that service's operations not implemented, never both, and the list names no operation the
+// model lacks.
 #include "authz/operation_table.h"
 
 #include <gtest/gtest.h>
