@@ -44,6 +44,7 @@
 #include "services/key_usage.h"
 #include "services/organizations/account_creation_queue.h"
 #include "services/organizations/organizations_context.h"
+#include "services/outbound_issuer_endpoint.h"
 #include "services/stored_throttle_counts.h"
 #include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
@@ -463,9 +464,19 @@ int Serve(const ServeOptions& options) {
   auth::PasswordHasher password_hasher;
   services::StoredThrottleCounts throttle_counts(state);
   auth::PasswordThrottle password_throttle(throttle_counts);
+  // The console's mail links and the outbound token issuers name the server as its operator
+  // configured it (--public-url, else the listen address), never as a request's Host header
+  // does; with port 0 the port is known once the server listens.
+  std::mutex base_url_mu;
+  std::string base_url = bootstrap_options.endpoint_url;
+  auto current_base_url = [&] {
+    std::lock_guard lock(base_url_mu);
+    return base_url;
+  };
   services::iam::IamContext iam{
       state, *catalog, random,           master_key,        [] { return NowSeconds() * 1000; },
       usage, activity, &password_hasher, &password_throttle};
+  iam.base_url = current_base_url;
   services::iam::RegisterIamOperations(dispatcher, iam);
   federation::OidcKeyFetcher::Options oidc_options;
   oidc_options.fetch.extra_ca_file = options.federation_ca_file;
@@ -521,11 +532,6 @@ int Serve(const ServeOptions& options) {
   AdminEndpoint admin(state, master_key, *operator_secret, random,
                       [] { return NowSeconds() * 1000; });
 
-  // The console's mail links name the server as its operator configured it (--public-url, else
-  // the listen address), never as a request's Host header does; with port 0 the port is known
-  // once the server listens.
-  std::mutex base_url_mu;
-  std::string base_url = bootstrap_options.endpoint_url;
   console::ConsoleOptions console_options;
   console_options.signup_enabled = options.console_signup;
   console_options.mail_kept_in_outbox = !mail_sender;
@@ -540,10 +546,8 @@ int Serve(const ServeOptions& options) {
         Result<std::string> queued = mailer.Send(mail::MailMessage{"", to, subject, text});
         return queued.ok() ? Status::Ok() : queued.status();
       },
-      [&] {
-        std::lock_guard lock(base_url_mu);
-        return base_url;
-      });
+      current_base_url);
+  services::OutboundIssuerEndpoint issuers(state, master_key, current_base_url);
 
   http::ServerOptions server_options;
   server_options.host = options.listen.substr(0, colon);
@@ -575,9 +579,10 @@ int Serve(const ServeOptions& options) {
       return response;
     }
     services::DispatchRecord record;
-    HttpResponse response = console::ConsoleEndpoint::Handles(request)
-                                ? console.Handle(request, &record)
-                                : dispatcher.Handle(request, &record);
+    HttpResponse response =
+        services::OutboundIssuerEndpoint::Handles(request) ? issuers.Handle(request)
+        : console::ConsoleEndpoint::Handles(request)       ? console.Handle(request, &record)
+                                                           : dispatcher.Handle(request, &record);
     double millis =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     LogRequest(options, record, request, millis);

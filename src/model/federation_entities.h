@@ -1,5 +1,6 @@
-// The IAM identity providers an account trusts for federation (OpenID Connect and SAML 2.0), and
-// the record of a SAML assertion's use that keeps it from being used twice. Plain immutable
+// The IAM identity providers an account trusts for federation (OpenID Connect and SAML 2.0), the
+// record of a SAML assertion's use that keeps it from being used twice, and the account's own
+// issuer of outbound web identity tokens. Plain immutable
 // values; each has a `Key()` under which the store and the directory keep it (see
 // store/record_kinds.def). Timestamps are milliseconds since the epoch.
 #pragma once
@@ -60,6 +61,22 @@ struct UsedAssertion {
   int64_t expires_ms = 0;
 
   std::string Key() const { return key; }
+};
+
+// The account's outbound identity federation (EnableOutboundWebIdentityFederation): the issuer
+// its web identity tokens (STS GetWebIdentityToken) name, and the two keys that sign them (RS256
+// and ES384), each a PKCS #8 PEM private key sealed under the server's master key (hex). The
+// record outlives DisableOutboundWebIdentityFederation, so that the issuer keeps publishing the
+// keys that verify the tokens issued before, and enabling the feature again keeps the issuer.
+struct OutboundFederation {
+  std::string account_id;
+  std::string issuer_id;  // random: the last segment of the issuer URL
+  bool enabled = false;
+  std::string sealed_rsa_key;
+  std::string sealed_ec_key;
+  int64_t created_ms = 0;
+
+  std::string Key() const { return RecordKey({account_id}); }
 };
 
 }  // namespace gatehouse::model

@@ -187,6 +187,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SamlProvider, account_id, name, 
                                                 created_ms, valid_until_ms,
                                                 assertion_encryption_mode, private_keys, tags)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(UsedAssertion, key, expires_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutboundFederation, account_id, issuer_id, enabled,
+                                                sealed_rsa_key, sealed_ec_key, created_ms)
 
 // The server's outbox.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutboxMail, id, from, to, sealed_message, queued_ms,

@@ -146,7 +146,7 @@ class ServerTest(unittest.TestCase):
                            aws_secret_access_key=secret,
                            config=Config(retries={"max_attempts": 1}))
         with self.assertRaises(ClientError) as e:
-            iam.get_outbound_web_identity_federation_info()
+            iam.list_delegation_requests()
         self.assertEqual(e.exception.response["Error"]["Code"], "NotImplemented")
         self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 501)
 

@@ -31,6 +31,7 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterStsPreferenceOperations(dispatcher, iam);
   RegisterAccessAdvisorOperations(dispatcher, iam);
   RegisterOrganizationsAccessReportOperations(dispatcher, iam);
+  RegisterOutboundFederationOperations(dispatcher, iam);
   RegisterUserPolicyOperations(dispatcher, iam);
   RegisterGroupOperations(dispatcher, iam);
   RegisterGroupPolicyOperations(dispatcher, iam);

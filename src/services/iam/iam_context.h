@@ -29,6 +29,9 @@ struct IamContext {
   // (null: unthrottled); the console shares both.
   auth::PasswordHasher* passwords = nullptr;
   auth::PasswordThrottle* password_throttle = nullptr;
+  // The server's address as clients reach it (--public-url, else the listen address), under
+  // which the accounts' outbound token issuers live; null: "" (no server, in unit tests).
+  std::function<std::string()> base_url = nullptr;
 };
 
 // The user an operation names: input UserName, else the caller itself — an IAM user, or the
@@ -76,6 +79,7 @@ void RegisterServerCertificateOperations(Dispatcher& dispatcher, IamContext& iam
 void RegisterStsPreferenceOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterAccessAdvisorOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterOrganizationsAccessReportOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterOutboundFederationOperations(Dispatcher& dispatcher, IamContext& iam);
 
 // The account's GlobalEndpointTokenVersion (SetSecurityTokenServicePreferences): 1 or 2.
 int GlobalEndpointTokenVersion(const store::Directory& dir, std::string_view account);

@@ -50,6 +50,7 @@ void RegisterStsOperations(Dispatcher& dispatcher, StsContext& sts) {
   RegisterAssumeRoleWithWebIdentity(dispatcher, sts);
   RegisterAssumeRoleWithSaml(dispatcher, sts);
   RegisterSessionTokenOperations(dispatcher, sts);
+  RegisterGetWebIdentityToken(dispatcher, sts);
   RegisterIdentityOperations(dispatcher, sts);
 }
 

@@ -14,5 +14,7 @@ void RegisterAssumeRoleWithSaml(Dispatcher& dispatcher, StsContext& sts);
 void RegisterSessionTokenOperations(Dispatcher& dispatcher, StsContext& sts);
 // GetCallerIdentity, GetAccessKeyInfo and DecodeAuthorizationMessage.
 void RegisterIdentityOperations(Dispatcher& dispatcher, StsContext& sts);
+// GetWebIdentityToken (outbound identity federation).
+void RegisterGetWebIdentityToken(Dispatcher& dispatcher, StsContext& sts);
 
 }  // namespace gatehouse::services::sts

@@ -12,6 +12,7 @@
 #include "federation/jwt_claims.h"
 #include "federation/jwt_signature.h"
 #include "services/iam/oidc_providers.h"
+#include "services/outbound_issuer.h"
 #include "services/sts/federated_session.h"
 #include "services/sts/role_target.h"
 #include "services/sts/session_inputs.h"
@@ -139,6 +140,14 @@ ContextKeys ProviderKeys(const model::OidcProvider& provider, const federation::
   return keys;
 }
 
+// Whether `url` (as IAM keeps URLs) is one of this server's own outbound token issuers, whose
+// tokens AWS does not accept for federation into AWS.
+bool IsOutboundIssuer(const StsContext& sts, const std::string& url) {
+  Result<std::string> issuers =
+      iam::CanonicalOidcUrl(OutboundIssuerUrl(sts.iam.base_url ? sts.iam.base_url() : "", "x"));
+  return issuers.ok() && url.starts_with(issuers->substr(0, issuers->size() - 1));
+}
+
 // The issuer's provider in the role's account (the token's iss, as IAM keeps URLs).
 Result<std::shared_ptr<const model::OidcProvider>> IssuerProvider(StsContext& sts,
                                                                   const federation::Jwt& jwt,
@@ -153,6 +162,11 @@ Result<std::shared_ptr<const model::OidcProvider>> IssuerProvider(StsContext& st
   }
   if (provider == nullptr) {
     return InvalidToken("No OpenIDConnect provider found in your account for " + *iss);
+  }
+  if (IsOutboundIssuer(sts, *url)) {
+    return InvalidToken(
+        "Tokens of outbound identity federation (GetWebIdentityToken) cannot be used for "
+        "federation into AWS.");
   }
   return provider;
 }
