@@ -32,10 +32,6 @@ Status GroupExists(const std::string& name) {
   return Status(ErrorCode::kEntityAlreadyExists, "Group with name " + name + " already exists.");
 }
 
-Status DeleteConflict(const std::string& what) {
-  return Status(ErrorCode::kDeleteConflict, "Cannot delete entity, must " + what + " first.");
-}
-
 bool IsMemberOf(const model::GroupMember& m, const model::Group& g) {
   return EqualsIgnoreCase(m.group_name, g.name);
 }

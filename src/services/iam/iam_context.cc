@@ -21,6 +21,10 @@ Status NoSuchUser(std::string_view name) {
                 "The user with name " + std::string(name) + " cannot be found.");
 }
 
+Status DeleteConflict(const std::string& what) {
+  return Status(ErrorCode::kDeleteConflict, "Cannot delete entity, must " + what + " first.");
+}
+
 void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterUserOperations(dispatcher, iam);
   RegisterAccessKeyOperations(dispatcher, iam);

@@ -40,6 +40,10 @@ Result<std::string> TargetUserName(const OperationContext& c);
 
 Status NoSuchUser(std::string_view name);
 
+// IAM's refusal to delete an entity something still depends on: "Cannot delete entity, must
+// WHAT first." (WHAT: "detach all policies", "remove users from group" …).
+Status DeleteConflict(const std::string& what);
+
 // {PermissionsBoundaryType, PermissionsBoundaryArn} as GetUser and GetRole return it.
 nlohmann::json BoundaryJson(const std::string& arn);
 

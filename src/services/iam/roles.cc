@@ -19,10 +19,6 @@ Status RoleExists(const std::string& name) {
   return Status(ErrorCode::kEntityAlreadyExists, "Role with name " + name + " already exists.");
 }
 
-Status DeleteConflict(const std::string& what) {
-  return Status(ErrorCode::kDeleteConflict, "Cannot delete entity, must " + what + " first.");
-}
-
 // The role with `change` applied, committed if the role is still as read; the answer of
 // operations that return nothing.
 template <typename Change>

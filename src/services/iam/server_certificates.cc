@@ -9,6 +9,7 @@
 #include "core/time_format.h"
 #include "core/x509_certificate.h"
 #include "model/server_certificate_entities.h"
+#include "services/iam/credential_ids.h"
 #include "services/iam/handler_table.h"
 #include "services/iam/pagination.h"
 #include "services/iam/record_operations.h"
@@ -20,7 +21,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kServerCertificatesPerAccount = 20;
-constexpr std::string_view kIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 Status NoSuchCertificate(std::string_view name) {
   return Status(ErrorCode::kNoSuchEntity,
@@ -87,7 +87,7 @@ Result<model::ServerCertificate> CheckedUpload(IamContext& iam, const OperationC
   cert.account_id = c.caller.account_id;
   cert.name = c.input.at("ServerCertificateName");
   cert.path = c.input.value("Path", "/");
-  cert.id = "ASCA" + RandomString(iam.random, kIdAlphabet, 17);
+  cert.id = "ASCA" + RandomString(iam.random, kBase32IdAlphabet, 17);
   cert.body = body.pem;
   cert.uploaded_ms = now;
   cert.expires_ms = body.not_after_ms;

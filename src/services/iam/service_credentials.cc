@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "core/time_format.h"
+#include "services/iam/credential_ids.h"
 #include "services/iam/handler_table.h"
 #include "services/iam/pagination.h"
 #include "services/iam/record_operations.h"
@@ -23,7 +24,6 @@ constexpr size_t kCredentialsPerUserAndService = 2;
 constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 constexpr size_t kSecretBytes = 32;
 constexpr size_t kSaltBytes = 16;
-constexpr std::string_view kIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 constexpr std::string_view kAliasAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 // The services IAM makes credentials for: a user name and password, or an API key whose alias
@@ -103,7 +103,7 @@ Result<json> CreateCredential(IamContext& iam, const OperationContext& c) {
   model::ServiceSpecificCredential cred;
   cred.account_id = user->account_id;
   cred.user_name = user->name;
-  cred.id = "ACCA" + RandomString(iam.random, kIdAlphabet, 17);
+  cred.id = "ACCA" + RandomString(iam.random, kBase32IdAlphabet, 17);
   cred.service_name = service;
   cred.created_ms = iam.now_ms();
   ASSIGN_OR_RETURN(cred.expires_ms, InputExpiry(c, *kind, cred.created_ms));

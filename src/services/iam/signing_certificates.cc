@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/time_format.h"
 #include "core/x509_certificate.h"
+#include "services/iam/credential_ids.h"
 #include "services/iam/handler_table.h"
 #include "services/iam/pagination.h"
 #include "services/iam/record_operations.h"
@@ -17,7 +18,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kCertificatesPerUser = 2;
-constexpr std::string_view kIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 // Whose certificates a request is about: an IAM user, or the account's root user.
 struct Owner {
@@ -72,7 +72,7 @@ Status UploadChecks(const store::Directory& dir, const Owner& owner, const PemCe
   return Status::Ok();
 }
 
-Result<json> UploadCertificate(IamContext& iam, const OperationContext& c) {
+Result<json> UploadSigningCertificate(IamContext& iam, const OperationContext& c) {
   ASSIGN_OR_RETURN(Owner owner, InputOwner(iam, c));
   const int64_t now = iam.now_ms();
   ASSIGN_OR_RETURN(PemCertificate parsed, CheckedCertificate(c, now));
@@ -80,7 +80,7 @@ Result<json> UploadCertificate(IamContext& iam, const OperationContext& c) {
   RETURN_IF_ERROR(UploadChecks(dir, owner, parsed));
   model::SigningCertificate cert{.account_id = owner.account_id,
                                  .user_name = owner.user_name,
-                                 .id = RandomString(iam.random, kIdAlphabet, 28),
+                                 .id = RandomString(iam.random, kCertificateIdAlphabet, 28),
                                  .body = parsed.pem,
                                  .fingerprint = parsed.sha256_hex,
                                  .uploaded_ms = now};
@@ -98,7 +98,7 @@ Result<json> UploadCertificate(IamContext& iam, const OperationContext& c) {
   return json{{"Certificate", CertificateJson(cert)}};
 }
 
-Result<std::shared_ptr<const model::SigningCertificate>> InputCertificate(
+Result<std::shared_ptr<const model::SigningCertificate>> InputSigningCertificate(
     const IamContext& iam, const OperationContext& c) {
   ASSIGN_OR_RETURN(Owner owner, InputOwner(iam, c));
   const std::string id = c.input.at("CertificateId");
@@ -110,7 +110,7 @@ Result<std::shared_ptr<const model::SigningCertificate>> InputCertificate(
   return cert;
 }
 
-Result<json> ListCertificates(IamContext& iam, const OperationContext& c) {
+Result<json> ListSigningCertificates(IamContext& iam, const OperationContext& c) {
   ASSIGN_OR_RETURN(Owner owner, InputOwner(iam, c));
   json out;
   json list = json::array();
@@ -123,8 +123,8 @@ Result<json> ListCertificates(IamContext& iam, const OperationContext& c) {
   return out;
 }
 
-Result<json> UpdateCertificate(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto cert, InputCertificate(iam, c));
+Result<json> UpdateSigningCertificate(IamContext& iam, const OperationContext& c) {
+  ASSIGN_OR_RETURN(auto cert, InputSigningCertificate(iam, c));
   ASSIGN_OR_RETURN(std::string status, InputCredentialStatus(c));
   return UpdateRecord(iam, *cert, [&](model::SigningCertificate& updated) {
     updated.status = status;
@@ -132,8 +132,8 @@ Result<json> UpdateCertificate(IamContext& iam, const OperationContext& c) {
   });
 }
 
-Result<json> DeleteCertificate(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto cert, InputCertificate(iam, c));
+Result<json> DeleteSigningCertificate(IamContext& iam, const OperationContext& c) {
+  ASSIGN_OR_RETURN(auto cert, InputSigningCertificate(iam, c));
   return EraseRecord(iam, *cert);
 }
 
@@ -141,10 +141,10 @@ Result<json> DeleteCertificate(IamContext& iam, const OperationContext& c) {
 
 void RegisterSigningCertificateOperations(Dispatcher& d, IamContext& iam) {
   static constexpr std::pair<const char*, IamHandler> kHandlers[] = {
-      {"UploadSigningCertificate", UploadCertificate},
-      {"ListSigningCertificates", ListCertificates},
-      {"UpdateSigningCertificate", UpdateCertificate},
-      {"DeleteSigningCertificate", DeleteCertificate},
+      {"UploadSigningCertificate", UploadSigningCertificate},
+      {"ListSigningCertificates", ListSigningCertificates},
+      {"UpdateSigningCertificate", UpdateSigningCertificate},
+      {"DeleteSigningCertificate", DeleteSigningCertificate},
   };
   RegisterHandlers(d, iam, kHandlers);
 }

@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/ssh_public_key.h"
 #include "core/time_format.h"
+#include "services/iam/credential_ids.h"
 #include "services/iam/handler_table.h"
 #include "services/iam/pagination.h"
 #include "services/iam/record_operations.h"
@@ -17,7 +18,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kSshPublicKeysPerUser = 5;
-constexpr std::string_view kIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 Status NoSuchKey(std::string_view id) {
   return Status(ErrorCode::kNoSuchEntity,
@@ -75,7 +75,7 @@ Result<json> UploadKey(IamContext& iam, const OperationContext& c) {
                    ParseSshPublicKey(c.input.at("SSHPublicKeyBody").get<std::string>()));
   model::SshPublicKey key{.account_id = user->account_id,
                           .user_name = user->name,
-                          .id = "APKA" + RandomString(iam.random, kIdAlphabet, 16),
+                          .id = "APKA" + RandomString(iam.random, kBase32IdAlphabet, 16),
                           .algorithm = parts.algorithm,
                           .wire_key = Base64Encode(parts.wire),
                           .fingerprint = SshPublicKeyMd5Fingerprint(parts.wire),

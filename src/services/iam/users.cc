@@ -74,10 +74,6 @@ void AppendDeletable(const model::User& user, store::WriteBatch& batch) {
   AppendNoUserCredentials(user, batch);
 }
 
-Status DeleteConflict(const std::string& what) {
-  return Status(ErrorCode::kDeleteConflict, "Cannot delete entity, must " + what + " first.");
-}
-
 }  // namespace
 
 json UserJson(const store::Directory& dir, const model::User& u, bool detailed) {

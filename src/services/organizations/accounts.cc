@@ -142,7 +142,7 @@ void RegisterCreation(Dispatcher& d, OrganizationsContext& org) {
              });
 }
 
-void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
+void RegisterAccountReads(Dispatcher& d, OrganizationsContext& org) {
   d.Register("organizations", "DescribeAccount", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
     Result<Membership> m = ManagementMembership(dir, c);
@@ -401,7 +401,7 @@ void RegisterTags(Dispatcher& d, OrganizationsContext& org) {
 
 void RegisterAccountOperations(Dispatcher& d, OrganizationsContext& org) {
   RegisterCreation(d, org);
-  RegisterReads(d, org);
+  RegisterAccountReads(d, org);
   RegisterChanges(d, org);
   RegisterTags(d, org);
 }

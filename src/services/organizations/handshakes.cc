@@ -293,7 +293,7 @@ void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
   });
 }
 
-void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
+void RegisterHandshakeReads(Dispatcher& d, OrganizationsContext& org) {
   d.Register("organizations", "DescribeHandshake",
              [&org](const OperationContext& c) -> Result<json> {
                const store::Directory& dir = org.iam.state.directory();
@@ -353,7 +353,7 @@ void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
 void RegisterHandshakeOperations(Dispatcher& d, OrganizationsContext& org) {
   RegisterInvite(d, org);
   RegisterAnswers(d, org);
-  RegisterReads(d, org);
+  RegisterHandshakeReads(d, org);
 }
 
 }  // namespace gatehouse::services::organizations

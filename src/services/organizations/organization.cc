@@ -77,7 +77,7 @@ void EraseOrganizationWrites(const store::Directory& dir, const model::Organizat
   batch.writes.push_back(store::Erase<model::Organization>::Of(org));
 }
 
-void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
+void RegisterOrganizationLifecycle(Dispatcher& d, OrganizationsContext& org) {
   d.Register(
       "organizations", "CreateOrganization", [&org](const OperationContext& c) -> Result<json> {
         iam::IamContext& iam = org.iam;
@@ -211,7 +211,7 @@ void RegisterServiceAccess(Dispatcher& d, OrganizationsContext& org) {
 }  // namespace
 
 void RegisterOrganizationOperations(Dispatcher& d, OrganizationsContext& org) {
-  RegisterLifecycle(d, org);
+  RegisterOrganizationLifecycle(d, org);
   RegisterServiceAccess(d, org);
 }
 

@@ -58,8 +58,8 @@ bool NameTakenUnder(const store::Directory& dir, const model::Organization& org,
 
 // The precondition that no OU named `name` (under any parent) was added since the read: what
 // NameTakenUnder decided on.
-store::Precondition NoNewNamesake(const store::Directory& dir, const model::Organization& org,
-                                  const std::string& name) {
+store::Precondition NoNewOuNamesake(const store::Directory& dir, const model::Organization& org,
+                                    const std::string& name) {
   int64_t namesakes = 0;
   for (const auto& ou : dir.Scan<model::OrganizationalUnit>(org.id + "/")) {
     if (EqualsIgnoreCase(ou->name, name)) ++namesakes;
@@ -111,7 +111,7 @@ void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
         batch.preconditions = {NodeUnchanged(dir, o, *parent),
                                store::ExpectFewer<model::OrganizationalUnit>{
                                    o.id + "/", static_cast<int64_t>(kOusPerOrganization), {}, {}},
-                               NoNewNamesake(dir, o, name)};
+                               NoNewOuNamesake(dir, o, name)};
         batch.writes.push_back(store::Put<model::OrganizationalUnit>{ou, /*create=*/true});
         AttachAwsManagedPolicies(o, ou.id, batch);
         if (Status s = iam.state.Commit(batch); !s.ok()) return s;
@@ -128,30 +128,30 @@ void RegisterOuLifecycle(Dispatcher& d, OrganizationsContext& org) {
                return json{{"OrganizationalUnit", OuJson(*m->organization, **ou)}};
              });
 
-  d.Register(
-      "organizations", "UpdateOrganizationalUnit",
-      [&org](const OperationContext& c) -> Result<json> {
-        const store::Directory& dir = org.iam.state.directory();
-        Result<Membership> m = ManagementMembership(dir, c);
-        if (!m.ok()) return m.status();
-        const model::Organization& o = *m->organization;
-        auto ou = FindOu(dir, o, c.input.at("OrganizationalUnitId"));
-        if (!ou.ok()) return ou.status();
-        model::OrganizationalUnit updated = **ou;
-        if (auto name = c.input.find("Name"); name != c.input.end()) {
-          updated.name = *name;
-          if (NameTakenUnder(dir, o, updated.parent_id, updated.name, updated.id)) {
-            return DuplicateOu();
-          }
-          if (Status s = org.iam.state.Commit(
-                  {.writes = {store::Put<model::OrganizationalUnit>{updated}},
-                   .preconditions = {store::Unchanged(**ou), NoNewNamesake(dir, o, updated.name)}});
-              !s.ok()) {
-            return s;
-          }
-        }
-        return json{{"OrganizationalUnit", OuJson(o, updated)}};
-      });
+  d.Register("organizations", "UpdateOrganizationalUnit",
+             [&org](const OperationContext& c) -> Result<json> {
+               const store::Directory& dir = org.iam.state.directory();
+               Result<Membership> m = ManagementMembership(dir, c);
+               if (!m.ok()) return m.status();
+               const model::Organization& o = *m->organization;
+               auto ou = FindOu(dir, o, c.input.at("OrganizationalUnitId"));
+               if (!ou.ok()) return ou.status();
+               model::OrganizationalUnit updated = **ou;
+               if (auto name = c.input.find("Name"); name != c.input.end()) {
+                 updated.name = *name;
+                 if (NameTakenUnder(dir, o, updated.parent_id, updated.name, updated.id)) {
+                   return DuplicateOu();
+                 }
+                 if (Status s = org.iam.state.Commit(
+                         {.writes = {store::Put<model::OrganizationalUnit>{updated}},
+                          .preconditions = {store::Unchanged(**ou),
+                                            NoNewOuNamesake(dir, o, updated.name)}});
+                     !s.ok()) {
+                   return s;
+                 }
+               }
+               return json{{"OrganizationalUnit", OuJson(o, updated)}};
+             });
 
   d.Register("organizations", "DeleteOrganizationalUnit",
              [&org](const OperationContext& c) -> Result<json> {

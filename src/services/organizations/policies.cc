@@ -78,8 +78,8 @@ bool NameTaken(const store::Directory& dir, const model::Organization& org, cons
 }
 
 // The precondition that no policy named `name` was added since the read (NameTaken's decision).
-store::Precondition NoNewNamesake(const store::Directory& dir, const model::Organization& org,
-                                  const std::string& name) {
+store::Precondition NoNewPolicyNamesake(const store::Directory& dir, const model::Organization& org,
+                                        const std::string& name) {
   int64_t namesakes = 0;
   for (const auto& p : dir.Scan<model::OrganizationPolicy>(org.id + "/")) {
     if (EqualsIgnoreCase(p->name, name)) ++namesakes;
@@ -95,7 +95,7 @@ Result<std::shared_ptr<const model::OrganizationPolicy>> FindInput(const store::
   return policy;
 }
 
-void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
+void RegisterPolicyLifecycle(Dispatcher& d, OrganizationsContext& org) {
   d.Register("organizations", "CreatePolicy", [&org](const OperationContext& c) -> Result<json> {
     iam::IamContext& iam = org.iam;
     const store::Directory& dir = iam.state.directory();
@@ -134,7 +134,7 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
          .preconditions = {
              store::ExpectFewer<model::OrganizationPolicy>{
                  o.id + "/", static_cast<int64_t>(kMaxPoliciesPerType), "type", policy.type},
-             NoNewNamesake(dir, o, policy.name)}});
+             NoNewPolicyNamesake(dir, o, policy.name)}});
     if (!s.ok()) return s;
     return json{{"Policy", PolicyJson(o, policy)}};
   });
@@ -164,9 +164,10 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
       changed = true;
     }
     if (changed) {
-      Status s = org.iam.state.Commit(
-          {.writes = {store::Put<model::OrganizationPolicy>{updated}},
-           .preconditions = {store::Unchanged(**found), NoNewNamesake(dir, o, updated.name)}});
+      Status s =
+          org.iam.state.Commit({.writes = {store::Put<model::OrganizationPolicy>{updated}},
+                                .preconditions = {store::Unchanged(**found),
+                                                  NoNewPolicyNamesake(dir, o, updated.name)}});
       if (!s.ok()) return s;
     }
     return json{{"Policy", PolicyJson(o, updated)}};
@@ -197,7 +198,7 @@ void RegisterLifecycle(Dispatcher& d, OrganizationsContext& org) {
   });
 }
 
-void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
+void RegisterPolicyReads(Dispatcher& d, OrganizationsContext& org) {
   d.Register("organizations", "DescribePolicy", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
     Result<Membership> m = ManagementMembership(dir, c);
@@ -238,8 +239,8 @@ void RegisterReads(Dispatcher& d, OrganizationsContext& org) {
 }  // namespace
 
 void RegisterPolicyOperations(Dispatcher& d, OrganizationsContext& org) {
-  RegisterLifecycle(d, org);
-  RegisterReads(d, org);
+  RegisterPolicyLifecycle(d, org);
+  RegisterPolicyReads(d, org);
   RegisterPolicyTypeOperations(d, org);
   RegisterPolicyAttachmentOperations(d, org);
 }

@@ -16,7 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kDefaultDurationSeconds = 3600;
 constexpr int64_t kChainedMaxSeconds = 3600;
 
 Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
@@ -47,7 +46,7 @@ Result<json> AssumeRole(StsContext& sts, const OperationContext& c) {
                   "The requested DurationSeconds exceeds the MaxSessionDuration set for this "
                   "role.");
   }
-  if (duration == 0) duration = kDefaultDurationSeconds;
+  if (duration == 0) duration = kDefaultRoleSessionSeconds;
 
   // Transitive tags and the source identity of the caller's session carry over.
   std::vector<std::pair<std::string, std::string>> inherited;

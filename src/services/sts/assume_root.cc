@@ -19,7 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kDefaultDurationSeconds = 900;
+constexpr int64_t kDefaultRootSessionSeconds = 900;
 
 // The member account TargetPrincipal names: an account id, or its root user's ARN.
 Result<std::string> TargetAccount(const std::string& target) {
@@ -81,7 +81,7 @@ Result<json> AssumeRoot(StsContext& sts, const OperationContext& c) {
   if (!target.ok()) return target.status();
   Result<const iam::RootTask*> task = TaskOf(c.input);
   if (!task.ok()) return task.status();
-  const int64_t duration = c.input.value("DurationSeconds", kDefaultDurationSeconds);
+  const int64_t duration = c.input.value("DurationSeconds", kDefaultRootSessionSeconds);
   const std::string root_arn = "arn:aws:iam::" + *target + ":root";
 
   // The caller's side decides alone: the member account has no policy of its own to consult.

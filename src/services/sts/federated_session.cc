@@ -11,8 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kDefaultDurationSeconds = 3600;
-
 }  // namespace
 
 authz::AuthzRequest FederatedTrustRequest(const OperationContext& c, const FederatedRequest& who,
@@ -90,7 +88,7 @@ bool IsValidSourceIdentity(std::string_view identity) {
 }
 
 Result<int64_t> RoleSessionDuration(const OperationContext& c, const model::Role& role) {
-  const int64_t duration = c.input.value("DurationSeconds", kDefaultDurationSeconds);
+  const int64_t duration = c.input.value("DurationSeconds", kDefaultRoleSessionSeconds);
   if (duration > role.max_session_duration) {
     return Status(ErrorCode::kValidationError,
                   "The requested DurationSeconds exceeds the MaxSessionDuration set for this "

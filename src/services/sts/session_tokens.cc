@@ -11,11 +11,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kDefaultDurationSeconds = 43200;
+constexpr int64_t kDefaultSessionTokenSeconds = 43200;
 constexpr int64_t kRootMaxSeconds = 3600;
 
 int64_t Duration(const OperationContext& c) {
-  int64_t duration = c.input.value("DurationSeconds", kDefaultDurationSeconds);
+  int64_t duration = c.input.value("DurationSeconds", kDefaultSessionTokenSeconds);
   return c.caller.principal_arn.ends_with(":root") ? std::min(duration, kRootMaxSeconds) : duration;
 }
 

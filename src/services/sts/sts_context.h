@@ -10,6 +10,10 @@
 
 namespace gatehouse::services::sts {
 
+// How long a role session lasts when DurationSeconds is not given (AssumeRole,
+// AssumeRoleWithWebIdentity, AssumeRoleWithSAML).
+inline constexpr int64_t kDefaultRoleSessionSeconds = 3600;
+
 struct StsContext {
   iam::IamContext& iam;
   SessionKeyRing& keys;

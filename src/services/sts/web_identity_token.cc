@@ -19,7 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kDefaultDurationSeconds = 300;
+constexpr int64_t kDefaultTokenSeconds = 300;
 // AWS documents no bound on the payload; this one leaves room for every claim of a principal
 // with 50 tags and a request with 50 more of ordinary length.
 constexpr size_t kMaxPayloadBytes = 16384;
@@ -27,14 +27,10 @@ constexpr char kAwsClaims[] = "https://sts.amazonaws.com/";
 
 struct TokenRequest {
   std::vector<std::string> audiences;
-  int64_t duration_seconds = kDefaultDurationSeconds;
+  int64_t duration_seconds = kDefaultTokenSeconds;
   federation::SigningAlgorithm algorithm = federation::SigningAlgorithm::kRs256;
   std::map<std::string, std::string> tags;
 };
-
-Status InvalidParameter(const std::string& message) {
-  return Status(ErrorCode::kInvalidParameterValue, message);
-}
 
 // The input as the model has validated it (lengths, counts, ranges, tag patterns), checked for
 // what the model does not say: the algorithm's spelling (in the words of a model's enum) and tag
@@ -42,7 +38,7 @@ Status InvalidParameter(const std::string& message) {
 Result<TokenRequest> ReadRequest(const json& input) {
   TokenRequest request;
   for (const json& audience : input.at("Audience")) request.audiences.push_back(audience);
-  request.duration_seconds = input.value("DurationSeconds", kDefaultDurationSeconds);
+  request.duration_seconds = input.value("DurationSeconds", kDefaultTokenSeconds);
   const std::string& name = input.at("SigningAlgorithm").get_ref<const std::string&>();
   std::optional<federation::SigningAlgorithm> alg = federation::ParseSigningAlgorithm(name);
   if (!alg) {
@@ -57,8 +53,8 @@ Result<TokenRequest> ReadRequest(const json& input) {
     for (const json& tag : *tags) {
       std::string key = tag.value("Key", "");
       if (!seen.insert(AsciiLower(key)).second) {
-        return InvalidParameter(
-            "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+        return Status(ErrorCode::kInvalidParameterValue,
+                      "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
       }
       request.tags[key] = tag.value("Value", "");
     }
