@@ -20,7 +20,8 @@ deps:
 	@scripts/install-deps
 
 $(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DGATEHOUSE_WERROR=ON
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DGATEHOUSE_WERROR=ON \
+	  -DGATEHOUSE_UNITY_BUILD=ON
 
 configure: deps $(BUILD)/build.ninja
 
@@ -37,7 +38,7 @@ FUZZ_FLAGS ?= -O1 -gline-tables-only -DNDEBUG
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(FUZZ_FLAGS)" \
-	  -DGATEHOUSE_FUZZ=ON -DGATEHOUSE_WERROR=ON
+	  -DGATEHOUSE_FUZZ=ON -DGATEHOUSE_WERROR=ON -DGATEHOUSE_UNITY_BUILD=ON
 
 fuzz: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target policy_fuzz sigv4_fuzz protocol_fuzz \
