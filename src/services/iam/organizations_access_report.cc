@@ -142,7 +142,7 @@ Result<Scope> ReportScope(const store::Directory& dir, const model::Organization
   return scope;
 }
 
-Result<json> Generate(IamContext& iam, const OperationContext& c) {
+Result<json> GenerateOrganizationsReport(IamContext& iam, const OperationContext& c) {
   const store::Directory& dir = iam.state.directory();
   std::optional<organizations::Membership> m =
       organizations::FindMembership(dir, c.caller.account_id);
@@ -201,7 +201,7 @@ Result<json> Get(IamContext& iam, const OperationContext& c) {
 
 void RegisterOrganizationsAccessReportOperations(Dispatcher& d, IamContext& iam) {
   static constexpr std::pair<const char*, IamHandler> kHandlers[] = {
-      {"GenerateOrganizationsAccessReport", Generate},
+      {"GenerateOrganizationsAccessReport", GenerateOrganizationsReport},
       {"GetOrganizationsAccessReport", Get},
   };
   RegisterHandlers(d, iam, kHandlers);

@@ -26,12 +26,12 @@ using nlohmann::json;
 constexpr size_t kSamlProvidersPerAccount = 100;
 constexpr size_t kPrivateKeysPerProvider = 2;
 
-std::string ProviderPrefix(std::string_view account) {
+std::string SamlProviderPrefix(std::string_view account) {
   return "arn:aws:iam::" + std::string(account) + ":saml-provider/";
 }
 
-Result<std::shared_ptr<const model::SamlProvider>> InputProvider(const IamContext& iam,
-                                                                 const OperationContext& c) {
+Result<std::shared_ptr<const model::SamlProvider>> InputSamlProvider(const IamContext& iam,
+                                                                     const OperationContext& c) {
   return FindSamlProvider(iam.state.directory(), c.caller.account_id,
                           c.input.at("SAMLProviderArn").get<std::string>());
 }
@@ -97,7 +97,7 @@ json ListEntry(const model::SamlProvider& p) {
   return out;
 }
 
-Result<json> CreateProvider(IamContext& iam, const OperationContext& c) {
+Result<json> CreateSamlProvider(IamContext& iam, const OperationContext& c) {
   model::SamlProvider provider;
   provider.account_id = c.caller.account_id;
   provider.name = c.input.at("Name").get<std::string>();
@@ -129,8 +129,8 @@ Result<json> CreateProvider(IamContext& iam, const OperationContext& c) {
   return out;
 }
 
-Result<json> GetProvider(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
+Result<json> GetSamlProvider(IamContext& iam, const OperationContext& c) {
+  ASSIGN_OR_RETURN(auto provider, InputSamlProvider(iam, c));
   json out = {{"SAMLProviderUUID", provider->uuid},
               {"SAMLMetadataDocument", provider->metadata},
               {"CreateDate", FormatIsoTime(provider->created_ms)}};
@@ -147,7 +147,7 @@ Result<json> GetProvider(IamContext& iam, const OperationContext& c) {
   return out;
 }
 
-Result<json> ListProviders(IamContext& iam, const OperationContext& c) {
+Result<json> ListSamlProviders(IamContext& iam, const OperationContext& c) {
   json list = json::array();
   const std::string prefix = model::RecordKey({c.caller.account_id}) + "/";
   for (const auto& p : iam.state.directory().Scan<model::SamlProvider>(prefix)) {
@@ -157,7 +157,7 @@ Result<json> ListProviders(IamContext& iam, const OperationContext& c) {
 }
 
 Result<json> UpdateSamlProvider(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
+  ASSIGN_OR_RETURN(auto provider, InputSamlProvider(iam, c));
   ASSIGN_OR_RETURN(json out, UpdateRecord(iam, *provider, [&](model::SamlProvider& p) {
                      if (auto doc = c.input.find("SAMLMetadataDocument"); doc != c.input.end()) {
                        Result<int64_t> until = CheckedMetadata(doc->get<std::string>());
@@ -171,23 +171,23 @@ Result<json> UpdateSamlProvider(IamContext& iam, const OperationContext& c) {
   return out;
 }
 
-Result<json> DeleteProvider(IamContext& iam, const OperationContext& c) {
-  ASSIGN_OR_RETURN(auto provider, InputProvider(iam, c));
+Result<json> DeleteSamlProvider(IamContext& iam, const OperationContext& c) {
+  ASSIGN_OR_RETURN(auto provider, InputSamlProvider(iam, c));
   RETURN_IF_ERROR(iam.state.Commit({.writes = {store::Erase<model::SamlProvider>::Of(*provider)},
                                     .preconditions = {store::Unchanged(*provider)}}));
   return json::object();
 }
 
-Result<json> TagProvider(IamContext& iam, const OperationContext& c) {
-  return TagRecord<model::SamlProvider>(iam, c, InputProvider, kSamlProviderTags);
+Result<json> TagSamlProvider(IamContext& iam, const OperationContext& c) {
+  return TagRecord<model::SamlProvider>(iam, c, InputSamlProvider, kSamlProviderTags);
 }
 
-Result<json> UntagProvider(IamContext& iam, const OperationContext& c) {
-  return UntagRecord<model::SamlProvider>(iam, c, InputProvider);
+Result<json> UntagSamlProvider(IamContext& iam, const OperationContext& c) {
+  return UntagRecord<model::SamlProvider>(iam, c, InputSamlProvider);
 }
 
-Result<json> ListProviderTags(IamContext& iam, const OperationContext& c) {
-  return ListRecordTags<model::SamlProvider>(iam, c, InputProvider);
+Result<json> ListSamlProviderTags(IamContext& iam, const OperationContext& c) {
+  return ListRecordTags<model::SamlProvider>(iam, c, InputSamlProvider);
 }
 
 }  // namespace
@@ -195,7 +195,7 @@ Result<json> ListProviderTags(IamContext& iam, const OperationContext& c) {
 Result<std::shared_ptr<const model::SamlProvider>> FindSamlProvider(const store::Directory& dir,
                                                                     std::string_view account,
                                                                     std::string_view arn) {
-  const std::string prefix = ProviderPrefix(account);
+  const std::string prefix = SamlProviderPrefix(account);
   std::shared_ptr<const model::SamlProvider> provider;
   if (arn.starts_with(prefix)) {
     provider = dir.Get<model::SamlProvider>(model::RecordKey({account, arn.substr(prefix.size())}));
@@ -208,10 +208,10 @@ Result<std::shared_ptr<const model::SamlProvider>> FindSamlProvider(const store:
 
 void RegisterSamlProviderOperations(Dispatcher& d, IamContext& iam) {
   static constexpr std::pair<const char*, IamHandler> kHandlers[] = {
-      {"CreateSAMLProvider", CreateProvider}, {"GetSAMLProvider", GetProvider},
-      {"ListSAMLProviders", ListProviders},   {"UpdateSAMLProvider", UpdateSamlProvider},
-      {"DeleteSAMLProvider", DeleteProvider}, {"TagSAMLProvider", TagProvider},
-      {"UntagSAMLProvider", UntagProvider},   {"ListSAMLProviderTags", ListProviderTags},
+      {"CreateSAMLProvider", CreateSamlProvider}, {"GetSAMLProvider", GetSamlProvider},
+      {"ListSAMLProviders", ListSamlProviders},   {"UpdateSAMLProvider", UpdateSamlProvider},
+      {"DeleteSAMLProvider", DeleteSamlProvider}, {"TagSAMLProvider", TagSamlProvider},
+      {"UntagSAMLProvider", UntagSamlProvider},   {"ListSAMLProviderTags", ListSamlProviderTags},
   };
   RegisterHandlers(d, iam, kHandlers);
 }

@@ -29,7 +29,7 @@ Status MasterCannotLeave() {
                 "must first delete the current organization of the management account.");
 }
 
-Status TargetNotFound() {
+Status TagTargetNotFound() {
   return Status(ErrorCode::kTargetNotFoundException, "You specified a target that doesn't exist.");
 }
 
@@ -312,7 +312,7 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
   const std::string key = o.id + "/" + id;
   if (StartsWith(id, "ou-")) {
     auto ou = dir.Get<model::OrganizationalUnit>(key);
-    if (ou == nullptr) return TargetNotFound();
+    if (ou == nullptr) return TagTargetNotFound();
     return Taggable{ou->tags,
                     [ou](std::vector<model::Tag> tags) -> store::Write {
                       model::OrganizationalUnit updated = *ou;
@@ -323,7 +323,7 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
   }
   if (StartsWith(id, "p-")) {
     auto policy = dir.Get<model::OrganizationPolicy>(key);
-    if (policy == nullptr) return TargetNotFound();
+    if (policy == nullptr) return TagTargetNotFound();
     return Taggable{policy->tags,
                     [policy](std::vector<model::Tag> tags) -> store::Write {
                       model::OrganizationPolicy updated = *policy;
@@ -333,7 +333,7 @@ Result<Taggable> FindTaggable(const store::Directory& dir, const model::Organiza
                     store::Unchanged(*policy)};
   }
   auto member = FindMember(dir, o, id);
-  if (member == nullptr) return TargetNotFound();
+  if (member == nullptr) return TagTargetNotFound();
   return Taggable{member->tags,
                   [member](std::vector<model::Tag> tags) -> store::Write {
                     model::OrganizationAccount updated = *member;

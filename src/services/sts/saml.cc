@@ -31,7 +31,7 @@ Status InvalidAssertion(std::string message) {
   return Status(ErrorCode::kInvalidIdentityToken, std::move(message));
 }
 
-Status NotAuthorized() {
+Status NotAuthorizedForSaml() {
   return Status(ErrorCode::kAccessDenied, "Not authorized to perform sts:AssumeRoleWithSAML");
 }
 
@@ -97,7 +97,7 @@ Result<json> AssumeRoleWithSaml(StsContext& sts, const OperationContext& c) {
                    VerifySamlFor(**provider, c.input.value("SAMLAssertion", ""), sts.public_url,
                                  sts.iam.now_ms()));
   // Only now is the assertion the provider's word.
-  if (!NamesRole(assertion, role_arn, (*provider)->Arn())) return NotAuthorized();
+  if (!NamesRole(assertion, role_arn, (*provider)->Arn())) return NotAuthorizedForSaml();
   std::vector<std::string> names = SamlAttribute(assertion, "RoleSessionName");
   const std::string session_name = names.empty() ? "" : names.front();
   if (!IsValidSourceIdentity(session_name)) {  // the same rule: 2 to 64 of [\w+=,.@-]
@@ -118,8 +118,8 @@ Result<json> AssumeRoleWithSaml(StsContext& sts, const OperationContext& c) {
                        ProviderKeys(assertion, **provider)};
   RETURN_IF_ERROR(AuthorizeFederatedTrust(c, FederatedTrustRequest(c, who, inputs, source_identity),
                                           "sts:AssumeRoleWithSAML", !inputs.tags.empty(),
-                                          !source_identity.empty(), NotAuthorized()));
-  if (target->role == nullptr) return NotAuthorized();  // refused above: nothing trusts
+                                          !source_identity.empty(), NotAuthorizedForSaml()));
+  if (target->role == nullptr) return NotAuthorizedForSaml();  // refused above: nothing trusts
   ASSIGN_OR_RETURN(int64_t duration, RoleSessionDuration(c, *target->role));
   if (assertion.session_not_on_or_after_ms) {
     const int64_t left_s = (*assertion.session_not_on_or_after_ms - sts.iam.now_ms()) / 1000;
