@@ -141,12 +141,12 @@ class ServerTest(unittest.TestCase):
             bad.get_caller_identity()
         self.assertEqual(e.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
         # Operations without a handler say so; they never fake success.
-        iam = boto3.client("iam", endpoint_url="http://127.0.0.1:%d" % self.port,
-                           region_name="us-east-1", aws_access_key_id=key_id,
-                           aws_secret_access_key=secret,
-                           config=Config(retries={"max_attempts": 1}))
+        orgs = boto3.client("organizations", endpoint_url="http://127.0.0.1:%d" % self.port,
+                            region_name="us-east-1", aws_access_key_id=key_id,
+                            aws_secret_access_key=secret,
+                            config=Config(retries={"max_attempts": 1}))
         with self.assertRaises(ClientError) as e:
-            iam.list_delegation_requests()
+            orgs.list_accounts_with_invalid_effective_policy(PolicyType="TAG_POLICY")
         self.assertEqual(e.exception.response["Error"]["Code"], "NotImplemented")
         self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 501)
 

@@ -2,8 +2,8 @@
 AssumeRoleWithWebIdentity (AWS refuses them for federation into AWS, even through an OIDC
 provider a member's admin registers for the issuer); enabling raced from many connections
 (one issuer, one pair of keys); the signing keys and tokens kept out of the database's clear
-text and the log; and odd requests to the public issuer endpoint, answered 404/405 with the
-server up."""
+text, the log and the audit trail; and odd requests to the public issuer endpoint, answered
+404/405 with the server up."""
 import concurrent.futures
 import hashlib
 import json
@@ -147,6 +147,21 @@ class IssuerAttacksTest(GatehouseTestCase):
             if name.startswith("gatehouse.db"):
                 with open(os.path.join(self.data.name, name), "rb") as f:
                     self.assertNotIn(b"PRIVATE KEY", f.read(), name)
+        # The call's event in the audit trail never holds the token.
+        trail = self.admin("cloudtrail")
+        deadline = time.time() + 10
+        while True:
+            events = trail.lookup_events(LookupAttributes=[
+                {"AttributeKey": "EventName", "AttributeValue": "GetWebIdentityToken"}])["Events"]
+            if events or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertTrue(events)
+        # (A read's answer is not recorded at all; were it, the token's shape is sensitive.)
+        elements = json.loads(events[0]["CloudTrailEvent"]).get("responseElements") or {}
+        self.assertIn(elements.get("webIdentityToken"), (None, "HIDDEN_DUE_TO_SECURITY_REASONS"))
+        self.assertNotIn(token.split(".")[2], events[0]["CloudTrailEvent"])
+        self.assertNotIn(token.split(".")[1], events[0]["CloudTrailEvent"])
 
     def test_odd_requests_to_the_issuer_endpoint(self):
         port = self.port

@@ -36,6 +36,7 @@ void RegisterIamOperations(Dispatcher& dispatcher, IamContext& iam) {
   RegisterAccessAdvisorOperations(dispatcher, iam);
   RegisterOrganizationsAccessReportOperations(dispatcher, iam);
   RegisterOutboundFederationOperations(dispatcher, iam);
+  RegisterDelegationRequestOperations(dispatcher, iam);
   RegisterUserPolicyOperations(dispatcher, iam);
   RegisterGroupOperations(dispatcher, iam);
   RegisterGroupPolicyOperations(dispatcher, iam);

@@ -84,6 +84,7 @@ void RegisterStsPreferenceOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterAccessAdvisorOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterOrganizationsAccessReportOperations(Dispatcher& dispatcher, IamContext& iam);
 void RegisterOutboundFederationOperations(Dispatcher& dispatcher, IamContext& iam);
+void RegisterDelegationRequestOperations(Dispatcher& dispatcher, IamContext& iam);
 
 // The account's GlobalEndpointTokenVersion (SetSecurityTokenServicePreferences): 1 or 2.
 int GlobalEndpointTokenVersion(const store::Directory& dir, std::string_view account);

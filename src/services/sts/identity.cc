@@ -51,6 +51,7 @@ void RegisterStsOperations(Dispatcher& dispatcher, StsContext& sts) {
   RegisterAssumeRoleWithSaml(dispatcher, sts);
   RegisterSessionTokenOperations(dispatcher, sts);
   RegisterGetWebIdentityToken(dispatcher, sts);
+  RegisterGetDelegatedAccessToken(dispatcher, sts);
   RegisterIdentityOperations(dispatcher, sts);
 }
 

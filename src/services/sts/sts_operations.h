@@ -16,5 +16,7 @@ void RegisterSessionTokenOperations(Dispatcher& dispatcher, StsContext& sts);
 void RegisterIdentityOperations(Dispatcher& dispatcher, StsContext& sts);
 // GetWebIdentityToken (outbound identity federation).
 void RegisterGetWebIdentityToken(Dispatcher& dispatcher, StsContext& sts);
+// GetDelegatedAccessToken (temporary access delegation).
+void RegisterGetDelegatedAccessToken(Dispatcher& dispatcher, StsContext& sts);
 
 }  // namespace gatehouse::services::sts

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -21,10 +22,12 @@ using nlohmann::json;
 // 2026-01-01T00:00:00Z: cases that need another time give aws:CurrentTime in their context.
 constexpr int64_t kNow = 1767225600000;
 
+// A case's JSON is shared, not copied: gtest copies each parameter several times while it
+// registers the tests, in every run of the test binary (ctest starts one per test).
 struct Case {
   std::string file;
   std::string name;
-  json data;
+  std::shared_ptr<const json> data;
 };
 
 // Printed by file and name: test listings must not depend on anything but the corpus (the
@@ -53,7 +56,7 @@ std::vector<Case> LoadCases(const std::string& folder) {
     json file = json::parse(buf.str());  // a broken corpus file should fail loudly
     std::string base = path.substr(path.rfind('/') + 1);
     for (const json& c : file.at("cases")) {
-      cases.push_back({base, c.at("name").get<std::string>(), c});
+      cases.push_back({base, c.at("name").get<std::string>(), std::make_shared<const json>(c)});
     }
   }
   return cases;
@@ -70,7 +73,7 @@ std::string TestName(const testing::TestParamInfo<Case>& info) {
 class DecisionCorpus : public testing::TestWithParam<Case> {};
 
 TEST_P(DecisionCorpus, MatchesExpectedDecision) {
-  const json& c = GetParam().data;
+  const json& c = *GetParam().data;
   Result<SimulateResult> result = Simulate(c.at("request"), kNow);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(DecisionName(result->decision), c.at("expect").get<std::string>())
@@ -89,7 +92,7 @@ INSTANTIATE_TEST_SUITE_P(Corpus, DecisionCorpus, testing::ValuesIn(LoadCases("de
 class ValidationCorpus : public testing::TestWithParam<Case> {};
 
 TEST_P(ValidationCorpus, MatchesAwsAnswer) {
-  const json& c = GetParam().data;
+  const json& c = *GetParam().data;
   std::optional<PolicyKind> kind = PolicyKindFromName(c.at("kind").get<std::string>());
   ASSERT_TRUE(kind.has_value());
   const json& policy = c.at("policy");
