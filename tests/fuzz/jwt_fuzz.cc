@@ -3,10 +3,14 @@
 // header JSON, payload JSON and signature bytes (so that mutations reach the JSON and the claims
 // instead of breaking base64url), or a key set document (JwkSet::Parse, then a fixed token
 // checked against it). Tokens that parse go through the claim readers and VerifyJwtSignature
-// with a fixed key set. Any crash, sanitizer report or hang is a finding.
+// with a fixed key set. Two more shapes test the server's own signer: arbitrary claims JSON,
+// signed and then verified with the signer's published key (a token that does not verify is a
+// finding), and arbitrary bytes as a signing key's PEM. Any crash, sanitizer report or hang is a
+// finding.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "federation/base64url.h"
@@ -14,6 +18,7 @@
 #include "federation/jwt.h"
 #include "federation/jwt_claims.h"
 #include "federation/jwt_signature.h"
+#include "federation/jwt_signer.h"
 
 using namespace gatehouse;
 using namespace gatehouse::federation;
@@ -54,11 +59,32 @@ void CheckToken(std::string_view token, const JwkSet& keys) {
   (void)StringClaim(*jwt, "sub");
 }
 
+const JwtSigner& FixedSigner() {
+  static const JwtSigner signer =
+      *JwtSigner::FromPem(SigningAlgorithm::kEs384, *GenerateSigningKey(SigningAlgorithm::kEs384));
+  return signer;
+}
+
+// Claims the server's signer signs must verify with its published key, whatever they hold.
+void SignAndVerify(const std::string& text) {
+  nlohmann::json claims = nlohmann::json::parse(text, nullptr, false);
+  if (claims.is_discarded() || !claims.is_object()) return;
+  Result<std::string> token = FixedSigner().Sign(claims);
+  if (!token.ok()) std::abort();
+  Result<JwkSet> keys =
+      JwkSet::Parse(nlohmann::json{{"keys", {FixedSigner().public_jwk()}}}.dump());
+  Result<Jwt> jwt = ParseJwt(*token);
+  if (token->size() <= kMaxJwtSize &&
+      (!keys.ok() || !jwt.ok() || !VerifyJwtSignature(*jwt, *keys).ok())) {
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider fdp(data, size);
-  switch (fdp.ConsumeIntegralInRange<uint8_t>(0, 2)) {
+  switch (fdp.ConsumeIntegralInRange<uint8_t>(0, 4)) {
     case 0: {
       std::string token = fdp.ConsumeRemainingBytesAsString();
       CheckToken(token, FixedKeys());
@@ -73,9 +99,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  FixedKeys());
       break;
     }
-    default: {
+    case 2: {
       Result<JwkSet> keys = JwkSet::Parse(fdp.ConsumeRemainingBytesAsString());
       if (keys.ok()) CheckToken(kToken, *keys);
+      break;
+    }
+    case 3:
+      SignAndVerify(fdp.ConsumeRemainingBytesAsString());
+      break;
+    default: {
+      const auto alg = fdp.ConsumeBool() ? SigningAlgorithm::kRs256 : SigningAlgorithm::kEs384;
+      Result<JwtSigner> signer = JwtSigner::FromPem(alg, fdp.ConsumeRemainingBytesAsString());
+      if (signer.ok()) (void)signer->Sign(nlohmann::json{{"sub", "x"}});
       break;
     }
   }

@@ -6,9 +6,6 @@ GetHumanReadableSummary knows only delegation requests, and STS refuses every tr
 import json
 import warnings
 
-import boto3
-from botocore.config import Config
-
 from gatehouse_fixture import GatehouseTestCase
 
 REQUEST_ID = "dr-1234567890abcdef"

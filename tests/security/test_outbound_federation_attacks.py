@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import socket
-import ssl
 import subprocess
 import tempfile
 import time
@@ -24,6 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from gatehouse_fixture import BIN, GatehouseTestCase, free_port
+from raw_sigv4 import send, sign
 
 
 def trust_provider(provider_arn):
@@ -106,11 +106,11 @@ class OwnTokensIntoAwsTest(unittest.TestCase):
             self.assertIn("cannot be used for federation into AWS", error["Message"])
 
 
-class IssuerAttacksTest(GatehouseTestCase):
-    def setUp(self):
-        warnings.simplefilter("ignore", ResourceWarning)
+class RacedEnableTest(GatehouseTestCase):
+    """A server of its own: the first enabling, which makes the keys, is the one raced."""
 
     def test_enabling_raced_makes_one_issuer(self):
+        warnings.simplefilter("ignore", ResourceWarning)
         iam = self.admin("iam")
 
         def enable(_):
@@ -128,6 +128,12 @@ class IssuerAttacksTest(GatehouseTestCase):
         self.assertEqual(info["IssuerIdentifier"], issuers[0])
         with urllib.request.urlopen(issuers[0] + "/.well-known/jwks.json", timeout=10) as r:
             self.assertEqual(len(json.loads(r.read())["keys"]), 2)
+
+
+
+class IssuerAttacksTest(GatehouseTestCase):
+    def setUp(self):
+        warnings.simplefilter("ignore", ResourceWarning)
 
     def test_keys_and_tokens_stay_out_of_the_database_text_and_the_log(self):
         iam = self.admin("iam")
@@ -162,6 +168,23 @@ class IssuerAttacksTest(GatehouseTestCase):
         self.assertIn(elements.get("webIdentityToken"), (None, "HIDDEN_DUE_TO_SECURITY_REASONS"))
         self.assertNotIn(token.split(".")[2], events[0]["CloudTrailEvent"])
         self.assertNotIn(token.split(".")[1], events[0]["CloudTrailEvent"])
+
+    def test_an_audience_that_is_not_utf8_is_refused_not_a_server_error(self):
+        try:
+            self.admin("iam").enable_outbound_web_identity_federation()
+        except ClientError:
+            pass
+        for audience in (b"%FF%FE", b"ok%C0%AF", b"%ED%A0%80"):
+            body = (b"Action=GetWebIdentityToken&Version=2011-06-15&SigningAlgorithm=ES384"
+                    b"&Audience.member.1=" + audience)
+            headers = {"Host": "127.0.0.1:%d" % self.port,
+                       "Content-Type": "application/x-www-form-urlencoded",
+                       "X-Amz-Content-Sha256": hashlib.sha256(body).hexdigest()}
+            target, signed = sign("POST", "/", [], headers, body, self.admin_key, "sts")
+            status, text = send(self.port, "POST", target, signed, body)
+            self.assertEqual(status, 400, text)
+            self.assertIn("InvalidParameterValue", text)
+        self.admin("sts").get_caller_identity()  # still serving
 
     def test_odd_requests_to_the_issuer_endpoint(self):
         port = self.port

@@ -10,6 +10,7 @@
 
 #include "core/strings.h"
 #include "core/time_format.h"
+#include "protocol/pattern.h"
 #include "services/outbound_issuer.h"
 #include "services/request_context.h"
 #include "services/sts/sts_operations.h"
@@ -37,7 +38,15 @@ struct TokenRequest {
 // keys unique regardless of case.
 Result<TokenRequest> ReadRequest(const json& input) {
   TokenRequest request;
-  for (const json& audience : input.at("Audience")) request.audiences.push_back(audience);
+  for (const json& audience : input.at("Audience")) {
+    // The model gives audiences no pattern, so a query string may carry bytes that are not
+    // UTF-8; a JWT's claims must be.
+    const std::string& value = audience.get_ref<const std::string&>();
+    if (!protocol::IsValidUtf8(value)) {
+      return Status(ErrorCode::kInvalidParameterValue, "Audience must be valid UTF-8 text.");
+    }
+    request.audiences.push_back(value);
+  }
   request.duration_seconds = input.value("DurationSeconds", kDefaultTokenSeconds);
   const std::string& name = input.at("SigningAlgorithm").get_ref<const std::string&>();
   std::optional<federation::SigningAlgorithm> alg = federation::ParseSigningAlgorithm(name);
@@ -128,7 +137,7 @@ Result<json> GetWebIdentityToken(StsContext& sts, const OperationContext& c) {
   const std::string issuer_url =
       OutboundIssuerUrl(sts.iam.base_url ? sts.iam.base_url() : "", issuer->issuer_id);
   json claims = Claims(c, *request, issuer_url, sts.iam.random.Uuid(), now_s);
-  if (claims.dump().size() > kMaxPayloadBytes) {
+  if (claims.dump(-1, ' ', false, json::error_handler_t::replace).size() > kMaxPayloadBytes) {
     return Status(ErrorCode::kJwtPayloadSizeExceeded,
                   "The requested token payload size exceeds the maximum allowed size.");
   }
