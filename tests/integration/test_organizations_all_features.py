@@ -108,6 +108,40 @@ class AllFeaturesTest(GatehouseTestCase):
         again = self.orgs.enable_all_features()["Handshake"]
         self.assertEqual(again["State"], "REQUESTED")
 
+    def test_a_member_that_leaves_no_longer_has_to_approve(self):
+        _, approving = self.member("leave-approves")
+        removed_id, removed = self.member("leave-removed")
+        _, leaving = self.member("leave-itself")
+        request = self.orgs.enable_all_features()["Handshake"]
+        approving.accept_handshake(HandshakeId=self.approval_of(approving)["Id"])
+        removed_approval = self.approval_of(removed)
+        self.orgs.remove_account_from_organization(AccountId=removed_id)
+        # Its approval is canceled with its membership; another member still has to approve.
+        self.assertEqual(removed.describe_handshake(HandshakeId=removed_approval["Id"])[
+            "Handshake"]["State"], "CANCELED")
+        self.assertOrgError(removed.accept_handshake, "InvalidHandshakeTransitionException",
+                            HandshakeId=removed_approval["Id"])
+        self.assertEqual(self.orgs.describe_handshake(HandshakeId=request["Id"])[
+            "Handshake"]["State"], "REQUESTED")
+        # The last one leaving by itself opens the request, which then finalizes.
+        leaving.leave_organization()
+        self.assertEqual(self.orgs.describe_handshake(HandshakeId=request["Id"])[
+            "Handshake"]["State"], "OPEN")
+        self.orgs.accept_handshake(HandshakeId=request["Id"])
+        self.assertEqual(self.orgs.describe_organization()["Organization"]["FeatureSet"], "ALL")
+
+    def test_removing_the_member_that_declined_lets_the_others_finish(self):
+        _, approving = self.member("unblock-approves")
+        declined_id, declining = self.member("unblock-declines")
+        request = self.orgs.enable_all_features()["Handshake"]
+        declining.decline_handshake(HandshakeId=self.approval_of(declining)["Id"])
+        approving.accept_handshake(HandshakeId=self.approval_of(approving)["Id"])
+        self.assertEqual(self.orgs.describe_handshake(HandshakeId=request["Id"])[
+            "Handshake"]["State"], "REQUESTED")
+        self.orgs.remove_account_from_organization(AccountId=declined_id)
+        self.assertEqual(self.orgs.describe_handshake(HandshakeId=request["Id"])[
+            "Handshake"]["State"], "OPEN")
+
     def test_without_invited_members_it_completes_at_once(self):
         handshake = self.orgs.enable_all_features()["Handshake"]
         self.assertEqual(handshake["State"], "ACCEPTED")

@@ -1,7 +1,8 @@
 """Attacks on enabling all features with invited members: the last approvals racing each other
 must still open the management account's request (no state in which every member approved but
 the request waits forever); an invitation accepted while the request is being made must not slip
-in unasked; and a member can neither finalize the change nor answer another member's approval.
+in unasked; members leaving while the last one approves must still open it; and a member can
+neither finalize the change nor answer another member's approval.
 
 The server runs with several I/O threads so that racing requests really overlap.
 """
@@ -71,6 +72,26 @@ class AllFeaturesRacesTest(GatehouseTestCase):
             invited = {a["Id"] for a in self.orgs.list_accounts()["Accounts"]
                        if a["JoinedMethod"] == "INVITED"}
             self.assertEqual(asked, invited)
+            self.dissolve_organization()
+            self.orgs.create_organization(FeatureSet="CONSOLIDATED_BILLING")
+
+    def test_leaving_and_approving_together_still_open_the_request(self):
+        # Two members leave while a third approves, all at once, in several rounds: whatever
+        # the order, the one member that stays has approved, so the request must end OPEN, never
+        # REQUESTED forever with no one left to approve.
+        for attempt in range(3):
+            staying, _ = self.invited("race-stays-%d" % attempt)
+            leaving = [self.invited("race-leaves-%d-%d" % (attempt, i))[0] for i in range(2)]
+            request = self.orgs.enable_all_features()["Handshake"]["Id"]
+            approval = self.approval(staying)
+            results = races.run_together(
+                [lambda: staying.accept_handshake(HandshakeId=approval)]
+                + [lambda m=m: m.leave_organization() for m in leaving])
+            for result in results:
+                self.assertIsNone(races.error_code(result), result)
+            self.assertEqual(self.orgs.describe_handshake(HandshakeId=request)["Handshake"][
+                "State"], "OPEN", "round %d" % attempt)
+            self.assertEqual(len(self.orgs.list_accounts()["Accounts"]), 2)
             self.dissolve_organization()
             self.orgs.create_organization(FeatureSet="CONSOLIDATED_BILLING")
 

@@ -13,6 +13,7 @@
 #include "services/iam/pagination.h"
 #include "services/organizations/account_creation.h"
 #include "services/organizations/account_creation_queue.h"
+#include "services/organizations/all_features.h"
 #include "services/organizations/input_errors.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organizations_context.h"
@@ -37,7 +38,7 @@ Status TagTargetNotFound() {
 // attached to it. The account itself stays, standalone. A delegated administrator must be
 // deregistered first, as AWS requires.
 Status RemovalWrites(const store::Directory& dir, const model::OrganizationAccount& member,
-                     store::WriteBatch& batch) {
+                     int64_t now_ms, store::WriteBatch& batch) {
   const std::string prefix = member.organization_id + "/" + member.account_id + "/";
   if (!dir.Scan<model::DelegatedAdministrator>(prefix, "", 1).empty()) {
     return Status(ErrorCode::kConstraintViolationException,
@@ -47,6 +48,7 @@ Status RemovalWrites(const store::Directory& dir, const model::OrganizationAccou
   }
   batch.preconditions.push_back(store::NoneUnder<model::DelegatedAdministrator>(prefix));
   LeaveWrites(member, batch);
+  MemberLeavesWrites(dir, member, now_ms, batch);
   auto attachments = dir.Scan<model::PolicyAttachment>(prefix);
   store::AppendSameRange(attachments, prefix, batch.preconditions);
   for (const auto& a : attachments) {
@@ -272,7 +274,7 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
                auto member = FindAccount(dir, o, id);
                if (!member.ok()) return member.status();
                store::WriteBatch batch;
-               RETURN_IF_ERROR(RemovalWrites(dir, **member, batch));
+               RETURN_IF_ERROR(RemovalWrites(dir, **member, org.iam.now_ms(), batch));
                if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
                return json::object();
              });
@@ -284,7 +286,7 @@ void RegisterChanges(Dispatcher& d, OrganizationsContext& org) {
                if (!m.ok()) return m.status();
                if (m->IsManagement()) return MasterCannotLeave();
                store::WriteBatch batch;
-               RETURN_IF_ERROR(RemovalWrites(dir, *m->account, batch));
+               RETURN_IF_ERROR(RemovalWrites(dir, *m->account, org.iam.now_ms(), batch));
                if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
                return json::object();
              });

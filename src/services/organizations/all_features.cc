@@ -42,6 +42,15 @@ std::vector<std::shared_ptr<const model::OrganizationAccount>> InvitedMembers(
   return out;
 }
 
+// Whether `approval` still holds its request up: not accepted, from an account that is still a
+// member of `organization_id` (one that left no longer has to approve).
+bool Outstanding(const store::Directory& dir, const model::Handshake& approval,
+                 const std::string& organization_id) {
+  if (approval.state == model::kHandshakeAccepted) return false;
+  return dir.Get<model::OrganizationAccount>(organization_id + "/" + approval.target_account_id) !=
+         nullptr;
+}
+
 model::Handshake NewHandshake(OrganizationsContext& org, const model::Organization& o,
                               const char* action, int64_t now) {
   const store::Directory& dir = org.iam.state.directory();
@@ -142,11 +151,14 @@ Status ApprovalWrites(const store::Directory& dir, const model::Handshake& appro
                   "You can't perform the operation on the handshake in its current state.");
   }
   batch.preconditions.push_back(store::Unchanged(*request));
+  // The members as read: whether another approval still counts depends on its account staying.
+  const std::string prefix = request->organization_id + "/";
+  store::AppendSameRange(dir.Scan<model::OrganizationAccount>(prefix), prefix, batch.preconditions);
   for (const auto& other : ApprovalsOf(dir, *request)) {
     if (other->id == approval.id) continue;
     // Each other approval as read: the last two accepted together still open the request once.
     batch.preconditions.push_back(store::Unchanged(*other));
-    if (other->state != model::kHandshakeAccepted) return Status::Ok();
+    if (Outstanding(dir, *other, request->organization_id)) return Status::Ok();
   }
   model::Handshake opened = *request;
   opened.state = model::kHandshakeOpen;
@@ -182,6 +194,38 @@ Status FinalizeWrites(const store::Directory& dir, const model::Handshake& reque
   batch.writes.push_back(store::Put<model::Organization>{updated});
   AttachAwsManagedPolicies(updated, o->root_id, batch);
   return Status::Ok();
+}
+
+void MemberLeavesWrites(const store::Directory& dir, const model::OrganizationAccount& member,
+                        int64_t now_ms, store::WriteBatch& batch) {
+  for (const auto& request : dir.Scan<model::Handshake>("")) {
+    if (request->organization_id != member.organization_id ||
+        request->action != kEnableAllFeatures ||
+        EffectiveState(*request, now_ms) != kHandshakeRequested) {
+      continue;
+    }
+    // The members as read: two leaving together still open the request once.
+    const std::string prefix = member.organization_id + "/";
+    store::AppendSameRange(dir.Scan<model::OrganizationAccount>(prefix), prefix,
+                           batch.preconditions);
+    bool others_approved = true;
+    for (const auto& a : ApprovalsOf(dir, *request)) {
+      batch.preconditions.push_back(store::Unchanged(*a));
+      if (a->target_account_id != member.account_id) {
+        if (Outstanding(dir, *a, member.organization_id)) others_approved = false;
+        continue;
+      }
+      if (EffectiveState(*a, now_ms) != model::kHandshakeOpen) continue;
+      model::Handshake canceled = *a;
+      canceled.state = model::kHandshakeCanceled;
+      batch.writes.push_back(store::Put<model::Handshake>{canceled});
+    }
+    batch.preconditions.push_back(store::Unchanged(*request));
+    if (!others_approved) continue;
+    model::Handshake opened = *request;
+    opened.state = model::kHandshakeOpen;
+    batch.writes.push_back(store::Put<model::Handshake>{opened});
+  }
 }
 
 void CancelApprovalsWrites(const store::Directory& dir, const model::Handshake& request,

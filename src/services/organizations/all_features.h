@@ -3,7 +3,8 @@
 // them an APPROVE_ALL_FEATURES handshake and keeps an ENABLE_ALL_FEATURES handshake of its own,
 // REQUESTED until every invited member has accepted, then OPEN, which the management account
 // accepts to finalize the change. Meanwhile no account may be invited. Canceling the
-// management account's handshake cancels the approvals still open. The handshakes' answers are
+// management account's handshake cancels the approvals still open; a member that leaves no
+// longer has to approve. The handshakes' answers are
 // made in handshakes.cc, which asks this file what each one writes. Reads the directory only;
 // thread-safe.
 #pragma once
@@ -47,6 +48,12 @@ Status ApprovalWrites(const store::Directory& directory, const model::Handshake&
 // the organization with all features, FullAWSAccess on its root.
 Status FinalizeWrites(const store::Directory& directory, const model::Handshake& request,
                       store::WriteBatch& batch);
+
+// What `member` leaving its organization (removed, or by itself) writes while all features are
+// pending: its approval, if still open, canceled, and the management account's handshake
+// opened when every member that stays has approved.
+void MemberLeavesWrites(const store::Directory& directory, const model::OrganizationAccount& member,
+                        int64_t now_ms, store::WriteBatch& batch);
 
 // What canceling `request` (the ENABLE_ALL_FEATURES handshake) writes: its approvals still
 // open, canceled.
