@@ -75,6 +75,7 @@ struct ServeOptions {
   int threads = 0;
   int max_connections_per_client = 256;  // 0: no per-client limit
   size_t max_accounts = 1000;            // per organization
+  size_t max_inbound_transfers = 0;      // per organization, as AWS's default quota
   bool console_signup = true;            // the console's sign-up page creates standalone accounts
   std::string clock_offset_file;         // tests only: see ClockOffset
   bool audit_trail = true;               // benchmarks only: false records no events
@@ -232,6 +233,13 @@ std::string ApplyConfigFile(const std::string& path, const CLI::App& serve, Serv
         return path + ": max-accounts must be a positive integer";
       }
       if (!given) options.max_accounts = static_cast<size_t>(node.value<int64_t>().value());
+    }
+    if (name == "max-inbound-transfers") {
+      known = true;
+      if (!node.is_integer() || node.value<int64_t>().value() < 0) {
+        return path + ": max-inbound-transfers must be a non-negative integer";
+      }
+      if (!given) options.max_inbound_transfers = node.value<int64_t>().value();
     }
     if (name == "audit-file-max-bytes") {
       known = true;
@@ -486,6 +494,7 @@ int Serve(const ServeOptions& options) {
   services::sts::RegisterStsOperations(dispatcher, sts);
   services::organizations::OrganizationsOptions organizations_options;
   organizations_options.max_accounts = options.max_accounts;
+  organizations_options.max_inbound_transfers = options.max_inbound_transfers;
   services::organizations::OrganizationsContext organizations{iam, organizations_options, nullptr};
   // Completes CreateAccount requests, those a previous run left unfinished first.
   // Its leases name this instance: other instances on the database finish its work if it dies.
@@ -752,6 +761,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                    "accounts an organization may hold, its management account included")
       ->envname("GATEHOUSE_MAX_ACCOUNTS")
       ->check(CLI::Range(size_t{1}, size_t{10000000}))
+      ->capture_default_str();
+  serve
+      ->add_option("--max-inbound-transfers", options->max_inbound_transfers,
+                   "transfers of responsibility an organization may take at once, its open "
+                   "invitations included (AWS's default quota: 0)")
+      ->envname("GATEHOUSE_MAX_INBOUND_TRANSFERS")
+      ->check(CLI::Range(size_t{0}, size_t{1000000}))
       ->capture_default_str();
   serve
       ->add_option("--console-signup", options->console_signup,

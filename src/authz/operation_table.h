@@ -46,7 +46,8 @@ enum class ResourceForm {
   kRenamedGroup,
   kRenamedServerCertificate,
   kOrgSourceParent,
-  kOrgDestinationParent
+  kOrgDestinationParent,
+  kOrgTransfer
 };
 
 struct OperationSpec {

@@ -44,7 +44,27 @@ Civil CivilOf(int64_t epoch_seconds) {
   return c;
 }
 
+// Days since the epoch of a calendar date (the inverse of CivilOf's date, same source).
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2 ? 1 : 0;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto year_of_era = static_cast<unsigned>(year - era * 400);
+  const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<int64_t>(day_of_era) - 719468;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); }
+
 }  // namespace
+
+int64_t MonthStartMs(int64_t epoch_ms, int64_t months_ahead) {
+  const Civil c = CivilOf(FloorDiv(epoch_ms, 1000));
+  const int64_t month_index = c.year * 12 + (c.month - 1) + months_ahead;
+  const int64_t year = FloorDiv(month_index, 12);
+  const auto month = static_cast<unsigned>(month_index - year * 12 + 1);
+  return DaysFromCivil(year, month, 1) * 86400000;
+}
 
 std::string FormatIsoTime(int64_t epoch_ms) {
   int64_t seconds = epoch_ms / 1000 - (epoch_ms % 1000 < 0 ? 1 : 0);

@@ -1,6 +1,7 @@
 // The entities of AWS Organizations: organizations with their root, member accounts,
 // organizational units, account-creation requests, handshakes, organization policies (SCPs, tag
-// policies) and their attachments, and the services given access to the organization. Plain
+// policies) and their attachments, the services given access to the organization, and transfers
+// of responsibility between organizations. Plain
 // immutable values; each has a `Key()` under which the store and the directory keep it (see
 // store/record_kinds.def). Keys put the organization first, so that listing an organization's
 // accounts, OUs or policies is one ordered scan. Timestamps are milliseconds since the epoch.
@@ -191,6 +192,54 @@ struct OrganizationResourcePolicy {
   std::string id;  // rp-…
   std::string content;
   std::vector<Tag> tags;
+
+  std::string Key() const { return organization_id; }
+};
+
+inline constexpr const char* kTransferRequested = "REQUESTED";
+inline constexpr const char* kTransferAccepted = "ACCEPTED";
+inline constexpr const char* kTransferDeclined = "DECLINED";
+inline constexpr const char* kTransferCanceled = "CANCELED";
+inline constexpr const char* kTransferExpired = "EXPIRED";
+inline constexpr const char* kTransferWithdrawn = "WITHDRAWN";
+
+// A transfer of responsibility (billing) between two organizations
+// (InviteOrganizationToTransferResponsibility): the target organization, whose management
+// account sent the invitation, takes the responsibility for the source organization, whose
+// management account accepts it. Keyed by id alone, like its handshake: the source is known
+// only once the invitation is accepted. `status` is as last written: a requested transfer past
+// its invitation's expiry reads as EXPIRED. Each side names the transfer for itself.
+struct ResponsibilityTransfer {
+  std::string id;  // rt-…
+  std::string type = "BILLING";
+  std::string status = kTransferRequested;
+  std::string handshake_id;
+  std::string target_organization_id;
+  std::string target_account_id;
+  std::string target_name;
+  // The invited management account: its id (when the invitation named it, or an email that
+  // was an account's) and the email the invitation was sent to; once accepted, the accepting
+  // management account's id and email.
+  std::string source_account_id;
+  std::string source_email;
+  bool invited_by_email = false;
+  std::string source_organization_id;  // set when accepted
+  std::string source_name;
+  int64_t requested_ms = 0;
+  int64_t expires_ms = 0;  // of the invitation
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;  // 0: no end set
+  std::vector<Tag> tags;
+
+  std::string Key() const { return id; }
+};
+
+// Which transfer an organization's responsibility was last given by (the accepted transfer
+// whose source it is): one record per source organization, so that two acceptances racing
+// for the same organization end in one.
+struct ResponsibilityTransferSource {
+  std::string organization_id;
+  std::string transfer_id;
 
   std::string Key() const { return organization_id; }
 };

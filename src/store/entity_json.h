@@ -102,6 +102,14 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DelegatedAdministrator, organiza
                                                 service_principal, enabled_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OrganizationResourcePolicy, organization_id, id,
                                                 content, tags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ResponsibilityTransfer, id, type, status,
+                                                handshake_id, target_organization_id,
+                                                target_account_id, target_name, source_account_id,
+                                                source_email, invited_by_email,
+                                                source_organization_id, source_name, requested_ms,
+                                                expires_ms, start_ms, end_ms, tags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ResponsibilityTransferSource, organization_id,
+                                                transfer_id)
 
 // The entities kept in dedicated tables, for the change feed.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Account, id, name, email, created_ms)

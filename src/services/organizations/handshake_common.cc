@@ -2,6 +2,7 @@
 
 #include "core/strings.h"
 #include "core/time_format.h"
+#include "services/organizations/input_errors.h"
 
 namespace gatehouse::services::organizations {
 
@@ -84,6 +85,26 @@ bool InvitesAccount(const store::Directory& directory, const model::Handshake& h
     return !email.empty() && EqualsIgnoreCase(email, p.id);
   }
   return false;
+}
+
+Result<HandshakeTarget> ReadHandshakeTarget(const store::Directory& directory, const json& input) {
+  const json& target = input.at("Target");
+  std::string id = target.value("Id", "");
+  std::string type = target.value("Type", "");
+  if (type == "ACCOUNT") {
+    if (id.size() != 12 || !IsAsciiDigits(id)) return InvalidInput("INVALID_PARTY_TYPE_TARGET");
+    if (directory.FindAccount(id) == nullptr) {
+      return Status(ErrorCode::kAccountNotFoundException,
+                    "You specified an account that doesn't exist.");
+    }
+    return HandshakeTarget{id, {id, type}};
+  }
+  if (type == "EMAIL") {
+    if (!LooksLikeEmail(id)) return InvalidInput("INVALID_EMAIL_ADDRESS_TARGET");
+    auto account = directory.FindAccountByEmail(id);
+    return HandshakeTarget{account != nullptr ? account->id : "", {id, type}};
+  }
+  return InvalidInput("INVALID_PARTY_TYPE_TARGET");
 }
 
 bool LooksLikeEmail(std::string_view email) {

@@ -45,6 +45,18 @@ bool InvitesAccount(const store::Directory& directory, const model::Handshake& h
 // "" for an unknown account.
 std::string AccountEmail(const store::Directory& directory, std::string_view account);
 
+// The party an input Target names (ACCOUNT or EMAIL), with the account it is (resolved from
+// an email when an account has it).
+struct HandshakeTarget {
+  std::string account_id;  // "" for an email no account here has (yet)
+  model::HandshakeParty party;
+};
+
+// The input's Target, or AWS's answer to a target that cannot be invited: InvalidInputException
+// (INVALID_PARTY_TYPE_TARGET, INVALID_EMAIL_ADDRESS_TARGET) or AccountNotFoundException.
+Result<HandshakeTarget> ReadHandshakeTarget(const store::Directory& directory,
+                                            const nlohmann::json& input);
+
 // A plausible email address: one '@', something before it, a dotted domain after it, no spaces.
 bool LooksLikeEmail(std::string_view email);
 

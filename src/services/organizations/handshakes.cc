@@ -1,6 +1,7 @@
 // organizations: InviteAccountToOrganization, AcceptHandshake, DeclineHandshake,
 // CancelHandshake, DescribeHandshake, ListHandshakesForAccount, ListHandshakesForOrganization,
-// for invitations and for the handshakes of enabling all features (all_features.h).
+// for invitations, for the handshakes of enabling all features (all_features.h) and for
+// invitations to transfer responsibility (responsibility_transfers.h).
 // A handshake is keyed by its id alone, because the invited account answers it while it belongs
 // to no organization. Expiry is never written: a handshake reads as EXPIRED once the clock
 // passes its expiration, so moving the clock is all it takes.
@@ -13,6 +14,8 @@
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
 #include "services/organizations/organizations_context.h"
+#include "services/organizations/responsibility_transfers.h"
+#include "services/organizations/transfer_common.h"
 
 namespace gatehouse::services::organizations {
 namespace {
@@ -43,12 +46,6 @@ Status AccessDenied() { return Status(ErrorCode::kAccessDeniedException, kAccess
 
 size_t MemberCount(const store::Directory& dir, const model::Organization& o) {
   return dir.Scan<model::OrganizationAccount>(o.id + "/").size();
-}
-
-// The account whose root user's email is `email` (without case), or "".
-std::string AccountWithEmail(const store::Directory& dir, std::string_view email) {
-  auto account = dir.FindAccountByEmail(email);
-  return account != nullptr ? account->id : "";
 }
 
 // Who the caller is to a handshake: the account it invites, the management account that sent
@@ -100,39 +97,9 @@ Result<Filter> ReadFilter(const json& input) {
   return f;
 }
 
-// The invited account a Target names (resolved), its party and resource, or InvalidInput /
-// AccountNotFound as AWS answers a target it cannot invite.
-struct Target {
-  std::string account_id;  // "" for an email no account here has (yet)
-  model::HandshakeParty party;
-};
-
-Result<Target> ReadTarget(const store::Directory& dir, const json& input) {
-  const json& target = input.at("Target");
-  std::string id = target.value("Id", "");
-  std::string type = target.value("Type", "");
-  if (type == "ACCOUNT") {
-    if (id.size() != 12 || !IsAsciiDigits(id)) {
-      return InvalidInput("INVALID_PARTY_TYPE_TARGET");
-    }
-    if (dir.FindAccount(id) == nullptr) {
-      return Status(ErrorCode::kAccountNotFoundException,
-                    "You specified an account that doesn't exist.");
-    }
-    return Target{id, {id, type}};
-  }
-  if (type == "EMAIL") {
-    if (!LooksLikeEmail(id)) {
-      return InvalidInput("INVALID_EMAIL_ADDRESS_TARGET");
-    }
-    return Target{AccountWithEmail(dir, id), {id, type}};
-  }
-  return InvalidInput("INVALID_PARTY_TYPE_TARGET");
-}
-
 // True when `h`, an open invitation of `o`, already invites the same target.
-bool SameInvitation(const model::Handshake& h, const model::Organization& o, const Target& t,
-                    int64_t now_ms) {
+bool SameInvitation(const model::Handshake& h, const model::Organization& o,
+                    const HandshakeTarget& t, int64_t now_ms) {
   if (h.organization_id != o.id || h.action != kInvite) return false;
   if (EffectiveState(h, now_ms) != model::kHandshakeOpen) return false;
   if (!t.account_id.empty() && h.target_account_id == t.account_id) return true;
@@ -151,7 +118,7 @@ void RegisterInvite(Dispatcher& d, OrganizationsContext& org) {
         Result<Membership> m = ManagementMembership(dir, c);
         if (!m.ok()) return m.status();
         const model::Organization& o = *m->organization;
-        Result<Target> target = ReadTarget(dir, c.input);
+        Result<HandshakeTarget> target = ReadHandshakeTarget(dir, c.input);
         if (!target.ok()) return target.status();
         if (!target->account_id.empty() && FindMembership(dir, target->account_id)) {
           return AlreadyInAnOrganization();
@@ -268,18 +235,25 @@ void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
                       return ApprovalWrites(dir, h, org.iam.now_ms(), batch);
                     }
                     if (h.action == kEnableAllFeatures) return FinalizeWrites(dir, h, batch);
+                    if (h.action == kTransferResponsibility) {
+                      return TransferAnswerWrites(org, c.caller.account_id, h,
+                                                  model::kHandshakeAccepted, batch);
+                    }
                     return JoinOnAccept(org, c.caller.account_id, h, batch);
                   });
   });
 
-  d.Register(
-      "organizations", "DeclineHandshake", [&org](const OperationContext& c) -> Result<json> {
-        return Answer(org, c, Answerer, model::kHandshakeDeclined,
-                      [](model::Handshake& h, store::WriteBatch&) {
-                        // The management account cancels its own request instead.
-                        return h.action == kEnableAllFeatures ? AccessDenied() : Status::Ok();
-                      });
-      });
+  d.Register("organizations", "DeclineHandshake",
+             [&org](const OperationContext& c) -> Result<json> {
+               return Answer(org, c, Answerer, model::kHandshakeDeclined,
+                             [&](model::Handshake& h, store::WriteBatch& batch) {
+                               // The management account cancels its own request instead.
+                               if (h.action == kEnableAllFeatures) return AccessDenied();
+                               if (h.action != kTransferResponsibility) return Status::Ok();
+                               return TransferAnswerWrites(org, c.caller.account_id, h,
+                                                           model::kHandshakeDeclined, batch);
+                             });
+             });
 
   d.Register("organizations", "CancelHandshake", [&org](const OperationContext& c) -> Result<json> {
     const store::Directory& dir = org.iam.state.directory();
@@ -287,6 +261,10 @@ void RegisterAnswers(Dispatcher& d, OrganizationsContext& org) {
                   [&](model::Handshake& h, store::WriteBatch& batch) {
                     if (h.action == kEnableAllFeatures) {
                       CancelApprovalsWrites(dir, h, org.iam.now_ms(), batch);
+                    }
+                    if (h.action == kTransferResponsibility) {
+                      return TransferAnswerWrites(org, c.caller.account_id, h,
+                                                  model::kHandshakeCanceled, batch);
                     }
                     return Status::Ok();
                   });

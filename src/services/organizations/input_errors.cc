@@ -11,7 +11,7 @@ namespace {
 
 // The reasons gatehouse gives, with Organizations' message for each (the API reference's
 // description of the reason, as the service words it).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kMessages = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 30> kMessages = {{
     {"INPUT_REQUIRED", "You must include a value for all required parameters."},
     {"INVALID_ENUM", "You specified an invalid value."},
     {"INVALID_ENUM_POLICY_TYPE", "You specified an invalid policy type string."},
@@ -46,6 +46,19 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kMessage
     {"INVALID_EMAIL_ADDRESS_TARGET",
      "You specified an invalid email address for the invited account owner."},
     {"DUPLICATE_TAG_KEY", "Tag keys must be unique among the tags attached to the same entity."},
+    {"INVALID_START_DATE", "The start date doesn't meet the minimum requirements."},
+    {"START_DATE_NOT_BEGINNING_OF_DAY",
+     "You provided an invalid start date. The start date must be the beginning of the day "
+     "(00:00:00.000)."},
+    {"START_DATE_NOT_BEGINNING_OF_MONTH",
+     "You provided an invalid start date. The start date must be the first day of the month."},
+    {"START_DATE_TOO_EARLY", "You provided an invalid start date. The start date is too early."},
+    {"START_DATE_TOO_LATE", "You provided an invalid start date. The start date is too late."},
+    {"END_DATE_NOT_END_OF_MONTH",
+     "You provided an invalid end date. The end date must be the end of the last day of the "
+     "month (23.59.59.999)."},
+    {"END_DATE_TOO_EARLY",
+     "You provided an invalid end date. It is too early for the transfer to end."},
 }};
 
 // The member the first failure names: "…at 'targetId' failed…" → "targetId".

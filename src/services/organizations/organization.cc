@@ -13,6 +13,7 @@
 #include "services/organizations/organization_policies.h"
 #include "services/organizations/organizations_context.h"
 #include "services/organizations/service_principals.h"
+#include "services/organizations/transfer_common.h"
 
 namespace gatehouse::services::organizations {
 namespace {
@@ -24,6 +25,31 @@ constexpr const char* kOrganizationsService = "organizations.amazonaws.com";
 Status AlreadyInOrganization() {
   return Status(ErrorCode::kAlreadyInOrganizationException,
                 "The AWS account is already a member of an organization.");
+}
+
+// ConstraintViolationException while `org` takes part in a transfer of responsibility under
+// way; otherwise the preconditions that none starts meanwhile (no invitation sent, none
+// accepted: accepting also requires the organization as read).
+Status NoTransferUnderWay(const store::Directory& dir, const model::Organization& org,
+                          int64_t now_ms, store::WriteBatch& batch) {
+  if (InTransfer(dir, org, now_ms)) {
+    return Status(ErrorCode::kConstraintViolationException,
+                  "You cannot delete organization due to an ongoing responsibility transfer "
+                  "process.",
+                  "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS");
+  }
+  int64_t sent = 0;
+  for (const auto& t : dir.Scan<model::ResponsibilityTransfer>("")) {
+    if (t->target_organization_id == org.id) ++sent;
+  }
+  batch.preconditions.push_back(store::ExpectFewer<model::ResponsibilityTransfer>{
+      "", sent + 1, "target_organization_id", org.id});
+  if (auto source = dir.Get<model::ResponsibilityTransferSource>(org.id)) {
+    batch.preconditions.push_back(store::Unchanged(*source));
+  } else {
+    batch.preconditions.push_back(store::Absent<model::ResponsibilityTransferSource>(org.id));
+  }
+  return Status::Ok();
 }
 
 // Every record of `org` but the handshakes: its OUs, policies, attachments, service accesses,
@@ -139,6 +165,7 @@ void RegisterOrganizationLifecycle(Dispatcher& d, OrganizationsContext& org) {
                         "(except the master).");
         }
         store::WriteBatch batch;
+        RETURN_IF_ERROR(NoTransferUnderWay(dir, o, org.iam.now_ms(), batch));
         EraseOrganizationWrites(dir, o, batch);
         if (Status s = org.iam.state.Commit(batch); !s.ok()) return s;
         return json::object();

@@ -3,6 +3,7 @@
 #include "services/organizations/handshake_common.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
+#include "services/organizations/transfer_common.h"
 
 namespace gatehouse::services::organizations {
 namespace {
@@ -39,6 +40,8 @@ const char* InputOf(ResourceForm form) {
       return "SourceParentId";
     case ResourceForm::kOrgDestinationParent:
       return "DestinationParentId";
+    case ResourceForm::kOrgTransfer:
+      return "Id";
     default:
       return "";
   }
@@ -88,6 +91,14 @@ ResourceInfo OrganizationResource(const store::Directory& directory, ResourceFor
         info.tags = TagPairs(policy->tags);
       }
       return info;
+    case ResourceForm::kOrgTransfer: {
+      auto transfer = directory.Get<model::ResponsibilityTransfer>(id);
+      TransferSide side =
+          transfer != nullptr ? SideOf(directory, *transfer, org) : TransferSide::kNone;
+      info.arn = TransferArn(org, side, id);
+      if (side != TransferSide::kNone) info.tags = TagPairs(transfer->tags);
+      return info;
+    }
     case ResourceForm::kOrgResource:
       if (id.starts_with("p-")) {
         info.arn = FindPolicyArn(directory, org, id);

@@ -11,6 +11,7 @@ void RegisterOrganizationsOperations(Dispatcher& d, OrganizationsContext& org) {
   RegisterDelegatedAdministratorOperations(d, org);
   RegisterResourcePolicyOperations(d, org);
   RegisterEffectivePolicyOperations(d, org);
+  RegisterResponsibilityTransferOperations(d, org);
 }
 
 }  // namespace gatehouse::services::organizations

@@ -22,6 +22,9 @@ struct OrganizationsOptions {
   size_t max_accounts = 1000;
   // How long an invitation stays open.
   int64_t handshake_lifetime_ms = 15LL * 24 * 3600 * 1000;
+  // Transfers of responsibility an organization may take at once (its invitations that are
+  // open count). AWS's default quota is 0, raised on request.
+  size_t max_inbound_transfers = 0;
 };
 
 struct OrganizationsContext {
@@ -55,5 +58,6 @@ void RegisterPolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org)
 void RegisterDelegatedAdministratorOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 void RegisterResourcePolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 void RegisterEffectivePolicyOperations(Dispatcher& dispatcher, OrganizationsContext& org);
+void RegisterResponsibilityTransferOperations(Dispatcher& dispatcher, OrganizationsContext& org);
 
 }  // namespace gatehouse::services::organizations

@@ -52,5 +52,26 @@ TEST(FormatIsoTime, WritesYearsOfOtherLengthsAsTheCLibraryDoes) {
   }
 }
 
+TEST(MonthStartMs, FindsTheFirstOfTheMonthAndMovesByMonths) {
+  const int64_t dec7 = *ParseIsoTime("2026-12-07T13:22:15.250Z");
+  EXPECT_EQ(FormatIsoTime(MonthStartMs(dec7, 0)), "2026-12-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoTime(MonthStartMs(dec7, 1)), "2027-01-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoTime(MonthStartMs(dec7, 14)), "2028-02-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoTime(MonthStartMs(dec7, -12)), "2025-12-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoTime(MonthStartMs(-1, 0)), "1969-12-01T00:00:00Z");
+  // The last millisecond of a month is in it; the first of the next is not.
+  const int64_t march = *ParseIsoTime("2028-03-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoTime(MonthStartMs(march - 1, 0)), "2028-02-01T00:00:00Z");
+  EXPECT_EQ(MonthStartMs(march, 0), march);
+  // Every month from 1900 to 2200 agrees with the calendar of the C library.
+  int64_t start = MonthStartMs(*ParseIsoTime("1900-01-15T00:00:00Z"), 0);
+  for (int i = 0; i < 300 * 12; ++i) {
+    const int64_t next = MonthStartMs(start, 1);
+    ASSERT_EQ(ByTheCLibrary(next / 1000).substr(8), "01T00:00:00Z") << next;
+    ASSERT_EQ(MonthStartMs(next - 1, 0), start);
+    start = next;
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse

@@ -174,6 +174,10 @@ class Account {
     for (const auto& [name, value] : sample.params) {
       std::string v = Fill(value);
       params += (params.empty() ? "" : "&") + UriEncode(name) + "=" + UriEncode(v);
+      if (v.starts_with("#")) {  // a number (a timestamp in epoch seconds)
+        body[name] = nlohmann::json::parse(v.substr(1));
+        continue;
+      }
       body[name] = v.starts_with("[") || v.starts_with("{") || v.starts_with("\"")
                        ? nlohmann::json::parse(v)
                        : nlohmann::json(v);

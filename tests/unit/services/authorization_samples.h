@@ -11,7 +11,7 @@
 // name too: {org}, {root}, {ou} (an OU under the root), {policy} (an SCP, attached to
 // nothing). For the JSON services (organizations) the params are the members of the JSON
 // input; a value starting with '[', '{' or '"' is JSON itself (a policy document, a string
-// holding JSON, is written as a JSON string).
+// holding JSON, is written as a JSON string), and one starting with '#' is the number after it.
 // Operations taking a UserName name "alice", never the caller, so that the resource is another
 // user; the ones that default to the caller (ChangePassword, ListMFADevices …) are the caller's.
 // Samples avoid answers a handler words as AccessDenied itself (an AWS managed policy given to
@@ -464,6 +464,18 @@ inline const std::vector<OperationSample>& OperationSamples() {
       {"organizations", "DescribeHandshake", {{"HandshakeId", "h-{account}"}}},
       {"organizations", "ListHandshakesForAccount", {}},
       {"organizations", "ListHandshakesForOrganization", {}},
+      // Organizations: transfers of responsibility
+      {"organizations",
+       "InviteOrganizationToTransferResponsibility",
+       {{"Type", "BILLING"},
+        {"Target", R"({"Type":"ACCOUNT","Id":"999999999999"})"},
+        {"StartTimestamp", "#4102444800"},
+        {"SourceName", "sample"}}},
+      {"organizations", "DescribeResponsibilityTransfer", {{"Id", "rt-{account}"}}},
+      {"organizations", "ListInboundResponsibilityTransfers", {{"Type", "BILLING"}}},
+      {"organizations", "ListOutboundResponsibilityTransfers", {{"Type", "BILLING"}}},
+      {"organizations", "UpdateResponsibilityTransfer", {{"Id", "rt-{account}"}, {"Name", "n"}}},
+      {"organizations", "TerminateResponsibilityTransfer", {{"Id", "rt-{account}"}}},
       // Organizations: policies
       {"organizations",
        "EnablePolicyType",

@@ -75,8 +75,10 @@ TEST(InputErrorsTest, NamedReasonsHaveTheirMessage) {
   EXPECT_EQ(InvalidInput("IMMUTABLE_POLICY").reason(), "IMMUTABLE_POLICY");
   EXPECT_EQ(InvalidInput("TARGET_NOT_SUPPORTED").message(),
             "You specified a target that isn't supported for this operation.");
-  Status unknown = InvalidInput("START_DATE_TOO_EARLY");
-  EXPECT_EQ(unknown.reason(), "START_DATE_TOO_EARLY");
+  EXPECT_EQ(InvalidInput("START_DATE_TOO_EARLY").message(),
+            "You provided an invalid start date. The start date is too early.");
+  Status unknown = InvalidInput("INVALID_END_DATE");
+  EXPECT_EQ(unknown.reason(), "INVALID_END_DATE");
   EXPECT_EQ(unknown.message(), "You specified an invalid value.");
 }
 
