@@ -5,6 +5,7 @@ match the database's key check; a URI with a password, or a database that cannot
 refused at start. The mail outbox is shared: any instance with an SMTP server sends any mail,
 each once."""
 import configparser
+import datetime
 import http.client
 import os
 import secrets
@@ -290,6 +291,80 @@ class PostgresServeTest(unittest.TestCase):
                                  aws_session_token=creds["SessionToken"])
         arn = self.eventually(lambda: session_b.get_caller_identity()["Arn"])
         self.assertEqual(arn, "arn:aws:sts::%s:assumed-role/shared/across" % account)
+
+    def management_account(self, instance, database, key, name):
+        """A standalone account made in the shared database, with its own organization: its
+        admin's key."""
+        env = dict(os.environ, GATEHOUSE_DATABASE=database, GATEHOUSE_MASTER_KEY=key)
+        p = subprocess.run([BIN, "account", "create", "--data", instance.data.name, "--name", name,
+                            "--email", "%s@example.com" % name.lower()],
+                           env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(os.path.join(instance.data.name, "aws", "credentials"))
+        key_pair = (parser[name]["aws_access_key_id"], parser[name]["aws_secret_access_key"])
+        self.eventually(lambda: instance.client("organizations", key_pair)
+                        .create_organization(FeatureSet="ALL"))
+        return key_pair
+
+    def test_transfer_quota_and_acceptance_hold_across_instances(self):
+        # Invitations sent at once through two instances count against one quota, kept in
+        # PostgreSQL; an invitation sent through one is accepted through the other.
+        database, key = fresh_database("transfers"), secrets.token_hex(32)
+        a = self.start(database, key, ["--max-inbound-transfers", "2"]).wait_ready()
+        b = self.start(database, key, ["--max-inbound-transfers", "2"]).wait_ready()
+        payer = self.management_account(a, database, key, "Payer")
+        sources = [self.management_account(a, database, key, "Source%d" % i) for i in range(4)]
+        today = datetime.datetime.now(datetime.timezone.utc)
+        index = today.year * 12 + today.month + 1
+        start = datetime.datetime(index // 12, index % 12 + 1, 1,
+                                  tzinfo=datetime.timezone.utc)
+        source_ids = [self.eventually(lambda k=k: b.client("sts", k).get_caller_identity())
+                      ["Account"] for k in sources]
+        results = []
+
+        def invite(instance, target):
+            orgs = instance.client("organizations", payer)
+            try:
+                orgs.invite_organization_to_transfer_responsibility(
+                    Type="BILLING", Target={"Id": target, "Type": "ACCOUNT"},
+                    StartTimestamp=start, SourceName="shared quota")
+                results.append("sent")
+            except Exception as e:  # noqa: BLE001 - the refusal's code is the result
+                error = e.response
+                results.append(error["Error"].get("Code") + "/" + error.get("Reason", ""))
+
+        threads = [threading.Thread(target=invite, args=(a if i % 2 else b, t))
+                   for i, t in enumerate(source_ids)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(results.count("sent"), 2, results)
+        for r in results:
+            self.assertIn(r, ("sent", "ConstraintViolationException/"
+                                      "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION",
+                              "ConcurrentModificationException/"), results)
+        inbound = self.eventually(lambda: b.client("organizations", payer)
+                                  .list_inbound_responsibility_transfers(Type="BILLING"))
+        self.assertEqual(len(inbound["ResponsibilityTransfers"]), 2)
+
+        # The invited organization accepts through the instance that did not send it.
+        invited = [k for k, i in zip(sources, source_ids) if any(
+            t["Source"].get("ManagementAccountId") == i
+            for t in inbound["ResponsibilityTransfers"])][0]
+        handshake = b.client("organizations", invited).list_handshakes_for_account()[
+            "Handshakes"][0]
+        b.client("organizations", invited).accept_handshake(HandshakeId=handshake["Id"])
+        rt = handshake["Resources"][0]["Value"]
+        status = self.eventually(lambda: self.accepted(a, payer, rt))
+        self.assertEqual(status, "ACCEPTED")
+
+    def accepted(self, instance, key, transfer_id):
+        status = instance.client("organizations", key).describe_responsibility_transfer(
+            Id=transfer_id)["ResponsibilityTransfer"]["Status"]
+        assert status == "ACCEPTED", status
+        return status
 
     def test_a_totp_code_used_on_one_instance_is_refused_on_another(self):
         database, key = fresh_database("totp"), secrets.token_hex(32)

@@ -65,7 +65,8 @@ class TransfersTestBase(MovableClock, GatehouseTestCase):
 
     @staticmethod
     def describe(party, transfer_id):
-        return party.orgs.describe_responsibility_transfer(Id=transfer_id)["ResponsibilityTransfer"]
+        answer = party.orgs.describe_responsibility_transfer(Id=transfer_id)
+        return answer["ResponsibilityTransfer"]
 
 
 class ResponsibilityTransfersTest(TransfersTestBase):
@@ -149,7 +150,8 @@ class ResponsibilityTransfersTest(TransfersTestBase):
 
     def test_declined_canceled_and_expired_invitations(self):
         payer = ManagementAccount(self, "Payer3")
-        declining, canceled = ManagementAccount(self, "Declines3"), ManagementAccount(self, "Cancel3")
+        declining = ManagementAccount(self, "Declines3")
+        canceled = ManagementAccount(self, "Cancel3")
         lapsing = ManagementAccount(self, "Lapses3")
         h1 = self.invite(payer, declining.id)
         declining.orgs.decline_handshake(HandshakeId=h1["Id"])

@@ -134,7 +134,8 @@ class ResponsibilityTransferAttacksTest(MovableClock, GatehouseTestCase):
         return member
 
     def invite(self, inviter, target_id, target_type="ACCOUNT", client=None, **kwargs):
-        """`inviter` invites `target_id` to transfer its responsibility; (handshake, transfer id)."""
+        """`inviter` invites `target_id` to transfer its responsibility: (handshake, transfer
+        id)."""
         kwargs.setdefault("StartTimestamp", self.start)
         kwargs.setdefault("SourceName", "transfer")
         h = (client or inviter.orgs).invite_organization_to_transfer_responsibility(
@@ -142,7 +143,8 @@ class ResponsibilityTransferAttacksTest(MovableClock, GatehouseTestCase):
         return h, h["Resources"][0]["Value"]
 
     def transfer(self, party, transfer_id):
-        return party.orgs.describe_responsibility_transfer(Id=transfer_id)["ResponsibilityTransfer"]
+        answer = party.orgs.describe_responsibility_transfer(Id=transfer_id)
+        return answer["ResponsibilityTransfer"]
 
     def status(self, party, transfer_id):
         return self.transfer(party, transfer_id)["Status"]
@@ -151,7 +153,8 @@ class ResponsibilityTransferAttacksTest(MovableClock, GatehouseTestCase):
         return party.orgs.describe_handshake(HandshakeId=handshake_id)["Handshake"]["State"]
 
     def inbound(self, party):
-        return party.orgs.list_inbound_responsibility_transfers(**BILLING)["ResponsibilityTransfers"]
+        answer = party.orgs.list_inbound_responsibility_transfers(**BILLING)
+        return answer["ResponsibilityTransfers"]
 
     def outbound(self, party):
         return party.orgs.list_outbound_responsibility_transfers(
