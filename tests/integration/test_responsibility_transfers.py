@@ -375,3 +375,27 @@ class DefaultQuotaTest(TransfersTestBase):
         self.assertEqual(e.exception.response["Reason"],
                          "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION")
         self.assertEqual(payer.orgs.list_handshakes_for_organization()["Handshakes"], [])
+
+
+class ConfigFileQuotaTest(TransfersTestBase):
+    """The quota from the configuration file's max-inbound-transfers."""
+
+    @classmethod
+    def before_serve(cls):
+        super().before_serve()
+        config = os.path.join(cls.data.name, "gatehouse.toml")
+        with open(config, "w") as f:
+            f.write("max-inbound-transfers = 1\n")
+        cls.extra_args = list(cls.extra_args) + ["--config", config]
+
+    def test_the_configured_quota_holds_open_invitations(self):
+        payer = ManagementAccount(self, "PayerC")
+        first, second = ManagementAccount(self, "SourceC1"), ManagementAccount(self, "SourceC2")
+        h = self.invite(payer, first.id)
+        with self.assertRaises(ClientError) as e:
+            self.invite(payer, second.id)
+        self.assertEqual(e.exception.response["Reason"],
+                         "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION")
+        # A declined invitation gives its place back.
+        first.orgs.decline_handshake(HandshakeId=h["Id"])
+        self.invite(payer, second.id)

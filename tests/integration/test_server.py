@@ -585,6 +585,12 @@ class ProxySettingsTest(unittest.TestCase):
                                  capture_output=True, text=True, timeout=20)
             self.assertEqual(bad.returncode, 2)
             self.assertIn("trusted-proxy must be a string or an array of strings", bad.stderr)
+            with open(config, "w") as f:
+                f.write("max-inbound-transfers = -1\n")
+            bad = subprocess.run([BIN, "serve", "--config", config, "--data", data],
+                                 capture_output=True, text=True, timeout=20)
+            self.assertEqual(bad.returncode, 2)
+            self.assertIn("max-inbound-transfers must be a non-negative integer", bad.stderr)
 
     def test_config_file_keys(self):
         with tempfile.TemporaryDirectory() as home:
