@@ -99,6 +99,9 @@ std::string NewResourcePolicyId(Random& random) {
 std::string NewHandshakeId(Random& random) {
   return "h-" + RandomString(random, kLowerAlphanumeric, 10);
 }
+std::string NewResponsibilityTransferId(Random& random) {
+  return "rt-" + RandomString(random, kLowerAlphanumeric, 16);
+}
 std::string NewCreateAccountRequestId(Random& random) {
   return "car-" + RandomString(random, kLowerAlphanumeric, 32);
 }

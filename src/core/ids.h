@@ -35,6 +35,7 @@ std::string NewOrganizationPolicyId(Random& random);
 std::string NewHandshakeId(Random& random);
 std::string NewResourcePolicyId(Random& random);  // rp- + 8 of [a-z0-9]
 std::string NewCreateAccountRequestId(Random& random);
+std::string NewResponsibilityTransferId(Random& random);  // rt- + 16 of [a-z0-9]
 
 // `length` characters drawn uniformly from `alphabet`.
 std::string RandomString(Random& random, std::string_view alphabet, size_t length);

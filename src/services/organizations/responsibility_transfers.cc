@@ -143,6 +143,52 @@ model::Handshake TransferInvitation(const store::Directory& dir, const model::Or
   return h;
 }
 
+// Whether an organization whose transfers are `inbound` may invite `invitee` at `now`: not
+// twice while the first invitation is open, and within its quota of `max` transfers.
+Status RoomForInvitation(
+    const std::vector<std::shared_ptr<const model::ResponsibilityTransfer>>& inbound,
+    const HandshakeTarget& invitee, size_t max, int64_t now) {
+  size_t counted = 0;
+  for (const auto& t : inbound) {
+    if (InvitesSameParty(*t, invitee, now)) {
+      return Status(ErrorCode::kDuplicateHandshakeException,
+                    "A handshake with the same action and target already exists.");
+    }
+    if (CountsInbound(*t, now)) ++counted;
+  }
+  if (counted >= max) {
+    return TransferConstraintViolation("RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION",
+                                       "You have exceeded your inbound transfers limit.");
+  }
+  return Status::Ok();
+}
+
+// A transfer `o` requests of `invitee` at `now`, from `start`, named `name` on both sides, with
+// new ids for itself and its invitation.
+model::ResponsibilityTransfer NewTransfer(OrganizationsContext& org, const model::Organization& o,
+                                          const HandshakeTarget& invitee, int64_t start,
+                                          std::string name, int64_t now) {
+  const store::Directory& dir = org.iam.state.directory();
+  model::ResponsibilityTransfer t;
+  do {
+    t.id = NewResponsibilityTransferId(org.iam.random);
+  } while (dir.Get<model::ResponsibilityTransfer>(t.id) != nullptr);
+  do {
+    t.handshake_id = NewHandshakeId(org.iam.random);
+  } while (dir.Get<model::Handshake>(t.handshake_id) != nullptr);
+  t.target_organization_id = o.id;
+  t.target_account_id = o.management_account_id;
+  t.target_name = name;
+  t.source_name = std::move(name);
+  t.source_account_id = invitee.account_id;
+  t.invited_by_email = invitee.party.type == "EMAIL";
+  if (t.invited_by_email) t.source_email = invitee.party.id;
+  t.requested_ms = now;
+  t.expires_ms = std::min(now + org.options.handshake_lifetime_ms, start - kTransferDayMs);
+  t.start_ms = start;
+  return t;
+}
+
 Result<json> InviteToTransfer(OrganizationsContext& org, const OperationContext& c) {
   iam::IamContext& iam = org.iam;
   const store::Directory& dir = iam.state.directory();
@@ -155,35 +201,9 @@ Result<json> InviteToTransfer(OrganizationsContext& org, const OperationContext&
   ASSIGN_OR_RETURN(std::vector<model::Tag> tags,
                    ApplyTags({}, c.input.value("Tags", json::array())));
   auto inbound = InboundTransfersOf(dir, o);
-  size_t counted = 0;
-  for (const auto& t : inbound) {
-    if (InvitesSameParty(*t, invitee, now)) {
-      return Status(ErrorCode::kDuplicateHandshakeException,
-                    "A handshake with the same action and target already exists.");
-    }
-    if (CountsInbound(*t, now)) ++counted;
-  }
-  if (counted >= org.options.max_inbound_transfers) {
-    return TransferConstraintViolation("RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION",
-                                       "You have exceeded your inbound transfers limit.");
-  }
-
-  model::ResponsibilityTransfer t;
-  do {
-    t.id = "rt-" + RandomString(iam.random, "0123456789abcdefghijklmnopqrstuvwxyz", 16);
-  } while (dir.Get<model::ResponsibilityTransfer>(t.id) != nullptr);
-  do {
-    t.handshake_id = NewHandshakeId(iam.random);
-  } while (dir.Get<model::Handshake>(t.handshake_id) != nullptr);
-  t.target_organization_id = o.id;
-  t.target_account_id = o.management_account_id;
-  t.target_name = t.source_name = c.input.value("SourceName", "");
-  t.source_account_id = invitee.account_id;
-  t.invited_by_email = invitee.party.type == "EMAIL";
-  if (t.invited_by_email) t.source_email = invitee.party.id;
-  t.requested_ms = now;
-  t.expires_ms = std::min(now + org.options.handshake_lifetime_ms, start - kTransferDayMs);
-  t.start_ms = start;
+  RETURN_IF_ERROR(RoomForInvitation(inbound, invitee, org.options.max_inbound_transfers, now));
+  model::ResponsibilityTransfer t =
+      NewTransfer(org, o, invitee, start, c.input.value("SourceName", ""), now);
   t.tags = std::move(tags);
   model::Handshake h = TransferInvitation(dir, o, invitee, t, c.input);
 

@@ -30,6 +30,10 @@ TEST(IdsTest, AwsFormats) {
   EXPECT_EQ(NewAccessKeyId(random, true).substr(0, 4), "ASIA");
   std::string secret = NewSecretAccessKey(random);
   EXPECT_EQ(secret.size(), 40u);
+  std::string transfer = NewResponsibilityTransferId(random);
+  EXPECT_EQ(transfer.size(), 19u);
+  EXPECT_EQ(transfer.substr(0, 3), "rt-");
+  EXPECT_TRUE(AllOf(transfer.substr(3), "0123456789abcdefghijklmnopqrstuvwxyz"));
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) seen.insert(NewAccessKeyId(random, false));
   EXPECT_EQ(seen.size(), 1000u);
