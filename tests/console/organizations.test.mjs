@@ -1,5 +1,6 @@
 // Organizations in Chromium: the tree of the root, its OUs and accounts; invitations by email,
-// canceled by the management account, declined by the invited account's root user.
+// canceled by the management account, declined by the invited account's root user; a billing
+// transfer invitation accepted by another organization's management account.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -59,6 +60,49 @@ test('invitations by email: canceled by the sender, declined by the invited acco
     for (const p of [mgmt, guest]) assert.deepEqual(p.errors, []);
   } finally {
     for (const p of [mgmt, guest]) await p.context().close();
+    await server.stop();
+  }
+});
+
+test('a billing transfer invitation: shown as one, from its sender, and accepted', async () => {
+  const server = await startServer(['--max-inbound-transfers', '1']);
+  const guest = await newPage(browser, server);
+  try {
+    const root = await rootClient(server);
+    await root.call('organizations', 'CreateOrganization', { FeatureSet: 'ALL' });
+    const out = await server.gatehouse('account', 'create', '--data', server.dataDir,
+      '--email', 'payee@example.com', '--name', 'Payee', '--no-admin-user');
+    const guestId = /^account: (\d{12})$/m.exec(out)[1];
+    const token = /reset-password\?token=(\S+)/.exec(out)[1];
+    const reset = await new ConsoleClient(server.endpoint).request('POST', '/console/reset-password',
+      { token, password: 'Payee-r00t-password!' }, { csrf: false });
+    assert.equal(reset.status, 200);
+    await signInAsRoot(guest, 'payee@example.com', 'Payee-r00t-password!');
+    await expectHome(guest);
+    await guest.goto('/organizations');
+    await guest.getByRole('button', { name: 'Create an organization' }).click();
+    await guest.locator('#flash').getByText('The organization was created.').waitFor();
+
+    // The first of the month after next, in epoch seconds.
+    const now = new Date();
+    const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1) / 1000;
+    const sent = await root.call('organizations', 'InviteOrganizationToTransferResponsibility', {
+      Type: 'BILLING', Target: { Id: guestId, Type: 'ACCOUNT' }, StartTimestamp: start,
+      SourceName: 'Paid centrally' });
+    const id = sent.Handshake.Id;
+    await guest.goto('/organizations/invitations');
+    const offered = guest.getByRole('row', { name: new RegExp(id) });
+    assert.match(await offered.innerText(), /Billing transfer/);
+    assert.match(await offered.innerText(), new RegExp(server.rootEmail.replace('.', '\\.')));
+    await offered.getByRole('button', { name: 'Accept' }).click();
+    await guest.locator('#flash').getByText('You accepted the billing transfer.').waitFor();
+    const transfer = sent.Handshake.Resources[0].Value;
+    const described = await root.call('organizations', 'DescribeResponsibilityTransfer',
+      { Id: transfer });
+    assert.equal(described.ResponsibilityTransfer.Status, 'ACCEPTED');
+    assert.deepEqual(guest.errors, []);
+  } finally {
+    await guest.context().close();
     await server.stop();
   }
 });

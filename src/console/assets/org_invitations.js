@@ -44,15 +44,19 @@ export async function invitationsPage(ctx) {
     fill(receivedBox, h('h2', {}, 'Received invitations'), table(null, [
       { title: 'Handshake ID', cell: (hs) => h('code', {}, hs.Id) },
       { title: 'Organization', cell: (hs) => party(hs, 'ORGANIZATION')?.Id || '-' },
+      { title: 'Invitation', cell: (hs) => (hs.Action === 'TRANSFER_RESPONSIBILITY'
+        ? 'Billing transfer' : 'Join the organization') },
       { title: 'From', cell: (hs) => (hs.Resources || []).flatMap((r) => [r, ...(r.Resources || [])])
-        .filter((r) => r.Type === 'MASTER_EMAIL' || r.Type === 'MASTER_NAME').map((r) => r.Value).join(' ') },
+        .filter((r) => ['MASTER_EMAIL', 'MASTER_NAME', 'MANAGEMENT_EMAIL', 'MANAGEMENT_NAME'].includes(r.Type))
+        .map((r) => r.Value).join(' ') },
       { title: 'Status', cell: (hs) => h('span', { class: 'handshake-state' }, titleCase(hs.State)) },
       { title: 'Expires', cell: (hs) => formatDate(hs.ExpirationTimestamp) },
       { title: 'Actions', cell: (hs) => (hs.State === 'OPEN' ? h('div', { class: 'actions' },
         button('Accept', (e) => busy(e.target, async () => {
           await call('organizations', 'AcceptHandshake', { HandshakeId: hs.Id });
           await ctx.render();
-          flash('You joined the organization.');
+          flash(hs.Action === 'TRANSFER_RESPONSIBILITY'
+            ? 'You accepted the billing transfer.' : 'You joined the organization.');
         }), 'small primary'),
         button('Decline', (e) => busy(e.target, async () => {
           await call('organizations', 'DeclineHandshake', { HandshakeId: hs.Id });
