@@ -55,6 +55,14 @@ using nlohmann::json;
 namespace {
 
 constexpr int64_t kNow = 1795935600;  // 2026-11-29T07:00:00Z, fixed
+
+// Invitations to transfer responsibility are refused at AWS's default quota of 0: allow some.
+services::organizations::OrganizationsOptions TransferQuota() {
+  services::organizations::OrganizationsOptions options;
+  options.max_inbound_transfers = 3;
+  return options;
+}
+
 constexpr size_t kBodyLimit = 1 << 20;
 constexpr char kAccount[] = "111111111111";
 
@@ -146,7 +154,7 @@ class Harness {
     sts_ = std::make_unique<services::sts::StsContext>(
         services::sts::StsContext{*iam_, *session_keys_, nullptr, ""});
     organizations_ = std::make_unique<services::organizations::OrganizationsContext>(
-        services::organizations::OrganizationsContext{*iam_, {}, nullptr});
+        services::organizations::OrganizationsContext{*iam_, TransferQuota(), nullptr});
     services::iam::RegisterIamOperations(*dispatcher_, *iam_);
     services::sts::RegisterStsOperations(*dispatcher_, *sts_);
     services::organizations::RegisterOrganizationsOperations(*dispatcher_, *organizations_);
@@ -348,9 +356,22 @@ class InputMaker {
       case protocol::ShapeType::kDouble:
       case protocol::ShapeType::kFloat:
         return fdp_.ConsumeFloatingPoint<double>();
+      case protocol::ShapeType::kTimestamp:
+        return Timestamp();
       default:
         return String();
     }
+  }
+
+  // Epoch seconds: any number, or a month's first or last second near the fixed clock (the
+  // dates transfers of responsibility accept), off by a little.
+  json Timestamp() {
+    if (fdp_.ConsumeBool()) return fdp_.ConsumeFloatingPoint<double>();
+    const int64_t months = fdp_.ConsumeIntegralInRange<int64_t>(-2, 15);
+    int64_t ms = MonthStartMs(kNow * 1000, months) - (fdp_.ConsumeBool() ? 1000 : 0);
+    ms += fdp_.ConsumeIntegralInRange<int64_t>(-2, 2) *
+          fdp_.ConsumeIntegralInRange<int64_t>(0, 86400000);
+    return static_cast<double>(ms) / 1000.0;
   }
 
   std::string String() {
