@@ -20,12 +20,7 @@ test('invitations by email: canceled by the sender, declined by the invited acco
   try {
     const root = await rootClient(server);
     await root.call('organizations', 'CreateOrganization', { FeatureSet: 'ALL' });
-    const out = await server.gatehouse('account', 'create', '--data', server.dataDir,
-      '--email', 'guest@example.com', '--name', 'Guest', '--no-admin-user');
-    const token = /reset-password\?token=(\S+)/.exec(out)[1];
-    const reset = await new ConsoleClient(server.endpoint).request('POST', '/console/reset-password',
-      { token, password: 'Guest-r00t-password!' }, { csrf: false });
-    assert.equal(reset.status, 200);
+    await standaloneAccount(server, 'guest@example.com', 'Guest', 'Guest-r00t-password!');
 
     await signInAsRoot(mgmt, server.rootEmail, ROOT_PASSWORD);
     await expectHome(mgmt);
@@ -70,13 +65,8 @@ test('a billing transfer invitation: shown as one, from its sender, and accepted
   try {
     const root = await rootClient(server);
     await root.call('organizations', 'CreateOrganization', { FeatureSet: 'ALL' });
-    const out = await server.gatehouse('account', 'create', '--data', server.dataDir,
-      '--email', 'payee@example.com', '--name', 'Payee', '--no-admin-user');
-    const guestId = /^account: (\d{12})$/m.exec(out)[1];
-    const token = /reset-password\?token=(\S+)/.exec(out)[1];
-    const reset = await new ConsoleClient(server.endpoint).request('POST', '/console/reset-password',
-      { token, password: 'Payee-r00t-password!' }, { csrf: false });
-    assert.equal(reset.status, 200);
+    const guestId = await standaloneAccount(server, 'payee@example.com', 'Payee',
+      'Payee-r00t-password!');
     await signInAsRoot(guest, 'payee@example.com', 'Payee-r00t-password!');
     await expectHome(guest);
     await guest.goto('/organizations');
@@ -106,6 +96,18 @@ test('a billing transfer invitation: shown as one, from its sender, and accepted
     await server.stop();
   }
 });
+
+// A standalone account made with `gatehouse account create`, its root password set through the
+// one-time link; its id.
+async function standaloneAccount(server, email, name, password) {
+  const out = await server.gatehouse('account', 'create', '--data', server.dataDir,
+    '--email', email, '--name', name, '--no-admin-user');
+  const token = /reset-password\?token=(\S+)/.exec(out)[1];
+  const reset = await new ConsoleClient(server.endpoint).request('POST', '/console/reset-password',
+    { token, password }, { csrf: false });
+  assert.equal(reset.status, 200);
+  return /^account: (\d{12})$/m.exec(out)[1];
+}
 
 // [aria-level, name] of every row of the tree, top to bottom.
 function treeRows(page) {

@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "core/ids.h"
 #include "services/organizations/handshake_common.h"
 #include "services/organizations/organization_common.h"
 #include "services/organizations/organization_policies.h"
@@ -55,9 +54,7 @@ model::Handshake NewHandshake(OrganizationsContext& org, const model::Organizati
                               const char* action, int64_t now) {
   const store::Directory& dir = org.iam.state.directory();
   model::Handshake h;
-  do {
-    h.id = NewHandshakeId(org.iam.random);
-  } while (dir.Get<model::Handshake>(h.id) != nullptr);
+  h.id = UnusedHandshakeId(dir, org.iam.random);
   h.organization_id = o.id;
   h.management_account_id = o.management_account_id;
   h.action = action;

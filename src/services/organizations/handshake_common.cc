@@ -1,5 +1,6 @@
 #include "services/organizations/handshake_common.h"
 
+#include "core/ids.h"
 #include "core/strings.h"
 #include "core/time_format.h"
 #include "services/organizations/input_errors.h"
@@ -28,6 +29,14 @@ Status CheckTransition(std::string_view current, std::string_view wanted) {
                   "You can't perform the operation on the handshake in its current state.");
   }
   return Status::Ok();
+}
+
+std::string UnusedHandshakeId(const store::Directory& directory, Random& random) {
+  std::string id;
+  do {
+    id = NewHandshakeId(random);
+  } while (directory.Get<model::Handshake>(id) != nullptr);
+  return id;
 }
 
 std::string HandshakeArn(const model::Handshake& handshake) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/random.h"
 #include "core/status.h"
 #include "model/organization_entities.h"
 #include "store/directory.h"
@@ -28,6 +29,9 @@ std::string EffectiveState(const model::Handshake& handshake, int64_t now_ms);
 // InvalidHandshakeTransitionException when it has ended otherwise (or, still REQUESTED, is
 // answered otherwise than canceled).
 Status CheckTransition(std::string_view current, std::string_view wanted);
+
+// A new handshake id (h-…) that no handshake has.
+std::string UnusedHandshakeId(const store::Directory& directory, Random& random);
 
 // arn:aws:organizations::MANAGEMENT:handshake/o-…/ACTION/h-… (ACTION in lower case: invite,
 // enable_all_features).

@@ -5,7 +5,6 @@
 // A handshake is keyed by its id alone, because the invited account answers it while it belongs
 // to no organization. Expiry is never written: a handshake reads as EXPIRED once the clock
 // passes its expiration, so moving the clock is all it takes.
-#include "core/ids.h"
 #include "core/strings.h"
 #include "services/iam/pagination.h"
 #include "services/organizations/all_features.h"
@@ -136,9 +135,7 @@ void RegisterInvite(Dispatcher& d, OrganizationsContext& org) {
         }
 
         model::Handshake h;
-        do {
-          h.id = NewHandshakeId(iam.random);
-        } while (dir.Get<model::Handshake>(h.id) != nullptr);
+        h.id = UnusedHandshakeId(dir, iam.random);
         h.organization_id = o.id;
         h.management_account_id = o.management_account_id;
         h.action = kInvite;

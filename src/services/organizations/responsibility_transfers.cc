@@ -173,9 +173,7 @@ model::ResponsibilityTransfer NewTransfer(OrganizationsContext& org, const model
   do {
     t.id = NewResponsibilityTransferId(org.iam.random);
   } while (dir.Get<model::ResponsibilityTransfer>(t.id) != nullptr);
-  do {
-    t.handshake_id = NewHandshakeId(org.iam.random);
-  } while (dir.Get<model::Handshake>(t.handshake_id) != nullptr);
+  t.handshake_id = UnusedHandshakeId(dir, org.iam.random);
   t.target_organization_id = o.id;
   t.target_account_id = o.management_account_id;
   t.target_name = name;
