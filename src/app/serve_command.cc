@@ -23,6 +23,7 @@
 #include "app/serve_options.h"
 #include "app/server_clock.h"
 #include "app/server_lock.h"
+#include "app/service_stack.h"
 #include "audit/event_file_sink.h"
 #include "audit/recorder.h"
 #include "console/console_endpoint.h"
@@ -37,19 +38,14 @@
 #include "mail/smtp_transport.h"
 #include "protocol/model.h"
 #include "services/access_activity.h"
-#include "services/cloudtrail/cloudtrail.h"
 #include "services/directory_credentials.h"
 #include "services/directory_policies.h"
 #include "services/dispatcher.h"
 #include "services/iam/iam_context.h"
 #include "services/key_usage.h"
-#include "services/organizations/account_creation_queue.h"
-#include "services/organizations/organizations_context.h"
 #include "services/outbound_issuer_endpoint.h"
-#include "services/stored_throttle_counts.h"
 #include "services/sts/authorization_message.h"
 #include "services/sts/session_key_ring.h"
-#include "services/sts/sts_context.h"
 #include "store/change_follower.h"
 #include "store/database_url.h"
 
@@ -413,19 +409,6 @@ int Serve(const ServeOptions& options) {
   if (*audit_file) audit_options.sinks.push_back(audit_file->get());
   audit::Recorder audit_recorder(state.store(), std::move(audit_options));
   if (options.audit_trail) dispatcher.RecordAuditEvents(&audit_recorder);
-  services::KeyUsage usage;
-  services::AccessActivity activity;
-  dispatcher.OnAuthenticated([&](const auth::AccessKeyRecord& caller, const std::string& service,
-                                 const std::string& operation, const std::string& region) {
-    const int64_t now_ms = NowSeconds() * 1000;
-    if (!caller.session) usage.Record(caller.access_key_id, now_ms, service, region);
-    activity.Record(caller, service, operation, region, now_ms);
-  });
-  // argon2id runs on its own small pool, never on the connections' threads; password guesses
-  // (console sign-in, ChangePassword) share one throttle, its counts in the store.
-  auth::PasswordHasher password_hasher;
-  services::StoredThrottleCounts throttle_counts(state);
-  auth::PasswordThrottle password_throttle(throttle_counts);
   // The console's mail links and the outbound token issuers name the server as its operator
   // configured it (--public-url, else the listen address), never as a request's Host header
   // does; with port 0 the port is known once the server listens.
@@ -435,31 +418,9 @@ int Serve(const ServeOptions& options) {
     std::lock_guard lock(base_url_mu);
     return base_url;
   };
-  services::iam::IamContext iam{
-      state, *catalog, random,           master_key,        [] { return NowSeconds() * 1000; },
-      usage, activity, &password_hasher, &password_throttle};
-  iam.base_url = current_base_url;
-  services::iam::RegisterIamOperations(dispatcher, iam);
-  federation::OidcKeyFetcher::Options oidc_options;
-  oidc_options.fetch.extra_ca_file = options.federation_ca_file;
-  oidc_options.now_ms = [] { return NowSeconds() * 1000; };
-  federation::OidcKeyFetcher oidc_keys(std::move(oidc_options));
-  services::sts::StsContext sts{iam, session_keys, &oidc_keys, checked->public_url, options.region};
-  services::sts::RegisterStsOperations(dispatcher, sts);
-  services::organizations::OrganizationsOptions organizations_options;
-  organizations_options.max_accounts = options.max_accounts;
-  organizations_options.max_inbound_transfers = options.max_inbound_transfers;
-  services::organizations::OrganizationsContext organizations{iam, organizations_options, nullptr};
-  // Completes CreateAccount requests, those a previous run left unfinished first.
-  // Its leases name this instance: other instances on the database finish its work if it dies.
-  services::organizations::AccountCreationQueue account_creations(
-      organizations, "instance-" + HexEncode(random.Bytes(8)));
-  account_creations.set_completion_delay_ms(options.account_creation_delay_ms);
-  organizations.creations = &account_creations;
-  account_creations.Start();
-  services::organizations::RegisterOrganizationsOperations(dispatcher, organizations);
-  services::cloudtrail::RegisterCloudTrailOperations(
-      dispatcher, iam, [&audit_recorder] { return audit_recorder.Flush(); });
+  ServiceStack services(options, checked->public_url, state, *catalog, master_key, random,
+                        session_keys, current_base_url);
+  services.Register(dispatcher, audit_recorder, options.account_creation_delay_ms);
   dispatcher.EncodeDenials([&session_keys, &random](const authz::AuthzRequest& request,
                                                     const authz::Evaluation& evaluation) {
     Result<std::string> encoded = services::sts::EncodeAuthorizationMessage(
@@ -480,7 +441,7 @@ int Serve(const ServeOptions& options) {
     };
   }
   console::ConsoleEndpoint console(
-      dispatcher, credentials, iam, console_options,
+      dispatcher, credentials, services.iam, console_options,
       [&mail](const std::string& to, const std::string& subject, const std::string& text) {
         Result<std::string> queued = mail.mailer().Send(mail::MailMessage{"", to, subject, text});
         return queued.ok() ? Status::Ok() : queued.status();
@@ -510,13 +471,13 @@ int Serve(const ServeOptions& options) {
   if (Status s = WriteServerInfo(options.data, checked->ListenUrl(server.port())); !s.ok()) {
     spdlog::warn("{}: `gatehouse account` cannot reach this server", s.message());
   }
-  UsageFlusher flusher(state, usage, activity);
+  UsageFlusher flusher(state, services.usage, services.activity);
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("signal {}: finishing requests in flight", signal);
   server.Stop();
   mail.Stop();
-  account_creations.Stop();
+  services.account_creations.Stop();
   RemoveServerInfo(options.data);
   flusher.Stop();
   spdlog::info("stopped");
