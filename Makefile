@@ -28,8 +28,11 @@ configure: deps $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# A failed run ends with what failed (tests/support/failure_digest.py): a log read by its tail
+# then says more than the names of the failing tests.
 unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) || \
+	  { python3 $(CURDIR)/tests/support/failure_digest.py .; exit 1; }
 
 # libFuzzer with ASan and UBSan needs clang; it gets a build tree of its own. -O1 with line
 # tables only, as libFuzzer advises: stack traces keep their lines, and the tree compiles in

@@ -56,7 +56,7 @@ export async function startServer(extraArgs = []) {
   let stderr = '';
   proc.stdout.on('data', (d) => { stdout += d; });
   proc.stderr.on('data', (d) => { stderr += d; });
-  const deadline = Date.now() + 15000;
+  const deadline = Date.now() + 30000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`gatehouse exited: ${stderr}`);
     try {
@@ -238,7 +238,7 @@ export async function launchBrowser() {
 export async function newPage(browser, server, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport, baseURL: server.endpoint });
   const page = await context.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(30000);  // a busy machine (two test suites at once) is slow
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   page.on('console', (m) => {

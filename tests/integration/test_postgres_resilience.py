@@ -269,7 +269,9 @@ class PostgresOutageTest(unittest.TestCase):
             started = time.time()
             with self.assertRaises(iam.exceptions.ClientError) as refused:
                 iam.create_user(UserName="during")
-            self.assertLess(time.time() - started, 1.0)
+            # A refusal, not a wait for the database: as quick as the writers' below (a busy
+            # machine has taken just over a second for one).
+            self.assertLess(time.time() - started, 2.0)
             self.assertEqual(refused.exception.response["Error"]["Code"], "ServiceUnavailable")
             self.assertEqual(refused.exception.response["ResponseMetadata"]["HTTPStatusCode"], 503)
             self.assertEqual(iam.get_user(UserName="before")["User"]["UserName"], "before")
