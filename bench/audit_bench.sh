@@ -2,8 +2,10 @@
 # audit_bench.sh BUILD_DIR: what the audit trail costs, side by side in one run. Two servers of
 # the same binary, one recording (the default) and one with --audit-trail=false, in alternating
 # rounds so that the machine's noise falls on both: GetCallerIdentity (wrk, a presigned GET) and
-# durable CreateUser (bench/iam_load), in an order that alternates from round to round; the
-# medians and their ratio (on / off; the budget is 0.90), and the median of the rounds' ratios.
+# durable CreateUser (bench/iam_load, 16 connections of $USERS calls, default 100), in an order
+# that alternates from round to round, each run starting with both servers quiet (bench/common.sh,
+# settle); the medians and their ratio (on / off; the budget is 0.90), the median of the rounds'
+# ratios, and the server's CPU time per call, the work a run left queued included.
 # Then LookupEvents over a history of $EVENTS (default 1,000,000) events (bench/audit_fill): the
 # server-side latency of a filtered page (Username, EventName, ResourceName, ReadOnly and a time
 # range) from the JSON request log, median and p99 of $LOOKUPS (default 50) each; the budget is
@@ -16,6 +18,7 @@ build=${1:-build}
 rounds=${ROUNDS:-5}
 duration=${DURATION:-5s}
 connections=${CONNECTIONS:-32}
+users=${USERS:-100}  # CreateUser calls per connection (16 of them) in a run
 events=${EVENTS:-1000000}
 lookups=${LOOKUPS:-50}
 stores=${STORES:-sqlite postgres}
@@ -57,28 +60,50 @@ PY
 rps() { awk '/Requests\/sec/ {print $2}'; }
 non2xx() { awk '/Non-2xx/ {print $5}'; }
 
-recording_part() {
-start on "$work/on"
-start off "$work/off" --audit-trail=false
-declare -A results
-for round in $(seq "$rounds"); do
-  order="on off"
-  [ $((round % 2)) -eq 1 ] || order="off on"  # a drift in the machine's speed falls on both
-  for name in $order; do
-    port_var=${name}_port key_var=${name}_key secret_var=${name}_secret
-    url=$(presign "${!port_var}" "${!key_var}" "${!secret_var}")
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # pid: its CPU time, in clock ticks
+
+# One run of KIND (gci or cu) on server NAME, both servers quiet first: its rate into results,
+# and the server's CPU time per call into cpu, counted until it is quiet again (the work a run
+# leaves queued is the run's).
+measure() {  # name kind
+  local name=$1 kind=$2 port_var=${1}_port key_var=${1}_key secret_var=${1}_secret pid_var=${1}_pid
+  local url out calls before
+  [ "$kind" = cu ] || url=$(presign "${!port_var}" "${!key_var}" "${!secret_var}")
+  settle "$on_pid"; settle "$off_pid"
+  before=$(ticks "${!pid_var}")
+  if [ "$kind" = gci ]; then
     out=$(wrk -t 2 -c "$connections" -d "$duration" "$url")
     [ -z "$(echo "$out" | non2xx)" ] || { echo "$name: non-2xx answers"; echo "$out"; exit 1; }
     results[gci_$name]+="$(echo "$out" | rps) "
-    out=$("$build/bench/iam_load" "${!port_var}" "${!key_var}" "${!secret_var}" create-users 16 100)
+    calls=$(echo "$out" | awk '/requests in/ {print $1}')
+  else
+    out=$("$build/bench/iam_load" "${!port_var}" "${!key_var}" "${!secret_var}" create-users \
+      16 "$users")
     results[cu_$name]+="$(echo "$out" | sed -n 's/.* = \([0-9]*\)\/s.*/\1/p') "
-  done
+    calls=$(echo "$out" | sed -n 's/^[^:]*: \([0-9]*\) ok.*/\1/p')
+  fi
+  settle "${!pid_var}"
+  cpu[${kind}_$name]+="$(python3 -c "import os, sys; print(int(sys.argv[1]) * 1e6 / os.sysconf('SC_CLK_TCK') / int(sys.argv[2]))" \
+    $(($(ticks "${!pid_var}") - before)) "$calls") "
+}
+
+recording_part() {
+start on "$work/on"
+start off "$work/off" --audit-trail=false
+declare -gA results cpu
+for round in $(seq "$rounds"); do
+  order="on off"
+  [ $((round % 2)) -eq 1 ] || order="off on"  # a drift in the machine's speed falls on both
+  for name in $order; do measure "$name" gci; done
+  for name in $order; do measure "$name" cu; done
   echo "round $round of $rounds done" >&2
 done
-python3 - "${results[gci_off]}" "${results[gci_on]}" "${results[cu_off]}" "${results[cu_on]}" <<'PY'
+python3 - "${results[gci_off]}" "${results[gci_on]}" "${results[cu_off]}" "${results[cu_on]}" \
+  "${cpu[gci_off]}" "${cpu[gci_on]}" "${cpu[cu_off]}" "${cpu[cu_on]}" <<'PY'
 import statistics, sys
-go, gn, co, cn = [[float(x) for x in s.split()] for s in sys.argv[1:5]]
-for label, off, on in (("GetCallerIdentity", go, gn), ("CreateUser", co, cn)):
+go, gn, co, cn, cgo, cgn, cco, ccn = [[float(x) for x in s.split()] for s in sys.argv[1:9]]
+for label, off, on, coff, con in (("GetCallerIdentity", go, gn, cgo, cgn),
+                                  ("CreateUser", co, cn, cco, ccn)):
     mo, mn = statistics.median(off), statistics.median(on)
     print("%-18s off %s  on %s" % (label, " ".join("%.0f" % x for x in off),
                                    " ".join("%.0f" % x for x in on)))
@@ -88,6 +113,11 @@ for label, off, on in (("GetCallerIdentity", go, gn), ("CreateUser", co, cn)):
     pairs = [n / o for n, o in zip(on, off)]
     print("%-18s each round's on/off: %s; median %.3f" % (
         "", " ".join("%.3f" % x for x in pairs), statistics.median(pairs)))
+    # The server's CPU time per call, the work left queued by a run included: what recording
+    # adds, less blurred by the machine's neighbours than a rate is.
+    print("%-18s server CPU per call: median off %.1f us, on %.1f us, on/off %.3f" % (
+        "", statistics.median(coff), statistics.median(con),
+        statistics.median(con) / statistics.median(coff)))
 PY
 }
 
