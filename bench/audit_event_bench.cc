@@ -1,4 +1,5 @@
-// What a mutating call's audit event costs the threads that every write waits for.
+// What a call's audit event costs the threads that every request waits for.
+// BM_GetCallerIdentityEvent: a read's event, built whole after the handler and queued.
 // BM_CreateUserEvent: the request thread's share of a CreateUser's event, as the dispatcher does
 // it: the event opened before the handler (the record its commit carries), then completed with
 // the answer and queued. BM_EncodeCreateUserEvent: the event packed into the commit's row of the
@@ -57,6 +58,30 @@ struct CreateUserCall {
             1796606413000};
   }
 };
+
+void BM_GetCallerIdentityEvent(benchmark::State& state) {
+  const protocol::ServiceModel& model = *Models().Find("sts");
+  const json input = json::object();
+  const auth::AccessKeyRecord caller = Admin();
+  HttpRequest request;
+  request.remote_address = "127.0.0.1";
+  request.headers = {{"User-Agent", "aws-cli/1.36.0 Python/3.11.2 botocore/1.35.0"}};
+  const services::AuditedCall call{model,
+                                   *model.FindOperation("GetCallerIdentity"),
+                                   input,
+                                   caller,
+                                   request,
+                                   "2c9086dd-e367-436b-8a0c-d2ecf37c507e",
+                                   "01a24e16-498e-7000-bdd3-1b503eaf2ee8",
+                                   1796606413000};
+  const Result<json> answer = json{
+      {"UserId", caller.user_id}, {"Account", caller.account_id}, {"Arn", caller.principal_arn}};
+  for (auto _ : state) {
+    model::AuditEntry e = services::AuditEventOf(call, caller.account_id, &answer, "");
+    benchmark::DoNotOptimize(e);
+  }
+}
+BENCHMARK(BM_GetCallerIdentityEvent);
 
 void BM_CreateUserEvent(benchmark::State& state) {
   const CreateUserCall c;
