@@ -32,6 +32,19 @@ AWS_POLICIES = {
 ROOT_TASK_POLICIES = {"IAMAuditRootUserCredentials", "IAMCreateRootUserPassword",
                       "IAMDeleteRootUserCredentials", "S3UnlockBucketPolicy",
                       "SQSUnlockQueuePolicy"}
+# The service-linked roles' policies whose documents AWS's Managed Policy Reference publishes
+# whole (besides AWSOrganizationsServiceTrustPolicy, above).
+SERVICE_ROLE_POLICIES = {
+    "AWSApplicationAutoscalingCassandraTablePolicy",
+    "AWSApplicationAutoscalingEC2SpotFleetRequestPolicy", "AWSAutoScalingPlansEC2AutoScalingPolicy",
+    "AWSDMSFleetAdvisorServiceRolePolicy", "AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy",
+    "AWSSSMOpsInsightsServiceRolePolicy", "AWSShieldServiceRolePolicy",
+    "AmazonCognitoIdpEmailServiceRolePolicy", "AmazonDocDB-ElasticServiceRolePolicy",
+    "AmazonEKSForFargateServiceRolePolicy", "AmazonLexV2BotPolicy",
+    "CertificateManagerServiceRolePolicy", "ECRTemplateServiceRolePolicy",
+    "EMRDescribeClusterPolicyForEMRWAL", "LakeFormationDataAccessServiceRolePolicy",
+    "WAFLoggingServiceRolePolicy"}
+ALL_AWS_POLICIES = set(AWS_POLICIES) | ROOT_TASK_POLICIES | SERVICE_ROLE_POLICIES
 
 
 def aws_arn(name):
@@ -216,7 +229,7 @@ class PoliciesTest(GatehouseTestCase):
     def test_list_policies_scopes(self):
         self.create("LocalOne")
         aws = self.iam.list_policies(Scope="AWS", MaxItems=1000)["Policies"]
-        self.assertEqual({p["PolicyName"] for p in aws}, set(AWS_POLICIES) | ROOT_TASK_POLICIES)
+        self.assertEqual({p["PolicyName"] for p in aws}, ALL_AWS_POLICIES)
         self.assertEqual({p["PolicyName"] for p in aws if not p["IsAttachable"]},
                          ROOT_TASK_POLICIES)
         local = self.iam.list_policies(Scope="Local", MaxItems=1000)["Policies"]
@@ -226,9 +239,14 @@ class PoliciesTest(GatehouseTestCase):
         everything = self.iam.list_policies(MaxItems=1000)["Policies"]
         self.assertEqual(len(everything), len(aws) + len(local))
         self.assertNotIn("Description", everything[0])
-        service_role = self.iam.list_policies(Scope="AWS", PathPrefix="/aws-service-role/")
-        self.assertEqual([p["PolicyName"] for p in service_role["Policies"]],
-                         ["AWSOrganizationsServiceTrustPolicy"])
+        service_role = self.iam.list_policies(Scope="AWS", PathPrefix="/aws-service-role/",
+                                              MaxItems=1000)["Policies"]
+        names = [p["PolicyName"] for p in service_role]
+        self.assertIn("AWSOrganizationsServiceTrustPolicy", names)
+        self.assertIn("CertificateManagerServiceRolePolicy", names)
+        self.assertEqual(len(names), 17)
+        self.assertTrue(all(p["Path"] == "/aws-service-role/" and p["IsAttachable"]
+                            for p in service_role))
 
     def test_list_policies_pagination(self):
         names = ["pageE", "PageA", "pageC", "PageB", "pageD"]
@@ -460,7 +478,7 @@ class PoliciesTest(GatehouseTestCase):
         code, out, err = self.aws_cli("iam", "list-policies", "--scope", "AWS",
                                       "--query", "Policies[].PolicyName")
         self.assertEqual(code, 0, err)
-        self.assertEqual(set(json.loads(out)), set(AWS_POLICIES) | ROOT_TASK_POLICIES)
+        self.assertEqual(set(json.loads(out)), ALL_AWS_POLICIES)
         code, out, err = self.aws_cli("iam", "get-policy", "--policy-arn", self.arn("Absent"))
         self.assertNotEqual(code, 0)
         self.assertIn("(NoSuchEntity) when calling the GetPolicy operation: Policy %s was not "

@@ -270,6 +270,46 @@ class ServiceLinkedRolesTest(RoleTestCase):
         for name in ("AWSServiceRoleForAutoScaling_fleet", "AWSServiceRoleForAutoScaling"):
             iam.delete_service_linked_role(RoleName=name)
 
+    def test_a_service_linked_roles_policy_is_read_but_never_attached_by_hand(self):
+        iam = self.iam()
+        acm = "arn:aws:iam::aws:policy/aws-service-role/CertificateManagerServiceRolePolicy"
+        iam.create_service_linked_role(AWSServiceName="acm.amazonaws.com")
+        self.addCleanup(iam.delete_service_linked_role, RoleName="AWSServiceRoleForCertificateManager")
+        # The policy the role holds is one IAM describes, as AWS's Managed Policy Reference does.
+        policy = iam.get_policy(PolicyArn=acm)["Policy"]
+        self.assertEqual(policy["Path"], "/aws-service-role/")
+        self.assertEqual(policy["DefaultVersionId"], "v1")
+        self.assertEqual(policy["AttachmentCount"], 1)
+        self.assertEqual(policy["Description"], "Amazon Certificate Manager Service Role Policy")
+        document = iam.get_policy_version(PolicyArn=acm, VersionId="v1")["PolicyVersion"]["Document"]
+        self.assertEqual(document["Statement"][0]["Action"],
+                         ["acm-pca:IssueCertificate", "acm-pca:GetCertificate"])
+        entities = iam.list_entities_for_policy(PolicyArn=acm)
+        self.assertEqual([r["RoleName"] for r in entities["PolicyRoles"]],
+                         ["AWSServiceRoleForCertificateManager"])
+        # Only the service attaches it: to a role, a user or a group of the account, never.
+        self.create_role("slr-customer")
+        iam.create_user(UserName="slr-holder")
+        iam.create_group(GroupName="slr-holders")
+        for attach, kwargs, noun in (
+                (iam.attach_role_policy, {"RoleName": "slr-customer"}, "a Customer Role"),
+                (iam.attach_user_policy, {"UserName": "slr-holder"}, "a User"),
+                (iam.attach_group_policy, {"GroupName": "slr-holders"}, "a Group")):
+            with self.assertRaises(ClientError) as ctx:
+                attach(PolicyArn=acm, **kwargs)
+            self.assert_error(ctx, "PolicyNotAttachable",
+                              "Cannot attach a Service Role Policy to %s." % noun, 400)
+        self.assertEqual(
+            iam.list_attached_role_policies(RoleName="slr-customer")["AttachedPolicies"], [])
+        code, out, err = self.aws_cli("iam", "attach-role-policy", "--role-name", "slr-customer",
+                                      "--policy-arn", acm)
+        self.assertNotEqual(code, 0)
+        self.assertIn("PolicyNotAttachable", err)
+        code, out, err = self.aws_cli("iam", "get-policy", "--policy-arn", acm)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["Policy"]["PolicyName"],
+                         "CertificateManagerServiceRolePolicy")
+
     def test_service_linked_role_errors(self):
         iam = self.iam()
         with self.assertRaises(ClientError) as ctx:

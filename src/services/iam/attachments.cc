@@ -100,12 +100,18 @@ std::vector<store::Precondition> AttachedPolicyPreconditions(const IamContext& i
 
 Result<bool> CheckAttach(const IamContext& iam, std::string_view account,
                          const std::vector<std::string>& attached, const std::string& arn,
-                         std::string_view quota) {
+                         const AttachTarget& target) {
   if (Status s = CheckAttachable(iam, account, arn); !s.ok()) return s;
+  if (const AwsManagedPolicy* aws = iam.catalog.Find(arn); aws && aws->ForServiceLinkedRoles()) {
+    // AWS's words for a role; for a user or a group the same sentence names the entity.
+    return Status(ErrorCode::kPolicyNotAttachable,
+                  "Cannot attach a Service Role Policy to " + std::string(target.noun) + ".");
+  }
   if (std::find(attached.begin(), attached.end(), arn) != attached.end()) return false;
   if (attached.size() >= kManagedPoliciesPerEntity) {
-    return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for " + std::string(quota) +
-                                                 ": " + std::to_string(kManagedPoliciesPerEntity));
+    return Status(ErrorCode::kLimitExceeded, "Cannot exceed quota for " +
+                                                 std::string(target.quota) + ": " +
+                                                 std::to_string(kManagedPoliciesPerEntity));
   }
   return true;
 }

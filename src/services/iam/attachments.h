@@ -45,13 +45,24 @@ Status NoSuchInlinePolicy(std::string_view entity, std::string_view name);
 nlohmann::json InlinePolicyJson(std::string_view owner_member, const std::string& owner,
                                 const std::string& name, const std::string& document);
 
+// The entity an Attach{User,Group,Role}Policy attaches to: its quota's name, and how AWS's
+// refusal of a service role policy names it.
+struct AttachTarget {
+  std::string_view quota;  // "PoliciesPerRole"
+  std::string_view noun;   // "a Customer Role"
+};
+inline constexpr AttachTarget kUserTarget{"PoliciesPerUser", "a User"};
+inline constexpr AttachTarget kGroupTarget{"PoliciesPerGroup", "a Group"};
+inline constexpr AttachTarget kRoleTarget{"PoliciesPerRole", "a Customer Role"};
+
 // Attach{User,Group,Role}Policy's rules for `arn` on an entity with managed policies `attached`:
-// NoSuchEntity unless attachable (CheckAttachable), LimitExceeded "Cannot exceed quota for
-// `quota`: 10" past kManagedPoliciesPerEntity. True when the attachment must be written, false
-// when `arn` is already attached (attaching is idempotent).
+// NoSuchEntity unless attachable (CheckAttachable), PolicyNotAttachable for the policy of a
+// service-linked role, LimitExceeded "Cannot exceed quota for <quota>: 10" past
+// kManagedPoliciesPerEntity. True when the attachment must be written, false when `arn` is
+// already attached (attaching is idempotent).
 Result<bool> CheckAttach(const IamContext& iam, std::string_view account,
                          const std::vector<std::string>& attached, const std::string& arn,
-                         std::string_view quota);
+                         const AttachTarget& target);
 
 // What an attachment of `arn` rests on, as a precondition of its write: the customer managed
 // policy as read (DeletePolicy then sees the attachment, or the attachment sees the deletion).

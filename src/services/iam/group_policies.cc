@@ -80,9 +80,8 @@ void RegisterAttachedPolicies(Dispatcher& d, IamContext& iam) {
     auto group = InputGroup(iam, c);
     if (!group.ok()) return group.status();
     const model::Group& g = **group;
-    Result<bool> write =
-        CheckAttach(iam, g.account_id, GroupAttachedPolicies(iam.state.directory(), g), arn,
-                    "PoliciesPerGroup");
+    Result<bool> write = CheckAttach(
+        iam, g.account_id, GroupAttachedPolicies(iam.state.directory(), g), arn, kGroupTarget);
     if (!write.ok()) return write.status();
     if (!*write) return json::object();
     store::WriteBatch batch{{store::Put<model::GroupAttachment>{{g.account_id, g.name, arn}}},

@@ -38,8 +38,12 @@ struct AwsManagedPolicy {
   // The root-task policies (path /root-task/) serve only as AssumeRoot's task policies: they
   // cannot be attached to an IAM entity nor made a permissions boundary.
   bool Attachable() const { return path != kRootTaskPath; }
+  // The policies of service-linked roles (path /aws-service-role/): listed as attachable, as
+  // AWS lists them, but only their services attach them, to the roles they make.
+  bool ForServiceLinkedRoles() const { return path == kServiceRolePath; }
 
   static constexpr std::string_view kRootTaskPath = "/root-task/";
+  static constexpr std::string_view kServiceRolePath = "/aws-service-role/";
 };
 
 class ManagedPolicyCatalog {

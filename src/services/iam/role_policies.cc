@@ -91,8 +91,8 @@ void RegisterRolePolicyOperations(Dispatcher& d, IamContext& iam) {
     auto role = FindModifiableInputRole(iam, c);
     if (!role.ok()) return role.status();
     std::string arn = c.input.at("PolicyArn");
-    Result<bool> attach = CheckAttach(iam, (*role)->account_id, AttachedPolicies(iam, **role), arn,
-                                      "PoliciesPerRole");
+    Result<bool> attach =
+        CheckAttach(iam, (*role)->account_id, AttachedPolicies(iam, **role), arn, kRoleTarget);
     if (!attach.ok()) return attach.status();
     if (!*attach) return json::object();
     return Commit(

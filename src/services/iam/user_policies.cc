@@ -87,7 +87,7 @@ void RegisterUserPolicyOperations(Dispatcher& d, IamContext& iam) {
     auto user = dir.FindUser(c.caller.account_id, user_name);
     if (user == nullptr) return NoSuchUser(user_name);
     auto attached = dir.UserAttachedPolicies(user->account_id, user->name);
-    Result<bool> write = CheckAttach(iam, user->account_id, attached, arn, "PoliciesPerUser");
+    Result<bool> write = CheckAttach(iam, user->account_id, attached, arn, kUserTarget);
     if (!write.ok()) return write.status();
     if (!*write) return json::object();
     Status s = iam.state.Commit(

@@ -44,29 +44,45 @@ TEST_F(IamRolesTest, TenManagedPoliciesAtMost) {
   std::vector<std::string> attached;
   for (int i = 0; i < 10; ++i) {
     std::string arn = CreatePolicy("p" + std::to_string(i));
-    Result<bool> attach = CheckAttach(*iam_, kAccount, attached, arn, "PoliciesPerRole");
+    Result<bool> attach = CheckAttach(*iam_, kAccount, attached, arn, kRoleTarget);
     ASSERT_TRUE(attach.ok()) << attach.status().message();
     EXPECT_TRUE(*attach);
     attached.push_back(arn);
   }
   std::string eleventh = CreatePolicy("p10");
-  Result<bool> over = CheckAttach(*iam_, kAccount, attached, eleventh, "PoliciesPerRole");
+  Result<bool> over = CheckAttach(*iam_, kAccount, attached, eleventh, kRoleTarget);
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.status().code(), ErrorCode::kLimitExceeded);
   EXPECT_EQ(over.status().message(), "Cannot exceed quota for PoliciesPerRole: 10");
   // Attaching one already attached is no change, even when full.
-  Result<bool> again = CheckAttach(*iam_, kAccount, attached, attached[3], "PoliciesPerRole");
+  Result<bool> again = CheckAttach(*iam_, kAccount, attached, attached[3], kRoleTarget);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(*again);
   // An unknown policy is NoSuchEntity before any quota.
   std::string missing = "arn:aws:iam::123456789012:policy/missing";
-  Result<bool> unknown = CheckAttach(*iam_, kAccount, attached, missing, "PoliciesPerRole");
+  Result<bool> unknown = CheckAttach(*iam_, kAccount, attached, missing, kRoleTarget);
   EXPECT_EQ(unknown.status().code(), ErrorCode::kNoSuchEntity);
   EXPECT_EQ(unknown.status().message(),
             "Policy " + missing + " does not exist or is not attachable.");
   // Another account's customer policy is not attachable here.
-  Result<bool> foreign = CheckAttach(*iam_, "210987654321", {}, attached[0], "PoliciesPerRole");
+  Result<bool> foreign = CheckAttach(*iam_, "210987654321", {}, attached[0], kRoleTarget);
   EXPECT_EQ(foreign.status().code(), ErrorCode::kNoSuchEntity);
+}
+
+TEST_F(IamRolesTest, AServiceRolePolicyIsNotAttachable) {
+  const std::string arn =
+      "arn:aws:iam::aws:policy/aws-service-role/AWSOrganizationsServiceTrustPolicy";
+  Result<bool> role = CheckAttach(*iam_, kAccount, {}, arn, kRoleTarget);
+  ASSERT_FALSE(role.ok());
+  EXPECT_EQ(role.status().code(), ErrorCode::kPolicyNotAttachable);
+  EXPECT_EQ(role.status().message(), "Cannot attach a Service Role Policy to a Customer Role.");
+  Result<bool> user = CheckAttach(*iam_, kAccount, {}, arn, kUserTarget);
+  EXPECT_EQ(user.status().message(), "Cannot attach a Service Role Policy to a User.");
+  Result<bool> group = CheckAttach(*iam_, kAccount, {}, arn, kGroupTarget);
+  EXPECT_EQ(group.status().code(), ErrorCode::kPolicyNotAttachable);
+  // Another AWS managed policy is attachable.
+  EXPECT_TRUE(
+      CheckAttach(*iam_, kAccount, {}, "arn:aws:iam::aws:policy/ReadOnlyAccess", kRoleTarget).ok());
 }
 
 TEST_F(IamRolesTest, DetachNeedsAnAttachedPolicy) {

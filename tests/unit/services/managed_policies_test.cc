@@ -6,15 +6,39 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <set>
 
 #include "services/iam/policy_common.h"
 #include "services/iam/policy_entities.h"
 #include "services/iam/root_access.h"
+#include "services/iam/service_linked_roles.h"
 
 namespace gatehouse::services::iam {
 namespace {
 
 constexpr const char* kAccount = "111122223333";
+
+// The catalog's service-role policies are those of the service-linked roles gatehouse makes, and
+// neither their ids nor their paths pass for another kind of policy.
+TEST(ManagedPolicyCatalogTest, ServiceRolePoliciesBelongToServiceLinkedRoles) {
+  Result<ManagedPolicyCatalog> catalog = ManagedPolicyCatalog::LoadEmbedded();
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  std::set<std::string> named;
+  for (const ServiceLinkedRoleSpec& role : ServiceLinkedRoles()) {
+    named.insert(role.policy_arns.begin(), role.policy_arns.end());
+  }
+  size_t held = 0;
+  for (const auto& [arn, p] : catalog->all()) {
+    if (!p.ForServiceLinkedRoles()) continue;
+    ++held;
+    EXPECT_TRUE(named.count(arn)) << arn;
+    EXPECT_EQ(arn, "arn:aws:iam::aws:policy/aws-service-role/" + p.name);
+    EXPECT_TRUE(p.Attachable()) << arn;  // listed as attachable; CheckAttach refuses them
+    EXPECT_EQ(p.id.size(), 21u) << arn;
+    EXPECT_EQ(p.id.substr(0, 4), "ANPA") << arn;
+  }
+  EXPECT_EQ(held, 17u);
+}
 
 TEST(ManagedPolicyCatalogTest, EmbeddedCatalogHoldsTheAwsPolicies) {
   Result<ManagedPolicyCatalog> catalog = ManagedPolicyCatalog::LoadEmbedded();
@@ -37,7 +61,7 @@ TEST(ManagedPolicyCatalogTest, EmbeddedCatalogHoldsTheAwsPolicies) {
       catalog->Find("arn:aws:iam::aws:policy/aws-service-role/AWSOrganizationsServiceTrustPolicy");
   ASSERT_NE(trust, nullptr);
   EXPECT_EQ(trust->path, "/aws-service-role/");
-  EXPECT_EQ(catalog->all().size(), 15u);
+  EXPECT_EQ(catalog->all().size(), 31u);
 
   const AwsManagedPolicy* admin = catalog->Find("arn:aws:iam::aws:policy/AdministratorAccess");
   EXPECT_EQ(admin->id, "ANPAIWMBCKSKIEE64ZLYK");
