@@ -5,7 +5,8 @@
 # durable CreateUser (bench/iam_load, 16 connections of $USERS calls, default 100), in an order
 # that alternates from round to round, each run starting with both servers quiet (bench/common.sh,
 # settle); the medians and their ratio (on / off; the budget is 0.90), the median of the rounds'
-# ratios, and the server's CPU time per call, the work a run left queued included.
+# ratios, and the server's CPU time per call, the work a run left queued included, with the
+# share of the threads that serve requests and of the audit recorder's (named: core/thread_name.h).
 # Then LookupEvents over a history of $EVENTS (default 1,000,000) events (bench/audit_fill): the
 # server-side latency of a filtered page (Username, EventName, ResourceName, ReadOnly and a time
 # range) from the JSON request log, median and p99 of $LOOKUPS (default 50) each; the budget is
@@ -61,16 +62,31 @@ rps() { awk '/Requests\/sec/ {print $2}'; }
 non2xx() { awk '/Non-2xx/ {print $5}'; }
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # pid: its CPU time, in clock ticks
+# pid name: the CPU time of the process's threads called NAME (core/thread_name.h), in clock ticks
+# (the threads that live through a run, as the server's do).
+thread_ticks() {
+  local t sum=0
+  for t in /proc/"$1"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = "$2" ] || continue
+    sum=$((sum + $(awk '{print $14 + $15}' "$t/stat")))
+  done
+  echo "$sum"
+}
+per_call() {  # ticks calls: microseconds of CPU per call
+  python3 -c "import os, sys; print(int(sys.argv[1]) * 1e6 / os.sysconf('SC_CLK_TCK') / int(sys.argv[2]))" "$@"
+}
 
 # One run of KIND (gci or cu) on server NAME, both servers quiet first: its rate into results,
 # and the server's CPU time per call into cpu, counted until it is quiet again (the work a run
 # leaves queued is the run's).
 measure() {  # name kind
   local name=$1 kind=$2 port_var=${1}_port key_var=${1}_key secret_var=${1}_secret pid_var=${1}_pid
-  local url out calls before
+  local url out calls before http_before recorder_before
   [ "$kind" = cu ] || url=$(presign "${!port_var}" "${!key_var}" "${!secret_var}")
   settle "$on_pid"; settle "$off_pid"
   before=$(ticks "${!pid_var}")
+  http_before=$(thread_ticks "${!pid_var}" http)
+  recorder_before=$(thread_ticks "${!pid_var}" audit-recorder)
   if [ "$kind" = gci ]; then
     out=$(wrk -t 2 -c "$connections" -d "$duration" "$url")
     [ -z "$(echo "$out" | non2xx)" ] || { echo "$name: non-2xx answers"; echo "$out"; exit 1; }
@@ -83,14 +99,16 @@ measure() {  # name kind
     calls=$(echo "$out" | sed -n 's/^[^:]*: \([0-9]*\) ok.*/\1/p')
   fi
   settle "${!pid_var}"
-  cpu[${kind}_$name]+="$(python3 -c "import os, sys; print(int(sys.argv[1]) * 1e6 / os.sysconf('SC_CLK_TCK') / int(sys.argv[2]))" \
-    $(($(ticks "${!pid_var}") - before)) "$calls") "
+  cpu[${kind}_$name]+="$(per_call $(($(ticks "${!pid_var}") - before)) "$calls") "
+  http[${kind}_$name]+="$(per_call $(($(thread_ticks "${!pid_var}" http) - http_before)) "$calls") "
+  recorder[${kind}_$name]+="$(per_call \
+    $(($(thread_ticks "${!pid_var}" audit-recorder) - recorder_before)) "$calls") "
 }
 
 recording_part() {
 start on "$work/on"
 start off "$work/off" --audit-trail=false
-declare -gA results cpu
+declare -gA results cpu http recorder
 for round in $(seq "$rounds"); do
   order="on off"
   [ $((round % 2)) -eq 1 ] || order="off on"  # a drift in the machine's speed falls on both
@@ -99,11 +117,15 @@ for round in $(seq "$rounds"); do
   echo "round $round of $rounds done" >&2
 done
 python3 - "${results[gci_off]}" "${results[gci_on]}" "${results[cu_off]}" "${results[cu_on]}" \
-  "${cpu[gci_off]}" "${cpu[gci_on]}" "${cpu[cu_off]}" "${cpu[cu_on]}" <<'PY'
+  "${cpu[gci_off]}" "${cpu[gci_on]}" "${cpu[cu_off]}" "${cpu[cu_on]}" \
+  "${http[gci_off]}" "${http[gci_on]}" "${http[cu_off]}" "${http[cu_on]}" \
+  "${recorder[gci_on]}" "${recorder[cu_on]}" <<'PY'
 import statistics, sys
-go, gn, co, cn, cgo, cgn, cco, ccn = [[float(x) for x in s.split()] for s in sys.argv[1:9]]
-for label, off, on, coff, con in (("GetCallerIdentity", go, gn, cgo, cgn),
-                                  ("CreateUser", co, cn, cco, ccn)):
+go, gn, co, cn, cgo, cgn, cco, ccn, hgo, hgn, hco, hcn, rgn, rcn = [
+    [float(x) for x in s.split()] for s in sys.argv[1:15]]
+for label, off, on, coff, con, hoff, hon, rec in (
+        ("GetCallerIdentity", go, gn, cgo, cgn, hgo, hgn, rgn),
+        ("CreateUser", co, cn, cco, ccn, hco, hcn, rcn)):
     mo, mn = statistics.median(off), statistics.median(on)
     print("%-18s off %s  on %s" % (label, " ".join("%.0f" % x for x in off),
                                    " ".join("%.0f" % x for x in on)))
@@ -118,6 +140,10 @@ for label, off, on, coff, con in (("GetCallerIdentity", go, gn, cgo, cgn),
     print("%-18s server CPU per call: median off %.1f us, on %.1f us, on/off %.3f" % (
         "", statistics.median(coff), statistics.median(con),
         statistics.median(con) / statistics.median(coff)))
+    # Where the difference goes: the threads that serve requests (which build each event), and
+    # the recorder's thread (which stores them), whose share varies less from run to run.
+    print("%-18s of which: request threads off %.1f us, on %.1f us; audit-recorder %.1f us" % (
+        "", statistics.median(hoff), statistics.median(hon), statistics.median(rec)))
 PY
 }
 

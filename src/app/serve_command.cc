@@ -30,6 +30,7 @@
 #include "core/arn.h"
 #include "core/crypto.h"
 #include "core/random.h"
+#include "core/thread_name.h"
 #include "http/server.h"
 #include "mail/outbox.h"
 #include "mail/outbox_files.h"
@@ -234,7 +235,10 @@ class ServerMail {
 class UsageFlusher {
  public:
   UsageFlusher(store::State& state, services::KeyUsage& usage, services::AccessActivity& activity)
-      : state_(state), usage_(usage), activity_(activity), thread_([this] { Run(); }) {}
+      : state_(state), usage_(usage), activity_(activity), thread_([this] {
+          NameThisThread("usage-flusher");
+          Run();
+        }) {}
   ~UsageFlusher() { Stop(); }
 
   void Stop() {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "audit/event_digest.h"
+#include "core/thread_name.h"
 
 namespace gatehouse::audit {
 namespace {
@@ -18,7 +19,10 @@ Recorder::Recorder(store::AuditLog& log, RecorderOptions options)
   const int64_t now = options_.now_ms();
   next_seal_ms_ = now + options_.seal_every_ms;
   next_prune_ms_ = now;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("audit-recorder");
+    Run();
+  });
 }
 
 Recorder::~Recorder() {

@@ -24,7 +24,7 @@ class PasswordHasher {
   static constexpr size_t kDefaultMaxQueued = 32;
 
   explicit PasswordHasher(size_t threads = kDefaultThreads, size_t max_queued = kDefaultMaxQueued)
-      : pool_(threads, max_queued) {}
+      : pool_(threads, max_queued, "password-hash") {}
 
   // HashPassword, on the pool. ServiceFailure when argon2 cannot allocate its memory.
   Result<std::string> Hash(std::string_view password);

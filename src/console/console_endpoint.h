@@ -157,7 +157,7 @@ class ConsoleEndpoint {
   // in the store: the same limits across every instance on one database.
   auth::CountedBackoff address_limits_{own_throttle_counts_, 30};
   // The password-reset mails' work; last, so that it stops (finishing its queue) first.
-  WorkerPool background_{1, 256};
+  WorkerPool background_{1, 256, "console-tasks"};
 };
 
 }  // namespace gatehouse::console

@@ -1,13 +1,22 @@
 #include "core/worker_pool.h"
 
 #include <algorithm>
+#include <string>
+
+#include "core/thread_name.h"
 
 namespace gatehouse {
 
-WorkerPool::WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
+WorkerPool::WorkerPool(size_t threads, size_t max_queued, std::string_view name)
+    : max_queued_(max_queued) {
   threads = std::max<size_t>(threads, 1);
   threads_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  for (size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, thread_name = std::string(name)] {
+      NameThisThread(thread_name);
+      Run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {

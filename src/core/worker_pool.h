@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,8 +19,9 @@ namespace gatehouse {
 
 class WorkerPool {
  public:
-  // `threads` at least 1; `max_queued` tasks may wait beside those running.
-  WorkerPool(size_t threads, size_t max_queued);
+  // `threads` at least 1, named `name` (core/thread_name.h); `max_queued` tasks may wait beside
+  // those running.
+  WorkerPool(size_t threads, size_t max_queued, std::string_view name = "worker");
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

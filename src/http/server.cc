@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace gatehouse::http {
 
 namespace asio = boost::asio;
@@ -343,7 +345,12 @@ Status Server::Start() {
   int threads = options_.threads > 0
                     ? options_.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { state_->io.run(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      NameThisThread("http");
+      state_->io.run();
+    });
+  }
   return Status::Ok();
 }
 

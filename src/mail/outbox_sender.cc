@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/thread_name.h"
+
 namespace gatehouse::mail {
 
 void OutboxSender::Start() {
@@ -12,7 +14,10 @@ void OutboxSender::Start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   abort_ = false;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("outbox-sender");
+    Run();
+  });
 }
 
 void OutboxSender::Wake() {

@@ -2,12 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/thread_name.h"
+
 namespace gatehouse::store {
 
 void ChangeFollower::Start() {
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("change-follower");
+    Run();
+  });
 }
 
 void ChangeFollower::Stop() {

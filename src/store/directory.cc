@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "core/strings.h"
+#include "core/thread_name.h"
 #include "store/audit_scope.h"
 #include "store/record_codec.h"
 
@@ -407,7 +408,12 @@ Status State::Commit(const WriteBatch& batch) {
   Pending mine;
   mine.batch = with_event ? &*with_event : &batch;
   std::unique_lock lock(queue_mu_);
-  if (!committer_.joinable()) committer_ = std::thread([this] { CommitQueued(); });
+  if (!committer_.joinable()) {
+    committer_ = std::thread([this] {
+      NameThisThread("store-committer");
+      CommitQueued();
+    });
+  }
   queue_.push_back(&mine);
   queued_.notify_one();
   mine.cv.wait(lock, [&] { return mine.done; });

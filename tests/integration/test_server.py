@@ -82,6 +82,21 @@ class ServerTest(unittest.TestCase):
     def test_health(self):
         self.assertEqual(self.get("/healthz"), (200, "ok\n"))
 
+    def test_threads_are_named_after_their_work(self):
+        # What top -H, perf and bench/audit_bench.sh tell apart.
+        self.assertEqual(self.get("/healthz")[0], 200)
+        task = "/proc/%d/task" % self.proc.pid
+        names = []
+        for tid in os.listdir(task):
+            try:
+                with open(os.path.join(task, tid, "comm")) as f:
+                    names.append(f.read().strip())
+            except FileNotFoundError:  # a thread that ended meanwhile
+                pass
+        self.assertIn("http", names)
+        self.assertIn("audit-recorder", names)
+        self.assertIn("password-hash", names)
+
     def test_unsigned_request(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
         conn.request("POST", "/", body="Action=ListUsers&Version=2010-05-08",

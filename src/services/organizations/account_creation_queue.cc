@@ -3,6 +3,7 @@
 #include <chrono>
 #include <vector>
 
+#include "core/thread_name.h"
 #include "services/organizations/account_creation.h"
 
 namespace gatehouse::services::organizations {
@@ -21,7 +22,10 @@ void AccountCreationQueue::Start() {
   running_ = true;
   SweepLocked();
   next_sweep_ms_ = org_.iam.now_ms() + kSweepMs;
-  worker_ = std::thread([this] { Run(); });
+  worker_ = std::thread([this] {
+    NameThisThread("account-creator");
+    Run();
+  });
 }
 
 void AccountCreationQueue::Stop() {
