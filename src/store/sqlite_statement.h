@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "store/sqlite_statement_cache.h"
 
 namespace gatehouse::store::sqlite {
 
@@ -17,13 +18,23 @@ inline Status Failure(sqlite3* db, const std::string& what) {
   return Status(ErrorCode::kServiceFailure, what + ": " + sqlite3_errmsg(db));
 }
 
-// A prepared statement, finalized on scope exit.
+// A prepared statement, finalized on scope exit; or one taken from a connection's cache
+// (store/sqlite_statement_cache.h), given back to it on scope exit.
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(StatementCache& cache, std::string_view sql) : stmt_(cache.Take(sql)), cache_(&cache) {}
+  ~Statement() {
+    if (cache_ != nullptr) {
+      cache_->GiveBack(stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
   bool ok() const { return stmt_ != nullptr; }
   Statement& Bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
@@ -59,6 +70,7 @@ class Statement {
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
+  StatementCache* cache_ = nullptr;
 };
 
 inline int64_t NowMs() {

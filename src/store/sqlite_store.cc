@@ -24,39 +24,41 @@ using sqlite::Failure;
 using sqlite::NowMs;
 using sqlite::Run;
 using sqlite::Statement;
+using sqlite::StatementCache;
 
-Status Apply(sqlite3* db, const Write& write) {
+Status Apply(StatementCache& statements, const Write& write) {
   return std::visit(
-      [db](const auto& w) -> Status {
+      [&statements, db = statements.db()](const auto& w) -> Status {
         using T = std::decay_t<decltype(w)>;
         if constexpr (IsPut<T>::value) {
           using Value = typename T::Type;
-          Statement s(db, w.create ? "INSERT INTO records (kind, key, body) VALUES (?,?,?)"
-                                   : "INSERT OR REPLACE INTO records (kind, key, body) "
-                                     "VALUES (?,?,?)");
+          Statement s(statements, w.create ? "INSERT INTO records (kind, key, body) VALUES (?,?,?)"
+                                           : "INSERT OR REPLACE INTO records (kind, key, body) "
+                                             "VALUES (?,?,?)");
           s.Bind(1, std::string(RecordKind<Value>::kName))
               .Bind(2, w.value.Key())
               .Bind(3, EncodeRecord(w.value));
           return Run(db, s);
         } else if constexpr (IsErase<T>::value) {
-          Statement s(db, "DELETE FROM records WHERE kind = ? AND key = ?");
+          Statement s(statements, "DELETE FROM records WHERE kind = ? AND key = ?");
           s.Bind(1, std::string(RecordKind<typename T::Type>::kName)).Bind(2, w.key);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertAccount>) {
-          Statement s(db, "INSERT INTO accounts (id, name, email, created_ms) VALUES (?,?,?,?)");
+          Statement s(statements,
+                      "INSERT INTO accounts (id, name, email, created_ms) VALUES (?,?,?,?)");
           s.Bind(1, w.account.id)
               .Bind(2, w.account.name)
               .Bind(3, w.account.email)
               .Bind(4, w.account.created_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertRootUser>) {
-          Statement s(db,
+          Statement s(statements,
                       "INSERT INTO root_users (account_id, email, password_hash) "
                       "VALUES (?,?,?)");
           s.Bind(1, w.root.account_id).Bind(2, w.root.email).Bind(3, w.root.password_hash);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertUser>) {
-          Statement s(db,
+          Statement s(statements,
                       "INSERT INTO users (account_id, name, path, id, created_ms) "
                       "VALUES (?,?,?,?,?)");
           s.Bind(1, w.user.account_id)
@@ -66,7 +68,7 @@ Status Apply(sqlite3* db, const Write& write) {
               .Bind(5, w.user.created_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, DeleteUser>) {
-          Statement s(db, "DELETE FROM users WHERE account_id = ? AND name = ?");
+          Statement s(statements, "DELETE FROM users WHERE account_id = ? AND name = ?");
           s.Bind(1, w.account_id).Bind(2, w.name);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, UpdateUser>) {
@@ -76,7 +78,7 @@ Status Apply(sqlite3* db, const Write& write) {
               SQLITE_OK) {
             return Failure(db, "defer_foreign_keys");
           }
-          Statement user(db,
+          Statement user(statements,
                          "UPDATE users SET name = ?, path = ? WHERE account_id = ? AND "
                          "name = ?");
           user.Bind(1, w.new_name).Bind(2, w.new_path).Bind(3, w.account_id).Bind(4, w.name);
@@ -85,17 +87,18 @@ Status Apply(sqlite3* db, const Write& write) {
                {"access_keys", "user_policies", "user_attached_policies", "user_tags"}) {
             std::string sql = std::string("UPDATE ") + table +
                               " SET user_name = ? WHERE account_id = ? AND user_name = ?";
-            Statement child(db, sql.c_str());
+            Statement child(statements, sql.c_str());
             child.Bind(1, w.new_name).Bind(2, w.account_id).Bind(3, w.name);
             if (Status s = Run(db, child); !s.ok()) return s;
           }
           return Status::Ok();
         } else if constexpr (std::is_same_v<T, SetUserTags>) {
-          Statement clear(db, "DELETE FROM user_tags WHERE account_id = ? AND user_name = ?");
+          Statement clear(statements,
+                          "DELETE FROM user_tags WHERE account_id = ? AND user_name = ?");
           clear.Bind(1, w.account_id).Bind(2, w.user_name);
           if (Status s = Run(db, clear); !s.ok()) return s;
           for (size_t i = 0; i < w.tags.size(); ++i) {
-            Statement put(db,
+            Statement put(statements,
                           "INSERT INTO user_tags (account_id, user_name, position, tag_key, "
                           "tag_value) VALUES (?,?,?,?,?)");
             put.Bind(1, w.account_id)
@@ -107,7 +110,7 @@ Status Apply(sqlite3* db, const Write& write) {
           }
           return Status::Ok();
         } else if constexpr (std::is_same_v<T, InsertAccessKey>) {
-          Statement s(db,
+          Statement s(statements,
                       "INSERT INTO access_keys (id, account_id, user_name, sealed_secret, "
                       "status, created_ms) VALUES (?,?,?,?,?,?)");
           s.Bind(1, w.key.id)
@@ -119,20 +122,20 @@ Status Apply(sqlite3* db, const Write& write) {
               .Bind(6, w.key.created_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, DeleteAccessKey>) {
-          Statement usage(db, "DELETE FROM access_key_last_used WHERE access_key_id = ?");
+          Statement usage(statements, "DELETE FROM access_key_last_used WHERE access_key_id = ?");
           usage.Bind(1, w.id);
           if (Status s = Run(db, usage); !s.ok()) return s;
-          Statement s(db, "DELETE FROM access_keys WHERE id = ?");
+          Statement s(statements, "DELETE FROM access_keys WHERE id = ?");
           s.Bind(1, w.id);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, SetAccessKeyStatus>) {
-          Statement s(db, "UPDATE access_keys SET status = ? WHERE id = ?");
+          Statement s(statements, "UPDATE access_keys SET status = ? WHERE id = ?");
           s.Bind(1,
                  std::string(w.status == model::AccessKeyStatus::kActive ? "Active" : "Inactive"))
               .Bind(2, w.id);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, SetAccessKeyLastUsed>) {
-          Statement s(db,
+          Statement s(statements,
                       "INSERT OR REPLACE INTO access_key_last_used (access_key_id, used_ms, "
                       "service, region) VALUES (?,?,?,?)");
           s.Bind(1, w.usage.access_key_id)
@@ -141,13 +144,13 @@ Status Apply(sqlite3* db, const Write& write) {
               .Bind(4, w.usage.region);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, InsertRootResetToken>) {
-          Statement s(db,
+          Statement s(statements,
                       "INSERT INTO root_reset_tokens (token_hash, account_id, expires_ms) "
                       "VALUES (?,?,?)");
           s.Bind(1, w.token.token_hash).Bind(2, w.token.account_id).Bind(3, w.token.expires_ms);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, ResetRootPassword>) {
-          Statement spend(db,
+          Statement spend(statements,
                           "DELETE FROM root_reset_tokens WHERE token_hash = ? AND "
                           "account_id = ?");
           spend.Bind(1, w.token_hash).Bind(2, w.account_id);
@@ -155,14 +158,14 @@ Status Apply(sqlite3* db, const Write& write) {
           if (sqlite3_changes(db) == 0) {
             return Status(ErrorCode::kNoSuchEntity, "the password-reset token is spent");
           }
-          Statement others(db, "DELETE FROM root_reset_tokens WHERE account_id = ?");
+          Statement others(statements, "DELETE FROM root_reset_tokens WHERE account_id = ?");
           others.Bind(1, w.account_id);
           if (Status s = Run(db, others); !s.ok()) return s;
-          Statement set(db, "UPDATE root_users SET password_hash = ? WHERE account_id = ?");
+          Statement set(statements, "UPDATE root_users SET password_hash = ? WHERE account_id = ?");
           set.Bind(1, w.password_hash).Bind(2, w.account_id);
           return Run(db, set);
         } else if constexpr (std::is_same_v<T, PutUserPolicy>) {
-          Statement s(db,
+          Statement s(statements,
                       "INSERT OR REPLACE INTO user_policies (account_id, user_name, name, "
                       "document) VALUES (?,?,?,?)");
           s.Bind(1, w.policy.account_id)
@@ -171,13 +174,13 @@ Status Apply(sqlite3* db, const Write& write) {
               .Bind(4, w.policy.document);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, DeleteUserPolicy>) {
-          Statement s(db,
+          Statement s(statements,
                       "DELETE FROM user_policies WHERE account_id = ? AND user_name = ? AND "
                       "name = ?");
           s.Bind(1, w.account_id).Bind(2, w.user_name).Bind(3, w.name);
           return Run(db, s);
         } else if constexpr (std::is_same_v<T, AttachUserPolicy>) {
-          Statement s(db,
+          Statement s(statements,
                       "INSERT INTO user_attached_policies (account_id, user_name, "
                       "policy_arn) VALUES (?,?,?)");
           s.Bind(1, w.attachment.account_id)
@@ -186,7 +189,7 @@ Status Apply(sqlite3* db, const Write& write) {
           return Run(db, s);
         } else {
           static_assert(std::is_same_v<T, DetachUserPolicy>);
-          Statement s(db,
+          Statement s(statements,
                       "DELETE FROM user_attached_policies WHERE account_id = ? AND "
                       "user_name = ? AND policy_arn = ?");
           s.Bind(1, w.attachment.account_id)
@@ -212,8 +215,9 @@ std::string PrefixEnd(std::string prefix) {
 // Whether the record of kind T at `key` is `expected` (store/precondition_check.h), or absent
 // when `expected` is nullopt.
 template <typename T>
-Status CheckExpect(sqlite3* db, const Expect<T>& e) {
-  Statement s(db, "SELECT body FROM records WHERE kind = ? AND key = ?");
+Status CheckExpect(StatementCache& statements, const Expect<T>& e) {
+  sqlite3* const db = statements.db();
+  Statement s(statements, "SELECT body FROM records WHERE kind = ? AND key = ?");
   if (!s.ok()) return Failure(db, "prepare");
   s.Bind(1, std::string(RecordKind<T>::kName)).Bind(2, e.key);
   int rc = s.Step();
@@ -224,7 +228,8 @@ Status CheckExpect(sqlite3* db, const Expect<T>& e) {
 }
 
 template <typename T>
-Status CheckExpectFewer(sqlite3* db, const ExpectFewer<T>& e) {
+Status CheckExpectFewer(StatementCache& statements, const ExpectFewer<T>& e) {
+  sqlite3* const db = statements.db();
   std::string sql = "SELECT COUNT(*) FROM records WHERE kind = ?1 AND key >= ?2";
   const std::string end = PrefixEnd(e.prefix);
   if (!end.empty()) sql += " AND key < ?3";
@@ -232,7 +237,7 @@ Status CheckExpectFewer(sqlite3* db, const ExpectFewer<T>& e) {
   if (!e.field.empty()) {
     sql += " AND EXISTS (SELECT 1 FROM json_each(body, ?4) WHERE lower(value) = lower(?5))";
   }
-  Statement s(db, sql.c_str());
+  Statement s(statements, sql.c_str());
   if (!s.ok()) return Failure(db, "prepare");
   s.Bind(1, std::string(RecordKind<T>::kName)).Bind(2, e.prefix);
   if (!end.empty()) s.Bind(3, end);
@@ -244,8 +249,9 @@ Status CheckExpectFewer(sqlite3* db, const ExpectFewer<T>& e) {
   return Status::Ok();
 }
 
-Status CheckUser(sqlite3* db, const ExpectUser& e) {
-  Statement s(db,
+Status CheckUser(StatementCache& statements, const ExpectUser& e) {
+  sqlite3* const db = statements.db();
+  Statement s(statements,
               "SELECT name, path, id, created_ms FROM users WHERE account_id = ? AND "
               "lower(name) = lower(?)");
   if (!s.ok()) return Failure(db, "prepare");
@@ -254,7 +260,7 @@ Status CheckUser(sqlite3* db, const ExpectUser& e) {
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Failure(db, "read");
   if (rc == SQLITE_DONE) return CheckStoredUser(e, nullptr);
   model::User stored{e.account_id, s.Text(0), s.Text(1), s.Text(2), s.Int(3), {}};
-  Statement tags(db,
+  Statement tags(statements,
                  "SELECT tag_key, tag_value FROM user_tags WHERE account_id = ? AND "
                  "user_name = ? ORDER BY position");
   if (!tags.ok()) return Failure(db, "prepare");
@@ -264,13 +270,14 @@ Status CheckUser(sqlite3* db, const ExpectUser& e) {
   return CheckStoredUser(e, &stored);
 }
 
-Status CheckFewerOfUser(sqlite3* db, const ExpectFewerOfUser& e) {
+Status CheckFewerOfUser(StatementCache& statements, const ExpectFewerOfUser& e) {
+  sqlite3* const db = statements.db();
   const char* table = e.table == UserTable::kAccessKeys       ? "access_keys"
                       : e.table == UserTable::kInlinePolicies ? "user_policies"
                                                               : "user_attached_policies";
   std::string sql = std::string("SELECT COUNT(*) FROM ") + table +
                     " WHERE account_id = ? AND lower(user_name) = lower(?)";
-  Statement s(db, sql.c_str());
+  Statement s(statements, sql.c_str());
   if (!s.ok()) return Failure(db, "prepare");
   s.Bind(1, e.account_id).Bind(2, e.user_name);
   if (s.Step() != SQLITE_ROW) return Failure(db, "count");
@@ -280,8 +287,9 @@ Status CheckFewerOfUser(sqlite3* db, const ExpectFewerOfUser& e) {
   return Status::Ok();
 }
 
-Status CheckNoUserAttached(sqlite3* db, const ExpectNoUserAttached& e) {
-  Statement s(db,
+Status CheckNoUserAttached(StatementCache& statements, const ExpectNoUserAttached& e) {
+  sqlite3* const db = statements.db();
+  Statement s(statements,
               "SELECT COUNT(*) FROM user_attached_policies WHERE account_id = ? AND "
               "policy_arn = ?");
   if (!s.ok()) return Failure(db, "prepare");
@@ -291,21 +299,21 @@ Status CheckNoUserAttached(sqlite3* db, const ExpectNoUserAttached& e) {
   return Status::Ok();
 }
 
-Status Check(sqlite3* db, const Precondition& precondition) {
+Status Check(StatementCache& statements, const Precondition& precondition) {
   return std::visit(
-      [db](const auto& p) -> Status {
+      [&statements](const auto& p) -> Status {
         using T = std::decay_t<decltype(p)>;
         if constexpr (IsExpect<T>::value) {
-          return CheckExpect(db, p);
+          return CheckExpect(statements, p);
         } else if constexpr (IsExpectFewer<T>::value) {
-          return CheckExpectFewer(db, p);
+          return CheckExpectFewer(statements, p);
         } else if constexpr (std::is_same_v<T, ExpectUser>) {
-          return CheckUser(db, p);
+          return CheckUser(statements, p);
         } else if constexpr (std::is_same_v<T, ExpectFewerOfUser>) {
-          return CheckFewerOfUser(db, p);
+          return CheckFewerOfUser(statements, p);
         } else {
           static_assert(std::is_same_v<T, ExpectNoUserAttached>);
-          return CheckNoUserAttached(db, p);
+          return CheckNoUserAttached(statements, p);
         }
       },
       precondition.get());
@@ -321,11 +329,14 @@ bool RenamesUser(const WriteBatch& batch) {
 
 // Checks and writes one batch inside the open transaction and appends it to the change feed;
 // `sequence` receives its number.
-Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t synced_mark, int64_t* sequence) {
-  for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(db, p));
-  for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(db, w));
+Status CommitBatch(StatementCache& statements, const WriteBatch& batch, int64_t synced_mark,
+                   int64_t* sequence) {
+  sqlite3* const db = statements.db();
+  for (const Precondition& p : batch.preconditions) RETURN_IF_ERROR(Check(statements, p));
+  for (const Write& w : batch.writes) RETURN_IF_ERROR(Apply(statements, w));
   // The batch's events ride in its row of the feed (store/sqlite_audit.h).
-  Statement change(db, "INSERT INTO changes (committed_ms, writes, audit) VALUES (?, ?, ?)");
+  Statement change(statements,
+                   "INSERT INTO changes (committed_ms, writes, audit) VALUES (?, ?, ?)");
   change.Bind(1, NowMs()).Bind(2, EncodeWrites(batch.writes));
   if (!batch.packed_audit.empty()) {
     change.BindBlob(3, batch.packed_audit);
@@ -336,7 +347,7 @@ Status CommitBatch(sqlite3* db, const WriteBatch& batch, int64_t synced_mark, in
   *sequence = sqlite3_last_insert_rowid(db);
   if (*sequence % kFeedPruneEvery == 0) {
     // As PostgreSQL's (store/pg_group_commit.cc): from after the last batch forgotten.
-    Statement prune(db,
+    Statement prune(statements,
                     // A row's events go with its writes once the audit log has adopted them
                     // and they are on the disk (store/sqlite_store.h, synced_mark_); a log that
                     // lags that far behind keeps its own.
@@ -396,7 +407,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
 }
 
 SqliteStore::~SqliteStore() {
-  audit_append_.reset();  // its statements must be finalized before the connection closes
+  // Their statements must be finalized before the connections close.
+  audit_append_.reset();
+  statements_.Clear();
   sqlite3_close(audit_db_);
   sqlite3_close(db_);
 }
@@ -540,32 +553,36 @@ std::vector<Result<int64_t>> SqliteStore::CommitGroup(
 std::vector<Result<int64_t>> SqliteStore::CommitTogether(
     const std::vector<const WriteBatch*>& batches) {
   auto fail_all = [&](const Status& s) { return std::vector<Result<int64_t>>(batches.size(), s); };
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+  // The transaction's own statements come from the cache too: sqlite3_exec prepares each anew.
+  auto exec = [this](std::string_view sql) {
+    Statement s(statements_, sql);
+    return s.ok() ? s.Step() : sqlite3_errcode(db_);
+  };
+  if (exec("BEGIN IMMEDIATE") != SQLITE_DONE) {
     return fail_all(Failure(db_, "begin"));
   }
   std::vector<Result<int64_t>> out;
   Status broken;  // the transaction itself failed
   bool any = false;
   for (const WriteBatch* batch : batches) {
-    if (sqlite3_exec(db_, "SAVEPOINT batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (exec("SAVEPOINT batch") != SQLITE_DONE) {
       broken = Failure(db_, "savepoint");
       break;
     }
     int64_t sequence = 0;
-    Status status = CommitBatch(db_, *batch, synced_mark_.load(), &sequence);
-    if (!status.ok() &&
-        sqlite3_exec(db_, "ROLLBACK TO batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    Status status = CommitBatch(statements_, *batch, synced_mark_.load(), &sequence);
+    if (!status.ok() && exec("ROLLBACK TO batch") != SQLITE_DONE) {
       broken = Failure(db_, "rollback to savepoint");
       break;
     }
-    if (sqlite3_exec(db_, "RELEASE batch", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (exec("RELEASE batch") != SQLITE_DONE) {
       broken = Failure(db_, "release savepoint");
       break;
     }
     any = any || status.ok();
     out.push_back(status.ok() ? Result<int64_t>(sequence) : Result<int64_t>(status));
   }
-  if (broken.ok() && any && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+  if (broken.ok() && any && exec("COMMIT") != SQLITE_DONE) {
     broken = Failure(db_, "commit");
   }
   if (!broken.ok() || !any) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "store/sqlite_audit.h"
+#include "store/sqlite_statement_cache.h"
 #include "store/store.h"
 
 namespace gatehouse::store {
@@ -57,7 +58,7 @@ class SqliteStore : public Store {
   int schema_version() const { return schema_version_; }
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db) : db_(db), statements_(db) {}
   // Opens the audit file's connection (store/sqlite_audit.h), which attaches the database at
   // `path` as SQLite names it (`opened_as`), and brings its layout up to date.
   Status OpenAuditLog(const std::string& path, const std::string& opened_as, int flags);
@@ -66,6 +67,8 @@ class SqliteStore : public Store {
   std::vector<Result<int64_t>> CommitTogether(const std::vector<const WriteBatch*>& batches);
 
   sqlite3* db_;
+  // The statements of commits on db_, prepared once (under mu_).
+  sqlite::StatementCache statements_;
   // The audit log's own connection to its file, with the database attached as "store" to read
   // the feed (store/sqlite_audit.h), under audit_mu_: the recorder's transactions never hold
   // mu_, so a commit never waits for them, nor they for a commit.
