@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/string_hash.h"
 #include "protocol/pattern.h"
 
 namespace gatehouse::protocol {
@@ -86,13 +87,14 @@ class ServiceModel {
 
   const Shape* FindShape(std::string_view name) const;
   const Operation* FindOperation(std::string_view name) const;
-  const std::map<std::string, Operation, std::less<>>& operations() const { return operations_; }
-  const std::map<std::string, Shape, std::less<>>& shapes() const { return shapes_; }
+  // Hashed: a request's input and its audit event look up a shape for each member they hold.
+  const StringMap<Operation>& operations() const { return operations_; }
+  const StringMap<Shape>& shapes() const { return shapes_; }
 
  private:
   std::string signing_name_, api_version_, protocol_, xml_namespace_, target_prefix_, json_version_;
-  std::map<std::string, Shape, std::less<>> shapes_;
-  std::map<std::string, Operation, std::less<>> operations_;
+  StringMap<Shape> shapes_;
+  StringMap<Operation> operations_;
 };
 
 // The models embedded at build time, keyed by signing name ("iam", "sts", "organizations").

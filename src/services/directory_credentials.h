@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "auth/credentials.h"
+#include "core/string_hash.h"
 #include "services/sts/session_key_ring.h"
 #include "store/directory.h"
 
@@ -37,13 +38,7 @@ class DirectoryCredentials : public auth::CredentialSource {
   // same bytes find it again.
   mutable std::shared_mutex opened_mu_;
   // Looked up by string_view, so that a request's token is not copied to be found.
-  struct TokenHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  mutable std::unordered_map<std::string, std::shared_ptr<const auth::SessionClaims>, TokenHash,
-                             std::equal_to<>>
-      opened_;
+  mutable StringMap<std::shared_ptr<const auth::SessionClaims>> opened_;
 };
 
 }  // namespace gatehouse::services

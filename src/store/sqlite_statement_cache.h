@@ -7,10 +7,10 @@
 
 #include <sqlite3.h>
 
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "core/string_hash.h"
 
 namespace gatehouse::store::sqlite {
 
@@ -37,12 +37,8 @@ class StatementCache {
   static constexpr size_t kMaxKept = 256;
 
  private:
-  struct Hash {  // looks a string_view up without copying it
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> kept_;
+  StringMap<sqlite3_stmt*> kept_;
 };
 
 }  // namespace gatehouse::store::sqlite
