@@ -68,6 +68,7 @@ bench: configure
 	bench/web_identity_bench.sh $(BUILD)
 	bench/console_bench.py $(BUILD)
 	bench/audit_bench.sh $(BUILD)
+	bench/audit_instructions.sh $(BUILD)
 	bench/postgres_bench.sh $(BUILD)
 
 run: build
