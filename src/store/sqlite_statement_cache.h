@@ -28,17 +28,18 @@ class StatementCache {
   // SQL (or finalized when one is kept already, or when the cache is full). The statement names
   // its own SQL (sqlite3_sql): nothing of the caller's need outlive it.
   void GiveBack(sqlite3_stmt* statement);
-  size_t size() const { return kept_.size(); }
+  size_t size() const { return kept_count_; }  // the statements kept, not those taken
   // Finalizes the statements kept: before the connection closes.
   void Clear();
 
-  // A bound on the statements kept: SQL that is built from parts comes in a few forms only,
-  // but a bound keeps a mistake from growing the cache without end.
+  // A bound on the SQL texts kept: SQL that is built from parts comes in a few forms only, but
+  // a bound keeps a mistake from growing the cache without end.
   static constexpr size_t kMaxKept = 256;
 
  private:
   sqlite3* db_;
-  StringMap<sqlite3_stmt*> kept_;
+  StringMap<sqlite3_stmt*> kept_;  // by SQL text; null while its statement is taken
+  size_t kept_count_ = 0;
 };
 
 }  // namespace gatehouse::store::sqlite
