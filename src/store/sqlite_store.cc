@@ -595,14 +595,14 @@ std::vector<Result<int64_t>> SqliteStore::CommitTogether(
 
 Result<int64_t> SqliteStore::LatestSequence() {
   std::lock_guard<std::mutex> lock(mu_);
-  Statement seq(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
+  Statement seq(statements_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
   if (!seq.ok() || seq.Step() != SQLITE_ROW) return Failure(db_, "sequence");
   return seq.Int(0);
 }
 
 Result<std::vector<Change>> SqliteStore::ChangesAfter(int64_t sequence, int64_t limit) {
   std::lock_guard<std::mutex> lock(mu_);
-  Statement rows(db_, "SELECT seq, writes FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+  Statement rows(statements_, "SELECT seq, writes FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!rows.ok()) return Failure(db_, "changes");
   rows.Bind(1, sequence).Bind(2, limit);
   std::vector<Change> changes;
@@ -628,7 +628,7 @@ Result<std::vector<std::string>> SqliteStore::ClaimWork(const std::string& queue
   std::vector<std::string> claimed;
   Status status;
   for (const std::string& key : keys) {
-    Statement claim(db_,
+    Statement claim(statements_,
                     "INSERT INTO work_leases (queue, key, owner, expires_ms) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (queue, key) DO UPDATE SET owner = excluded.owner, "
                     "expires_ms = excluded.expires_ms "
@@ -652,7 +652,8 @@ Status SqliteStore::FinishWork(const std::string& queue, const std::vector<std::
                                const std::string& owner) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const std::string& key : keys) {
-    Statement done(db_, "DELETE FROM work_leases WHERE queue = ? AND key = ? AND owner = ?");
+    Statement done(statements_,
+                   "DELETE FROM work_leases WHERE queue = ? AND key = ? AND owner = ?");
     done.Bind(1, queue).Bind(2, key).Bind(3, owner);
     RETURN_IF_ERROR(Run(db_, done));
   }

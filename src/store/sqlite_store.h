@@ -67,7 +67,8 @@ class SqliteStore : public Store {
   std::vector<Result<int64_t>> CommitTogether(const std::vector<const WriteBatch*>& batches);
 
   sqlite3* db_;
-  // The statements of commits on db_, prepared once (under mu_).
+  // The statements of commits, reads of the feed and work claims on db_, prepared once (under
+  // mu_).
   sqlite::StatementCache statements_;
   // The audit log's own connection to its file, with the database attached as "store" to read
   // the feed (store/sqlite_audit.h), under audit_mu_: the recorder's transactions never hold
