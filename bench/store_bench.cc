@@ -4,7 +4,8 @@
 // batch carrying its call's audit event, as the server's do. BM_AppendReadOnlyEvents: what the
 // audit recorder's append costs per event, in batches of a thousand (the recorder's largest) and
 // of four thousand GetCallerIdentity records of one caller (the shape a busy read path queues;
-// SQLite stores them in blocks). BM_PackAuditBody, BM_UnpackAuditBody: one
+// SQLite stores them in blocks); BM_AdoptAndCompleteWrites, per event of a thousand CreateUser
+// calls whose commits carried their opened events. BM_PackAuditBody, BM_UnpackAuditBody: one
 // such record's body packed for the disk and read back.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -170,6 +171,41 @@ static void BM_AppendReadOnlyEvents(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_AppendReadOnlyEvents)->Arg(1000)->Arg(4000)->MinTime(3.0);
+
+// The recorder's append under a writing load: `range(0)` CreateUser commits, each carrying its
+// opened event in the feed (committed one by one, untimed), then one append of their completions,
+// which adopts the feed and stores each completion in its event's place.
+static void BM_AdoptAndCompleteWrites(benchmark::State& state) {
+  BenchStore bench("audit-writes-bench");
+  store::SqliteStore* db = bench.Get(state);
+  if (db == nullptr) return;
+  (void)db->Commit({{store::InsertAccount{{"111111111111", "bench", "bench@example.com", 0}}}});
+  int64_t i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<store::WriteBatch> batches(static_cast<size_t>(state.range(0)));
+    std::vector<model::AuditEntry> completions;
+    for (store::WriteBatch& b : batches) {
+      const std::string name = "user" + std::to_string(i);
+      b.writes.push_back(store::InsertUser{{"111111111111", name, "/", "AIDA" + name, i, {}}});
+      b.audit.push_back(OpenedCreateUserEvent(name, i++));
+      model::AuditEntry completed = b.audit.back();
+      constexpr std::string_view kNoAnswer = R"("responseElements":null)";
+      completed.body.replace(
+          completed.body.find(kNoAnswer), kNoAnswer.size(),
+          R"("responseElements":{"user":{"userName":")" + name + R"(","path":"/"}})");
+      completions.push_back(std::move(completed));
+    }
+    for (const store::WriteBatch& b : batches) {
+      if (Status st = db->Commit(b); !st.ok()) state.SkipWithError(st.message().c_str());
+    }
+    state.ResumeTiming();
+    Status st = db->AppendAudit(completions);
+    if (!st.ok()) state.SkipWithError(st.message().c_str());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_AdoptAndCompleteWrites)->Arg(1000)->Iterations(30);  // each commits 1,000 first
 
 // Packing and unpacking one such record (store/audit_body_codec.h); the packed size is reported.
 static void BM_PackAuditBody(benchmark::State& state) {

@@ -4,8 +4,8 @@
 
 namespace gatehouse::store {
 
-bool Blockable(const model::AuditEntry& e) {
-  return e.read_only && e.body.find('\n') == std::string::npos;
+bool Blockable(const model::AuditEntry& e, bool final) {
+  return (e.read_only || final) && e.body.find('\n') == std::string::npos;
 }
 
 AuditBlock EncodeAuditBlock(const std::vector<const model::AuditEntry*>& events) {

@@ -1,8 +1,8 @@
-// A block of the SQLite audit log (store/sqlite_audit_blocks.h): read-only events stored as one
-// row. Their fields are in the feed's compact form (store/audit_entry_codec.h) with the bodies
-// left out; the bodies are JSON lines, one record a line in the block's order, so that SQL reads
-// them as text (a CloudTrail record, compact JSON, holds no newline). Decoding refuses a block
-// whose parts disagree (counts, a body cut short or run on). Pure functions; thread-safe.
+// A block of the SQLite audit log (store/sqlite_audit_blocks.h): events no append rewrites,
+// stored as one row. Their fields are in the feed's compact form (store/audit_entry_codec.h) with
+// the bodies left out; the bodies are JSON lines, one record a line in the block's order, so that
+// SQL reads them as text (a CloudTrail record, compact JSON, holds no newline). Decoding refuses a
+// block whose parts disagree (counts, a body cut short or run on). Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -19,9 +19,10 @@ struct AuditBlock {
   std::string bodies;  // the bodies, joined by newlines
 };
 
-// Whether `e` may be stored in a block: a read-only event (recorded whole, never completed
-// later, so never rewritten) whose body holds no newline.
-bool Blockable(const model::AuditEntry& e);
+// Whether `e` may be stored in a block, which is never rewritten: an event whose body holds no
+// newline and that nothing completes later, a read-only one (recorded whole) or, when `final`,
+// the completion of an event stored with its change and adopted in the same append.
+bool Blockable(const model::AuditEntry& e, bool final);
 
 // The block of `events`, each Blockable.
 AuditBlock EncodeAuditBlock(const std::vector<const model::AuditEntry*>& events);

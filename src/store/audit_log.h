@@ -5,7 +5,9 @@
 // record; the others are appended in batches by a background writer (AppendAudit). Appending is an
 // upsert by (account, event id): the record written with the change is completed with the call's
 // answer. A completion changes the body alone: what the event is found by (its name, user, key,
-// resources) is the call's, the same in both, and a store may keep the first. Every store
+// resources) is the call's, the same in both, and a store may keep the first. An event is
+// completed once: a store may keep a completion appended while its event still rode in the feed
+// as final (SQLite's blocks), where another append of it would add a copy. Every store
 // implements it (SQLite, PostgreSQL, memory) against one contract test suite. Thread-safe.
 #pragma once
 

@@ -145,14 +145,19 @@ Status WritePostings(sqlite3* db, Statement& insert, audit_postings::Postings& p
   return Status::Ok();
 }
 
+// An event by its account and id.
+using EventKey = std::pair<std::string_view, std::string_view>;
+
 // Moves the events of `feed` into audit_events, in commit order, and lists them in `postings`;
 // an event `superseding` holds (its completion, appended next in the same transaction) is left
-// to it. Then the feed is adopted through the end it had when it was read.
+// to it, and its key goes into `completed`. Then the feed is adopted through the end it had when
+// it was read.
 Status AdoptCommitted(sqlite3* db, AppendStatements& s, const CommittedFeed& feed,
                       const std::vector<model::AuditEntry>& superseding,
-                      audit_postings::Postings& postings, int64_t& next) {
-  std::set<std::pair<std::string_view, std::string_view>> completed;
-  for (const model::AuditEntry& e : superseding) completed.emplace(e.account_id, e.event_id);
+                      audit_postings::Postings& postings, int64_t& next,
+                      std::set<EventKey>& completed) {
+  std::set<EventKey> completions;
+  for (const model::AuditEntry& e : superseding) completions.emplace(e.account_id, e.event_id);
   for (const auto& [change, bytes] : feed.rows) {
     std::optional<std::vector<model::AuditEntry>> events = DecodeAuditEntries(bytes);
     if (!events) {
@@ -161,7 +166,10 @@ Status AdoptCommitted(sqlite3* db, AppendStatements& s, const CommittedFeed& fee
       continue;
     }
     for (const model::AuditEntry& e : *events) {
-      if (completed.count({e.account_id, e.event_id}) != 0) continue;
+      if (auto it = completions.find({e.account_id, e.event_id}); it != completions.end()) {
+        completed.insert(*it);  // a view into `superseding`, which outlives `events`
+        continue;
+      }
       ASSIGN_OR_RETURN(int64_t seq, Store(db, s, s.adopt, e, next));
       if (seq != 0) audit_postings::Add(postings, e, seq);
     }
@@ -391,8 +399,10 @@ Status AppendInTransaction(sqlite3* db, AppendStatements& statements, const Comm
   int64_t next = statements.next.Int(0);
   statements.next.Reset();
   audit_postings::Postings postings;
-  RETURN_IF_ERROR(AdoptCommitted(db, statements, feed, entries, postings, next));
-  // Each run of reads between rows is stored in blocks, numbered in its place: the order of
+  std::set<EventKey> completed;  // completions of events the feed held: none is rewritten later
+  RETURN_IF_ERROR(AdoptCommitted(db, statements, feed, entries, postings, next, completed));
+  // Each run of events no append rewrites (reads; completions of the events just adopted, which
+  // the recorder appends once) is stored in blocks, numbered in its place: the order of
   // `entries` is the order of their numbers.
   std::vector<const model::AuditEntry*> run;
   auto end_run = [&]() -> Status {
@@ -402,7 +412,7 @@ Status AppendInTransaction(sqlite3* db, AppendStatements& statements, const Comm
     return Status::Ok();
   };
   for (const model::AuditEntry& e : entries) {
-    if (Blockable(e)) {
+    if (Blockable(e, completed.count({e.account_id, e.event_id}) != 0)) {
       run.push_back(&e);
       continue;
     }

@@ -1,12 +1,12 @@
 // Internal to store/: the SQLite audit log's blocks (store/audit_block_codec.h). A busy server's
-// events are mostly reads, each recorded whole and never rewritten: an append stores its
-// read-only events as rows of audit_blocks, numbered first_seq..last_seq in their order,
-// instead of a row and an event-id index entry each, which cost the recorder more than the
-// rest of its work. Postings list their numbers as they list any event's; reading one event
-// decodes its block (kept while the next number falls in it). An EventId lookup, which has no
-// index for them, reads the fields of the blocks whose times span the time its id carries (a
-// UUIDv7: audit/event_id.h). The table's columns are those CopyAuditTables copies
-// (sqlite_audit.cc).
+// events are mostly reads, each recorded whole and never rewritten, and completions, written
+// once: an append stores its read-only events and the completions of the events it adopts from
+// the feed as rows of audit_blocks, numbered first_seq..last_seq in their order, instead of a
+// row and an event-id index entry each, which cost the recorder more than the rest of its work.
+// Postings list their numbers as they list any event's; reading one event decodes its block (kept
+// while the next number falls in it). An EventId lookup, which has no index for them, reads the
+// fields of the blocks whose times span the time its id carries (a UUIDv7: audit/event_id.h). The
+// table's columns are those CopyAuditTables copies (sqlite_audit.cc).
 #pragma once
 
 #include <sqlite3.h>

@@ -59,14 +59,16 @@ TEST(AuditBlockCodec, EventsComeBackAsTheyWereAndBodiesAreLines) {
   }
 }
 
-TEST(AuditBlockCodec, OnlyReadsWithoutANewlineAreBlockable) {
+TEST(AuditBlockCodec, ReadsAndFinalCompletionsWithoutANewlineAreBlockable) {
   model::AuditEntry e = Read(1);
-  EXPECT_TRUE(Blockable(e));
+  EXPECT_TRUE(Blockable(e, false));
   e.read_only = false;  // a write may be completed later: it stays a row
-  EXPECT_FALSE(Blockable(e));
+  EXPECT_FALSE(Blockable(e, false));
+  EXPECT_TRUE(Blockable(e, true));  // unless it is the completion, appended once
   e = Read(1);
   e.body += "\n";
-  EXPECT_FALSE(Blockable(e));
+  EXPECT_FALSE(Blockable(e, false));
+  EXPECT_FALSE(Blockable(e, true));
 }
 
 TEST(AuditBlockCodec, PartsThatDisagreeAreRefused) {

@@ -304,6 +304,46 @@ TEST_F(SqliteAudit, ACompletionAppendedWithItsEventsAdoptionKeepsTheCompletedBod
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_postings WHERE code = 0"), 1);
 }
 
+// A completion appended with its event's adoption is the event's last record: it is stored in a
+// block, found by its id (one the recorder made) and by what it names, in the event's place. One
+// appended after its event was adopted completes the event's row.
+TEST_F(SqliteAudit, ACompletionAppendedWithItsEventsAdoptionIsStoredInABlock) {
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok());
+  WriteBatch first = AccountWithEvent(1), second = AccountWithEvent(2);
+  first.audit.front().event_id = "0190a4c2-f1f4-7000-8000-000000000001";
+  first.audit.front().time_ms = 0x0190a4c2f000;
+  ASSERT_TRUE((*store)->Commit(first).ok());
+  ASSERT_TRUE((*store)->Commit(second).ok());
+  model::AuditEntry completed = first.audit.front();
+  completed.body = "{\"responseElements\":{}}";
+  ASSERT_TRUE((*store)->AppendAudit({Event(4), completed}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events"), 1);  // the second's opened event
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_blocks WHERE first_seq = 2 AND last_seq = 3"), 1);
+  AuditQuery by_id = All();
+  by_id.attribute = AuditAttribute::kEventId;
+  by_id.value = completed.event_id;
+  auto rows = (*store)->LookupAudit(by_id);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].entry.body, completed.body);
+  EXPECT_EQ((*rows)[0].entry.resources, completed.resources);
+  AuditQuery by_name = All();
+  by_name.attribute = AuditAttribute::kEventName;
+  by_name.value = "CreateAccount";
+  rows = (*store)->LookupAudit(by_name);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].entry.event_id, completed.event_id);  // numbered after the second's
+  EXPECT_EQ((*rows)[1].entry.event_id, "e2");
+  // The second's completion, appended after its event was adopted, completes its row.
+  model::AuditEntry late = second.audit.front();
+  late.body = "{\"responseElements\":{\"late\":true}}";
+  ASSERT_TRUE((*store)->AppendAudit({late}).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events WHERE body LIKE '%late%'"), 1);
+  EXPECT_EQ((*store)->LookupAudit(All())->size(), 3u);
+}
+
 TEST_F(SqliteAudit, AProcessThatDiedBeforeAdoptingLeavesItsEventsToTheNext) {
   {
     auto store = SqliteStore::Open(Path());
