@@ -31,13 +31,15 @@ std::optional<std::pair<Code, std::string>> KeyOf(AuditAttribute attribute,
   return std::nullopt;
 }
 
-std::vector<std::pair<Code, std::string>> KeysOf(const model::AuditEntry& e) {
-  std::vector<std::pair<Code, std::string>> keys = {{kAccount, ""},
-                                                    {kEventName, e.event_name},
-                                                    {kReadOnly, e.read_only ? "true" : "false"},
-                                                    {kUsername, e.username},
-                                                    {kEventSource, e.event_source},
-                                                    {kAccessKeyId, e.access_key_id}};
+std::vector<std::pair<Code, std::string_view>> KeysOf(const model::AuditEntry& e) {
+  std::vector<std::pair<Code, std::string_view>> keys;
+  keys.reserve(6 + 2 * e.resources.size());
+  keys = {{kAccount, ""},
+          {kEventName, e.event_name},
+          {kReadOnly, e.read_only ? "true" : "false"},
+          {kUsername, e.username},
+          {kEventSource, e.event_source},
+          {kAccessKeyId, e.access_key_id}};
   for (const auto& [type, name] : e.resources) {
     keys.emplace_back(kResourceType, type);
     keys.emplace_back(kResourceName, name);
@@ -48,8 +50,13 @@ std::vector<std::pair<Code, std::string>> KeysOf(const model::AuditEntry& e) {
 }
 
 void Add(Postings& postings, const model::AuditEntry& entry, int64_t seq) {
-  for (auto& [code, value] : KeysOf(entry)) {
-    Posting& p = postings[{entry.account_id, code, std::move(value)}];
+  for (const auto& [code, value] : KeysOf(entry)) {
+    // Most keys of a batch's events repeat: a key is copied only the first time.
+    auto it = postings.find(std::tuple(std::string_view(entry.account_id), int64_t{code}, value));
+    if (it == postings.end()) {
+      it = postings.try_emplace({entry.account_id, code, std::string(value)}).first;
+    }
+    Posting& p = it->second;
     p.seqs.push_back(seq);
     p.min_time = std::min(p.min_time, entry.time_ms);
     p.max_time = std::max(p.max_time, entry.time_ms);

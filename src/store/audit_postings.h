@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -36,8 +37,8 @@ enum Code : int64_t {
 std::optional<std::pair<Code, std::string>> KeyOf(AuditAttribute attribute,
                                                   const std::string& value);
 
-// The (code, value) keys an event is listed under, each once.
-std::vector<std::pair<Code, std::string>> KeysOf(const model::AuditEntry& entry);
+// The (code, value) keys an event is listed under, each once; the values are views into `entry`.
+std::vector<std::pair<Code, std::string_view>> KeysOf(const model::AuditEntry& entry);
 
 // One posting being built: the numbers (added in increasing order) and their times.
 struct Posting {
@@ -46,8 +47,8 @@ struct Posting {
   int64_t max_time = INT64_MIN;
 };
 
-// The postings of a batch, by (account, code, value).
-using Postings = std::map<std::tuple<std::string, int64_t, std::string>, Posting>;
+// The postings of a batch, by (account, code, value); found by views of them too.
+using Postings = std::map<std::tuple<std::string, int64_t, std::string>, Posting, std::less<>>;
 
 // Adds the event numbered `seq` to the postings of its keys.
 void Add(Postings& postings, const model::AuditEntry& entry, int64_t seq);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gatehouse::store {
@@ -38,7 +39,7 @@ TEST(AuditPostings, AnEventIsListedOnceUnderEachOfItsKeys) {
                  {"AWS::IAM::Role", "Admin"},
                  {"AWS::IAM::Policy", "arn:aws:iam::aws:policy/ReadOnlyAccess"}};
   const auto keys = audit_postings::KeysOf(e);
-  const std::vector<std::pair<Code, std::string>> expected = {
+  const std::vector<std::pair<Code, std::string_view>> expected = {
       {Code::kAccount, ""},
       {Code::kEventName, "AttachRolePolicy"},
       {Code::kReadOnly, "false"},
