@@ -25,8 +25,12 @@ void WritePrincipal(ObjectWriter& id, std::string_view access_key_id, std::strin
   id.String("principalId", principal_id);
 }
 
+// Room for a caller's element without growing on the way (an assumed role's runs to ~450 bytes).
+constexpr size_t kIdentityBytes = 512;
+
 std::string KeyIdentity(const auth::AccessKeyRecord& c) {
   std::string out;
+  out.reserve(kIdentityBytes);
   {
     ObjectWriter id(out);
     WritePrincipal(id, c.access_key_id, c.account_id, c.principal_arn, c.user_id);
@@ -85,6 +89,7 @@ const char* SessionType(const auth::SessionClaims& s) {
 
 std::string SessionIdentity(const auth::SessionClaims& s) {
   std::string out;
+  out.reserve(kIdentityBytes);
   {
     ObjectWriter id(out);
     WritePrincipal(id, s.access_key_id, s.account_id, s.principal_arn, s.user_id);

@@ -10,27 +10,14 @@ bool Blockable(const model::AuditEntry& e, bool final) {
 
 AuditBlock EncodeAuditBlock(const std::vector<const model::AuditEntry*>& events) {
   AuditBlock block;
-  std::vector<model::AuditEntry> fields;
-  fields.reserve(events.size());
   size_t bytes = 0;
   for (const model::AuditEntry* e : events) bytes += e->body.size() + 1;
   block.bodies.reserve(bytes);
   for (size_t i = 0; i < events.size(); ++i) {
-    const model::AuditEntry* e = events[i];
-    model::AuditEntry& f = fields.emplace_back();
-    f.event_id = e->event_id;
-    f.account_id = e->account_id;
-    f.time_ms = e->time_ms;
-    f.event_name = e->event_name;
-    f.event_source = e->event_source;
-    f.username = e->username;
-    f.access_key_id = e->access_key_id;
-    f.read_only = e->read_only;
-    f.resources = e->resources;
     if (i != 0) block.bodies += '\n';
-    block.bodies += e->body;
+    block.bodies += events[i]->body;
   }
-  block.fields = EncodeAuditEntries(fields);
+  block.fields = EncodeAuditFields(events);
   return block;
 }
 

@@ -67,23 +67,28 @@ bool ReadEntry(Reader& in, bool packed, model::AuditEntry& e) {
   return true;
 }
 
+// One entry's fields, all but its body.
+void PutFields(std::string& out, const model::AuditEntry& e) {
+  PutText(out, e.event_id);
+  PutText(out, e.account_id);
+  PutVarint(out, static_cast<uint64_t>(e.time_ms));
+  PutText(out, e.event_name);
+  PutText(out, e.event_source);
+  PutText(out, e.username);
+  PutText(out, e.access_key_id);
+  PutVarint(out, e.read_only ? 1 : 0);
+  PutVarint(out, e.resources.size());
+  for (const auto& [type, name] : e.resources) {
+    PutText(out, type);
+    PutText(out, name);
+  }
+}
+
 // The entries after the version byte, each body as it is or packed.
 void PutEntries(std::string& out, const std::vector<model::AuditEntry>& entries, bool pack_bodies) {
   PutVarint(out, entries.size());
   for (const model::AuditEntry& e : entries) {
-    PutText(out, e.event_id);
-    PutText(out, e.account_id);
-    PutVarint(out, static_cast<uint64_t>(e.time_ms));
-    PutText(out, e.event_name);
-    PutText(out, e.event_source);
-    PutText(out, e.username);
-    PutText(out, e.access_key_id);
-    PutVarint(out, e.read_only ? 1 : 0);
-    PutVarint(out, e.resources.size());
-    for (const auto& [type, name] : e.resources) {
-      PutText(out, type);
-      PutText(out, name);
-    }
+    PutFields(out, e);
     PutText(out, pack_bodies ? PackAuditBody(e.body) : e.body);
   }
 }
@@ -106,6 +111,17 @@ std::optional<std::vector<model::AuditEntry>> ReadEntries(std::string_view bytes
 std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries) {
   std::string out(1, kVersion);
   PutEntries(out, entries, true);
+  return out;
+}
+
+std::string EncodeAuditFields(const std::vector<const model::AuditEntry*>& entries) {
+  static const std::string kNoBody = PackAuditBody("");
+  std::string out(1, kVersion);
+  PutVarint(out, entries.size());
+  for (const model::AuditEntry* e : entries) {
+    PutFields(out, *e);
+    PutText(out, kNoBody);
+  }
   return out;
 }
 

@@ -17,6 +17,9 @@
 namespace gatehouse::store {
 
 std::string EncodeAuditEntries(const std::vector<model::AuditEntry>& entries);
+// As Encode, each body left out (as an empty one): an audit block's fields, written without a
+// copy of the events.
+std::string EncodeAuditFields(const std::vector<const model::AuditEntry*>& entries);
 // As Encode, packed as a whole rather than body by body: the fields are text the body repeats,
 // which packing finds: a CreateUser's event takes 320 bytes rather than 420. The form a
 // commit's row of the feed keeps them in.
