@@ -21,7 +21,12 @@ void AppendJsonString(std::string& out, std::string_view text);
 class ObjectWriter {
  public:
   explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
-  ~ObjectWriter() { out_ += '}'; }
+  // Writes members that go on an object another writer began, after its members: each is
+  // preceded by a comma, and the writer neither opens nor closes the object.
+  static ObjectWriter Continuing(std::string& out) { return ObjectWriter(out, false); }
+  ~ObjectWriter() {
+    if (closes_) out_ += '}';
+  }
   ObjectWriter(const ObjectWriter&) = delete;
   ObjectWriter& operator=(const ObjectWriter&) = delete;
 
@@ -49,6 +54,7 @@ class ObjectWriter {
   }
 
  private:
+  ObjectWriter(std::string& out, bool opens) : out_(out), first_(opens), closes_(opens) {}
   void Name(std::string_view name) {
     if (!first_) out_ += ',';
     first_ = false;
@@ -57,6 +63,7 @@ class ObjectWriter {
   }
   std::string& out_;
   bool first_ = true;
+  bool closes_ = true;
 };
 
 }  // namespace gatehouse::audit

@@ -42,21 +42,20 @@ std::string EventSource(std::string_view service) {
   return std::string(service) + ".amazonaws.com";
 }
 
-std::string CloudTrailRecord(const AuditCall& call) {
-  const std::string resources = ResourcesJson(call.resources);
-  bool omitted = false;
-  const std::string request = Element(call.request_parameters, omitted);
-  const std::string response = Element(call.response_elements, omitted);
-  std::string out;
+RecordFrame FrameOf(const AuditCall& call) {
+  RecordFrame f;
+  std::string& out = f.text;
   out.reserve(1024);
+  // The object opens here; the runs and the record's own members go on it, each after a comma.
+  out = '{';
+  if (!call.additional_event_data.is_null()) {
+    out += R"("additionalEventData":)" + CanonicalJson(call.additional_event_data) + ',';
+  }
+  out += R"("awsRegion":)";
+  AppendJsonString(out, call.region);
+  f.head_end = out.size();
   {
-    ObjectWriter o(out);  // members in byte order of their names: the canonical form
-    if (!call.additional_event_data.is_null()) {
-      o.Json("additionalEventData", call.additional_event_data);
-    }
-    o.String("awsRegion", call.region);
-    if (!call.error_code.empty()) o.String("errorCode", call.error_code);
-    if (!call.error_message.empty()) o.String("errorMessage", call.error_message);
+    ObjectWriter o = ObjectWriter::Continuing(out);
     o.String("eventCategory", "Management");
     o.String("eventID", call.event_id);
     o.String("eventName", call.event_name);
@@ -65,18 +64,50 @@ std::string CloudTrailRecord(const AuditCall& call) {
     o.String("eventType", call.event_type);
     o.String("eventVersion", kEventVersion);
     o.Bool("managementEvent", true);
-    if (omitted) o.Bool("omitted", true);
+  }
+  f.middle_end = out.size();
+  {
+    ObjectWriter o = ObjectWriter::Continuing(out);
     o.Bool("readOnly", call.read_only);
     o.String("recipientAccountId", call.recipient_account);
     if (!call.request_id.empty()) o.String("requestID", call.request_id);
-    o.Raw("requestParameters", request);
+    o.Raw("requestParameters", Element(call.request_parameters, f.request_omitted));
+    const std::string resources = ResourcesJson(call.resources);
     if (!resources.empty()) o.Raw("resources", resources);
-    o.Raw("responseElements", response);
+  }
+  f.request_end = out.size();
+  {
+    ObjectWriter o = ObjectWriter::Continuing(out);
     if (!call.shared_event_id.empty()) o.String("sharedEventID", call.shared_event_id);
     o.String("sourceIPAddress", call.source_ip);
     o.String("userAgent", call.user_agent);
-    o.Raw("userIdentity", call.user_identity);
   }
+  return f;
+}
+
+std::string CloudTrailRecord(const AuditCall& call) {
+  return CloudTrailRecord(call, FrameOf(call));
+}
+
+std::string CloudTrailRecord(const AuditCall& call, const RecordFrame& frame) {
+  const std::string_view text = frame.text;
+  bool omitted = frame.request_omitted;
+  const std::string response = Element(call.response_elements, omitted);
+  std::string out;
+  out.reserve(text.size() + response.size() + call.user_identity.size() + 128);
+  // Members in byte order of their names, the canonical form: the frame's runs, and between
+  // them what the call's outcome decides.
+  out += text.substr(0, frame.head_end);
+  ObjectWriter o = ObjectWriter::Continuing(out);
+  if (!call.error_code.empty()) o.String("errorCode", call.error_code);
+  if (!call.error_message.empty()) o.String("errorMessage", call.error_message);
+  out += text.substr(frame.head_end, frame.middle_end - frame.head_end);
+  if (omitted) o.Bool("omitted", true);
+  out += text.substr(frame.middle_end, frame.request_end - frame.middle_end);
+  o.Raw("responseElements", response);
+  out += text.substr(frame.request_end);
+  o.Raw("userIdentity", call.user_identity);
+  out += '}';
   return out;
 }
 

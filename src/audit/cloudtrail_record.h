@@ -49,10 +49,25 @@ struct AuditCall {
 // "iam" → "iam.amazonaws.com".
 std::string EventSource(std::string_view service);
 
+// The text of the members of a record that completing its call keeps: all but errorCode,
+// errorMessage, omitted, responseElements and userIdentity, in the runs those fall between.
+// Written once when a mutating call's event opens, for both of its records.
+struct RecordFrame {
+  // The runs one after another: "{", additionalEventData and awsRegion up to head_end;
+  // eventCategory … managementEvent up to middle_end; readOnly … requestParameters and
+  // resources up to request_end; sharedEventID, sourceIPAddress and userAgent to the end.
+  std::string text;
+  size_t head_end = 0, middle_end = 0, request_end = 0;
+  bool request_omitted = false;  // requestParameters was too large to record
+};
+RecordFrame FrameOf(const AuditCall& call);
+
 // The record's JSON in its canonical form, which the digests hash (event_digest.h): compact,
 // members sorted by name, as nlohmann's dump of the parsed record writes it (invalid UTF-8
 // replaced). Written out directly: a record is made for every call, and building it as a tree
 // first cost more than the call it records.
 std::string CloudTrailRecord(const AuditCall& call);
+// The same, its kept members taken from `frame` (FrameOf the call as it opened).
+std::string CloudTrailRecord(const AuditCall& call, const RecordFrame& frame);
 
 }  // namespace gatehouse::audit

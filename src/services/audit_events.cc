@@ -183,7 +183,8 @@ void CompleteEvent(audit::AuditCall& event, const AuditedCall& call, const Resul
   }
 }
 
-model::AuditEntry EntryOf(const AuditedCall& call, const audit::AuditCall& event) {
+model::AuditEntry EntryOf(const AuditedCall& call, const audit::AuditCall& event,
+                          const audit::RecordFrame* frame) {
   model::AuditEntry e;
   e.event_id = event.event_id;
   e.account_id = event.recipient_account;
@@ -194,7 +195,8 @@ model::AuditEntry EntryOf(const AuditedCall& call, const audit::AuditCall& event
   e.access_key_id = call.caller.access_key_id;
   e.read_only = event.read_only;
   for (const audit::EventResource& r : event.resources) e.resources.emplace_back(r.type, r.name);
-  e.body = audit::CloudTrailRecord(event);
+  e.body =
+      frame != nullptr ? audit::CloudTrailRecord(event, *frame) : audit::CloudTrailRecord(event);
   return e;
 }
 

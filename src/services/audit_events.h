@@ -45,6 +45,13 @@ bool IsReadOnlyOperation(std::string_view service, std::string_view operation);
 std::vector<std::string> RecipientAccounts(
     const AuditedCall& call, const std::function<bool(std::string_view)>& role_exists);
 
+// A mutating call's event as it opened, and the frame of its record (audit/cloudtrail_record.h),
+// which the completed record is written on.
+struct OpenedAudit {
+  audit::AuditCall event;
+  audit::RecordFrame frame;
+};
+
 // The event in `recipient`'s history as it opens: all the answer does not change (the caller,
 // the parameters, the resources). A mutating call's event is opened once, stored with its
 // commit, then completed and stored again.
@@ -54,8 +61,10 @@ audit::AuditCall OpenedEvent(const AuditedCall& call, const std::string& recipie
 // federation call, whom only the answer names.
 void CompleteEvent(audit::AuditCall& event, const AuditedCall& call,
                    const Result<nlohmann::json>& outcome);
-// The entry stored for `event`.
-model::AuditEntry EntryOf(const AuditedCall& call, const audit::AuditCall& event);
+// The entry stored for `event`; its record's kept members from `frame` when given (the frame of
+// the event as it opened: audit/cloudtrail_record.h).
+model::AuditEntry EntryOf(const AuditedCall& call, const audit::AuditCall& event,
+                          const audit::RecordFrame* frame = nullptr);
 
 // The event in `recipient`'s history: opened (no outcome yet) when `outcome` is null.
 model::AuditEntry AuditEventOf(const AuditedCall& call, const std::string& recipient,

@@ -243,11 +243,13 @@ Result<json> Dispatcher::ExecuteAudited(const protocol::ServiceModel& model,
       RecipientAccounts(call, [this](std::string_view arn) { return policies_.RoleExists(arn); });
   if (recipients.empty()) return Execute(model, op, service, input, caller, request, rec);
   const std::string shared = recipients.size() > 1 ? random_.Uuid() : "";
-  std::optional<audit::AuditCall> opened;
+  std::optional<OpenedAudit> opened;
   std::optional<store::AuditScope> scope;
   if (!IsReadOnlyOperation(service, op.name)) {
-    opened = OpenedEvent(call, recipients.front(), shared);
-    scope.emplace(EntryOf(call, *opened));
+    audit::AuditCall event = OpenedEvent(call, recipients.front(), shared);
+    audit::RecordFrame frame = audit::FrameOf(event);
+    opened.emplace(OpenedAudit{std::move(event), std::move(frame)});
+    scope.emplace(EntryOf(call, opened->event, &opened->frame));
   }
   Result<json> output = Execute(model, op, service, input, caller, request, rec);
   RecordOutcome(call, recipients, output, shared, opened ? &*opened : nullptr);
@@ -272,7 +274,7 @@ void Dispatcher::RecordRejectedInput(const protocol::ServiceModel& model,
 
 void Dispatcher::RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
                                const Result<json>& outcome, const std::string& shared,
-                               audit::AuditCall* opened) const {
+                               OpenedAudit* opened) const {
   const Result<json>* recorded = &outcome;
   std::optional<Result<json>> reworded;
   if (!outcome.ok()) {
@@ -280,9 +282,9 @@ void Dispatcher::RecordOutcome(const AuditedCall& call, const std::vector<std::s
     recorded = &reworded.emplace(InServiceTerms(call.model, outcome.status()));
   }
   for (const std::string& recipient : recipients) {
-    if (opened != nullptr && opened->recipient_account == recipient) {
-      CompleteEvent(*opened, call, *recorded);
-      recorder_->Record(EntryOf(call, *opened));
+    if (opened != nullptr && opened->event.recipient_account == recipient) {
+      CompleteEvent(opened->event, call, *recorded);
+      recorder_->Record(EntryOf(call, opened->event, &opened->frame));
     } else {
       recorder_->Record(AuditEventOf(call, recipient, recorded, shared));
     }

@@ -212,10 +212,11 @@ class Dispatcher {
                            const auth::AccessKeyRecord& caller, const HttpRequest& request,
                            const DispatchRecord& record, const Status& error) const;
   // Each recipient account's copy of the completed event, to the recorder; `opened`, when
-  // given, is its recipient's event as its commit stored it, completed rather than built again.
+  // given, is its recipient's event as its commit stored it, completed and written on its
+  // record's frame rather than built again.
   void RecordOutcome(const AuditedCall& call, const std::vector<std::string>& recipients,
                      const Result<nlohmann::json>& outcome, const std::string& shared,
-                     audit::AuditCall* opened = nullptr) const;
+                     OpenedAudit* opened = nullptr) const;
   DenialEncoder encode_denial_;
   audit::Recorder* recorder_ = nullptr;
 };

@@ -108,5 +108,32 @@ TEST(CloudTrailRecord, AnElementLargerThan100KBIsLeftOutAndTheRecordSaysSo) {
   EXPECT_EQ(r["omitted"], true);
 }
 
+// A mutating call's completed record is written on the frame of the event as it opened: the
+// same text as the completed call's record written whole, whatever the outcome adds.
+TEST(CloudTrailRecord, ACompletionWrittenOnItsOpenedFrameIsTheRecordWrittenWhole) {
+  std::vector<AuditCall> opened = {CreateUser(), CreateUser(), CreateUser()};
+  opened[1].shared_event_id = "shared-1";
+  opened[1].resources = {{"AWS::IAM::Role", "arn:aws:iam::1:role/A", "arn:aws:iam::1:role/A", "1"}};
+  opened[1].user_agent = "quote \" é \xff";
+  opened[2].request_id = "";
+  opened[2].additional_event_data = {{"MFAUsed", "No"}};
+  opened[2].request_parameters = {{"policyDocument", std::string(100 * 1024, 'p')}};
+  for (const AuditCall& call : opened) {
+    const RecordFrame frame = FrameOf(call);
+    EXPECT_EQ(CloudTrailRecord(call, frame), CloudTrailRecord(call));  // the opened record
+    AuditCall answered = call, refused = call, large = call;
+    answered.response_elements = {{"user", {{"userName", "alice"}}}};
+    answered.user_identity = R"({"type":"WebIdentityUser"})";  // named by the answer
+    refused.error_code = "EntityAlreadyExists";
+    refused.error_message = "User with name alice already exists.";
+    large.response_elements = {{"policyDocument", std::string(100 * 1024, 'x')}};
+    for (const AuditCall* completed : {&answered, &refused, &large}) {
+      const std::string whole = CloudTrailRecord(*completed);
+      EXPECT_EQ(CloudTrailRecord(*completed, frame), whole);
+      EXPECT_EQ(json::parse(whole).dump(-1, ' ', false, json::error_handler_t::replace), whole);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse::audit
