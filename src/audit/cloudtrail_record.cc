@@ -13,9 +13,7 @@ using nlohmann::json;
 constexpr size_t kMaxElementBytes = 100 * 1024;
 
 // An element's JSON, or null when it is too large to record (`omitted` is then set).
-std::string Element(const json& value, bool& omitted) {
-  if (value.is_null()) return "null";  // most reads: not worth a serializer
-  std::string text = CanonicalJson(value);
+std::string_view Element(std::string_view text, bool& omitted) {
   if (text.size() <= kMaxElementBytes) return text;
   omitted = true;
   return "null";
@@ -92,7 +90,7 @@ std::string CloudTrailRecord(const AuditCall& call) {
 std::string CloudTrailRecord(const AuditCall& call, const RecordFrame& frame) {
   const std::string_view text = frame.text;
   bool omitted = frame.request_omitted;
-  const std::string response = Element(call.response_elements, omitted);
+  const std::string_view response = Element(call.response_elements, omitted);
   std::string out;
   out.reserve(text.size() + response.size() + call.user_identity.size() + 128);
   // Members in byte order of their names, the canonical form: the frame's runs, and between

@@ -33,11 +33,11 @@ struct AuditCall {
   std::string region = "us-east-1";
   std::string source_ip;
   std::string user_agent;
-  std::string user_identity;             // user_identity.h: canonical JSON text
-  nlohmann::json request_parameters;     // event_elements.h; null when none
-  nlohmann::json response_elements;      // likewise
-  nlohmann::json additional_event_data;  // null when none
-  std::string error_code;                // "" when the call succeeded
+  std::string user_identity;                // user_identity.h: canonical JSON text
+  std::string request_parameters = "null";  // canonical JSON text (event_elements.h)
+  std::string response_elements = "null";   // likewise
+  nlohmann::json additional_event_data;     // null when none
+  std::string error_code;                   // "" when the call succeeded
   std::string error_message;
   bool read_only = false;
   std::string event_type = "AwsApiCall";  // "AwsConsoleSignIn", "AwsServiceEvent"

@@ -20,10 +20,11 @@ namespace gatehouse::audit {
 
 inline constexpr char kHidden[] = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
-// `value` (an operation's input or output, as the handlers read and answer it) under `shape`;
-// null when `value` is empty or not an object.
-nlohmann::json EventElements(const protocol::ServiceModel& model, const protocol::Shape& shape,
-                             const nlohmann::json& value);
+// `value` (an operation's input or output, as the handlers read and answer it) under `shape`,
+// as JSON text in the canonical form (canonical_json.h), written as the walk goes rather than
+// built as a tree first; "null" when `value` is empty or not an object, or leaves nothing.
+std::string EventElements(const protocol::ServiceModel& model, const protocol::Shape& shape,
+                          const nlohmann::json& value);
 
 // "UserName" → "userName": CloudTrail's spelling of a member name.
 std::string EventMemberName(std::string_view name);

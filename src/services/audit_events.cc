@@ -121,9 +121,9 @@ std::string UsernameOf(const auth::AccessKeyRecord& caller) {
   return slash == std::string::npos ? arn : arn.substr(slash + 1);
 }
 
-json Elements(const AuditedCall& call, const std::string& shape, const json& value) {
+std::string Elements(const AuditedCall& call, const std::string& shape, const json& value) {
   const protocol::Shape* s = call.model.FindShape(shape);
-  return s == nullptr ? json(nullptr) : audit::EventElements(call.model, *s, value);
+  return s == nullptr ? "null" : audit::EventElements(call.model, *s, value);
 }
 
 }  // namespace

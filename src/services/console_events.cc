@@ -58,7 +58,7 @@ model::AuditEntry ConsoleEventOf(const ConsoleEvent& e, const HttpRequest& reque
   a.source_ip = request.remote_address;
   if (const std::string* agent = request.Header("user-agent")) a.user_agent = *agent;
   a.user_identity = audit::CanonicalJson(SignInIdentity(e));
-  a.response_elements = {{a.event_name, e.success ? "Success" : "Failure"}};
+  a.response_elements = audit::CanonicalJson({{a.event_name, e.success ? "Success" : "Failure"}});
   // CloudTrail gives a failed sign-in an errorMessage and no errorCode.
   if (!e.success) a.error_message = "Failed authentication";
   if (sign_in) {

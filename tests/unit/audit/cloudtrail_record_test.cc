@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/canonical_json.h"
+
 namespace gatehouse::audit {
 namespace {
 
@@ -19,7 +21,7 @@ AuditCall CreateUser() {
   call.source_ip = "192.0.2.7";
   call.user_agent = "aws-cli/1.36";
   call.user_identity = R"({"type":"Root"})";
-  call.request_parameters = {{"userName", "alice"}};
+  call.request_parameters = R"({"userName":"alice"})";
   call.recipient_account = "111122223333";
   return call;
 }
@@ -70,7 +72,7 @@ TEST(CloudTrailRecord, AConsoleSignInHasNoRequestId) {
   call.service = "signin";
   call.event_name = "ConsoleLogin";
   call.event_type = "AwsConsoleSignIn";
-  call.response_elements = {{"ConsoleLogin", "Success"}};
+  call.response_elements = R"({"ConsoleLogin":"Success"})";
   call.additional_event_data = {{"MFAUsed", "No"}};
   json r = json::parse(CloudTrailRecord(call));
   EXPECT_EQ(r["eventSource"], "signin.amazonaws.com");
@@ -86,7 +88,7 @@ TEST(CloudTrailRecord, IsWrittenInTheCanonicalFormWhateverTheStringsHold) {
   call.error_code = "NoSuchEntity";
   call.error_message = "line\nbreak </script>";
   call.additional_event_data = {{"z", 1}, {"a", {{"nested", "\u00e9"}}}};
-  call.response_elements = {{"user", {{"userName", "al\"ice"}}}};
+  call.response_elements = R"({"user":{"userName":"al\"ice"}})";
   call.resources = {
       {"AWS::IAM::Role", "arn:aws:iam::1:role/x\"y", "arn:aws:iam::1:role/x\"y", "1"}};
   call.shared_event_id = "s";
@@ -101,10 +103,10 @@ TEST(CloudTrailRecord, AnElementLargerThan100KBIsLeftOutAndTheRecordSaysSo) {
   AuditCall call = CreateUser();
   json r = json::parse(CloudTrailRecord(call));
   EXPECT_FALSE(r.contains("omitted"));
-  call.response_elements = {{"policyDocument", std::string(100 * 1024, 'x')}};
+  call.response_elements = CanonicalJson({{"policyDocument", std::string(100 * 1024, 'x')}});
   r = json::parse(CloudTrailRecord(call));
   EXPECT_TRUE(r["responseElements"].is_null());
-  EXPECT_EQ(r["requestParameters"], call.request_parameters);  // the small one is kept
+  EXPECT_EQ(r["requestParameters"], json::parse(call.request_parameters));  // the small one kept
   EXPECT_EQ(r["omitted"], true);
 }
 
@@ -117,16 +119,16 @@ TEST(CloudTrailRecord, ACompletionWrittenOnItsOpenedFrameIsTheRecordWrittenWhole
   opened[1].user_agent = "quote \" é \xff";
   opened[2].request_id = "";
   opened[2].additional_event_data = {{"MFAUsed", "No"}};
-  opened[2].request_parameters = {{"policyDocument", std::string(100 * 1024, 'p')}};
+  opened[2].request_parameters = CanonicalJson({{"policyDocument", std::string(100 * 1024, 'p')}});
   for (const AuditCall& call : opened) {
     const RecordFrame frame = FrameOf(call);
     EXPECT_EQ(CloudTrailRecord(call, frame), CloudTrailRecord(call));  // the opened record
     AuditCall answered = call, refused = call, large = call;
-    answered.response_elements = {{"user", {{"userName", "alice"}}}};
+    answered.response_elements = R"({"user":{"userName":"alice"}})";
     answered.user_identity = R"({"type":"WebIdentityUser"})";  // named by the answer
     refused.error_code = "EntityAlreadyExists";
     refused.error_message = "User with name alice already exists.";
-    large.response_elements = {{"policyDocument", std::string(100 * 1024, 'x')}};
+    large.response_elements = CanonicalJson({{"policyDocument", std::string(100 * 1024, 'x')}});
     for (const AuditCall* completed : {&answered, &refused, &large}) {
       const std::string whole = CloudTrailRecord(*completed);
       EXPECT_EQ(CloudTrailRecord(*completed, frame), whole);

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+#include "audit/canonical_json.h"
 #include "protocol/model.h"
 
 namespace gatehouse::audit {
@@ -28,7 +29,11 @@ json Elements(std::string_view service, std::string_view operation, bool output,
               const json& value) {
   const ServiceModel& model = *Registry().Find(service);
   const protocol::Operation& op = *model.FindOperation(operation);
-  return EventElements(model, *model.FindShape(output ? op.output : op.input), value);
+  const std::string text =
+      EventElements(model, *model.FindShape(output ? op.output : op.input), value);
+  // Written in the canonical form: what dumping the parsed text writes.
+  EXPECT_EQ(CanonicalJson(json::parse(text)), text);
+  return json::parse(text);
 }
 
 TEST(EventElements, MemberNamesStartLowerCase) {
@@ -82,6 +87,21 @@ TEST(EventElements, CredentialsHandedOutAreLeftOut) {
                            {"AssumedRoleUser", {{"Arn", "arn"}, {"AssumedRoleId", "AROA:s"}}}});
   EXPECT_EQ(session["credentials"],
             json({{"accessKeyId", "ASIAEXAMPLE"}, {"expiration", "2026-12-05T00:00:00Z"}}));
+}
+
+// Lists and maps keep their null items; a structure leaves its null members out, and a value
+// of the wrong kind is null.
+TEST(EventElements, ListsMapsAndValuesOfTheWrongKind) {
+  EXPECT_EQ(Elements("iam", "TagUser", false,
+                     {{"UserName", "alice"},
+                      {"Tags", {{{"Key", "b"}, {"Value", "1"}}, "not a tag", {{"Key", 7}}}}}),
+            json({{"userName", "alice"},
+                  {"tags", {{{"key", "b"}, {"value", "1"}}, nullptr, {{"key", 7}}}}}));
+  EXPECT_EQ(Elements("iam", "CreateUser", false, {{"UserName", {{"nested", 1}}}, {"Path", "/"}}),
+            json({{"path", "/"}}));
+  EXPECT_EQ(Elements("iam", "CreateUser", false, {{"UserName", nullptr}}), nullptr);
+  EXPECT_EQ(Elements("iam", "TagUser", false, {{"UserName", "a"}, {"Tags", "x"}}),
+            json({{"userName", "a"}}));
 }
 
 TEST(EventElements, SensitiveShapesOfEveryServiceAreHidden) {
@@ -141,10 +161,10 @@ TEST(EventElements, NoSecretOfAnyOperationReachesAnEvent) {
       for (const std::string& shape_name : {op.input, op.output}) {
         const Shape* shape = model.FindShape(shape_name);
         if (shape == nullptr) continue;
-        const std::string event =
-            EventElements(model, *shape, Fill(model, *shape, 0, false)).dump();
+        const std::string event = EventElements(model, *shape, Fill(model, *shape, 0, false));
         EXPECT_EQ(event.find("SECRET"), std::string::npos)
             << service << ":" << name << " " << event;
+        EXPECT_EQ(CanonicalJson(json::parse(event)), event) << service << ":" << name;
         ++checked;
       }
     }
