@@ -6,8 +6,6 @@
 namespace gatehouse::audit {
 namespace {
 
-using nlohmann::json;
-
 // CloudTrail's largest requestParameters or responseElements: a larger one is left out, and the
 // record says so ("omitted": true).
 constexpr size_t kMaxElementBytes = 100 * 1024;

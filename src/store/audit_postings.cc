@@ -52,7 +52,7 @@ std::vector<std::pair<Code, std::string_view>> KeysOf(const model::AuditEntry& e
 void Add(Postings& postings, const model::AuditEntry& entry, int64_t seq) {
   for (const auto& [code, value] : KeysOf(entry)) {
     // Most keys of a batch's events repeat: a key is copied only the first time.
-    auto it = postings.find(std::tuple(std::string_view(entry.account_id), int64_t{code}, value));
+    auto it = postings.find(PostingKeyView(entry.account_id, code, value));
     if (it == postings.end()) {
       it = postings.try_emplace({entry.account_id, code, std::string(value)}).first;
     }

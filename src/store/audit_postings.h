@@ -47,8 +47,24 @@ struct Posting {
   int64_t max_time = INT64_MIN;
 };
 
-// The postings of a batch, by (account, code, value); found by views of them too.
-using Postings = std::map<std::tuple<std::string, int64_t, std::string>, Posting, std::less<>>;
+// A posting's key, (account, code, value), held or viewed.
+using PostingKey = std::tuple<std::string, int64_t, std::string>;
+using PostingKeyView = std::tuple<std::string_view, int64_t, std::string_view>;
+// Orders keys held and viewed alike.
+struct PostingKeyOrder {
+  using is_transparent = void;
+  static PostingKeyView View(const PostingKey& k) {
+    return {std::get<0>(k), std::get<1>(k), std::get<2>(k)};
+  }
+  static const PostingKeyView& View(const PostingKeyView& k) { return k; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return View(a) < View(b);
+  }
+};
+
+// The postings of a batch, by key; found by views of the keys too.
+using Postings = std::map<PostingKey, Posting, PostingKeyOrder>;
 
 // Adds the event numbered `seq` to the postings of its keys.
 void Add(Postings& postings, const model::AuditEntry& entry, int64_t seq);
